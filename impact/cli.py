@@ -1,0 +1,124 @@
+"""The command line: a thin layer over the API.
+
+Bad input exits with code 2 and one message per problem, naming the file and the
+field; no traceback, no output file. Heavy libraries are imported only by the
+commands that need them, so ``impact --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="impact",
+        description="Estimate the territorial footprint of a data-center project "
+        "(electricity, grid power, water, greenhouse gases, heat, land), with sources and ranges.",
+        epilog="Example: impact estimate data/projects/mrs5.yaml",
+    )
+    parser.add_argument("--version", action="version", version=f"impact {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate a project file without computing")
+    check.add_argument("file", type=Path, help="project file (YAML)")
+
+    est = sub.add_parser("estimate", help="estimate every indicator with its range and sources")
+    est.add_argument("file", type=Path, help="project file (YAML)")
+    est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table",
+                     help="output format (default: table)")
+    est.add_argument("-o", "--output", type=Path, help="write to this file instead of the terminal")
+    est.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    est.add_argument("--draws", type=int, default=None, help="Monte Carlo draws (default 2000)")
+    est.add_argument("--seed", type=int, default=None, help="random seed (default fixed, for reproducible ranges)")
+    return parser
+
+
+def write_atomic(path: Path, data: bytes, force: bool) -> None:
+    """Write ``data`` to ``path`` through a temporary file, refusing to overwrite without ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise InputError(str(path), "already exists; use --force to overwrite it")
+    if not path.parent.exists():
+        raise InputError(str(path), f"folder {path.parent} does not exist")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _estimate(args) -> int:
+    from .engine import DEFAULT_DRAWS, DEFAULT_SEED, estimate
+    from .project import load_project
+
+    if args.output is not None and args.output.exists() and not args.force:
+        raise InputError(str(args.output), "already exists; use --force to overwrite it")
+    draws = DEFAULT_DRAWS if args.draws is None else args.draws
+    if draws < 100:
+        raise InputError("--draws", f"must be at least 100, got {draws}")
+    project = load_project(args.file)
+    results = estimate(project, draws=draws, seed=DEFAULT_SEED if args.seed is None else args.seed)
+    if args.format == "json":
+        import json
+
+        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "markdown":
+        from .report.markdown import format_markdown
+
+        text = format_markdown(results)
+    elif args.format == "csv":
+        text = results.to_frame().to_csv(index=False, lineterminator="\n")
+    else:
+        from .report.table import format_table
+
+        text = format_table(results)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text.encode("utf-8"), args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _check(args) -> int:
+    from .project import load_project
+
+    project = load_project(args.file)
+    print(f"{args.file}: ok ({project.name}, {project.country})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "estimate":
+            return _estimate(args)
+    except InputError as exc:
+        print(f"error: {exc.message}".replace("\n", "\nerror: "), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,380 @@
+"""The project file: a public contract, validated with pydantic.
+
+A project file is YAML. Every numeric value is a number or
+``{low: .., central: .., high: ..}``; optional values may be written ``unknown``
+(not published by the promoter), which the estimate replaces with a sourced
+default and reports as such.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import InputError
+from .ranges import UNKNOWN, Range, Unknown, check_bounds, parse_range
+
+COOLING_TYPES = (
+    "air_chillers",
+    "water_chillers",
+    "evaporative",
+    "adiabatic",
+    "dry_free_cooling",
+    "river",
+    "sea",
+)
+WATER_COOLED = ("river", "sea")
+
+
+def _range_or_none(value: Any, allow_unknown: bool, bounds: dict) -> Range | Unknown | None:
+    if value is None:
+        return None
+    return parse_range(value, allow_unknown=allow_unknown, **bounds)
+
+
+def Q(*, required: bool = False, **bounds) -> Any:
+    """A ranged quantity field with bounds (``ge``, ``gt``, ``le``, ``lt``)."""
+    return Annotated[Any, BeforeValidator(partial(_range_or_none, allow_unknown=not required, bounds=bounds))]
+
+
+def _number(value: Any, **bounds) -> float | None:
+    if value is None:
+        return None
+    r = parse_range(value, **bounds)
+    if not r.is_point:
+        raise ValueError("must be a single number here, not a range")
+    return r.central
+
+
+def N(**bounds) -> Any:
+    """A plain (non-ranged) number with bounds."""
+    return Annotated[Any, BeforeValidator(partial(_number, **bounds))]
+
+
+def _whole(value: Any, ge: int = 0, le: int | None = None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(value, float) and (not math.isfinite(value) or value != int(value))
+    ):
+        raise ValueError(f"must be a whole number, got {value!r}")
+    check_bounds(int(value), "", ge=ge, le=le)
+    return int(value)
+
+
+def Int(ge: int = 0, le: int | None = None) -> Any:
+    return Annotated[Any, BeforeValidator(partial(_whole, ge=ge, le=le))]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+class Location(_Strict):
+    lat: N(ge=-90, le=90)
+    lon: N(ge=-180, le=180)
+
+
+class EquipmentItem(_Strict):
+    kind: str = Field(min_length=1)
+    count: Int(ge=1)
+    power_kw: Q(required=True, gt=0, le=1000)
+    embodied_kgco2e: Q(ge=0) = None  # per unit, when the maker publishes it
+
+
+class Cooling(_Strict):
+    type: Literal[COOLING_TYPES]
+    water_flow_m3_per_h: Q(gt=0) = None
+    water_in_c: Q(ge=-2, le=40) = None
+    water_out_c: Q(ge=-2, le=60) = None
+    coverage_share: Q(ge=0, le=1) = None
+
+    @model_validator(mode="after")
+    def _water_fields(self):
+        water = ("water_flow_m3_per_h", "water_in_c", "water_out_c", "coverage_share")
+        given = [k for k in water if getattr(self, k) is not None]
+        if given and self.type not in WATER_COOLED:
+            raise ValueError(
+                f"{', '.join(given)} only apply to river or sea cooling, but type is {self.type}"
+            )
+        tin, tout = self.water_in_c, self.water_out_c
+        if isinstance(tin, Range) and isinstance(tout, Range) and tout.central <= tin.central:
+            raise ValueError(
+                f"water_out_c ({tout.central:g}) must be warmer than water_in_c ({tin.central:g})"
+            )
+        return self
+
+
+class Grid(_Strict):
+    carbon_intensity_g_per_kwh: Q(ge=0, le=2000) = None
+    renewable_contract_share: Q(ge=0, le=1) = None
+    residual_mix_g_per_kwh: Q(ge=0, le=2000) = None
+
+
+class Generators(_Strict):
+    count: Int(ge=0)
+    unit_mw: Q(required=True, gt=0, le=100)
+    test_hours_per_year: Q(ge=0, le=8760) = None
+    test_load_share: Q(gt=0, le=1) = None
+    fuel: Literal["diesel"] = "diesel"
+
+
+class Refrigerant(_Strict):
+    type: str = Field(min_length=1)
+    charge_kg: Q(ge=0) = None
+    leak_rate_per_year: Q(ge=0, le=1) = None
+
+    @field_validator("type")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from .sources.reference import refrigerant_names
+
+        names = refrigerant_names()
+        canon = value.strip().upper().replace("-", "").replace(" ", "")
+        for name in names:
+            if name.upper().replace("-", "") == canon:
+                return name
+        raise ValueError(f"unknown refrigerant {value!r}; known: {', '.join(names)}")
+
+
+class Building(_Strict):
+    site_area_m2: Q(ge=0) = None
+    floor_area_m2: Q(ge=0) = None
+    it_floor_area_m2: Q(ge=0) = None
+    artificialised_m2: Q(ge=0) = None
+    embodied_tco2e: Q(ge=0) = None
+
+
+class Claim(_Strict):
+    indicator: str
+    value: N()
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("indicator")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from .indicators import INDICATORS
+
+        if value not in INDICATORS:
+            raise ValueError(
+                f"unknown indicator {value!r}; expected one of: {', '.join(INDICATORS)}"
+            )
+        return value
+
+
+class Project(_Strict):
+    """A data-center project as described in a project file."""
+
+    name: str = Field(min_length=1)
+    operator: str | None = None
+    city: str | None = None
+    country: str
+    location: Location | None = None
+    year: Int(ge=1990, le=2100) = None
+    it_capacity_mw: Q(gt=0, le=5000) = None
+    equipment: list[EquipmentItem] | None = None
+    utilisation: Q(ge=0, le=1) = None
+    pue: Q(ge=1, le=5) = None
+    wue_l_per_kwh: Q(ge=0, le=50) = None
+    cooling: Cooling | None = None
+    grid: Grid | None = None
+    generators: Generators | None = None
+    refrigerant: Refrigerant | None = None
+    building: Building | None = None
+    heat_reuse_share: Q(ge=0, le=1) = None
+    lifetime_years: Q(gt=0, le=100) = None
+    claims: list[Claim] = []
+    sources: dict[str, str] = {}
+    notes: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _iso2(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2}", value or ""):
+            raise ValueError(f"must be an ISO 3166-1 alpha-2 code such as FR, got {value!r}")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _capacity(self):
+        cap, eq = self.it_capacity_mw, self.equipment
+        if eq is not None and len(eq) == 0:
+            raise ValueError("equipment: must list at least one item")
+        if eq and cap is not None:
+            raise ValueError(
+                "give either it_capacity_mw or equipment, not both "
+                "(with equipment, IT capacity = sum of count x power_kw)"
+            )
+        if not eq and not isinstance(cap, Range):
+            raise ValueError(
+                "it_capacity_mw is required (nameplate IT power in MW, e.g. 22), "
+                "or an equipment list (- {kind: server, count: 10, power_kw: 0.5})"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loader that refuses duplicate keys (PyYAML keeps the last silently)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice", key_node.start_mark
+            )
+        seen[key] = True
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.startswith("function-") or part in {"literal", "str"}:
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: Any = Project
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return model
+        ann = field.annotation
+        for cand in getattr(ann, "__args__", ()) + (ann,):
+            inner = getattr(cand, "__args__", (cand,))[0] if getattr(cand, "__origin__", None) is list else cand
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                model = inner
+                break
+        else:
+            return None
+    return model
+
+
+def _message(err: dict) -> str:
+    kind, msg, value = err["type"], err["msg"], err.get("input")
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        model = _model_at(err["loc"][:-1])
+        known = ", ".join(model.model_fields) if model else ""
+        return f"unknown field; expected one of: {known}" if known else "unknown field"
+    if kind == "literal_error":
+        expected = msg.split("Input should be ", 1)[-1].replace(" or ", ", ")
+        return f"must be one of {expected}, got {value!r}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"must be a mapping (key: value), got {type(value).__name__} {value!r}"
+    if kind == "list_type":
+        return f"must be a list (lines starting with '- '), got {value!r}"
+    if kind in {"string_type"}:
+        return f"must be text, got {value!r}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "dict_type":
+        return "must be a mapping"
+    return re.sub(r"^(Value error|Assertion failed), ", "", msg)
+
+
+def parse_project(data: Any, source: str = "<project>") -> Project:
+    """Validate an already-parsed mapping (e.g. from YAML) into a :class:`Project`.
+
+    Raises
+    ------
+    InputError
+        naming ``source`` and each faulty field.
+    """
+    if data is None:
+        raise InputError(source, "the file is empty; expected a YAML mapping with at least name, country and it_capacity_mw")
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise InputError(source, f"the top level must be a mapping (key: value), got {kind}")
+    bad_keys = [k for k in data if not isinstance(k, str)]
+    if bad_keys:
+        raise InputError(source, [(str(bad_keys[0]), "field names must be text")])
+    try:
+        return Project.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()]
+        raise InputError(source, problems) from None
+
+
+def parse_project_text(text: str, source: str = "<project>") -> Project:
+    """Parse YAML text (safe loading, duplicate keys refused) into a :class:`Project`."""
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(source, f"not valid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"not valid YAML: {exc}") from None
+    return parse_project(data, source)
+
+
+def load_project(path: str | Path) -> Project:
+    """Read and validate a project file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML project file.
+
+    Returns
+    -------
+    Project
+        The validated project; ``project_path`` and ``project_text`` record where
+        it came from (relative paths in the file resolve against its folder).
+    """
+    path = Path(path)
+    label = path.name if path.name else str(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(str(path), "is a folder, expected a YAML project file") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(label, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    project = parse_project_text(text, label)
+    object.__setattr__(project, "_path", path.resolve())
+    object.__setattr__(project, "_text", text)
+    return project
+
+
+def project_path(project: Project) -> Path | None:
+    return getattr(project, "_path", None)
+
+
+def project_text(project: Project) -> str | None:
+    return getattr(project, "_text", None)

@@ -1,0 +1,152 @@
+"""Low / central / high values: the project file's way of saying "about".
+
+A number in a project file is either a plain number or a mapping
+``{low: .., central: .., high: ..}`` with ``low <= central <= high``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+class Unknown:
+    """A value the user declared as not published (``unknown`` in YAML)."""
+
+    _instance = None
+
+    def __new__(cls):  # a singleton, so ``x is UNKNOWN`` works
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Range:
+    """A value with its plausible span: ``low <= central <= high``."""
+
+    low: float
+    central: float
+    high: float
+
+    @classmethod
+    def point(cls, value: float) -> "Range":
+        return cls(float(value), float(value), float(value))
+
+    @property
+    def is_point(self) -> bool:
+        return self.low == self.high
+
+    def scale(self, factor: float) -> "Range":
+        return Range(self.low * factor, self.central * factor, self.high * factor)
+
+    def to_dict(self) -> dict[str, float]:
+        return {"low": self.low, "central": self.central, "high": self.high}
+
+    def __str__(self) -> str:
+        if self.is_point:
+            return f"{self.central:g}"
+        return f"{self.central:g} ({self.low:g} to {self.high:g})"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (empty)"
+    return str(value)
+
+
+def _number(value: Any, where: str = "") -> float:
+    prefix = f"{where} " if where else ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        hint = ""
+        if isinstance(value, str) and value.strip():
+            head = value.strip().split()[0].replace(",", ".")
+            try:
+                float(head)
+                hint = f" (write the number alone, e.g. {head}, the unit is in the field's name)"
+            except ValueError:
+                pass
+        raise ValueError(f"{prefix}must be a number, got {_describe(value)}{hint}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{prefix}must be a finite number, got {value}")
+    return value
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def check_bounds(value: float, where: str, ge=None, gt=None, le=None, lt=None) -> None:
+    """Raise ``ValueError`` with a plain message when ``value`` is out of bounds."""
+    prefix = f"{where} " if where else ""
+    low_ok = (ge is None or value >= ge) and (gt is None or value > gt)
+    high_ok = (le is None or value <= le) and (lt is None or value < lt)
+    if low_ok and high_ok:
+        return
+    if ge is not None and le is not None:
+        raise ValueError(f"{prefix}must be between {_fmt(ge)} and {_fmt(le)}, got {_fmt(value)}")
+    if not low_ok:
+        word, bound = ("at least", ge) if ge is not None else ("greater than", gt)
+    else:
+        word, bound = ("at most", le) if le is not None else ("less than", lt)
+    raise ValueError(f"{prefix}must be {word} {_fmt(bound)}, got {_fmt(value)}")
+
+
+def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range | Unknown:
+    """Turn a project-file value into a :class:`Range`, or raise ``ValueError``.
+
+    ``bounds`` are ``ge``, ``gt``, ``le``, ``lt`` and apply to every part.
+    """
+    if isinstance(value, Range):
+        parts = value.to_dict()
+    elif isinstance(value, str) and value.strip().lower() in {"unknown", "inconnu"}:
+        if allow_unknown:
+            return UNKNOWN
+        raise ValueError("is required here and cannot be 'unknown'")
+    elif isinstance(value, dict):
+        keys = set(value)
+        expected = {"low", "central", "high"}
+        if keys != expected:
+            missing = ", ".join(sorted(expected - keys))
+            extra = ", ".join(sorted(keys - expected, key=str))
+            detail = "; ".join(
+                p for p in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "") if p
+            )
+            raise ValueError(
+                f"must be a number or {{low: .., central: .., high: ..}} ({detail})"
+            )
+        parts = {k: _number(value[k], k) for k in ("low", "central", "high")}
+    else:
+        try:
+            x = _number(value)
+        except ValueError as exc:
+            raise ValueError(f"{exc} or {{low: .., central: .., high: ..}}") from None
+        parts = {"low": x, "central": x, "high": x}
+    is_point = parts["low"] == parts["high"] == parts["central"]
+    for key in ("low", "central", "high"):
+        check_bounds(parts[key], "" if is_point else key, **bounds)
+        if is_point:
+            break
+    if not parts["low"] <= parts["central"] <= parts["high"]:
+        raise ValueError(
+            "must satisfy low <= central <= high, got "
+            f"low={_fmt(parts['low'])}, central={_fmt(parts['central'])}, high={_fmt(parts['high'])}"
+        )
+    return Range(parts["low"], parts["central"], parts["high"])

@@ -1,0 +1,1 @@
+"""Rendering: text tables, and later figures, maps and the dossier."""

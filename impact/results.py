@@ -1,0 +1,189 @@
+"""What an estimate returns: indicators with ranges, and every input with its status."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .indicators import INDICATORS
+from .ranges import Range
+
+STATUSES = ("given", "derived", "default", "unknown")
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One input of the estimate, as used.
+
+    ``status`` is ``given`` (in the project file), ``derived`` (computed from
+    other given inputs), ``default`` (a reference figure replaced a missing or
+    ``unknown`` value) or ``unknown`` (nothing could replace it).
+    """
+
+    name: str
+    value: Range | str | None
+    unit: str
+    status: str
+    source: str
+    note: str = ""
+    declared_unknown: bool = False  # the project file says "unknown" (not published)
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value.to_dict() if isinstance(self.value, Range) else self.value
+        return {
+            "value": value,
+            "unit": self.unit,
+            "status": self.status,
+            "source": self.source,
+            "note": self.note,
+            "declared_unknown": self.declared_unknown,
+        }
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An estimated indicator: low / central / high in ``unit``.
+
+    ``status`` is ``estimated``, ``partial`` (a sum whose unknown parts are left
+    out, see ``note``) or ``unknown`` (values are None).
+    """
+
+    name: str
+    unit: str
+    low: float | None
+    central: float | None
+    high: float | None
+    status: str
+    method: str
+    sources: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.central is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "low": self.low,
+            "central": self.central,
+            "high": self.high,
+            "status": self.status,
+            "method": self.method,
+            "sources": list(self.sources),
+            "note": self.note,
+        }
+
+
+@dataclass
+class Results:
+    """The estimate of one project.
+
+    Attributes
+    ----------
+    project : Project
+        The validated project.
+    indicators : dict of str to Indicator
+        In catalogue order (``data/schema/indicators.csv``).
+    inputs : dict of str to InputRecord
+        Every input used, with its status and source.
+    samples : pandas.DataFrame
+        The Monte Carlo draws of every indicator (one row per draw).
+    meta : dict
+        Tool version, seed, number of draws, input fingerprint, year used.
+    """
+
+    project: Any
+    indicators: dict[str, Indicator]
+    inputs: dict[str, InputRecord]
+    samples: Any = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Indicator:
+        return self.indicators[name]
+
+    def central(self, name: str) -> float | None:
+        return self.indicators[name].central
+
+    def to_frame(self):
+        """Tidy table: one row per indicator (indicator, unit, low, central, high, ...)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "indicator": ind.name,
+                "unit": ind.unit,
+                "low": ind.low,
+                "central": ind.central,
+                "high": ind.high,
+                "status": ind.status,
+                "method": ind.method,
+                "sources": "; ".join(ind.sources),
+                "note": ind.note,
+            }
+            for ind in self.indicators.values()
+        ]
+        return pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+
+    def inputs_frame(self):
+        """One row per input: name, low, central, high, unit, status, source, note."""
+        import pandas as pd
+
+        rows = []
+        for rec in self.inputs.values():
+            value = rec.value
+            low = central = high = text = None
+            if isinstance(value, Range):
+                low, central, high = value.low, value.central, value.high
+            else:
+                text = value
+            rows.append(
+                {
+                    "input": rec.name,
+                    "low": low,
+                    "central": central,
+                    "high": high,
+                    "text": text,
+                    "unit": rec.unit,
+                    "status": rec.status,
+                    "source": rec.source,
+                    "note": rec.note,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.project
+        project = {
+            "name": p.name,
+            "operator": p.operator,
+            "city": p.city,
+            "country": p.country,
+            "location": p.location.model_dump() if p.location else None,
+        }
+        project.update(self.meta)
+        return {
+            "project": project,
+            "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
+            "inputs": {k: v.to_dict() for k, v in self.inputs.items()},
+        }
+
+    def __repr__(self) -> str:
+        known = sum(1 for i in self.indicators.values() if i.known)
+        return f"<Results {self.project.name!r}: {known}/{len(self.indicators)} indicators estimated>"
+
+    def _repr_html_(self) -> str:  # Jupyter
+        return self.to_frame()[["indicator", "unit", "low", "central", "high", "status"]].to_html(index=False)
+
+
+def clean_number(x: Any) -> float | None:
+    """A float, or None for NaN / missing (JSON has no NaN)."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def catalogue_unit(name: str) -> str:
+    return INDICATORS[name].unit

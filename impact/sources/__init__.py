@@ -1,0 +1,1 @@
+"""Loaders: files in, standard tables out (``read_*`` for a path, ``parse_*`` for a buffer)."""

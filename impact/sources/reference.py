@@ -1,0 +1,120 @@
+"""The reference tables shipped in ``data/reference``: each figure with its source.
+
+Every row carries ``value, unit, source, year, quality`` (primary / secondary /
+assumption, or unknown when no source was found). Lookups return a
+:class:`Sourced` so that the figure's origin travels with it into the results.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from ..paths import data_dir
+from ..ranges import Range
+
+QUALITIES = ("primary", "secondary", "assumption", "unknown")
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A reference figure with where it comes from."""
+
+    value: Range | None  # None: no source found, the figure is unknown
+    unit: str
+    source: str
+    year: str
+    quality: str
+    note: str = ""
+
+    @property
+    def citation(self) -> str:
+        if self.source.rstrip().endswith("]"):  # a composite citation, already tagged
+            return self.source
+        year = f", {self.year}" if self.year and self.year not in self.source else ""
+        return f"{self.source}{year} [{self.quality}]"
+
+
+@cache
+def read_reference_table(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of ``data/reference/<name>.csv`` as dictionaries of strings."""
+    path = data_dir() / "reference" / f"{name}.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        return tuple(dict(row) for row in csv.DictReader(f))
+
+
+def reference_tables() -> list[str]:
+    return sorted(p.stem for p in (data_dir() / "reference").glob("*.csv"))
+
+
+def _sourced(row: dict[str, str]) -> Sourced:
+    central = row.get("value", "").strip()
+    if not central:
+        value = None
+    else:
+        c = float(central)
+        low = float(row["low"]) if row.get("low", "").strip() else c
+        high = float(row["high"]) if row.get("high", "").strip() else c
+        value = Range(low, c, high)
+    return Sourced(value, row["unit"], row["source"], row["year"], row["quality"], row.get("note", "") or "")
+
+
+def lookup(name: str, **match: str) -> Sourced | None:
+    """The first row of table ``name`` whose columns equal ``match``; None if none."""
+    for row in read_reference_table(name):
+        if all(row.get(k) == v for k, v in match.items()):
+            return _sourced(row)
+    return None
+
+
+def refrigerant_names() -> list[str]:
+    return sorted({r["refrigerant"] for r in read_reference_table("refrigerant_gwp")})
+
+
+def refrigerant_gwp(refrigerant: str, basis: str = "AR6") -> Sourced | None:
+    """GWP-100 of a refrigerant; falls back to the other IPCC report when missing."""
+    found = lookup("refrigerant_gwp", refrigerant=refrigerant, basis=basis)
+    if found is None:
+        other = "AR4" if basis == "AR6" else "AR6"
+        found = lookup("refrigerant_gwp", refrigerant=refrigerant, basis=other)
+    return found
+
+
+def grid_carbon_intensity(country: str, year: int) -> tuple[Sourced | None, str]:
+    """Default location-based intensity for ``country`` in ``year``.
+
+    Central value: the national system operator's direct-emission figure (RTE for
+    France) of the latest year not after ``year``; high: the life-cycle figure
+    of the same year where known, since upstream emissions are excluded from
+    the direct figure. Countries without a direct series use the life-cycle one.
+
+    Returns the figure and a sentence saying which years were used.
+    """
+    rows = [r for r in read_reference_table("grid_carbon_intensity") if r["country"] == country]
+    if not rows:
+        return None, f"no grid carbon intensity is known for {country}"
+
+    def latest(basis: str):
+        cands = [r for r in rows if r["basis"] == basis and int(r["year"]) <= year]
+        if not cands:  # project before the first year known: take the earliest
+            cands = sorted((r for r in rows if r["basis"] == basis), key=lambda r: int(r["year"]))[:1]
+        return max(cands, key=lambda r: int(r["year"])) if cands else None
+
+    direct = latest("direct")
+    life = latest("lifecycle")
+    if direct is not None:  # the life-cycle figure of the same year, if any
+        same = [r for r in rows if r["basis"] == "lifecycle" and r["year"] == direct["year"]]
+        life = same[0] if same else None
+    main = direct or life
+    c = float(main["value"])
+    high = c
+    sources = [f"{main['source']} ({main['year']}, {main['basis']}) [{main['quality']}]"]
+    if direct and life and life["year"] == direct["year"] and float(life["value"]) > c:
+        high = float(life["value"])
+        sources.append(f"{life['source']} ({life['year']}, life cycle: high value) [{life['quality']}]")
+    note = f"{main['year']} value used"
+    if int(main["year"]) < year:
+        note += f" for {year} (latest year available)"
+    quality = main["quality"]
+    return Sourced(Range(c, c, high), main["unit"], "; ".join(sources), main["year"], quality, note), note

@@ -1,0 +1,176 @@
+"""The estimate of whole projects: values against hand calculations, statuses,
+sources, ranges and reproducibility."""
+
+import math
+
+import numpy as np
+import pytest
+
+import impact
+from impact.indicators import INDICATORS
+from impact.project import load_project
+
+from .conftest import MINIMAL
+from .test_project import ISSUE_EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def mrs5():
+    return impact.estimate(impact.load_project(impact.paths.default_project()))
+
+
+@pytest.fixture
+def example(write_project):
+    return impact.estimate(load_project(write_project(ISSUE_EXAMPLE)))
+
+
+def test_all_indicators_with_exact_names_and_units(mrs5):
+    assert list(mrs5.indicators) == list(INDICATORS)
+    expected = {
+        "it_energy_mwh": "MWh", "facility_energy_mwh": "MWh", "pue": "-", "peak_demand_mw": "MW",
+        "co2e_location_t": "t CO2e", "co2e_market_t": "t CO2e", "co2e_generators_t": "t CO2e",
+        "co2e_refrigerant_t": "t CO2e", "co2e_embodied_t_per_year": "t CO2e/yr", "co2e_total_t": "t CO2e",
+        "water_onsite_m3": "m3", "water_withdrawal_m3": "m3", "water_offsite_m3": "m3",
+        "heat_rejected_mwh": "MWh", "thermal_discharge_mw": "MW", "heat_reuse_potential_homes": "homes",
+        "land_site_m2": "m2", "land_artificialised_m2": "m2", "households_electricity_equiv": "households",
+        "inhabitants_water_equiv": "inhabitants", "share_of_city_electricity": "-",
+    }
+    for name, unit in expected.items():
+        assert mrs5[name].unit == unit, name
+
+
+def test_mrs5_central_values_by_hand(mrs5):
+    # Utilisation defaults to 0.56 (451 Research), PUE declared 1.3.
+    it = 22 * 0.56 * 8760  # 107,923.2 MWh
+    assert mrs5.central("it_energy_mwh") == pytest.approx(it)
+    assert mrs5.central("facility_energy_mwh") == pytest.approx(it * 1.3)
+    assert mrs5.central("peak_demand_mw") == pytest.approx(22 * 1.3)
+    # RTE 2024: 21.7 g/kWh (the 2026 project uses the latest year)
+    assert mrs5.central("co2e_location_t") == pytest.approx(it * 1.3 * 21.7 / 1000)
+    # 100 % renewable contract: market-based is zero, location-based is not.
+    assert mrs5.central("co2e_market_t") == 0
+    assert mrs5.central("co2e_location_t") > 0
+    # River: 32 % of the heat at full load goes to the water.
+    assert mrs5.central("thermal_discharge_mw") == pytest.approx(22 * 1.3 * 0.32)
+    # Volume to carry 32 % of the annual heat with a 15 K rise.
+    volume = it * 1.3 * 0.32 * 3.6e9 / (998.21 * 4184.1 * 15)
+    assert mrs5.central("water_returned_m3") == pytest.approx(volume)
+    assert mrs5.central("water_offsite_m3") == pytest.approx(it * 1.3 * 3.6737)
+    assert mrs5.central("households_electricity_equiv") == pytest.approx(it * 1.3 * 1000 / 4255)
+    assert mrs5.central("share_of_city_peak_demand") == pytest.approx(22 * 1.3 / 600)
+
+
+def test_mrs5_range_against_closed_form_percentiles(mrs5):
+    # IT energy only varies with utilisation ~ Triangular(0.5, 0.56, 0.7). Its 5th percentile
+    # solves (x-a)^2 / ((b-a)(c-a)) = 0.05: x = 0.5 + sqrt(0.05 x 0.2 x 0.06) = 0.524495.
+    # 2,000 draws: tolerance 1 %.
+    p5 = 0.5 + math.sqrt(0.05 * 0.2 * 0.06)
+    p95 = 0.7 - math.sqrt(0.05 * 0.2 * 0.14)
+    assert mrs5["it_energy_mwh"].low == pytest.approx(22 * 8760 * p5, rel=1e-2)
+    assert mrs5["it_energy_mwh"].high == pytest.approx(22 * 8760 * p95, rel=1e-2)
+
+
+def test_unknowns_stay_unknown_and_say_why(mrs5):
+    gen = mrs5["co2e_generators_t"]
+    assert gen.central is None and gen.status == "unknown" and "generators" in gen.note
+    assert mrs5["share_of_city_electricity"].status == "unknown"
+    total = mrs5["co2e_total_t"]
+    assert total.status == "partial" and "co2e_generators_t" in total.note
+    assert total.central == pytest.approx(mrs5.central("co2e_location_t"))
+
+
+def test_inputs_record_status_and_source(mrs5):
+    inputs = mrs5.inputs
+    assert inputs["it_capacity_mw"].status == "given"
+    assert "gomet.net" in inputs["it_capacity_mw"].source
+    util = inputs["utilisation"]
+    assert util.status == "default" and util.declared_unknown and "LBNL" in util.source
+    assert inputs["grid.carbon_intensity_g_per_kwh"].status == "default"
+    assert "RTE" in inputs["grid.carbon_intensity_g_per_kwh"].source
+    assert "2024 value used for 2026" in inputs["grid.carbon_intensity_g_per_kwh"].note
+    assert inputs["generators"].status == "unknown"
+
+
+def test_every_known_indicator_has_a_method_and_sources(mrs5):
+    for ind in mrs5.indicators.values():
+        assert ind.method
+        if ind.known and ind.name not in ("heat_rejected_mwh",):
+            assert ind.sources, ind.name
+        if ind.known:
+            assert ind.low <= ind.central <= ind.high, ind.name
+
+
+def test_issue_example_by_hand(example):
+    it = 22 * 0.6 * 8760
+    fac = it * 1.3
+    assert example.central("co2e_location_t") == pytest.approx(fac * 52 / 1000)
+    # Generators: 12 x 2.5 MW x 24 h x 50 % (default test load) x 0.269 L/kWh x 3.17 kg/L
+    assert example.central("co2e_generators_t") == pytest.approx(12 * 2.5 * 24 * 0.5 * 0.269 * 3.17)
+    # R134a AR6 GWP 1,530
+    assert example.central("co2e_refrigerant_t") == pytest.approx(3000 * 0.05 * 1530 / 1000)
+    assert example.central("water_onsite_m3") == pytest.approx(it * 0.2)
+    # Thermal discharge from the declared flow: 2,000 m3/h, 15 K
+    assert example.central("thermal_discharge_mw") == pytest.approx(2000 * 998.21 / 3600 * 4184.1 * 15 / 1e6)
+    assert example.central("water_returned_m3") == pytest.approx(2000 * 8760)
+    assert example.central("water_withdrawal_m3") == pytest.approx(it * 0.2 + 2000 * 8760)
+    # The declared flow carries more heat (34.8 MW) than the site makes at full load (28.6 MW): flagged.
+    assert "more than the site's" in example["thermal_discharge_mw"].note
+    assert example.central("land_artificialised_m2") == 8000
+    # Total: location + generators + refrigerant; embodied unknown (no equipment list, no building figure)
+    assert example["co2e_total_t"].status == "partial"
+    assert example.central("co2e_total_t") == pytest.approx(
+        fac * 52 / 1000 + 12 * 2.5 * 24 * 0.5 * 0.269 * 3.17 + 3000 * 0.05 * 1530 / 1000)
+
+
+def test_equipment_project(write_project):
+    r = impact.estimate(load_project(write_project(
+        "name: Paris AI\ncountry: FR\nyear: 2024\npue: 1.5\nutilisation: 0.5\n"
+        "equipment:\n  - {kind: gpu_server, count: 48, power_kw: 10.0}\n")))
+    assert r.inputs["it_capacity_mw"].status == "derived"
+    assert r.central("it_energy_mwh") == pytest.approx(0.48 * 0.5 * 8760)
+    # Embodied IT: 48 servers x (1,000 + 4,288) / 2 kg over 4 years; building unknown -> partial
+    emb = r["co2e_embodied_t_per_year"]
+    assert emb.status == "partial"
+    assert emb.central == pytest.approx(48 * (1000 + 4288) / 2 / 1000 / 4)
+    assert 48 * 1000 / 1000 / 4 < emb.low < emb.central < emb.high < 48 * 4288 / 1000 / 4
+
+
+def test_country_without_factors_gives_unknowns_not_guesses(write_project):
+    r = impact.estimate(load_project(write_project("name: x\ncountry: JP\nit_capacity_mw: 5\n")))
+    assert r["co2e_location_t"].status == "unknown"
+    assert r["water_offsite_m3"].status == "unknown"
+    assert r["households_electricity_equiv"].status == "unknown"
+    assert r.central("it_energy_mwh") > 0
+
+
+def test_same_seed_same_results_other_seed_other_draws(mrs5):
+    p = impact.load_project(impact.paths.default_project())
+    again = impact.estimate(p)
+    assert again.to_frame().equals(mrs5.to_frame())
+    other = impact.estimate(p, seed=1)
+    assert other["it_energy_mwh"].low != mrs5["it_energy_mwh"].low
+
+
+def test_to_frame_and_dict_shapes(mrs5):
+    df = mrs5.to_frame()
+    assert list(df.columns)[:7] == ["indicator", "unit", "low", "central", "high", "status", "method"]
+    assert "sources" in df.columns and len(df) == len(INDICATORS)
+    d = mrs5.to_dict()
+    assert set(d) == {"project", "indicators", "inputs"}
+    fe = d["indicators"]["facility_energy_mwh"]
+    assert fe["unit"] == "MWh" and fe["low"] <= fe["central"] <= fe["high"] and fe["sources"]
+    assert d["project"]["name"] == "MRS5" and len(d["project"]["input_fingerprint"]) == 16
+
+
+def test_samples_are_draws(mrs5):
+    s = mrs5.samples["facility_energy_mwh"]
+    assert len(s) == 2000
+    assert np.percentile(s, 5) == pytest.approx(mrs5["facility_energy_mwh"].low)
+
+
+def test_minimal_project(write_project):
+    r = impact.estimate(load_project(write_project(MINIMAL)))
+    assert r.inputs["pue"].status == "default"
+    # generic benchmark range (1.3, 1.46, 1.56): central exact, 5-95 % band strictly inside
+    assert r.central("pue") == 1.46
+    assert 1.3 < r["pue"].low < 1.46 < r["pue"].high < 1.56
