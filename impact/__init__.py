@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "estimate", "load_project", "Results", "InputError", "paths"]
+__all__ = ["__version__", "estimate", "sensitivity", "load_project", "Results", "InputError", "paths"]
 
 
 def __getattr__(name: str):
@@ -19,6 +19,10 @@ def __getattr__(name: str):
         from .engine import estimate
 
         return estimate
+    if name == "sensitivity":
+        from .engine import sensitivity
+
+        return sensitivity
     if name == "load_project":
         from .project import load_project
 

@@ -1,9 +1,9 @@
 """From a project to its results: resolve every input, then run the model.
 
-Each input is taken from the project file when given, otherwise from a sourced
-reference table (and recorded as a default), otherwise left unknown. The model
-runs once on central values and once, vectorised, on seeded Monte Carlo draws
-of every ranged input; an indicator's low / high are the 5th / 95th percentiles.
+The model (the hourly cooling model, then the annual indicators) runs once on the
+central values and once, vectorised, on seeded Monte Carlo draws of every ranged
+input (hours x draws for the cooling model); an indicator's low / high are the
+5th / 95th percentiles of its draws.
 """
 
 from __future__ import annotations
@@ -16,258 +16,14 @@ import numpy as np
 
 from . import __version__
 from .indicators import INDICATORS
-from .model import carbon, energy, equivalences, heat, uncertainty, water
+from .inputs import _NUMERIC_PARAMETERS, CoolingSetup, resolve_inputs
+from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
 from .project import WATER_COOLED, Project, project_text
-from .ranges import UNKNOWN, Range
+from .ranges import Range
 from .results import Indicator, InputRecord, Results, clean_number
-from .sources import reference as ref
 
 DEFAULT_DRAWS = 2000
 DEFAULT_SEED = 20240916  # the day MRS5's inquiry was called out; any fixed seed would do
-
-
-class _Inputs:
-    """Collects every input with its status and source while resolving them."""
-
-    def __init__(self) -> None:
-        self.records: dict[str, InputRecord] = {}
-
-    def given(self, name: str, value: Any, unit: str, source: str, note: str = "") -> None:
-        self.records[name] = InputRecord(name, value, unit, "given", source, note)
-
-    def resolve(
-        self,
-        name: str,
-        given: Any,
-        unit: str,
-        default: ref.Sourced | None,
-        *,
-        project_source: str,
-        note: str = "",
-        missing_note: str = "",
-    ) -> None:
-        """Record ``given`` if it is a value, else ``default``, else unknown."""
-        declared_unknown = given is UNKNOWN
-        if isinstance(given, Range):
-            self.records[name] = InputRecord(name, given, unit, "given", project_source, note)
-        elif default is not None and default.value is not None:
-            why = "declared unknown in the project file" if declared_unknown else "not given"
-            self.records[name] = InputRecord(
-                name,
-                default.value,
-                default.unit or unit,
-                "default",
-                default.citation,
-                "; ".join(p for p in (f"{why}: default used", default.note, note) if p),
-                declared_unknown,
-            )
-        else:
-            reason = (default.source if default is not None else "") or missing_note or "no source found"
-            self.records[name] = InputRecord(name, None, unit, "unknown", reason, note, declared_unknown)
-
-    def ranges(self) -> dict[str, Range]:
-        return {k: r.value for k, r in self.records.items() if isinstance(r.value, Range)}
-
-
-def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:
-    return ref.Sourced(Range.point(value), unit, source, "", "assumption", note)
-
-
-def _project_source(project: Project, field: str) -> str:
-    """The citation of a given input: the project's ``sources:`` entry if any."""
-    sources = project.sources or {}
-    head = field.split(".")[0]
-    return sources.get(field) or sources.get(head) or "project file"
-
-
-def resolve_inputs(project: Project) -> _Inputs:
-    """Every input of the model, given, defaulted or unknown, with its source."""
-    p = project
-    inp = _Inputs()
-    src = lambda field: _project_source(p, field)  # noqa: E731
-
-    # --- year and country ------------------------------------------------------
-    if p.year is not None:
-        year = p.year
-        inp.given("year", str(year), "-", src("year"))
-    else:
-        years = [int(r["year"]) for r in ref.read_reference_table("grid_carbon_intensity") if r["country"] == p.country]
-        year = max(years) if years else 2024
-        inp.records["year"] = InputRecord(
-            "year", str(year), "-", "default", "latest year of the reference tables for this country", "not given"
-        )
-
-    # --- IT capacity ------------------------------------------------------------
-    if p.equipment:
-        lows = [e.power_kw.low for e in p.equipment]
-        cens = [e.power_kw.central for e in p.equipment]
-        highs = [e.power_kw.high for e in p.equipment]
-        counts = [e.count for e in p.equipment]
-        cap = Range(
-            energy.it_capacity_from_equipment_mw(counts, lows),
-            energy.it_capacity_from_equipment_mw(counts, cens),
-            energy.it_capacity_from_equipment_mw(counts, highs),
-        )
-        inp.records["it_capacity_mw"] = InputRecord(
-            "it_capacity_mw", cap, "MW", "derived", src("equipment"), "sum of count x power_kw of the equipment list"
-        )
-    else:
-        inp.given("it_capacity_mw", p.it_capacity_mw, "MW", src("it_capacity_mw"))
-
-    inp.resolve("utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"),
-                project_source=src("utilisation"))
-
-    # --- cooling and PUE ----------------------------------------------------------
-    cooling_type = p.cooling.type if p.cooling else "unknown"
-    if p.cooling:
-        inp.given("cooling.type", cooling_type, "-", src("cooling"))
-    else:
-        inp.records["cooling.type"] = InputRecord(
-            "cooling.type", "unknown", "-", "unknown", "not given", "generic PUE and WUE ranges apply"
-        )
-    inp.resolve("pue", p.pue, "-", ref.lookup("pue_defaults", cooling_type=cooling_type),
-                project_source=src("pue"), note="" if p.pue is not None else f"benchmark range for cooling type '{cooling_type}'")
-    inp.resolve("wue_l_per_kwh", p.wue_l_per_kwh, "L/kWh", ref.lookup("wue_defaults", cooling_type=cooling_type),
-                project_source=src("wue_l_per_kwh"))
-
-    if cooling_type in WATER_COOLED:
-        c = p.cooling
-        medium = "fresh water" if cooling_type == "river" else "sea water"
-        inp.resolve("cooling.water_flow_m3_per_h", c.water_flow_m3_per_h, "m3/h", None,
-                    project_source=src("cooling.water_flow_m3_per_h"),
-                    missing_note="not given: the volume is derived from the heat to carry away")
-        inp.resolve("cooling.water_in_c", c.water_in_c, "°C", None, project_source=src("cooling.water_in_c"),
-                    missing_note="not given")
-        inp.resolve("cooling.water_out_c", c.water_out_c, "°C", None, project_source=src("cooling.water_out_c"),
-                    missing_note="not given")
-        inp.resolve("cooling.coverage_share", c.coverage_share, "-",
-                    _fixed(1.0, "-", "assumption: without a stated share, all the heat goes to the water (upper bound)"),
-                    project_source=src("cooling.coverage_share"))
-        inp.resolve("water_density_kg_per_m3", None, "kg/m3", ref.lookup("physical_constants", quantity="density", medium=medium),
-                    project_source="")
-        inp.resolve("water_specific_heat_j_per_kg_k", None, "J/(kg K)",
-                    ref.lookup("physical_constants", quantity="specific_heat", medium=medium), project_source="")
-        for k in ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k"):
-            rec = inp.records[k]
-            inp.records[k] = InputRecord(k, rec.value, rec.unit, "default", rec.source, f"property of {medium}")
-
-    # --- grid -----------------------------------------------------------------------
-    g = p.grid
-    intensity, intensity_note = ref.grid_carbon_intensity(p.country, year)
-    inp.resolve("grid.carbon_intensity_g_per_kwh", g.carbon_intensity_g_per_kwh if g else None, "g CO2e/kWh",
-                intensity, project_source=src("grid.carbon_intensity_g_per_kwh"), missing_note=intensity_note)
-    inp.resolve("grid.renewable_contract_share", g.renewable_contract_share if g else None, "-",
-                _fixed(0.0, "-", "none declared: no renewable contract is counted"),
-                project_source=src("grid.renewable_contract_share"))
-    loc = inp.records["grid.carbon_intensity_g_per_kwh"]
-    residual_default = None
-    if loc.value is not None:
-        residual_default = ref.Sourced(
-            loc.value, loc.unit, loc.source, "", "assumption",
-            "residual mix not known: the location-based intensity stands in for it (a residual mix is usually higher)",
-        )
-    inp.resolve("grid.residual_mix_g_per_kwh", g.residual_mix_g_per_kwh if g else None, "g CO2e/kWh",
-                residual_default, project_source=src("grid.residual_mix_g_per_kwh"))
-    inp.resolve("ewif_l_per_kwh", None, "L/kWh", ref.lookup("water_intensity_electricity", country=p.country),
-                project_source="", missing_note=f"no water intensity of electricity is known for {p.country}")
-
-    # --- generators -----------------------------------------------------------------
-    gen = p.generators
-    if gen is not None:
-        inp.given("generators.count", Range.point(gen.count), "-", src("generators"))
-        inp.given("generators.unit_mw", gen.unit_mw, "MW", src("generators"))
-        inp.resolve("generators.test_hours_per_year", gen.test_hours_per_year, "h/yr",
-                    ref.lookup("generator_tests", quantity="test_hours_per_year"), project_source=src("generators"))
-        inp.resolve("generators.test_load_share", gen.test_load_share, "-",
-                    ref.lookup("generator_tests", quantity="test_load_share"), project_source=src("generators"))
-        full = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
-        half = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
-        engine = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
-        fuel_range = ref.Sourced(
-            Range(engine.value.central, full.value.central, half.value.central), "L/kWh",
-            f"{engine.citation}; {full.citation}; {half.citation}", full.year, "secondary",
-            "low: engine data sheet (mechanical output); central: generator at full load; high: at half load",
-        )
-        inp.resolve("generators.fuel_l_per_kwh", None, "L/kWh", fuel_range, project_source="")
-        inp.resolve("generators.emission_factor_kg_per_l", None, "kg CO2e/L",
-                    ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"), project_source="")
-    else:
-        inp.records["generators"] = InputRecord(
-            "generators", None, "-", "unknown", "not described in the project file",
-            "number and power of the backup generators are needed for their emissions",
-        )
-
-    # --- refrigerant -------------------------------------------------------------------
-    rf = p.refrigerant
-    if rf is not None:
-        inp.given("refrigerant.type", rf.type, "-", src("refrigerant"))
-        inp.resolve("refrigerant.charge_kg", rf.charge_kg, "kg", None, project_source=src("refrigerant"),
-                    missing_note="not published: the refrigerant charge is needed for leak emissions")
-        inp.resolve("refrigerant.leak_rate_per_year", rf.leak_rate_per_year, "1/yr",
-                    ref.lookup("refrigerant_leaks", equipment="chillers"), project_source=src("refrigerant"))
-        inp.resolve("refrigerant.gwp", None, "kg CO2e/kg", ref.refrigerant_gwp(rf.type, "AR6"), project_source="")
-    else:
-        inp.records["refrigerant"] = InputRecord(
-            "refrigerant", None, "-", "unknown", "not described in the project file",
-            "type and charge of the refrigerant are needed for leak emissions",
-        )
-
-    # --- embodied --------------------------------------------------------------------------
-    if p.equipment:
-        base = ref.lookup("embodied_carbon", item="server", quantity="manufacturing_base")
-        r740 = ref.lookup("embodied_carbon", item="server", quantity="manufacturing")
-        per_unit = Range(base.value.central, (base.value.central + r740.value.central) / 2, r740.value.central)
-        lows = cens = highs = 0.0
-        given_all = True
-        for e in p.equipment:
-            u = e.embodied_kgco2e if isinstance(e.embodied_kgco2e, Range) else per_unit
-            given_all &= isinstance(e.embodied_kgco2e, Range)
-            lows += e.count * u.low / 1000.0
-            cens += e.count * u.central / 1000.0
-            highs += e.count * u.high / 1000.0
-        source = src("equipment") if given_all else f"{base.citation}; {r740.citation}"
-        inp.records["equipment.embodied_t"] = InputRecord(
-            "equipment.embodied_t", Range(lows, cens, highs), "t CO2e", "given" if given_all else "default", source,
-            "" if given_all else "per unit: low = CCF base server, high = Dell R740 LCA, central = their middle "
-            "(assumption); GPUs and storage beyond these are not counted",
-        )
-        inp.resolve("it_lifetime_years", None, "yr", ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
-                    project_source="")
-    else:
-        inp.records["equipment.embodied_t"] = InputRecord(
-            "equipment.embodied_t", None, "t CO2e", "unknown",
-            "no equipment list: the number of servers is not known",
-            "give an equipment list to estimate the IT equipment's embodied emissions",
-        )
-    b = p.building
-    inp.resolve("building.embodied_tco2e", b.embodied_tco2e if b else None, "t CO2e",
-                ref.lookup("embodied_carbon", item="building"), project_source=src("building"))
-    inp.resolve("lifetime_years", p.lifetime_years, "yr", None, project_source=src("lifetime_years"),
-                missing_note="not given: the building's service life is needed to spread its embodied emissions")
-
-    # --- heat, land, equivalences --------------------------------------------------------
-    inp.resolve("heat_reuse_share", p.heat_reuse_share, "-",
-                _fixed(0.0, "-", "none declared: no heat is counted as reused"), project_source=src("heat_reuse_share"))
-    inp.resolve("heating_per_home_mwh", None, "MWh/yr",
-                ref.lookup("equivalences", country=p.country, quantity="heating_per_home"), project_source="",
-                missing_note=f"no heating demand per home is known for {p.country}")
-    inp.resolve("building.site_area_m2", b.site_area_m2 if b else None, "m2", None, project_source=src("building"),
-                missing_note="not given")
-    inp.resolve("building.artificialised_m2", b.artificialised_m2 if b else None, "m2", None,
-                project_source=src("building"), missing_note="not given")
-    inp.resolve("household_electricity_kwh", None, "kWh/yr",
-                ref.lookup("equivalences", country=p.country, quantity="household_electricity"), project_source="",
-                missing_note=f"no household electricity figure is known for {p.country}")
-    inp.resolve("domestic_water_l_per_day", None, "L/day",
-                ref.lookup("equivalences", country=p.country, quantity="domestic_water_per_inhabitant"),
-                project_source="", missing_note=f"no domestic water figure is known for {p.country}")
-    city = (p.city or "").strip()
-    for key, quantity in (("city.annual_electricity_mwh", "annual_electricity"),
-                          ("city.peak_demand_mw", "peak_electricity_demand")):
-        found = ref.lookup("city_context", city=city, country=p.country, quantity=quantity) if city else None
-        inp.resolve(key, None, "", found, project_source="",
-                    missing_note=f"no sourced figure for {city or 'the city (not given)'}")
-    return inp
 
 
 # ------------------------------------------------------------------------------ model run
@@ -279,10 +35,18 @@ class _Spec:
     method: str
 
 
-def _run(v: dict[str, Any], cooling_type: str, flow_given: bool) -> tuple[dict[str, Any], dict[str, _Spec]]:
-    """Run the model on values ``v`` (scalars or arrays); missing keys are unknown."""
+def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tuple[str, ...] = ()
+         ) -> tuple[dict[str, Any], dict[str, _Spec]]:
+    """Run the annual model on values ``v`` (scalars or arrays); missing keys are unknown.
+
+    ``v`` holds the inputs and, when the hourly cooling model ran, its results
+    (``pue_modelled``, ``peak_modelled_mw``...); ``model_deps`` are the inputs it used.
+    """
     out: dict[str, Any] = {}
     spec: dict[str, _Spec] = {}
+    modelled = "pue_modelled" in v
+    if modelled and "pue" not in v:  # no declared PUE: the modelled one is used
+        v["pue"] = v["pue_modelled"]
 
     def put(name: str, deps: tuple[str, ...], fn: Callable, method: str) -> None:
         spec[name] = _Spec(deps, method)
@@ -291,14 +55,38 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool) -> tuple[dict[s
     def alias(name: str, value_key: str, method: str) -> None:
         put(name, (value_key,), lambda x: x, method)
 
+    def from_model(name: str, key: str, method: str) -> None:
+        spec[name] = _Spec(model_deps, method)
+        out[name] = v.get(key)
+
     put("it_energy_mwh", ("it_capacity_mw", "utilisation"), energy.it_energy_mwh,
         "IT capacity x utilisation x 8760 h")
     v["it_energy_mwh"] = out["it_energy_mwh"]
     put("facility_energy_mwh", ("it_energy_mwh", "pue"), energy.facility_energy_mwh, "IT energy x PUE")
     v["facility_energy_mwh"] = out["facility_energy_mwh"]
-    alias("pue", "pue", "PUE declared in the project file, or a benchmark range for the cooling type")
-    put("peak_demand_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw, "IT capacity at full load x PUE")
+    if modelled and "pue" in v and v["pue"] is v["pue_modelled"]:
+        from_model("pue", "pue", "PUE modelled hour by hour (no PUE declared)")
+    else:
+        alias("pue", "pue", "PUE declared in the project file" if modelled else
+              "PUE declared in the project file, or a benchmark range for the cooling type")
+    if modelled:
+        from_model("peak_demand_mw", "peak_modelled_mw",
+                   "full IT load on the hottest hour of the year, hourly cooling model")
+    else:
+        put("peak_demand_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw, "IT capacity at full load x PUE")
     v["peak_demand_mw"] = out["peak_demand_mw"]
+    cooling_methods = {
+        "pue_modelled": "facility energy / IT energy, summed hour by hour",
+        "cooling_energy_mwh": "chillers + fans and pumps, summed hour by hour",
+        "cooling_energy_chillers_mwh": "heat removed by the chillers / COP at each hour's temperature",
+        "cooling_energy_auxiliaries_mwh": "fans and pumps: a share of the cooling load",
+        "cooling_share_free": "heat removed by free cooling / cooling load",
+        "cooling_share_water": "heat removed by river or sea water / cooling load",
+        "cooling_share_chillers": "heat removed by chillers / cooling load",
+        "cooling_saving_share": "1 - site electricity / site electricity with chillers alone, same climate",
+    }
+    for name, method in cooling_methods.items():
+        from_model(name, name, method)
 
     put("co2e_location_t", ("facility_energy_mwh", "grid.carbon_intensity_g_per_kwh"), carbon.co2e_electricity_t,
         "facility energy x average grid intensity (location-based)")
@@ -335,15 +123,24 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool) -> tuple[dict[s
     if water_cooled:
         temps = ("cooling.water_in_c", "cooling.water_out_c")
         props = ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k")
-        if flow_given:
+        if modelled:
+            from_model("thermal_discharge_mw", "thermal_discharge_modelled_mw",
+                       "largest hourly heat carried by the water (declared share, flow and temperatures)")
+        elif flow_given:
             put("thermal_discharge_mw", ("cooling.water_flow_m3_per_h",) + temps + props,
                 lambda f, tin, tout, rho, cp: heat.thermal_power_mw(f, tout - tin, rho, cp),
                 "flow x density x specific heat x (return - intake temperature)")
-            put("water_returned_m3", ("cooling.water_flow_m3_per_h",), lambda f: water.once_through_m3(f, 8760.0),
-                "declared flow x 8760 h (pumped all year)")
         else:
             put("thermal_discharge_mw", ("peak_demand_mw", "cooling.coverage_share"), lambda pk, s: pk * s,
                 "peak demand (all electricity becomes heat) x share of the cooling met by the water")
+        if flow_given:
+            put("water_returned_m3", ("cooling.water_flow_m3_per_h",), lambda f: water.once_through_m3(f, 8760.0),
+                "declared flow x 8760 h (pumped all year)")
+        elif modelled:
+            put("water_returned_m3", ("water_heat_mwh",) + temps + props,
+                lambda q, tin, tout, rho, cp: heat.flow_for_heat_m3(q, tout - tin, rho, cp),
+                "heat carried by the water (hourly model) / (density x specific heat x temperature rise)")
+        else:
             put("water_returned_m3", ("facility_energy_mwh", "cooling.coverage_share") + temps + props,
                 lambda e, s, tin, tout, rho, cp: heat.flow_for_heat_m3(e * s, tout - tin, rho, cp),
                 "heat carried by the water / (density x specific heat x temperature rise)")
@@ -376,8 +173,6 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool) -> tuple[dict[s
         "facility energy / city's annual electricity")
     put("share_of_city_peak_demand", ("peak_demand_mw", "city.peak_demand_mw"), equivalences.share,
         "peak demand / city's peak demand")
-    spec["cooling_saving_share"] = _Spec(("_hourly_cooling_model",), "needs the hourly cooling model")
-    out["cooling_saving_share"] = None
     return out, spec
 
 
@@ -411,8 +206,126 @@ def _unknown_inputs(deps: tuple[str, ...], records: dict[str, InputRecord]) -> l
 def fingerprint(project: Project) -> str:
     """SHA-256 of the project text (or of its validated content), first 16 hex digits."""
     text = project_text(project)
-    data = text.encode("utf-8") if text is not None else project.model_dump_json().encode("utf-8")
+    if text is None:  # built from a mapping: fingerprint its validated content
+        import json
+
+        text = json.dumps(project.model_dump(), sort_keys=True, default=repr)
+    data = text.encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+class _Model:
+    """A project's resolved inputs, and the model to evaluate on any set of values."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.inp = resolve_inputs(project)
+        self.records = self.inp.records
+        self.ranges = self.inp.ranges()
+        self.cooling_type = project.cooling.type if project.cooling else "unknown"
+        flow = self.records.get("cooling.water_flow_m3_per_h")
+        self.flow_given = flow is not None and isinstance(flow.value, Range)
+        cs = self.inp.cooling
+        self.model_deps: tuple[str, ...] = ()
+        if cs is not None:
+            self.model_deps = tuple(
+                k for k, r in self.records.items()
+                if r.status != "unknown" and (k.startswith("cooling.") or k in ("climate", "it_capacity_mw", "utilisation"))
+            )
+            frame = cs.climate.frame
+            # The hours that can set the peak: the hottest by dry-bulb and by wet-bulb.
+            hot = np.argsort(frame["temp_air_c"].to_numpy())[-48:]
+            humid = np.argsort(frame["temp_wet_bulb_c"].to_numpy())[-48:]
+            self.hot_hours = np.union1d(hot, humid)
+
+    def central_values(self) -> dict[str, Any]:
+        return {k: r.central for k, r in self.ranges.items()}
+
+    def draw_values(self, draws: int, seed: int) -> dict[str, Any]:
+        rng = np.random.default_rng(seed)
+        # Point values stay scalars: they broadcast, and cost nothing over the hours.
+        return {k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
+                for k, r in sorted(self.ranges.items())}
+
+    def evaluate(self, values: dict[str, Any], hourly: bool = False):
+        """Indicators for ``values`` (scalars, or arrays of draws); with ``hourly``, the hourly frame too."""
+        v = dict(values)
+        frame = None
+        if self.inp.cooling is not None:
+            frame = _cooling(self.inp.cooling, v, self.hot_hours, hourly)
+        out, spec = _run(v, self.cooling_type, self.flow_given, self.model_deps)
+        return out, spec, frame
+
+
+def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
+    """Run the hourly cooling model on ``v`` and add its annual results to ``v``."""
+    def col(x):  # draws become a column, to broadcast against the hours
+        return x if np.ndim(x) == 0 else np.asarray(x, dtype=float)[:, None]
+
+    frame = cs.climate.frame
+    t_air = frame["temp_air_c"].to_numpy()
+    t_wb = frame["temp_wet_bulb_c"].to_numpy()
+    params = {name: col(v[f"cooling.{name}"]) for name in _NUMERIC_PARAMETERS if name != "hx_approach_k"}
+    params.update(cop_air_rated=col(v["cooling.cop_air_rated"]), t_air_rated_c=v["cooling.t_air_rated_c"],
+                  cop_water_rated=col(v["cooling.cop_water_rated"]), t_water_rated_c=v["cooling.t_water_rated_c"])
+
+    def water_for(hours):
+        if not cs.water:
+            return None
+        t_in = cs.t_water_in_hourly[hours] if cs.t_water_in_hourly is not None else col(v["cooling.water_in_c"])
+        limited = "cooling.water_flow_m3_per_h" in v and "cooling.water_out_c" in v
+        return {
+            "coverage_share": col(v["cooling.coverage_share"]),
+            "t_in_c": t_in,
+            "t_out_c": col(v["cooling.water_out_c"]) if "cooling.water_out_c" in v else None,
+            "flow_m3_per_h": col(v["cooling.water_flow_m3_per_h"]) if limited else None,
+            "density_kg_per_m3": v["water_density_kg_per_m3"],
+            "specific_heat_j_per_kg_k": v["water_specific_heat_j_per_kg_k"],
+            "hx_approach_k": col(v["cooling.hx_approach_k"]),
+        }
+
+    all_hours = slice(None)
+    it_mw = col(v["it_capacity_mw"] * v["utilisation"])
+    res = cooling.simulate(system=cs.system, it_mw=it_mw, temp_air_c=t_air, temp_wet_bulb_c=t_wb,
+                           free_cooling=cs.free_cooling, water=water_for(all_hours), hourly=hourly, **params)
+    reference = cooling.simulate(system=cs.reference_system, it_mw=it_mw, temp_air_c=t_air, temp_wet_bulb_c=t_wb,
+                                 free_cooling=False, water=None, **params)
+    peak = cooling.simulate(system=cs.system, it_mw=col(v["it_capacity_mw"] * np.ones_like(v["utilisation"])),
+                            temp_air_c=t_air[hot_hours], temp_wet_bulb_c=t_wb[hot_hours],
+                            free_cooling=cs.free_cooling, water=water_for(hot_hours), hourly=True, **params)
+    load = res["cooling_load_mwh"]
+    v.update({
+        "pue_modelled": res["pue"],
+        "cooling_energy_mwh": res["cooling_energy_mwh"],
+        "cooling_energy_chillers_mwh": res["chiller_power_mwh"],
+        "cooling_energy_auxiliaries_mwh": res["aux_power_mwh"],
+        "cooling_share_free": res["free_mwh"] / load,
+        "cooling_share_water": res["water_mwh"] / load,
+        "cooling_share_chillers": res["chillers_mwh"] / load,
+        "cooling_saving_share": 1.0 - res["facility_mwh"] / reference["facility_mwh"],
+        "peak_modelled_mw": peak["hourly"]["facility_mw"].max(axis=-1),
+        "water_heat_mwh": res["water_mwh"],
+    })
+    if cs.water:
+        v["thermal_discharge_modelled_mw"] = res["thermal_discharge_max_mw"]
+    if not hourly:
+        return None
+    import pandas as pd
+
+    h = {k: np.asarray(x).reshape(-1) for k, x in res["hourly"].items()}
+    data = {
+        "temp_air_c": t_air,
+        "temp_wet_bulb_c": t_wb,
+        "it_load_mw": np.full(len(t_air), float(np.asarray(it_mw).reshape(-1)[0])),
+        **h,
+        "thermal_discharge_mw": h["water_mw"],
+    }
+    water = water_for(all_hours)
+    if water is not None and water["flow_m3_per_h"] is not None:
+        # Return temperature of the declared flow, hour by hour.
+        data["water_return_c"] = water["t_in_c"] + h["water_mw"] * 1e6 / (
+            water["flow_m3_per_h"] * water["density_kg_per_m3"] / 3600.0 * water["specific_heat_j_per_kg_k"])
+    return pd.DataFrame(data, index=frame.index)
 
 
 def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Results:
@@ -423,30 +336,25 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     project : Project
         From :func:`impact.load_project`.
     draws : int, default 2000
-        Monte Carlo draws over the ranged inputs.
+        Monte Carlo draws over the ranged inputs (the hourly cooling model runs
+        over hours x draws at once).
     seed : int
         Seed of the random generator: the same seed gives the same results.
 
     Returns
     -------
     Results
+        With ``hourly``, the hourly frame of the central run, when the cooling
+        model ran (None otherwise, and ``meta['cooling_model']`` says why).
     """
     import pandas as pd
 
     if draws < 100:
         raise ValueError("draws must be at least 100 for the 5th and 95th percentiles to mean anything")
-    inp = resolve_inputs(project)
-    records = inp.records
-    ranges = inp.ranges()
-    cooling_type = project.cooling.type if project.cooling else "unknown"
-    flow_given = isinstance(records.get("cooling.water_flow_m3_per_h", InputRecord("", None, "", "", "")).value, Range)
-
-    central_values = {k: r.central for k, r in ranges.items()}
-    rng = np.random.default_rng(seed)
-    draw_values = {k: uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng) for k, r in sorted(ranges.items())}
-
-    central, spec = _run(dict(central_values), cooling_type, flow_given)
-    drawn, _ = _run(dict(draw_values), cooling_type, flow_given)
+    model = _Model(project)
+    records = model.records
+    central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
+    drawn, _, _ = model.evaluate(model.draw_values(draws, seed))
 
     indicators: dict[str, Indicator] = {}
     samples = {}
@@ -462,9 +370,10 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         else:
             missing = _unknown_inputs(s.deps, records)
         if c is None:
-            why = "these inputs are unknown: " + ", ".join(missing) if missing else "an input is unknown"
-            if name == "cooling_saving_share":
-                why = "it needs the hourly cooling model, not part of this version"
+            if s.deps == model.model_deps or name.startswith("cooling_") or name == "pue_modelled":
+                why = f"the hourly cooling model could not run: {model.inp.cooling_note}"
+            else:
+                why = "these inputs are unknown: " + ", ".join(missing) if missing else "an input is unknown"
             indicators[name] = Indicator(name, info.unit, None, None, None, "unknown", method, sources,
                                          f"unknown, {why}")
             continue
@@ -479,22 +388,75 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
         indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources, note)
 
-    _check_consistency(indicators, records, cooling_type, flow_given)
+    _check_consistency(indicators, model, hourly)
     meta = {
         "tool": f"impact {__version__}",
         "input_fingerprint": fingerprint(project),
         "year": records["year"].value,
         "draws": draws,
         "seed": seed,
+        "cooling_model": "hourly" if model.inp.cooling is not None else f"not run: {model.inp.cooling_note}",
     }
-    return Results(project, indicators, records, pd.DataFrame(samples), meta)
+    return Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
 
 
-def _check_consistency(indicators, records, cooling_type, flow_given) -> None:
+def sensitivity(project: Project, indicator: str):
+    """One-at-a-time sensitivity of ``indicator`` to each ranged input (a tornado chart's data).
+
+    Each input that has a range is set to its low, then its high, with every other
+    input at its central value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ranged input: ``input``, ``unit``, ``input_low``,
+        ``input_high``, ``indicator_at_low``, ``indicator_at_high``, ``central``,
+        ``swing`` (absolute difference), sorted by decreasing swing.
+    """
+    import pandas as pd
+
+    if indicator not in INDICATORS:
+        raise ValueError(f"unknown indicator {indicator!r}; expected one of: {', '.join(INDICATORS)}")
+    model = _Model(project)
+    base = model.central_values()
+    central = model.evaluate(base)[0].get(indicator)
+    rows = []
+    for name, r in model.ranges.items():
+        if r.is_point:
+            continue
+        at = {}
+        for side in ("low", "high"):
+            value = model.evaluate({**base, name: getattr(r, side)})[0].get(indicator)
+            at[side] = None if value is None else float(value)
+        if at["low"] is None:
+            continue
+        rows.append({
+            "input": name, "unit": model.records[name].unit, "input_low": r.low, "input_high": r.high,
+            "indicator_at_low": at["low"], "indicator_at_high": at["high"],
+            "central": None if central is None else float(central),
+            "swing": abs(at["high"] - at["low"]),
+        })
+    columns = ["input", "unit", "input_low", "input_high", "indicator_at_low", "indicator_at_high", "central", "swing"]
+    return pd.DataFrame(rows, columns=columns).sort_values("swing", ascending=False, ignore_index=True)
+
+
+def _check_consistency(indicators, model: _Model, hourly) -> None:
     """Add notes where declared figures do not hang together."""
-    if cooling_type in WATER_COOLED and flow_given:
-        td, pk = indicators["thermal_discharge_mw"], indicators["peak_demand_mw"]
-        if td.known and pk.known and td.central > pk.central:
-            note = (f"the declared flow and temperatures carry {td.central:.1f} MW, more than the site's "
-                    f"{pk.central:.1f} MW at full load: the flow is lower or the water returns cooler than declared")
-            indicators["thermal_discharge_mw"] = Indicator(**{**td.__dict__, "note": note})
+    if model.cooling_type not in WATER_COOLED or not model.flow_given:
+        return
+    records = model.records
+    if not all(isinstance(records[k].value, Range) for k in ("cooling.water_in_c", "cooling.water_out_c")):
+        return
+    flow = records["cooling.water_flow_m3_per_h"].value.central
+    dt = records["cooling.water_out_c"].value.central - records["cooling.water_in_c"].value.central
+    rho = records["water_density_kg_per_m3"].value.central
+    cp = records["water_specific_heat_j_per_kg_k"].value.central
+    capacity = heat.thermal_power_mw(flow, dt, rho, cp)
+    td = indicators["thermal_discharge_mw"]
+    if td.known and td.central < 0.95 * capacity:
+        note = (f"the declared flow and temperatures could carry {capacity:.1f} MW; the site sends at most "
+                f"{td.central:.1f} MW to the water")
+        if hourly is not None and "water_return_c" in hourly:
+            note += f", so the water returns at {hourly['water_return_c'].max():.1f} °C at most, not the declared " \
+                    f"{records['cooling.water_out_c'].value.central:g} °C (or the flow is lower)"
+        indicators["thermal_discharge_mw"] = Indicator(**{**td.__dict__, "note": note})

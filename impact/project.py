@@ -102,6 +102,7 @@ class Cooling(_Strict):
     water_in_c: Q(ge=-2, le=40) = None
     water_out_c: Q(ge=-2, le=60) = None
     coverage_share: Q(ge=0, le=1) = None
+    free_cooling: bool | None = None  # economiser present; default by type
 
     @model_validator(mode="after")
     def _water_fields(self):
@@ -117,6 +118,11 @@ class Cooling(_Strict):
                 f"water_out_c ({tout.central:g}) must be warmer than water_in_c ({tin.central:g})"
             )
         return self
+
+
+class Climate(_Strict):
+    epw: str | None = None  # EnergyPlus weather file, relative to the project file
+    warming_c: N(ge=-10, le=10) = None  # shift of every temperature, e.g. 4 for a +4 °C scenario
 
 
 class Grid(_Strict):
@@ -192,6 +198,7 @@ class Project(_Strict):
     pue: Q(ge=1, le=5) = None
     wue_l_per_kwh: Q(ge=0, le=50) = None
     cooling: Cooling | None = None
+    climate: Climate | None = None
     grid: Grid | None = None
     generators: Generators | None = None
     refrigerant: Refrigerant | None = None
@@ -199,6 +206,9 @@ class Project(_Strict):
     heat_reuse_share: Q(ge=0, le=1) = None
     lifetime_years: Q(gt=0, le=100) = None
     claims: list[Claim] = []
+    # Overrides of the model's default assumptions, by input name (see the
+    # "Inputs" list of `impact estimate`), e.g. {cooling.supply_c: 24}.
+    assumptions: dict[str, Q(required=True)] = {}
     sources: dict[str, str] = {}
     notes: str | None = None
 
@@ -337,7 +347,9 @@ def parse_project_text(text: str, source: str = "<project>") -> Project:
         raise InputError(source, f"not valid YAML{where}: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise InputError(source, f"not valid YAML: {exc}") from None
-    return parse_project(data, source)
+    project = parse_project(data, source)
+    object.__setattr__(project, "_text", text)
+    return project
 
 
 def load_project(path: str | Path) -> Project:
@@ -368,7 +380,6 @@ def load_project(path: str | Path) -> Project:
         raise InputError(label, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     project = parse_project_text(text, label)
     object.__setattr__(project, "_path", path.resolve())
-    object.__setattr__(project, "_text", text)
     return project
 
 

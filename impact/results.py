@@ -91,7 +91,11 @@ class Results:
     samples : pandas.DataFrame
         The Monte Carlo draws of every indicator (one row per draw).
     meta : dict
-        Tool version, seed, number of draws, input fingerprint, year used.
+        Tool version, seed, number of draws, input fingerprint, year used,
+        whether the hourly cooling model ran.
+    hourly : pandas.DataFrame or None
+        The hourly cooling model on central values (tz-aware index, 8,760 rows):
+        temperatures, cooling by mode [MW], power [MW], PUE, thermal discharge.
     """
 
     project: Any
@@ -99,6 +103,7 @@ class Results:
     inputs: dict[str, InputRecord]
     samples: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
+    hourly: Any = None
 
     def __getitem__(self, name: str) -> Indicator:
         return self.indicators[name]

@@ -44,20 +44,20 @@ def test_mrs5_central_values_by_hand(mrs5):
     it = 22 * 0.56 * 8760  # 107,923.2 MWh
     assert mrs5.central("it_energy_mwh") == pytest.approx(it)
     assert mrs5.central("facility_energy_mwh") == pytest.approx(it * 1.3)
-    assert mrs5.central("peak_demand_mw") == pytest.approx(22 * 1.3)
     # RTE 2024: 21.7 g/kWh (the 2026 project uses the latest year)
     assert mrs5.central("co2e_location_t") == pytest.approx(it * 1.3 * 21.7 / 1000)
     # 100 % renewable contract: market-based is zero, location-based is not.
     assert mrs5.central("co2e_market_t") == 0
     assert mrs5.central("co2e_location_t") > 0
-    # River: 32 % of the heat at full load goes to the water.
-    assert mrs5.central("thermal_discharge_mw") == pytest.approx(22 * 1.3 * 0.32)
-    # Volume to carry 32 % of the annual heat with a 15 K rise.
-    volume = it * 1.3 * 0.32 * 3.6e9 / (998.21 * 4184.1 * 15)
+    # River: 32 % of the cooling load (IT heat + 4.17 % distribution losses) goes to the water.
+    to_water_mw = 0.32 * 22 * 0.56 * (1 + 0.0417)
+    assert mrs5.central("thermal_discharge_mw") == pytest.approx(to_water_mw)
+    # Volume to carry it all year with a 15 K rise.
+    volume = to_water_mw * 8760 * 3.6e9 / (998.21 * 4184.1 * 15)
     assert mrs5.central("water_returned_m3") == pytest.approx(volume)
     assert mrs5.central("water_offsite_m3") == pytest.approx(it * 1.3 * 3.6737)
     assert mrs5.central("households_electricity_equiv") == pytest.approx(it * 1.3 * 1000 / 4255)
-    assert mrs5.central("share_of_city_peak_demand") == pytest.approx(22 * 1.3 / 600)
+    assert mrs5.central("share_of_city_peak_demand") == pytest.approx(mrs5.central("peak_demand_mw") / 600)
 
 
 def test_mrs5_range_against_closed_form_percentiles(mrs5):
@@ -109,12 +109,12 @@ def test_issue_example_by_hand(example):
     # R134a AR6 GWP 1,530
     assert example.central("co2e_refrigerant_t") == pytest.approx(3000 * 0.05 * 1530 / 1000)
     assert example.central("water_onsite_m3") == pytest.approx(it * 0.2)
-    # Thermal discharge from the declared flow: 2,000 m3/h, 15 K
-    assert example.central("thermal_discharge_mw") == pytest.approx(2000 * 998.21 / 3600 * 4184.1 * 15 / 1e6)
+    # The declared flow (2,000 m3/h, 15 K) could carry 34.8 MW; 32 % of the cooling load is 4.4 MW.
+    assert example.central("thermal_discharge_mw") == pytest.approx(0.32 * 22 * 0.6 * (1 + 0.0417))
     assert example.central("water_returned_m3") == pytest.approx(2000 * 8760)
     assert example.central("water_withdrawal_m3") == pytest.approx(it * 0.2 + 2000 * 8760)
-    # The declared flow carries more heat (34.8 MW) than the site makes at full load (28.6 MW): flagged.
-    assert "more than the site's" in example["thermal_discharge_mw"].note
+    # ... so the water cannot return at the declared 30 °C: flagged.
+    assert "could carry 34.8 MW" in example["thermal_discharge_mw"].note
     assert example.central("land_artificialised_m2") == 8000
     # Total: location + generators + refrigerant; embodied unknown (no equipment list, no building figure)
     assert example["co2e_total_t"].status == "partial"

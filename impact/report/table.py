@@ -35,9 +35,11 @@ def format_table(results, width: int = 100) -> str:
             s = s.split(": ", 1)[-1]  # "input: citation" -> citation
             if s not in refs:
                 refs.append(s)
-            nums.append(str(refs.index(s) + 1))
+            if str(refs.index(s) + 1) not in nums:
+                nums.append(str(refs.index(s) + 1))
         if ind.known:
-            span = "" if ind.low == ind.high else f"{format_number(ind.low)} - {format_number(ind.high)}"
+            lo, hi = format_number(ind.low), format_number(ind.high)
+            span = "" if lo == hi else f"{lo} - {hi}"
             central = format_number(ind.central) + ("*" if ind.status == "partial" else "")
         else:
             span, central = "", "unknown"

@@ -1,0 +1,377 @@
+"""Every input of the estimate, resolved: given, derived, defaulted or unknown.
+
+Each input is taken from the project file when given, otherwise from a sourced
+reference table (and recorded as a default, with the reason), otherwise left
+unknown. Nothing here computes an indicator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model.cooling import SYSTEMS
+from .model import energy
+from .project import WATER_COOLED, Project
+from .ranges import UNKNOWN, Range
+from .results import InputRecord
+from .sources import reference as ref
+
+
+class _Inputs:
+    """Collects every input with its status and source while resolving them."""
+
+    def __init__(self, assumptions: dict[str, Range] | None = None, project_sources: dict[str, str] | None = None) -> None:
+        self.records: dict[str, InputRecord] = {}
+        self.assumptions = dict(assumptions or {})
+        self.project_sources = project_sources or {}
+        self.used_assumptions: set[str] = set()
+        self.cooling: CoolingSetup | None = None  # None: the hourly model cannot run
+        self.cooling_note = ""
+        self.climate = None
+
+    def given(self, name: str, value: Any, unit: str, source: str, note: str = "") -> None:
+        self.records[name] = InputRecord(name, value, unit, "given", source, note)
+
+    def resolve(
+        self,
+        name: str,
+        given: Any,
+        unit: str,
+        default: ref.Sourced | None,
+        *,
+        project_source: str,
+        note: str = "",
+        missing_note: str = "",
+    ) -> None:
+        """Record ``given`` if it is a value, else ``default``, else unknown.
+
+        An entry of the project's ``assumptions`` replaces the default.
+        """
+        declared_unknown = given is UNKNOWN
+        if not isinstance(given, Range) and name in self.assumptions:
+            self.used_assumptions.add(name)
+            source = self.project_sources.get(name) or "project file (assumptions)"
+            self.records[name] = InputRecord(name, self.assumptions[name], default.unit if default else unit,
+                                             "given", source, "assumption set in the project file, instead of the default")
+            return
+        if isinstance(given, Range):
+            self.records[name] = InputRecord(name, given, unit, "given", project_source, note)
+        elif default is not None and default.value is not None:
+            why = "declared unknown in the project file" if declared_unknown else "not given"
+            self.records[name] = InputRecord(
+                name,
+                default.value,
+                default.unit or unit,
+                "default",
+                default.citation,
+                "; ".join(p for p in (f"{why}: default used", default.note, note) if p),
+                declared_unknown,
+            )
+        else:
+            reason = (default.source if default is not None else "") or missing_note or "no source found"
+            self.records[name] = InputRecord(name, None, unit, "unknown", reason, note, declared_unknown)
+
+    def ranges(self) -> dict[str, Range]:
+        return {k: r.value for k, r in self.records.items() if isinstance(r.value, Range)}
+
+
+@dataclass(frozen=True)
+class CoolingSetup:
+    """What the hourly cooling model needs besides the numeric inputs."""
+
+    system: str
+    free_cooling: bool
+    reference_system: str  # the chiller-only system it is compared with
+    climate: Any  # impact.sources.climate.Climate
+    water: bool
+    flow_given: bool
+    t_water_in_hourly: Any = None  # sea temperature per hour when no intake temperature is declared
+
+
+_NUMERIC_PARAMETERS = ("supply_c", "approach_k", "band_k", "chiller_approach_k", "air_condenser_approach_k", "tower_approach_k",
+                       "adiabatic_effectiveness", "aux_share", "distribution_share", "hx_approach_k")
+
+
+def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: int, src) -> None:
+    """Resolve the climate and parameters of the hourly cooling model, if it can run."""
+    from .sources.climate import project_climate
+
+    warming = p.climate.warming_c if p.climate and p.climate.warming_c is not None else 0.0
+    climate, why = project_climate(p, year, warming)
+    inp.climate = climate
+    if climate is None:
+        inp.records["climate"] = InputRecord("climate", None, "-", "unknown", why,
+                                             "give climate: {epw: PATH} to run the hourly cooling model")
+        inp.cooling_note = why
+        return
+    note = climate.note + (f"; every temperature shifted by {warming:+g} °C" if warming else "")
+    inp.records["climate"] = InputRecord("climate", why, "-", "default", climate.source, note)
+    if cooling_type not in SYSTEMS:
+        inp.cooling_note = "the cooling system is not described"
+        return
+    for name in _NUMERIC_PARAMETERS:
+        inp.resolve(f"cooling.{name}", None, "", ref.lookup("cooling_parameters", parameter=name), project_source="")
+    for key, chiller, quantity in (("cooling.cop_air_rated", "air-cooled", "minimum_cop"),
+                                   ("cooling.cop_water_rated", "water-cooled positive displacement, < 75 tons",
+                                    "minimum_cop")):
+        inp.resolve(key, None, "-", ref.lookup("chillers", chiller=chiller, quantity=quantity), project_source="")
+    # Rating conditions of AHRI 550/590 (chillers.csv, rating_conditions column).
+    inp.records["cooling.t_air_rated_c"] = InputRecord(
+        "cooling.t_air_rated_c", Range.point(35.0), "°C", "default", "AHRI 550/590 rating conditions [primary]",
+        "outdoor air at the air-cooled rating point")
+    inp.records["cooling.t_water_rated_c"] = InputRecord(
+        "cooling.t_water_rated_c", Range.point(29.4), "°C", "default", "AHRI 550/590 rating conditions [primary]",
+        "entering condenser water at the water-cooled rating point")
+    spec = SYSTEMS[cooling_type]
+    free = p.cooling.free_cooling if p.cooling.free_cooling is not None else spec["free_cooling"]
+    reference = "water_chillers" if spec["condenser"] == "tower" else "air_chillers"
+    water = cooling_type in WATER_COOLED
+    t_hourly = None
+    if water and inp.records["cooling.water_in_c"].status == "unknown":
+        if cooling_type == "sea" and ref.lookup("cooling_parameters", parameter="sea_temperature_min_c"):
+            t_hourly = _sea_temperature(climate.frame.index)
+            inp.records["cooling.water_in_c"] = InputRecord(
+                "cooling.water_in_c", "seasonal: 14 °C (February) to 22 °C (August)", "°C", "default",
+                ref.lookup("cooling_parameters", parameter="sea_temperature_min_c").citation,
+                "sea temperature at the Thassalia intake (Marseille); the timing of the extremes is an assumption")
+        else:
+            inp.cooling_note = "the temperature of the river water is not known"
+            return
+    inp.cooling = CoolingSetup(
+        cooling_type, bool(free), reference, climate, water,
+        water and isinstance(inp.records["cooling.water_flow_m3_per_h"].value, Range), t_hourly)
+
+
+def _sea_temperature(index):
+    """Sea temperature per hour: a cosine between the sourced winter and summer values."""
+    import numpy as np
+
+    lo = ref.lookup("cooling_parameters", parameter="sea_temperature_min_c").value.central
+    hi = ref.lookup("cooling_parameters", parameter="sea_temperature_max_c").value.central
+    day = index.day_of_year.to_numpy() + index.hour.to_numpy() / 24.0
+    return (lo + hi) / 2 - (hi - lo) / 2 * np.cos(2 * np.pi * (day - 45) / 365)
+
+
+def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:
+    return ref.Sourced(Range.point(value), unit, source, "", "assumption", note)
+
+
+def _project_source(project: Project, field: str) -> str:
+    """The citation of a given input: the project's ``sources:`` entry if any."""
+    sources = project.sources or {}
+    head = field.split(".")[0]
+    return sources.get(field) or sources.get(head) or "project file"
+
+
+def resolve_inputs(project: Project) -> _Inputs:
+    """Every input of the model, given, defaulted or unknown, with its source."""
+    p = project
+    inp = _Inputs(p.assumptions, p.sources)
+    src = lambda field: _project_source(p, field)  # noqa: E731
+
+    # --- year and country ------------------------------------------------------
+    if p.year is not None:
+        year = p.year
+        inp.given("year", str(year), "-", src("year"))
+    else:
+        years = [int(r["year"]) for r in ref.read_reference_table("grid_carbon_intensity") if r["country"] == p.country]
+        year = max(years) if years else 2024
+        inp.records["year"] = InputRecord(
+            "year", str(year), "-", "default", "latest year of the reference tables for this country", "not given"
+        )
+
+    # --- IT capacity ------------------------------------------------------------
+    if p.equipment:
+        lows = [e.power_kw.low for e in p.equipment]
+        cens = [e.power_kw.central for e in p.equipment]
+        highs = [e.power_kw.high for e in p.equipment]
+        counts = [e.count for e in p.equipment]
+        cap = Range(
+            energy.it_capacity_from_equipment_mw(counts, lows),
+            energy.it_capacity_from_equipment_mw(counts, cens),
+            energy.it_capacity_from_equipment_mw(counts, highs),
+        )
+        inp.records["it_capacity_mw"] = InputRecord(
+            "it_capacity_mw", cap, "MW", "derived", src("equipment"), "sum of count x power_kw of the equipment list"
+        )
+    else:
+        inp.given("it_capacity_mw", p.it_capacity_mw, "MW", src("it_capacity_mw"))
+
+    inp.resolve("utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"),
+                project_source=src("utilisation"))
+
+    # --- cooling and PUE ----------------------------------------------------------
+    cooling_type = p.cooling.type if p.cooling else "unknown"
+    if p.cooling:
+        inp.given("cooling.type", cooling_type, "-", src("cooling"))
+    else:
+        inp.records["cooling.type"] = InputRecord(
+            "cooling.type", "unknown", "-", "unknown", "not given", "generic PUE and WUE ranges apply"
+        )
+    inp.resolve("wue_l_per_kwh", p.wue_l_per_kwh, "L/kWh", ref.lookup("wue_defaults", cooling_type=cooling_type),
+                project_source=src("wue_l_per_kwh"))
+
+    if cooling_type in WATER_COOLED:
+        c = p.cooling
+        medium = "fresh water" if cooling_type == "river" else "sea water"
+        inp.resolve("cooling.water_flow_m3_per_h", c.water_flow_m3_per_h, "m3/h", None,
+                    project_source=src("cooling.water_flow_m3_per_h"),
+                    missing_note="not given: the volume is derived from the heat to carry away")
+        inp.resolve("cooling.water_in_c", c.water_in_c, "°C", None, project_source=src("cooling.water_in_c"),
+                    missing_note="not given")
+        inp.resolve("cooling.water_out_c", c.water_out_c, "°C", None, project_source=src("cooling.water_out_c"),
+                    missing_note="not given")
+        inp.resolve("cooling.coverage_share", c.coverage_share, "-",
+                    _fixed(1.0, "-", "assumption: without a stated share, all the heat goes to the water (upper bound)"),
+                    project_source=src("cooling.coverage_share"))
+        inp.resolve("water_density_kg_per_m3", None, "kg/m3", ref.lookup("physical_constants", quantity="density", medium=medium),
+                    project_source="")
+        inp.resolve("water_specific_heat_j_per_kg_k", None, "J/(kg K)",
+                    ref.lookup("physical_constants", quantity="specific_heat", medium=medium), project_source="")
+        for k in ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k"):
+            rec = inp.records[k]
+            inp.records[k] = InputRecord(k, rec.value, rec.unit, "default", rec.source, f"property of {medium}")
+
+    _cooling_model_inputs(p, inp, cooling_type, year, src)
+    if isinstance(p.pue, Range) or inp.cooling is None:
+        inp.resolve("pue", p.pue, "-", ref.lookup("pue_defaults", cooling_type=cooling_type),
+                    project_source=src("pue"),
+                    note="" if p.pue is not None else f"benchmark range for cooling type '{cooling_type}' "
+                    f"(the hourly model could not run: {inp.cooling_note})")
+    else:
+        inp.records["pue"] = InputRecord(
+            "pue", "modelled hour by hour", "-", "derived", "hourly cooling model (impact.model.cooling)",
+            "declared unknown in the project file" if p.pue is UNKNOWN else "not given",
+            p.pue is UNKNOWN)
+
+    # --- grid -----------------------------------------------------------------------
+    g = p.grid
+    intensity, intensity_note = ref.grid_carbon_intensity(p.country, year)
+    inp.resolve("grid.carbon_intensity_g_per_kwh", g.carbon_intensity_g_per_kwh if g else None, "g CO2e/kWh",
+                intensity, project_source=src("grid.carbon_intensity_g_per_kwh"), missing_note=intensity_note)
+    inp.resolve("grid.renewable_contract_share", g.renewable_contract_share if g else None, "-",
+                _fixed(0.0, "-", "none declared: no renewable contract is counted"),
+                project_source=src("grid.renewable_contract_share"))
+    loc = inp.records["grid.carbon_intensity_g_per_kwh"]
+    residual_default = None
+    if loc.value is not None:
+        residual_default = ref.Sourced(
+            loc.value, loc.unit, loc.source, "", "assumption",
+            "residual mix not known: the location-based intensity stands in for it (a residual mix is usually higher)",
+        )
+    inp.resolve("grid.residual_mix_g_per_kwh", g.residual_mix_g_per_kwh if g else None, "g CO2e/kWh",
+                residual_default, project_source=src("grid.residual_mix_g_per_kwh"))
+    inp.resolve("ewif_l_per_kwh", None, "L/kWh", ref.lookup("water_intensity_electricity", country=p.country),
+                project_source="", missing_note=f"no water intensity of electricity is known for {p.country}")
+
+    # --- generators -----------------------------------------------------------------
+    gen = p.generators
+    if gen is not None:
+        inp.given("generators.count", Range.point(gen.count), "-", src("generators"))
+        inp.given("generators.unit_mw", gen.unit_mw, "MW", src("generators"))
+        inp.resolve("generators.test_hours_per_year", gen.test_hours_per_year, "h/yr",
+                    ref.lookup("generator_tests", quantity="test_hours_per_year"), project_source=src("generators"))
+        inp.resolve("generators.test_load_share", gen.test_load_share, "-",
+                    ref.lookup("generator_tests", quantity="test_load_share"), project_source=src("generators"))
+        full = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
+        half = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
+        engine = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
+        fuel_range = ref.Sourced(
+            Range(engine.value.central, full.value.central, half.value.central), "L/kWh",
+            f"{engine.citation}; {full.citation}; {half.citation}", full.year, "secondary",
+            "low: engine data sheet (mechanical output); central: generator at full load; high: at half load",
+        )
+        inp.resolve("generators.fuel_l_per_kwh", None, "L/kWh", fuel_range, project_source="")
+        inp.resolve("generators.emission_factor_kg_per_l", None, "kg CO2e/L",
+                    ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"), project_source="")
+    else:
+        inp.records["generators"] = InputRecord(
+            "generators", None, "-", "unknown", "not described in the project file",
+            "number and power of the backup generators are needed for their emissions",
+        )
+
+    # --- refrigerant -------------------------------------------------------------------
+    rf = p.refrigerant
+    if rf is not None:
+        inp.given("refrigerant.type", rf.type, "-", src("refrigerant"))
+        inp.resolve("refrigerant.charge_kg", rf.charge_kg, "kg", None, project_source=src("refrigerant"),
+                    missing_note="not published: the refrigerant charge is needed for leak emissions")
+        inp.resolve("refrigerant.leak_rate_per_year", rf.leak_rate_per_year, "1/yr",
+                    ref.lookup("refrigerant_leaks", equipment="chillers"), project_source=src("refrigerant"))
+        inp.resolve("refrigerant.gwp", None, "kg CO2e/kg", ref.refrigerant_gwp(rf.type, "AR6"), project_source="")
+    else:
+        inp.records["refrigerant"] = InputRecord(
+            "refrigerant", None, "-", "unknown", "not described in the project file",
+            "type and charge of the refrigerant are needed for leak emissions",
+        )
+
+    # --- embodied --------------------------------------------------------------------------
+    if p.equipment:
+        base = ref.lookup("embodied_carbon", item="server", quantity="manufacturing_base")
+        r740 = ref.lookup("embodied_carbon", item="server", quantity="manufacturing")
+        per_unit = Range(base.value.central, (base.value.central + r740.value.central) / 2, r740.value.central)
+        lows = cens = highs = 0.0
+        given_all = True
+        for e in p.equipment:
+            u = e.embodied_kgco2e if isinstance(e.embodied_kgco2e, Range) else per_unit
+            given_all &= isinstance(e.embodied_kgco2e, Range)
+            lows += e.count * u.low / 1000.0
+            cens += e.count * u.central / 1000.0
+            highs += e.count * u.high / 1000.0
+        source = src("equipment") if given_all else f"{base.citation}; {r740.citation}"
+        inp.records["equipment.embodied_t"] = InputRecord(
+            "equipment.embodied_t", Range(lows, cens, highs), "t CO2e", "given" if given_all else "default", source,
+            "" if given_all else "per unit: low = CCF base server, high = Dell R740 LCA, central = their middle "
+            "(assumption); GPUs and storage beyond these are not counted",
+        )
+        inp.resolve("it_lifetime_years", None, "yr", ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
+                    project_source="")
+    else:
+        inp.records["equipment.embodied_t"] = InputRecord(
+            "equipment.embodied_t", None, "t CO2e", "unknown",
+            "no equipment list: the number of servers is not known",
+            "give an equipment list to estimate the IT equipment's embodied emissions",
+        )
+    b = p.building
+    inp.resolve("building.embodied_tco2e", b.embodied_tco2e if b else None, "t CO2e",
+                ref.lookup("embodied_carbon", item="building"), project_source=src("building"))
+    inp.resolve("lifetime_years", p.lifetime_years, "yr", None, project_source=src("lifetime_years"),
+                missing_note="not given: the building's service life is needed to spread its embodied emissions")
+
+    # --- heat, land, equivalences --------------------------------------------------------
+    inp.resolve("heat_reuse_share", p.heat_reuse_share, "-",
+                _fixed(0.0, "-", "none declared: no heat is counted as reused"), project_source=src("heat_reuse_share"))
+    inp.resolve("heating_per_home_mwh", None, "MWh/yr",
+                ref.lookup("equivalences", country=p.country, quantity="heating_per_home"), project_source="",
+                missing_note=f"no heating demand per home is known for {p.country}")
+    inp.resolve("building.site_area_m2", b.site_area_m2 if b else None, "m2", None, project_source=src("building"),
+                missing_note="not given")
+    inp.resolve("building.artificialised_m2", b.artificialised_m2 if b else None, "m2", None,
+                project_source=src("building"), missing_note="not given")
+    inp.resolve("household_electricity_kwh", None, "kWh/yr",
+                ref.lookup("equivalences", country=p.country, quantity="household_electricity"), project_source="",
+                missing_note=f"no household electricity figure is known for {p.country}")
+    inp.resolve("domestic_water_l_per_day", None, "L/day",
+                ref.lookup("equivalences", country=p.country, quantity="domestic_water_per_inhabitant"),
+                project_source="", missing_note=f"no domestic water figure is known for {p.country}")
+    city = (p.city or "").strip()
+    for key, quantity in (("city.annual_electricity_mwh", "annual_electricity"),
+                          ("city.peak_demand_mw", "peak_electricity_demand")):
+        found = ref.lookup("city_context", city=city, country=p.country, quantity=quantity) if city else None
+        inp.resolve(key, None, "", found, project_source="",
+                    missing_note=f"no sourced figure for {city or 'the city (not given)'}")
+    unused = sorted(set(p.assumptions) - inp.used_assumptions)
+    if unused:
+        from .errors import InputError
+        from .project import project_path
+
+        path = project_path(p)
+        allowed = ", ".join(sorted(k for k, r in inp.records.items()
+                                   if r.status == "default" and isinstance(r.value, Range) or k in inp.used_assumptions))
+        raise InputError(path.name if path else "<project>",
+                         [(f"assumptions.{k}", f"is not an input with a default here; expected one of: {allowed}")
+                          for k in unused])
+    return inp
+
+

@@ -1,0 +1,282 @@
+"""Hourly cooling: free cooling, river or sea water, chillers, auxiliaries.
+
+Every hour, the cooling load (IT heat plus the losses of power distribution inside
+the building) is met, in this order, by river or sea water (limited by the declared
+share, the flow and the water temperature), by free cooling (an economiser, full
+below a threshold temperature, partial across a band above it), and by chillers for
+the rest. The chillers' efficiency is a fixed fraction of the Carnot efficiency
+between condensing and evaporating temperatures, anchored on the AHRI / ASHRAE
+minimum rating points [1]_ [2]_: the COP falls as the outdoor temperature rises.
+Fans and pumps draw a share of the cooling load; distribution losses (UPS, PDUs,
+lighting) a share of the IT load.
+
+Arrays broadcast: climate series have shape ``(hours,)``; parameters may be scalars
+or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass.
+
+References
+----------
+.. [1] AHRI Standard 550/590 (I-P), Performance rating of water-chilling and heat
+   pump water-heating packages; ASHRAE 90.1 minimum efficiencies (AHRI letter,
+   2011): air-cooled chillers 9.562 EER (COP 2.8) at 35 °C outdoor air;
+   water-cooled positive displacement 0.780 kW/ton (COP 4.5) at 29.4 °C entering
+   condenser water; chilled water leaving at 6.7 °C.
+.. [2] Gordon, J. M., Ng, K. C., Cool Thermodynamics, Cambridge International
+   Science Publishing (2000): chiller COP as a fraction of the Carnot COP.
+.. [3] ENERGY STAR, "Use a water-side economizer" (energystar.gov/node/18991):
+   suited where the wet-bulb is below 12.8 °C for 3,000 h/yr or more.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+KELVIN = 273.15
+#: AHRI rating: chilled water leaving the evaporator [°C].
+T_CHILLED_RATED_C = 6.7
+
+#: For each cooling type: what the chillers reject heat to, what the economiser
+#: uses, and whether free cooling is on unless the project says otherwise.
+SYSTEMS = {
+    "air_chillers": {"condenser": "air", "economiser": "dry", "free_cooling": False},
+    "water_chillers": {"condenser": "tower", "economiser": "wet", "free_cooling": False},
+    "evaporative": {"condenser": "tower", "economiser": "wet", "free_cooling": True},
+    "adiabatic": {"condenser": "adiabatic", "economiser": "adiabatic", "free_cooling": True},
+    "dry_free_cooling": {"condenser": "air", "economiser": "dry", "free_cooling": True},
+    "river": {"condenser": "air", "economiser": "dry", "free_cooling": False},
+    "sea": {"condenser": "air", "economiser": "dry", "free_cooling": False},
+}
+
+
+def carnot_fraction(cop_rated, t_source_rated_c, condenser_approach_k, evaporator_approach_k,
+                    t_chilled_rated_c=T_CHILLED_RATED_C):
+    """Second-law efficiency of a chiller from one rating point [-].
+
+    Parameters
+    ----------
+    cop_rated : numeric
+        COP at the rating point [-].
+    t_source_rated_c : numeric
+        Condenser-side source temperature at rating (outdoor air, or entering
+        condenser water) [°C].
+    condenser_approach_k, evaporator_approach_k : numeric
+        Condensing temperature above its source; evaporating temperature below
+        the chilled water [K].
+    t_chilled_rated_c : numeric, default 6.7
+        Chilled water leaving at rating [°C].
+    """
+    t_hot = t_source_rated_c + condenser_approach_k + KELVIN
+    t_cold = t_chilled_rated_c - evaporator_approach_k + KELVIN
+    return cop_rated * (t_hot - t_cold) / t_cold
+
+
+def chiller_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k):
+    """Chiller COP at given source and chilled-water temperatures [-].
+
+    ``COP = eta x T_evap / (T_cond - T_evap)`` in kelvin, with ``T_cond = source +
+    condenser approach`` and ``T_evap = chilled - evaporator approach``. The lift
+    never falls below the sum of the two approaches (head-pressure control keeps a
+    minimum condensing pressure).
+
+    Parameters
+    ----------
+    t_source_c : numeric
+        Condenser-side source temperature [°C].
+    t_chilled_c : numeric
+        Chilled-water (or supply coolant) temperature [°C].
+    eta : numeric
+        Fraction of the Carnot COP, from :func:`carnot_fraction` [-].
+    condenser_approach_k, evaporator_approach_k : numeric
+        Approaches of the two heat exchangers [K].
+    """
+    t_cold = t_chilled_c - evaporator_approach_k + KELVIN
+    min_lift = condenser_approach_k + evaporator_approach_k
+    # Grouped so that only two operations run over hours x draws.
+    lift = np.maximum(t_source_c + (min_lift - t_chilled_c), min_lift)
+    return (eta * t_cold) / lift
+
+
+def economiser_fraction(t_source_c, t_full_c, band_k):
+    """Share of the load that free cooling meets [-].
+
+    1 at or below ``t_full_c``, 0 at or above ``t_full_c + band_k``, linear between
+    (a partial economiser pre-cools and the chillers finish).
+    """
+    return np.clip((t_full_c + band_k - t_source_c) / band_k, 0.0, 1.0)
+
+
+def adiabatic_temperature(temp_air_c, temp_wet_bulb_c, effectiveness):
+    """Air temperature after evaporative pre-cooling [°C]: T - e x (T - Twb)."""
+    return temp_air_c - effectiveness * (temp_air_c - temp_wet_bulb_c)
+
+
+def simulate(
+    *,
+    system,
+    it_mw,
+    temp_air_c,
+    temp_wet_bulb_c,
+    supply_c,
+    approach_k,
+    band_k,
+    chiller_approach_k,
+    air_condenser_approach_k,
+    tower_approach_k,
+    adiabatic_effectiveness,
+    aux_share,
+    distribution_share,
+    cop_air_rated,
+    t_air_rated_c,
+    cop_water_rated,
+    t_water_rated_c,
+    free_cooling=None,
+    water=None,
+    hourly=False,
+):
+    """Run the cooling model over the hours of a year.
+
+    Parameters
+    ----------
+    system : str
+        A key of :data:`SYSTEMS`.
+    it_mw : numeric
+        IT load [MW] (scalar or ``(draws, 1)``).
+    temp_air_c, temp_wet_bulb_c : array, shape (hours,)
+        Outdoor dry-bulb and wet-bulb temperatures [°C].
+    supply_c : numeric
+        Air supply (server inlet) temperature [°C].
+    approach_k : numeric
+        Difference between the supply temperature and the coldest source that
+        still meets the whole load by free cooling [K]; the chilled water is
+        produced at ``supply_c - approach_k``.
+    band_k : numeric
+        Width of the partial free-cooling band (the air temperature rise across
+        the IT equipment) [K].
+    chiller_approach_k : numeric
+        Approach of the chillers' evaporator, and of water-cooled condensers [K].
+    air_condenser_approach_k : numeric
+        Condensing temperature above the outdoor air for air-cooled chillers [K].
+    tower_approach_k : numeric
+        Cooling tower water above the wet-bulb [K].
+    adiabatic_effectiveness : numeric
+        Effectiveness of evaporative pre-cooling [-].
+    aux_share : numeric
+        Fans and pumps electricity / cooling load [-].
+    distribution_share : numeric
+        UPS, distribution and lighting losses / IT load [-].
+    cop_air_rated, t_air_rated_c, cop_water_rated, t_water_rated_c : numeric
+        Rating points of air-cooled and water-cooled chillers [-], [°C].
+    free_cooling : bool, optional
+        Economiser present; default from :data:`SYSTEMS`.
+    water : dict, optional
+        River or sea water: ``coverage_share`` [-], ``t_in_c`` [°C] (scalar or per
+        hour), ``t_out_c`` [°C] (the allowed return temperature), ``flow_m3_per_h``
+        (None: not limiting), ``density_kg_per_m3``, ``specific_heat_j_per_kg_k``,
+        ``hx_approach_k`` [K].
+    hourly : bool
+        Also return the hourly arrays.
+
+    Returns
+    -------
+    dict
+        Annual sums [MWh]: ``it_mwh``, ``cooling_load_mwh``, ``free_mwh``,
+        ``water_mwh``, ``chillers_mwh`` (heat removed by each mode),
+        ``chiller_power_mwh``, ``aux_power_mwh``, ``distribution_mwh``,
+        ``cooling_energy_mwh``, ``facility_mwh``; ``pue`` [-];
+        ``thermal_discharge_max_mw`` [MW]; with ``hourly``, the same per hour in
+        ``hourly`` (MW).
+    """
+    spec = SYSTEMS[system]
+    if free_cooling is None:
+        free_cooling = spec["free_cooling"]
+    t_air = np.asarray(temp_air_c, dtype=float)
+    t_wb = np.asarray(temp_wet_bulb_c, dtype=float)
+    hours = t_air.shape[-1]
+
+    def hsum(x):
+        # Sum over the hours without materialising what does not vary by hour.
+        x = np.asarray(x, dtype=float)
+        if x.ndim == 0 or x.shape[-1] == 1:
+            return (x[..., 0] if x.ndim else x) * hours
+        return x.sum(axis=-1)
+
+    # Everything below is per MW of cooling load, then scaled: the load is constant
+    # over the hours, so only the shares vary by hour.
+    load = it_mw * (1.0 + distribution_share)  # heat to remove [MW]
+    t_chilled = supply_c - approach_k
+
+    # 1. River or sea water: share of the load.
+    if water is not None:
+        t_in = water["t_in_c"]
+        feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
+        w = np.minimum(water["coverage_share"], feasible)
+        if water.get("flow_m3_per_h") is not None:
+            capacity = (water["flow_m3_per_h"] * water["density_kg_per_m3"] / 3600.0
+                        * water["specific_heat_j_per_kg_k"] * (water["t_out_c"] - t_in) / 1e6)
+            w = np.minimum(w, capacity / load)
+    else:
+        w = 0.0
+    rest = 1.0 - w
+
+    # 2. Free cooling: share of what the water leaves.
+    if free_cooling:
+        t_adiabatic = adiabatic_temperature(t_air, t_wb, adiabatic_effectiveness)
+        source = {"dry": t_air, "wet": t_wb, "adiabatic": t_adiabatic}[spec["economiser"]]
+        f = economiser_fraction(source, t_chilled, band_k) * rest
+    else:
+        f = 0.0
+    c = rest - f  # share met by the chillers
+
+    # 3. Chillers.
+    if spec["condenser"] == "tower":
+        t_source = t_wb + tower_approach_k
+        condenser_approach = chiller_approach_k
+        eta = carnot_fraction(cop_water_rated, t_water_rated_c, condenser_approach, chiller_approach_k)
+    else:
+        t_source = (adiabatic_temperature(t_air, t_wb, adiabatic_effectiveness)
+                    if spec["condenser"] == "adiabatic" else t_air)
+        condenser_approach = air_condenser_approach_k
+        eta = carnot_fraction(cop_air_rated, t_air_rated_c, condenser_approach, chiller_approach_k)
+    cop = chiller_cop(t_source, t_chilled, eta, condenser_approach, chiller_approach_k)
+    chiller_kw_per_kw = c / cop  # chiller electricity per MW of load, per hour
+
+    load_1 = np.asarray(load, dtype=float)[..., 0] if np.ndim(load) else load
+    it_1 = np.asarray(it_mw, dtype=float)[..., 0] if np.ndim(it_mw) else it_mw
+    aux_1 = np.asarray(aux_share, dtype=float)[..., 0] if np.ndim(aux_share) else aux_share
+    dist_1 = np.asarray(distribution_share, dtype=float)[..., 0] if np.ndim(distribution_share) else distribution_share
+    out = {
+        "it_mwh": it_1 * hours,
+        "cooling_load_mwh": load_1 * hours,
+        "water_mwh": load_1 * hsum(w),
+        "free_mwh": load_1 * hsum(f),
+        "chillers_mwh": load_1 * hsum(c),
+        "chiller_power_mwh": load_1 * hsum(chiller_kw_per_kw),
+        "aux_power_mwh": aux_1 * load_1 * hours,
+        "distribution_mwh": dist_1 * it_1 * hours,
+    }
+    out["cooling_energy_mwh"] = out["chiller_power_mwh"] + out["aux_power_mwh"]
+    out["facility_mwh"] = out["it_mwh"] + out["cooling_energy_mwh"] + out["distribution_mwh"]
+    out["pue"] = out["facility_mwh"] / out["it_mwh"]
+    w_max = np.max(np.broadcast_to(w, np.broadcast_shapes(np.shape(w), (1,))), axis=-1) if np.ndim(w) else w
+    out["thermal_discharge_max_mw"] = load_1 * w_max
+    if hourly:
+        shape = np.broadcast_shapes(np.shape(load), np.shape(cop))
+        p_chillers = load * chiller_kw_per_kw
+        p_aux = aux_share * load
+        p_distribution = distribution_share * it_mw
+        p_facility = it_mw + p_chillers + p_aux + p_distribution
+        out["hourly"] = {
+            name: np.broadcast_to(np.asarray(value, dtype=float), shape)
+            for name, value in {
+                "cooling_load_mw": load,
+                "water_mw": load * w,
+                "free_mw": load * f,
+                "chillers_mw": load * c,
+                "chiller_cop": cop,
+                "chiller_power_mw": p_chillers,
+                "aux_power_mw": p_aux,
+                "distribution_mw": p_distribution,
+                "facility_mw": p_facility,
+                "pue": p_facility / it_mw,
+            }.items()
+        }
+    return out
