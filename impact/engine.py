@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import __version__
+from . import __version__, project_data
 from .indicators import INDICATORS
 from .model import carbon, energy, equivalences, heat, uncertainty, water
 from .project import WATER_COOLED, Project, project_text
@@ -267,6 +267,9 @@ def resolve_inputs(project: Project) -> _Inputs:
         found = ref.lookup("city_context", city=city, country=p.country, quantity=quantity) if city else None
         inp.resolve(key, None, "", found, project_source="",
                     missing_note=f"no sourced figure for {city or 'the city (not given)'}")
+
+    # --- data files (grid.eco2mix, land.parcels): loaded in impact/project_data.py --------
+    project_data.apply_to_inputs(p, inp)
     return inp
 
 
@@ -487,7 +490,10 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         "draws": draws,
         "seed": seed,
     }
-    return Results(project, indicators, records, pd.DataFrame(samples), meta)
+    results = Results(project, indicators, records, pd.DataFrame(samples), meta)
+    # --- data files (context.substations): loaded in impact/project_data.py -------------
+    results.nearest_substations = project_data.nearest_substations(project)
+    return results
 
 
 def _check_consistency(indicators, records, cooling_type, flow_given) -> None:

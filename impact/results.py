@@ -92,6 +92,10 @@ class Results:
         The Monte Carlo draws of every indicator (one row per draw).
     meta : dict
         Tool version, seed, number of draws, input fingerprint, year used.
+    nearest_substations : list of dict or None
+        The three substations nearest to the site (``name``, ``code``,
+        ``voltage_kv`` [kV], ``distance_km`` [km], ...), nearest first, when the
+        project gives ``context.substations`` and a location; else None.
     """
 
     project: Any
@@ -99,6 +103,7 @@ class Results:
     inputs: dict[str, InputRecord]
     samples: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
+    nearest_substations: list[dict[str, Any]] | None = None
 
     def __getitem__(self, name: str) -> Indicator:
         return self.indicators[name]
@@ -163,11 +168,14 @@ class Results:
             "location": p.location.model_dump() if p.location else None,
         }
         project.update(self.meta)
-        return {
+        out = {
             "project": project,
             "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
             "inputs": {k: v.to_dict() for k, v in self.inputs.items()},
         }
+        if self.nearest_substations is not None:  # only when the project gives a substations file
+            out["nearest_substations"] = self.nearest_substations
+        return out
 
     def __repr__(self) -> str:
         known = sum(1 for i in self.indicators.values() if i.known)
