@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from ..errors import InputError
@@ -21,7 +22,9 @@ def read_vector(path: str | Path, what: str, layer: str | None = None):
     if p.is_dir():
         raise InputError(str(path), f"is a folder, expected {what}")
     try:
-        gdf = gpd.read_file(p, layer=layer) if layer else gpd.read_file(p)
+        with warnings.catch_warnings():  # mixed-type properties stay text; the loaders check them
+            warnings.filterwarnings("ignore", message="Could not parse column")
+            gdf = gpd.read_file(p, layer=layer) if layer else gpd.read_file(p)
     except Exception as exc:  # pyogrio raises DataSourceError, ValueError, ...
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(label(path), f"cannot be read as {what}: {msg}") from None

@@ -57,15 +57,17 @@ def wet_bulb_c(temp_air_c, relative_humidity, pressure_pa=STANDARD_PRESSURE_PA):
     psychrolib.SetUnitSystem(psychrolib.SI)
     t, rh, p = np.broadcast_arrays(np.asarray(temp_air_c, float), np.asarray(relative_humidity, float),
                                    np.asarray(pressure_pa, float))
+    shape = t.shape
+    t, rh, p = t.ravel(), rh.ravel(), p.ravel()
     out = np.full(t.shape, np.nan)
     ok = np.isfinite(t) & np.isfinite(rh) & np.isfinite(p)
     cache: dict[tuple, float] = {}
-    for idx in zip(*np.nonzero(ok)):
-        key = (t[idx], min(max(rh[idx], 0.0), 100.0), p[idx])
+    for i in np.flatnonzero(ok):
+        key = (float(t[i]), min(max(float(rh[i]), 0.0), 100.0), float(p[i]))
         if key not in cache:
             cache[key] = psychrolib.GetTWetBulbFromRelHum(key[0], key[1] / 100.0, key[2])
-        out[idx] = cache[key]
-    return out
+        out[i] = cache[key]
+    return out.reshape(shape)
 
 
 def read_epw(path: str | Path):
