@@ -15,6 +15,7 @@ References
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 from ..errors import InputError
@@ -124,8 +125,12 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
     if first.count(sep) < 2:
         raise InputError(source, [("line 1", "not an éCO2mix export: expected a header separated by ';'")])
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, index_col=False,
-                         skip_blank_lines=False, engine="c")
+        with warnings.catch_warnings():  # a trailing separator gives one more (empty) field than the header
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            # Numbers are parsed by the C reader; a column that is not all numbers stays text
+            # and is checked cell by cell below, to name the bad cell.
+            df = pd.read_csv(io.StringIO(text), sep=sep, na_values=sorted(MISSING), keep_default_na=False,
+                             index_col=False, skip_blank_lines=False, engine="c", low_memory=False)
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(source, [("", f"cannot be read as a ';'-separated table: {exc}")]) from None
     header = [str(c) for c in df.columns]
@@ -133,18 +138,18 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
     lines = np.arange(len(df)) + 2  # line numbers in the file (header is line 1)
 
     # Drop blank lines and footers (RTE's exports end with a one-cell disclaimer).
-    filled = (df != "").sum(axis=1).to_numpy()
+    filled = df.notna().sum(axis=1).to_numpy()
     keep = filled >= 2
     df, lines = df.loc[keep].reset_index(drop=True), lines[keep]
 
     ts_col = next((keys[_key(c)] for c in _TIMESTAMP if _key(c) in keys), None)
     if ts_col is not None:
-        stamps = pd.to_datetime(df[ts_col].str.strip(), format="ISO8601", utc=True, errors="coerce")
+        stamps = pd.to_datetime(df[ts_col].astype(str).str.strip(), format="ISO8601", utc=True, errors="coerce")
         bad = stamps.isna().to_numpy()
         col = ts_col
     elif _key(_DATE) in keys and any(_key(h) in keys for h in _HOURS):
         hcol = next(keys[_key(h)] for h in _HOURS if _key(h) in keys)
-        local = pd.to_datetime(df[keys[_key(_DATE)]].str.strip() + " " + df[hcol].str.strip(),
+        local = pd.to_datetime(df[keys[_key(_DATE)]].astype(str).str.strip() + " " + df[hcol].astype(str).str.strip(),
                                errors="coerce", dayfirst=False, format="mixed")
         bad = local.isna().to_numpy()
         col = keys[_key(_DATE)]
@@ -162,15 +167,19 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
                                    "not an éCO2mix export?")])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        cell = df[col].iloc[i]
         raise InputError(source, [(f"line {lines[i]}, column {header.index(col) + 1}",
-                                   f"'{col}' is not a date and time: {df[col].iloc[i]!r}")])
+                                   f"'{col}' is not a date and time: {'' if pd.isna(cell) else cell!r}")])
 
     out = {}
     for col in header:
         ours = _MAP.get(_key(col))
         if ours is None or ours in out:
             continue
-        cells = df[col].str.strip()
+        if pd.api.types.is_numeric_dtype(df[col]):
+            out[ours] = df[col].to_numpy(dtype=float)
+            continue
+        cells = df[col].fillna("").astype(str).str.strip()
         missing = cells.isin(MISSING).to_numpy()
         values = pd.to_numeric(cells.where(~missing).str.replace(",", ".", regex=False), errors="coerce")
         bad = values.isna().to_numpy() & ~missing
@@ -193,6 +202,6 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
     result.attrs["source"] = source
     for col, attr in _TEXT.items():
         if _key(col) in keys:
-            values = df[keys[_key(col)]].unique()
+            values = df[keys[_key(col)]].dropna().unique()
             result.attrs[attr] = str(values[0]) if len(values) else ""
     return result
