@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import __version__
+from . import __version__, project_data
 from .indicators import INDICATORS
 from .inputs import _NUMERIC_PARAMETERS, CoolingSetup, resolve_inputs
 from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
@@ -397,7 +397,10 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         "seed": seed,
         "cooling_model": "hourly" if model.inp.cooling is not None else f"not run: {model.inp.cooling_note}",
     }
-    return Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
+    results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
+    # --- data files (context.substations): loaded in impact/project_data.py -------------
+    results.nearest_substations = project_data.nearest_substations(project)
+    return results
 
 
 def sensitivity(project: Project, indicator: str):

@@ -361,6 +361,11 @@ def resolve_inputs(project: Project) -> _Inputs:
         found = ref.lookup("city_context", city=city, country=p.country, quantity=quantity) if city else None
         inp.resolve(key, None, "", found, project_source="",
                     missing_note=f"no sourced figure for {city or 'the city (not given)'}")
+    # --- data files (grid.eco2mix, land.parcels): loaded in impact/project_data.py --------
+    from . import project_data
+
+    project_data.apply_to_inputs(p, inp)
+
     unused = sorted(set(p.assumptions) - inp.used_assumptions)
     if unused:
         from .errors import InputError

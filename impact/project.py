@@ -120,15 +120,65 @@ class Cooling(_Strict):
         return self
 
 
-class Climate(_Strict):
-    epw: str | None = None  # EnergyPlus weather file, relative to the project file
-    warming_c: N(ge=-10, le=10) = None  # shift of every temperature, e.g. 4 for a +4 °C scenario
+def _data_path(value: Any, suffixes: tuple[str, ...] = (), what: str = "") -> str | None:
+    """A path to a data file (relative paths resolve against the project file's folder)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a file path (text), got {value!r}")
+    if suffixes and not value.strip().lower().endswith(suffixes):
+        raise ValueError(f"must be {what} ({' or '.join(suffixes)}), got {value!r}")
+    return value.strip()
+
+
+def DataPath(suffixes: tuple[str, ...] = (), what: str = "") -> Any:
+    return Annotated[Any, BeforeValidator(partial(_data_path, suffixes=suffixes, what=what))]
+
+
+GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
+
 
 
 class Grid(_Strict):
     carbon_intensity_g_per_kwh: Q(ge=0, le=2000) = None
     renewable_contract_share: Q(ge=0, le=1) = None
     residual_mix_g_per_kwh: Q(ge=0, le=2000) = None
+    eco2mix: DataPath((".csv", ".tsv", ".txt", ".xls"), "an éCO2mix export") = None
+
+    @model_validator(mode="after")
+    def _one_intensity(self):
+        if self.eco2mix is not None and isinstance(self.carbon_intensity_g_per_kwh, Range):
+            raise ValueError("give either carbon_intensity_g_per_kwh or eco2mix (hourly intensity), not both")
+        return self
+
+
+class Climate(_Strict):
+    epw: DataPath((".epw",), "an EnergyPlus weather file") = None  # relative to the project file
+    warming_c: N(ge=-10, le=10) = None  # shift of every temperature, e.g. 4 for a +4 °C scenario
+
+
+class Land(_Strict):
+    parcels: DataPath(GEO_SUFFIXES, "a cadastre parcels GeoJSON")
+    ids: list[Annotated[str, Field(min_length=1)]]
+
+    @field_validator("ids")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("must list at least one parcel id, e.g. [132020000A0012]")
+        seen = set()
+        for v in value:
+            key = v.replace(" ", "")
+            if key in seen:
+                raise ValueError(f"parcel {v!r} is listed twice")
+            seen.add(key)
+        return value
+
+
+class Context(_Strict):
+    substations: DataPath((".csv",), "RTE's substations CSV") = None
+    cables: DataPath(GEO_SUFFIXES, "a GeoJSON of submarine cables") = None
+    boundaries: DataPath(GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
 
 
 class Generators(_Strict):
@@ -203,6 +253,8 @@ class Project(_Strict):
     generators: Generators | None = None
     refrigerant: Refrigerant | None = None
     building: Building | None = None
+    land: Land | None = None
+    context: Context | None = None
     heat_reuse_share: Q(ge=0, le=1) = None
     lifetime_years: Q(gt=0, le=100) = None
     claims: list[Claim] = []
@@ -234,6 +286,14 @@ class Project(_Strict):
                 "it_capacity_mw is required (nameplate IT power in MW, e.g. 22), "
                 "or an equipment list (- {kind: server, count: 10, power_kw: 0.5})"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _data_files(self):
+        if self.land is not None and self.building is not None and isinstance(self.building.site_area_m2, Range):
+            raise ValueError("give either building.site_area_m2 or land (cadastre parcels), not both")
+        if self.context is not None and self.context.substations and self.location is None:
+            raise ValueError("context.substations needs location (lat, lon) to find the nearest substations")
         return self
 
 

@@ -96,6 +96,10 @@ class Results:
     hourly : pandas.DataFrame or None
         The hourly cooling model on central values (tz-aware index, 8,760 rows):
         temperatures, cooling by mode [MW], power [MW], PUE, thermal discharge.
+    nearest_substations : list of dict or None
+        The three substations nearest to the site (``name``, ``code``,
+        ``voltage_kv`` [kV], ``distance_km`` [km], ...), nearest first, when the
+        project gives ``context.substations`` and a location; else None.
     """
 
     project: Any
@@ -104,6 +108,7 @@ class Results:
     samples: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
     hourly: Any = None
+    nearest_substations: list[dict[str, Any]] | None = None
 
     def __getitem__(self, name: str) -> Indicator:
         return self.indicators[name]
@@ -168,11 +173,14 @@ class Results:
             "location": p.location.model_dump() if p.location else None,
         }
         project.update(self.meta)
-        return {
+        out = {
             "project": project,
             "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
             "inputs": {k: v.to_dict() for k, v in self.inputs.items()},
         }
+        if self.nearest_substations is not None:  # only when the project gives a substations file
+            out["nearest_substations"] = self.nearest_substations
+        return out
 
     def __repr__(self) -> str:
         known = sum(1 for i in self.indicators.values() if i.known)

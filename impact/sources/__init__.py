@@ -1,1 +1,31 @@
-"""Loaders: files in, standard tables out (``read_*`` for a path, ``parse_*`` for a buffer)."""
+"""Loaders: files in, standard tables out (``read_*`` for a path, ``parse_*`` for a buffer).
+
+One module per source, each with a ``VARIABLE_MAP`` from the provider's column
+names to ours. Heavy libraries (geopandas, pvlib) are imported inside the
+functions, so importing this package stays cheap.
+"""
+
+from .boundaries import read_boundaries
+from .cadastre import parcels_area_m2, read_cadastre_parcels
+from .eco2mix import parse_eco2mix, read_eco2mix
+from .epw import parse_epw, read_epw, wet_bulb_c
+from .registry import RegistryRows, read_registry, registry_row
+from .rte import parse_rte_substations, read_rte_substations
+from .telegeography import read_submarine_cables
+
+__all__ = [
+    "RegistryRows",
+    "parcels_area_m2",
+    "parse_eco2mix",
+    "parse_epw",
+    "parse_rte_substations",
+    "read_boundaries",
+    "read_cadastre_parcels",
+    "read_eco2mix",
+    "read_epw",
+    "read_registry",
+    "read_rte_substations",
+    "read_submarine_cables",
+    "registry_row",
+    "wet_bulb_c",
+]

@@ -89,8 +89,46 @@ def climate_from_normals(city: str, year: int, warming_c: float = 0.0) -> Climat
     return Climate(pd.DataFrame(data, index=index), source, note, "normals")
 
 
+def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0) -> Climate:
+    """An hourly year from a weather file's frame (:func:`impact.sources.read_epw`).
+
+    The file's 8,760 hours are laid, in their order, on the hours of ``year``
+    (a typical-year file mixes years; a leap day is dropped).
+    """
+    import pandas as pd
+
+    from ..errors import InputError
+
+    frame = weather
+    if len(frame) == HOURS + 24:  # a leap year: drop 29 February
+        frame = frame[~((frame.index.month == 2) & (frame.index.day == 29))]
+    if len(frame) != HOURS:
+        raise InputError(source, [("climate.epw", f"has {len(frame)} hours; the hourly cooling model needs a whole "
+                                                  f"year ({HOURS} hours)")])
+    if frame[["temp_air_c", "temp_wet_bulb_c"]].isna().any().any():
+        raise InputError(source, [("climate.epw", "has hours without dry-bulb temperature or humidity")])
+    tz = frame.index.tz or "UTC"
+    data = {
+        "temp_air_c": frame["temp_air_c"].to_numpy() + warming_c,
+        # A uniform warming at constant relative humidity moves the wet-bulb by about as much.
+        "temp_wet_bulb_c": frame["temp_wet_bulb_c"].to_numpy() + warming_c,
+        "relative_humidity": frame["relative_humidity"].to_numpy(),
+    }
+    index = hourly_index(year, tz)
+    meta = weather.attrs
+    where = ", ".join(str(meta[k]) for k in ("city", "country") if meta.get(k))
+    return Climate(pd.DataFrame(data, index=index), f"weather file {source}" + (f" ({where})" if where else ""),
+                   "hourly weather file (EnergyPlus EPW)", "weather file")
+
+
 def project_climate(project, year: int, warming_c: float = 0.0) -> tuple[Climate | None, str]:
     """The climate of ``project``: (Climate or None, sentence saying which)."""
+    if project.climate is not None and project.climate.epw:
+        from ..project_data import load_weather, resolve_path
+
+        weather = load_weather(project)
+        name = resolve_path(project, project.climate.epw).name
+        return climate_from_weather(weather, year, name, warming_c), f"weather file {name}"
     city, why = nearest_normals_place(project)
     if city is None:
         return None, why

@@ -1,0 +1,196 @@
+"""The data files a project points to (``grid.eco2mix``, ``climate.epw``, ``land``,
+``context``), loaded and turned into inputs of the estimate.
+
+Kept apart from :mod:`impact.engine` so that the engine only calls
+:func:`apply_to_inputs` (in ``resolve_inputs``) and :func:`nearest_substations`
+(in ``estimate``). Relative paths resolve against the project file's folder, or
+against the working directory for a project built from a dictionary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .project import Project, project_path
+from .ranges import Range
+from .results import InputRecord
+
+N_SUBSTATIONS = 3
+
+
+def resolve_path(project: Project, path: str) -> Path:
+    """``path`` as written in the project, made absolute.
+
+    Parameters
+    ----------
+    project : Project
+        The project the path comes from.
+    path : str
+        As written in the project file (``~`` is expanded).
+
+    Returns
+    -------
+    Path
+        Relative paths are taken from the project file's folder (from the
+        working directory when the project has no file).
+    """
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    origin = project_path(project)
+    base = origin.parent if origin is not None else Path.cwd()
+    return base / p
+
+
+# ------------------------------------------------------------------------ grid.eco2mix
+
+
+def hourly_grid_intensity(project: Project) -> InputRecord | None:
+    """The location-based intensity from the éCO2mix export of ``grid.eco2mix``.
+
+    Returns
+    -------
+    InputRecord or None
+        ``grid.carbon_intensity_g_per_kwh`` [g CO2/kWh], status ``derived``: the
+        hourly CO2 rate of the export weighted by the site's hourly load (a
+        constant load in this version), the partial year extended by month and
+        hour of day (see :func:`impact.model.grid_hourly.annual_intensity`).
+        None when the project has no ``grid.eco2mix``.
+
+    Raises
+    ------
+    InputError
+        if the file cannot be read or has no CO2 rate.
+    """
+    g = project.grid
+    if g is None or g.eco2mix is None:
+        return None
+    from .model.grid_hourly import annual_intensity
+    from .sources.eco2mix import read_eco2mix
+
+    path = resolve_path(project, g.eco2mix)
+    df = read_eco2mix(path)
+    src = df.attrs.get("source", path.name)
+    if "co2_g_per_kwh" not in df or df["co2_g_per_kwh"].notna().sum() == 0:
+        raise InputError(src, [("grid.eco2mix", "has no value in a 'Taux de CO2 (g/kWh)' column (regional exports "
+                                                "have none): use a national éCO2mix export")])
+    result = annual_intensity(df["co2_g_per_kwh"])
+    perimeter = df.attrs.get("perimeter") or df.attrs.get("region") or ""
+    source = f"RTE éCO2mix, {src}{f' ({perimeter})' if perimeter else ''}, 'Taux de CO2 (g/kWh)' [primary]"
+    note = (f"{result.description}; RTE's rate counts the direct CO2 of the power plants in France "
+            "(no life cycle, no imports)")
+    return InputRecord("grid.carbon_intensity_g_per_kwh", Range.point(result.value_g_per_kwh), "g CO2e/kWh",
+                       "derived", source, note)
+
+
+# ---------------------------------------------------------------------------- land
+
+
+def site_area_from_parcels(project: Project) -> InputRecord | None:
+    """``building.site_area_m2`` [m2] as the sum of the listed parcels' contenance.
+
+    Returns None when the project has no ``land``; raises :class:`InputError`
+    naming the parcels file and each unknown id.
+    """
+    if project.land is None:
+        return None
+    from .sources.cadastre import parcels_area_m2, read_cadastre_parcels
+
+    path = resolve_path(project, project.land.parcels)
+    parcels = read_cadastre_parcels(path)
+    area = parcels_area_m2(parcels, project.land.ids, parcels.attrs.get("source", path.name))
+    ids = ", ".join(project.land.ids)
+    return InputRecord("building.site_area_m2", Range.point(area), "m2", "derived",
+                       f"cadastre, {path.name} (cadastre.data.gouv.fr) [primary]",
+                       f"sum of the land-register areas (contenance) of parcels {ids}")
+
+
+def apply_to_inputs(project: Project, inputs: Any) -> None:
+    """Replace inputs by what the project's data files give (called by ``resolve_inputs``).
+
+    ``grid.eco2mix`` replaces the default grid intensity (and the residual mix
+    when that defaulted to it); ``land`` gives the site area.
+    """
+    records = inputs.records
+    grid = hourly_grid_intensity(project)
+    if grid is not None:
+        old = records.get("grid.carbon_intensity_g_per_kwh")
+        records[grid.name] = grid
+        res = records.get("grid.residual_mix_g_per_kwh")
+        if res is not None and res.status == "default" and old is not None and res.source == old.source:
+            records[res.name] = InputRecord(res.name, grid.value, grid.unit, "default", grid.source, res.note,
+                                            res.declared_unknown)
+    land = site_area_from_parcels(project)
+    if land is not None:
+        records[land.name] = land
+
+
+# ------------------------------------------------------------------------ climate, context
+
+
+def load_weather(project: Project):
+    """The hourly weather of ``climate.epw`` (:func:`impact.sources.read_epw`), or None."""
+    if project.climate is None:
+        return None
+    from .sources.epw import read_epw
+
+    return read_epw(resolve_path(project, project.climate.epw))
+
+
+def load_context(project: Project) -> dict[str, Any]:
+    """The context layers for maps: ``substations``, ``cables``, ``boundaries`` (GeoDataFrames)."""
+    c = project.context
+    if c is None:
+        return {}
+    from .sources.boundaries import read_boundaries
+    from .sources.rte import read_rte_substations
+    from .sources.telegeography import read_submarine_cables
+
+    readers = {"substations": read_rte_substations, "cables": read_submarine_cables, "boundaries": read_boundaries}
+    return {k: fn(resolve_path(project, getattr(c, k))) for k, fn in readers.items() if getattr(c, k)}
+
+
+def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] | None:
+    """The ``n`` substations of ``context.substations`` nearest to the site.
+
+    Returns
+    -------
+    list of dict or None
+        Nearest first: ``name``, ``code``, ``voltage_kv`` [kV] (None when not a
+        figure), ``voltage`` (as published), ``function``, ``status``,
+        ``distance_km`` [km] (great circle, haversine), ``source``. None when
+        the project has no substations file or no location.
+    """
+    c = project.context
+    if c is None or not c.substations or project.location is None:
+        return None
+    import numpy as np
+
+    from .model.geodesy import haversine_km
+    from .sources.rte import read_rte_substations
+
+    path = resolve_path(project, c.substations)
+    subs = read_rte_substations(path)
+    subs = subs[~subs.geometry.is_empty & subs.geometry.notna()]
+    x, y = subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy()
+    ok = np.isfinite(x) & np.isfinite(y)
+    subs, x, y = subs[ok], x[ok], y[ok]
+    d = haversine_km(project.location.lat, project.location.lon, y, x)
+    order = np.argsort(d, kind="stable")[:n]
+    out = []
+    for i in order:
+        row = subs.iloc[int(i)]
+        kv = row["voltage_kv"]
+        out.append({
+            "name": row["name"],
+            "code": row["code"],
+            "voltage_kv": None if kv != kv else float(kv),
+            "voltage": row["voltage"],
+            "function": row["function"],
+            "status": row["status"],
+            "distance_km": round(float(d[i]), 3),
+            "source": f"RTE, postes électriques (ODRÉ), {path.name}",
+        })
+    return out

@@ -1,0 +1,141 @@
+"""EnergyPlus weather files (EPW): hourly dry-bulb temperature, humidity, wet bulb.
+
+Parsing is done by :func:`pvlib.iotools.read_epw`; the wet-bulb temperature is
+computed with PsychroLib [1]_ (ASHRAE Handbook Fundamentals psychrometrics),
+from the dry-bulb temperature, the relative humidity and the station pressure
+of each hour.
+
+References
+----------
+.. [1] D. Meyer and D. Thevenard, "PsychroLib: a library of psychrometric
+   functions to calculate thermodynamic properties of air", Journal of Open
+   Source Software 4 (33), 1137, 2019, doi:10.21105/joss.01137.
+.. [2] U.S. DOE, EnergyPlus Auxiliary Programs, "Weather Converter Program"
+   (EPW format: 8 header lines, then one line per hour).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..errors import InputError
+from ._text import decode, label, read_bytes
+
+#: pvlib's names -> ours (pvlib already maps the EPW's positional fields).
+VARIABLE_MAP = {
+    "temp_air": "temp_air_c",
+    "temp_dew": "temp_dew_c",
+    "relative_humidity": "relative_humidity",
+    "atmospheric_pressure": "pressure_pa",
+    "ghi": "ghi_w_per_m2",
+    "wind_speed": "wind_speed_m_per_s",
+}
+STANDARD_PRESSURE_PA = 101325.0
+
+
+def wet_bulb_c(temp_air_c, relative_humidity, pressure_pa=STANDARD_PRESSURE_PA):
+    """Thermodynamic wet-bulb temperature (PsychroLib, ASHRAE equations) [1]_.
+
+    Parameters
+    ----------
+    temp_air_c : array-like
+        Dry-bulb temperature [°C].
+    relative_humidity : array-like
+        Relative humidity [%], 0-100.
+    pressure_pa : array-like
+        Atmospheric pressure [Pa].
+
+    Returns
+    -------
+    numpy.ndarray
+        Wet-bulb temperature [°C]; NaN where an input is missing.
+    """
+    import numpy as np
+    import psychrolib
+
+    psychrolib.SetUnitSystem(psychrolib.SI)
+    t, rh, p = np.broadcast_arrays(np.asarray(temp_air_c, float), np.asarray(relative_humidity, float),
+                                   np.asarray(pressure_pa, float))
+    shape = t.shape
+    t, rh, p = t.ravel(), rh.ravel(), p.ravel()
+    out = np.full(t.shape, np.nan)
+    ok = np.isfinite(t) & np.isfinite(rh) & np.isfinite(p)
+    cache: dict[tuple, float] = {}
+    for i in np.flatnonzero(ok):
+        key = (float(t[i]), min(max(float(rh[i]), 0.0), 100.0), float(p[i]))
+        if key not in cache:
+            cache[key] = psychrolib.GetTWetBulbFromRelHum(key[0], key[1] / 100.0, key[2])
+        out[i] = cache[key]
+    return out.reshape(shape)
+
+
+def read_epw(path: str | Path):
+    """Read an EnergyPlus weather file.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.epw`` file (8 header lines, then hourly records).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Hourly, indexed by tz-aware time stamps (the file's local standard time,
+        a fixed UTC offset as given in its LOCATION line: EPW has no summer
+        time), with ``temp_air_c`` [°C], ``relative_humidity`` [%],
+        ``temp_wet_bulb_c`` [°C], ``temp_dew_c`` [°C], ``pressure_pa`` [Pa],
+        ``ghi_w_per_m2`` [W/m2], ``wind_speed_m_per_s`` [m/s]. ``attrs`` holds
+        the file's metadata (city, latitude, longitude, TZ, altitude) and ``source``.
+
+    Raises
+    ------
+    InputError
+        if the file is not an EPW file or a value is out of range.
+    """
+    return parse_epw(decode(read_bytes(path, "an EnergyPlus weather file (.epw)")), label(path))
+
+
+def parse_epw(text: str, source: str = "<epw>"):
+    """Parse the text of an EPW file; see :func:`read_epw`."""
+    import numpy as np
+    from pvlib.iotools import read_epw as pvlib_read_epw
+
+    lines = text.splitlines()
+    if not lines or not lines[0].upper().startswith("LOCATION"):
+        raise InputError(source, [("line 1", "not an EnergyPlus weather file: the first line must start with LOCATION")])
+    if len(lines) < 9:
+        raise InputError(source, [("", f"has {len(lines)} lines: an EPW file has 8 header lines, then hourly records")])
+    for n, line in enumerate(lines[8:], start=9):
+        fields = line.split(",")
+        if line.strip() and len(fields) < 35:
+            raise InputError(source, [(f"line {n}", f"has {len(fields)} fields, an EPW record has 35")])
+        if line.strip():
+            for col, name in ((7, "dry-bulb temperature"), (9, "relative humidity"), (10, "pressure")):
+                try:
+                    float(fields[col - 1])
+                except ValueError:
+                    raise InputError(source, [(f"line {n}, column {col}",
+                                               f"{name} is not a number: {fields[col - 1]!r}")]) from None
+    try:
+        data, meta = pvlib_read_epw(io.StringIO(text))
+    except (ValueError, IndexError, KeyError) as exc:
+        raise InputError(source, f"cannot be read as an EPW file: {exc}") from None
+    df = data[[c for c in VARIABLE_MAP if c in data]].rename(columns=VARIABLE_MAP).astype(float)
+    # EPW missing-value codes: 99.9 °C, 999 %, 999999 Pa.
+    df.loc[df["temp_air_c"] >= 99.9, "temp_air_c"] = np.nan
+    df.loc[df["relative_humidity"] > 110, "relative_humidity"] = np.nan
+    df.loc[df["pressure_pa"] >= 999999, "pressure_pa"] = np.nan
+    bad = df["temp_air_c"].lt(-70) | df["temp_air_c"].gt(70)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(source, [(f"line {9 + i}, column 7",
+                                   f"dry-bulb temperature out of range (-70..70 °C): {df['temp_air_c'].iloc[i]}")])
+    pressure = df["pressure_pa"].fillna(STANDARD_PRESSURE_PA)
+    df["temp_wet_bulb_c"] = wet_bulb_c(df["temp_air_c"], df["relative_humidity"], pressure)
+    df = df[["temp_air_c", "relative_humidity", "temp_wet_bulb_c", "temp_dew_c", "pressure_pa",
+             "ghi_w_per_m2", "wind_speed_m_per_s"]]
+    df.index.name = "time"
+    df.attrs.update({k: meta.get(k) for k in ("city", "country", "latitude", "longitude", "TZ", "altitude")})
+    df.attrs["source"] = source
+    return df
