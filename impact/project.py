@@ -233,6 +233,20 @@ class Claim(_Strict):
         return value
 
 
+class Alternative(_Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    changes: dict[str, Any]
+
+    @field_validator("changes")
+    @classmethod
+    def _not_recursive(cls, value: dict) -> dict:
+        for key in ("alternatives", "name"):
+            if key in value:
+                raise ValueError(f"cannot change {key}")
+        return value
+
+
 class Project(_Strict):
     """A data-center project as described in a project file."""
 
@@ -261,6 +275,7 @@ class Project(_Strict):
     # Overrides of the model's default assumptions, by input name (see the
     # "Inputs" list of `impact estimate`), e.g. {cooling.supply_c: 24}.
     assumptions: dict[str, Q(required=True)] = {}
+    alternatives: list[Alternative] = []
     sources: dict[str, str] = {}
     notes: str | None = None
 
@@ -294,6 +309,13 @@ class Project(_Strict):
             raise ValueError("give either building.site_area_m2 or land (cadastre parcels), not both")
         if self.context is not None and self.context.substations and self.location is None:
             raise ValueError("context.substations needs location (lat, lon) to find the nearest substations")
+        return self
+
+    @model_validator(mode="after")
+    def _alternatives(self):
+        names = [a.name for a in self.alternatives]
+        if len(set(names)) != len(names):
+            raise ValueError("alternatives: each needs its own name")
         return self
 
 

@@ -1,0 +1,77 @@
+"""All the dossier's figures, written to one folder of this run (the only folder,
+besides the templates, that the PDF renderer may read)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None) -> dict:
+    """Render every figure of the dossier into ``folder``.
+
+    Parameters
+    ----------
+    results : Results
+        The project's estimate.
+    alternatives : list of (name, Results)
+        The declared alternatives, estimated.
+    folder : Path
+        This run's temporary folder.
+
+    Returns
+    -------
+    dict
+        Figure name -> ``file://`` URL (None when the figure does not apply).
+    """
+    from ..engine import sensitivity
+    from ..project_data import load_context
+    from . import charts, maps
+
+    timings = {} if timings is None else timings
+    out: dict[str, str | None] = {}
+
+    def save(name, fig, save_fn, suffix):
+        if fig is None:
+            out[name] = None
+            return
+        path = folder / f"{name}{suffix}"
+        save_fn(fig, path)
+        out[name] = path.resolve().as_uri()
+
+    def timed(name, make):
+        t0 = time.perf_counter()
+        make()
+        timings[name] = time.perf_counter() - t0
+
+    context = load_context(results.project)
+    if results.project.location is not None:
+        timed("map_city", lambda: save("map_city", maps.site_map(results, scale="city", context=context, lang=lang),
+                                       maps.save_figure, ".png"))
+        timed("map_small", lambda: save("map_small", maps.site_map(results, scale="small", context=context,
+                                                                   lang=lang), maps.save_figure, ".png"))
+    else:
+        out["map_city"] = out["map_small"] = None
+    timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".svg"))
+    timed("cooling_modes", lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang),
+                                        charts.save_figure, ".svg"))
+    indicator = "cooling_saving_share" if results["cooling_saving_share"].known and \
+        results.central("cooling_saving_share") > 0 else "facility_energy_mwh"
+
+    def tornado():
+        frame = sensitivity(results.project, indicator)
+        save("tornado", charts.tornado(frame, indicator, lang=lang) if len(frame) else None,
+             charts.save_figure, ".svg")
+
+    timed("tornado", tornado)
+    timed("water", lambda: save("water", charts.water_bars(results, lang=lang), charts.save_figure, ".svg"))
+    timed("carbon", lambda: save("carbon", charts.carbon_bars(results, lang=lang), charts.save_figure, ".svg"))
+    if alternatives:
+        rows = [("Projet déclaré" if lang == "fr" else "Declared project", results["facility_energy_mwh"])]
+        rows += [(name, r["facility_energy_mwh"]) for name, r in alternatives]
+        timed("alternatives", lambda: save("alternatives", charts.alternatives_bars(rows, "facility_energy_mwh",
+                                                                                    lang=lang),
+                                           charts.save_figure, ".svg"))
+    else:
+        out["alternatives"] = None
+    return out
