@@ -10,7 +10,7 @@ What this script does, and nothing else:
 1. installs the package with npm into ``build/basemap-npm`` when it is not there
    (or uses ``--package-dir``);
 2. clips the land to the box BBOX (WGS 84);
-3. projects to Lambert-93 (EPSG:2154), simplifies with a tolerance of SIMPLIFY_M
+3. projects to Lambert-93 (EPSG:2154), fills the holes (inland water), simplifies with a tolerance of SIMPLIFY_M
    metres (topology preserved), drops islets smaller than MIN_AREA_M2, and projects
    back to WGS 84 with coordinates rounded to ROUND_DIGITS decimals (~1 m);
 4. writes two layers to ``data/basemap/marseille.gpkg``: ``land`` (polygons) and
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "@geo-maps/earth-lands-10m"
 VERSION = "0.6.0"
-BBOX = (5.15, 43.12, 5.65, 43.48)  # lon_min, lat_min, lon_max, lat_max: Marseille and around
+BBOX = (5.05, 43.10, 5.70, 43.55)  # lon_min, lat_min, lon_max, lat_max: Marseille and around
 SIMPLIFY_M = 8.0
 MIN_AREA_M2 = 2_000.0
 ROUND_DIGITS = 5
@@ -78,7 +78,8 @@ def build(package_dir: Path, out: Path = OUT) -> Path:
     lam = lam.simplify(SIMPLIFY_M, preserve_topology=True)
     lam = lam[lam.area >= MIN_AREA_M2]
     merged = shapely.make_valid(shapely.union_all(lam.values))
-    polys = [g for g in shapely.get_parts(merged) if g.geom_type == "Polygon"]
+    # Holes are inland water (lakes, reservoirs): drop them, the map draws land and sea only.
+    polys = [shapely.Polygon(g.exterior) for g in shapely.get_parts(merged) if g.geom_type == "Polygon"]
     wgs = gpd.GeoSeries(polys, crs=2154).to_crs(4326)
     wgs = gpd.GeoSeries(shapely.set_precision(wgs.values, 10 ** -ROUND_DIGITS), crs=4326)
     wgs = wgs[~wgs.is_empty]
