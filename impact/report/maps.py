@@ -389,8 +389,8 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         notes.append(t["no_basemap"])
 
     if layers.communes is not None:
-        layers.communes.clip(frame).boundary.plot(ax=ax, color="#8a8a8a", lw=0.6, ls=(0, (4, 2)), zorder=3)
-        legend.append(Line2D([], [], color="#8a8a8a", lw=0.6, ls=(0, (4, 2)), label=t["communes"]))
+        layers.communes.clip(frame).boundary.plot(ax=ax, color="#8a8a8a", lw=0.6, ls="--", zorder=3)
+        legend.append(Line2D([], [], color="#8a8a8a", lw=0.6, ls="--", label=t["communes"]))
 
     # Substations: marker colour by voltage, labels with name, voltage and distance.
     nearest_text = None
