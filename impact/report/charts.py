@@ -574,71 +574,68 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
 # --------------------------------------------------------------------------- bars with ranges
 
 
-def _range_bars(ax, rows, lang: str, unit: str, colours, share: bool = False, horizontal: bool = True,
-                label_width: int = 34):
-    """Bars (horizontal by default) with whiskers for low-high, the value written next to
-    each; unknown rows get the word « inconnu » and no bar; partial ones are hatched.
+def _scale_for(vmax: float, lang: str) -> tuple[float, str]:
+    """Values of millions are shown in millions (shorter ticks and labels)."""
+    if vmax >= 1e6:
+        return 1e6, ("millions de " if lang == "fr" else "million ")
+    return 1.0, ""
 
-    ``rows``: list of (label, Indicator).
+
+def _compact(ind, lang: str, scale: float, share: bool) -> str:
+    """``2,07 (1,93 à 2,42)``: central and range, unit left to the axis."""
+    f = (lambda v: fmt.percent(v, lang)) if share else (lambda v: fmt.number(v / scale, lang))
+    text = f(ind.central)
+    if ind.low is not None and ind.high is not None:
+        lo, hi = f(ind.low), f(ind.high)
+        if lo != hi:
+            text += f" ({lo} à {hi})" if lang == "fr" else f" ({lo} to {hi})"
+    return text
+
+
+def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: int = 34) -> str:
+    """Horizontal bars with whiskers for low-high, the value written next to each;
+    unknown rows get the word « inconnu » and no bar; partial ones are hatched.
+
+    ``rows``: list of (label, Indicator). Returns the prefix of the unit (« millions de »).
     """
     import numpy as np
 
     n = len(rows)
-    pos = np.arange(n)[::-1] if horizontal else np.arange(n)
-    known = [ind.central for _, ind in rows if ind is not None and ind.central is not None]
-    highs = [ind.high if ind.high is not None else ind.central for _, ind in rows
-             if ind is not None and ind.central is not None]
-    vmax = max(highs + known + [0.0])
+    pos = np.arange(n)[::-1]
+    ends = [max(x for x in (ind.central, ind.high) if x is not None) for _, ind in rows
+            if ind is not None and ind.central is not None]
+    vmax = max(ends + [0.0])
     vmax = vmax if vmax > 0 else 1.0
+    scale, prefix = (1.0, "") if share else _scale_for(vmax, lang)
     for p, (label, ind), colour in zip(pos, rows, colours):
         if ind is None or ind.central is None:
-            kw = dict(ha="left", va="center") if horizontal else dict(ha="center", va="bottom")
-            xy = (0, p) if horizontal else (p, 0)
-            ax.annotate(_t(lang, "unknown"), xy, xytext=(4, 0) if horizontal else (0, 3), textcoords="offset points",
-                        fontsize=FONT_PT, style="italic", color="#555555", **kw)
+            ax.annotate(_t(lang, "unknown"), (0, p), xytext=(4, 0), textcoords="offset points", ha="left",
+                        va="center", fontsize=FONT_PT, style="italic", color="#555555")
             continue
         partial = ind.status == "partial"
-        c = ind.central
-        hatch = "////" if partial else None
-        face = "white" if partial else colour
-        edge = colour if partial else colour
-        if horizontal:
-            ax.barh(p, c, 0.6, color=face, edgecolor=edge, hatch=hatch, linewidth=0.8 if partial else 0)
-        else:
-            ax.bar(p, c, 0.6, color=face, edgecolor=edge, hatch=hatch, linewidth=0.8 if partial else 0)
+        c = ind.central / scale
+        ax.barh(p, c, 0.6, color="white" if partial else colour, edgecolor=colour, hatch="////" if partial else None,
+                linewidth=0.8 if partial else 0)
         end = c
-        if ind.low is not None and ind.high is not None and (ind.low < c or ind.high > c):
-            err = [[c - ind.low], [ind.high - c]]
-            if horizontal:
-                ax.errorbar(c, p, xerr=err, fmt="none", ecolor="#222222", elinewidth=0.8, capsize=3, capthick=0.8)
-            else:
-                ax.errorbar(p, c, yerr=err, fmt="none", ecolor="#222222", elinewidth=0.8, capsize=3, capthick=0.8)
-            end = ind.high
-        text = _range_text(ind, lang, unit, share=share)
-        if partial:
-            text += f", {_t(lang, 'partial')}"
-        if horizontal:
-            ax.annotate(text, (end, p), xytext=(4, 0), textcoords="offset points", ha="left", va="center",
-                        fontsize=SMALL_PT)
-        else:
-            ax.annotate(_wrap(text, 22), (p, end), xytext=(0, 3), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=SMALL_PT)
-    labels = [_wrap(label, label_width) for label, _ in rows]
-    if horizontal:
-        ax.set_yticks(pos, labels)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlim(0, vmax * 1.55)
-        ax.set_ylim(-0.6, n - 0.4)
-        ax.xaxis.set_major_formatter(_number_formatter(lang, percent=share))
-        ax.grid(axis="x")
-    else:
-        ax.set_xticks(pos, labels)
-        ax.tick_params(axis="x", length=0)
-        ax.set_ylim(0, vmax * 1.3)
-        ax.set_xlim(-0.6, n - 0.4)
-        ax.yaxis.set_major_formatter(_number_formatter(lang, percent=share))
-        ax.grid(axis="y")
+        if ind.low is not None and ind.high is not None and (ind.low < ind.central or ind.high > ind.central):
+            ax.errorbar(c, p, xerr=[[c - ind.low / scale], [ind.high / scale - c]], fmt="none", ecolor="#222222",
+                        elinewidth=0.8, capsize=3, capthick=0.8)
+            end = ind.high / scale
+        ax.annotate(_compact(ind, lang, scale, share), (end, p), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=SMALL_PT)
+    ax.set_yticks(pos, [_wrap(_nbsp_quotes(label), label_width) for label, _ in rows])
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, vmax / scale * 1.7)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.xaxis.set_major_formatter(_number_formatter(lang, percent=share))
+    ax.grid(axis="x")
     ax.set_axisbelow(True)
+    return prefix
+
+
+def _nbsp_quotes(text: str) -> str:
+    """French quotes keep their words: « x » with no-break spaces."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
 
 
 # --------------------------------------------------------------------------- 4. water
@@ -658,11 +655,11 @@ def water_bars(results, lang: str = "fr"):
     rows = [(_label(n, lang), results[n]) for n, _ in names]
     fig = _new_figure(8.0)
     ax = _subplots(fig)
-    _range_bars(ax, rows, lang, "m3", [c for _, c in names])
-    ax.set_xlabel("m³ par an" if fr else "m³ a year")
+    prefix = _range_bars(ax, rows, lang, [c for _, c in names])
+    ax.set_xlabel(f"{prefix}m³ par an" if fr else f"{prefix}m³ a year")
     title = "L'eau du site et de son électricité" if fr else "Water of the site and of its electricity"
-    subtitle = ("Mètres cubes par an ; valeur centrale et, entre parenthèses, la fourchette (5e-95e centiles)." if fr
-                else "Cubic metres a year; central value and, in brackets, the range (5th-95th percentiles).")
+    subtitle = ("Valeur centrale et, entre parenthèses, la fourchette (5e-95e centiles), en m³ par an." if fr
+                else "Central value and, in brackets, the range (5th-95th percentiles), in m³ a year.")
     notes = [
         ("L'eau prélevée puis rejetée réchauffée n'est pas consommée, mais elle est pompée et rendue plus chaude "
          "au milieu. L'eau des centrales est consommée hors du site, là où l'électricité est produite." if fr else
@@ -679,7 +676,7 @@ def _unknown_notes(results, names, lang: str) -> list[str]:
     if not unknown:
         return []
     return [("Inconnu faute de données publiées : " if lang == "fr" else "Unknown, for lack of published data: ")
-            + " ; ".join(unknown) + "."]
+            + " ; ".join(u[:1].lower() + u[1:] for u in unknown) + "."]
 
 
 # --------------------------------------------------------------------------- 5. carbon
@@ -701,14 +698,14 @@ def carbon_bars(results, lang: str = "fr"):
         ("co2e_refrigerant_t", "Fuites de fluides frigorigènes" if fr else "Refrigerant leaks", OKABE_ITO["purple"]),
         ("co2e_embodied_t_per_year", "Émissions grises (bâtiment, équipements), par an" if fr else
          "Embodied (building, equipment), per year", OKABE_ITO["green"]),
-        ("co2e_total_t", "Total (électricité « location-based » + autres postes connus)" if fr else
+        ("co2e_total_t", "Total (« location-based » + postes connus)" if fr else
          "Total (location-based electricity + known other parts)", OKABE_ITO["black"]),
     ]
     fig = _new_figure(9.5)
     ax = _subplots(fig)
-    _range_bars(ax, [(label, results[n]) for n, label, _ in rows], lang, "t CO2e/yr", [c for *_, c in rows],
-                label_width=36)
-    ax.set_xlabel("t CO₂e par an" if fr else "t CO₂e a year")
+    prefix = _range_bars(ax, [(label, results[n]) for n, label, _ in rows], lang, [c for *_, c in rows],
+                         label_width=36)
+    ax.set_xlabel(f"{prefix}t CO₂e par an" if fr else f"{prefix}t CO₂e a year")
     # The total is separated from its parts.
     ax.axhline(0.5, color="#888888", linewidth=0.6, linestyle=(0, (3, 2)))
     title = ("Gaz à effet de serre émis chaque année" if fr else "Greenhouse gases emitted each year")
@@ -743,11 +740,11 @@ def alternatives_bars(rows, indicator: str, lang: str = "fr"):
     colours = [palette[i % len(palette)] for i in range(len(rows))]
     fig = _new_figure(max(6.5, 3.5 + 0.9 * len(rows)))
     ax = _subplots(fig)
-    _range_bars(ax, list(rows), lang, info.unit, colours, share=share, label_width=30)
+    prefix = _range_bars(ax, list(rows), lang, colours, share=share, label_width=30)
     unit = _unit(info.unit, lang)
     if not share and unit:
         per_year = info.period == "year" and "/" not in unit
-        ax.set_xlabel(unit + ((" par an" if fr else " a year") if per_year else ""))
+        ax.set_xlabel(prefix + unit + ((" par an" if fr else " a year") if per_year else ""))
     title = (f"{info.label(lang)} selon le scénario" if fr else f"{info.label(lang)} by scenario")
     subtitle = ("Valeur centrale et, entre parenthèses, la fourchette (5e-95e centiles)." if fr else
                 "Central value and, in brackets, the range (5th-95th percentiles).")
