@@ -357,7 +357,7 @@ def monthly_electricity(results, lang: str = "fr"):
         segments[("Refroidissement et pertes (PUE)" if fr else "Cooling and losses (PUE)")] = (
             (total - it_c) * hours / hours.sum(), OKABE_ITO["orange"], None)
         notes.append(
-            "Sans modèle horaire (" + _why_no_hourly(results, lang) + ") : l'électricité annuelle est répartie "
+            "Sans modèle horaire (" + _why_no_hourly(results, lang) + "), l'électricité annuelle est répartie "
             "sur les mois au prorata de leurs heures, sans saisonnalité." if fr else
             "No hourly model (" + _why_no_hourly(results, lang) + "): the annual electricity is spread over the "
             "months by their hours, with no seasonality.")
@@ -403,8 +403,13 @@ def _why_no_hourly(results, lang: str) -> str:
     reason = str(results.meta.get("cooling_model", ""))
     if reason.startswith("not run: "):
         reason = reason[len("not run: "):]
-    if lang == "fr":
-        return "modèle de refroidissement non exécuté" + (f" : {reason}" if reason and reason != "hourly" else "")
+    if lang == "fr":  # the reason is in English in the results: not mixed into French text
+        for key, text in (("climate", "aucune normale climatique à moins de 100 km"),
+                          ("not described", "système de refroidissement non décrit"),
+                          ("temperature", "température de l'eau inconnue")):
+            if key in reason:
+                return text
+        return "le modèle du refroidissement n'a pas pu tourner"
     return "cooling model not run" + (f": {reason}" if reason and reason != "hourly" else "")
 
 
