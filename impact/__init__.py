@@ -36,7 +36,7 @@ def __getattr__(name: str):
 
         return InputError
     if name == "paths":
-        from . import paths
+        import importlib
 
-        return paths
+        return importlib.import_module(".paths", __name__)
     raise AttributeError(f"module 'impact' has no attribute {name!r}")

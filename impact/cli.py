@@ -39,7 +39,28 @@ def _parser() -> argparse.ArgumentParser:
     est.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     est.add_argument("--draws", type=int, default=None, help="Monte Carlo draws (default 2000)")
     est.add_argument("--seed", type=int, default=None, help="random seed (default fixed, for reproducible ranges)")
+    dos = sub.add_parser("dossier", help="write the inquiry dossier (PDF/A-3, with a draft contribution in Markdown)")
+    dos.add_argument("file", type=Path, help="project file (YAML)")
+    dos.add_argument("-o", "--output", type=Path, help="PDF to write (default: <project>-dossier.pdf here)")
+    dos.add_argument("--html", type=Path, help="also write the dossier as one HTML file")
+    dos.add_argument("--lang", choices=("fr", "en"), default="fr", help="language (default: fr)")
+    dos.add_argument("--author", help="name printed on the cover and under the draft contribution")
+    dos.add_argument("--date", help="date of the dossier, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
+    dos.add_argument("--force", action="store_true", help="overwrite existing output files")
     return parser
+
+
+def _dossier(args) -> int:
+    from .report.dossier import build_dossier
+
+    out = build_dossier(args.file, args.output, html_output=args.html, lang=args.lang, author=args.author,
+                        force=args.force, date=args.date)
+    written = [out.pdf, out.markdown] + ([out.html] if out.html else [])
+    print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
+    if out.blocked:
+        print(f"note: {len(out.blocked)} resource(s) outside the dossier's own files were not loaded",
+              file=sys.stderr)
+    return 0
 
 
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
@@ -110,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "estimate":
             return _estimate(args)
+        if args.command == "dossier":
+            return _dossier(args)
     except InputError as exc:
         print(f"error: {exc.message}".replace("\n", "\nerror: "), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -82,7 +82,6 @@ class CoolingSetup:
 
     system: str
     free_cooling: bool
-    reference_system: str  # the chiller-only system it is compared with
     climate: Any  # impact.sources.climate.Climate
     water: bool
     flow_given: bool
@@ -125,7 +124,6 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
         "entering condenser water at the water-cooled rating point")
     spec = SYSTEMS[cooling_type]
     free = p.cooling.free_cooling if p.cooling.free_cooling is not None else spec["free_cooling"]
-    reference = "water_chillers" if spec["condenser"] == "tower" else "air_chillers"
     water = cooling_type in WATER_COOLED
     t_hourly = None
     if water and inp.records["cooling.water_in_c"].status == "unknown":
@@ -139,7 +137,7 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
             inp.cooling_note = "the temperature of the river water is not known"
             return
     inp.cooling = CoolingSetup(
-        cooling_type, bool(free), reference, climate, water,
+        cooling_type, bool(free), climate, water,
         water and isinstance(inp.records["cooling.water_flow_m3_per_h"].value, Range), t_hourly)
 
 

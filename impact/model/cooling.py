@@ -95,13 +95,29 @@ def chiller_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_a
     return (eta * t_cold) / lift
 
 
+def inverse_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k):
+    """``1 / chiller_cop(...)``: chiller electricity per unit of heat removed [-].
+
+    Computed in place over hours x draws (the hot loop of the Monte Carlo).
+    """
+    t_cold = t_chilled_c - evaporator_approach_k + KELVIN
+    min_lift = condenser_approach_k + evaporator_approach_k
+    lift = t_source_c + (min_lift - t_chilled_c)
+    np.maximum(lift, min_lift, out=lift)
+    lift *= 1.0 / (eta * t_cold)
+    return lift
+
+
 def economiser_fraction(t_source_c, t_full_c, band_k):
     """Share of the load that free cooling meets [-].
 
     1 at or below ``t_full_c``, 0 at or above ``t_full_c + band_k``, linear between
     (a partial economiser pre-cools and the chillers finish).
     """
-    return np.clip((t_full_c + band_k - t_source_c) / band_k, 0.0, 1.0)
+    f = (t_full_c + band_k) - t_source_c
+    f *= 1.0 / np.asarray(band_k, dtype=float)
+    np.clip(f, 0.0, 1.0, out=f)
+    return f
 
 
 def adiabatic_temperature(temp_air_c, temp_wet_bulb_c, effectiveness):
@@ -182,6 +198,8 @@ def simulate(
         ``water_mwh``, ``chillers_mwh`` (heat removed by each mode),
         ``chiller_power_mwh``, ``aux_power_mwh``, ``distribution_mwh``,
         ``cooling_energy_mwh``, ``facility_mwh``; ``pue`` [-];
+        ``chillers_only_facility_mwh`` (the same site cooled by its chillers
+        alone: no water, no free cooling) and ``saving_mwh``, the difference;
         ``thermal_discharge_max_mw`` [MW]; with ``hourly``, the same per hour in
         ``hourly`` (MW).
     """
@@ -217,27 +235,47 @@ def simulate(
         w = 0.0
     rest = 1.0 - w
 
-    # 2. Free cooling: share of what the water leaves.
-    if free_cooling:
+    # 2. Free cooling: the economiser's share ``e`` of what the water leaves.
+    t_adiabatic = None
+    if "adiabatic" in (spec["economiser"], spec["condenser"]):
         t_adiabatic = adiabatic_temperature(t_air, t_wb, adiabatic_effectiveness)
+    e = None
+    if free_cooling:
         source = {"dry": t_air, "wet": t_wb, "adiabatic": t_adiabatic}[spec["economiser"]]
-        f = economiser_fraction(source, t_chilled, band_k) * rest
-    else:
-        f = 0.0
-    c = rest - f  # share met by the chillers
+        e = economiser_fraction(source, t_chilled, band_k)
 
-    # 3. Chillers.
+    # 3. Chillers, for the rest: c = rest x (1 - e).
     if spec["condenser"] == "tower":
         t_source = t_wb + tower_approach_k
         condenser_approach = chiller_approach_k
         eta = carnot_fraction(cop_water_rated, t_water_rated_c, condenser_approach, chiller_approach_k)
     else:
-        t_source = (adiabatic_temperature(t_air, t_wb, adiabatic_effectiveness)
-                    if spec["condenser"] == "adiabatic" else t_air)
+        t_source = t_adiabatic if spec["condenser"] == "adiabatic" else t_air
         condenser_approach = air_condenser_approach_k
         eta = carnot_fraction(cop_air_rated, t_air_rated_c, condenser_approach, chiller_approach_k)
-    cop = chiller_cop(t_source, t_chilled, eta, condenser_approach, chiller_approach_k)
-    chiller_kw_per_kw = c / cop  # chiller electricity per MW of load, per hour
+    inv_cop = inverse_cop(t_source, t_chilled, eta, condenser_approach, chiller_approach_k)
+    inv_cop_sum = hsum(inv_cop)  # chillers alone on the whole load: the reference
+
+    # Annual sums. When the water's share does not vary by hour (the usual case),
+    # they reduce to sums of e, of 1/COP and of their product: no other array of
+    # hours x draws is made.
+    if np.ndim(rest) == 0 or np.shape(rest)[-1] == 1:
+        r_1 = np.asarray(rest, dtype=float)[..., 0] if np.ndim(rest) else rest
+        e_sum = hsum(e) if e is not None else 0.0
+        e_inv_sum = np.einsum("...h,...h->...", *np.broadcast_arrays(e, inv_cop)) if e is not None else 0.0
+        free_sum = r_1 * e_sum
+        chillers_sum = r_1 * (hours - e_sum)
+        chiller_sum = r_1 * (inv_cop_sum - e_inv_sum)
+    else:
+        f_h = e * rest if e is not None else 0.0
+        c_h = rest - f_h
+        free_sum, chillers_sum = hsum(f_h), hsum(c_h)
+        chiller_sum = hsum(c_h * inv_cop)
+    if hourly:
+        f = e * rest if e is not None else 0.0
+        c = rest - f
+        chiller_kw_per_kw = c * inv_cop
+        cop = 1.0 / inv_cop
 
     load_1 = np.asarray(load, dtype=float)[..., 0] if np.ndim(load) else load
     it_1 = np.asarray(it_mw, dtype=float)[..., 0] if np.ndim(it_mw) else it_mw
@@ -247,15 +285,20 @@ def simulate(
         "it_mwh": it_1 * hours,
         "cooling_load_mwh": load_1 * hours,
         "water_mwh": load_1 * hsum(w),
-        "free_mwh": load_1 * hsum(f),
-        "chillers_mwh": load_1 * hsum(c),
-        "chiller_power_mwh": load_1 * hsum(chiller_kw_per_kw),
+        "free_mwh": load_1 * free_sum,
+        "chillers_mwh": load_1 * chillers_sum,
+        "chiller_power_mwh": load_1 * chiller_sum,
         "aux_power_mwh": aux_1 * load_1 * hours,
         "distribution_mwh": dist_1 * it_1 * hours,
     }
     out["cooling_energy_mwh"] = out["chiller_power_mwh"] + out["aux_power_mwh"]
     out["facility_mwh"] = out["it_mwh"] + out["cooling_energy_mwh"] + out["distribution_mwh"]
     out["pue"] = out["facility_mwh"] / out["it_mwh"]
+    # The same site with chillers alone (no water, no free cooling), same climate.
+    out["chillers_only_facility_mwh"] = (out["it_mwh"] + load_1 * inv_cop_sum + out["aux_power_mwh"]
+                                         + out["distribution_mwh"])
+    # Only the chillers' electricity differs: computed apart, a chiller-only site saves exactly 0.
+    out["saving_mwh"] = load_1 * (inv_cop_sum - chiller_sum)
     w_max = np.max(np.broadcast_to(w, np.broadcast_shapes(np.shape(w), (1,))), axis=-1) if np.ndim(w) else w
     out["thermal_discharge_max_mw"] = load_1 * w_max
     if hourly:

@@ -7,6 +7,24 @@ import time
 from pathlib import Path
 
 
+def map_context(layers: dict) -> dict:
+    """The project's ``context`` files as the map's layers (with their sources)."""
+    ctx: dict = {}
+    if "substations" in layers:
+        ctx["substations"] = layers["substations"]
+        ctx["substations_source"] = f"RTE, postes électriques (ODRÉ), {layers['substations'].attrs.get('source', '')}"
+    if "boundaries" in layers:
+        ctx["communes"] = layers["boundaries"]
+        ctx["communes_source"] = f"{layers['boundaries'].attrs.get('source', '')} (user file)"
+    if "cables" in layers:
+        cables = layers["cables"]
+        points = cables[cables["kind"] == "landing_point"]
+        if len(points):
+            ctx["landing_points"] = points
+            ctx["landing_points_source"] = f"{cables.attrs.get('source', '')} (user file)"
+    return ctx
+
+
 def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None) -> dict:
     """Render every figure of the dossier into ``folder``.
 
@@ -44,7 +62,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
         make()
         timings[name] = time.perf_counter() - t0
 
-    context = load_context(results.project)
+    context = map_context(load_context(results.project))
     if results.project.location is not None:
         timed("map_city", lambda: save("map_city", maps.site_map(results, scale="city", context=context, lang=lang),
                                        maps.save_figure, ".png"))
@@ -52,26 +70,26 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
                                                                    lang=lang), maps.save_figure, ".png"))
     else:
         out["map_city"] = out["map_small"] = None
-    timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".svg"))
+    timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".png"))
     timed("cooling_modes", lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang),
-                                        charts.save_figure, ".svg"))
+                                        charts.save_figure, ".png"))
     indicator = "cooling_saving_share" if results["cooling_saving_share"].known and \
         results.central("cooling_saving_share") > 0 else "facility_energy_mwh"
 
     def tornado():
         frame = sensitivity(results.project, indicator)
         save("tornado", charts.tornado(frame, indicator, lang=lang) if len(frame) else None,
-             charts.save_figure, ".svg")
+             charts.save_figure, ".png")
 
     timed("tornado", tornado)
-    timed("water", lambda: save("water", charts.water_bars(results, lang=lang), charts.save_figure, ".svg"))
-    timed("carbon", lambda: save("carbon", charts.carbon_bars(results, lang=lang), charts.save_figure, ".svg"))
+    timed("water", lambda: save("water", charts.water_bars(results, lang=lang), charts.save_figure, ".png"))
+    timed("carbon", lambda: save("carbon", charts.carbon_bars(results, lang=lang), charts.save_figure, ".png"))
     if alternatives:
         rows = [("Projet déclaré" if lang == "fr" else "Declared project", results["facility_energy_mwh"])]
         rows += [(name, r["facility_energy_mwh"]) for name, r in alternatives]
         timed("alternatives", lambda: save("alternatives", charts.alternatives_bars(rows, "facility_energy_mwh",
                                                                                     lang=lang),
-                                           charts.save_figure, ".svg"))
+                                           charts.save_figure, ".png"))
     else:
         out["alternatives"] = None
     return out
