@@ -33,6 +33,9 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/impact estimate data/projects/mrs5.yaml
+	@mkdir -p out
+	$(BIN)/impact dossier data/projects/mrs5.yaml -o out/mrs5-dossier.pdf --force
+	@echo "The MRS5 dossier: out/mrs5-dossier.pdf (and the draft contribution out/mrs5-dossier.md)"
 
 test: setup
 	$(BIN)/python -m pytest

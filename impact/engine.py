@@ -378,7 +378,7 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
             else:
                 why = "these inputs are unknown: " + ", ".join(missing) if missing else "an input is unknown"
             indicators[name] = Indicator(name, info.unit, None, None, None, "unknown", method, sources,
-                                         f"unknown, {why}")
+                                         f"unknown, {why}", tuple(missing))
             continue
         d = np.broadcast_to(np.asarray(drawn[name], dtype=float), (draws,))
         samples[name] = d
@@ -389,7 +389,8 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         lo, hi = min(lo, c), max(hi, c)
         status = "partial" if missing else "estimated"
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
-        indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources, note)
+        indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources,
+                                     note, tuple(missing))
 
     _check_consistency(indicators, model, hourly)
     meta = {

@@ -16,10 +16,14 @@ class IndicatorInfo:
     label_en: str
     label_fr: str
     definition: str
+    definition_fr: str
     source: str
 
     def label(self, lang: str = "en") -> str:
         return self.label_fr if lang == "fr" else self.label_en
+
+    def describe(self, lang: str = "en") -> str:
+        return self.definition_fr if lang == "fr" else self.definition
 
 
 def _read() -> dict[str, IndicatorInfo]:

@@ -58,6 +58,7 @@ class Indicator:
     method: str
     sources: tuple[str, ...] = ()
     note: str = ""
+    missing: tuple[str, ...] = ()  # the unknown inputs (or parts) that make it unknown or partial
 
     @property
     def known(self) -> bool:
@@ -73,6 +74,7 @@ class Indicator:
             "method": self.method,
             "sources": list(self.sources),
             "note": self.note,
+            "missing": list(self.missing),
         }
 
 

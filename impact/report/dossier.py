@@ -97,11 +97,11 @@ def _input_value(rec, lang: str) -> str:
     if rec.value is None:
         return fmt.UNKNOWN_TEXT[lang]
     if isinstance(rec.value, Range):
-        unit = "" if rec.unit in ("-", "") else rec.unit
-        c = fmt.quantity(rec.value.central, unit, lang) if unit else fmt.number(rec.value.central, lang, digits=4)
+        unit = "" if rec.unit in ("-", "") else fmt.UNITS[lang].get(rec.unit, rec.unit)
+        c = fmt.plain(rec.value.central, lang) + (fmt.NBSP + unit if unit else "")
         if rec.value.is_point:
             return c
-        lo, hi = fmt.number(rec.value.low, lang, digits=4), fmt.number(rec.value.high, lang, digits=4)
+        lo, hi = fmt.plain(rec.value.low, lang), fmt.plain(rec.value.high, lang)
         return f"{c} ({lo} à {hi})" if lang == "fr" else f"{c} ({lo} to {hi})"
     return str(rec.value)
 
@@ -113,12 +113,15 @@ def _reference_rows(table: str, **match) -> list[dict]:
 
 
 def _bibliography(results) -> list[str]:
+    """The published sources behind the inputs (tagged primary or secondary), once each."""
     seen: list[str] = []
     for rec in results.inputs.values():
-        if rec.status in ("default", "derived", "given") and rec.source and rec.source not in seen:
-            if rec.source not in ("project file",):
-                seen.append(rec.source)
-    return seen
+        if rec.status == "unknown" or not rec.source:
+            continue
+        for part in rec.source.split("; "):
+            if ("[primary]" in part or "[secondary]" in part) and part not in seen:
+                seen.append(part)
+    return sorted(seen, key=str.lower)
 
 
 def build_context(results, alternatives, checks, figures, *, lang: str, author: str | None, date: dt.date,
@@ -150,11 +153,12 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
               for rec in r.inputs.values()]
 
     city = (p.city or "").strip()
-    local_needs = [{"need": row["need"], "value": fmt.quantity(float(row["value"]), row["unit"], lang),
+    local_needs = [{"need": row["need_fr"] if lang == "fr" else row["need"], "value": fmt.quantity(float(row["value"]), row["unit"], lang),
                     "source": f"{row['source']}, {row['year']} [{row['quality']}]", "note": row["note"]}
                    for row in _reference_rows("local_grid_needs", city=city, country=p.country)] if city else []
     national = {row["quantity"]: row for row in _reference_rows("national_context", country=p.country)}
-    rules = _reference_rows("regulations", country=p.country)
+    rules = [{**row, "rule": row["rule_fr"] if lang == "fr" else row["rule"]}
+             for row in _reference_rows("regulations", country=p.country)]
 
     alt_table = None
     if alternatives:
@@ -164,7 +168,7 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
             "descriptions": [""] + [a.project.alternatives_description if hasattr(a.project, "alternatives_description")
                                     else "" for _, a in alternatives],
             "rows": [{"label": narrative.label(n, lang),
-                      "values": [narrative.value_text(a, n, lang) for _, a in cols]} for n in ALTERNATIVE_ROWS],
+                      "values": [_central_text(a, n, lang) for _, a in cols]} for n in ALTERNATIVE_ROWS],
         }
         alt_table["descriptions"] = [""] + [alt.description or "" for alt in p.alternatives]
 
@@ -178,8 +182,9 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
     date_text = _date_text(date, lang)
     contribution = narrative.contribution_markdown(r, checks, findings, questions, lang, author, date_text)
 
-    methods = [{"name": n, "label": info.label(lang), "unit": info.unit, "definition": info.definition,
-                "method": ind[n].method, "note": ind[n].note, "status": ind[n].status}
+    methods = [{"name": n, "label": info.label(lang), "unit": fmt.UNITS[lang].get(info.unit, info.unit),
+                "definition": info.describe(lang), "method": ind[n].method, "note": _annex_note(ind[n], lang),
+                "status": ind[n].status}
                for n, info in INDICATORS.items()]
 
     td = ind["thermal_discharge_mw"]
@@ -213,7 +218,8 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "inputs": inputs,
         "val": {n: val(n) for n in INDICATORS},
         "known": {n: ind[n].known for n in INDICATORS},
-        "notes": {n: ind[n].note for n in INDICATORS},
+        "notes": {n: _annex_note(ind[n], lang) for n in INDICATORS},
+        "thermal_note": _thermal_note(r, lang),
         "status": {n: ind[n].status for n in INDICATORS},
         "local_needs": local_needs,
         "national": {k: fmt.quantity(float(v["value"]), v["unit"].replace("/yr", ""), lang) for k, v in national.items()},
@@ -241,6 +247,62 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "bibliography": _bibliography(r),
         "figures": figures,
     }
+
+
+def _central_text(results, name: str, lang: str) -> str:
+    ind = results.indicators[name]
+    if not ind.known:
+        return fmt.UNKNOWN_TEXT[lang]
+    if name in ("pue", "pue_modelled"):
+        return fmt.number(ind.central, lang, decimals=2)
+    return fmt.quantity(ind.central, ind.unit, lang)
+
+
+def _annex_note(ind, lang: str) -> str:
+    """Why an indicator is unknown or partial, in the dossier's language."""
+    if ind.status == "estimated":
+        return ""
+    names = ", ".join(INDICATORS[m].label(lang).lower() if m in INDICATORS else m for m in ind.missing)
+    if lang == "fr":
+        if ind.status == "unknown":
+            return f"inconnu : données manquantes ({names})" if names else "inconnu : " + ind.note
+        return f"partiel : ne compte pas les parties inconnues ({names})"
+    if ind.status == "unknown":
+        return f"unknown: missing inputs ({names})" if names else ind.note
+    return f"partial: leaves out the unknown parts ({names})"
+
+
+def _thermal_note(results, lang: str) -> str:
+    """When the declared flow could carry more heat than the site sends to the water."""
+    from ..model.heat import thermal_power_mw
+    from ..ranges import Range
+
+    rec = results.inputs
+    keys = ("cooling.water_flow_m3_per_h", "cooling.water_in_c", "cooling.water_out_c", "water_density_kg_per_m3",
+            "water_specific_heat_j_per_kg_k")
+    if not all(k in rec and isinstance(rec[k].value, Range) for k in keys):
+        return ""
+    flow, tin, tout, rho, cp = (rec[k].value.central for k in keys)
+    capacity = thermal_power_mw(flow, tout - tin, rho, cp)
+    td = results["thermal_discharge_mw"]
+    if not td.known or td.central >= 0.95 * capacity:
+        return ""
+    ret = None
+    if results.hourly is not None and "water_return_c" in results.hourly:
+        ret = float(results.hourly["water_return_c"].max())
+    if lang == "fr":
+        text = (f"Le débit et les températures déclarés pourraient évacuer {fmt.quantity(capacity, 'MW', lang)} ; "
+                f"le site n'en envoie au plus que {fmt.quantity(td.central, 'MW', lang)} dans l'eau")
+        if ret is not None:
+            text += (f" : l'eau repartirait donc à {fmt.quantity(ret, '°C', lang)} au plus, et non aux "
+                     f"{fmt.quantity(tout, '°C', lang)} déclarés (ou le débit réel est plus faible)")
+        return text + "."
+    text = (f"The declared flow and temperatures could carry {fmt.quantity(capacity, 'MW', lang)}; the site sends "
+            f"at most {fmt.quantity(td.central, 'MW', lang)} to the water")
+    if ret is not None:
+        text += (f", so the water returns at {fmt.quantity(ret, '°C', lang)} at most, not the declared "
+                 f"{fmt.quantity(tout, '°C', lang)} (or the actual flow is lower)")
+    return text + "."
 
 
 def _date_text(date: dt.date, lang: str) -> str:
@@ -442,7 +504,7 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
             if html_output:
                 html_tmp = Path(html_output).with_name(f".{Path(html_output).name}.{os.getpid()}.tmp")
                 staged[Path(html_output)] = html_tmp
-                html_tmp.write_text(_standalone_html(html, figures, tmp), encoding="utf-8")
+                html_tmp.write_text(html, encoding="utf-8")  # figures are data: URLs: it opens anywhere
             for final, staged_path in staged.items():
                 os.replace(staged_path, final)
         finally:
@@ -452,19 +514,3 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
         timings.pdf = time.perf_counter() - t0
     return DossierOutput(output, output.with_suffix(".md"), Path(html_output) if html_output else None,
                          timings, blocked)
-
-
-def _standalone_html(html: str, figures: dict, folder: Path) -> str:
-    """The HTML with its figures inlined as data: URLs, so that it opens anywhere."""
-    import base64
-    import mimetypes
-
-    for url in set(figures.values()):
-        if not url:
-            continue
-        path = folder / Path(url).name
-        if path.exists():
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            html = html.replace(url, f"data:{mime};base64,{data}")
-    return html

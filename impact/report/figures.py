@@ -3,6 +3,7 @@ besides the templates, that the PDF renderer may read)."""
 
 from __future__ import annotations
 
+import base64
 import time
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
     Returns
     -------
     dict
-        Figure name -> ``file://`` URL (None when the figure does not apply).
+        Figure name -> ``data:`` URL (None when the figure does not apply).
     """
     from ..engine import sensitivity
     from ..project_data import load_context
@@ -55,7 +56,10 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
             return
         path = folder / f"{name}{suffix}"
         save_fn(fig, path)
-        out[name] = path.resolve().as_uri()
+        # Embedded as data: URLs: the PDF's image names then depend on the pixels only
+        # (not on this run's temporary folder), so that builds are byte-identical.
+        mime = "image/png" if suffix == ".png" else "image/svg+xml"
+        out[name] = f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
     def timed(name, make):
         t0 = time.perf_counter()
@@ -64,12 +68,17 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
 
     context = map_context(load_context(results.project))
     if results.project.location is not None:
-        timed("map_city", lambda: save("map_city", maps.site_map(results, scale="city", context=context, lang=lang),
-                                       maps.save_figure, ".png"))
+        def city_map():
+            fig = maps.site_map(results, scale="city", context=context, lang=lang)
+            out["map_nearest_text"] = fig.impact_map.get("nearest_text") or ""
+            save("map_city", fig, maps.save_figure, ".png")
+
+        timed("map_city", city_map)
         timed("map_small", lambda: save("map_small", maps.site_map(results, scale="small", context=context,
                                                                    lang=lang), maps.save_figure, ".png"))
     else:
         out["map_city"] = out["map_small"] = None
+        out["map_nearest_text"] = ""
     timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".png"))
     timed("cooling_modes", lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang),
                                         charts.save_figure, ".png"))

@@ -51,6 +51,15 @@ def number(x: float | None, lang: str = "fr", digits: int = 3, decimals: int | N
     return text
 
 
+def plain(x: float | None, lang: str = "fr", digits: int = 4) -> str:
+    """``number`` without trailing zeros (0,56 rather than 0,5600)."""
+    text = number(x, lang, digits=digits)
+    sep = "," if lang == "fr" else "."
+    if x is not None and sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
 def quantity(x: float | None, unit: str, lang: str = "fr", **kw) -> str:
     """``number`` followed by its unit, joined by a no-break space."""
     if x is None:

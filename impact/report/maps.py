@@ -347,8 +347,12 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     if ax is None:
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(8.27, 8.6), dpi=150)  # A4 width
-        ax = fig.add_axes((0.03, 0.17, 0.94, 0.76))
+        if scale == "small":  # the synthesis' thumbnail: the map and one line of sources
+            fig = Figure(figsize=(4.0, 4.3), dpi=150)
+            ax = fig.add_axes((0.03, 0.09, 0.94, 0.84))
+        else:
+            fig = Figure(figsize=(8.27, 8.6), dpi=150)  # A4 width
+            ax = fig.add_axes((0.03, 0.17, 0.94, 0.76))
     else:
         fig = ax.figure
     ax.set_title(t["title"].format(name=name), fontsize=12, fontweight="bold", loc="left")
@@ -404,7 +408,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
                        lw=0.8, zorder=10)
             legend.append(Line2D([], [], marker="s", ls="", color=colour, markeredgecolor="white", markersize=7,
                                  label=t["substation"].format(kv=kv)))
-        n_labels = 8 if scale == "city" else 6
+        n_labels = 8 if scale == "city" else 2
         m_per_pt = (xmax - xmin) / (fig.get_figwidth() * 72 * ax.get_position().width)
         placed = [_box(site.x, site.y, -9, 9, 4 * 9.5 * 0.6, 9.5 * 1.3, "right", m_per_pt)]
         placed += [_box(p.x, p.y, -4, 0, 8, 8, "left", m_per_pt) for p in subs.geometry]
@@ -477,6 +481,11 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
 
     # Under the map: the nearest substation, notes, the projection and the sources.
     sources = [t["site_source"] + (f" ({name})" if name else ""), *layers.sources]
+    if scale == "small":
+        fig.text(0.03, 0.065, _wrap(t["sources"] + " ; ".join(sources) + ".", 95), fontsize=4.5, ha="left",
+                 va="top", color="#333333", linespacing=1.2)
+        fig.impact_map = {"crs": crs, "nearest_text": nearest_text, "sources": sources, "substations": None}
+        return fig
     lines = []
     if nearest_text:
         fig.text(0.03, 0.135, nearest_text, fontsize=9, fontweight="bold", ha="left", va="top")

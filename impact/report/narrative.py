@@ -46,6 +46,16 @@ def label(name: str, lang: str) -> str:
     return INDICATORS[name].label(lang)
 
 
+#: Short names of what is often not published.
+SHORT_NAMES = {
+    "co2e_generators_t": ("groupes électrogènes", "backup generators"),
+    "co2e_refrigerant_t": ("fluides frigorigènes", "refrigerants"),
+    "co2e_embodied_t_per_year": ("émissions de construction et de fabrication",
+                                 "emissions of construction and manufacturing"),
+    "land_artificialised_m2": ("surface artificialisée", "sealed area"),
+}
+
+
 # ----------------------------------------------------------------------------- findings
 def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     """Three to six findings in plain words."""
@@ -68,7 +78,7 @@ def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     pk, share = r["peak_demand_mw"], r["share_of_city_peak_demand"]
     if pk.known:
         s = (f"Son appel de puissance atteindrait {fmt.quantity(pk.central, 'MW', lang)} à pleine charge "
-             f"l'heure la plus chaude" if fr else
+             f"à l'heure la plus chaude" if fr else
              f"Its grid demand would reach {fmt.quantity(pk.central, 'MW', lang)} at full load on the hottest hour")
         if share.known:
             s += (f", soit {fmt.percent(share.central, lang)} de la pointe de la ville ({p.city})." if fr else
@@ -116,15 +126,14 @@ def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
              f"Its emissions from electricity would be about {fmt.quantity(loc.central, 't CO2e', lang)} a year "
              f"(location-based)")
         if contract is not None and contract.status == "given" and contract.value.central > 0:
-            s += ("; un contrat d'électricité renouvelable ne change pas l'électricité que le réseau fournit." if fr
+            s += (" ; un contrat d'électricité renouvelable ne change pas l'électricité que le réseau fournit." if fr
                   else "; a renewable-electricity contract does not change what the grid supplies.")
         else:
             s += "."
         out.append(s)
-    unknown = [k for k in ("co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year",
-                           "land_artificialised_m2") if not r[k].known]
+    unknown = [k for k in SHORT_NAMES if not r[k].known]
     if unknown:
-        names = ", ".join(label(k, lang).lower() for k in unknown)
+        names = ", ".join(SHORT_NAMES[k][0 if fr else 1] for k in unknown)
         out.append(f"Des données essentielles ne sont pas publiées ({names}) : elles sont à demander au porteur "
                    f"de projet." if fr else
                    f"Key figures are not published ({names}): they must be asked of the promoter.")
