@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "estimate", "sensitivity", "load_project", "Results", "InputError", "paths"]
+__all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "Results", "InputError", "paths"]
 
 
 def __getattr__(name: str):
@@ -23,6 +23,10 @@ def __getattr__(name: str):
         from .engine import sensitivity
 
         return sensitivity
+    if name == "estimate_many":
+        from .batch import estimate_many
+
+        return estimate_many
     if name == "load_project":
         from .project import load_project
 

@@ -47,7 +47,28 @@ def _parser() -> argparse.ArgumentParser:
     dos.add_argument("--author", help="name printed on the cover and under the draft contribution")
     dos.add_argument("--date", help="date of the dossier, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     dos.add_argument("--force", action="store_true", help="overwrite existing output files")
+    bat = sub.add_parser("batch", help="one report per city from a registry of data centers, plus summary.csv "
+                                       "and sites.gpkg")
+    bat.add_argument("registry", type=Path, help="registry of data centers (CSV or GeoJSON)")
+    bat.add_argument("-o", "--output", type=Path, required=True, help="folder to write the reports into")
+    bat.add_argument("--by", choices=("city",), default="city", help="one report per city (default)")
+    bat.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
+    bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
+    bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
+    bat.add_argument("--force", action="store_true", help="rebuild everything and overwrite existing files")
     return parser
+
+
+def _batch(args) -> int:
+    from .batch import run_batch
+
+    out = run_batch(args.registry, args.output, by=args.by, jobs=args.jobs, force=args.force, lang=args.lang,
+                    date=args.date)
+    built = [p for p in out.written if p.suffix == ".pdf"]
+    print(f"{len(out.sites)} site(s), {len(out.failed)} failed; {len(built)} report(s) written, "
+          f"{len(out.skipped)} up to date; {args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}",
+          file=sys.stderr)
+    return 1 if out.failed else 0
 
 
 def _dossier(args) -> int:
@@ -133,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             return _estimate(args)
         if args.command == "dossier":
             return _dossier(args)
+        if args.command == "batch":
+            return _batch(args)
     except InputError as exc:
         print(f"error: {exc.message}".replace("\n", "\nerror: "), file=sys.stderr)
         return EXIT_BAD_INPUT

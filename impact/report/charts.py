@@ -733,9 +733,10 @@ def carbon_bars(results, lang: str = "fr"):
 
 
 @_styled
-def alternatives_bars(rows, indicator: str, lang: str = "fr"):
+def alternatives_bars(rows, indicator: str, lang: str = "fr", title: str | None = None):
     """One indicator across scenarios, side by side: ``rows`` is a list of
-    (scenario name, Indicator); ranges as whiskers, unknown written « inconnu »."""
+    (scenario name, Indicator); ranges as whiskers, unknown written « inconnu ».
+    ``title`` replaces the default one (e.g. "by site" in a city report)."""
     from ..indicators import INDICATORS
 
     fr = lang == "fr"
@@ -750,7 +751,7 @@ def alternatives_bars(rows, indicator: str, lang: str = "fr"):
     if not share and unit:
         per_year = info.period == "year" and "/" not in unit
         ax.set_xlabel(prefix + unit + ((" par an" if fr else " a year") if per_year else ""))
-    title = (f"{info.label(lang)} selon le scénario" if fr else f"{info.label(lang)} by scenario")
+    title = title or (f"{info.label(lang)} selon le scénario" if fr else f"{info.label(lang)} by scenario")
     subtitle = ("Valeur centrale et, entre parenthèses, la fourchette (5e-95e centiles)." if fr else
                 "Central value and, in brackets, the range (5th-95th percentiles).")
     notes = []

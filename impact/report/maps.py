@@ -317,7 +317,8 @@ def _label(ax, x, y, text, *, dx=6, dy=6, fontsize=7.5, color="black", weight="n
 # ---------------------------------------------------------------- the map
 
 
-def site_map(results, *, scale: str = "city", context: dict | None = None, ax=None, lang: str = "fr"):
+def site_map(results, *, scale: str = "city", context: dict | None = None, ax=None, lang: str = "fr",
+             title: str | None = None, site_legend: str | None = None):
     """Map of the project's site and its context; returns a matplotlib Figure.
 
     Parameters
@@ -332,6 +333,8 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         and for each a ``<key>_source`` string printed in the sources line.
     ax : matplotlib Axes, optional
         Draw there instead of in a new figure.
+    title, site_legend : str, optional
+        Replace the title and the legend entry of the site (city reports).
     lang : "fr" (default) or "en".
     """
     import geopandas as gpd
@@ -355,7 +358,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
             ax = fig.add_axes((0.03, 0.17, 0.94, 0.76))
     else:
         fig = ax.figure
-    ax.set_title(t["title"].format(name=name), fontsize=12, fontweight="bold", loc="left")
+    ax.set_title(title or t["title"].format(name=name), fontsize=12, fontweight="bold", loc="left")
 
     location = getattr(project, "location", None)
     if location is None:
@@ -462,7 +465,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     ax.scatter([site.x], [site.y], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
     _label(ax, site.x, site.y, name or t["site"], dx=-9, dy=9, ha="right", fontsize=9.5, color=SITE, weight="bold")
     legend.insert(0, Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
-                            label=t["site"]))
+                            label=site_legend or t["site"]))
 
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)

@@ -26,14 +26,18 @@ TEXT_KEYS = ("name", "operator", "city", "country", "notes", "cooling.type", "re
 class RegistryRows(list):
     """The valid rows as ``(row_number, Project)``; ``errors`` lists the bad ones.
 
+    ``raw`` maps each bad row's number to its cells as read (name, city, status...),
+    so that a report can still name the site.
+
     ``errors`` holds ``(row_number, InputError)`` pairs: with ``errors="collect"``
     a batch can report them and go on with the others. Row numbers count data
     rows from 1 (in a CSV, row n is on line n + 1).
     """
 
-    def __init__(self, rows=(), errors=()):
+    def __init__(self, rows=(), errors=(), raw=None):
         super().__init__(rows)
         self.errors = list(errors)
+        self.raw = dict(raw or {})
 
 
 def _cell(text: str, where: str):
@@ -136,7 +140,7 @@ def read_registry(path: str | Path, errors: str = "raise") -> RegistryRows:
     text = decode(read_bytes(p, "a registry of data centers (CSV or GeoJSON)"))
     is_json = p.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{")
     rows = _rows_geojson(text, name) if is_json else _rows_csv(text, name)
-    good, bad = [], []
+    good, bad, raw = [], [], {}
     for n, where, cells, point in rows:
         row_label = f"{name} row {n} ({where})"
         try:
@@ -165,6 +169,7 @@ def read_registry(path: str | Path, errors: str = "raise") -> RegistryRows:
             project = parse_project(data, row_label)
         except InputError as exc:
             bad.append((n, exc))
+            raw[n] = {k: (v.strip() if isinstance(v, str) else v) for k, v in cells.items()}
             continue
         object.__setattr__(project, "_path", p.resolve())
         object.__setattr__(project, "_registry", {"row": n, **{k: meta[k] for k in META}})
@@ -173,7 +178,7 @@ def read_registry(path: str | Path, errors: str = "raise") -> RegistryRows:
         problems = [(f"{e.source.removeprefix(name + ' ')}: {field}" if field else e.source.removeprefix(name + " "), msg)
                     for _, e in bad for field, msg in e.problems]
         raise InputError(name, problems)
-    return RegistryRows(good, bad)
+    return RegistryRows(good, bad, raw)
 
 
 def registry_row(project) -> dict | None:

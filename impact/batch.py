@@ -1,0 +1,450 @@
+"""Many sites at once: a registry becomes estimates, city totals and reports.
+
+:func:`estimate_many` gives one row per site (central, low and high of every
+indicator). :func:`run_batch` writes one PDF per city with the cumulative impact of
+its sites, ``summary.csv`` (one row per site and per city) and ``sites.gpkg``; a bad
+site is reported and the others go on; a second run skips the reports that are up
+to date.
+
+City totals add the sites draw by draw: every site is estimated with the same seed,
+so the draws of shared assumptions (grid intensity, climate, utilisation defaults)
+move together across sites, which makes the total's range the cautious, wide one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import InputError
+from .indicators import INDICATORS
+
+#: Indicators that add up across sites (others, such as the PUE or shares, do not).
+ADDITIVE = tuple(
+    n for n, info in INDICATORS.items()
+    if info.unit not in ("-",) and not n.startswith("pue")
+)
+MANIFEST = ".impact-batch.json"
+STATUS_ORDER = ("operating", "under construction", "planned", "closed")
+
+
+# ----------------------------------------------------------------------------- sites
+@dataclass
+class SiteOutcome:
+    """One registry row: its project (if valid) and results, or the error."""
+
+    row: int
+    name: str
+    city: str
+    status: str
+    source: str
+    project: Any = None
+    results: Any = None
+    error: str | None = None
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _site_meta(project) -> dict:
+    from .sources.registry import registry_row
+
+    meta = registry_row(project) or {}
+    return {"status": str(meta.get("status") or ""), "source": str(meta.get("source") or "")}
+
+
+def _projects(projects_or_registry) -> tuple[list[tuple[int, Any]], list[SiteOutcome]]:
+    """(row, Project) pairs and the outcomes of the bad rows."""
+    if isinstance(projects_or_registry, (str, Path)):
+        from .sources.registry import read_registry
+
+        rows = read_registry(projects_or_registry, errors="collect")
+        bad = []
+        for n, exc in rows.errors:
+            cells = rows.raw.get(n, {})
+            bad.append(SiteOutcome(n, str(cells.get("name") or f"row {n}"), str(cells.get("city") or ""),
+                                   str(cells.get("status") or ""), str(cells.get("source") or ""),
+                                   error=exc.message))
+        return list(rows), bad
+    pairs = []
+    for i, item in enumerate(projects_or_registry, start=1):
+        pairs.append(item if isinstance(item, tuple) else (i, item))
+    return pairs, []
+
+
+def _estimate_site(row: int, project, draws: int, seed: int, figures: bool, lang: str) -> SiteOutcome:
+    """Estimate one site (runs in a worker process)."""
+    from .engine import estimate
+
+    meta = _site_meta(project)
+    out = SiteOutcome(row, project.name, project.city or "", meta["status"], meta["source"], project)
+    try:
+        out.results = estimate(project, draws=draws, seed=seed)
+        if figures:
+            out.figures = _site_figures(out.results, lang)
+    except InputError as exc:
+        out.error = exc.message
+        out.results = None
+    return out
+
+
+def _site_figures(results, lang: str) -> dict:
+    import base64
+    import tempfile
+
+    from .report import charts
+
+    figs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "monthly.png"
+        charts.save_figure(charts.monthly_electricity(results, lang=lang), path)
+        figs["monthly"] = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return figs
+
+
+def _row(outcome: SiteOutcome, level: str = "site") -> dict:
+    row = {"level": level, "row": outcome.row, "name": outcome.name, "city": outcome.city,
+           "status": outcome.status, "result": "ok" if outcome.ok else f"error: {outcome.error}",
+           "source": outcome.source}
+    for n in INDICATORS:
+        ind = outcome.results.indicators[n] if outcome.ok else None
+        row[n] = ind.central if ind is not None else None
+        row[f"{n}_low"] = ind.low if ind is not None else None
+        row[f"{n}_high"] = ind.high if ind is not None else None
+    return row
+
+
+def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int | None = None):
+    """Estimate many sites: one row per site, central / low / high per indicator.
+
+    Parameters
+    ----------
+    projects_or_registry : path, or list of Project or (row, Project)
+        A registry file (CSV or GeoJSON), or projects.
+    draws, seed : int, optional
+        As for :func:`impact.estimate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row, name, city, status, result, source``, then for each
+        indicator ``<name>`` (central), ``<name>_low`` and ``<name>_high``.
+        A site that failed has ``result`` = ``error: ...`` and empty values.
+    """
+    import pandas as pd
+
+    from .engine import DEFAULT_DRAWS, DEFAULT_SEED
+
+    pairs, bad = _projects(projects_or_registry)
+    outcomes = [_estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed, False, "fr")
+                for n, p in pairs] + bad
+    outcomes.sort(key=lambda o: o.row)
+    rows = [_row(o) for o in outcomes]
+    return pd.DataFrame(rows).drop(columns="level")
+
+
+# ----------------------------------------------------------------------------- cities
+@dataclass
+class CityTotal:
+    """The cumulative impact of a city's sites."""
+
+    city: str
+    sites: list[SiteOutcome]
+    indicators: dict  # name -> Indicator (sums over the sites that could be estimated)
+    failed: list[SiteOutcome]
+
+
+def city_total(city: str, outcomes: list[SiteOutcome]) -> CityTotal:
+    """Sum the sites of ``city`` draw by draw (see the module docstring)."""
+    import numpy as np
+
+    from .model import uncertainty
+    from .results import Indicator, clean_number
+
+    outcomes = sorted(outcomes, key=lambda o: o.row)  # the same order (and sums) whatever the jobs
+    ok = [o for o in outcomes if o.ok]
+    failed = [o for o in outcomes if not o.ok]
+    indicators = {}
+    for name in ADDITIVE:
+        known = [o for o in ok if o.results[name].known]
+        missing = tuple(o.name for o in ok if not o.results[name].known)
+        unit = INDICATORS[name].unit
+        if not known:
+            indicators[name] = Indicator(name, unit, None, None, None, "unknown", "sum over the sites", (),
+                                         "unknown for every site", missing)
+            continue
+        central = float(sum(o.results[name].central for o in known))
+        draws = sum(np.asarray(o.results.samples[name], dtype=float) for o in known)
+        lo, hi = uncertainty.percentiles(draws)
+        lo, hi = min(lo, central), max(hi, central)
+        partial = bool(missing) or any(o.results[name].status == "partial" for o in known)
+        note = f"partial: unknown for {', '.join(missing)}" if missing else ""
+        indicators[name] = Indicator(name, unit, clean_number(lo), central, clean_number(hi),
+                                     "partial" if partial else "estimated", "sum over the sites, draw by draw",
+                                     (), note, missing)
+    # Shares of the city, from the summed peak and energy.
+    first = ok[0].results if ok else None
+    for share, total, key in (("share_of_city_peak_demand", "peak_demand_mw", "city.peak_demand_mw"),
+                              ("share_of_city_electricity", "facility_energy_mwh", "city.annual_electricity_mwh")):
+        rec = first.inputs.get(key) if first is not None else None
+        t = indicators[total]
+        if rec is not None and rec.value is not None and t.known:
+            whole = rec.value.central
+            indicators[share] = Indicator(share, "-", t.low / whole, t.central / whole, t.high / whole, t.status,
+                                          f"{total} / {key}", (rec.source,), t.note, t.missing)
+        else:
+            indicators[share] = Indicator(share, "-", None, None, None, "unknown", f"{total} / {key}", (),
+                                          f"unknown: no sourced {key.split('.')[1]} for {city}", ())
+    return CityTotal(city, ok, indicators, failed)
+
+
+def _city_row(total: CityTotal) -> dict:
+    statuses = sorted({o.status for o in total.sites + total.failed if o.status})
+    row = {"level": "city", "row": None, "name": total.city, "city": total.city,
+           "status": ", ".join(statuses), "source": "",
+           "result": "ok" if not total.failed else f"error: {len(total.failed)} site(s) failed"}
+    for n in INDICATORS:
+        ind = total.indicators.get(n)
+        row[n] = ind.central if ind is not None else None
+        row[f"{n}_low"] = ind.low if ind is not None else None
+        row[f"{n}_high"] = ind.high if ind is not None else None
+    return row
+
+
+def city_filename(city: str) -> str:
+    """``Marseille.pdf``, ``Bouc-Bel-Air.pdf``: the city's name, safe as a file name."""
+    name = re.sub(r"[^\w\-]+", "-", city.strip(), flags=re.UNICODE).strip("-") or "sans-ville"
+    return f"{name}.pdf"
+
+
+def city_fingerprint(total: CityTotal, lang: str) -> str:
+    """What a city report depends on: the tool, templates, reference data and its sites."""
+    from .paths import data_dir, templates_dir
+
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{lang}".encode())
+    for folder in (templates_dir(), data_dir() / "reference", data_dir() / "basemap", data_dir() / "geo"):
+        for f in sorted(folder.glob("*")):
+            if f.is_file():
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+    for o in sorted(total.sites + total.failed, key=lambda o: o.row):
+        h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode())
+        if o.project is not None:
+            h.update(o.project.model_dump_json().encode())
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- the batch
+@dataclass
+class BatchOutcome:
+    sites: list[SiteOutcome]
+    cities: list[CityTotal]
+    written: list[Path]
+    skipped: list[Path]
+
+    @property
+    def failed(self) -> list[SiteOutcome]:
+        return [o for o in self.sites if not o.ok]
+
+
+def _check_outputs(outdir: Path, names: list[str], force: bool) -> dict:
+    manifest_path = outdir / MANIFEST
+    manifest = {}
+    if manifest_path.exists():
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+    if not force:
+        for name in names:
+            path = outdir / name
+            if path.exists() and name not in manifest:
+                raise InputError(str(path), "already exists and was not written by impact batch; "
+                                            "use --force to overwrite it")
+    return manifest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, force: bool = False,
+              lang: str = "fr", date: str | None = None, draws: int | None = None,
+              progress: bool | None = None, log=None) -> BatchOutcome:
+    """Estimate every site of ``registry`` and write the reports into ``outdir``.
+
+    Raises
+    ------
+    InputError
+        for an unreadable registry, a bad argument, or an output file that
+        ``impact batch`` did not write (without ``force``).
+    """
+    from .engine import DEFAULT_DRAWS, DEFAULT_SEED
+    from .report.dossier import dossier_date
+
+    if by != "city":
+        raise InputError("--by", f"must be city, got {by!r}")
+    if jobs < 1:
+        raise InputError("--jobs", f"must be at least 1, got {jobs}")
+    registry, outdir = Path(registry), Path(outdir)
+    day = dossier_date(date)
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    pairs, bad = _projects(registry)
+    outdir.mkdir(parents=True, exist_ok=True)
+    cities_all = sorted({(p.city or "").strip() or "?" for _, p in pairs} | {o.city.strip() for o in bad if o.city.strip()})
+    outputs = [city_filename(c) for c in cities_all] + ["summary.csv", "sites.gpkg"]
+    manifest = _check_outputs(outdir, outputs, force)
+    for o in bad:
+        log(f"{o.error}")
+
+    draws = draws or DEFAULT_DRAWS
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(pairs) + len(cities_all), desc="impact batch", unit="task", disable=not show,
+               file=sys.stderr)
+
+    outcomes: list[SiteOutcome] = list(bad)
+    by_city: dict[str, list[SiteOutcome]] = {c: [] for c in cities_all}
+    left = {c: sum(1 for _, p in pairs if ((p.city or "").strip() or "?") == c) for c in cities_all}
+    for o in bad:
+        by_city.setdefault(o.city.strip() or "?", []).append(o)
+    totals: dict[str, CityTotal] = {}
+    written, skipped = [], []
+    new_manifest = dict(manifest)
+
+    def city_job(city):
+        total = city_total(city, by_city[city])
+        totals[city] = total
+        target = outdir / city_filename(city)
+        fp = city_fingerprint(total, lang)
+        if not force and target.exists() and manifest.get(target.name) == fp:
+            skipped.append(target)
+            return None
+        new_manifest[target.name] = fp
+        return total, target
+
+    if jobs == 1:
+        for n, p in pairs:
+            o = _estimate_site(n, p, draws, DEFAULT_SEED, True, lang)
+            outcomes.append(o)
+            by_city[(p.city or "").strip() or "?"].append(o)
+            bar.update()
+        for city in cities_all:
+            job = city_job(city)
+            if job is not None:
+                _render_city(job[0], job[1], lang, day)
+                written.append(job[1])
+            bar.update()
+    else:
+        _warm_imports()
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            running = {pool.submit(_estimate_site, n, p, draws, DEFAULT_SEED, True, lang): ("site", p)
+                       for n, p in pairs}
+            # Cities with no valid site (all bad rows) can be reported at once.
+            for city in cities_all:
+                if left[city] == 0:
+                    job = city_job(city)
+                    if job is not None:
+                        running[pool.submit(_render_city, job[0], job[1], lang, day)] = ("city", job[1])
+                    else:
+                        bar.update()
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    kind, what = running.pop(fut)
+                    bar.update()
+                    if kind == "site":
+                        o = fut.result()
+                        outcomes.append(o)
+                        city = (what.city or "").strip() or "?"
+                        by_city[city].append(o)
+                        left[city] -= 1
+                        if left[city] == 0:
+                            job = city_job(city)
+                            if job is not None:
+                                running[pool.submit(_render_city, job[0], job[1], lang, day)] = ("city", job[1])
+                            else:
+                                bar.update()
+                    else:
+                        fut.result()
+                        written.append(what)
+    bar.close()
+    outcomes.sort(key=lambda o: o.row)
+    for o in outcomes:
+        if not o.ok and o not in bad:
+            log(f"{registry.name} row {o.row} ({o.name}): {o.error}")
+
+    # summary.csv and sites.gpkg: always rewritten (cheap, and they list every site).
+    import pandas as pd
+
+    rows = [_row(o) for o in outcomes] + [_city_row(totals[c]) for c in cities_all]
+    summary = pd.DataFrame(rows)
+    summary["row"] = summary["row"].astype("Int64")
+    _write_atomic(outdir / "summary.csv", summary.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    _write_sites_gpkg(outcomes, outdir / "sites.gpkg")
+    new_manifest["summary.csv"] = new_manifest["sites.gpkg"] = "always"
+    _write_atomic(outdir / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True).encode("utf-8"))
+    written += [outdir / "summary.csv", outdir / "sites.gpkg"]
+    return BatchOutcome(outcomes, [totals[c] for c in cities_all], written, skipped)
+
+
+def _warm_imports() -> None:
+    """Import the heavy libraries once, before the workers fork, so they start warm."""
+    import geopandas  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from .report import charts, maps  # noqa: F401
+
+
+def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    records, geoms = [], []
+    for o in outcomes:
+        rec = {"row": o.row, "name": o.name, "city": o.city, "status": o.status,
+               "result": "ok" if o.ok else f"error: {o.error}", "source": o.source}
+        for n in INDICATORS:
+            rec[n] = o.results.indicators[n].central if o.ok else None
+        loc = o.project.location if o.project is not None else None
+        geoms.append(Point(loc.lon, loc.lat) if loc is not None else None)
+        records.append(rec)
+    gdf = gpd.GeoDataFrame(records, geometry=geoms, crs="EPSG:4326")
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.gpkg")
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        gdf.to_file(tmp, layer="sites", driver="GPKG")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _render_city(total: CityTotal, target: Path, lang: str, day) -> Path:
+    from .report.city import write_city_report
+
+    write_city_report(total, target, lang=lang, date=day)
+    return target

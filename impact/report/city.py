@@ -1,0 +1,189 @@
+"""The report of a city: the cumulative impact of its data centers (``impact batch``).
+
+Built on the dossier's machinery: the same stylesheet, number formatting, maps,
+charts and PDF/A-3 writer, with a template of its own (``templates/city.html.j2``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from .. import __version__
+from ..indicators import INDICATORS
+from ..paths import templates_dir
+from . import fmt, narrative
+from .dossier import TEXTS, _annex_note, _date_text
+
+KEY = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "water_offsite_m3", "co2e_location_t",
+       "heat_rejected_mwh", "thermal_discharge_mw", "households_electricity_equiv")
+SITE_COLUMNS = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "co2e_location_t")
+
+STATUS_FR = {"operating": "en service", "under construction": "en construction", "planned": "en projet",
+             "closed": "fermé"}
+
+
+def status_text(status: str, lang: str) -> str:
+    return STATUS_FR.get(status, status) if lang == "fr" else status
+
+
+def _central(ind, lang: str) -> str:
+    if ind is None or not ind.known:
+        return fmt.UNKNOWN_TEXT[lang]
+    return fmt.quantity(ind.central, ind.unit, lang)
+
+CITY_TEXTS = {
+    "fr": {"kind": "Impact cumulé des centres de données", "sites": "Les sites", "total": "Total",
+           "site": "Site", "status": "Statut", "failed": "Sites non estimés", "result": "Erreur",
+           "per_site": "Fiches des sites", "map": "Carte des sites", "sources": "Sources des sites",
+           "method": "Méthode"},
+    "en": {"kind": "Cumulative impact of the data centers", "sites": "The sites", "total": "Total",
+           "site": "Site", "status": "Status", "failed": "Sites not estimated", "result": "Error",
+           "per_site": "Site sheets", "map": "Map of the sites", "sources": "Sources of the sites",
+           "method": "Method"},
+}
+
+
+def _value(ind, lang: str) -> str:
+    if ind is None or not ind.known:
+        return fmt.UNKNOWN_TEXT[lang]
+    if ind.unit == "-":
+        central = fmt.percent(ind.central, lang)
+        rng = fmt.span(ind.low, ind.high, "-", lang, share=True)
+    else:
+        central = fmt.quantity(ind.central, ind.unit, lang)
+        rng = fmt.span(ind.low, ind.high, ind.unit, lang)
+    return f"{central} ({rng})" if rng else central
+
+
+def _city_map(total, lang: str, folder: Path) -> tuple[str | None, str]:
+    """The map of the city's located sites, as a data: URL, and a note on the others."""
+    import geopandas as gpd
+
+    from . import maps
+
+    located = [o for o in total.sites if o.project.location is not None]
+    missing = [o.name for o in total.sites + total.failed if o.project is None or o.project.location is None]
+    note = ""
+    if missing:
+        note = (f"Sites sans coordonnées publiées, non placés : {', '.join(missing)}." if lang == "fr" else
+                f"Sites without published coordinates, not placed: {', '.join(missing)}.")
+    if not located:
+        return None, note
+    main, others = located[0], located[1:]
+    context = {}
+    if others:
+        context["datacenters"] = gpd.GeoDataFrame(
+            {"name": [o.name for o in others]},
+            geometry=gpd.points_from_xy([o.project.location.lon for o in others],
+                                        [o.project.location.lat for o in others]), crs=4326)
+        context["datacenters_source"] = "registry"
+    title = (f"Centres de données de {total.city}" if lang == "fr" else f"Data centers of {total.city}")
+    legend = (f"Site localisé ({main.name})" if lang == "fr" else f"Located site ({main.name})")
+    fig = maps.site_map(main.results, scale="city", context=context, lang=lang, title=title, site_legend=legend)
+    path = folder / "city-map.png"
+    maps.save_figure(fig, path)
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), note
+
+
+def _chart(total, lang: str, folder: Path) -> str | None:
+    from . import charts
+
+    rows = [(o.name, o.results["facility_energy_mwh"]) for o in total.sites]
+    if not rows:
+        return None
+    path = folder / "city-sites.png"
+    title = ("Électricité totale de chaque site" if lang == "fr" else "Total electricity of each site")
+    charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), path)
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def city_context(total, lang: str, date: dt.date, folder: Path) -> dict:
+    t = {**TEXTS[lang], **CITY_TEXTS[lang]}
+    map_url, map_note = _city_map(total, lang, folder)
+    key = [{"label": INDICATORS[n].label(lang), "value": _value(total.indicators.get(n), lang),
+            "known": total.indicators[n].known,
+            "note": _key_note(total.indicators[n], total.city, lang)}
+           for n in KEY + ("share_of_city_peak_demand", "share_of_city_electricity")]
+    sites = []
+    for o in sorted(total.sites, key=lambda o: o.row):
+        r = o.results
+        sites.append({
+            "name": o.name, "status": status_text(o.status, lang), "operator": o.project.operator or "",
+            "it_mw": _central(_capacity(r), lang),
+            "pue": fmt.number(r.central("pue"), lang, decimals=2) if r["pue"].known else fmt.UNKNOWN_TEXT[lang],
+            "values": [_central(r[n], lang) for n in SITE_COLUMNS],
+            "source": o.source,
+            "monthly": o.figures.get("monthly"),
+            "findings": narrative.findings(r, [], lang)[:4],
+            "cooling": o.project.cooling.type if o.project.cooling else fmt.UNKNOWN_TEXT[lang],
+        })
+    return {
+        "lang": lang, "t": t, "city": total.city, "date": _date_text(date, lang), "date_iso": date.isoformat(),
+        "version": __version__, "key": key, "sites": sites,
+        "columns": [INDICATORS[n].label(lang) for n in SITE_COLUMNS],
+        "failed": [{"name": o.name, "row": o.row, "error": o.error} for o in total.failed],
+        "map": map_url, "map_note": map_note, "chart": _chart(total, lang, folder),
+        "n_sites": len(total.sites), "statuses": sorted({status_text(o.status, lang) for o in total.sites if o.status}),
+    }
+
+
+def _key_note(ind, city: str, lang: str) -> str:
+    if ind.status == "estimated":
+        return ""
+    if ind.status == "unknown" and ind.name.startswith("share_of_city"):
+        return (f"aucune donnée sourcée pour {city}" if lang == "fr" else f"no sourced figure for {city}")
+    names = ", ".join(ind.missing)
+    if lang == "fr":
+        return f"partiel : inconnu pour {names}" if names else "partiel : certaines parties sont inconnues"
+    return f"partial: unknown for {names}" if names else "partial: some parts are unknown"
+
+
+def _capacity(results):
+    """The IT capacity input as an indicator-like object (for formatting)."""
+    from ..results import Indicator
+
+    rec = results.inputs["it_capacity_mw"]
+    v = rec.value
+    return Indicator("it_capacity_mw", "MW", v.low, v.central, v.high, "estimated", "")
+
+
+def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | None = None) -> Path:
+    """Write the city's report to ``target`` (atomically)."""
+    import jinja2
+
+    from .pdf import write_pdf
+
+    date = date or dt.date.today()
+    with tempfile.TemporaryDirectory(prefix="impact-city-") as tmp:
+        context = city_context(total, lang, date, Path(tmp))
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                                 autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+                                 undefined=jinja2.StrictUndefined)
+        html = env.get_template("city.html.j2").render(**context)
+        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            write_pdf(html, staged, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
+                      attachments=[("summary-sites.csv", _sites_csv(total), "The sites of the city and their "
+                                                                             "central indicators")], lang=lang)
+            os.replace(staged, target)
+        finally:
+            if staged.exists():
+                staged.unlink()
+    return target
+
+
+def _sites_csv(total) -> bytes:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    names = list(INDICATORS)
+    w.writerow(["name", "status", "source", *names])
+    for o in sorted(total.sites, key=lambda o: o.row):
+        w.writerow([o.name, o.status, o.source, *[o.results[n].central for n in names]])
+    return buf.getvalue().encode("utf-8")
