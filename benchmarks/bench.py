@@ -40,6 +40,23 @@ def main() -> None:
     print(f"model alone, 2,000 draws                        median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
     cooling_monte_carlo(project)
     dossier()
+    batch()
+
+
+def batch() -> None:
+    """Batch throughput on the Marseille registry, one and two processes (target: >= 1.7 x)."""
+    import tempfile
+
+    registry = ROOT / "data" / "registries" / "marseille.csv"
+    times = {}
+    for jobs in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "impact", "batch", str(registry), "-o", tmp, "--date", "2026-11-25",
+                   "--jobs", str(jobs), "--force"]
+            med, best = wall(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat=3)
+            times[jobs] = med
+            print(f"impact batch marseille.csv --jobs {jobs}              median {med * 1000:7.0f} ms   best {best * 1000:7.0f} ms")
+    print(f"  speed-up with 2 jobs                           {times[1] / times[2]:7.2f} x   (target >= 1.7)")
 
 
 def dossier() -> None:

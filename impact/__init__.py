@@ -13,34 +13,24 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "Results", "InputError", "paths"]
 
 
+#: Public names, imported on first use so that ``impact --help`` does not pay for
+#: pandas and numpy: name -> (module, attribute).
+_LAZY = {
+    "estimate": (".engine", "estimate"),
+    "sensitivity": (".engine", "sensitivity"),
+    "estimate_many": (".batch", "estimate_many"),
+    "load_project": (".project", "load_project"),
+    "Results": (".results", "Results"),
+    "InputError": (".errors", "InputError"),
+    "paths": (".paths", None),
+}
+
+
 def __getattr__(name: str):
-    # Lazy, so that ``impact --help`` does not pay for pandas and numpy.
-    if name == "estimate":
-        from .engine import estimate
+    import importlib
 
-        return estimate
-    if name == "sensitivity":
-        from .engine import sensitivity
-
-        return sensitivity
-    if name == "estimate_many":
-        from .batch import estimate_many
-
-        return estimate_many
-    if name == "load_project":
-        from .project import load_project
-
-        return load_project
-    if name == "Results":
-        from .results import Results
-
-        return Results
-    if name == "InputError":
-        from .errors import InputError
-
-        return InputError
-    if name == "paths":
-        import importlib
-
-        return importlib.import_module(".paths", __name__)
-    raise AttributeError(f"module 'impact' has no attribute {name!r}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'impact' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    mod = importlib.import_module(module, __name__)
+    return mod if attr is None else getattr(mod, attr)

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import __version__
 from .errors import InputError
+from .fileio import write_atomic
 from .indicators import INDICATORS
 
 #: Indicators that add up across sites (others, such as the PUE or shares, do not).
@@ -107,7 +108,8 @@ def _site_figures(results, lang: str) -> dict:
     figs = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "monthly.png"
-        charts.save_figure(charts.monthly_electricity(results, lang=lang), path)
+        # 150 dpi: enough for a sheet per site, and lighter for the city report's renderer.
+        charts.save_figure(charts.monthly_electricity(results, lang=lang), path, dpi=150)
         figs["monthly"] = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
     return figs
 
@@ -275,16 +277,6 @@ def _check_outputs(outdir: Path, names: list[str], force: bool) -> dict:
     return manifest
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, force: bool = False,
               lang: str = "fr", date: str | None = None, draws: int | None = None,
               progress: bool | None = None, log=None) -> BatchOutcome:
@@ -358,21 +350,43 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        maps_ready: dict[str, Any] = {}
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            running = {pool.submit(_estimate_site, n, p, draws, DEFAULT_SEED, True, lang): ("site", p)
-                       for n, p in pairs}
+            # The city maps need no estimate: drawn first, beside the sites.
+            running = {}
+            for city in cities_all:
+                sites = sorted([(n, p.name, p) for n, p in pairs if ((p.city or "").strip() or "?") == city] +
+                               [(o.row, o.name, None) for o in bad if (o.city.strip() or "?") == city])
+                running[pool.submit(_map_task, city, [(name, p) for _, name, p in sites], lang)] = ("map", city)
+            running.update({pool.submit(_estimate_site, n, p, draws, DEFAULT_SEED, True, lang): ("site", p)
+                            for n, p in pairs})
+            waiting: dict[str, Any] = {}  # cities whose sites are done, waiting for their map
+
+            def submit_city(city):
+                job = city_job(city)
+                if job is None:
+                    bar.update()
+                    return
+                if city in maps_ready:
+                    running[pool.submit(_render_city, job[0], job[1], lang, day, maps_ready[city])] = ("city", job[1])
+                else:
+                    waiting[city] = job
+
             # Cities with no valid site (all bad rows) can be reported at once.
             for city in cities_all:
                 if left[city] == 0:
-                    job = city_job(city)
-                    if job is not None:
-                        running[pool.submit(_render_city, job[0], job[1], lang, day)] = ("city", job[1])
-                    else:
-                        bar.update()
+                    submit_city(city)
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
                     kind, what = running.pop(fut)
+                    if kind == "map":
+                        maps_ready[what] = fut.result()
+                        if what in waiting:
+                            total, target = waiting.pop(what)
+                            running[pool.submit(_render_city, total, target, lang, day, maps_ready[what])] = (
+                                "city", target)
+                        continue
                     bar.update()
                     if kind == "site":
                         o = fut.result()
@@ -381,11 +395,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
                         by_city[city].append(o)
                         left[city] -= 1
                         if left[city] == 0:
-                            job = city_job(city)
-                            if job is not None:
-                                running[pool.submit(_render_city, job[0], job[1], lang, day)] = ("city", job[1])
-                            else:
-                                bar.update()
+                            submit_city(city)
                     else:
                         fut.result()
                         written.append(what)
@@ -401,10 +411,10 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     rows = [_row(o) for o in outcomes] + [_city_row(totals[c]) for c in cities_all]
     summary = pd.DataFrame(rows)
     summary["row"] = summary["row"].astype("Int64")
-    _write_atomic(outdir / "summary.csv", summary.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    write_atomic(outdir / "summary.csv", summary.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     _write_sites_gpkg(outcomes, outdir / "sites.gpkg")
     new_manifest["summary.csv"] = new_manifest["sites.gpkg"] = "always"
-    _write_atomic(outdir / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True).encode("utf-8"))
+    write_atomic(outdir / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True).encode("utf-8"))
     written += [outdir / "summary.csv", outdir / "sites.gpkg"]
     return BatchOutcome(outcomes, [totals[c] for c in cities_all], written, skipped)
 
@@ -443,8 +453,14 @@ def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path) -> None:
             tmp.unlink()
 
 
-def _render_city(total: CityTotal, target: Path, lang: str, day) -> Path:
+def _render_city(total: CityTotal, target: Path, lang: str, day, map_data=None) -> Path:
     from .report.city import write_city_report
 
-    write_city_report(total, target, lang=lang, date=day)
+    write_city_report(total, target, lang=lang, date=day, map_data=map_data)
     return target
+
+
+def _map_task(city: str, sites: list, lang: str):
+    from .report.city import city_map
+
+    return city_map(city, sites, lang)

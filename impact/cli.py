@@ -8,7 +8,6 @@ commands that need them, so ``impact --help`` starts fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -91,13 +90,9 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
         raise InputError(str(path), "already exists; use --force to overwrite it")
     if not path.parent.exists():
         raise InputError(str(path), f"folder {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from .fileio import write_atomic as write
+
+    write(path, data)
 
 
 def _estimate(args) -> int:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import tempfile
 from pathlib import Path
 
 from .. import __version__
+from ..fileio import staged
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import fmt, narrative
@@ -59,34 +59,43 @@ def _value(ind, lang: str) -> str:
     return f"{central} ({rng})" if rng else central
 
 
-def _city_map(total, lang: str, folder: Path) -> tuple[str | None, str]:
-    """The map of the city's located sites, as a data: URL, and a note on the others."""
+def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tuple[str | None, str]:
+    """The map of a city's located sites, as a data: URL, and a note on the others.
+
+    ``sites`` lists ``(name, project or None)`` in registry order; it needs no
+    estimate, so that ``impact batch`` can draw it while the sites are estimated.
+    """
     import geopandas as gpd
 
     from . import maps
 
-    located = [o for o in total.sites if o.project.location is not None]
-    missing = [o.name for o in total.sites + total.failed if o.project is None or o.project.location is None]
+    located = [(n, p) for n, p in sites if p is not None and p.location is not None]
+    missing = [n for n, p in sites if p is None or p.location is None]
     note = ""
     if missing:
         note = (f"Sites sans coordonnées publiées, non placés : {', '.join(missing)}." if lang == "fr" else
                 f"Sites without published coordinates, not placed: {', '.join(missing)}.")
     if not located:
         return None, note
-    main, others = located[0], located[1:]
+    (main_name, main), others = located[0], located[1:]
     context = {}
     if others:
         context["datacenters"] = gpd.GeoDataFrame(
-            {"name": [o.name for o in others]},
-            geometry=gpd.points_from_xy([o.project.location.lon for o in others],
-                                        [o.project.location.lat for o in others]), crs=4326)
+            {"name": [n for n, _ in others]},
+            geometry=gpd.points_from_xy([p.location.lon for _, p in others], [p.location.lat for _, p in others]),
+            crs=4326)
         context["datacenters_source"] = "registry"
-    title = (f"Centres de données de {total.city}" if lang == "fr" else f"Data centers of {total.city}")
-    legend = (f"Site localisé ({main.name})" if lang == "fr" else f"Located site ({main.name})")
-    fig = maps.site_map(main.results, scale="city", context=context, lang=lang, title=title, site_legend=legend)
-    path = folder / "city-map.png"
-    maps.save_figure(fig, path)
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), note
+    title = (f"Centres de données de {city}" if lang == "fr" else f"Data centers of {city}")
+    legend = (f"Site localisé ({main_name})" if lang == "fr" else f"Located site ({main_name})")
+    fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "city-map.png"
+        maps.save_figure(fig, path)
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), note
+
+
+def _city_sites(total) -> list[tuple[str, object]]:
+    return [(o.name, o.project) for o in sorted(total.sites + total.failed, key=lambda o: o.row)]
 
 
 def _chart(total, lang: str, folder: Path) -> str | None:
@@ -101,9 +110,9 @@ def _chart(total, lang: str, folder: Path) -> str | None:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def city_context(total, lang: str, date: dt.date, folder: Path) -> dict:
+def city_context(total, lang: str, date: dt.date, folder: Path, map_data=None) -> dict:
     t = {**TEXTS[lang], **CITY_TEXTS[lang]}
-    map_url, map_note = _city_map(total, lang, folder)
+    map_url, map_note = map_data if map_data is not None else city_map(total.city, _city_sites(total), lang)
     key = [{"label": INDICATORS[n].label(lang), "value": _value(total.indicators.get(n), lang),
             "known": total.indicators[n].known,
             "note": _key_note(total.indicators[n], total.city, lang)}
@@ -151,28 +160,25 @@ def _capacity(results):
     return Indicator("it_capacity_mw", "MW", v.low, v.central, v.high, "estimated", "")
 
 
-def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | None = None) -> Path:
-    """Write the city's report to ``target`` (atomically)."""
+def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | None = None,
+                      map_data=None) -> Path:
+    """Write the city's report to ``target`` (atomically); ``map_data`` is a
+    precomputed :func:`city_map`."""
     import jinja2
 
     from .pdf import write_pdf
 
     date = date or dt.date.today()
     with tempfile.TemporaryDirectory(prefix="impact-city-") as tmp:
-        context = city_context(total, lang, date, Path(tmp))
+        context = city_context(total, lang, date, Path(tmp), map_data)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                                  autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
                                  undefined=jinja2.StrictUndefined)
         html = env.get_template("city.html.j2").render(**context)
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            write_pdf(html, staged, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
+        with staged(target) as tmp_pdf:
+            write_pdf(html, tmp_pdf, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
                       attachments=[("summary-sites.csv", _sites_csv(total), "The sites of the city and their "
                                                                              "central indicators")], lang=lang)
-            os.replace(staged, target)
-        finally:
-            if staged.exists():
-                staged.unlink()
     return target
 
 

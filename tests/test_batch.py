@@ -1,0 +1,163 @@
+"""Batch reports per city: cumulative sums, bad rows, resumption, parallel runs."""
+
+import csv
+import os
+
+import numpy as np
+import pytest
+
+import impact
+from impact.sources.registry import read_registry
+
+from .conftest import ROOT, run_cli
+
+REGISTRY = ROOT / "data" / "registries" / "marseille.csv"
+DATE = "2026-11-25"
+
+
+def _summary(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def batch_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch")
+    r = run_cli("batch", REGISTRY, "-o", out, "--date", DATE)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_outputs(batch_dir):
+    names = sorted(p.name for p in batch_dir.iterdir() if not p.name.startswith("."))
+    assert names == ["Bouc-Bel-Air.pdf", "Marseille.pdf", "sites.gpkg", "summary.csv"]
+    assert (batch_dir / "Marseille.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_summary_has_sites_and_cities(batch_dir):
+    rows = _summary(batch_dir / "summary.csv")
+    sites = [r for r in rows if r["level"] == "site"]
+    cities = [r for r in rows if r["level"] == "city"]
+    assert [r["name"] for r in sites] == ["MRS1", "MRS2", "MRS3", "MRS4", "MRS5", "MRS6"]
+    assert {r["name"] for r in cities} == {"Marseille", "Bouc-Bel-Air"}
+    assert {r["status"] for r in sites} == {"operating", "under construction", "planned"}
+    assert all(r["result"] == "ok" for r in rows)
+    for col in ("level", "name", "city", "status", "result", "facility_energy_mwh"):
+        assert col in rows[0]
+
+
+def test_city_sums_equal_the_sites(batch_dir):
+    rows = _summary(batch_dir / "summary.csv")
+    for city in ("Marseille", "Bouc-Bel-Air"):
+        sites = [r for r in rows if r["level"] == "site" and r["city"] == city]
+        total = next(r for r in rows if r["level"] == "city" and r["city"] == city)
+        for name in ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "co2e_location_t"):
+            expected = sum(float(r[name]) for r in sites)
+            assert float(total[name]) == pytest.approx(expected, rel=1e-12), (city, name)
+
+
+def test_city_range_is_the_sum_of_the_draws():
+    # Independent of the batch code: estimate each Marseille site, add the draws, take percentiles.
+    projects = [p for _, p in read_registry(REGISTRY) if p.city == "Marseille"]
+    results = [impact.estimate(p) for p in projects]
+    draws = sum(np.asarray(r.samples["facility_energy_mwh"]) for r in results)
+    central = sum(r.central("facility_energy_mwh") for r in results)
+    lo, hi = np.percentile(draws, [5, 95])
+    from impact.batch import _estimate_site, city_total
+
+    outcomes = [_estimate_site(n, p, 2000, impact.engine.DEFAULT_SEED, False, "fr")
+                for n, p in read_registry(REGISTRY) if p.city == "Marseille"]
+    total = city_total("Marseille", outcomes).indicators["facility_energy_mwh"]
+    assert total.central == pytest.approx(central)
+    assert total.low == pytest.approx(min(lo, central)) and total.high == pytest.approx(max(hi, central))
+
+
+def test_gpkg_lists_the_sites(batch_dir):
+    import geopandas as gpd
+
+    g = gpd.read_file(batch_dir / "sites.gpkg", layer="sites")
+    assert list(g["name"]) == ["MRS1", "MRS2", "MRS3", "MRS4", "MRS5", "MRS6"]
+    assert str(g.crs).endswith("4326")
+    located = g[g.geometry.notna() & ~g.geometry.is_empty]
+    assert list(located["name"]) == ["MRS5"]  # the only sourced coordinates
+    assert located.geometry.iloc[0].x == pytest.approx(5.35)
+
+
+def test_city_report_text(batch_dir):
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(batch_dir / "Marseille.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Impact cumulé des centres de données" in text.replace("IMPACT CUMULÉ DES CENTRES DE DONNÉES",
+                                                                  "Impact cumulé des centres de données")
+    for site in ("MRS1", "MRS2", "MRS3", "MRS4", "MRS5"):
+        assert site in text
+    assert "MRS6" not in text  # Bouc-Bel-Air has its own report
+
+
+def test_second_run_skips_what_is_up_to_date(batch_dir):
+    pdf = batch_dir / "Marseille.pdf"
+    before = pdf.stat().st_mtime_ns
+    r = run_cli("batch", REGISTRY, "-o", batch_dir, "--date", DATE)
+    assert r.returncode == 0, r.stderr
+    assert "0 report(s) written, 2 up to date" in r.stderr
+    assert pdf.stat().st_mtime_ns == before
+
+
+def test_a_changed_site_rebuilds_only_its_city(tmp_path):
+    reg = tmp_path / "reg.csv"
+    reg.write_text(REGISTRY.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("batch", reg, "-o", out, "--date", DATE).returncode == 0
+    bba = (out / "Bouc-Bel-Air.pdf").stat().st_mtime_ns
+    reg.write_text(reg.read_text(encoding="utf-8").replace(",2018,7,", ",2018,7.5,"), encoding="utf-8")
+    r = run_cli("batch", reg, "-o", out, "--date", DATE)
+    assert r.returncode == 0 and "1 report(s) written, 1 up to date" in r.stderr
+    assert (out / "Bouc-Bel-Air.pdf").stat().st_mtime_ns == bba
+
+
+def test_a_bad_row_is_reported_and_the_others_go_on(tmp_path):
+    lines = REGISTRY.read_text(encoding="utf-8").splitlines()
+    # Row 3 (MRS3): an unknown cooling type.
+    lines[3] = lines[3].replace(",river,", ",ice,", 1)
+    reg = tmp_path / "bad.csv"
+    reg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run_cli("batch", reg, "-o", out, "--date", DATE)
+    assert r.returncode == 1
+    assert "bad.csv row 3 (line 4)" in r.stderr and "cooling.type" in r.stderr and "Traceback" not in r.stderr
+    rows = _summary(out / "summary.csv")
+    bad = next(r for r in rows if r["name"] == "MRS3")
+    assert bad["result"].startswith("error:") and "row 3" in bad["result"] and "cooling.type" in bad["result"]
+    assert bad["facility_energy_mwh"] == ""
+    assert all(r["result"] == "ok" for r in rows if r["level"] == "site" and r["name"] != "MRS3")
+    assert (out / "Marseille.pdf").exists() and (out / "Bouc-Bel-Air.pdf").exists()
+
+
+def test_foreign_files_are_not_overwritten(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("mine")
+    r = run_cli("batch", REGISTRY, "-o", out, "--date", DATE)
+    assert r.returncode == 2 and "was not written by impact batch; use --force" in r.stderr
+    assert (out / "summary.csv").read_text() == "mine"
+    assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+
+
+def test_parallel_run_gives_the_same_outputs(batch_dir, tmp_path):
+    out = tmp_path / "par"
+    r = run_cli("batch", REGISTRY, "-o", out, "--date", DATE, "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    for name in ("Marseille.pdf", "Bouc-Bel-Air.pdf", "summary.csv"):
+        assert (out / name).read_bytes() == (batch_dir / name).read_bytes(), name
+
+
+def test_estimate_many_matches_estimate():
+    df = impact.estimate_many(REGISTRY)
+    assert list(df["name"]) == ["MRS1", "MRS2", "MRS3", "MRS4", "MRS5", "MRS6"]
+    for col in ("facility_energy_mwh", "facility_energy_mwh_low", "facility_energy_mwh_high", "status", "result"):
+        assert col in df.columns
+    mrs5 = impact.estimate(read_registry(REGISTRY)[4][1])
+    row = df.set_index("name").loc["MRS5"]
+    assert row["facility_energy_mwh"] == pytest.approx(mrs5.central("facility_energy_mwh"))
+    assert row["facility_energy_mwh_low"] == pytest.approx(mrs5["facility_energy_mwh"].low)
