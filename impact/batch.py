@@ -155,6 +155,25 @@ def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int |
     return pd.DataFrame(rows).drop(columns="level")
 
 
+def site_outcomes(projects_or_registry, *, draws: int | None = None, seed: int | None = None) -> list[SiteOutcome]:
+    """Estimate many sites and keep each one's full results, for :func:`city_total`.
+
+    Same input, draws and seed as :func:`estimate_many` (so the same figures), but
+    one :class:`SiteOutcome` per site, in row order, with its ``project``,
+    ``results`` (draws included) or ``error``; bad registry rows are outcomes with
+    an ``error``. For a notebook::
+
+        outcomes = site_outcomes("data/registries/marseille.csv")
+        marseille = city_total("Marseille", [o for o in outcomes if o.city == "Marseille"])
+    """
+    from .engine import DEFAULT_DRAWS, DEFAULT_SEED
+
+    pairs, bad = _projects(projects_or_registry)
+    outcomes = [_estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed, False, "fr")
+                for n, p in pairs] + bad
+    return sorted(outcomes, key=lambda o: o.row)
+
+
 # ----------------------------------------------------------------------------- cities
 @dataclass
 class CityTotal:
