@@ -145,13 +145,7 @@ def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int |
     """
     import pandas as pd
 
-    from .engine import DEFAULT_DRAWS, DEFAULT_SEED
-
-    pairs, bad = _projects(projects_or_registry)
-    outcomes = [_estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed, False, "fr")
-                for n, p in pairs] + bad
-    outcomes.sort(key=lambda o: o.row)
-    rows = [_row(o) for o in outcomes]
+    rows = [_row(o) for o in site_outcomes(projects_or_registry, draws=draws, seed=seed)]
     return pd.DataFrame(rows).drop(columns="level")
 
 

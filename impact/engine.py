@@ -437,6 +437,11 @@ def sensitivity(project: Project, indicator: str):
             at[side] = None if value is None else float(value)
         if at["low"] is None:
             continue
+        # Rounding noise of the model is not an effect.
+        scale = max(abs(at["low"]), abs(at["high"]), abs(float(central or 0.0)), 1e-300)
+        for side in ("low", "high"):
+            if central is not None and abs(at[side] - float(central)) <= 1e-9 * scale:
+                at[side] = float(central)
         rows.append({
             "input": name, "unit": model.records[name].unit, "input_low": r.low, "input_high": r.high,
             "indicator_at_low": at["low"], "indicator_at_high": at["high"],

@@ -124,6 +124,15 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
         "entering condenser water at the water-cooled rating point")
     spec = SYSTEMS[cooling_type]
     free = p.cooling.free_cooling if p.cooling.free_cooling is not None else spec["free_cooling"]
+    if p.cooling.free_cooling is not None:
+        inp.given("cooling.free_cooling", "yes" if free else "no", "-", src("cooling"))
+    else:
+        why = ("an economiser is part of this cooling type" if free else
+               "the declared system replaces chillers for the share it covers: the rest is chillers without "
+               "an economiser (set cooling.free_cooling: true if the promoter says otherwise)"
+               if cooling_type in WATER_COOLED else "chillers without an economiser unless the project says so")
+        inp.records["cooling.free_cooling"] = InputRecord(
+            "cooling.free_cooling", "yes" if free else "no", "-", "default", f"default for {cooling_type}", why)
     water = cooling_type in WATER_COOLED
     t_hourly = None
     if water and inp.records["cooling.water_in_c"].status == "unknown":
