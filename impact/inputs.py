@@ -182,7 +182,8 @@ def resolve_inputs(project: Project) -> _Inputs:
         year = p.year
         inp.given("year", str(year), "-", src("year"))
     else:
-        years = [int(r["year"]) for r in ref.read_reference_table("grid_carbon_intensity") if r["country"] == p.country]
+        years = [int(r["year"]) for r in ref.read_reference_table("grid_carbon_intensity")
+                 if r["country"] == p.country and r["value"].strip()]
         year = max(years) if years else 2024
         inp.records["year"] = InputRecord(
             "year", str(year), "-", "default", "latest year of the reference tables for this country", "not given"

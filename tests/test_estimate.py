@@ -87,7 +87,7 @@ def test_inputs_record_status_and_source(mrs5):
     assert util.status == "default" and util.declared_unknown and "LBNL" in util.source
     assert inputs["grid.carbon_intensity_g_per_kwh"].status == "default"
     assert "RTE" in inputs["grid.carbon_intensity_g_per_kwh"].source
-    assert "2024 value used for 2026" in inputs["grid.carbon_intensity_g_per_kwh"].note
+    assert "2024 value used (direct emissions) for 2026" in inputs["grid.carbon_intensity_g_per_kwh"].note
     assert inputs["generators"].status == "unknown"
 
 
@@ -174,3 +174,16 @@ def test_minimal_project(write_project):
     # generic benchmark range (1.3, 1.46, 1.56): central exact, 5-95 % band strictly inside
     assert r.central("pue") == 1.46
     assert 1.3 < r["pue"].low < 1.46 < r["pue"].high < 1.56
+
+
+@pytest.mark.parametrize("year, value, basis", [
+    (2024, 21.7, "direct"),    # RTE Bilan électrique 2024
+    (2023, 32.0, "direct"),    # RTE Bilan électrique 2023
+    (2022, 78.54, "life cycle"),  # RTE's 2022 figure is a known gap: OWID life cycle for 2022
+    (2030, 21.7, "direct"),    # later years: the latest known
+])
+def test_default_grid_intensity_by_year(write_project, year, value, basis):
+    r = impact.estimate(load_project(write_project(f"name: x\ncountry: FR\nyear: {year}\nit_capacity_mw: 1\n")),
+                        draws=100)
+    rec = r.inputs["grid.carbon_intensity_g_per_kwh"]
+    assert rec.value.central == value and basis in rec.note

@@ -84,37 +84,39 @@ def refrigerant_gwp(refrigerant: str, basis: str = "AR6") -> Sourced | None:
 def grid_carbon_intensity(country: str, year: int) -> tuple[Sourced | None, str]:
     """Default location-based intensity for ``country`` in ``year``.
 
-    Central value: the national system operator's direct-emission figure (RTE for
-    France) of the latest year not after ``year``; high: the life-cycle figure
-    of the same year where known, since upstream emissions are excluded from
-    the direct figure. Countries without a direct series use the life-cycle one.
+    In order of preference: the system operator's direct-emission figure (RTE for
+    France) of ``year``; the life-cycle figure of ``year`` when the direct one is a
+    known gap; the direct figure of the latest year before ``year``; the life-cycle
+    one. When both bases exist for the year used, the life-cycle figure is the
+    high value (the direct one leaves out upstream emissions).
 
-    Returns the figure and a sentence saying which years were used.
+    Returns the figure and a sentence saying which year and basis were used.
     """
-    rows = [r for r in read_reference_table("grid_carbon_intensity") if r["country"] == country]
+    rows = [r for r in read_reference_table("grid_carbon_intensity")
+            if r["country"] == country and r["value"].strip()]  # rows without a value are known gaps
     if not rows:
         return None, f"no grid carbon intensity is known for {country}"
 
-    def latest(basis: str):
-        cands = [r for r in rows if r["basis"] == basis and int(r["year"]) <= year]
-        if not cands:  # project before the first year known: take the earliest
+    def pick(basis: str, exact: bool):
+        cands = [r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else
+                                                              int(r["year"]) <= year)]
+        if not cands and not exact:  # a project before the first year known: the earliest
             cands = sorted((r for r in rows if r["basis"] == basis), key=lambda r: int(r["year"]))[:1]
         return max(cands, key=lambda r: int(r["year"])) if cands else None
 
-    direct = latest("direct")
-    life = latest("lifecycle")
-    if direct is not None:  # the life-cycle figure of the same year, if any
-        same = [r for r in rows if r["basis"] == "lifecycle" and r["year"] == direct["year"]]
-        life = same[0] if same else None
-    main = direct or life
+    main = pick("direct", True) or pick("lifecycle", True) or pick("direct", False) or pick("lifecycle", False)
     c = float(main["value"])
     high = c
     sources = [f"{main['source']} ({main['year']}, {main['basis']}) [{main['quality']}]"]
-    if direct and life and life["year"] == direct["year"] and float(life["value"]) > c:
-        high = float(life["value"])
-        sources.append(f"{life['source']} ({life['year']}, life cycle: high value) [{life['quality']}]")
-    note = f"{main['year']} value used"
+    if main["basis"] == "direct":
+        same = [r for r in rows if r["basis"] == "lifecycle" and r["year"] == main["year"]]
+        if same and float(same[0]["value"]) > c:
+            high = float(same[0]["value"])
+            sources.append(f"{same[0]['source']} ({same[0]['year']}, life cycle: high value) [{same[0]['quality']}]")
+    basis = "direct emissions" if main["basis"] == "direct" else "life cycle"
+    note = f"{main['year']} value used ({basis})"
     if int(main["year"]) < year:
         note += f" for {year} (latest year available)"
-    quality = main["quality"]
-    return Sourced(Range(c, c, high), main["unit"], "; ".join(sources), main["year"], quality, note), note
+    elif int(main["year"]) > year:
+        note += f" for {year} (earliest year available)"
+    return Sourced(Range(c, c, high), main["unit"], "; ".join(sources), main["year"], main["quality"], note), note
