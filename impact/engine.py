@@ -204,14 +204,34 @@ def _unknown_inputs(deps: tuple[str, ...], records: dict[str, InputRecord]) -> l
 
 
 def fingerprint(project: Project) -> str:
-    """SHA-256 of the project text (or of its validated content), first 16 hex digits."""
+    """SHA-256 (first 16 hex digits) of everything the estimate reads: the tool's
+    version, the project (its text, or its validated content), the data files it
+    points to, and the reference tables."""
+    import json
+
+    from .paths import data_dir
+    from .project_data import resolve_path
+
     text = project_text(project)
     if text is None:  # built from a mapping: fingerprint its validated content
-        import json
-
         text = json.dumps(project.model_dump(), sort_keys=True, default=repr)
-    data = text.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()[:16]
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    h.update(text.encode("utf-8"))
+    files = []
+    if project.grid and project.grid.eco2mix:
+        files.append(project.grid.eco2mix)
+    if project.climate and project.climate.epw:
+        files.append(project.climate.epw)
+    if project.land:
+        files.append(project.land.parcels)
+    if project.context:
+        files += [f for f in (project.context.substations, project.context.cables, project.context.boundaries) if f]
+    for f in files:
+        h.update(resolve_path(project, f).read_bytes())
+    for table in sorted((data_dir() / "reference").glob("*.csv")):
+        h.update(table.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class _Model:

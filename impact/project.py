@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from .errors import InputError
-from .ranges import UNKNOWN, Range, Unknown, check_bounds, parse_range
+from .ranges import Range, Unknown, check_bounds, parse_range
 
 COOLING_TYPES = (
     "air_chillers",

@@ -16,7 +16,7 @@ from ..fileio import staged
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import fmt, narrative
-from .dossier import TEXTS, _annex_note, _date_text
+from .dossier import TEXTS, _date_text
 
 KEY = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "water_offsite_m3", "co2e_location_t",
        "heat_rejected_mwh", "thermal_discharge_mw", "households_electricity_equiv")

@@ -8,7 +8,6 @@ existing file is never replaced without ``force``, and a failed run leaves nothi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import tempfile
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import InputError
 from ..indicators import INDICATORS
-from ..paths import data_dir, templates_dir
+from ..paths import templates_dir
 from . import fmt, narrative
 
 #: Indicators of the synthesis, with the equivalence shown beside each.
@@ -58,31 +57,6 @@ def dossier_date(date: str | None = None) -> dt.date:
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     return dt.date.today()
-
-
-def inputs_fingerprint(project) -> str:
-    """SHA-256 (16 hex digits) of everything the estimate reads: the project file, the
-    data files it points to, the reference tables, and the tool's version."""
-    from ..project import project_text
-    from ..project_data import resolve_path
-
-    h = hashlib.sha256()
-    h.update(__version__.encode())
-    h.update((project_text(project) or project.model_dump_json()).encode("utf-8"))
-    paths = []
-    if project.grid and project.grid.eco2mix:
-        paths.append(project.grid.eco2mix)
-    if project.climate and project.climate.epw:
-        paths.append(project.climate.epw)
-    if project.land:
-        paths.append(project.land.parcels)
-    if project.context:
-        paths += [x for x in (project.context.substations, project.context.cables, project.context.boundaries) if x]
-    for p in paths:
-        h.update(resolve_path(project, p).read_bytes())
-    for table in sorted((data_dir() / "reference").glob("*.csv")):
-        h.update(table.read_bytes())
-    return h.hexdigest()[:16]
 
 
 # ----------------------------------------------------------------------------- context
@@ -465,7 +439,7 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
 
     alts = [(name, estimate(variant, draws=draws or DEFAULT_DRAWS)) for name, variant in alternatives_of(project)]
     checks = check_claims(results)
-    fingerprint = inputs_fingerprint(project)
+    fingerprint = results.meta["input_fingerprint"]
     timings.estimate = time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory(prefix="impact-dossier-") as tmp:

@@ -118,7 +118,7 @@ def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
         else:
             s += "."
         out.append(s)
-    loc, mkt = r["co2e_location_t"], r["co2e_market_t"]
+    loc = r["co2e_location_t"]
     contract = r.inputs.get("grid.renewable_contract_share")
     if loc.known:
         s = (f"Ses émissions dues à l'électricité seraient d'environ {fmt.quantity(loc.central, 't CO2e', lang)} par an "
@@ -161,7 +161,7 @@ def claim_reason(c: ClaimCheck, results, lang: str = "fr") -> str:
         return (f"l'estimation ({lab}) est inconnue : les données nécessaires ne sont pas publiées." if fr else
                 f"the estimate ({lab}) is unknown: the data it needs are not published.")
     if c.reason == "echoes_input":
-        return (f"l'estimation reprend la valeur déclarée elle-même : il faut une donnée indépendante." if fr else
+        return ("l'estimation reprend la valeur déclarée elle-même : il faut une donnée indépendante." if fr else
                 "the estimate uses the declared value itself: an independent figure is needed.")
     if c.reason == "in_range":
         return (f"dans la fourchette estimée ({lab} : {est})." if fr else
@@ -275,8 +275,8 @@ def contribution_markdown(results, checks, findings_list, questions_list, lang: 
         lines = [
             f"# Contribution à l'enquête publique : projet {p.name}{op}{where}",
             "",
-            f"*Projet de texte à relire et compléter avant dépôt. Chiffres : estimation par l'outil libre impact, "
-            f"avec leurs sources (dossier joint).*",
+            "*Projet de texte à relire et compléter avant dépôt. Chiffres : estimation par l'outil libre impact, "
+            "avec leurs sources (dossier joint).*",
             "",
             "Madame, Monsieur le commissaire enquêteur,",
             "",

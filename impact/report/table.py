@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
+
+from . import fmt
 
 
 def format_number(x: float | None) -> str:
     """Three significant figures, thousands separated by commas; "unknown" for None."""
-    if x is None:
-        return "unknown"
-    if x == 0:
-        return "0"
-    magnitude = math.floor(math.log10(abs(x)))
-    rounded = round(x, 2 - magnitude)
-    return f"{rounded:,.{max(0, 2 - magnitude)}f}"
+    return fmt.number(x, "en")
 
 
 def format_table(results, width: int = 100) -> str:
