@@ -258,6 +258,16 @@ class _Model:
             humid = np.argsort(frame["temp_wet_bulb_c"].to_numpy())[-48:]
             self.hot_hours = np.union1d(hot, humid)
 
+    def replace_grid_intensity(self, rec: InputRecord) -> None:
+        """Use ``rec`` as the grid intensity (and as the residual mix where that stood in for it)."""
+        old = self.records.get(rec.name)
+        self.records[rec.name] = rec
+        res = self.records.get("grid.residual_mix_g_per_kwh")
+        if res is not None and old is not None and res.status == "default" and res.value == old.value:
+            self.records[res.name] = InputRecord(res.name, rec.value, rec.unit, "default", rec.source, res.note,
+                                                 res.declared_unknown)
+        self.ranges = self.inp.ranges()
+
     def central_values(self) -> dict[str, Any]:
         return {k: r.central for k, r in self.ranges.items()}
 
@@ -377,6 +387,10 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     model = _Model(project)
     records = model.records
     central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
+    if hourly is not None and project.grid is not None and project.grid.eco2mix:
+        # The grid's hourly intensity, weighted by the site's modelled hourly power.
+        model.replace_grid_intensity(project_data.hourly_grid_intensity(project, hourly["facility_mw"]))
+        central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
     drawn, _, _ = model.evaluate(model.draw_values(draws, seed))
 
     indicators: dict[str, Indicator] = {}

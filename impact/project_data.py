@@ -47,16 +47,17 @@ def resolve_path(project: Project, path: str) -> Path:
 # ------------------------------------------------------------------------ grid.eco2mix
 
 
-def hourly_grid_intensity(project: Project) -> InputRecord | None:
+def hourly_grid_intensity(project: Project, load_mw=None) -> InputRecord | None:
     """The location-based intensity from the éCO2mix export of ``grid.eco2mix``.
 
     Returns
     -------
     InputRecord or None
         ``grid.carbon_intensity_g_per_kwh`` [g CO2/kWh], status ``derived``: the
-        hourly CO2 rate of the export weighted by the site's hourly load (a
-        constant load in this version), the partial year extended by month and
-        hour of day (see :func:`impact.model.grid_hourly.annual_intensity`).
+        hourly CO2 rate of the export weighted by the site's hourly load
+        (``load_mw``, the hourly cooling model's site power; a constant load
+        when None), the partial year extended by month and hour of day (see
+        :func:`impact.model.grid_hourly.annual_intensity`).
         None when the project has no ``grid.eco2mix``.
 
     Raises
@@ -76,7 +77,7 @@ def hourly_grid_intensity(project: Project) -> InputRecord | None:
     if "co2_g_per_kwh" not in df or df["co2_g_per_kwh"].notna().sum() == 0:
         raise InputError(src, [("grid.eco2mix", "has no value in a 'Taux de CO2 (g/kWh)' column (regional exports "
                                                 "have none): use a national éCO2mix export")])
-    result = annual_intensity(df["co2_g_per_kwh"])
+    result = annual_intensity(df["co2_g_per_kwh"], load_mw)
     perimeter = df.attrs.get("perimeter") or df.attrs.get("region") or ""
     source = f"RTE éCO2mix, {src}{f' ({perimeter})' if perimeter else ''}, 'Taux de CO2 (g/kWh)' [primary]"
     note = (f"{result.description}; RTE's rate counts the direct CO2 of the power plants in France "

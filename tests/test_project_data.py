@@ -165,3 +165,20 @@ def test_estimate_with_eco2mix_does_not_import_geo_libraries(tmp_path, write_pro
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.stderr.rsplit("HEAVY=", 1)[1].strip() == ""
+
+
+def test_eco2mix_is_weighted_by_the_modelled_hourly_load(shared_data, write_project):
+    # A Marseille site: the hourly cooling model runs, and its site power weights the grid's hourly intensity.
+    from impact.model.grid_hourly import annual_intensity
+    from impact.sources import read_eco2mix
+
+    path = write_project("name: M\ncountry: FR\ncity: Marseille\nlocation: {lat: 43.33, lon: 5.35}\n"
+                         "it_capacity_mw: 10\ncooling: {type: dry_free_cooling}\n"
+                         f"grid: {{eco2mix: {shared_data / NATIONAL}}}\n")
+    r = impact.estimate(impact.load_project(path), draws=200)
+    rec = r.inputs["grid.carbon_intensity_g_per_kwh"]
+    assert "weighted by the site's load by month and hour of day" in rec.note
+    co2 = read_eco2mix(shared_data / NATIONAL)["co2_g_per_kwh"]
+    expected = annual_intensity(co2, r.hourly["facility_mw"]).value_g_per_kwh
+    assert rec.value.central == pytest.approx(expected, rel=1e-12)
+    assert r.central("co2e_location_t") == pytest.approx(r.central("facility_energy_mwh") * expected / 1000)
