@@ -155,21 +155,22 @@ def verdict_text(verdict: str, lang: str) -> str:
 
 def claim_reason(c: ClaimCheck, results, lang: str = "fr") -> str:
     fr = lang == "fr"
-    lab = label(c.compared_with, lang).lower()
     est = value_text(results, c.compared_with, lang)
+    # Name the estimate only when it is another indicator than the claim's (PUE: the modelled one).
+    other = c.compared_with != c.indicator
+    what = f"{label(c.compared_with, lang)} : " if other and fr else (
+        f"{label(c.compared_with, lang)}: " if other else "")
     if c.reason == "unknown":
-        return (f"l'estimation ({lab}) est inconnue : les données nécessaires ne sont pas publiées." if fr else
-                f"the estimate ({lab}) is unknown: the data it needs are not published.")
+        return ("l'estimation est inconnue : les données nécessaires ne sont pas publiées." if fr else
+                "the estimate is unknown: the data it needs are not published.")
     if c.reason == "echoes_input":
         return ("l'estimation reprend la valeur déclarée elle-même : il faut une donnée indépendante." if fr else
                 "the estimate uses the declared value itself: an independent figure is needed.")
     if c.reason == "in_range":
-        return (f"dans la fourchette estimée ({lab} : {est})." if fr else
-                f"within the estimated range ({lab}: {est}).")
+        return (f"dans la fourchette estimée ({what}{est})." if fr else f"within the estimated range ({what}{est}).")
     side = ("en dessous" if c.reason == "below_range" else "au-dessus") if fr else (
         "below" if c.reason == "below_range" else "above")
-    return (f"{side} de la fourchette estimée ({lab} : {est})." if fr else
-            f"{side} the estimated range ({lab}: {est}).")
+    return (f"{side} de la fourchette estimée ({what}{est})." if fr else f"{side} the estimated range ({what}{est}).")
 
 
 def claim_value(c: ClaimCheck, lang: str) -> str:
