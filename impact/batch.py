@@ -93,6 +93,8 @@ def _estimate_site(row: int, project, draws: int, seed: int, figures: bool, lang
         out.results = estimate(project, draws=draws, seed=seed)
         if figures:
             out.figures = _site_figures(out.results, lang)
+            # The hourly frame has served (the charts are drawn): not sent back between processes.
+            out.results.hourly = None
     except InputError as exc:
         out.error = exc.message
         out.results = None
@@ -442,6 +444,16 @@ def _warm_imports() -> None:
 
     from . import engine  # noqa: F401
     from .report import charts, city, maps, pdf  # noqa: F401
+
+    # First uses cost too (font lookups, style sheets): pay them once, here.
+    import io
+
+    from weasyprint import HTML
+
+    HTML(string="<p>impact</p>").write_pdf(io.BytesIO())
+    fig = matplotlib.figure.Figure(figsize=(1, 1))
+    fig.add_subplot().set_title("impact")
+    fig.savefig(io.BytesIO(), format="png")
 
 
 def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path) -> None:
