@@ -19,7 +19,7 @@ import os
 import re
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,6 @@ class SiteOutcome:
     project: Any = None
     results: Any = None
     error: str | None = None
-    figures: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -83,37 +82,24 @@ def _projects(projects_or_registry) -> tuple[list[tuple[int, Any]], list[SiteOut
     return pairs, []
 
 
-def _estimate_site(row: int, project, draws: int, seed: int, figures: bool, lang: str) -> SiteOutcome:
-    """Estimate one site (runs in a worker process)."""
+def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool = True) -> SiteOutcome:
+    """Estimate one site (runs in a worker process).
+
+    ``keep_hourly=False`` drops the hourly frame, which city reports do not use,
+    so that it is not sent back between processes.
+    """
     from .engine import estimate
 
     meta = _site_meta(project)
     out = SiteOutcome(row, project.name, project.city or "", meta["status"], meta["source"], project)
     try:
         out.results = estimate(project, draws=draws, seed=seed)
-        if figures:
-            out.figures = _site_figures(out.results, lang)
-            # The hourly frame has served (the charts are drawn): not sent back between processes.
+        if not keep_hourly:
             out.results.hourly = None
     except InputError as exc:
         out.error = exc.message
         out.results = None
     return out
-
-
-def _site_figures(results, lang: str) -> dict:
-    import base64
-    import tempfile
-
-    from .report import charts
-
-    figs = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "monthly.png"
-        # 150 dpi: enough for a sheet per site, and lighter for the city report's renderer.
-        charts.save_figure(charts.monthly_electricity(results, lang=lang), path, dpi=150)
-        figs["monthly"] = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-    return figs
 
 
 def _row(outcome: SiteOutcome, level: str = "site") -> dict:
@@ -165,7 +151,7 @@ def site_outcomes(projects_or_registry, *, draws: int | None = None, seed: int |
     from .engine import DEFAULT_DRAWS, DEFAULT_SEED
 
     pairs, bad = _projects(projects_or_registry)
-    outcomes = [_estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed, False, "fr")
+    outcomes = [_estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed)
                 for n, p in pairs] + bad
     return sorted(outcomes, key=lambda o: o.row)
 
@@ -336,6 +322,22 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     totals: dict[str, CityTotal] = {}
     written, skipped = [], []
     new_manifest = dict(manifest)
+    tables_written = []
+
+    def write_tables():
+        """summary.csv and sites.gpkg (always rewritten: cheap, and they list every site)."""
+        import pandas as pd
+
+        done = sorted(outcomes, key=lambda o: o.row)
+        for o in done:
+            if not o.ok and o not in bad:
+                log(f"{registry.name} row {o.row} ({o.name}): {o.error}")
+        rows = [_row(o) for o in done] + [_city_row(totals[c]) for c in cities_all]
+        summary = pd.DataFrame(rows)
+        summary["row"] = summary["row"].astype("Int64")
+        write_atomic(outdir / "summary.csv", summary.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        _write_sites_gpkg(done, outdir / "sites.gpkg")
+        tables_written.append(True)
 
     def city_job(city):
         total = city_total(city, by_city[city])
@@ -350,7 +352,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
 
     if jobs == 1:
         for n, p in pairs:
-            o = _estimate_site(n, p, draws, DEFAULT_SEED, True, lang)
+            o = _estimate_site(n, p, draws, DEFAULT_SEED, False)
             outcomes.append(o)
             by_city[(p.city or "").strip() or "?"].append(o)
             bar.update()
@@ -373,7 +375,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
                 sites = sorted([(n, p.name, p) for n, p in pairs if ((p.city or "").strip() or "?") == city] +
                                [(o.row, o.name, None) for o in bad if (o.city.strip() or "?") == city])
                 running[pool.submit(_map_task, city, [(name, p) for _, name, p in sites], lang)] = ("map", city)
-            running.update({pool.submit(_estimate_site, n, p, draws, DEFAULT_SEED, True, lang): ("site", p)
+            running.update({pool.submit(_estimate_site, n, p, draws, DEFAULT_SEED, False): ("site", p)
                             for n, p in pairs})
             waiting: dict[str, Any] = {}  # cities whose sites are done, waiting for their map
 
@@ -411,23 +413,15 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
                         left[city] -= 1
                         if left[city] == 0:
                             submit_city(city)
+                        if not any(left.values()) and len(totals) == len(cities_all):
+                            write_tables()  # while the workers render the cities
                     else:
                         fut.result()
                         written.append(what)
     bar.close()
+    if not tables_written:
+        write_tables()
     outcomes.sort(key=lambda o: o.row)
-    for o in outcomes:
-        if not o.ok and o not in bad:
-            log(f"{registry.name} row {o.row} ({o.name}): {o.error}")
-
-    # summary.csv and sites.gpkg: always rewritten (cheap, and they list every site).
-    import pandas as pd
-
-    rows = [_row(o) for o in outcomes] + [_city_row(totals[c]) for c in cities_all]
-    summary = pd.DataFrame(rows)
-    summary["row"] = summary["row"].astype("Int64")
-    write_atomic(outdir / "summary.csv", summary.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    _write_sites_gpkg(outcomes, outdir / "sites.gpkg")
     new_manifest["summary.csv"] = new_manifest["sites.gpkg"] = "always"
     write_atomic(outdir / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True).encode("utf-8"))
     written += [outdir / "summary.csv", outdir / "sites.gpkg"]

@@ -65,7 +65,7 @@ def test_city_range_is_the_sum_of_the_draws():
     lo, hi = np.percentile(draws, [5, 95])
     from impact.batch import _estimate_site, city_total
 
-    outcomes = [_estimate_site(n, p, 2000, impact.engine.DEFAULT_SEED, False, "fr")
+    outcomes = [_estimate_site(n, p, 2000, impact.engine.DEFAULT_SEED)
                 for n, p in read_registry(REGISTRY) if p.city == "Marseille"]
     total = city_total("Marseille", outcomes).indicators["facility_energy_mwh"]
     assert total.central == pytest.approx(central)

@@ -126,7 +126,6 @@ def city_context(total, lang: str, date: dt.date, folder: Path, map_data=None) -
             "pue": fmt.number(r.central("pue"), lang, decimals=2) if r["pue"].known else fmt.UNKNOWN_TEXT[lang],
             "values": [_central(r[n], lang) for n in SITE_COLUMNS],
             "source": o.source,
-            "monthly": o.figures.get("monthly"),
             "findings": narrative.findings(r, [], lang)[:4],
             "cooling": o.project.cooling.type if o.project.cooling else fmt.UNKNOWN_TEXT[lang],
         })
