@@ -131,7 +131,10 @@ def _estimate(args) -> int:
 def _check(args) -> int:
     from .project import load_project
 
+    from .project_data import check_data_files
+
     project = load_project(args.file)
+    check_data_files(project, args.file.name)
     print(f"{args.file}: ok ({project.name}, {project.country})")
     return 0
 

@@ -210,7 +210,7 @@ def fingerprint(project: Project) -> str:
     import json
 
     from .paths import data_dir
-    from .project_data import resolve_path
+    from .project_data import data_files
 
     text = project_text(project)
     if text is None:  # built from a mapping: fingerprint its validated content
@@ -218,17 +218,9 @@ def fingerprint(project: Project) -> str:
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(text.encode("utf-8"))
-    files = []
-    if project.grid and project.grid.eco2mix:
-        files.append(project.grid.eco2mix)
-    if project.climate and project.climate.epw:
-        files.append(project.climate.epw)
-    if project.land:
-        files.append(project.land.parcels)
-    if project.context:
-        files += [f for f in (project.context.substations, project.context.cables, project.context.boundaries) if f]
-    for f in files:
-        h.update(resolve_path(project, f).read_bytes())
+    for path in data_files(project).values():
+        if path.is_file():  # a missing file is reported by the loader that needs it
+            h.update(path.read_bytes())
     for table in sorted((data_dir() / "reference").glob("*.csv")):
         h.update(table.read_bytes())
     return h.hexdigest()[:16]

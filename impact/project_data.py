@@ -44,6 +44,30 @@ def resolve_path(project: Project, path: str) -> Path:
     return base / p
 
 
+def data_files(project: Project) -> dict[str, Path]:
+    """The data files the project points to: field -> absolute path."""
+    fields = {}
+    if project.grid is not None and project.grid.eco2mix:
+        fields["grid.eco2mix"] = project.grid.eco2mix
+    if project.climate is not None and project.climate.epw:
+        fields["climate.epw"] = project.climate.epw
+    if project.land is not None:
+        fields["land.parcels"] = project.land.parcels
+    if project.context is not None:
+        for key in ("substations", "cables", "boundaries"):
+            if getattr(project.context, key):
+                fields[f"context.{key}"] = getattr(project.context, key)
+    return {k: resolve_path(project, v) for k, v in fields.items()}
+
+
+def check_data_files(project: Project, label: str) -> None:
+    """Raise :class:`InputError` naming each data file that does not exist."""
+    missing = [(k, f"file not found: {p} (paths are relative to the project file's folder)")
+               for k, p in data_files(project).items() if not p.is_file()]
+    if missing:
+        raise InputError(label, missing)
+
+
 # ------------------------------------------------------------------------ grid.eco2mix
 
 

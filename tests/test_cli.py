@@ -121,3 +121,11 @@ def test_markdown_summary_escapes_user_text(tmp_path):
     first = r.stdout.splitlines()[0]
     assert first == '# \\<img src="file:///etc/passwd"\\> \\*bold\\*'
     assert "| Total site electricity (`facility_energy_mwh`) |" in r.stdout
+
+
+def test_check_reports_missing_data_files(tmp_path):
+    project = tmp_path / "p.yaml"
+    project.write_text(MINIMAL + "climate: {epw: weather/none.epw}\ngrid: {eco2mix: none.csv}\n")
+    r = run_cli("check", project)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "p.yaml: climate.epw: file not found:" in r.stderr and "p.yaml: grid.eco2mix: file not found:" in r.stderr
