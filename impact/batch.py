@@ -34,7 +34,6 @@ ADDITIVE = tuple(
     if info.unit not in ("-",) and not n.startswith("pue")
 )
 MANIFEST = ".impact-batch.json"
-STATUS_ORDER = ("operating", "under construction", "planned", "closed")
 
 
 # ----------------------------------------------------------------------------- sites

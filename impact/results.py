@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .indicators import INDICATORS
 from .ranges import Range
 
 STATUSES = ("given", "derived", "default", "unknown")
@@ -198,7 +197,3 @@ def clean_number(x: Any) -> float | None:
         return None
     x = float(x)
     return None if math.isnan(x) else x
-
-
-def catalogue_unit(name: str) -> str:
-    return INDICATORS[name].unit

@@ -44,10 +44,6 @@ def read_reference_table(name: str) -> tuple[dict[str, str], ...]:
         return tuple(dict(row) for row in csv.DictReader(f))
 
 
-def reference_tables() -> list[str]:
-    return sorted(p.stem for p in (data_dir() / "reference").glob("*.csv"))
-
-
 def _sourced(row: dict[str, str]) -> Sourced:
     central = row.get("value", "").strip()
     if not central:
