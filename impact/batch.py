@@ -14,12 +14,14 @@ move together across sites, which makes the total's range the cautious, wide one
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import re
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -229,8 +231,9 @@ def city_filename(city: str) -> str:
     return f"{name}.pdf"
 
 
-def city_fingerprint(total: CityTotal, lang: str) -> str:
-    """What a city report depends on: the tool, templates, reference data and its sites."""
+def city_fingerprint(outcomes: list[SiteOutcome], lang: str) -> str:
+    """What a city report depends on: the tool, templates, reference data and its sites
+    (``outcomes``: the city's sites, estimated or not yet)."""
     from .paths import data_dir, templates_dir
 
     h = hashlib.sha256()
@@ -240,7 +243,7 @@ def city_fingerprint(total: CityTotal, lang: str) -> str:
             if f.is_file():
                 h.update(f.name.encode())
                 h.update(f.read_bytes())
-    for o in sorted(total.sites + total.failed, key=lambda o: o.row):
+    for o in sorted(outcomes, key=lambda o: o.row):
         h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode())
         if o.project is not None:
             h.update(o.project.model_dump_json().encode())
@@ -254,6 +257,8 @@ class BatchOutcome:
     cities: list[CityTotal]
     written: list[Path]
     skipped: list[Path]
+    #: (kind, city, seconds) of every task: ``site``, ``map``, ``chart`` or ``render``.
+    tasks: list[tuple[str, str, float]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[SiteOutcome]:
@@ -282,6 +287,12 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
               progress: bool | None = None, log=None) -> BatchOutcome:
     """Estimate every site of ``registry`` and write the reports into ``outdir``.
 
+    The work is a set of tasks: estimate a site, draw a city's map (it needs no
+    estimate), draw a city's chart (once its sites are estimated), render a city's
+    report (once its map and chart are drawn). With ``jobs`` > 1 they run in that
+    many processes; the next task is always the most advanced one of the city with
+    the most sites, so that the longest chain of work starts first.
+
     Raises
     ------
     InputError
@@ -300,7 +311,19 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     log = log or (lambda msg: print(msg, file=sys.stderr))
     pairs, bad = _projects(registry)
     outdir.mkdir(parents=True, exist_ok=True)
-    cities_all = sorted({(p.city or "").strip() or "?" for _, p in pairs} | {o.city.strip() for o in bad if o.city.strip()})
+
+    def city_of(name: str | None) -> str:
+        return (name or "").strip() or "?"
+
+    # Every site of every city, before any estimate (bad rows included).
+    planned: dict[str, list[SiteOutcome]] = {}
+    for n, p in pairs:
+        meta = _site_meta(p)
+        planned.setdefault(city_of(p.city), []).append(
+            SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
+    for o in bad:
+        planned.setdefault(city_of(o.city), []).append(o)
+    cities_all = sorted(planned)
     outputs = [city_filename(c) for c in cities_all] + ["summary.csv", "sites.gpkg"]
     manifest = _check_outputs(outdir, outputs, force)
     for o in bad:
@@ -313,15 +336,21 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     bar = tqdm(total=len(pairs) + len(cities_all), desc="impact batch", unit="task", disable=not show,
                file=sys.stderr)
 
+    # The biggest city first: its chain (sites, chart, report) is the longest.
+    rank = {c: k for k, c in enumerate(sorted(cities_all, key=lambda c: (-len(planned[c]), c)))}
     outcomes: list[SiteOutcome] = list(bad)
-    by_city: dict[str, list[SiteOutcome]] = {c: [] for c in cities_all}
-    left = {c: sum(1 for _, p in pairs if ((p.city or "").strip() or "?") == c) for c in cities_all}
-    for o in bad:
-        by_city.setdefault(o.city.strip() or "?", []).append(o)
+    by_city: dict[str, list[SiteOutcome]] = {c: [o for o in planned[c] if not o.ok] for c in cities_all}
+    left = {c: sum(1 for o in planned[c] if o.ok) for c in cities_all}
     totals: dict[str, CityTotal] = {}
+    maps: dict[str, Any] = {}
+    charts: dict[str, Any] = {}
+    to_render: dict[str, Path] = {}
     written, skipped = [], []
     new_manifest = dict(manifest)
     tables_written = []
+
+    def current(city, fp) -> bool:
+        return not force and (outdir / city_filename(city)).exists() and manifest.get(city_filename(city)) == fp
 
     def write_tables():
         """summary.csv and sites.gpkg (always rewritten: cheap, and they list every site)."""
@@ -338,93 +367,113 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
         _write_sites_gpkg(done, outdir / "sites.gpkg")
         tables_written.append(True)
 
-    def city_job(city):
-        total = city_total(city, by_city[city])
-        totals[city] = total
-        target = outdir / city_filename(city)
-        fp = city_fingerprint(total, lang)
-        if not force and target.exists() and manifest.get(target.name) == fp:
-            skipped.append(target)
-            return None
-        new_manifest[target.name] = fp
-        return total, target
+    # Tasks: (rank of the city, stage) orders them; later stages of a city come first.
+    STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
+    ready: list = []
+    order = itertools.count()
+
+    def push(kind, city, fn, *args):
+        heapq.heappush(ready, ((rank[city], STAGE[kind], next(order)), kind, city, fn, args))
+
+    def push_map(city):
+        sites = [(o.name, o.project) for o in sorted(planned[city], key=lambda o: o.row)]
+        maps[city] = None  # submitted
+        push("map", city, _map_task, city, sites, lang)
+
+    def sites_done(city):
+        total = totals[city] = city_total(city, by_city[city])
+        if not any(left.values()) and len(totals) == len(cities_all):
+            write_tables()  # while the last reports render
+        fp = city_fingerprint(total.sites + total.failed, lang)
+        if current(city, fp):
+            skipped.append(outdir / city_filename(city))
+            bar.update()
+            return
+        new_manifest[city_filename(city)] = fp
+        to_render[city] = outdir / city_filename(city)
+        if city not in maps:
+            push_map(city)
+        if total.sites:
+            push("chart", city, _chart_task, total, lang)
+        else:
+            charts[city] = None
+        render_if_ready(city)
+
+    def render_if_ready(city):
+        if city in to_render and maps.get(city) is not None and city in charts:
+            push("render", city, _render_city, totals[city], to_render[city], lang, day, maps[city], charts[city])
+
+    for city in cities_all:
+        # A map needs no estimate: draw it early, unless the report looks up to date already.
+        if not current(city, city_fingerprint(planned[city], lang)):
+            push_map(city)
+        for o in planned[city]:
+            if o.ok:
+                push("site", city, _estimate_site, o.row, o.project, draws, DEFAULT_SEED, False)
+    for city in cities_all:
+        if left[city] == 0:
+            sites_done(city)
+
+    tasks: list[tuple[str, str, float]] = []
+
+    def finished(kind, city, timed):
+        result, seconds = timed
+        tasks.append((kind, city, seconds))
+        if kind == "site":
+            outcomes.append(result)
+            by_city[city].append(result)
+            left[city] -= 1
+            bar.update()
+            if left[city] == 0:
+                sites_done(city)
+        elif kind == "map":
+            maps[city] = result
+            render_if_ready(city)
+        elif kind == "chart":
+            charts[city] = result
+            render_if_ready(city)
+        else:
+            written.append(result)
+            bar.update()
 
     if jobs == 1:
-        for n, p in pairs:
-            o = _estimate_site(n, p, draws, DEFAULT_SEED, False)
-            outcomes.append(o)
-            by_city[(p.city or "").strip() or "?"].append(o)
-            bar.update()
-        for city in cities_all:
-            job = city_job(city)
-            if job is not None:
-                _render_city(job[0], job[1], lang, day)
-                written.append(job[1])
-            bar.update()
+        while ready:
+            _, kind, city, fn, args = heapq.heappop(ready)
+            finished(kind, city, _timed(fn, *args))
     else:
         _warm_imports()
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        maps_ready: dict[str, Any] = {}
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            # The city maps need no estimate: drawn first, beside the sites.
-            running = {}
-            for city in cities_all:
-                sites = sorted([(n, p.name, p) for n, p in pairs if ((p.city or "").strip() or "?") == city] +
-                               [(o.row, o.name, None) for o in bad if (o.city.strip() or "?") == city])
-                running[pool.submit(_map_task, city, [(name, p) for _, name, p in sites], lang)] = ("map", city)
-            running.update({pool.submit(_estimate_site, n, p, draws, DEFAULT_SEED, False): ("site", p)
-                            for n, p in pairs})
-            waiting: dict[str, Any] = {}  # cities whose sites are done, waiting for their map
-
-            def submit_city(city):
-                job = city_job(city)
-                if job is None:
-                    bar.update()
-                    return
-                if city in maps_ready:
-                    running[pool.submit(_render_city, job[0], job[1], lang, day, maps_ready[city])] = ("city", job[1])
-                else:
-                    waiting[city] = job
-
-            # Cities with no valid site (all bad rows) can be reported at once.
-            for city in cities_all:
-                if left[city] == 0:
-                    submit_city(city)
-            while running:
+            running: dict = {}
+            while ready or running:
+                # Never more tasks than workers in the pool: the order above decides what runs next.
+                while ready and len(running) < jobs:
+                    _, kind, city, fn, args = heapq.heappop(ready)
+                    running[pool.submit(_timed, fn, *args)] = (kind, city)
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    kind, what = running.pop(fut)
-                    if kind == "map":
-                        maps_ready[what] = fut.result()
-                        if what in waiting:
-                            total, target = waiting.pop(what)
-                            running[pool.submit(_render_city, total, target, lang, day, maps_ready[what])] = (
-                                "city", target)
-                        continue
-                    bar.update()
-                    if kind == "site":
-                        o = fut.result()
-                        outcomes.append(o)
-                        city = (what.city or "").strip() or "?"
-                        by_city[city].append(o)
-                        left[city] -= 1
-                        if left[city] == 0:
-                            submit_city(city)
-                        if not any(left.values()) and len(totals) == len(cities_all):
-                            write_tables()  # while the workers render the cities
-                    else:
-                        fut.result()
-                        written.append(what)
+                    kind, city = running.pop(fut)
+                    finished(kind, city, fut.result())
     bar.close()
     if not tables_written:
         write_tables()
     outcomes.sort(key=lambda o: o.row)
+    written.sort(key=lambda p: p.name)
     new_manifest["summary.csv"] = new_manifest["sites.gpkg"] = "always"
     write_atomic(outdir / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True).encode("utf-8"))
     written += [outdir / "summary.csv", outdir / "sites.gpkg"]
-    return BatchOutcome(outcomes, [totals[c] for c in cities_all], written, skipped)
+    return BatchOutcome(outcomes, [totals[c] for c in cities_all], written, skipped, tasks)
+
+
+def _timed(fn, *args):
+    """Run a task and measure it (in the worker: the time of the task, not of the queue)."""
+    import time
+
+    t0 = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - t0
 
 
 def _warm_imports() -> None:
@@ -474,10 +523,10 @@ def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path) -> None:
             tmp.unlink()
 
 
-def _render_city(total: CityTotal, target: Path, lang: str, day, map_data=None) -> Path:
+def _render_city(total: CityTotal, target: Path, lang: str, day, map_data=None, chart=None) -> Path:
     from .report.city import write_city_report
 
-    write_city_report(total, target, lang=lang, date=day, map_data=map_data)
+    write_city_report(total, target, lang=lang, date=day, map_data=map_data, chart=chart)
     return target
 
 
@@ -485,3 +534,9 @@ def _map_task(city: str, sites: list, lang: str):
     from .report.city import city_map
 
     return city_map(city, sites, lang)
+
+
+def _chart_task(total: CityTotal, lang: str):
+    from .report.city import city_chart
+
+    return city_chart(total, lang)

@@ -161,3 +161,19 @@ def test_estimate_many_matches_estimate():
     row = df.set_index("name").loc["MRS5"]
     assert row["facility_energy_mwh"] == pytest.approx(mrs5.central("facility_energy_mwh"))
     assert row["facility_energy_mwh_low"] == pytest.approx(mrs5["facility_energy_mwh"].low)
+
+
+def test_the_biggest_city_goes_first_and_up_to_date_reports_cost_nothing(tmp_path):
+    from impact.batch import run_batch
+
+    out = tmp_path / "out"
+    first = run_batch(REGISTRY, out, date=DATE, draws=200, progress=False, log=lambda m: None)
+    kinds = [(kind, city) for kind, city, _ in first.tasks]
+    # Marseille (5 sites) before Bouc-Bel-Air (1 site): its whole chain, then the other city.
+    assert kinds.index(("render", "Marseille")) < kinds.index(("site", "Bouc-Bel-Air"))
+    assert kinds[0] == ("map", "Marseille")
+    assert sorted(k for k, _ in kinds) == ["chart"] * 2 + ["map"] * 2 + ["render"] * 2 + ["site"] * 6
+    # A second run estimates the sites again (for summary.csv) but draws and renders nothing.
+    second = run_batch(REGISTRY, out, date=DATE, draws=200, progress=False, log=lambda m: None)
+    assert [k for k, _, _ in second.tasks] == ["site"] * 6
+    assert sorted(p.name for p in second.skipped) == ["Bouc-Bel-Air.pdf", "Marseille.pdf"]

@@ -98,19 +98,25 @@ def _city_sites(total) -> list[tuple[str, object]]:
     return [(o.name, o.project) for o in sorted(total.sites + total.failed, key=lambda o: o.row)]
 
 
-def _chart(total, lang: str, folder: Path) -> str | None:
+def city_chart(total, lang: str = "fr") -> str | None:
+    """The bar chart of each site's total electricity, as a data: URL (None without sites).
+
+    Separate from the report so that ``impact batch`` can draw it on one worker
+    while another one draws the map.
+    """
     from . import charts
 
-    rows = [(o.name, o.results["facility_energy_mwh"]) for o in total.sites]
+    rows = [(o.name, o.results["facility_energy_mwh"]) for o in sorted(total.sites, key=lambda o: o.row)]
     if not rows:
         return None
-    path = folder / "city-sites.png"
     title = ("Électricité totale de chaque site" if lang == "fr" else "Total electricity of each site")
-    charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), path)
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    with tempfile.TemporaryDirectory(prefix="impact-chart-") as tmp:
+        path = Path(tmp) / "city-sites.png"
+        charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), path)
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def city_context(total, lang: str, date: dt.date, folder: Path, map_data=None) -> dict:
+def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> dict:
     t = {**TEXTS[lang], **CITY_TEXTS[lang]}
     map_url, map_note = map_data if map_data is not None else city_map(total.city, _city_sites(total), lang)
     key = [{"label": INDICATORS[n].label(lang), "value": _value(total.indicators.get(n), lang),
@@ -134,7 +140,7 @@ def city_context(total, lang: str, date: dt.date, folder: Path, map_data=None) -
         "version": __version__, "key": key, "sites": sites,
         "columns": [INDICATORS[n].label(lang) for n in SITE_COLUMNS],
         "failed": [{"name": o.name, "row": o.row, "error": o.error} for o in total.failed],
-        "map": map_url, "map_note": map_note, "chart": _chart(total, lang, folder),
+        "map": map_url, "map_note": map_note, "chart": chart if chart is not None else city_chart(total, lang),
         "n_sites": len(total.sites), "statuses": sorted({status_text(o.status, lang) for o in total.sites if o.status}),
     }
 
@@ -160,24 +166,23 @@ def _capacity(results):
 
 
 def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | None = None,
-                      map_data=None) -> Path:
-    """Write the city's report to ``target`` (atomically); ``map_data`` is a
-    precomputed :func:`city_map`."""
+                      map_data=None, chart=None) -> Path:
+    """Write the city's report to ``target`` (atomically); ``map_data`` and ``chart``
+    are a precomputed :func:`city_map` and :func:`city_chart`."""
     import jinja2
 
     from .pdf import write_pdf
 
     date = date or dt.date.today()
-    with tempfile.TemporaryDirectory(prefix="impact-city-") as tmp:
-        context = city_context(total, lang, date, Path(tmp), map_data)
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
-                                 autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-                                 undefined=jinja2.StrictUndefined)
-        html = env.get_template("city.html.j2").render(**context)
-        with staged(target) as tmp_pdf:
-            write_pdf(html, tmp_pdf, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
-                      attachments=[("summary-sites.csv", _sites_csv(total), "The sites of the city and their "
-                                                                             "central indicators")], lang=lang)
+    context = city_context(total, lang, date, map_data, chart)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                             autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+                             undefined=jinja2.StrictUndefined)
+    html = env.get_template("city.html.j2").render(**context)
+    with staged(target) as tmp_pdf:
+        write_pdf(html, tmp_pdf, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
+                  attachments=[("summary-sites.csv", _sites_csv(total), "The sites of the city and their "
+                                                                         "central indicators")], lang=lang)
     return target
 
 
