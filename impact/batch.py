@@ -442,20 +442,27 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
             finished(kind, city, _timed(fn, *args))
     else:
         _warm_imports()
+        import gc
         import multiprocessing
 
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            running: dict = {}
-            while ready or running:
-                # Never more tasks than workers in the pool: the order above decides what runs next.
-                while ready and len(running) < jobs:
-                    _, kind, city, fn, args = heapq.heappop(ready)
-                    running[pool.submit(_timed, fn, *args)] = (kind, city)
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    kind, city = running.pop(fut)
-                    finished(kind, city, fut.result())
+        # The workers share the parent's memory until they write to it; the garbage
+        # collector would write to every object it scans: keep it off the inherited ones.
+        gc.freeze()
+        try:
+            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                running: dict = {}
+                while ready or running:
+                    # Never more tasks than workers in the pool: the order above decides what runs next.
+                    while ready and len(running) < jobs:
+                        _, kind, city, fn, args = heapq.heappop(ready)
+                        running[pool.submit(_timed, fn, *args)] = (kind, city)
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        kind, city = running.pop(fut)
+                        finished(kind, city, fut.result())
+        finally:
+            gc.unfreeze()
     bar.close()
     if not tables_written:
         write_tables()
