@@ -131,6 +131,29 @@ def test_vectorised_draws_match_one_by_one():
         assert many["facility_mwh"][i] == pytest.approx(one["facility_mwh"])
 
 
+def test_draws_in_blocks_match_draws_one_by_one():
+    # More draws than a block (so simulate splits them), with draws in the water too:
+    # each draw must equal the same inputs run alone.
+    c = marseille_climate()
+    n = cooling.DRAWS_PER_BLOCK + 5
+    rng = np.random.default_rng(1)
+    supply, coverage = rng.uniform(18, 27, (n, 1)), rng.uniform(0.1, 0.4, (n, 1))
+
+    def water(share):
+        return dict(coverage_share=share, t_in_c=15.0, t_out_c=30.0, flow_m3_per_h=None,
+                    density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0)
+
+    many = cooling.simulate(system="river", it_mw=10.0, temp_air_c=c["temp_air_c"], temp_wet_bulb_c=c["temp_wet_bulb_c"],
+                            water=water(coverage), **{**PARAMS, "supply_c": supply})
+    assert many["facility_mwh"].shape == (n,) and many["it_mwh"].shape == (n,)
+    for i in (0, cooling.DRAWS_PER_BLOCK - 1, cooling.DRAWS_PER_BLOCK, n - 1):
+        one = cooling.simulate(system="river", it_mw=10.0, temp_air_c=c["temp_air_c"],
+                               temp_wet_bulb_c=c["temp_wet_bulb_c"], water=water(coverage[i, 0]),
+                               **{**PARAMS, "supply_c": supply[i, 0]})
+        for key in ("facility_mwh", "water_mwh", "saving_mwh", "thermal_discharge_max_mw"):
+            assert many[key][i] == pytest.approx(one[key], rel=1e-12), (i, key)
+
+
 # ----------------------------------------------------------------------------- limits
 def test_chiller_only_site_saves_nothing():
     r = impact.estimate(project("cooling: {type: air_chillers}\n"))
