@@ -231,9 +231,8 @@ def city_filename(city: str) -> str:
     return f"{name}.pdf"
 
 
-def city_fingerprint(outcomes: list[SiteOutcome], lang: str) -> str:
-    """What a city report depends on: the tool, templates, reference data and its sites
-    (``outcomes``: the city's sites, estimated or not yet)."""
+def _tool_fingerprint(lang: str) -> bytes:
+    """What every city report depends on: the tool, its templates and reference data."""
     from .paths import data_dir, templates_dir
 
     h = hashlib.sha256()
@@ -243,6 +242,14 @@ def city_fingerprint(outcomes: list[SiteOutcome], lang: str) -> str:
             if f.is_file():
                 h.update(f.name.encode())
                 h.update(f.read_bytes())
+    return h.digest()
+
+
+def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None = None) -> str:
+    """What a city report depends on: the tool, templates, reference data (``tool``, from
+    :func:`_tool_fingerprint`, computed if not given) and its sites (``outcomes``, estimated
+    or not yet)."""
+    h = hashlib.sha256(tool if tool is not None else _tool_fingerprint(lang))
     for o in sorted(outcomes, key=lambda o: o.row):
         h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode())
         if o.project is not None:
@@ -250,7 +257,6 @@ def city_fingerprint(outcomes: list[SiteOutcome], lang: str) -> str:
     return h.hexdigest()
 
 
-# ----------------------------------------------------------------------------- the batch
 @dataclass
 class BatchOutcome:
     sites: list[SiteOutcome]
@@ -349,6 +355,8 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     new_manifest = dict(manifest)
     tables_written = []
 
+    tool = _tool_fingerprint(lang)
+
     def current(city, fp) -> bool:
         return not force and (outdir / city_filename(city)).exists() and manifest.get(city_filename(city)) == fp
 
@@ -382,9 +390,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
 
     def sites_done(city):
         total = totals[city] = city_total(city, by_city[city])
-        if not any(left.values()) and len(totals) == len(cities_all):
-            write_tables()  # while the last reports render
-        fp = city_fingerprint(total.sites + total.failed, lang)
+        fp = city_fingerprint(total.sites + total.failed, lang, tool)
         if current(city, fp):
             skipped.append(outdir / city_filename(city))
             bar.update()
@@ -405,7 +411,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
 
     for city in cities_all:
         # A map needs no estimate: draw it early, unless the report looks up to date already.
-        if not current(city, city_fingerprint(planned[city], lang)):
+        if not current(city, city_fingerprint(planned[city], lang, tool)):
             push_map(city)
         for o in planned[city]:
             if o.ok:
@@ -436,6 +442,9 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
             written.append(result)
             bar.update()
 
+    def tables_due() -> bool:
+        return not tables_written and len(totals) == len(cities_all)
+
     if jobs == 1:
         while ready:
             _, kind, city, fn, args = heapq.heappop(ready)
@@ -457,6 +466,8 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
                     while ready and len(running) < jobs:
                         _, kind, city, fn, args = heapq.heappop(ready)
                         running[pool.submit(_timed, fn, *args)] = (kind, city)
+                    if tables_due():
+                        write_tables()  # every site is estimated: while the last reports render
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for fut in done:
                         kind, city = running.pop(fut)
