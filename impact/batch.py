@@ -450,12 +450,14 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
             _, kind, city, fn, args = heapq.heappop(ready)
             finished(kind, city, _timed(fn, *args))
     else:
-        _warm_imports()
         import gc
         import multiprocessing
 
-        # The workers share the parent's memory until they write to it; the garbage
-        # collector would write to every object it scans: keep it off the inherited ones.
+        # Each worker imports what its tasks need (matplotlib, WeasyPrint), in parallel
+        # with the other: measured, as fast as importing all of it here first, and the
+        # parent forks without graphics libraries loaded. The workers share the parent's
+        # memory until they write to it; the garbage collector would write to every
+        # object it scans: keep it off the inherited ones.
         gc.freeze()
         try:
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
@@ -492,28 +494,6 @@ def _timed(fn, *args):
     t0 = time.perf_counter()
     result = fn(*args)
     return result, time.perf_counter() - t0
-
-
-def _warm_imports() -> None:
-    """Import the heavy libraries once, before the workers fork: they start warm
-    instead of each importing them again (seconds of CPU per worker)."""
-    import geopandas  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-    import pandas  # noqa: F401
-    import weasyprint  # noqa: F401
-
-    from . import engine  # noqa: F401
-    from .report import charts, city, maps, pdf  # noqa: F401
-
-    # First uses cost too (font lookups, style sheets): pay them once, here.
-    import io
-
-    from weasyprint import HTML
-
-    HTML(string="<p>impact</p>").write_pdf(io.BytesIO())
-    fig = matplotlib.figure.Figure(figsize=(1, 1))
-    fig.add_subplot().set_title("impact")
-    fig.savefig(io.BytesIO(), format="png")
 
 
 def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path) -> None:
