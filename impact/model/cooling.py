@@ -31,7 +31,6 @@ from __future__ import annotations
 import numpy as np
 
 KELVIN = 273.15
-
 #: Draws run together in :func:`simulate`: hours x draws arrays stay a few MB,
 #: instead of hundreds of MB for thousands of draws (the results are the same).
 DRAWS_PER_BLOCK = 128

@@ -88,10 +88,15 @@ def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tu
     title = (f"Centres de données de {city}" if lang == "fr" else f"Data centers of {city}")
     legend = (f"Site localisé ({main_name})" if lang == "fr" else f"Located site ({main_name})")
     fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "city-map.png"
-        maps.save_figure(fig, path)
-        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), note
+    return _png_data_url(fig, maps.save_figure), note
+
+
+def _png_data_url(fig, save_figure) -> str:
+    """``fig`` saved as PNG by ``save_figure`` (reproducible bytes), as a data: URL."""
+    with tempfile.TemporaryDirectory(prefix="impact-city-") as tmp:
+        path = Path(tmp) / "figure.png"
+        save_figure(fig, path)
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def _city_sites(total) -> list[tuple[str, object]]:
@@ -110,10 +115,8 @@ def city_chart(total, lang: str = "fr") -> str | None:
     if not rows:
         return None
     title = ("Électricité totale de chaque site" if lang == "fr" else "Total electricity of each site")
-    with tempfile.TemporaryDirectory(prefix="impact-chart-") as tmp:
-        path = Path(tmp) / "city-sites.png"
-        charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), path)
-        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return _png_data_url(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title),
+                         charts.save_figure)
 
 
 def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> dict:
