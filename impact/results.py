@@ -27,6 +27,10 @@ class InputRecord:
     source: str
     note: str = ""
     declared_unknown: bool = False  # the project file says "unknown" (not published)
+    #: The note as a catalogue key and its arguments, for reports in any language
+    #: (``note`` stays the English text of the API and the CLI).
+    note_key: str = ""
+    note_args: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value.to_dict() if isinstance(self.value, Range) else self.value
