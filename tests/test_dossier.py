@@ -45,8 +45,9 @@ def test_pdf_carries_the_estimates_key_figures(built):
     text = squash(pdftext(built))
     for name in ("facility_energy_mwh", "it_energy_mwh", "peak_demand_mw", "water_withdrawal_m3",
                  "co2e_location_t", "thermal_discharge_mw", "households_electricity_equiv"):
-        central = est[name]["central"]
-        assert squash(fmt.number(central, "fr")) in text, name
+        central, unit = est[name]["central"], est[name]["unit"]
+        # In the unit it reads best in (140 GWh, 28,4 MW, 3,04 kt CO2e), three significant digits.
+        assert squash(fmt.quantity(central, unit, "fr")) in text, name
     # The claim check: the promoter's 4.33 % beside the modelled saving.
     assert squash(fmt.percent(est["cooling_saving_share"]["central"], "fr")) in text
     assert "4,33%" in text
