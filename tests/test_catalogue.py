@@ -233,8 +233,9 @@ def test_the_reason_the_cooling_model_did_not_run_is_read_from_the_inputs():
     # that case today: the engine stops on the unknown withdrawal), from its records.
     rec = {"climate": InputRecord("climate", "x", "-", "default", "s"),
            "cooling.water_in_c": InputRecord("cooling.water_in_c", None, "°C", "unknown", "not given")}
-    river = SimpleNamespace(hourly=None, inputs=rec, project=SimpleNamespace(cooling=SimpleNamespace(type="river")))
+    river = SimpleNamespace(hourly=None, meta={"cooling_model": "not run: ..."}, inputs=rec,
+                            project=SimpleNamespace(cooling=SimpleNamespace(type="river")))
     assert cooling_reason_key(river) == "cooling_model.not_run.water_temperature"
     rec["cooling.water_in_c"] = InputRecord("cooling.water_in_c", None, "°C", "given", "p")
     assert cooling_reason_key(river) == "cooling_model.not_run.other"
-    assert cooling_reason_key(SimpleNamespace(hourly=object())) is None
+    assert cooling_reason_key(SimpleNamespace(hourly=None, meta={"cooling_model": "hourly"})) is None

@@ -179,5 +179,5 @@ def test_a_project_outside_marseille_builds_and_says_what_is_unknown(tmp_path, w
     text = pdftext(pdf)
     assert "Lyon DC" in text and "Annexes" in text
     assert "Le modèle horaire n'a pas pu tourner" in text  # no climate data for Lyon: said, not invented
-    assert "Aucun besoin local sourcé pour cette ville" in text
+    assert "Aucun besoin local sourcé pour Lyon" in text
     assert "inconnu" in text

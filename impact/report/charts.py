@@ -549,8 +549,9 @@ def _nbsp_quotes(text: str) -> str:
 
 @_styled
 def water_bars(results, lang: str = "fr"):
-    """Water on site (used), withdrawn on site (with river or sea water), returned warmed,
-    and consumed off site by the power plants, in m³ a year, with ranges."""
+    """Water on site (used), withdrawn on site (with river or sea water), returned warmed
+    (river or sea cooling only), and consumed off site by the power plants, in m³ a year,
+    with ranges."""
     t = catalogue(lang)
     names = [
         ("water_onsite_m3", OKABE_ITO["vermillion"]),
@@ -558,6 +559,10 @@ def water_bars(results, lang: str = "fr"):
         ("water_returned_m3", OKABE_ITO["sky_blue"]),
         ("water_offsite_m3", OKABE_ITO["purple"]),
     ]
+    from .narrative import water_medium
+
+    if not water_medium(results):  # no river or sea water: nothing is returned warmed
+        names = [(n, c) for n, c in names if n != "water_returned_m3"]
     rows = [(_label(n, lang), results[n]) for n, _ in names]
     fig = _new_figure(8.0)
     ax = _subplots(fig)
@@ -565,8 +570,6 @@ def water_bars(results, lang: str = "fr"):
     ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit))
     title = t("chart.water.title")
     subtitle = t("chart.water.subtitle", unit=axis_unit)
-    from .narrative import water_medium
-
     notes = [t("chart.water.note." + ("water" if water_medium(results) else "air"))]
     notes += _unknown_notes(results, [n for n, _ in names], lang)
     _frame(fig, title, subtitle, notes)

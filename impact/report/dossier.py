@@ -190,7 +190,7 @@ def _local_needs(p, lang: str) -> list[dict]:
     city = (p.city or "").strip()
     if not city:
         return []
-    return [{"need": data_column(row, "need", lang), "value": fmt.quantity(float(row["value"]), row["unit"], lang),
+    return [{"need": data_column(row, "need", lang), "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
              "source": f"{row['source']}, {row['year']} [{row['quality']}]", "note": row["note"]}
             for row in _reference_rows("local_grid_needs", city=city, country=p.country)]
 
@@ -203,7 +203,7 @@ def _national(p, lang: str) -> dict | None:
     if not rows or not t.has(key):
         return None
     # Annual figures: the sentence says "a year" itself.
-    values = {k: fmt.quantity(float(v["value"]), v["unit"].removesuffix("/yr"), lang) for k, v in rows.items()}
+    values = {k: fmt.plain_quantity(float(v["value"]), v["unit"].removesuffix("/yr"), lang) for k, v in rows.items()}
     try:
         text = t(key, **values)
     except LookupError:
@@ -214,7 +214,7 @@ def _national(p, lang: str) -> dict | None:
 def _rules(p, lang: str) -> list[dict]:
     from .catalogue import data_column
 
-    return [{"rule": data_column(row, "rule", lang), "value": fmt.quantity(float(row["value"]), row["unit"], lang),
+    return [{"rule": data_column(row, "rule", lang), "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
              "source": f"{row['source']} [{row['quality']}]", "note": row["note"]}
             for row in _reference_rows("regulations", country=p.country)]
 
@@ -318,7 +318,7 @@ def _cooling(r, lang: str) -> dict:
         out["water_return"] = fmt.quantity(float(r.hourly["water_return_c"].max()), "°C", lang)
     tin, tout = r.inputs.get("cooling.water_in_c"), r.inputs.get("cooling.water_out_c")
     if tin is not None and tout is not None and isinstance(tin.value, Range) and isinstance(tout.value, Range):
-        out["delta_t"] = fmt.quantity(tout.value.central - tin.value.central, "°C", lang)
+        out["delta_t"] = fmt.plain_quantity(tout.value.central - tin.value.central, "°C", lang)
     return out
 
 
@@ -426,7 +426,7 @@ def _thermal_note(results, lang: str) -> str:
         return ""
     t = catalogue(lang)
     args = {"capacity": fmt.quantity(capacity, "MW", lang), "discharge": fmt.quantity(td.central, "MW", lang),
-            "declared": fmt.quantity(tout, "°C", lang)}
+            "declared": fmt.plain_quantity(tout, "°C", lang)}
     if results.hourly is not None and "water_return_c" in results.hourly:
         ret = float(results.hourly["water_return_c"].max())
         return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)

@@ -152,6 +152,16 @@ def quantity(x: float | None, unit: str, lang: str = "fr", *, to: str | None = N
     return number(convert(x, unit, target), lang, **kw) + (NBSP + u if u else "")
 
 
+def plain_quantity(x: float | None, unit: str, lang: str = "fr", digits: int = 4) -> str:
+    """A figure of the data or the project file (a threshold, a claim): in its best unit,
+    without trailing zeros (``1 MW``, ``500 kW``, ``8 °C``) rather than at three digits."""
+    if x is None:
+        return unknown(lang)
+    target = best_unit(x, unit)
+    u = unit_text(target, lang)
+    return plain(convert(x, unit, target), lang, digits=digits) + (NBSP + u if u else "")
+
+
 def percent(share: float | None, lang: str = "fr", digits: int = 3) -> str:
     """A share (0.0433) as a percentage (``4,33 %`` / ``4.33%``); trailing zeros dropped."""
     if share is None:

@@ -23,7 +23,10 @@ PUE_NAMES = ("pue", "pue_modelled")
 
 # ----------------------------------------------------------------------------- facts
 def hourly_ran(results) -> bool:
-    """Whether the hourly cooling model ran (peak on the hottest hour, 8,760 hours)."""
+    """Whether the hourly cooling model ran (peak on the hottest hour, 8,760 hours): the
+    estimate says so in its meta (batch runs drop the hourly frame itself)."""
+    if "cooling_model" in results.meta:
+        return results.meta["cooling_model"] == "hourly"
     return results.hourly is not None
 
 
@@ -229,7 +232,7 @@ def claim_value(c: ClaimCheck, lang: str) -> str:
         return _pue(c.claimed, lang)
     if unit == "-":
         return fmt.percent(c.claimed, lang)
-    return fmt.quantity(c.claimed, unit, lang)
+    return fmt.plain_quantity(c.claimed, unit, lang)
 
 
 # ----------------------------------------------------------------------------- questions
