@@ -398,13 +398,16 @@ def territory_tables(inputs: dict, rows: list[dict]) -> dict[str, list[dict]]:
                  "departements": sum(1 for d in dep_rows if d["region"] == r["code"]), "source": SOURCE_TABLE}
                 for r in sorted(inputs["regions"], key=lambda r: r["code"]) if r["code"] in regs]
     codes = {r["code"] for r in communes}
+    pop_of = {r["code"]: r["population"] for r in communes}
     epci_rows = []
     for e in sorted(inputs["epci"], key=lambda e: e["code"]):
         members = [m for m in e["membres"] if m["code"] in codes]
         if not members:
             continue
+        # The members' populations (same vintage as the communes'), not DGCL's own figure, which is
+        # of an older census (Aix-Marseille-Provence: 1,922,626 there, 1,939,077 from its communes).
         epci_rows.append({"code": e["code"], "name": e["nom"], "type": e["type"],
-                          "population": int(e["populationMunicipale"]), "members": len(e["membres"]),
+                          "population": sum(pop_of[m["code"]] for m in members), "members": len(members),
                           "source": SOURCE_TABLE})
     return {"departements": dep_rows, "regions": reg_rows, "epci": epci_rows}
 
