@@ -325,3 +325,15 @@ def test_basemap_layers():
     assert overlap < 1e-4 * france_land.area  # foreign land is not drawn over France
     sea = france.basemap((5.0, 42.8, 5.2, 43.0))  # open sea south of Marseille
     assert all(len(g) == 0 for g in sea.values())
+
+
+def test_dossier_with_the_national_substations_file(shared_data, write_project, tmp_path):
+    # The national ODRÉ file holds voltage-less and out-of-service substations around Paris (7 without
+    # a kV figure within 15 km): the map once failed on int(NaN). The context layer is now cleaned.
+    from .conftest import MINIMAL, run_cli
+
+    subs = shared_data / "grid" / "postes-electriques-rte.utf8.csv"
+    path = write_project(MINIMAL + f"location: {{lat: 48.8566, lon: 2.3522}}\ncontext: {{substations: {subs}}}\n")
+    r = run_cli("dossier", path, "-o", tmp_path / "d.pdf")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "d.pdf").stat().st_size > 10_000
