@@ -16,9 +16,9 @@ import numpy as np
 
 from . import __version__, project_data
 from .indicators import INDICATORS
-from .inputs import _NUMERIC_PARAMETERS, CoolingSetup, resolve_inputs
+from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
 from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
-from .project import WATER_COOLED, Project, project_text
+from .project import NO_REFRIGERANT, WATER_COOLED, Project, project_text
 from .ranges import Range
 from .results import Indicator, InputRecord, Results, clean_number
 
@@ -35,8 +35,8 @@ class _Spec:
     method: str
 
 
-def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tuple[str, ...] = ()
-         ) -> tuple[dict[str, Any], dict[str, _Spec]]:
+def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tuple[str, ...] = (),
+         refrigerant_none: bool = False) -> tuple[dict[str, Any], dict[str, _Spec]]:
     """Run the annual model on values ``v`` (scalars or arrays); missing keys are unknown.
 
     ``v`` holds the inputs and, when the hourly cooling model ran, its results
@@ -75,6 +75,8 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
     else:
         put("peak_demand_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw, "IT capacity at full load x PUE")
     v["peak_demand_mw"] = out["peak_demand_mw"]
+    put("facility_power_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw,
+        "IT capacity at full load x annual PUE (declared, or modelled hour by hour)")
     cooling_methods = {
         "pue_modelled": "facility energy / IT energy, summed hour by hour",
         "cooling_energy_mwh": "chillers + fans and pumps, summed hour by hour",
@@ -92,14 +94,24 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         "facility energy x average grid intensity (location-based)")
     put("co2e_market_t", ("facility_energy_mwh", "grid.renewable_contract_share", "grid.residual_mix_g_per_kwh"),
         carbon.co2e_market_t, "facility energy x (1 - renewable contract share) x residual mix (market-based)")
-    put("co2e_generators_t",
-        ("generators.count", "generators.unit_mw", "generators.test_hours_per_year", "generators.test_load_share",
-         "generators.fuel_l_per_kwh", "generators.emission_factor_kg_per_l"),
-        lambda n, mw, h, load, fuel, ef: carbon.co2e_generators_t(
-            carbon.generator_test_energy_mwh(n, mw, h, load), fuel, ef),
-        "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel")
-    put("co2e_refrigerant_t", ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
-        carbon.co2e_refrigerant_t, "charge x annual leak rate x GWP-100 (IPCC AR6)")
+    tests = ("generators.test_hours_per_year", "generators.test_load_share", "generators.fuel_l_per_kwh",
+             "generators.emission_factor_kg_per_l")
+    if "generators.total_mw" in v:  # the installed power, as published
+        put("co2e_generators_t", ("generators.total_mw",) + tests,
+            lambda mw, h, load, fuel, ef: carbon.co2e_generators_t(
+                carbon.generator_test_energy_mwh(1.0, mw, h, load), fuel, ef),
+            "installed MW x test hours x test load x fuel per kWh x emission factor of the fuel")
+    else:
+        put("co2e_generators_t", ("generators.count", "generators.unit_mw") + tests,
+            lambda n, mw, h, load, fuel, ef: carbon.co2e_generators_t(
+                carbon.generator_test_energy_mwh(n, mw, h, load), fuel, ef),
+            "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel")
+    if refrigerant_none:
+        put("co2e_refrigerant_t", ("it_capacity_mw",), lambda x: 0.0 * x,
+            "no refrigerant declared (refrigerant: none): no leak emissions")
+    else:
+        put("co2e_refrigerant_t", ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
+            carbon.co2e_refrigerant_t, "charge x annual leak rate x GWP-100 (IPCC AR6)")
 
     # Embodied: the known parts are summed and the indicator is partial if one is missing.
     it_part = (carbon.co2e_per_year_t(v["equipment.embodied_t"], v["it_lifetime_years"])
@@ -119,6 +131,8 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
 
     put("water_onsite_m3", ("it_energy_mwh", "wue_l_per_kwh"), water.water_onsite_m3,
         "IT energy x WUE (The Green Grid WUE is per kWh of IT energy)")
+    # On-site water / IT energy: the WUE used (declared, or the default for the cooling type).
+    alias("wue_l_per_kwh", "wue_l_per_kwh", "on-site water / IT energy (The Green Grid WP35; ISO/IEC 30134-9)")
     water_cooled = cooling_type in WATER_COOLED
     if water_cooled:
         temps = ("cooling.water_in_c", "cooling.water_out_c")
@@ -158,11 +172,23 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
     put("water_offsite_m3", ("facility_energy_mwh", "ewif_l_per_kwh"), water.water_offsite_m3,
         "facility energy x energy water intensity factor of the grid (water consumed by power plants)")
 
-    put("heat_rejected_mwh", ("facility_energy_mwh", "heat_reuse_share"), heat.heat_rejected_mwh,
-        "facility energy x (1 - heat reuse share)")
-    v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
-    put("heat_reuse_potential_homes", ("heat_rejected_mwh", "heating_per_home_mwh"), heat.homes_heated,
-        "heat rejected / space heating of one home (theoretical upper bound)")
+    if "heat_reuse_share" in v:
+        put("heat_rejected_mwh", ("facility_energy_mwh", "heat_reuse_share"), heat.heat_rejected_mwh,
+            "facility energy x (1 - heat reuse share)")
+        v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
+        put("heat_reuse_potential_homes", ("heat_rejected_mwh", "heating_per_home_mwh"), heat.homes_heated,
+            "heat rejected / space heating of one home (theoretical upper bound)")
+    else:  # reuse announced, share not published: no reuse counted, an upper bound (marked partial)
+        with_share = ("facility_energy_mwh", "heat_reuse_share")
+        spec["heat_rejected_mwh"] = _Spec(with_share, "facility energy, no reuse counted (share not published)")
+        out["heat_rejected_mwh"] = (heat.heat_rejected_mwh(v["facility_energy_mwh"], 0.0)
+                                    if "facility_energy_mwh" in v else None)
+        if out["heat_rejected_mwh"] is not None:
+            v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
+        spec["heat_reuse_potential_homes"] = _Spec(("heat_rejected_mwh", "heating_per_home_mwh", "heat_reuse_share"),
+                                                   "heat rejected (upper bound) / space heating of one home")
+        out["heat_reuse_potential_homes"] = (heat.homes_heated(v["heat_rejected_mwh"], v["heating_per_home_mwh"])
+                                             if "heat_rejected_mwh" in v and "heating_per_home_mwh" in v else None)
     alias("land_site_m2", "building.site_area_m2", "site area as given")
     alias("land_artificialised_m2", "building.artificialised_m2", "artificialised area as given")
     put("households_electricity_equiv", ("facility_energy_mwh", "household_electricity_kwh"),
@@ -235,6 +261,7 @@ class _Model:
         self.records = self.inp.records
         self.ranges = self.inp.ranges()
         self.cooling_type = project.cooling.type if project.cooling else "unknown"
+        self.refrigerant_none = project.refrigerant is not None and project.refrigerant.type == NO_REFRIGERANT
         flow = self.records.get("cooling.water_flow_m3_per_h")
         self.flow_given = flow is not None and isinstance(flow.value, Range)
         cs = self.inp.cooling
@@ -275,7 +302,7 @@ class _Model:
         frame = None
         if self.inp.cooling is not None:
             frame = _cooling(self.inp.cooling, v, self.hot_hours, hourly)
-        out, spec = _run(v, self.cooling_type, self.flow_given, self.model_deps)
+        out, spec = _run(v, self.cooling_type, self.flow_given, self.model_deps, self.refrigerant_none)
         return out, spec, frame
 
 
@@ -312,6 +339,9 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
         }
 
     all_hours = slice(None)
+    if cooling.SYSTEMS[cs.system].get("liquid"):  # liquid_closed_loop: the liquid loop's parameters
+        params["liquid"] = {k: col(v[f"cooling.{name}"]) for k, name in
+                            zip(("share", "supply_c", "delta_t_k", "dry_cooler_approach_k"), LIQUID_PARAMETERS)}
     it_mw = col(v["it_capacity_mw"] * v["utilisation"])
     res = cooling.simulate(system=cs.system, it_mw=it_mw, temp_air_c=t_air, temp_wet_bulb_c=t_wb,
                            free_cooling=cs.free_cooling, water=water_for(all_hours), hourly=hourly, **params)
