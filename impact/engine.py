@@ -252,6 +252,9 @@ def fingerprint(project: Project) -> str:
     return h.hexdigest()[:16]
 
 
+_FROM_ANNOUNCED = ("note.it_capacity.from_announced_grid_connection", "note.it_capacity.from_announced_facility")
+
+
 class _Model:
     """A project's resolved inputs, and the model to evaluate on any set of values."""
 
@@ -276,6 +279,45 @@ class _Model:
             hot = np.argsort(frame["temp_air_c"].to_numpy())[-48:]
             humid = np.argsort(frame["temp_wet_bulb_c"].to_numpy())[-48:]
             self.hot_hours = np.union1d(hot, humid)
+            if self.records["it_capacity_mw"].note_key in _FROM_ANNOUNCED:
+                self._it_from_announced_power(project)
+
+    def _it_from_announced_power(self, project: Project) -> None:
+        """The IT capacity from an announced facility power or grid connection, with the hourly model.
+
+        The model is linear in the IT load (unless a declared river or sea flow limits the water):
+        run at 1 MW of IT, it gives the site's power per MW of IT at full load on the hottest
+        hours (grid connection) or the annual PUE (facility), low / high from 500 seeded draws.
+        """
+        a = project.announced_power
+        if a.basis == "facility" and isinstance(project.pue, Range):
+            return  # a declared PUE sets the facility power: IT = facility / PUE, already so
+        key = "peak_modelled_mw" if a.basis == "grid_connection" else "pue_modelled"
+
+        def per_it_mw(values):
+            v = {**values, "it_capacity_mw": 1.0}
+            _cooling(self.inp.cooling, v, self.hot_hours, False)
+            return v[key]
+
+        central = float(per_it_mw(self.central_values()))
+        drawn = np.asarray(per_it_mw(self.draw_values(500, DEFAULT_SEED)), dtype=float)
+        lo, hi = uncertainty.percentiles(drawn)
+        lo, hi = min(float(lo), central), max(float(hi), central)
+        p = a.value_mw
+        it = Range(p.low / hi, p.central / central, p.high / lo)
+        old = self.records["it_capacity_mw"]
+        if a.basis == "grid_connection":
+            note = (f"announced grid connection {p.central:g} MW / site power per MW of IT at full load on the "
+                    f"hottest hours, {lo:.3f}-{hi:.3f} (hourly cooling model); no headroom of the connection is "
+                    "assumed: an upper bound of the IT power")
+            note_key = "note.it_capacity.from_announced_grid_connection_modelled"
+        else:
+            note = f"announced facility power {p.central:g} MW / modelled annual PUE {lo:.3f}-{hi:.3f}"
+            note_key = "note.it_capacity.from_announced_facility_modelled"
+        self.records["it_capacity_mw"] = InputRecord(
+            "it_capacity_mw", it, "MW", "derived", old.source.split("; ")[0] + "; hourly cooling model", note,
+            note_key=note_key, note_args=(("ratio_high", hi), ("ratio_low", lo), ("value_mw", p.central)))
+        self.ranges = self.inp.ranges()
 
     def replace_grid_intensity(self, rec: InputRecord) -> None:
         """Use ``rec`` as the grid intensity (and as the residual mix where that stood in for it)."""
@@ -445,10 +487,13 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         lo, hi = min(lo, c), max(hi, c)
         status = "partial" if missing else "estimated"
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
+        if "heat_reuse_share" in missing:
+            note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
         indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources,
                                      note, tuple(missing))
 
     _check_consistency(indicators, model, hourly)
+    announced = _check_announced_power(indicators, project, records)
     meta = {
         "tool": f"impact {__version__}",
         "input_fingerprint": fingerprint(project),
@@ -456,6 +501,9 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         "draws": draws,
         "seed": seed,
         "cooling_model": "hourly" if model.inp.cooling is not None else f"not run: {model.inp.cooling_note}",
+        "cooling_model_reason": cooling_model_reason(model.records, model.inp.cooling is not None),
+        "procedure": model.inp.procedure.to_dict() if model.inp.procedure is not None else None,
+        "announced_power": announced,
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     # --- data files (context.substations): loaded in impact/project_data.py -------------
@@ -506,6 +554,66 @@ def sensitivity(project: Project, indicator: str):
         })
     columns = ["input", "unit", "input_low", "input_high", "indicator_at_low", "indicator_at_high", "central", "swing"]
     return pd.DataFrame(rows, columns=columns).sort_values("swing", ascending=False, ignore_index=True)
+
+
+def cooling_model_reason(records: dict[str, InputRecord], ran: bool) -> str:
+    """Why the hourly cooling model did not run, as a key: ``""`` (it ran), ``no_climate`` (the
+    tool has no climate for this place), ``cooling_not_described`` (the project gives no cooling
+    type) or ``water_temperature_unknown`` (river water of unknown temperature)."""
+    if ran:
+        return ""
+    clim = records.get("climate")
+    if clim is not None and clim.status == "unknown":
+        return "no_climate"
+    kind = records.get("cooling.type")
+    if kind is None or kind.status == "unknown":
+        return "cooling_not_described"
+    return "water_temperature_unknown"
+
+
+def _check_announced_power(indicators: dict[str, Indicator], project: Project, records) -> dict | None:
+    """The announced power as facts: how it was used, its check, and a peak above an announced connection.
+
+    When the IT capacity was derived from it, it is not checked (it would echo itself), but a
+    modelled peak above an announced grid connection is flagged on ``peak_demand_mw``.
+    When the IT capacity is given too, the announced power is compared with the estimate:
+    the peak (grid connection), the site power at full IT load (facility) or the IT capacity (it).
+    """
+    a = project.announced_power
+    if a is None:
+        return None
+    it_rec = records["it_capacity_mw"]
+    derived = it_rec.status == "derived" and it_rec.note_key.startswith("note.it_capacity.from_announced")
+    value = a.value_mw.central
+    out: dict[str, Any] = {"value_mw": value, "basis": a.basis, "source": a.source,
+                           "use": "it_capacity_derived" if derived else "checked", "check": None,
+                           "peak_exceeds_connection": None}
+    compare = {"grid_connection": "peak_demand_mw", "facility": "facility_power_mw", "it": "it_capacity_mw"}[a.basis]
+    if compare == "it_capacity_mw":
+        v = it_rec.value
+        low, central, high = (v.low, v.central, v.high) if isinstance(v, Range) else (None, None, None)
+    else:
+        ind = indicators[compare]
+        low, central, high = ind.low, ind.central, ind.high
+    if not derived:
+        from .claims import verdict_for
+
+        verdict, reason = verdict_for(compare, value, low, central, high)
+        out["check"] = {"compared_with": compare, "low": low, "central": central, "high": high,
+                        "verdict": verdict, "reason": reason}
+    pk = indicators["peak_demand_mw"]
+    if a.basis == "grid_connection" and pk.known:
+        # A 0.5 % slack for the rounding of the announced figure, as for claims.
+        above = "central" if pk.central > value * 1.005 else "high" if pk.high > value * 1.005 else ""
+        out["peak_exceeds_connection"] = above or False
+        if above:
+            where = "the central estimate" if above == "central" else "the high end of the range"
+            note = (f"{where} of the peak exceeds the announced grid connection ({value:g} MW): the site cannot "
+                    "draw more than its connection, so the IT power or the PUE is lower than assumed, or the "
+                    "connection is larger")
+            indicators["peak_demand_mw"] = Indicator(**{**pk.__dict__, "note": "; ".join(
+                x for x in (pk.note, note) if x)})
+    return out
 
 
 def _check_consistency(indicators, model: _Model, hourly) -> None:

@@ -238,6 +238,18 @@ class Context(_Strict):
     boundaries: DataPath(GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
 
 
+_REQUIRED = object()
+
+
+def _required_unless_total(parse):
+    def check(value: Any) -> Any:
+        if value is _REQUIRED:
+            raise ValueError("is required but missing (give count and unit_mw, either may be unknown, "
+                             "or total_mw, the installed power, e.g. {total_mw: 200})")
+        return parse(value)
+    return check
+
+
 class Generators(_Strict):
     """Backup generators: ``count`` x ``unit_mw``, or the installed ``total_mw``.
 
@@ -245,24 +257,27 @@ class Generators(_Strict):
     power is not published): their emissions are then unknown, not zero.
     """
 
-    count: IntOrUnknown(ge=0) = None
-    unit_mw: Q(gt=0, le=100) = None
+    count: Annotated[Any, BeforeValidator(_required_unless_total(partial(_whole_or_unknown, ge=0)))] = None
+    unit_mw: Annotated[Any, BeforeValidator(_required_unless_total(
+        partial(_range_or_none, allow_unknown=True, bounds={"gt": 0, "le": 100})))] = None
     total_mw: Q(gt=0, le=10000) = None
     test_hours_per_year: Q(ge=0, le=8760) = None
     test_load_share: Q(gt=0, le=1) = None
     fuel: Literal["diesel"] = "diesel"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _mark_required(cls, data: Any) -> Any:
+        # Without total_mw, count and unit_mw are required: a marker lets their own
+        # validators name them in the error.
+        if isinstance(data, dict) and data.get("total_mw") is None:
+            data = {**{k: _REQUIRED for k in ("count", "unit_mw") if k not in data}, **data}
+        return data
+
     @model_validator(mode="after")
     def _count_and_power(self):
-        if self.total_mw is not None:
-            if isinstance(self.unit_mw, Range):
-                raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
-            return self
-        missing = [k for k in ("count", "unit_mw") if getattr(self, k) is None]
-        if missing:
-            raise ValueError(
-                f"{' and '.join(missing)} required: give count and unit_mw (either may be unknown), "
-                "or total_mw, e.g. {count: 12, unit_mw: 2.5} or {total_mw: 200}")
+        if self.total_mw is not None and isinstance(self.unit_mw, Range):
+            raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
         return self
 
 
