@@ -334,14 +334,16 @@ class Claim(_Strict):
     source: str = Field(min_length=1)
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _unit(self):
-        if self.unit is not None:
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, unit: str | None, info) -> str | None:
+        indicator = info.data.get("indicator")
+        if unit is not None and indicator is not None:
             from .indicators import INDICATORS
             from .units import convert
 
-            convert(self.value, self.unit, INDICATORS[self.indicator].unit)  # raises a plain ValueError
-        return self
+            convert(1.0, unit, INDICATORS[indicator].unit)  # raises a plain ValueError
+        return unit
 
     @property
     def value_in_indicator_unit(self) -> float:

@@ -72,7 +72,7 @@ def error(write_project, text):
     ("refrigerant: {type: none, charge_kg: 10}\n", "refrigerant none has no charge nor leak rate"),
     ("refrigerant: {type: R999}\n", "unknown refrigerant 'R999'"),
     ("claims: [{indicator: facility_energy_mwh, value: 1, unit: kW, source: x}]\n",
-     "claims[0]: unit 'kW' cannot be converted to the indicator's unit 'MWh'; expected one of: kWh, MWh, GWh, TWh"),
+     "claims[0].unit: unit 'kW' cannot be converted to the indicator's unit 'MWh'; expected one of: kWh, MWh, GWh, TWh"),
     ("procedure: {type: enquete_publique, start: 2024-09-27, end: 2024-09-01}\n",
      "procedure: end (2024-09-01) must not be before start (2024-09-27)"),
     ("procedure: {type: enquete_publique, start: 27/09/2024}\n",
