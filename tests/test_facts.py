@@ -379,3 +379,22 @@ def test_catalogue_files_have_the_same_keys_and_placeholders():
     for kind in PROCEDURE_TYPES:
         assert f"procedure.salutation.{kind}" in fr and f"procedure.description.{kind}" in fr
     assert fr["procedure.salutation.enquete_publique"] == "Madame, Monsieur le commissaire enquêteur,"
+
+
+def test_mrs5_indicators_unchanged_by_the_facts(mrs5_path):
+    # Snapshot of `impact estimate data/projects/mrs5.yaml --format json` on main at 8e142b0, before
+    # this work (2000 draws, default seed). A deliberate change of the model, the defaults or
+    # Marseille's climate regenerates it; the facts must not change any existing indicator.
+    import json
+    from pathlib import Path
+
+    snap = json.loads((Path(__file__).parent / "data" / "mrs5_indicators_8e142b0.json").read_text())
+    r = impact.estimate(load_project(mrs5_path))
+    for name, old in snap["indicators"].items():
+        ind = r[name]
+        assert ind.status == old["status"], name
+        for side in ("low", "central", "high"):
+            if old[side] is None:
+                assert getattr(ind, side) is None, name
+            else:
+                assert getattr(ind, side) == pytest.approx(old[side], rel=1e-12), (name, side)
