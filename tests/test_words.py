@@ -42,6 +42,7 @@ SITES = {
     DATA / "site-68-ottmarsheim.yaml": "Ottmarsheim",
     DATA / "site-26-valence.yaml": "Valence",
     DATA / "site-75-paris-room.yaml": "Paris",
+    DATA / "site-77-campus-facts.yaml": "Fouju",
 }
 #: Sites whose climate file is in ../shared/data.
 NEEDS_SHARED = {DATA / "site-26-valence.yaml"}

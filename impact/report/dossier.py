@@ -67,11 +67,15 @@ def dossier_date(date: str | None = None) -> dt.date:
 
 
 # ----------------------------------------------------------------------------- inputs
-#: Inputs whose text value is a code, translated through ``<namespace>.<code>``.
-CODE_VALUES = {"cooling.type": "cooling_type", "cooling.free_cooling": "value"}
+#: Inputs whose text value is a code, translated through ``<namespace><code>``.
+CODE_VALUES = {"cooling.type": "cooling_type.", "cooling.free_cooling": "value.", "procedure.type": "procedure.name.",
+               "procedure.addressee": "procedure.addressee."}
 
-#: Arguments of a record's ``note_args`` that are codes, translated through ``<namespace>.<code>``.
-CODE_ARGS = {"cooling_type": "cooling_type"}
+#: Arguments of a record's ``note_args`` that are codes, translated through ``<namespace><code>``.
+CODE_ARGS = {"cooling_type": "cooling_type.", "addressee": "procedure.addressee."}
+
+#: Arguments of a record's ``note_args`` that are citations (shown as such, in their own words).
+CITATION_ARGS = {"legal_basis"}
 
 #: Inputs always shown in the project section (the others there: given or derived).
 SITE_INPUTS = ("utilisation", "pue", "wue_l_per_kwh", "grid.carbon_intensity_g_per_kwh", "climate", "generators",
@@ -81,11 +85,15 @@ SITE_INPUTS = ("utilisation", "pue", "wue_l_per_kwh", "grid.carbon_intensity_g_p
 def _record_args(rec, results, lang: str) -> dict:
     """A record's ``note_args`` for the catalogue: numbers formatted, codes translated, and
     ``cooling_reason`` (why the hourly model did not run) always available."""
+    from markupsafe import Markup
+
     t = catalogue(lang)
     args = {"cooling_reason": narrative.cooling_reason(results, lang) or t("cooling_model.not_run.other")}
     for k, v in rec.note_args:
         if k in CODE_ARGS and isinstance(v, str):
-            v = t(f"{CODE_ARGS[k]}.{v}")
+            v = t(f"{CODE_ARGS[k]}{v}")
+        elif k in CITATION_ARGS and isinstance(v, str):
+            v = Markup('<cite class="source">{}</cite>').format(v)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             v = fmt.plain(float(v), lang)
         args[k] = "" if v is None else v
@@ -103,7 +111,7 @@ def _input_value(rec, lang: str, args: dict | None = None) -> str:
     if isinstance(rec.value, Range):
         return _range_value(rec.value, rec.unit, lang)
     if rec.name in CODE_VALUES:
-        return t(f"{CODE_VALUES[rec.name]}.{rec.value}")
+        return t(f"{CODE_VALUES[rec.name]}{rec.value}")
     return str(rec.value)  # a code of the project file (refrigerant, year, file name): as written
 
 
@@ -134,14 +142,16 @@ def input_row(rec, results, lang: str) -> dict:
     without a key (written elsewhere than :mod:`impact.inputs`) is shown the same way,
     as English text, rather than hidden.
     """
+    from markupsafe import Markup
+
     t = catalogue(lang)
     args = _record_args(rec, results, lang)
     keys = _note_keys(rec)
-    note = t("note.join").join(t(k, **args) for k in keys)
+    note = Markup(t("note.join")).join(t.markup(k, **args) for k in keys)
     untranslated = "" if keys or rec.source_note else rec.note
     return {"name": rec.name, "value": _input_value(rec, lang, args), "status": t(f"status.{rec.status}"),
             "status_code": rec.status, "declared_unknown": rec.declared_unknown,
-            "source": t(rec.source_key, **args) if rec.source_key else rec.source,
+            "source": t.markup(rec.source_key, **args) if rec.source_key else rec.source,
             "note": note, "source_note": rec.source_note, "untranslated": untranslated}
 
 
@@ -245,6 +255,7 @@ def _claims(r, checks, lang: str) -> list[dict]:
     return [{"indicator": narrative.label(c.indicator, lang), "claimed": narrative.claim_value(c, lang),
              "source": c.source, "note": c.note or "", "verdict": narrative.verdict_text(c.verdict, lang),
              "verdict_code": c.verdict, "reason": narrative.claim_reason(c, r, lang),
+             "converted": narrative.claim_conversion(c, lang),
              "estimate": narrative.value_text(r, c.compared_with, lang)}
             for c in checks]
 
@@ -275,6 +286,38 @@ def _method_keys() -> dict[str, str]:
     return {en.text(k): k for k in en.keys("method.")}
 
 
+def _procedure(r, lang: str) -> dict:
+    """The procedure for the cover: its type, and when the project file gives it, its
+    description (``procedure.description.<type>``), dates and authority."""
+    import datetime as _dt
+
+    facts = narrative.procedure_facts(r)
+    t = catalogue(lang)
+    out = {"type": facts["type"], "description": "", "dates": "", "authority": facts.get("authority") or ""}
+    if facts.get("status") == "given":
+        out["description"] = t(f"procedure.description.{facts['type']}")
+    if facts.get("start") and facts.get("end"):
+        start, end = (_dt.date.fromisoformat(str(facts[k])) for k in ("start", "end"))
+        out["dates"] = t("procedure.dates", start=date_words(start, lang), end=date_words(end, lang))
+    return out
+
+
+def _announced_power(r, lang: str) -> list[str]:
+    """The announced power: its basis, then its check against the estimate, or a peak above
+    an announced grid connection (the estimate's ``meta["announced_power"]``)."""
+    a = r.meta.get("announced_power")
+    if not a:
+        return []
+    t = catalogue(lang)
+    value = fmt.plain(a["value_mw"], lang)
+    out = [t(f"note.announced_power.basis.{a['basis']}") + " " + t("dossier.electricity.announced", value_mw=value)]
+    if a.get("check"):
+        out.append(t(f"announced_power.check.{a['check']['reason']}", value_mw=value))
+    if a.get("peak_exceeds_connection"):
+        out.append(t(f"indicator.peak_demand_mw.exceeds_connection.{a['peak_exceeds_connection']}", value_mw=value))
+    return out
+
+
 def _country_key(prefix: str, country: str, lang: str) -> str:
     """``<prefix><country>`` when the catalogue has a sentence for that country, else ``<prefix>other``."""
     key = f"{prefix}{country}"
@@ -297,6 +340,8 @@ def _cooling_description(r, lang: str) -> str:
     steps = []
     if narrative.water_medium(r):
         steps.append(t(f"dossier.cooling.step.water.{narrative.water_medium(r)}"))
+    if spec.get("liquid"):
+        steps.append(t("dossier.cooling.step.liquid"))
     free = r.inputs.get("cooling.free_cooling")
     if free is not None and free.value == "yes":
         steps.append(t(f"dossier.cooling.step.free.{spec['economiser']}"))
@@ -351,7 +396,7 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
     return {
         "lang": lang,
         "t": t.markup,
-        "procedure": f"procedure.{narrative.procedure_type(r)}",
+        "procedure": _procedure(r, lang),
         "project": p,
         "title": p.name,
         "author": author,
@@ -373,6 +418,9 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "rules": _rules(p, lang),
         "cooling": _cooling(r, lang),
         "pue_given": r.inputs["pue"].status == "given" if "pue" in r.inputs else False,
+        "announced_power": _announced_power(r, lang),
+        "heat_upper_bound": (r.inputs.get("heat_reuse_share") is not None
+                             and r.inputs["heat_reuse_share"].note_key == "note.heat_reuse_share.unknown"),
         "contract": narrative.renewable_contract(r),
         "water_offsite_key": _country_key("dossier.water.offsite_note.", p.country, lang),
         "tornado_indicator": tornado_indicator(r),
@@ -436,7 +484,8 @@ def _thermal_note(results, lang: str) -> str:
 def date_words(date: dt.date, lang: str) -> str:
     """``25 novembre 2026`` / ``25 November 2026``."""
     t = catalogue(lang)
-    return t("date.format", day=date.day, month=t(f"month.{date.month}"), year=date.year)
+    day = t.optional(f"date.day.{date.day}") or str(date.day)  # « 1er » in French
+    return t("date.format", day=day, month=t(f"month.{date.month}"), year=date.year)
 
 
 def markdown_to_html(text: str) -> str:

@@ -44,13 +44,17 @@ def water_medium(results) -> str | None:
 
 
 def cooling_reason_key(results) -> str | None:
-    """Why the hourly cooling model did not run, as a catalogue key (None when it ran).
-
-    Read from the inputs, in the order :mod:`impact.inputs` checks them: the climate,
-    then the cooling system, then the temperature of the river or sea water.
+    """Why the hourly cooling model did not run, as a catalogue key (None when it ran):
+    ``cooling_model.not_run.<reason>`` with the estimate's own reason key
+    (``meta["cooling_model_reason"]``: no_climate, cooling_not_described,
+    water_temperature_unknown), else read from the inputs in the order
+    :mod:`impact.inputs` checks them (the climate, the system, the water temperature).
     """
     if hourly_ran(results):
         return None
+    reason = results.meta.get("cooling_model_reason") if hasattr(results, "meta") else None
+    if reason:
+        return f"cooling_model.not_run.{reason}"
     from ..model.cooling import SYSTEMS
 
     rec = results.inputs
@@ -58,10 +62,10 @@ def cooling_reason_key(results) -> str | None:
     if climate is not None and climate.status == "unknown":
         return "cooling_model.not_run.no_climate"
     if cooling_type(results) not in SYSTEMS:
-        return "cooling_model.not_run.not_described"
+        return "cooling_model.not_run.cooling_not_described"
     water_in = rec.get("cooling.water_in_c")
     if water_medium(results) and water_in is not None and water_in.status == "unknown":
-        return "cooling_model.not_run.water_temperature"
+        return "cooling_model.not_run.water_temperature_unknown"
     return "cooling_model.not_run.other"
 
 
@@ -77,11 +81,20 @@ def renewable_contract(results) -> bool:
     return bool(rec is not None and rec.status == "given" and rec.value is not None and rec.value.central > 0)
 
 
-def procedure_type(results) -> str:
-    """The public procedure of the project file (``procedure.type``), else :data:`DEFAULT_PROCEDURE`."""
+def procedure_facts(results) -> dict:
+    """The public procedure as the estimate resolved it (``meta["procedure"]``: type,
+    addressee, legal basis, dates...), else from the project file, else the default type."""
+    facts = (getattr(results, "meta", None) or {}).get("procedure")
+    if facts:
+        return facts
     procedure = getattr(results.project, "procedure", None)
     kind = getattr(procedure, "type", None) if procedure is not None else None
-    return kind or DEFAULT_PROCEDURE
+    return {"type": kind or DEFAULT_PROCEDURE, "addressee": None, "status": "given" if kind else "default"}
+
+
+def procedure_type(results) -> str:
+    """The type of the public procedure (``enquete_publique``, ``concertation_prealable``...)."""
+    return procedure_facts(results)["type"]
 
 
 # ----------------------------------------------------------------------------- values
@@ -223,7 +236,21 @@ def claim_reason(c: ClaimCheck, results, lang: str = "fr") -> str:
     # Name the estimate only when it is another indicator than the claim's (PUE: the modelled one).
     if c.compared_with != c.indicator:
         est = t("claim.estimate_of", label=label(c.compared_with, lang), value=est)
+    why = getattr(c, "unknown_reason", "")
+    if c.reason == "unknown" and why:
+        names = t.join(lower_first(label(m, lang)) if m in INDICATORS else m for m in getattr(c, "missing", ()))
+        return t(f"claim.unknown_reason.{why}", inputs=names)
     return t(f"claim.reason.{c.reason}", estimate=est)
+
+
+def claim_conversion(c: ClaimCheck, lang: str) -> str:
+    """How a claim written in another unit was read (« annoncé 1,2 TWh, converti... »), or ""."""
+    unit = getattr(c, "unit_as_written", None)
+    if not unit:
+        return ""
+    t = catalogue(lang)
+    return t("claim.unit_converted", claimed_as_written=fmt.plain(c.claimed_as_written, lang),
+             unit_as_written=t.optional(f"unit.{unit}") or unit)
 
 
 def claim_value(c: ClaimCheck, lang: str) -> str:
@@ -247,9 +274,12 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     missing = [k for k, r in inputs.items() if r.status == "unknown" and k not in declared]
     defaulted = [k for k, r in inputs.items() if r.status == "default" and not r.declared_unknown]
     for key in declared + missing + defaulted:
-        q = t.optional(f"question.{key}")
+        q = _question(t, inputs[key], results)
         if q is not None and q not in out:
             out.append(q)
+    announced = results.meta.get("announced_power") if hasattr(results, "meta") else None
+    if announced:
+        out.append(t("question.announced_power", value_mw=fmt.plain(announced["value_mw"], lang)))
     out.append(t("question.peak"))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
@@ -259,21 +289,41 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     return out
 
 
+def _question(t, rec, results) -> str | None:
+    """The question on input ``rec``: ``question.<name>.<case>`` when the catalogue has one
+    for its case (``declared_unknown``, ``unknown``, ``default``), else ``question.<name>``;
+    placeholders from the record's ``note_args`` and the announced power."""
+    case = "declared_unknown" if rec.declared_unknown else rec.status
+    key = f"question.{rec.name}.{case}"
+    if not t.has(key):
+        key = f"question.{rec.name}"
+        if not t.has(key):
+            return None
+    args = {k: fmt.plain(v, t.lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+            for k, v in rec.note_args}
+    announced = results.meta.get("announced_power") if hasattr(results, "meta") else None
+    if announced:
+        args.setdefault("value_mw", fmt.plain(announced["value_mw"], t.lang))
+    return t(key, **args)
+
+
 # ----------------------------------------------------------------------------- contribution
 def contribution_markdown(results, checks, findings_list, questions_list, lang: str = "fr",
                           author: str | None = None, date: str = "") -> str:
     """A draft contribution to the public procedure, in Markdown, for the resident to edit."""
     t = catalogue(lang)
     p = results.project
-    proc = f"procedure.{procedure_type(results)}"
+    facts = procedure_facts(results)
+    kind = facts["type"]
+    to = facts.get("addressee") or "commissaire_enqueteur"
     where = t("contribution.where", city=p.city) if p.city else ""
     op = t("contribution.operator", operator=p.operator) if p.operator else ""
     lines = [
-        "# " + t("contribution.title", kind=t(f"{proc}.kind"), name=p.name, operator=op, where=where),
+        "# " + t("contribution.title", kind=t(f"procedure.kind.{kind}"), name=p.name, operator=op, where=where),
         "",
         "*" + t("contribution.draft_note") + "*",
         "",
-        t(f"{proc}.salutation"),
+        t(f"procedure.salutation.{kind}"),
         "",
         t("contribution.intro", name=p.name),
         "",
@@ -289,7 +339,7 @@ def contribution_markdown(results, checks, findings_list, questions_list, lang: 
                                   claimed=claim_value(c, lang), verdict=verdict_text(c.verdict, lang).lower(),
                                   reason=claim_reason(c, results, lang)))
         lines.append("")
-    lines += ["## " + t("contribution.questions"), "", t(f"{proc}.questions_intro"), ""]
+    lines += ["## " + t("contribution.questions"), "", t(f"procedure.questions_intro.{to}"), ""]
     lines += [f"- {q}" for q in questions_list]
-    lines += ["", t(f"{proc}.closing"), "", author or t("contribution.signature"), date, ""]
+    lines += ["", t(f"procedure.closing.{kind}"), "", author or t("contribution.signature"), date, ""]
     return "\n".join(lines)
