@@ -355,3 +355,15 @@ def test_reference_notes_are_shown_as_the_source_s_words_in_french():
     # The physical-constants table's note on the density of fresh water, kept in English and marked so.
     assert '<q class="source-words" lang="en">999.10 at 15 °C' in html
     assert "Note de la source (en anglais)" in html
+
+
+def test_every_method_the_engine_writes_has_a_translation():
+    from impact.report.dossier import method_key
+
+    for path in SITES:
+        if path in NEEDS_SHARED and not SHARED_DATA.is_dir():
+            continue
+        results, alts, _ = _estimate(path)
+        for r in [results] + [a for _, a in alts]:
+            for ind in r.indicators.values():
+                assert method_key(ind.method), (path.name, ind.name, ind.method)
