@@ -8,8 +8,8 @@ note), from the shipped France-wide tables:
   commune's population x the residential and tertiary electricity per inhabitant
   of its département (Agence ORE); industry is left out, since it sits where the
   plants are, not where people live;
-- the commune's peak demand: a sourced figure, else unknown (no open figure, and
-  no sourced method to derive one);
+- the commune's peak demand: a sourced figure, else an **estimate** from its annual
+  electricity, with France's ratio of peak to mean demand (RTE, the same year);
 - the département's and the région's electricity delivered (Agence ORE, all
   sectors), France's gross consumption (RTE), and France's data centres (RTE).
 """
@@ -35,6 +35,15 @@ def commune_electricity_estimate_mwh(population: float, dep_residential_mwh: flo
     commune's inhabitants.
     """
     return population * (dep_residential_mwh + dep_tertiary_mwh) / dep_population
+
+
+def peak_from_annual_mw(annual_mwh: float, national_peak_mw: float, national_annual_mwh: float) -> float:
+    """A peak demand from an annual consumption and a national load shape [MW].
+
+    ``annual / 8760 h x (national peak / national mean demand)``: the mean demand
+    scaled by France's ratio of peak to mean demand.
+    """
+    return annual_mwh / 8760.0 * national_peak_mw / (national_annual_mwh / 8760.0)
 
 
 def _sourced(source: str) -> str:
@@ -68,11 +77,31 @@ def resolve_local_context(project, site, inp) -> None:
                         "note.local.city_electricity_estimate", commune=commune.name, departement=dep.name,
                         population=commune.population, year=e["year"])
                 continue
+        if key == "city.peak_demand_mw" and _peak_estimate(inp, country):
+            continue
         why = _why_unknown(site, quantity)
         inp.put(key, None, "MWh/yr" if quantity == "annual_electricity" else "MW", "unknown", why[0], why[1],
                 why[2], city=city or "-")
     _territory_records(site, inp)
     _national_records(country, inp)
+
+
+def _peak_estimate(inp, country: str) -> bool:
+    """Write ``city.peak_demand_mw`` from the commune's estimated annual electricity, if it can."""
+    from .sources import france
+
+    annual = inp.records.get("city.annual_electricity_mwh")
+    peak = ref.lookup("national_context", country=country, quantity="national_peak_consumption_2021")
+    national = france.national_consumption(2021) if country == "FR" else None
+    if annual is None or annual.value is None or peak is None or peak.value is None or national is None:
+        return False
+    ratio = peak.value.central / (national["gross_gwh"] * 1000.0 / 8760.0)
+    value = peak_from_annual_mw(annual.value.central, peak.value.central, national["gross_gwh"] * 1000.0)
+    inp.put("city.peak_demand_mw", Range.point(value), "MW", "default",
+            f"{annual.source}; {peak.citation}; {_sourced(national['source'])}, 2021",
+            f"estimate: the commune's mean demand x France's ratio of peak to mean demand in 2021 ({ratio:.2f})",
+            "note.local.city_peak_estimate", ratio=round(ratio, 2))
+    return True
 
 
 def _why_unknown(site, quantity: str) -> tuple[str, str, str]:

@@ -208,7 +208,8 @@ def test_the_side_that_flatters(indicator, claimed, verdict):
 
 
 def test_unknown_estimate_says_why():
-    r = est(NO_CLIMATE + "city: Brest\nit_capacity_mw: 10\ncooling: {type: dry_free_cooling}\nclaims:\n"
+    # A city that is no French commune: no climate, and no local figure to compare with.
+    r = est(NO_CLIMATE + "city: Nowhere-sur-Rien\nit_capacity_mw: 10\ncooling: {type: dry_free_cooling}\nclaims:\n"
             "  - {indicator: cooling_saving_share, value: 0.3, source: x}\n"
             "  - {indicator: share_of_city_peak_demand, value: 1, unit: '%', source: y}\n")
     saving, city = check_claims(r)

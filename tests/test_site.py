@@ -128,3 +128,16 @@ def test_point_in_commune_agrees_with_shapely(box):
         hits = [c for c, g in zip(gdf["code"], gdf.geometry) if shapely.contains_xy(g, x, y)]
         got = france.commune_at(y, x, off_coast_km=0)
         assert (got.code if got else None) == (hits[0] if hits else None), (y, x)
+
+
+def test_commune_peak_from_its_mean_demand_and_france_s_load_shape(shared_data):
+    # Dugny: (annual estimate / 8760 h) x (88,440 MW / (472,147 GWh / 8760 h)), France 2021
+    # (RTE peak of the 30-minute gross consumption; RTE gross annual consumption, ODRÉ file in shared/).
+    res, ter, _ = _ore_2021(shared_data, "93")
+    annual = _population(shared_data, code="93030") * (res + ter) / _population(shared_data, dep="93")
+    expected = annual / 8760 * 88_440 / (472_147_000 / 8760)
+    r = impact.estimate(_project(city="Dugny", location={"lat": 48.94899, "lon": 2.42263}), draws=200)
+    rec = r.inputs["city.peak_demand_mw"]
+    assert rec.status == "default" and rec.note_key == "note.local.city_peak_estimate"
+    assert rec.value.central == pytest.approx(expected, rel=1e-9)
+    assert r["share_of_city_peak_demand"].central == pytest.approx(r["peak_demand_mw"].central / expected, rel=1e-9)
