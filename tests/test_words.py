@@ -229,6 +229,15 @@ def _terms(path: Path) -> tuple[str, ...]:
     return PLACE_TERMS + tuple(c for p, c in SITES.items() if p != path)
 
 
+def own_facts(path: Path) -> str:
+    """The site's own facts: its project file, and the commune, département, région and EPCI
+    the estimate placed it in."""
+    results, _, _ = _estimate(path)
+    site = results.meta.get("site") or {}
+    names = [v["name"] for v in site.values() if isinstance(v, dict) and v.get("name")]
+    return path.read_text(encoding="utf-8") + "\n" + "\n".join(names)
+
+
 SITE_IDS = {p: p.stem for p in SITES}
 
 
@@ -237,7 +246,7 @@ SITE_IDS = {p: p.stem for p in SITES}
 def test_the_dossier_is_true_for_its_site_and_in_its_language(path, lang):
     path = _site(path)
     html = render(path, lang)
-    problems = check_text(visible_blocks(html), lang, path.read_text(encoding="utf-8"), _terms(path))
+    problems = check_text(visible_blocks(html), lang, own_facts(path), _terms(path))
     assert not problems, "\n".join(problems)
 
 
@@ -266,7 +275,7 @@ def test_the_charts_speak_the_dossiers_language(path, lang):
     # Scenario names are the project's own words (any language): language not checked.
     names = {n for n, _ in alts}
     blocks = [(t, t not in names, t not in names) for t, *_ in blocks]
-    problems = check_text(blocks, lang, path.read_text(encoding="utf-8"), _terms(path))
+    problems = check_text(blocks, lang, own_facts(path), _terms(path))
     assert not problems, "\n".join(problems)
 
 

@@ -94,6 +94,8 @@ def _record_args(rec, results, lang: str) -> dict:
             v = t(f"{CODE_ARGS[k]}{v}")
         elif k in CITATION_ARGS and isinstance(v, str):
             v = Markup('<cite class="source">{}</cite>').format(v)
+        elif k == "year" or k.endswith("_year"):
+            v = str(v)  # a year is not a quantity: 2021, not 2 021
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             v = fmt.plain(float(v), lang)
         args[k] = "" if v is None else v
@@ -425,6 +427,7 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "water_offsite_key": _country_key("dossier.water.offsite_note.", p.country, lang),
         "tornado_indicator": tornado_indicator(r),
         "coordinates": _coordinates(p, lang),
+        "commune": p.city or ((r.meta.get("site") or {}).get("commune") or {}).get("name") or "",
         "lifetime_total": lifetime_total,
         "lifetime": lifetime,
         "nearest_substations": [

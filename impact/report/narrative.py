@@ -299,7 +299,8 @@ def _question(t, rec, results) -> str | None:
         key = f"question.{rec.name}"
         if not t.has(key):
             return None
-    args = {k: fmt.plain(v, t.lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+    args = {k: str(v) if k == "year" or k.endswith("_year") else
+            fmt.plain(v, t.lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
             for k, v in rec.note_args}
     announced = results.meta.get("announced_power") if hasattr(results, "meta") else None
     if announced:
