@@ -68,7 +68,7 @@ def dossier_date(date: str | None = None) -> dt.date:
 
 # ----------------------------------------------------------------------------- inputs
 #: Inputs whose text value is a code, translated through ``<namespace><code>``.
-CODE_VALUES = {"cooling.type": "cooling_type.", "cooling.free_cooling": "value.", "procedure.type": "procedure.name.",
+CODE_VALUES = {"cooling.type": "cooling_type.", "procedure.type": "procedure.name.",
                "procedure.addressee": "procedure.addressee."}
 
 #: Arguments of a record's ``note_args`` that are codes, translated through ``<namespace><code>``.
@@ -114,7 +114,9 @@ def _input_value(rec, lang: str, args: dict | None = None) -> str:
         return _range_value(rec.value, rec.unit, lang)
     if rec.name in CODE_VALUES:
         return t(f"{CODE_VALUES[rec.name]}{rec.value}")
-    return str(rec.value)  # a code of the project file (refrigerant, year, file name): as written
+    # A word the catalogue knows (none, yes, no, unknown), else a code of the project file
+    # (refrigerant, year, file name): as written.
+    return t.optional(f"value.{rec.value}") or str(rec.value)
 
 
 def _range_value(value, unit: str, lang: str) -> str:
