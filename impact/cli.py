@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
                                        "and sites.gpkg")
     bat.add_argument("registry", type=Path, help="registry of data centers (CSV or GeoJSON)")
     bat.add_argument("-o", "--output", type=Path, required=True, help="folder to write the reports into")
-    bat.add_argument("--by", choices=("city",), default="city", help="one report per city (default)")
+    bat.add_argument("--by", choices=("commune", "departement", "epci", "region", "city"), default="commune",
+                     help="one report per commune (default; 'city' is the same), département, EPCI or région, "
+                          "each site placed by its coordinates")
     bat.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
     bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
     bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
