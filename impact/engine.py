@@ -154,7 +154,8 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         put("water_returned_m3", ("it_capacity_mw",), none, "no river or sea cooling")
         out["water_withdrawal_m3"] = out["water_onsite_m3"]
         spec["water_withdrawal_m3"] = _Spec(("it_energy_mwh", "wue_l_per_kwh"), "on-site water use (no river or sea water)")
-    v["water_withdrawal_m3"] = out["water_withdrawal_m3"]
+    if out["water_withdrawal_m3"] is not None:  # unknown (no return temperature): stays out of v
+        v["water_withdrawal_m3"] = out["water_withdrawal_m3"]
     put("water_offsite_m3", ("facility_energy_mwh", "ewif_l_per_kwh"), water.water_offsite_m3,
         "facility energy x energy water intensity factor of the grid (water consumed by power plants)")
 
@@ -242,7 +243,7 @@ class _Model:
         if cs is not None:
             self.model_deps = tuple(
                 k for k, r in self.records.items()
-                if r.status != "unknown" and (k.startswith("cooling.") or k in ("climate", "it_capacity_mw", "utilisation"))
+                if r.status != "unknown" and (k.startswith(("cooling.", "climate")) or k in ("it_capacity_mw", "utilisation"))
             )
             frame = cs.climate.frame
             # The hours that can set the peak: the hottest by dry-bulb and by wet-bulb.
@@ -295,6 +296,8 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     params = {name: col(v[f"cooling.{name}"]) for name in _NUMERIC_PARAMETERS if name != "hx_approach_k"}
     params.update(cop_air_rated=col(v["cooling.cop_air_rated"]), t_air_rated_c=v["cooling.t_air_rated_c"],
                   cop_water_rated=col(v["cooling.cop_water_rated"]), t_water_rated_c=v["cooling.t_water_rated_c"])
+    # The climate offset shifts every hour's temperatures, draw by draw, inside simulate's blocks.
+    params["temp_offset_k"] = col(v["climate.offset_k"]) if "climate.offset_k" in v else None
 
     def water_for(hours):
         if not cs.water:
@@ -309,6 +312,7 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
             "density_kg_per_m3": v["water_density_kg_per_m3"],
             "specific_heat_j_per_kg_k": v["water_specific_heat_j_per_kg_k"],
             "hx_approach_k": col(v["cooling.hx_approach_k"]),
+            "t_in_offset_k": col(v["cooling.water_in_offset_k"]) if "cooling.water_in_offset_k" in v else None,
         }
 
     all_hours = slice(None)
@@ -401,6 +405,8 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         if c is None:
             if s.deps == model.model_deps or name.startswith("cooling_") or name == "pue_modelled":
                 why = f"the hourly cooling model could not run: {model.inp.cooling_note}"
+                if records.get("climate") is not None and records["climate"].status == "unknown":
+                    missing = list(dict.fromkeys(["climate", *missing]))  # the tool's climate, not the promoter's data
             else:
                 why = "these inputs are unknown: " + ", ".join(missing) if missing else "an input is unknown"
             indicators[name] = Indicator(name, info.unit, None, None, None, "unknown", method, sources,
@@ -426,6 +432,9 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         "draws": draws,
         "seed": seed,
         "cooling_model": "hourly" if model.inp.cooling is not None else f"not run: {model.inp.cooling_note}",
+        # Which series stood for the site's climate (None: none), for the dossier.
+        "climate": (model.inp.climate.choice.to_dict()
+                    if model.inp.climate is not None and model.inp.climate.choice is not None else None),
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     # --- data files (context.substations): loaded in impact/project_data.py -------------
