@@ -8,6 +8,7 @@ input (hours x draws for the cooling model); an indicator's low / high are the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -224,7 +225,21 @@ def fingerprint(project: Project) -> str:
             h.update(path.read_bytes())
     for table in sorted((data_dir() / "reference").glob("*.csv")):
         h.update(table.read_bytes())
+    h.update(_shipped_climate_digest())
     return h.hexdigest()[:16]
+
+
+@functools.cache
+def _shipped_climate_digest() -> bytes:
+    """SHA-256 of the shipped hourly climates (data/france/climate), once per process."""
+    from .paths import data_dir
+
+    h = hashlib.sha256()
+    for f in sorted((data_dir() / "france" / "climate").glob("*")):
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.digest()
 
 
 class _Model:

@@ -297,10 +297,12 @@ def _period(years: list[int]) -> str:
 
 
 def central(station: Station) -> int:
-    """The year used by the model: the median year by annual mean dry bulb (0 for a typical year)."""
+    """The year used by the model: the median year by annual mean dry bulb (0 for a typical year);
+    for an even number of years, the warmer of the two middle ones."""
     if station.series[0].year == 0:
         return 0
-    return mc.central_year([s.year for s in station.series], [s.temp_air_c.mean() for s in station.series])
+    # On the stored tenths of a degree, so that anyone can find it again from the shipped file.
+    return mc.central_year([s.year for s in station.series], [tenths(s.temp_air_c).mean() for s in station.series])
 
 
 # ------------------------------------------------------------------------- coefficients

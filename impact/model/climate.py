@@ -167,7 +167,7 @@ def month_passes_wmo_rule(missing_days, max_missing=5, max_consecutive=3):
 
 
 def central_year(years, statistic):
-    """The year whose ``statistic`` is closest to the median of all years.
+    """The median year of a series by ``statistic``.
 
     Parameters
     ----------
@@ -178,13 +178,13 @@ def central_year(years, statistic):
     Returns
     -------
     int
-        A real year of ``years`` (never an average); ties go to the earlier year.
+        A real year of ``years`` (never an average): the median one for an odd
+        number of years; for an even number, the higher of the two middle ones
+        (the warmer side, the cautious one for cooling). Equal values are ordered
+        by year.
     """
-    years = list(years)
-    stat = np.asarray(statistic, float)
-    median = float(np.median(stat))
-    order = sorted(range(len(years)), key=lambda i: (abs(stat[i] - median), years[i]))
-    return years[order[0]]
+    order = sorted(zip(np.asarray(statistic, float).tolist(), list(years)))
+    return order[len(order) // 2][1]
 
 
 def offset_sigma_k(distance_km, altitude_difference_m, years_represented, *, gradient_k_per_km,

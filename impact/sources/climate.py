@@ -175,7 +175,7 @@ def candidates(lat: float, lon: float, altitude_m: float | None = None) -> list[
         out.append(ClimateChoice(
             s["id"], s["name"], s["kind"], round(d, 1), None if dz is None else round(dz, 0), altitude_m, z,
             s["central_year"], s["period"], s["years_represented"], s["attribution"], s["licence"],
-            round(correction, 2), sigma, parts))
+            correction, sigma, parts))
     return sorted(out, key=lambda c: (round(c.sigma_k, 1), KIND_RANK[c.kind], -c.years_represented,
                                       c.distance_km, c.station_id))
 
