@@ -88,8 +88,8 @@ class Location(_Strict):
     lat: N(ge=-90, le=90)
     lon: N(ge=-180, le=180)
     # Site altitude [m], for the choice of the climate series and its lapse-rate
-    # correction: from the Dead Sea shore to Mont Blanc (4,806 m) covers any site.
-    altitude_m: N(ge=-430, le=4810) = None
+    # correction: from land below sea level (polders, deltas) to Mont Blanc (4,806 m).
+    altitude_m: N(ge=-10, le=4810) = None
 
 
 class EquipmentItem(_Strict):
