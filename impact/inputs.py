@@ -205,17 +205,17 @@ def _altitude_record(c) -> InputRecord:
     lapse = ref.lookup("climate_uncertainty", quantity="lapse_rate_k_per_km")
     value = Range.point(c.correction_k)
     if c.site_altitude_m is None:
-        return InputRecord("climate.altitude_correction_k", value, "K", "default", lapse.citation,
+        return InputRecord("climate.altitude_correction_k", value, "K", "derived", lapse.citation,
                            "site altitude not given (location.altitude_m): no altitude correction",
                            note_key="note.climate.altitude_not_given")
     if c.station_altitude_m is None:
         return InputRecord(
-            "climate.altitude_correction_k", value, "K", "default", lapse.citation,
+            "climate.altitude_correction_k", value, "K", "derived", lapse.citation,
             "the altitude of the series' point is not known: no altitude correction; the range counts the "
             f"site's altitude ({c.site_altitude_m:g} m) as a possible difference",
             note_key="note.climate.altitude_unknown_station", note_args=(("site_altitude_m", c.site_altitude_m),))
     return InputRecord(
-        "climate.altitude_correction_k", value, "K", "default", lapse.citation,
+        "climate.altitude_correction_k", value, "K", "derived", lapse.citation,
         f"site at {c.site_altitude_m:g} m, series at {c.station_altitude_m:g} m: dry bulb and dew point shifted by "
         f"{c.correction_k:+g} K (standard atmosphere, {lapse.value.central:g} K/km)",
         note_key="note.climate.altitude_corrected",
@@ -253,8 +253,7 @@ def _water_temperature(p: Project, inp: "_Inputs", cooling_type: str, climate):
             note_args=(("half_width_k", round(w, 1)), ("sd_k", sd.value.central)))
         return t
     loc = p.location
-    lat, lon = (loc.lat, loc.lon) if loc is not None else (
-        climate.frame.attrs.get("latitude"), climate.frame.attrs.get("longitude"))
+    lat, lon = (loc.lat, loc.lon) if loc is not None else (climate.choice.lat, climate.choice.lon)
     if lat is None or lon is None:
         inp.cooling_note = "the sea temperature is not known (no location to choose the sea basin)"
         return None

@@ -282,6 +282,22 @@ def test_distances_by_hand():
     assert r.meta["climate"]["distance_km"] == pytest.approx(8.9, abs=0.1)
 
 
+def test_observations_win_over_model_data_when_equally_good():
+    # Near Mazamet (43.5 N, 2.5 E): Toulouse's Open-Meteo point is 86 km away (3 years of model data),
+    # Montpellier's station 118 km (20 years of observations). Their expected errors, by hand,
+    # both round to 0.5 K: the observations are kept.
+    d_toulouse = haversine(43.5, 2.5, 43.6047, 1.4442)
+    d_montpellier = haversine(43.5, 2.5, 43.577, 3.963167)
+    s_toulouse = expected_sigma(d_toulouse, 0, 3)
+    s_montpellier = expected_sigma(d_montpellier, 0, 20)
+    assert s_toulouse < s_montpellier and round(s_toulouse, 1) == round(s_montpellier, 1) == 0.5
+    assert _by_hand(43.5, 2.5)[-1] == "synop_07643"
+    r = impact.estimate(site(43.5, 2.5), draws=100)
+    assert r.meta["climate"]["station_id"] == "synop_07643"
+    assert r.inputs["climate"].note_key == "note.climate.observed_median_year"
+    assert dict(r.inputs["climate"].note_args)["year"] == int(stations()["synop_07643"]["central_year"])
+
+
 def test_altitude_changes_the_choice_and_corrects_the_temperatures():
     # Near Valence (Drôme) at 125 m: without the altitude Grenoble's airport (386 m) is the best
     # series; with it, its 261 m difference outweighs the distance and Lyon-Bron (198 m) wins.
@@ -624,3 +640,15 @@ def test_no_network_in_the_library(monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert impact.estimate(site(48.45, 2.85), draws=100)["pue_modelled"].known
+
+
+def test_a_weather_file_without_a_project_location_still_places_the_sea(tmp_path):
+    from .test_cooling import write_epw_year
+
+    c = marseille_climate()
+    write_epw_year(tmp_path / "year.epw", c["temp_air_c"], c["relative_humidity"])  # LOCATION 43.33 N 5.35 E
+    (tmp_path / "p.yaml").write_text("name: T\ncountry: FR\nit_capacity_mw: 5\ncooling: {type: sea}\n"
+                                     "climate: {epw: year.epw}\n", encoding="utf-8")
+    r = impact.estimate(impact.load_project(tmp_path / "p.yaml"), draws=100)
+    assert dict(r.inputs["cooling.water_in_c"].note_args)["basin"] == "mediterranean"
+    assert r["pue_modelled"].known and r.meta["climate"]["distance_km"] is None

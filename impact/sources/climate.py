@@ -63,6 +63,8 @@ class ClimateChoice:
     correction_k: float  # shift of dry bulb and dew point to the site's altitude [K]
     sigma_k: float  # standard deviation of the climate offset [K]
     sigma_parts_k: tuple[float, float, float]  # distance, altitude, years [K]
+    lat: float | None = None  # the series' position (WGS 84), when known
+    lon: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "offset_half_width_k": round(self.offset_half_width_k, 2)}
@@ -175,7 +177,7 @@ def candidates(lat: float, lon: float, altitude_m: float | None = None) -> list[
         out.append(ClimateChoice(
             s["id"], s["name"], s["kind"], round(d, 1), None if dz is None else round(dz, 0), altitude_m, z,
             s["central_year"], s["period"], s["years_represented"], s["attribution"], s["licence"],
-            correction, sigma, parts))
+            correction, sigma, parts, s["lat"], s["lon"]))
     return sorted(out, key=lambda c: (round(c.sigma_k, 1), KIND_RANK[c.kind], -c.years_represented,
                                       c.distance_km, c.station_id))
 
@@ -233,7 +235,8 @@ def _choice_sentence(c: ClimateChoice) -> str:
 # ------------------------------------------------------------------------- user files
 
 
-def _file_choice(project, attrs: dict, kind: str, name: str, period: str, years: int) -> ClimateChoice:
+def _file_choice(project, attrs: dict, kind: str, name: str, period: str, years: int,
+                 attribution: str = "") -> ClimateChoice:
     """A user's file: used as it is (no correction); its offset from its position, if known."""
     loc = project.location
     lat, lon = attrs.get("latitude"), attrs.get("longitude")
@@ -246,10 +249,12 @@ def _file_choice(project, attrs: dict, kind: str, name: str, period: str, years:
     dz = None if site_z is None or z is None else site_z - z
     sigma, parts = _sigma(distance, dz, years)
     return ClimateChoice(name, name, kind, distance, None if dz is None else round(dz, 0), site_z, z, None,
-                         period, years, "", "", 0.0, sigma, parts)
+                         period, years, attribution, "", 0.0, sigma, parts,
+                         None if lat is None else float(lat), None if lon is None else float(lon))
 
 
-def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0, choice=None) -> Climate:
+def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0, choice=None,
+                         field: str = "climate.epw") -> Climate:
     """An hourly year from a weather file's frame (:func:`impact.sources.read_epw`).
 
     The file's 8,760 hours are laid, in their order, on the hours of ``year``
@@ -263,10 +268,10 @@ def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0
     if len(frame) == HOURS + 24:  # a leap year: drop 29 February
         frame = frame[~((frame.index.month == 2) & (frame.index.day == 29))]
     if len(frame) != HOURS:
-        raise InputError(source, [("climate.epw", f"has {len(frame)} hours; the hourly cooling model needs a whole "
-                                                  f"year ({HOURS} hours)")])
+        raise InputError(source, [(field, f"has {len(frame)} hours; the hourly cooling model needs a whole "
+                                          f"year ({HOURS} hours)")])
     if frame[["temp_air_c", "temp_wet_bulb_c"]].isna().any().any():
-        raise InputError(source, [("climate.epw", "has hours without dry-bulb temperature or humidity")])
+        raise InputError(source, [(field, "has hours without dry-bulb temperature or humidity")])
     tz = frame.index.tz or "UTC"
     data = {
         "temp_air_c": frame["temp_air_c"].to_numpy() + warming_c,
@@ -284,6 +289,7 @@ def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0
 
 def _user_file(project, year: int, warming_c: float) -> Climate | None:
     from ..project_data import load_pvgis, load_weather, resolve_path
+    from .pvgis import ATTRIBUTION as PVGIS_ATTRIBUTION
 
     c = project.climate
     if c is None or not (c.epw or c.pvgis):
@@ -298,12 +304,9 @@ def _user_file(project, year: int, warming_c: float) -> Climate | None:
     years = [y for _, y in weather.attrs.get("months_selected", [])]
     period = f"{min(years)}-{max(years)}" if years else "not stated"
     n = max(years) - min(years) + 1 if years else 1
-    choice = _file_choice(project, weather.attrs, "PVGIS file", name, period, n)
-    climate = climate_from_weather(weather, year, name, warming_c, choice)
-    return Climate(climate.frame, f"{name}: {_PVGIS}", climate.note, "PVGIS file", choice)
-
-
-_PVGIS = "PVGIS © European Union, 2001-2022"
+    choice = _file_choice(project, weather.attrs, "PVGIS file", name, period, n, PVGIS_ATTRIBUTION)
+    climate = climate_from_weather(weather, year, name, warming_c, choice, field="climate.pvgis")
+    return Climate(climate.frame, f"{name}: {PVGIS_ATTRIBUTION}", climate.note, "PVGIS file", choice)
 
 
 def project_climate(project, year: int, warming_c: float = 0.0) -> Climate | NoClimate:
