@@ -253,7 +253,8 @@ def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None 
     for o in sorted(outcomes, key=lambda o: o.row):
         h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode())
         if o.project is not None:
-            h.update(o.project.model_dump_json().encode())
+            # repr for values JSON has no type for (ranges, ``unknown``), as the estimate's fingerprint does
+            h.update(json.dumps(o.project.model_dump(), sort_keys=True, default=repr).encode())
     return h.hexdigest()
 
 

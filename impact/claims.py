@@ -4,6 +4,16 @@ A claim is *consistent* when it falls within the estimate's low-high range,
 *optimistic* when it lies outside on the side that flatters the project (a lower
 PUE, a larger saving), *cautious* when it lies outside on the other side, and
 *not verifiable* when the estimate is unknown or merely repeats the claim.
+
+A claim may name any indicator of ``data/schema/indicators.csv`` and, with
+``unit``, be written in another unit of the same quantity (GWh for an MWh
+indicator, % for a share): it is converted to the indicator's unit.
+
+Which side flatters: for every indicator a smaller value flatters the project
+(less electricity, power, water, emissions, heat, land; a lower PUE or WUE; a
+smaller share of the city's needs) except those in :data:`HIGHER_IS_BETTER`, where
+a larger value does (a larger saving, more free cooling or river water, more homes
+that the heat could warm).
 """
 
 from __future__ import annotations
@@ -20,12 +30,16 @@ COMPARE_WITH = {"pue": "pue_modelled"}
 
 VERDICTS = ("consistent", "optimistic", "cautious", "not_verifiable")
 
+#: Why an estimate is unknown, as keys (``ClaimCheck.unknown_reason``).
+UNKNOWN_REASONS = ("no_climate", "cooling_not_described", "water_temperature_unknown", "not_published",
+                   "no_reference_data")
+
 
 @dataclass(frozen=True)
 class ClaimCheck:
     indicator: str  # as claimed
     compared_with: str  # the indicator of the estimate used
-    claimed: float
+    claimed: float  # in the indicator's unit
     source: str
     note: str | None
     low: float | None
@@ -33,6 +47,12 @@ class ClaimCheck:
     high: float | None
     verdict: str  # one of VERDICTS
     reason: str  # a key: in_range, below_range, above_range, unknown, echoes_input
+    #: The claim as written, when it named another unit (e.g. 1.2 GWh); else None.
+    claimed_as_written: float | None = None
+    unit_as_written: str | None = None
+    #: When the estimate is unknown: why, as a key of UNKNOWN_REASONS, and the inputs missing.
+    unknown_reason: str = ""
+    missing: tuple[str, ...] = ()
 
 
 def check_claims(results) -> list[ClaimCheck]:
@@ -45,10 +65,26 @@ def check_claims(results) -> list[ClaimCheck]:
         if ind is None or not ind.known:
             target = name
             ind = results.indicators[name]
-        verdict, reason = _verdict(name, claim.value, ind, results)
-        out.append(ClaimCheck(name, target, claim.value, claim.source, claim.note,
-                              ind.low, ind.central, ind.high, verdict, reason))
+        value = claim.value_in_indicator_unit
+        verdict, reason = _verdict(name, value, ind, results)
+        why, missing = unknown_reason(ind, results) if reason == "unknown" else ("", ())
+        written = (claim.value, claim.unit) if claim.unit is not None else (None, None)
+        out.append(ClaimCheck(name, target, value, claim.source, claim.note,
+                              ind.low, ind.central, ind.high, verdict, reason, *written, why, missing))
     return out
+
+
+def verdict_for(name: str, value: float, low, central, high) -> tuple[str, str]:
+    """Verdict and reason of ``value`` against an estimated range of indicator ``name``."""
+    if central is None:
+        return "not_verifiable", "unknown"
+    # 0.5 % slack for rounding of the claimed figure.
+    slack = 0.005 * max(abs(low), abs(high), 1e-12)
+    if low - slack <= value <= high + slack:
+        return "consistent", "in_range"
+    below = value < low
+    flattering = (not below) if name in HIGHER_IS_BETTER else below
+    return ("optimistic" if flattering else "cautious"), ("below_range" if below else "above_range")
 
 
 def _verdict(name: str, value: float, ind, results) -> tuple[str, str]:
@@ -57,10 +93,28 @@ def _verdict(name: str, value: float, ind, results) -> tuple[str, str]:
     rec = results.inputs.get(ind.name)
     if rec is not None and rec.status == "given":  # the estimate repeats the declared value
         return "not_verifiable", "echoes_input"
-    # 0.5 % slack for rounding of the claimed figure.
-    slack = 0.005 * max(abs(ind.low), abs(ind.high), 1e-12)
-    if ind.low - slack <= value <= ind.high + slack:
-        return "consistent", "in_range"
-    below = value < ind.low
-    flattering = (not below) if name in HIGHER_IS_BETTER else below
-    return ("optimistic" if flattering else "cautious"), ("below_range" if below else "above_range")
+    return verdict_for(name, value, ind.low, ind.central, ind.high)
+
+
+#: Inputs taken from the tool's reference tables: unknown when the tool has no figure for the place.
+REFERENCE_INPUTS = {"grid.carbon_intensity_g_per_kwh", "grid.residual_mix_g_per_kwh", "ewif_l_per_kwh",
+                    "heating_per_home_mwh", "household_electricity_kwh", "domestic_water_l_per_day",
+                    "city.annual_electricity_mwh", "city.peak_demand_mw", "climate"}
+
+
+def unknown_reason(ind, results) -> tuple[str, tuple[str, ...]]:
+    """Why the estimate ``ind`` is unknown: a key of :data:`UNKNOWN_REASONS`, and the missing inputs.
+
+    ``not_published``: an input the promoter did not publish (absent or ``unknown`` in the
+    project file); ``no_reference_data``: a reference figure the tool does not have for this
+    place (e.g. a city's consumption, a country's grid intensity); the cooling model's keys
+    (``no_climate``...) when the hourly model could not run.
+    """
+    missing = tuple(ind.missing)
+    if not missing:
+        return results.meta.get("cooling_model_reason") or "not_published", ()
+    for m in missing:
+        rec = results.inputs.get(m)
+        if m not in REFERENCE_INPUTS or (rec is not None and rec.declared_unknown):
+            return "not_published", missing
+    return "no_reference_data", missing

@@ -17,9 +17,9 @@ import numpy as np
 
 from . import __version__, project_data
 from .indicators import INDICATORS
-from .inputs import _NUMERIC_PARAMETERS, CoolingSetup, resolve_inputs
+from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
 from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
-from .project import WATER_COOLED, Project, project_text
+from .project import NO_REFRIGERANT, WATER_COOLED, Project, project_text
 from .ranges import Range
 from .results import Indicator, InputRecord, Results, clean_number
 
@@ -36,8 +36,8 @@ class _Spec:
     method: str
 
 
-def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tuple[str, ...] = ()
-         ) -> tuple[dict[str, Any], dict[str, _Spec]]:
+def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tuple[str, ...] = (),
+         refrigerant_none: bool = False) -> tuple[dict[str, Any], dict[str, _Spec]]:
     """Run the annual model on values ``v`` (scalars or arrays); missing keys are unknown.
 
     ``v`` holds the inputs and, when the hourly cooling model ran, its results
@@ -76,6 +76,8 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
     else:
         put("peak_demand_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw, "IT capacity at full load x PUE")
     v["peak_demand_mw"] = out["peak_demand_mw"]
+    put("facility_power_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw,
+        "IT capacity at full load x annual PUE (declared, or modelled hour by hour)")
     cooling_methods = {
         "pue_modelled": "facility energy / IT energy, summed hour by hour",
         "cooling_energy_mwh": "chillers + fans and pumps, summed hour by hour",
@@ -93,14 +95,24 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         "facility energy x average grid intensity (location-based)")
     put("co2e_market_t", ("facility_energy_mwh", "grid.renewable_contract_share", "grid.residual_mix_g_per_kwh"),
         carbon.co2e_market_t, "facility energy x (1 - renewable contract share) x residual mix (market-based)")
-    put("co2e_generators_t",
-        ("generators.count", "generators.unit_mw", "generators.test_hours_per_year", "generators.test_load_share",
-         "generators.fuel_l_per_kwh", "generators.emission_factor_kg_per_l"),
-        lambda n, mw, h, load, fuel, ef: carbon.co2e_generators_t(
-            carbon.generator_test_energy_mwh(n, mw, h, load), fuel, ef),
-        "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel")
-    put("co2e_refrigerant_t", ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
-        carbon.co2e_refrigerant_t, "charge x annual leak rate x GWP-100 (IPCC AR6)")
+    tests = ("generators.test_hours_per_year", "generators.test_load_share", "generators.fuel_l_per_kwh",
+             "generators.emission_factor_kg_per_l")
+    if "generators.total_mw" in v:  # the installed power, as published
+        put("co2e_generators_t", ("generators.total_mw",) + tests,
+            lambda mw, h, load, fuel, ef: carbon.co2e_generators_t(
+                carbon.generator_test_energy_mwh(1.0, mw, h, load), fuel, ef),
+            "installed MW x test hours x test load x fuel per kWh x emission factor of the fuel")
+    else:
+        put("co2e_generators_t", ("generators.count", "generators.unit_mw") + tests,
+            lambda n, mw, h, load, fuel, ef: carbon.co2e_generators_t(
+                carbon.generator_test_energy_mwh(n, mw, h, load), fuel, ef),
+            "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel")
+    if refrigerant_none:
+        put("co2e_refrigerant_t", ("it_capacity_mw",), lambda x: 0.0 * x,
+            "no refrigerant declared (refrigerant: none): no leak emissions")
+    else:
+        put("co2e_refrigerant_t", ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
+            carbon.co2e_refrigerant_t, "charge x annual leak rate x GWP-100 (IPCC AR6)")
 
     # Embodied: the known parts are summed and the indicator is partial if one is missing.
     it_part = (carbon.co2e_per_year_t(v["equipment.embodied_t"], v["it_lifetime_years"])
@@ -120,6 +132,8 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
 
     put("water_onsite_m3", ("it_energy_mwh", "wue_l_per_kwh"), water.water_onsite_m3,
         "IT energy x WUE (The Green Grid WUE is per kWh of IT energy)")
+    # On-site water / IT energy: the WUE used (declared, or the default for the cooling type).
+    alias("wue_l_per_kwh", "wue_l_per_kwh", "on-site water / IT energy (The Green Grid WP35; ISO/IEC 30134-9)")
     water_cooled = cooling_type in WATER_COOLED
     if water_cooled:
         temps = ("cooling.water_in_c", "cooling.water_out_c")
@@ -160,11 +174,23 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
     put("water_offsite_m3", ("facility_energy_mwh", "ewif_l_per_kwh"), water.water_offsite_m3,
         "facility energy x energy water intensity factor of the grid (water consumed by power plants)")
 
-    put("heat_rejected_mwh", ("facility_energy_mwh", "heat_reuse_share"), heat.heat_rejected_mwh,
-        "facility energy x (1 - heat reuse share)")
-    v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
-    put("heat_reuse_potential_homes", ("heat_rejected_mwh", "heating_per_home_mwh"), heat.homes_heated,
-        "heat rejected / space heating of one home (theoretical upper bound)")
+    if "heat_reuse_share" in v:
+        put("heat_rejected_mwh", ("facility_energy_mwh", "heat_reuse_share"), heat.heat_rejected_mwh,
+            "facility energy x (1 - heat reuse share)")
+        v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
+        put("heat_reuse_potential_homes", ("heat_rejected_mwh", "heating_per_home_mwh"), heat.homes_heated,
+            "heat rejected / space heating of one home (theoretical upper bound)")
+    else:  # reuse announced, share not published: no reuse counted, an upper bound (marked partial)
+        with_share = ("facility_energy_mwh", "heat_reuse_share")
+        spec["heat_rejected_mwh"] = _Spec(with_share, "facility energy, no reuse counted (share not published)")
+        out["heat_rejected_mwh"] = (heat.heat_rejected_mwh(v["facility_energy_mwh"], 0.0)
+                                    if "facility_energy_mwh" in v else None)
+        if out["heat_rejected_mwh"] is not None:
+            v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
+        spec["heat_reuse_potential_homes"] = _Spec(("heat_rejected_mwh", "heating_per_home_mwh", "heat_reuse_share"),
+                                                   "heat rejected (upper bound) / space heating of one home")
+        out["heat_reuse_potential_homes"] = (heat.homes_heated(v["heat_rejected_mwh"], v["heating_per_home_mwh"])
+                                             if "heat_rejected_mwh" in v and "heating_per_home_mwh" in v else None)
     alias("land_site_m2", "building.site_area_m2", "site area as given")
     alias("land_artificialised_m2", "building.artificialised_m2", "artificialised area as given")
     put("households_electricity_equiv", ("facility_energy_mwh", "household_electricity_kwh"),
@@ -240,6 +266,7 @@ def _shipped_climate_digest() -> bytes:
             h.update(f.name.encode())
             h.update(f.read_bytes())
     return h.digest()
+_FROM_ANNOUNCED = ("note.it_capacity.from_announced_grid_connection", "note.it_capacity.from_announced_facility")
 
 
 class _Model:
@@ -251,6 +278,7 @@ class _Model:
         self.records = self.inp.records
         self.ranges = self.inp.ranges()
         self.cooling_type = project.cooling.type if project.cooling else "unknown"
+        self.refrigerant_none = project.refrigerant is not None and project.refrigerant.type == NO_REFRIGERANT
         flow = self.records.get("cooling.water_flow_m3_per_h")
         self.flow_given = flow is not None and isinstance(flow.value, Range)
         cs = self.inp.cooling
@@ -265,6 +293,45 @@ class _Model:
             hot = np.argsort(frame["temp_air_c"].to_numpy())[-48:]
             humid = np.argsort(frame["temp_wet_bulb_c"].to_numpy())[-48:]
             self.hot_hours = np.union1d(hot, humid)
+            if self.records["it_capacity_mw"].note_key in _FROM_ANNOUNCED:
+                self._it_from_announced_power(project)
+
+    def _it_from_announced_power(self, project: Project) -> None:
+        """The IT capacity from an announced facility power or grid connection, with the hourly model.
+
+        The model is linear in the IT load (unless a declared river or sea flow limits the water):
+        run at 1 MW of IT, it gives the site's power per MW of IT at full load on the hottest
+        hours (grid connection) or the annual PUE (facility), low / high from 500 seeded draws.
+        """
+        a = project.announced_power
+        if a.basis == "facility" and isinstance(project.pue, Range):
+            return  # a declared PUE sets the facility power: IT = facility / PUE, already so
+        key = "peak_modelled_mw" if a.basis == "grid_connection" else "pue_modelled"
+
+        def per_it_mw(values):
+            v = {**values, "it_capacity_mw": 1.0}
+            _cooling(self.inp.cooling, v, self.hot_hours, False)
+            return v[key]
+
+        central = float(per_it_mw(self.central_values()))
+        drawn = np.asarray(per_it_mw(self.draw_values(500, DEFAULT_SEED)), dtype=float)
+        lo, hi = uncertainty.percentiles(drawn)
+        lo, hi = min(float(lo), central), max(float(hi), central)
+        p = a.value_mw
+        it = Range(p.low / hi, p.central / central, p.high / lo)
+        old = self.records["it_capacity_mw"]
+        if a.basis == "grid_connection":
+            note = (f"announced grid connection {p.central:g} MW / site power per MW of IT at full load on the "
+                    f"hottest hours, {lo:.3f}-{hi:.3f} (hourly cooling model); no headroom of the connection is "
+                    "assumed: an upper bound of the IT power")
+            note_key = "note.it_capacity.from_announced_grid_connection_modelled"
+        else:
+            note = f"announced facility power {p.central:g} MW / modelled annual PUE {lo:.3f}-{hi:.3f}"
+            note_key = "note.it_capacity.from_announced_facility_modelled"
+        self.records["it_capacity_mw"] = InputRecord(
+            "it_capacity_mw", it, "MW", "derived", old.source.split("; ")[0] + "; hourly cooling model", note,
+            note_key=note_key, note_args=(("ratio_high", hi), ("ratio_low", lo), ("value_mw", p.central)))
+        self.ranges = self.inp.ranges()
 
     def replace_grid_intensity(self, rec: InputRecord) -> None:
         """Use ``rec`` as the grid intensity (and as the residual mix where that stood in for it)."""
@@ -291,7 +358,7 @@ class _Model:
         frame = None
         if self.inp.cooling is not None:
             frame = _cooling(self.inp.cooling, v, self.hot_hours, hourly)
-        out, spec = _run(v, self.cooling_type, self.flow_given, self.model_deps)
+        out, spec = _run(v, self.cooling_type, self.flow_given, self.model_deps, self.refrigerant_none)
         return out, spec, frame
 
 
@@ -331,6 +398,9 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
         }
 
     all_hours = slice(None)
+    if cooling.SYSTEMS[cs.system].get("liquid"):  # liquid_closed_loop: the liquid loop's parameters
+        params["liquid"] = {k: col(v[f"cooling.{name}"]) for k, name in
+                            zip(("share", "supply_c", "delta_t_k", "dry_cooler_approach_k"), LIQUID_PARAMETERS)}
     it_mw = col(v["it_capacity_mw"] * v["utilisation"])
     res = cooling.simulate(system=cs.system, it_mw=it_mw, temp_air_c=t_air, temp_wet_bulb_c=t_wb,
                            free_cooling=cs.free_cooling, water=water_for(all_hours), hourly=hourly, **params)
@@ -436,10 +506,13 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         lo, hi = min(lo, c), max(hi, c)
         status = "partial" if missing else "estimated"
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
+        if "heat_reuse_share" in missing:
+            note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
         indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources,
                                      note, tuple(missing))
 
     _check_consistency(indicators, model, hourly)
+    announced = _check_announced_power(indicators, project, records)
     meta = {
         "tool": f"impact {__version__}",
         "input_fingerprint": fingerprint(project),
@@ -450,6 +523,9 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         # Which series stood for the site's climate (None: none), for the dossier.
         "climate": (model.inp.climate.choice.to_dict()
                     if model.inp.climate is not None and model.inp.climate.choice is not None else None),
+        "cooling_model_reason": cooling_model_reason(model.records, model.inp.cooling is not None),
+        "procedure": model.inp.procedure.to_dict() if model.inp.procedure is not None else None,
+        "announced_power": announced,
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     # --- data files (context.substations): loaded in impact/project_data.py -------------
@@ -500,6 +576,66 @@ def sensitivity(project: Project, indicator: str):
         })
     columns = ["input", "unit", "input_low", "input_high", "indicator_at_low", "indicator_at_high", "central", "swing"]
     return pd.DataFrame(rows, columns=columns).sort_values("swing", ascending=False, ignore_index=True)
+
+
+def cooling_model_reason(records: dict[str, InputRecord], ran: bool) -> str:
+    """Why the hourly cooling model did not run, as a key: ``""`` (it ran), ``no_climate`` (the
+    tool has no climate for this place), ``cooling_not_described`` (the project gives no cooling
+    type) or ``water_temperature_unknown`` (river water of unknown temperature)."""
+    if ran:
+        return ""
+    clim = records.get("climate")
+    if clim is not None and clim.status == "unknown":
+        return "no_climate"
+    kind = records.get("cooling.type")
+    if kind is None or kind.status == "unknown":
+        return "cooling_not_described"
+    return "water_temperature_unknown"
+
+
+def _check_announced_power(indicators: dict[str, Indicator], project: Project, records) -> dict | None:
+    """The announced power as facts: how it was used, its check, and a peak above an announced connection.
+
+    When the IT capacity was derived from it, it is not checked (it would echo itself), but a
+    modelled peak above an announced grid connection is flagged on ``peak_demand_mw``.
+    When the IT capacity is given too, the announced power is compared with the estimate:
+    the peak (grid connection), the site power at full IT load (facility) or the IT capacity (it).
+    """
+    a = project.announced_power
+    if a is None:
+        return None
+    it_rec = records["it_capacity_mw"]
+    derived = it_rec.status == "derived" and it_rec.note_key.startswith("note.it_capacity.from_announced")
+    value = a.value_mw.central
+    out: dict[str, Any] = {"value_mw": value, "basis": a.basis, "source": a.source,
+                           "use": "it_capacity_derived" if derived else "checked", "check": None,
+                           "peak_exceeds_connection": None}
+    compare = {"grid_connection": "peak_demand_mw", "facility": "facility_power_mw", "it": "it_capacity_mw"}[a.basis]
+    if compare == "it_capacity_mw":
+        v = it_rec.value
+        low, central, high = (v.low, v.central, v.high) if isinstance(v, Range) else (None, None, None)
+    else:
+        ind = indicators[compare]
+        low, central, high = ind.low, ind.central, ind.high
+    if not derived:
+        from .claims import verdict_for
+
+        verdict, reason = verdict_for(compare, value, low, central, high)
+        out["check"] = {"compared_with": compare, "low": low, "central": central, "high": high,
+                        "verdict": verdict, "reason": reason}
+    pk = indicators["peak_demand_mw"]
+    if a.basis == "grid_connection" and pk.known:
+        # A 0.5 % slack for the rounding of the announced figure, as for claims.
+        above = "central" if pk.central > value * 1.005 else "high" if pk.high > value * 1.005 else ""
+        out["peak_exceeds_connection"] = above or False
+        if above:
+            where = "the central estimate" if above == "central" else "the high end of the range"
+            note = (f"{where} of the peak exceeds the announced grid connection ({value:g} MW): the site cannot "
+                    "draw more than its connection, so the IT power or the PUE is lower than assumed, or the "
+                    "connection is larger")
+            indicators["peak_demand_mw"] = Indicator(**{**pk.__dict__, "note": "; ".join(
+                x for x in (pk.note, note) if x)})
+    return out
 
 
 def _check_consistency(indicators, model: _Model, hourly) -> None:

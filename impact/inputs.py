@@ -12,7 +12,7 @@ from typing import Any
 
 from .model.cooling import SYSTEMS
 from .model import energy
-from .project import WATER_COOLED, Project
+from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
 from .ranges import UNKNOWN, Range
 from .results import InputRecord
 from .sources import reference as ref
@@ -29,9 +29,18 @@ class _Inputs:
         self.cooling: CoolingSetup | None = None  # None: the hourly model cannot run
         self.cooling_note = ""
         self.climate = None
+        self.procedure = None  # impact.procedure.ProcedureFacts
 
-    def given(self, name: str, value: Any, unit: str, source: str, note: str = "") -> None:
-        self.records[name] = InputRecord(name, value, unit, "given", source, note)
+    def given(self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "",
+              note_args: tuple = ()) -> None:
+        self.records[name] = InputRecord(name, value, unit, "given", source, note, note_key=note_key,
+                                         note_args=note_args)
+
+    def put(self, name: str, value: Any, unit: str, status: str, source: str, note: str, note_key: str,
+            *, declared_unknown: bool = False, **note_args: Any) -> None:
+        """Record an input with its note as English text and as a catalogue key (``note_key``)."""
+        self.records[name] = InputRecord(name, value, unit, status, source, note, declared_unknown,
+                                         note_key=note_key, note_args=tuple(sorted(note_args.items())))
 
     def resolve(
         self,
@@ -281,6 +290,88 @@ def _water_temperature(p: Project, inp: "_Inputs", cooling_type: str, climate):
     return t
 
 
+LIQUID_PARAMETERS = ("liquid_share", "liquid_supply_c", "liquid_delta_t_k", "dry_cooler_approach_k")
+
+
+def _liquid_inputs(p: Project, inp: "_Inputs", cooling_type: str, src) -> None:
+    """The liquid loop of ``liquid_closed_loop``: share, facility-water temperature, band, dry coolers."""
+    if cooling_type not in LIQUID_COOLED or inp.cooling is None:
+        return
+    c = p.cooling
+    units = {"liquid_share": "-", "liquid_supply_c": "°C", "liquid_delta_t_k": "K", "dry_cooler_approach_k": "K"}
+    given = {"liquid_share": c.liquid_share, "liquid_supply_c": c.liquid_supply_c}
+    for name in LIQUID_PARAMETERS:
+        inp.resolve(f"cooling.{name}", given.get(name), units[name],
+                    ref.lookup("cooling_parameters", parameter=name), project_source=src(f"cooling.{name}"))
+    if c.liquid_class is not None:
+        row = ref.lookup("ashrae_liquid_classes", **{"class": c.liquid_class})
+        inp.put("cooling.liquid_supply_c", row.value, "°C", "derived", f"{src('cooling')}; {row.citation}",
+                f"highest facility water supply temperature of ASHRAE class {c.liquid_class}",
+                "note.cooling.liquid_supply_from_class", liquid_class=c.liquid_class)
+
+
+def _pue_range(p: Project, cooling_type: str) -> tuple[Range, str]:
+    """The PUE range to turn a facility power into an IT power: declared, else the default."""
+    if isinstance(p.pue, Range):
+        return p.pue, "declared PUE"
+    d = ref.lookup("pue_defaults", cooling_type=cooling_type) or ref.lookup("pue_defaults", cooling_type="unknown")
+    return d.value, f"default PUE range for {cooling_type} ({d.citation})"
+
+
+def _announced_power(p: Project, inp: "_Inputs", cooling_type: str, src) -> None:
+    """Record the announced power; derive the IT capacity from it when it_capacity_mw is absent.
+
+    it: taken as is. facility: / PUE. grid_connection: / PUE, the annual PUE standing in
+    for the peak PUE (higher) and no headroom assumed: the IT capacity is an upper bound,
+    and the estimate flags a peak above the connection.
+    """
+    a = p.announced_power
+    source = a.source or src("announced_power")
+    inp.put("announced_power", a.value_mw, "MW", "given", source, f"announced power, basis: {a.basis}",
+            f"note.announced_power.basis.{a.basis}")
+    if "it_capacity_mw" in inp.records:
+        return  # given (or from equipment): the announced power is checked as a claim
+    v = a.value_mw
+    if a.basis == "it":
+        inp.put("it_capacity_mw", v, "MW", "derived", source, "the announced power is the IT power",
+                "note.it_capacity.from_announced_it", value_mw=v.central)
+        return
+    pue, pue_source = _pue_range(p, cooling_type)
+    it = Range(v.low / pue.high, v.central / pue.central, v.high / pue.low)
+    if a.basis == "facility":
+        note = (f"announced facility power {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source})")
+        key = "note.it_capacity.from_announced_facility"
+    else:
+        note = (f"announced grid connection {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source}); "
+                "the annual PUE stands in for the peak PUE, which is higher, and no headroom of the connection "
+                "is assumed: an upper bound of the IT power")
+        key = "note.it_capacity.from_announced_grid_connection"
+    inp.put("it_capacity_mw", it, "MW", "derived", f"{source}; {pue_source}", note, key,
+            value_mw=v.central, pue_low=pue.low, pue_high=pue.high)
+
+
+def _generator_power(gen, inp: "_Inputs", src) -> None:
+    """Count and unit power (each may be unknown), or the installed total."""
+    where = src("generators")
+    if isinstance(gen.total_mw, Range):
+        inp.given("generators.total_mw", gen.total_mw, "MW", where, "installed power of all the generators")
+        if isinstance(gen.count, int):
+            inp.given("generators.count", Range.point(gen.count), "-", where)
+        return
+    if gen.count is UNKNOWN:
+        inp.put("generators.count", None, "-", "unknown", where,
+                "generators exist, their number is not published: their emissions are unknown",
+                "note.generators.count_unknown", declared_unknown=True)
+    else:
+        inp.given("generators.count", Range.point(gen.count), "-", where)
+    if gen.unit_mw is UNKNOWN:
+        inp.put("generators.unit_mw", None, "MW", "unknown", where,
+                "generators exist, their power is not published: their emissions are unknown",
+                "note.generators.unit_unknown", declared_unknown=True)
+    else:
+        inp.given("generators.unit_mw", gen.unit_mw, "MW", where)
+
+
 def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:
     return ref.Sourced(Range.point(value), unit, source, "", "assumption", note)
 
@@ -324,8 +415,9 @@ def resolve_inputs(project: Project) -> _Inputs:
         inp.records["it_capacity_mw"] = InputRecord(
             "it_capacity_mw", cap, "MW", "derived", src("equipment"), "sum of count x power_kw of the equipment list"
         )
-    else:
+    elif isinstance(p.it_capacity_mw, Range):
         inp.given("it_capacity_mw", p.it_capacity_mw, "MW", src("it_capacity_mw"))
+    # else: derived from announced_power once the PUE is known (below)
 
     inp.resolve("utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"),
                 project_source=src("utilisation"))
@@ -374,6 +466,10 @@ def resolve_inputs(project: Project) -> _Inputs:
             "declared unknown in the project file" if p.pue is UNKNOWN else "not given",
             p.pue is UNKNOWN)
 
+    _liquid_inputs(p, inp, cooling_type, src)
+    if p.announced_power is not None:
+        _announced_power(p, inp, cooling_type, src)
+
     # --- grid -----------------------------------------------------------------------
     g = p.grid
     intensity, intensity_note = ref.grid_carbon_intensity(p.country, year)
@@ -397,8 +493,7 @@ def resolve_inputs(project: Project) -> _Inputs:
     # --- generators -----------------------------------------------------------------
     gen = p.generators
     if gen is not None:
-        inp.given("generators.count", Range.point(gen.count), "-", src("generators"))
-        inp.given("generators.unit_mw", gen.unit_mw, "MW", src("generators"))
+        _generator_power(gen, inp, src)
         inp.resolve("generators.test_hours_per_year", gen.test_hours_per_year, "h/yr",
                     ref.lookup("generator_tests", quantity="test_hours_per_year"), project_source=src("generators"))
         inp.resolve("generators.test_load_share", gen.test_load_share, "-",
@@ -422,7 +517,10 @@ def resolve_inputs(project: Project) -> _Inputs:
 
     # --- refrigerant -------------------------------------------------------------------
     rf = p.refrigerant
-    if rf is not None:
+    if rf is not None and rf.type == NO_REFRIGERANT:
+        inp.put("refrigerant.type", "none", "-", "given", src("refrigerant"),
+                "no refrigerant declared: no leak emissions", "note.refrigerant.none")
+    elif rf is not None:
         inp.given("refrigerant.type", rf.type, "-", src("refrigerant"))
         inp.resolve("refrigerant.charge_kg", rf.charge_kg, "kg", None, project_source=src("refrigerant"),
                     missing_note="not published: the refrigerant charge is needed for leak emissions")
@@ -469,8 +567,14 @@ def resolve_inputs(project: Project) -> _Inputs:
                 missing_note="not given: the building's service life is needed to spread its embodied emissions")
 
     # --- heat, land, equivalences --------------------------------------------------------
-    inp.resolve("heat_reuse_share", p.heat_reuse_share, "-",
-                _fixed(0.0, "-", "none declared: no heat is counted as reused"), project_source=src("heat_reuse_share"))
+    if p.heat_reuse_share is UNKNOWN:
+        inp.put("heat_reuse_share", None, "-", "unknown", src("heat_reuse_share"),
+                "heat reuse announced, share not published: the heat rejected is an upper bound (no reuse counted)",
+                "note.heat_reuse_share.unknown", declared_unknown=True)
+    else:
+        inp.resolve("heat_reuse_share", p.heat_reuse_share, "-",
+                    _fixed(0.0, "-", "none declared: no heat is counted as reused"),
+                    project_source=src("heat_reuse_share"))
     inp.resolve("heating_per_home_mwh", None, "MWh/yr",
                 ref.lookup("equivalences", country=p.country, quantity="heating_per_home"), project_source="",
                 missing_note=f"no heating demand per home is known for {p.country}")
@@ -490,6 +594,13 @@ def resolve_inputs(project: Project) -> _Inputs:
         found = ref.lookup("city_context", city=city, country=p.country, quantity=quantity) if city else None
         inp.resolve(key, None, "", found, project_source="",
                     missing_note=f"no sourced figure for {city or 'the city (not given)'}")
+    # --- the participation procedure -----------------------------------------------------
+    from .procedure import resolve_procedure
+
+    inp.procedure = resolve_procedure(p)
+    for rec in inp.procedure.records(src("procedure")):
+        inp.records[rec.name] = rec
+
     # --- data files (grid.eco2mix, land.parcels): loaded in impact/project_data.py --------
     from . import project_data
 

@@ -8,6 +8,7 @@ default and reports as such.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from functools import partial
@@ -26,7 +27,7 @@ from pydantic import (
 )
 
 from .errors import InputError
-from .ranges import Range, Unknown, check_bounds, parse_range
+from .ranges import UNKNOWN, Range, Unknown, check_bounds, parse_range
 
 COOLING_TYPES = (
     "air_chillers",
@@ -36,8 +37,15 @@ COOLING_TYPES = (
     "dry_free_cooling",
     "river",
     "sea",
+    "liquid_closed_loop",
 )
 WATER_COOLED = ("river", "sea")
+#: Direct-to-chip or immersion liquid cooling whose heat ends in dry coolers.
+LIQUID_COOLED = ("liquid_closed_loop",)
+#: The public participation procedures (data/reference/procedures.csv).
+PROCEDURE_TYPES = ("enquete_publique", "consultation_publique", "concertation_prealable",
+                   "participation_electronique")
+ANNOUNCED_POWER_BASES = ("it", "facility", "grid_connection")
 
 
 def _range_or_none(value: Any, allow_unknown: bool, bounds: dict) -> Range | Unknown | None:
@@ -80,6 +88,38 @@ def Int(ge: int = 0, le: int | None = None) -> Any:
     return Annotated[Any, BeforeValidator(partial(_whole, ge=ge, le=le))]
 
 
+def _whole_or_unknown(value: Any, ge: int = 0, le: int | None = None) -> int | Unknown | None:
+    if isinstance(value, str) and value.strip().lower() in {"unknown", "inconnu"}:
+        return UNKNOWN
+    try:
+        return _whole(value, ge=ge, le=le)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (or unknown, when not published)") from None
+
+
+def IntOrUnknown(ge: int = 0, le: int | None = None) -> Any:
+    """A whole number, or ``unknown`` (not published)."""
+    return Annotated[Any, BeforeValidator(partial(_whole_or_unknown, ge=ge, le=le))]
+
+
+def _date(value: Any) -> _dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2024-09-27, got {value!r}")
+
+
+Date = Annotated[Any, BeforeValidator(_date)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
 
@@ -106,6 +146,11 @@ class Cooling(_Strict):
     water_out_c: Q(ge=-2, le=60) = None
     coverage_share: Q(ge=0, le=1) = None
     free_cooling: bool | None = None  # economiser present; default by type
+    # liquid_closed_loop: share of the IT heat taken by the liquid, facility-water supply
+    # temperature (or its ASHRAE class, W17 ... W45, W+).
+    liquid_share: Q(gt=0, le=1) = None
+    liquid_supply_c: Q(ge=5, le=70) = None
+    liquid_class: str | None = None
 
     @model_validator(mode="after")
     def _water_fields(self):
@@ -115,6 +160,18 @@ class Cooling(_Strict):
             raise ValueError(
                 f"{', '.join(given)} only apply to river or sea cooling, but type is {self.type}"
             )
+        liquid = [k for k in ("liquid_share", "liquid_supply_c", "liquid_class") if getattr(self, k) is not None]
+        if liquid and self.type not in LIQUID_COOLED:
+            raise ValueError(f"{', '.join(liquid)} only apply to liquid_closed_loop cooling, but type is {self.type}")
+        if self.liquid_class is not None:
+            from .sources.reference import read_reference_table
+
+            classes = [r["class"] for r in read_reference_table("ashrae_liquid_classes")]
+            if self.liquid_class not in classes:
+                raise ValueError(f"liquid_class must be one of {', '.join(classes)} (ASHRAE TC 9.9), "
+                                 f"got {self.liquid_class!r}")
+            if isinstance(self.liquid_supply_c, Range):
+                raise ValueError("give either liquid_supply_c or liquid_class, not both")
         tin, tout = self.water_in_c, self.water_out_c
         if isinstance(tin, Range) and isinstance(tout, Range) and tout.central <= tin.central:
             raise ValueError(
@@ -191,12 +248,50 @@ class Context(_Strict):
     boundaries: DataPath(GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
 
 
+_REQUIRED = object()
+
+
+def _required_unless_total(parse):
+    def check(value: Any) -> Any:
+        if value is _REQUIRED:
+            raise ValueError("is required but missing (give count and unit_mw, either may be unknown, "
+                             "or total_mw, the installed power, e.g. {total_mw: 200})")
+        return parse(value)
+    return check
+
+
 class Generators(_Strict):
-    count: Int(ge=0)
-    unit_mw: Q(required=True, gt=0, le=100)
+    """Backup generators: ``count`` x ``unit_mw``, or the installed ``total_mw``.
+
+    ``count`` and ``unit_mw`` may be ``unknown`` (generators exist, their number or
+    power is not published): their emissions are then unknown, not zero.
+    """
+
+    count: Annotated[Any, BeforeValidator(_required_unless_total(partial(_whole_or_unknown, ge=0)))] = None
+    unit_mw: Annotated[Any, BeforeValidator(_required_unless_total(
+        partial(_range_or_none, allow_unknown=True, bounds={"gt": 0, "le": 100})))] = None
+    total_mw: Q(gt=0, le=10000) = None
     test_hours_per_year: Q(ge=0, le=8760) = None
     test_load_share: Q(gt=0, le=1) = None
     fuel: Literal["diesel"] = "diesel"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mark_required(cls, data: Any) -> Any:
+        # Without total_mw, count and unit_mw are required: a marker lets their own
+        # validators name them in the error.
+        if isinstance(data, dict) and data.get("total_mw") is None:
+            data = {**{k: _REQUIRED for k in ("count", "unit_mw") if k not in data}, **data}
+        return data
+
+    @model_validator(mode="after")
+    def _count_and_power(self):
+        if self.total_mw is not None and isinstance(self.unit_mw, Range):
+            raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
+        return self
+
+
+NO_REFRIGERANT = "none"
 
 
 class Refrigerant(_Strict):
@@ -211,10 +306,27 @@ class Refrigerant(_Strict):
 
         names = refrigerant_names()
         canon = value.strip().upper().replace("-", "").replace(" ", "")
+        if canon in {"NONE", "AUCUN"}:
+            return NO_REFRIGERANT
         for name in names:
             if name.upper().replace("-", "") == canon:
                 return name
-        raise ValueError(f"unknown refrigerant {value!r}; known: {', '.join(names)}")
+        raise ValueError(f"unknown refrigerant {value!r}; known: {', '.join(names)}, or none")
+
+    @model_validator(mode="after")
+    def _none_has_no_charge(self):
+        if self.type == NO_REFRIGERANT and (isinstance(self.charge_kg, Range) or isinstance(self.leak_rate_per_year, Range)):
+            raise ValueError("refrigerant none has no charge nor leak rate")
+        return self
+
+
+def _refrigerant_block(value: Any) -> Any:
+    """``refrigerant: none`` (no refrigerant at all) is ``{type: none}``."""
+    if isinstance(value, str):
+        if value.strip().lower() in {"none", "aucun"}:
+            return {"type": NO_REFRIGERANT}
+        raise ValueError(f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, or none, got {value!r}")
+    return value
 
 
 class Building(_Strict):
@@ -228,8 +340,30 @@ class Building(_Strict):
 class Claim(_Strict):
     indicator: str
     value: N()
+    unit: str | None = None  # e.g. GWh for facility_energy_mwh, % for a share; default: the indicator's unit
     source: str = Field(min_length=1)
     note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, unit: str | None, info) -> str | None:
+        indicator = info.data.get("indicator")
+        if unit is not None and indicator is not None:
+            from .indicators import INDICATORS
+            from .units import convert
+
+            convert(1.0, unit, INDICATORS[indicator].unit)  # raises a plain ValueError
+        return unit
+
+    @property
+    def value_in_indicator_unit(self) -> float:
+        """The claimed value converted to the indicator's unit."""
+        if self.unit is None:
+            return self.value
+        from .indicators import INDICATORS
+        from .units import convert
+
+        return convert(self.value, self.unit, INDICATORS[self.indicator].unit)
 
     @field_validator("indicator")
     @classmethod
@@ -241,6 +375,30 @@ class Claim(_Strict):
                 f"unknown indicator {value!r}; expected one of: {', '.join(INDICATORS)}"
             )
         return value
+
+
+class Procedure(_Strict):
+    """The public participation procedure the contribution answers (data/reference/procedures.csv)."""
+
+    type: Literal[PROCEDURE_TYPES]
+    start: Date = None
+    end: Date = None
+    authority: str | None = Field(default=None, min_length=1)
+    url: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end ({self.end.isoformat()}) must not be before start ({self.start.isoformat()})")
+        return self
+
+
+class AnnouncedPower(_Strict):
+    """A power the promoter announces, with what it measures: IT, the whole facility, or the grid connection."""
+
+    value_mw: Q(required=True, gt=0, le=20000)
+    basis: Literal[ANNOUNCED_POWER_BASES]
+    source: str | None = Field(default=None, min_length=1)
 
 
 class Alternative(_Strict):
@@ -275,11 +433,13 @@ class Project(_Strict):
     climate: Climate | None = None
     grid: Grid | None = None
     generators: Generators | None = None
-    refrigerant: Refrigerant | None = None
+    refrigerant: Annotated[Refrigerant | None, BeforeValidator(_refrigerant_block)] = None
     building: Building | None = None
     land: Land | None = None
     context: Context | None = None
-    heat_reuse_share: Q(ge=0, le=1) = None
+    heat_reuse_share: Q(ge=0, le=1) = None  # unknown: reuse announced, share not published
+    announced_power: AnnouncedPower | None = None
+    procedure: Procedure | None = None
     lifetime_years: Q(gt=0, le=100) = None
     claims: list[Claim] = []
     # Overrides of the model's default assumptions, by input name (see the
@@ -306,10 +466,11 @@ class Project(_Strict):
                 "give either it_capacity_mw or equipment, not both "
                 "(with equipment, IT capacity = sum of count x power_kw)"
             )
-        if not eq and not isinstance(cap, Range):
+        if not eq and not isinstance(cap, Range) and self.announced_power is None:
             raise ValueError(
                 "it_capacity_mw is required (nameplate IT power in MW, e.g. 22), "
-                "or an equipment list (- {kind: server, count: 10, power_kw: 0.5})"
+                "or an equipment list (- {kind: server, count: 10, power_kw: 0.5}), "
+                "or announced_power: {value_mw: 200, basis: grid_connection}"
             )
         return self
 

@@ -184,20 +184,30 @@ def load_context(project: Project) -> dict[str, Any]:
     from .sources.rte import read_rte_substations
     from .sources.telegeography import read_submarine_cables
 
-    readers = {"substations": read_rte_substations, "cables": read_submarine_cables, "boundaries": read_boundaries}
+    from .sources.rte import clean_substations
+
+    def substations(path):  # in service, with a voltage: what the map and the nearest list show
+        return clean_substations(read_rte_substations(path))
+
+    readers = {"substations": substations, "cables": read_submarine_cables, "boundaries": read_boundaries}
     return {k: fn(resolve_path(project, getattr(c, k))) for k, fn in readers.items() if getattr(c, k)}
 
 
 def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] | None:
     """The ``n`` substations of ``context.substations`` nearest to the site.
 
+    Only substations in service with a voltage in kV are considered
+    (:func:`impact.sources.rte.clean_substations`): an out-of-service or voltage-less
+    substation is never named.
+
     Returns
     -------
     list of dict or None
-        Nearest first: ``name``, ``code``, ``voltage_kv`` [kV] (None when not a
-        figure), ``voltage`` (as published), ``function``, ``status``,
-        ``distance_km`` [km] (great circle, haversine), ``source``. None when
-        the project has no substations file or no location.
+        Nearest first: ``name``, ``code``, ``kind`` (transformation, tap or customer:
+        :func:`impact.sources.rte.substation_kind`), ``voltage_kv`` [kV], ``voltage`` (as
+        published, e.g. ``'225kV'``), ``function``, ``status``, ``distance_km`` [km] (great
+        circle, haversine), ``source``. None when the project has no substations file or no
+        location.
     """
     c = project.context
     if c is None or not c.substations or project.location is None:
@@ -205,25 +215,23 @@ def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] 
     import numpy as np
 
     from .model.geodesy import haversine_km
-    from .sources.rte import read_rte_substations
+    from .sources.rte import clean_substations, read_rte_substations
 
     path = resolve_path(project, c.substations)
-    subs = read_rte_substations(path)
-    subs = subs[~subs.geometry.is_empty & subs.geometry.notna()]
+    subs = clean_substations(read_rte_substations(path))
     x, y = subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy()
-    ok = np.isfinite(x) & np.isfinite(y)
-    subs, x, y = subs[ok], x[ok], y[ok]
     d = haversine_km(project.location.lat, project.location.lon, y, x)
     order = np.argsort(d, kind="stable")[:n]
     out = []
     for i in order:
         row = subs.iloc[int(i)]
-        kv = row["voltage_kv"]
+        kv = float(row["voltage_kv"])
         out.append({
             "name": row["name"],
             "code": row["code"],
-            "voltage_kv": None if kv != kv else float(kv),
-            "voltage": row["voltage"],
+            "kind": row["kind"],
+            "voltage_kv": kv,
+            "voltage": f"{kv:g}kV",
             "function": row["function"],
             "status": row["status"],
             "distance_km": round(float(d[i]), 3),

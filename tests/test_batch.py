@@ -177,3 +177,17 @@ def test_the_biggest_city_goes_first_and_up_to_date_reports_cost_nothing(tmp_pat
     second = run_batch(REGISTRY, out, date=DATE, draws=200, progress=False, log=lambda m: None)
     assert [k for k, _, _ in second.tasks] == ["site"] * 6
     assert sorted(p.name for p in second.skipped) == ["Bouc-Bel-Air.pdf", "Marseille.pdf"]
+
+
+def test_fingerprint_of_a_site_with_unknown_values():
+    # A registry row may declare a value unknown (generators exist, count not published):
+    # the report's fingerprint must still be computed, and change with the content.
+    from impact.batch import SiteOutcome, city_fingerprint
+    from impact.project import parse_project
+
+    base = {"name": "X", "country": "FR", "it_capacity_mw": 10}
+    a = parse_project({**base, "generators": {"count": "unknown", "unit_mw": "unknown"}})
+    b = parse_project({**base, "generators": {"count": 4, "unit_mw": "unknown"}})
+    fa = city_fingerprint([SiteOutcome(1, "X", "", "", "", a)], "fr", b"tool")
+    fb = city_fingerprint([SiteOutcome(1, "X", "", "", "", b)], "fr", b"tool")
+    assert fa != fb and len(fa) == 64

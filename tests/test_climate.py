@@ -457,6 +457,24 @@ def test_the_offset_equals_shifted_temperatures(system):
             assert offset[key] == pytest.approx(shifted[key], rel=1e-9, abs=1e-9), key
 
 
+@pytest.mark.parametrize("system", ["river", "liquid_closed_loop"])
+def test_the_offset_shifts_the_air_not_the_water(system):
+    c = marseille_climate()
+    extra = {}
+    if system == "river":
+        extra["water"] = dict(coverage_share=0.4, t_in_c=np.linspace(8, 22, 8760), t_out_c=30.0, flow_m3_per_h=None,
+                              density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0)
+    else:
+        extra["liquid"] = dict(share=0.75, supply_c=32.0, delta_t_k=10.0, dry_cooler_approach_k=10.0)
+    for o in (-1.1, 1.4):
+        shifted = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"] + o,
+                                   temp_wet_bulb_c=c["temp_wet_bulb_c"] + o, **PARAMS, **extra)
+        offset = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"],
+                                  temp_wet_bulb_c=c["temp_wet_bulb_c"], temp_offset_k=o, **PARAMS, **extra)
+        for key in ("facility_mwh", "water_mwh", "free_mwh", "saving_mwh"):
+            assert offset[key] == pytest.approx(shifted[key], rel=1e-9, abs=1e-9), key
+
+
 def test_draws_of_the_offset_in_blocks_match_one_by_one():
     n = cooling.DRAWS_PER_BLOCK + 3
     off = np.random.default_rng(2).uniform(-1.5, 1.5, (n, 1))

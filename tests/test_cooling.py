@@ -24,6 +24,10 @@ PARAMS = dict(supply_c=22.5, approach_k=5.2, band_k=11.0, chiller_approach_k=5.0
               cop_air_rated=2.8, t_air_rated_c=35.0, cop_water_rated=4.5, t_water_rated_c=29.4)
 
 
+# Central values of the liquid-loop rows of cooling_parameters.csv.
+LIQUID = dict(share=0.75, supply_c=32.0, delta_t_k=10.0, dry_cooler_approach_k=10.0)
+
+
 def project(text, **fmt):
     return parse_project_text(MARSEILLE.format(**{"name": "Test", "mw": 10, **fmt}) + text, "test.yaml")
 
@@ -92,8 +96,9 @@ def test_energy_balance_every_hour(system):
     if system in ("river", "sea"):
         water = dict(coverage_share=0.5, t_in_c=15.0, t_out_c=30.0, flow_m3_per_h=300.0,
                      density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0)
+    liquid = LIQUID if cooling.SYSTEMS[system].get("liquid") else None
     r = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"], temp_wet_bulb_c=c["temp_wet_bulb_c"],
-                         water=water, hourly=True, **PARAMS)
+                         water=water, hourly=True, liquid=liquid, **PARAMS)
     h = r["hourly"]
     # Cooling delivered by the modes equals the cooling load, every hour.
     np.testing.assert_allclose(h["water_mw"] + h["free_mw"] + h["chillers_mw"], h["cooling_load_mw"], rtol=1e-12)

@@ -31,3 +31,6 @@ def test_wheel_install_finds_its_data(tmp_path):
     assert sorted(p.name for p in (target / "impact" / "_data" / "reference").glob("*.csv")) == sorted(
         p.name for p in (ROOT / "data" / "reference").glob("*.csv"))
     assert any((target / "impact" / "_templates").iterdir())
+    # The France-wide data travelled too.
+    for name in ("boundaries.npz", "communes.csv", "substations.csv", "basemap.gpkg", "PROVENANCE.md"):
+        assert (target / "impact" / "_data" / "france" / name).is_file(), name

@@ -47,6 +47,9 @@ SYSTEMS = {
     "dry_free_cooling": {"condenser": "air", "economiser": "dry", "free_cooling": True},
     "river": {"condenser": "air", "economiser": "dry", "free_cooling": False},
     "sea": {"condenser": "air", "economiser": "dry", "free_cooling": False},
+    # Direct-to-chip or immersion liquid cooling ending in dry coolers (no evaporation):
+    # see :func:`liquid_closed_loop`; the air-cooled remainder is cooled as dry_free_cooling.
+    "liquid_closed_loop": {"condenser": "air", "economiser": "dry", "free_cooling": True, "liquid": True},
 }
 
 
@@ -154,6 +157,7 @@ def simulate(
     water=None,
     hourly=False,
     temp_offset_k=None,
+    liquid=None,
 ):
     """Run the cooling model over the hours of a year.
 
@@ -194,13 +198,19 @@ def simulate(
         River or sea water: ``coverage_share`` [-], ``t_in_c`` [°C] (scalar or per
         hour), ``t_out_c`` [°C] (the allowed return temperature), ``flow_m3_per_h``
         (None: not limiting), ``density_kg_per_m3``, ``specific_heat_j_per_kg_k``,
-        ``hx_approach_k`` [K].
+        ``hx_approach_k`` [K]; optionally ``t_in_offset_k`` [K], added to ``t_in_c``
+        (scalar or per draw; the water never below 0 °C).
     hourly : bool
         Also return the hourly arrays.
     temp_offset_k : numeric, optional
         Added to every hour's dry-bulb and wet-bulb temperatures [K] (scalar or
         ``(draws, 1)``: one shift per draw, applied inside each block of draws).
         Exactly 0 (or None) leaves the run unchanged, bit for bit.
+    liquid : dict, optional
+        For ``liquid_closed_loop`` only: ``share`` of the IT heat taken by the
+        liquid [-], ``supply_c`` facility water supply temperature [°C],
+        ``delta_t_k`` its rise across the loop [K], ``dry_cooler_approach_k`` [K];
+        see :func:`liquid_closed_loop`.
 
     Returns
     -------
@@ -221,6 +231,8 @@ def simulate(
     spec = SYSTEMS[system]
     if free_cooling is None:
         free_cooling = spec["free_cooling"]
+    if spec.get("liquid"):
+        return liquid_closed_loop(args, free_cooling)
     t_air = np.asarray(temp_air_c, dtype=float)
     t_wb = np.asarray(temp_wet_bulb_c, dtype=float)
     hours = t_air.shape[-1]
@@ -246,9 +258,9 @@ def simulate(
     # 1. River or sea water: share of the load.
     if water is not None:
         t_in = water["t_in_c"]
-        shift = water.get("t_in_offset_k")
-        if shift is not None and np.any(np.asarray(shift) != 0):
-            t_in = np.maximum(np.asarray(t_in) + shift, 0.0)
+        water_shift = water.get("t_in_offset_k")
+        if water_shift is not None and np.any(np.asarray(water_shift) != 0):
+            t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
         feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
         w = np.minimum(water["coverage_share"], feasible)
         if water.get("flow_m3_per_h") is not None:
@@ -351,7 +363,8 @@ def simulate(
 
 def _draw_count(args: dict) -> int:
     """The number of draws: the length of the ``(draws, 1)`` columns among ``args``."""
-    values = list(args.values()) + list((args.get("water") or {}).values())
+    values = (list(args.values()) + list((args.get("water") or {}).values())
+              + list((args.get("liquid") or {}).values()))
     return max((np.shape(x)[0] for x in values if np.ndim(x) == 2), default=1)
 
 
@@ -366,5 +379,135 @@ def _in_blocks(args: dict, draws: int) -> dict:
         kw = {k: block(v, rows) for k, v in args.items()}
         if kw["water"] is not None:
             kw["water"] = {k: block(v, rows) for k, v in kw["water"].items()}
+        if kw.get("liquid") is not None:
+            kw["liquid"] = {k: block(v, rows) for k, v in kw["liquid"].items()}
         parts.append((rows.stop - rows.start, simulate(**kw)))
     return {key: np.concatenate([np.broadcast_to(out[key], (n,)) for n, out in parts]) for key in parts[0][1]}
+
+
+def _first(x):
+    """A ``(draws, 1)`` column as ``(draws,)``; a scalar unchanged."""
+    return np.asarray(x, dtype=float)[..., 0] if np.ndim(x) else x
+
+
+def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
+    """Liquid cooling in a closed loop ending in dry coolers, hour by hour.
+
+    A share ``s`` of the IT heat is taken by the liquid (cold plates or immersion);
+    the rest of the cooling load (the other IT heat and the distribution losses)
+    is air-cooled like ``dry_free_cooling``. Each hour, per MW of load:
+
+    - liquid: the dry coolers deliver water at ``T_air + a`` (``a``: their
+      approach). They meet the whole liquid heat when ``T_air + a <= T_supply``
+      (the facility water supply, set by the ASHRAE liquid class), none of it when
+      ``T_air + a >= T_supply + dT`` (the water's rise across the loop), linearly
+      between (they pre-cool the return, a chiller trims the rest);
+    - trim chillers (air-cooled) produce water at ``T_supply`` for the rest, with
+      ``1/COP`` from :func:`inverse_cop` (a small lift: warm water);
+    - air: economiser share from the dry-bulb and ``supply_c - approach_k``, then
+      air-cooled chillers at the chilled-water temperature, as for dry_free_cooling;
+    - fans and pumps: ``aux_share`` x the whole cooling load; no water is evaporated.
+
+    Parameters
+    ----------
+    args : dict
+        The keyword arguments of :func:`simulate`, with ``liquid``.
+    free_cooling : bool
+        Economiser on the air-cooled remainder.
+
+    Returns
+    -------
+    dict
+        As :func:`simulate` (``water_mwh`` and ``thermal_discharge_max_mw`` are 0),
+        with ``liquid_mwh`` (heat taken by the liquid) and ``liquid_free_mwh`` (of
+        it, rejected by the dry coolers alone); hourly arrays add ``liquid_mw`` and
+        ``liquid_free_mw``.
+
+    References
+    ----------
+    .. [1] ASHRAE TC 9.9, Thermal Guidelines for Data Processing Environments,
+       5th ed. (2021): liquid-cooling classes W17 to W45 and W+ (highest facility
+       water supply temperature).
+    .. [2] Institute of Energy Economics, University of Stuttgart, "Free cooling
+       for saving energy: technical market analysis of dry, wet, and hybrid
+       cooling based on manufacturer data", Energies 16(9), 3661 (2023),
+       doi:10.3390/en16093661 (dry coolers: median approach 10 K to the dry bulb).
+    """
+    a = args
+    liq = a["liquid"]
+    if liq is None:
+        raise ValueError("liquid_closed_loop needs liquid={share, supply_c, delta_t_k, dry_cooler_approach_k}")
+    t_air = np.asarray(a["temp_air_c"], dtype=float)
+    hours = t_air.shape[-1]
+    offset = a.get("temp_offset_k")
+    if offset is not None and np.any(np.asarray(offset) != 0):  # the climate offset of simulate, per draw
+        t_air = t_air + np.asarray(offset, dtype=float)
+    it, s = a["it_mw"], liq["share"]
+    dist, aux = a["distribution_share"], a["aux_share"]
+    load = it * (1.0 + dist)
+    q_liquid = s * it  # MW, the same every hour
+    q_air = load - q_liquid
+    t_chilled = a["supply_c"] - a["approach_k"]
+    eta = carnot_fraction(a["cop_air_rated"], a["t_air_rated_c"], a["air_condenser_approach_k"],
+                          a["chiller_approach_k"])
+    # Air-cooled remainder, as dry_free_cooling.
+    e_air = economiser_fraction(t_air, t_chilled, a["band_k"]) if free_cooling else np.zeros_like(t_air)
+    inv_air = inverse_cop(t_air, t_chilled, eta, a["air_condenser_approach_k"], a["chiller_approach_k"])
+    # Liquid: dry coolers, trim chillers producing the facility water.
+    e_liq = economiser_fraction(t_air, liq["supply_c"] - liq["dry_cooler_approach_k"], liq["delta_t_k"])
+    inv_liq = inverse_cop(t_air, liq["supply_c"], eta, a["air_condenser_approach_k"], a["chiller_approach_k"])
+
+    free_h = q_air * e_air + q_liquid * e_liq
+    chillers_h = load - free_h
+    power_h = q_air * (1.0 - e_air) * inv_air + q_liquid * (1.0 - e_liq) * inv_liq
+    reference_h = q_air * inv_air + q_liquid * inv_liq  # chillers alone, same design temperatures
+
+    def hsum(x):
+        x = np.broadcast_to(np.asarray(x, dtype=float), np.broadcast_shapes(np.shape(x), (hours,)))
+        return x.sum(axis=-1)
+
+    it_1, load_1 = _first(it), _first(load)
+    out = {
+        "it_mwh": it_1 * hours,
+        "cooling_load_mwh": load_1 * hours,
+        "water_mwh": 0.0 * load_1,
+        "free_mwh": hsum(free_h),
+        "chillers_mwh": hsum(chillers_h),
+        "chiller_power_mwh": hsum(power_h),
+        "aux_power_mwh": _first(aux) * load_1 * hours,
+        "distribution_mwh": _first(dist) * it_1 * hours,
+        "liquid_mwh": _first(q_liquid) * hours,
+        "liquid_free_mwh": hsum(q_liquid * e_liq),
+    }
+    out["cooling_energy_mwh"] = out["chiller_power_mwh"] + out["aux_power_mwh"]
+    out["facility_mwh"] = out["it_mwh"] + out["cooling_energy_mwh"] + out["distribution_mwh"]
+    out["pue"] = out["facility_mwh"] / out["it_mwh"]
+    reference_mwh = hsum(reference_h)
+    out["chillers_only_facility_mwh"] = out["it_mwh"] + reference_mwh + out["aux_power_mwh"] + out["distribution_mwh"]
+    out["saving_mwh"] = reference_mwh - out["chiller_power_mwh"]
+    out["thermal_discharge_max_mw"] = 0.0 * load_1
+    if a["hourly"]:
+        p_aux = aux * load
+        p_dist = dist * it
+        facility = it + power_h + p_aux + p_dist
+        shape = np.broadcast_shapes(np.shape(facility), (hours,))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cop = np.where(power_h > 0, chillers_h / np.where(power_h > 0, power_h, 1.0), 1.0 / inv_air)
+        out["hourly"] = {
+            name: np.broadcast_to(np.asarray(value, dtype=float), shape)
+            for name, value in {
+                "cooling_load_mw": load,
+                "water_mw": 0.0 * load,
+                "free_mw": free_h,
+                "chillers_mw": chillers_h,
+                "chiller_cop": cop,
+                "chiller_power_mw": power_h,
+                "aux_power_mw": p_aux,
+                "distribution_mw": p_dist,
+                "facility_mw": facility,
+                "pue": facility / it,
+                "liquid_mw": q_liquid,
+                "liquid_free_mw": q_liquid * e_liq,
+            }.items()
+        }
+    return out

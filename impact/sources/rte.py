@@ -5,6 +5,12 @@ The export is ``;``-separated, latin-1 in the original (UTF-8 copies exist), wit
 poste (DD);Géo-point poste (DD)``. Voltages are text (``225kV``, ``<45kV``,
 ``HORS TENSION``, ``COURANT CONTINU``).
 
+:func:`clean_substations` keeps what a site can be compared with: substations in service
+(``Etat`` = ``EN EXPLOITATION``) with a voltage in kV, each with a ``kind``
+(:func:`substation_kind`). The package ships the national file cleaned this way
+(``data/france/substations.csv``, read by :func:`impact.sources.france.substations`); a
+user's own ODRÉ export is cleaned the same way at run time.
+
 References
 ----------
 .. [1] RTE, « Postes électriques RTE », ODRÉ, Licence Ouverte v2.0.
@@ -32,6 +38,30 @@ VARIABLE_MAP = {
     "Géo-point poste (DD)": "geo_point",
 }
 REQUIRED = ("code", "name", "voltage")
+IN_SERVICE = "EN EXPLOITATION"
+KINDS = ("transformation", "tap", "customer")
+
+#: Words of a substation's name that make it a customer's substation (``customer``): one
+#: consumer's connection to RTE's network, not a public node. Read off the 4,906 in-service
+#: names of the ODRÉ file (2024 export): an explicit ``CLIENT``; the railways (SNCF, RFF,
+#: « sous-station »); an industrial site (works, steel, foundry, cement, paper, refinery,
+#: chemicals, pipeline, terminal, pumping station, airport, military port); or a company's
+#: name. Matched as whole words on the upper-case name. Distribution operators (ENEDIS, EDF,
+#: local « régies ») and power plants (CENTRALE, NUCLEAIRE, HYDRAULIQUE...) are *not*
+#: customers: those substations are nodes of the public network.
+CUSTOMER_MARKERS = (
+    r"CLIENTS?", r"S\.?N\.?C\.?F\.?", r"R\.?F\.?F\.?", r"SOUS[ -]STATION", r"SSJM",
+    r"USINE", r"ACIERIES?", r"ACIERS", r"FONDERIE", r"\(FORGES\)", r"CIMENTS?", r"CIMENTERIE",
+    r"PAPETERIES?", r"RAFFINERIE", r"ATELIER", r"ENGRAIS", r"NITRO-CELLULOSE", r"PIPE-LINE", r"TERMINAL",
+    r"METHANIER", r"LNG", r"STATION DE POMPAGE", r"AEROPORT", r"PORT MILITAIRE", r"MARINE NATIONALE",
+    r"ARSENAL", r"UIOM", r"CIE GLE EAUX", r"SOC\.METAL", r"COGENERA\w*",
+    r"PEUGEOT", r"FORD", r"EXXON", r"ARKEMA", r"ASCOMETAL", r"SOLLAC", r"USINOR", r"SOLVAY", r"PECHINEY",
+    r"LAFARGE", r"SMURFIT", r"KODAK-PATHE", r"NYLSTAR", r"ALSTHOM", r"FERROPEM", r"THERMPHOS", r"TURBOMECA",
+    r"COGEMA", r"DALKIA", r"ELYO", r"CEPIA", r"UGINE SAVOIE", r"UGINE ACIERS", r"ISOROY", r"AIR-LIQUIDE",
+    r"SOGIF", r"PRODAIR", r"DRESSER RAND", r"WEYERHAUSER", r"CREUSOT LOIRE INDUSTRIE", r"CEA", r"COPENOR",
+    r"H\.B\.L\.", r"E\.A\.E\.P\.F\.", r"L\.M\.E\.", r"LME", r"S\.E\.R\.S\.", r"TORE SUPRA",
+)
+_CUSTOMER = re.compile(r"(?<![\w-])(?:" + "|".join(CUSTOMER_MARKERS) + r")(?![\w-])")
 
 
 def _key(name: str) -> str:
@@ -45,6 +75,67 @@ def voltage_kv(text: str) -> float | None:
     """``'225kV'`` -> 225.0; ``'<45kV'`` -> None (below 45 kV, not a figure); else None."""
     m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*kV\s*", text or "", flags=re.IGNORECASE)
     return float(m.group(1).replace(",", ".")) if m else None
+
+
+def substation_kind(name: str, function: str | None) -> str:
+    """What an RTE substation is, from its published name and function.
+
+    Parameters
+    ----------
+    name : str
+        ``Nom poste`` as published, e.g. ``'BLANQUEFORT (FORD)'``.
+    function : str or None
+        ``FONCTION``: ``'Poste de transformation'`` or ``'Point de piquage'``.
+
+    Returns
+    -------
+    str
+        ``'customer'`` when the name marks one customer's substation (:data:`CUSTOMER_MARKERS`),
+        else ``'tap'`` for a « point de piquage » (a tee-off on a line), else ``'transformation'``
+        (« poste de transformation »: a node of RTE's network between voltages; it is *not*
+        necessarily a « poste source » feeding the distribution network).
+    """
+    if _CUSTOMER.search(" ".join((name or "").upper().split())):
+        return "customer"
+    if (function or "").strip().lower() == "point de piquage":
+        return "tap"
+    return "transformation"
+
+
+def clean_substations(gdf):
+    """RTE substations in service with a voltage in kV, each with its ``kind``.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        As read by :func:`read_rte_substations`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In the input's order, the rows whose ``status`` is ``EN EXPLOITATION``, whose
+        ``voltage_kv`` [kV] is a number (``HORS TENSION``, ``<45kV`` and ``COURANT CONTINU`` are
+        dropped) and whose coordinates are finite; columns ``code``, ``name``, ``kind``
+        (:func:`substation_kind`), ``voltage_kv`` [kV], ``function``, ``status`` and the points.
+        ``attrs["dropped"]`` counts the rows dropped, by reason (``not in service``, then
+        ``no voltage in kV``, then ``no coordinates``).
+    """
+    import numpy as np
+
+    status = gdf["status"].fillna("").astype(str).str.strip().str.upper()
+    in_service = status == IN_SERVICE
+    has_kv = gdf["voltage_kv"].notna()
+    geom = gdf.geometry
+    has_xy = geom.notna() & ~geom.is_empty
+    has_xy &= np.isfinite(geom.x.where(has_xy, np.nan)) & np.isfinite(geom.y.where(has_xy, np.nan))
+    dropped = {"not in service": int((~in_service).sum()),
+               "no voltage in kV": int((in_service & ~has_kv).sum()),
+               "no coordinates": int((in_service & has_kv & ~has_xy).sum())}
+    out = gdf[in_service & has_kv & has_xy].copy()
+    out["kind"] = [substation_kind(n, f) for n, f in zip(out["name"], out["function"])]
+    out = out[["code", "name", "kind", "voltage_kv", "function", "status", "geometry"]]
+    out.attrs = {**gdf.attrs, "dropped": dropped}
+    return out
 
 
 def read_rte_substations(path: str | Path):
