@@ -490,8 +490,6 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         if c is None:
             if s.deps == model.model_deps or name.startswith("cooling_") or name == "pue_modelled":
                 why = f"the hourly cooling model could not run: {model.inp.cooling_note}"
-                if records.get("climate") is not None and records["climate"].status == "unknown":
-                    missing = list(dict.fromkeys(["climate", *missing]))  # the tool's climate, not the promoter's data
             else:
                 why = "these inputs are unknown: " + ", ".join(missing) if missing else "an input is unknown"
             indicators[name] = Indicator(name, info.unit, None, None, None, "unknown", method, sources,

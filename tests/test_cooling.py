@@ -223,7 +223,7 @@ def test_no_climate_for_the_place_says_so():
     assert "the tool has no climate for this place" in note and "within 150 km" in note
     assert "impact climate fetch --lat 41.93 --lon 8.74" in note
     assert "publish" not in note  # it is the tool that lacks a climate, not the promoter
-    assert r["pue_modelled"].missing == ("climate",)
+    assert r.meta["cooling_model_reason"] == "no_climate"
     assert r.inputs["climate"].status == "unknown" and r.inputs["climate"].note_key == "note.climate.none"
     assert r.inputs["pue"].status == "default"  # the benchmark range stands in
     assert "not run" in r.meta["cooling_model"] and r.meta["climate"] is None
