@@ -201,6 +201,13 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         "facility energy / city's annual electricity")
     put("share_of_city_peak_demand", ("peak_demand_mw", "city.peak_demand_mw"), equivalences.share,
         "peak demand / city's peak demand")
+    for level, what in (("departement", "the département's electricity delivered (Agence ORE)"),
+                        ("region", "the région's electricity delivered (Agence ORE)"),
+                        ("france", "France's gross electricity consumption (RTE)")):
+        put(f"share_of_{level}_electricity", ("facility_energy_mwh", f"{level}.annual_electricity_mwh"),
+            equivalences.share, f"facility energy / {what}")
+    put("share_of_france_datacentres", ("facility_energy_mwh", "france.datacentres_electricity_mwh"),
+        equivalences.share, "facility energy / the electricity of France's data centres today (RTE)")
     return out, spec
 
 
@@ -524,8 +531,10 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         "cooling_model_reason": cooling_model_reason(model.records, model.inp.cooling is not None),
         "procedure": model.inp.procedure.to_dict() if model.inp.procedure is not None else None,
         "announced_power": announced,
+        "site": model.inp.site.to_dict() if model.inp.site is not None else None,
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
+    results.site = model.inp.site
     # --- data files (context.substations): loaded in impact/project_data.py -------------
     results.nearest_substations = project_data.nearest_substations(project)
     return results

@@ -30,6 +30,7 @@ class _Inputs:
         self.cooling_note = ""
         self.climate = None
         self.procedure = None  # impact.procedure.ProcedureFacts
+        self.site = None  # impact.site.Site
 
     def given(self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "",
               note_args: tuple = ()) -> None:
@@ -588,12 +589,12 @@ def resolve_inputs(project: Project) -> _Inputs:
     inp.resolve("domestic_water_l_per_day", None, "L/day",
                 ref.lookup("equivalences", country=p.country, quantity="domestic_water_per_inhabitant"),
                 project_source="", missing_note=f"no domestic water figure is known for {p.country}")
-    city = (p.city or "").strip()
-    for key, quantity in (("city.annual_electricity_mwh", "annual_electricity"),
-                          ("city.peak_demand_mw", "peak_electricity_demand")):
-        found = ref.lookup("city_context", city=city, country=p.country, quantity=quantity) if city else None
-        inp.resolve(key, None, "", found, project_source="",
-                    missing_note=f"no sourced figure for {city or 'the city (not given)'}")
+    # --- the site's commune and territories, and their electricity ----------------------
+    from .local_context import resolve_local_context
+    from .site import place_site
+
+    inp.site = place_site(p)
+    resolve_local_context(p, inp.site, inp)
     # --- the participation procedure -----------------------------------------------------
     from .procedure import resolve_procedure
 

@@ -105,6 +105,9 @@ class Results:
         The three substations nearest to the site (``name``, ``code``,
         ``voltage_kv`` [kV], ``distance_km`` [km], ...), nearest first, when the
         project gives ``context.substations`` and a location; else None.
+    site : impact.site.Site or None
+        Where the site is: its commune, département, région and EPCI (see
+        :func:`impact.site.place_site`); also as plain values in ``meta["site"]``.
     """
 
     project: Any
@@ -114,6 +117,7 @@ class Results:
     meta: dict[str, Any] = field(default_factory=dict)
     hourly: Any = None
     nearest_substations: list[dict[str, Any]] | None = None
+    site: Any = None  # impact.site.Site: the commune, département, région and EPCI
 
     def __getitem__(self, name: str) -> Indicator:
         return self.indicators[name]

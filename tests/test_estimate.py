@@ -73,7 +73,10 @@ def test_mrs5_range_against_closed_form_percentiles(mrs5):
 def test_unknowns_stay_unknown_and_say_why(mrs5):
     gen = mrs5["co2e_generators_t"]
     assert gen.central is None and gen.status == "unknown" and "generators" in gen.note
-    assert mrs5["share_of_city_electricity"].status == "unknown"
+    # Marseille publishes no annual electricity: the share is an estimate, and says so.
+    city = mrs5.inputs["city.annual_electricity_mwh"]
+    assert city.status == "default" and city.note.startswith("estimate:")
+    assert mrs5["co2e_refrigerant_t"].status == "unknown" and "refrigerant" in mrs5["co2e_refrigerant_t"].missing
     total = mrs5["co2e_total_t"]
     assert total.status == "partial" and "co2e_generators_t" in total.note
     assert total.central == pytest.approx(mrs5.central("co2e_location_t"))

@@ -384,28 +384,71 @@ def boundaries(level: str = "commune", bbox: tuple[float, float, float, float] |
     return gdf
 
 
+def _rings(level: str, i: int):
+    """The rings (closed coordinate arrays, lon/lat) of feature ``i`` of ``level``, shells and holes."""
+    _, xy, (o_ring, o_poly, o_multi), _ = _layer(level)
+    r0, r1 = o_poly[o_multi[i]], o_poly[o_multi[i + 1]]
+    return [xy[o_ring[r]:o_ring[r + 1]] for r in range(r0, r1)]
+
+
+def _contains(rings, x: float, y: float) -> bool:
+    """Point in a multipolygon by the even-odd rule over all its rings (holes included).
+
+    Plain numpy, so that placing a site does not import shapely (``impact estimate``
+    starts fast).
+    """
+    import numpy as np
+
+    inside = False
+    for ring in rings:
+        x0, y0 = ring[:-1, 0], ring[:-1, 1]
+        x1, y1 = ring[1:, 0], ring[1:, 1]
+        crosses = (y0 > y) != (y1 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xs = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+        inside ^= bool(np.count_nonzero(crosses & (x < xs)) % 2)
+    return inside
+
+
+def _nearest_point(rings, lat: float, lon: float) -> tuple[float, float]:
+    """The point of the rings' edges nearest to (lat, lon), in a local equirectangular plane."""
+    import numpy as np
+
+    k = np.cos(np.radians(lat))
+    best, best_d2 = (lat, lon), np.inf
+    for ring in rings:
+        a, b = ring[:-1], ring[1:]
+        ax, ay, bx, by = (a[:, 0] - lon) * k, a[:, 1] - lat, (b[:, 0] - lon) * k, b[:, 1] - lat
+        dx, dy = bx - ax, by - ay
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip(-(ax * dx + ay * dy) / (dx * dx + dy * dy), 0.0, 1.0)
+        t = np.nan_to_num(t)
+        px, py = ax + t * dx, ay + t * dy
+        d2 = px * px + py * py
+        j = int(np.argmin(d2))
+        if d2[j] < best_d2:
+            best_d2, best = d2[j], (lat + py[j], lon + px[j] / k)
+    return best
+
+
 def _locate(level: str, lat: float, lon: float, off_coast_km: float) -> tuple[str | None, bool]:
     import numpy as np
-    import shapely
 
     from ..model.geodesy import haversine_km
 
     codes = _layer(level)[0]
-    idx = _in_box(level, lon, lat, lon, lat)
-    for i, g in zip(idx, _geoms(level, idx)):
-        if shapely.contains_xy(g, lon, lat):
+    for i in _in_box(level, lon, lat, lon, lat):
+        if _contains(_rings(level, int(i)), lon, lat):
             return str(codes[i]), False
     if off_coast_km <= 0:
         return None, False
     # In no polygon: the nearest within the distance (a box of that size first).
     dlat = off_coast_km / 111.0
     dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
-    idx = _in_box(level, lon - dlon, lat - dlat, lon + dlon, lat + dlat)
-    point = shapely.Point(lon, lat)
     best, best_km = None, np.inf
-    for i, g in zip(idx, _geoms(level, idx)):
-        q = shapely.shortest_line(point, g).coords[-1]
-        km = float(haversine_km(lat, lon, q[1], q[0]))
+    for i in _in_box(level, lon - dlon, lat - dlat, lon + dlon, lat + dlat):
+        q_lat, q_lon = _nearest_point(_rings(level, int(i)), lat, lon)
+        km = float(haversine_km(lat, lon, q_lat, q_lon))
         if km < best_km:
             best, best_km = str(codes[i]), km
     return (best, True) if best_km <= off_coast_km else (None, False)

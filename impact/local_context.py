@@ -1,0 +1,156 @@
+"""The site's territory in figures: the electricity of its commune, département, région and France.
+
+Resolved into inputs of the estimate (records with value, unit, status, source and
+note), from the shipped France-wide tables:
+
+- the commune's annual electricity: a sourced figure for the city when
+  ``data/reference/city_context.csv`` has one, otherwise an **estimate**: the
+  commune's population x the residential and tertiary electricity per inhabitant
+  of its département (Agence ORE); industry is left out, since it sits where the
+  plants are, not where people live;
+- the commune's peak demand: a sourced figure, else an **estimate** from its annual
+  electricity, with France's ratio of peak to mean demand (RTE, the same year);
+- the département's and the région's electricity delivered (Agence ORE, all
+  sectors), France's gross consumption (RTE), and France's data centres (RTE).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ranges import Range
+from .sources import reference as ref
+
+#: Names of the records this module writes (the engine's share indicators use them).
+KEYS = ("city.annual_electricity_mwh", "city.peak_demand_mw", "departement.annual_electricity_mwh",
+        "region.annual_electricity_mwh", "france.annual_electricity_mwh", "france.datacentres_electricity_mwh")
+
+
+def commune_electricity_estimate_mwh(population: float, dep_residential_mwh: float, dep_tertiary_mwh: float,
+                                     dep_population: float) -> float:
+    """A commune's annual electricity from its département's, per inhabitant [MWh/yr].
+
+    ``population x (residential + tertiary) / département population``: the
+    residential and tertiary use per inhabitant of the département, applied to the
+    commune's inhabitants.
+    """
+    return population * (dep_residential_mwh + dep_tertiary_mwh) / dep_population
+
+
+def peak_from_annual_mw(annual_mwh: float, national_peak_mw: float, national_annual_mwh: float) -> float:
+    """A peak demand from an annual consumption and a national load shape [MW].
+
+    ``annual / 8760 h x (national peak / national mean demand)``: the mean demand
+    scaled by France's ratio of peak to mean demand.
+    """
+    return annual_mwh / 8760.0 * national_peak_mw / (national_annual_mwh / 8760.0)
+
+
+def _sourced(source: str) -> str:
+    return f"{source} [primary]"
+
+
+def resolve_local_context(project, site, inp) -> None:
+    """Write the records of :data:`KEYS` into ``inp`` (an ``impact.inputs._Inputs``)."""
+    from .sources import france
+
+    city = site.city_name
+    country = project.country
+    commune = site.commune
+    dep = site.departement
+    for key, quantity in (("city.annual_electricity_mwh", "annual_electricity"),
+                          ("city.peak_demand_mw", "peak_electricity_demand")):
+        found = ref.lookup("city_context", city=city, country=country, quantity=quantity) if city else None
+        if found is not None and found.value is not None:
+            inp.resolve(key, None, "", found, project_source="")
+            continue
+        if key == "city.annual_electricity_mwh" and commune is not None and dep is not None:
+            e = france.electricity(commune.dep)
+            if e is not None and dep.population:
+                value = commune_electricity_estimate_mwh(commune.population, e["residential_mwh"],
+                                                         e["tertiary_mwh"], dep.population)
+                source = (f"estimate from {_sourced(e['source'])}, {e['year']}, département {dep.name}; "
+                          f"population of {commune.name}: {_sourced(commune.source)}")
+                note = (f"estimate: {commune.population:,} inhabitants x the residential and tertiary electricity "
+                        f"per inhabitant of {dep.name} ({e['year']}); industry left out")
+                inp.put(key, Range.point(value), "MWh/yr", "default", source, note,
+                        "note.local.city_electricity_estimate", commune=commune.name, departement=dep.name,
+                        population=commune.population, year=e["year"])
+                continue
+        if key == "city.peak_demand_mw" and _peak_estimate(inp, country):
+            continue
+        why = _why_unknown(site, quantity)
+        inp.put(key, None, "MWh/yr" if quantity == "annual_electricity" else "MW", "unknown", why[0], why[1],
+                why[2], city=city or "-")
+    _territory_records(site, inp)
+    _national_records(country, inp)
+
+
+def _peak_estimate(inp, country: str) -> bool:
+    """Write ``city.peak_demand_mw`` from the commune's estimated annual electricity, if it can."""
+    from .sources import france
+
+    annual = inp.records.get("city.annual_electricity_mwh")
+    peak = ref.lookup("national_context", country=country, quantity="national_peak_consumption_2021")
+    national = france.national_consumption(2021) if country == "FR" else None
+    if annual is None or annual.value is None or peak is None or peak.value is None or national is None:
+        return False
+    ratio = peak.value.central / (national["gross_gwh"] * 1000.0 / 8760.0)
+    value = peak_from_annual_mw(annual.value.central, peak.value.central, national["gross_gwh"] * 1000.0)
+    inp.put("city.peak_demand_mw", Range.point(value), "MW", "default",
+            f"{annual.source}; {peak.citation}; {_sourced(national['source'])}, 2021",
+            f"estimate: the commune's mean demand x France's ratio of peak to mean demand in 2021 ({ratio:.2f})",
+            "note.local.city_peak_estimate", ratio=round(ratio, 2))
+    return True
+
+
+def _why_unknown(site, quantity: str) -> tuple[str, str, str]:
+    """(source, note, note key) of an unknown city figure."""
+    if quantity == "peak_electricity_demand":
+        return ("no open figure of a commune's peak demand",
+                "no sourced peak demand for this commune, and no sourced method to estimate one",
+                "note.local.city_peak_unknown")
+    return ("the site could not be placed in a commune",
+            f"the site could not be placed in a commune ({site.reason or 'unknown reason'})",
+            "note.local.city_not_placed")
+
+
+def _territory_records(site, inp) -> None:
+    from .sources import france
+
+    for key, territory, record in (("departement.annual_electricity_mwh", site.departement,
+                                    lambda t: france.electricity(t.code)),
+                                   ("region.annual_electricity_mwh", site.region,
+                                    lambda t: france.electricity_region(t.code))):
+        e = record(territory) if territory is not None else None
+        if e is None:
+            inp.put(key, None, "MWh/yr", "unknown", "the site could not be placed in a territory",
+                    "the site could not be placed in a territory", "note.local.territory_not_placed")
+            continue
+        inp.put(key, Range.point(e["total_mwh"]), "MWh/yr", "default", f"{_sourced(e['source'])}, {e['year']}",
+                f"electricity delivered in {territory.name} in {e['year']}, all sectors",
+                "note.local.territory_electricity", territory=territory.name, year=e["year"])
+
+
+def _national_records(country: str, inp) -> None:
+    from .sources import france
+
+    if country != "FR":
+        for key in ("france.annual_electricity_mwh", "france.datacentres_electricity_mwh"):
+            inp.put(key, None, "MWh/yr", "unknown", "only France's figures are shipped",
+                    "only France's national figures are shipped", "note.local.not_france")
+        return
+    n = france.national_consumption()
+    inp.put("france.annual_electricity_mwh", Range.point(n["gross_gwh"] * 1000.0), "MWh/yr", "default",
+            f"{_sourced(n['source'])}, {n['year']}",
+            f"France's gross electricity consumption in {n['year']} (network losses included)",
+            "note.local.france_electricity", year=n["year"])
+    dc: Any = ref.lookup("national_context", country=country, quantity="data_centres_consumption_today")
+    if dc is None or dc.value is None or dc.unit != "TWh/yr":
+        inp.put("france.datacentres_electricity_mwh", None, "MWh/yr", "unknown", "no sourced figure",
+                "no sourced figure of the data centres' consumption", "note.local.datacentres_unknown")
+        return
+    # The table gives TWh/yr.
+    twh = dc.value.central
+    inp.put("france.datacentres_electricity_mwh", Range.point(twh * 1e6), "MWh/yr", "default", dc.citation,
+            f"the electricity of France's data centres, {dc.year}", "note.local.datacentres", year=dc.year)
