@@ -404,7 +404,7 @@ def _why_no_hourly(results, lang: str) -> str:
     if reason.startswith("not run: "):
         reason = reason[len("not run: "):]
     if lang == "fr":  # the reason is in English in the results: not mixed into French text
-        for key, text in (("climate", "aucune normale climatique à moins de 100 km"),
+        for key, text in (("climate", "l'outil n'a pas de climat horaire pour ce lieu"),
                           ("not described", "système de refroidissement non décrit"),
                           ("temperature", "température de l'eau inconnue")):
             if key in reason:
@@ -476,10 +476,10 @@ def cooling_modes(results, lang: str = "fr"):
             if results.central(ind) is not None]
     title = "Comment le site est refroidi au fil de l'année" if fr else "How the site is cooled over the year"
     subtitle = ("Sur l'année : " if fr else "Over the year: ") + ", ".join(bits)
-    notes = ["Parts journalières de la chaleur évacuée (modèle horaire, valeurs centrales). Température : normales "
-             "climatiques ou fichier météo du projet ; les canicules n'y figurent pas forcément." if fr else
-             "Daily shares of the heat removed (hourly model, central values). Temperature: climate normals or the "
-             "project's weather file; heat waves may be missing."]
+    notes = ["Parts journalières de la chaleur évacuée (modèle horaire, valeurs centrales). Température : la série "
+             "horaire retenue pour le site (voir le climat utilisé) ou le fichier météo du projet." if fr else
+             "Daily shares of the heat removed (hourly model, central values). Temperature: the hourly series chosen "
+             "for the site (see the climate used) or the project's weather file."]
     _frame(fig, title, subtitle, notes)
     return fig
 
