@@ -214,8 +214,33 @@ def cooling_monte_carlo(project) -> None:
 
         med, best = wall(run, repeat=5)
         print(f"cooling model, 8,760 h x 2,000 draws, {system:<17} median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
+    offset = col(-0.7, 0.0, 0.7)
+
+    def shifted():
+        cooling.simulate(system="dry_free_cooling", it_mw=col(10, 12, 15), temp_air_c=t_air, temp_wet_bulb_c=t_wb,
+                         temp_offset_k=offset, **params)
+
+    med, best = wall(shifted, repeat=5)
+    print(f"  the same with a climate offset per draw         median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
+    climate_choice()
 
     eco2mix_year()
+
+
+def climate_choice() -> None:
+    """Choosing a shipped climate series and building its hourly frame, for sites all over France
+    (each a new station-year-altitude: nothing cached)."""
+    from impact.project import parse_project_text
+    from impact.sources import climate
+
+    points = [(43.3 + 0.35 * i, -1.0 + 0.45 * i) for i in range(16)]
+    t0 = time.perf_counter()
+    for i, (lat, lon) in enumerate(points):
+        p = parse_project_text(f"name: b\ncountry: FR\nit_capacity_mw: 1\n"
+                               f"location: {{lat: {lat}, lon: {lon}, altitude_m: {100 + 7 * i}}}\n", "b.yaml")
+        climate.project_climate(p, 2026)
+    per = (time.perf_counter() - t0) / len(points)
+    print(f"climate choice + hourly frame, per new site      {per * 1000:7.1f} ms   (16 sites, first one loads the data)")
 
 
 def write_eco2mix_year(src: Path, dest: Path, rows: int = 35040) -> Path:

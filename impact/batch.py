@@ -36,6 +36,15 @@ ADDITIVE = tuple(
     if info.unit not in ("-",) and not n.startswith("pue")
 )
 MANIFEST = ".impact-batch.json"
+#: Shares of a territory: (share indicator, summed indicator, the territory's figure).
+SHARES = (("share_of_city_peak_demand", "peak_demand_mw", "city.peak_demand_mw"),
+          ("share_of_city_electricity", "facility_energy_mwh", "city.annual_electricity_mwh"),
+          ("share_of_departement_electricity", "facility_energy_mwh", "departement.annual_electricity_mwh"),
+          ("share_of_region_electricity", "facility_energy_mwh", "region.annual_electricity_mwh"),
+          ("share_of_france_electricity", "facility_energy_mwh", "france.annual_electricity_mwh"),
+          ("share_of_france_datacentres", "facility_energy_mwh", "france.datacentres_electricity_mwh"))
+#: ``--by`` choices: the territory a report covers (``city`` is the commune, as before).
+GROUPINGS = ("commune", "departement", "epci", "region", "city")
 
 
 # ----------------------------------------------------------------------------- sites
@@ -107,6 +116,10 @@ def _row(outcome: SiteOutcome, level: str = "site") -> dict:
     row = {"level": level, "row": outcome.row, "name": outcome.name, "city": outcome.city,
            "status": outcome.status, "result": "ok" if outcome.ok else f"error: {outcome.error}",
            "source": outcome.source}
+    site = getattr(outcome.results, "site", None) if outcome.ok else None
+    for t in ("commune", "departement", "region", "epci"):
+        territory = getattr(site, t, None) if site is not None else None
+        row[f"{t}_code"] = territory.code if territory is not None else None
     for n in INDICATORS:
         ind = outcome.results.indicators[n] if outcome.ok else None
         row[n] = ind.central if ind is not None else None
@@ -162,14 +175,15 @@ def site_outcomes(projects_or_registry, *, draws: int | None = None, seed: int |
 class CityTotal:
     """The cumulative impact of a city's sites."""
 
-    city: str
+    city: str  # the territory's name (a commune, a département...)
     sites: list[SiteOutcome]
     indicators: dict  # name -> Indicator (sums over the sites that could be estimated)
     failed: list[SiteOutcome]
+    level: str = "commune"  # what the territory is: commune, departement, epci or region
 
 
-def city_total(city: str, outcomes: list[SiteOutcome]) -> CityTotal:
-    """Sum the sites of ``city`` draw by draw (see the module docstring)."""
+def city_total(city: str, outcomes: list[SiteOutcome], level: str = "commune") -> CityTotal:
+    """Sum the sites of ``city`` (a territory at ``level``) draw by draw (see the module docstring)."""
     import numpy as np
 
     from .model import uncertainty
@@ -196,25 +210,27 @@ def city_total(city: str, outcomes: list[SiteOutcome]) -> CityTotal:
         indicators[name] = Indicator(name, unit, clean_number(lo), central, clean_number(hi),
                                      "partial" if partial else "estimated", "sum over the sites, draw by draw",
                                      (), note, missing)
-    # Shares of the city, from the summed peak and energy.
-    first = ok[0].results if ok else None
-    for share, total, key in (("share_of_city_peak_demand", "peak_demand_mw", "city.peak_demand_mw"),
-                              ("share_of_city_electricity", "facility_energy_mwh", "city.annual_electricity_mwh")):
-        rec = first.inputs.get(key) if first is not None else None
+    # Shares of a territory, from the summed peak and energy: only when every site refers
+    # to the same figure (the same commune, département...); a département's report has no
+    # single commune, so its sites' shares of their communes are not added up.
+    for share, total, key in SHARES:
+        recs = [o.results.inputs.get(key) for o in ok]
+        values = {None if r is None or r.value is None else r.value.central for r in recs}
         t = indicators[total]
-        if rec is not None and rec.value is not None and t.known:
-            whole = rec.value.central
+        if recs and len(values) == 1 and None not in values and t.known:
+            whole = values.pop()
             indicators[share] = Indicator(share, "-", t.low / whole, t.central / whole, t.high / whole, t.status,
-                                          f"{total} / {key}", (rec.source,), t.note, t.missing)
+                                          f"{total} / {key}", (recs[0].source,), t.note, t.missing)
         else:
+            why = ("the sites lie in different territories" if len(values) > 1 else f"no figure for {city}")
             indicators[share] = Indicator(share, "-", None, None, None, "unknown", f"{total} / {key}", (),
-                                          f"unknown: no sourced {key.split('.')[1]} for {city}", ())
-    return CityTotal(city, ok, indicators, failed)
+                                          f"unknown: {why}", ())
+    return CityTotal(city, ok, indicators, failed, level)
 
 
 def _city_row(total: CityTotal) -> dict:
     statuses = sorted({o.status for o in total.sites + total.failed if o.status})
-    row = {"level": "city", "row": None, "name": total.city, "city": total.city,
+    row = {"level": total.level, "row": None, "name": total.city, "city": total.city,
            "status": ", ".join(statuses), "source": "",
            "result": "ok" if not total.failed else f"error: {len(total.failed)} site(s) failed"}
     for n in INDICATORS:
@@ -223,6 +239,33 @@ def _city_row(total: CityTotal) -> dict:
         row[f"{n}_low"] = ind.low if ind is not None else None
         row[f"{n}_high"] = ind.high if ind is not None else None
     return row
+
+
+def territory_groups(projects: list, bad_cities: list[str], by: str = "commune") -> list[str]:
+    """The report each site goes to: its territory's name at level ``by``.
+
+    Sites are placed from their coordinates (or their declared city's name, see
+    :func:`impact.site.place_site`); a site that cannot be placed goes to the report of
+    its declared city, as do bad registry rows (``bad_cities``). Two territories with
+    the same name (homonymous communes) are told apart by their code.
+
+    Returns
+    -------
+    list of str
+        One name per project, then one per bad row, in order.
+    """
+    from .site import place_site
+
+    level = "commune" if by == "city" else by
+    keys: list[tuple[str, str]] = []
+    for p in projects:
+        t = place_site(p).territory(level)
+        keys.append(t if t is not None else ("", (p.city or "").strip() or "?"))
+    keys += [("", (c or "").strip() or "?") for c in bad_cities]
+    codes_by_name: dict[str, set[str]] = {}
+    for code, name in keys:
+        codes_by_name.setdefault(name, set()).add(code)
+    return [f"{name} ({code})" if code and len(codes_by_name[name]) > 1 else name for code, name in keys]
 
 
 def city_filename(city: str) -> str:
@@ -289,7 +332,7 @@ def _check_outputs(outdir: Path, names: list[str], force: bool) -> dict:
     return manifest
 
 
-def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, force: bool = False,
+def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 1, force: bool = False,
               lang: str = "fr", date: str | None = None, draws: int | None = None,
               progress: bool | None = None, log=None) -> BatchOutcome:
     """Estimate every site of ``registry`` and write the reports into ``outdir``.
@@ -309,8 +352,8 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     from .engine import DEFAULT_DRAWS, DEFAULT_SEED
     from .report.dossier import dossier_date
 
-    if by != "city":
-        raise InputError("--by", f"must be city, got {by!r}")
+    if by not in GROUPINGS:
+        raise InputError("--by", f"must be one of {', '.join(GROUPINGS)}, got {by!r}")
     if jobs < 1:
         raise InputError("--jobs", f"must be at least 1, got {jobs}")
     registry, outdir = Path(registry), Path(outdir)
@@ -319,17 +362,14 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
     pairs, bad = _projects(registry)
     outdir.mkdir(parents=True, exist_ok=True)
 
-    def city_of(name: str | None) -> str:
-        return (name or "").strip() or "?"
-
-    # Every site of every city, before any estimate (bad rows included).
+    # Every site of every territory, before any estimate (bad rows included).
+    groups = territory_groups([p for _, p in pairs], [o.city for o in bad], by)
     planned: dict[str, list[SiteOutcome]] = {}
-    for n, p in pairs:
+    for (n, p), group in zip(pairs, groups):
         meta = _site_meta(p)
-        planned.setdefault(city_of(p.city), []).append(
-            SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
-    for o in bad:
-        planned.setdefault(city_of(o.city), []).append(o)
+        planned.setdefault(group, []).append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
+    for o, group in zip(bad, groups[len(pairs):]):
+        planned.setdefault(group, []).append(o)
     cities_all = sorted(planned)
     outputs = [city_filename(c) for c in cities_all] + ["summary.csv", "sites.gpkg"]
     manifest = _check_outputs(outdir, outputs, force)
@@ -390,7 +430,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "city", jobs: int = 1, 
         push("map", city, _map_task, city, sites, lang)
 
     def sites_done(city):
-        total = totals[city] = city_total(city, by_city[city])
+        total = totals[city] = city_total(city, by_city[city], "commune" if by == "city" else by)
         fp = city_fingerprint(total.sites + total.failed, lang, tool)
         if current(city, fp):
             skipped.append(outdir / city_filename(city))

@@ -50,12 +50,39 @@ def _parser() -> argparse.ArgumentParser:
                                        "and sites.gpkg")
     bat.add_argument("registry", type=Path, help="registry of data centers (CSV or GeoJSON)")
     bat.add_argument("-o", "--output", type=Path, required=True, help="folder to write the reports into")
-    bat.add_argument("--by", choices=("city",), default="city", help="one report per city (default)")
+    bat.add_argument("--by", choices=("commune", "departement", "epci", "region", "city"), default="commune",
+                     help="one report per commune (default; 'city' is the same), département, EPCI or région, "
+                          "each site placed by its coordinates")
     bat.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
     bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
     bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     bat.add_argument("--force", action="store_true", help="rebuild everything and overwrite existing files")
+    clim = sub.add_parser("climate", help="hourly climates: get a typical year for a point (impact climate fetch)")
+    clim_sub = clim.add_subparsers(dest="climate_command", metavar="ACTION")
+    fetch = clim_sub.add_parser("fetch", help="download the PVGIS typical year of a point (needs the Internet) "
+                                              "into a CSV that climate.pvgis reads")
+    fetch.add_argument("--lat", type=float, required=True, help="latitude of the site, WGS 84 (degree)")
+    fetch.add_argument("--lon", type=float, required=True, help="longitude of the site, WGS 84 (degree)")
+    fetch.add_argument("-o", "--output", type=Path, help="CSV to write (default: pvgis_tmy_LAT_LON.csv here)")
+    fetch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     return parser
+
+
+def _climate(args) -> int:
+    if args.climate_command != "fetch":
+        raise InputError("impact climate", "expected an action: impact climate fetch --lat LAT --lon LON")
+    from .sources.pvgis import fetch_pvgis_tmy
+
+    for name, value, bound in (("--lat", args.lat, 90), ("--lon", args.lon, 180)):
+        if not -bound <= value <= bound:
+            raise InputError(name, f"must be between {-bound} and {bound} degrees, got {value:g}")
+    out = args.output or Path(f"pvgis_tmy_{args.lat:.3f}_{args.lon:.3f}.csv")
+    if out.exists() and not args.force:
+        raise InputError(str(out), "already exists; use --force to overwrite it")
+    write_atomic(out, fetch_pvgis_tmy(args.lat, args.lon), args.force)
+    print(f"wrote {out} (PVGIS typical year at {args.lat:g}, {args.lon:g}; PVGIS © European Union)", file=sys.stderr)
+    print(f"add to the project file (path relative to it):\nclimate: {{pvgis: {out.name}}}")
+    return 0
 
 
 def _batch(args) -> int:
@@ -154,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             return _dossier(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "climate":
+            return _climate(args)
     except InputError as exc:
         print(f"error: {exc.message}".replace("\n", "\nerror: "), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -8,6 +8,7 @@ input (hours x draws for the cooling model); an indicator's low / high are the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -168,7 +169,8 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         put("water_returned_m3", ("it_capacity_mw",), none, "no river or sea cooling")
         out["water_withdrawal_m3"] = out["water_onsite_m3"]
         spec["water_withdrawal_m3"] = _Spec(("it_energy_mwh", "wue_l_per_kwh"), "on-site water use (no river or sea water)")
-    v["water_withdrawal_m3"] = out["water_withdrawal_m3"]
+    if out["water_withdrawal_m3"] is not None:  # unknown (no return temperature): stays out of v
+        v["water_withdrawal_m3"] = out["water_withdrawal_m3"]
     put("water_offsite_m3", ("facility_energy_mwh", "ewif_l_per_kwh"), water.water_offsite_m3,
         "facility energy x energy water intensity factor of the grid (water consumed by power plants)")
 
@@ -256,9 +258,21 @@ def fingerprint(project: Project) -> str:
             h.update(path.read_bytes())
     for table in sorted((data_dir() / "reference").glob("*.csv")):
         h.update(table.read_bytes())
+    h.update(_shipped_climate_digest())
     return h.hexdigest()[:16]
 
 
+@functools.cache
+def _shipped_climate_digest() -> bytes:
+    """SHA-256 of the shipped hourly climates (data/france/climate), once per process."""
+    from .paths import data_dir
+
+    h = hashlib.sha256()
+    for f in sorted((data_dir() / "france" / "climate").glob("*")):
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.digest()
 _FROM_ANNOUNCED = ("note.it_capacity.from_announced_grid_connection", "note.it_capacity.from_announced_facility")
 
 
@@ -279,7 +293,7 @@ class _Model:
         if cs is not None:
             self.model_deps = tuple(
                 k for k, r in self.records.items()
-                if r.status != "unknown" and (k.startswith("cooling.") or k in ("climate", "it_capacity_mw", "utilisation"))
+                if r.status != "unknown" and (k.startswith(("cooling.", "climate")) or k in ("it_capacity_mw", "utilisation"))
             )
             frame = cs.climate.frame
             # The hours that can set the peak: the hottest by dry-bulb and by wet-bulb.
@@ -371,6 +385,8 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     params = {name: col(v[f"cooling.{name}"]) for name in _NUMERIC_PARAMETERS if name != "hx_approach_k"}
     params.update(cop_air_rated=col(v["cooling.cop_air_rated"]), t_air_rated_c=v["cooling.t_air_rated_c"],
                   cop_water_rated=col(v["cooling.cop_water_rated"]), t_water_rated_c=v["cooling.t_water_rated_c"])
+    # The climate offset shifts every hour's temperatures, draw by draw, inside simulate's blocks.
+    params["temp_offset_k"] = col(v["climate.offset_k"]) if "climate.offset_k" in v else None
 
     def water_for(hours):
         if not cs.water:
@@ -385,6 +401,7 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
             "density_kg_per_m3": v["water_density_kg_per_m3"],
             "specific_heat_j_per_kg_k": v["water_specific_heat_j_per_kg_k"],
             "hx_approach_k": col(v["cooling.hx_approach_k"]),
+            "t_in_offset_k": col(v["cooling.water_in_offset_k"]) if "cooling.water_in_offset_k" in v else None,
         }
 
     all_hours = slice(None)
@@ -508,6 +525,9 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
         "draws": draws,
         "seed": seed,
         "cooling_model": "hourly" if model.inp.cooling is not None else f"not run: {model.inp.cooling_note}",
+        # Which series stood for the site's climate (None: none), for the dossier.
+        "climate": (model.inp.climate.choice.to_dict()
+                    if model.inp.climate is not None and model.inp.climate.choice is not None else None),
         "cooling_model_reason": cooling_model_reason(model.records, model.inp.cooling is not None),
         "procedure": model.inp.procedure.to_dict() if model.inp.procedure is not None else None,
         "announced_power": announced,

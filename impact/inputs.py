@@ -124,22 +124,18 @@ _NUMERIC_PARAMETERS = ("supply_c", "approach_k", "band_k", "chiller_approach_k",
 
 def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: int, src) -> None:
     """Resolve the climate and parameters of the hourly cooling model, if it can run."""
-    from .sources.climate import project_climate
+    from .sources.climate import NoClimate, project_climate
 
     warming = p.climate.warming_c if p.climate and p.climate.warming_c is not None else 0.0
-    climate, why = project_climate(p, year, warming)
-    inp.climate = climate
-    if climate is None:
-        inp.records["climate"] = InputRecord("climate", None, "-", "unknown", why,
-                                             "give climate: {epw: PATH} to run the hourly cooling model",
-                                             note_key="note.climate.give_epw", source_key="source.climate.none")
-        inp.cooling_note = why
+    climate = project_climate(p, year, warming)
+    if isinstance(climate, NoClimate):
+        inp.climate = None
+        inp.records["climate"] = InputRecord("climate", None, "-", "unknown", "no hourly climate for this place",
+                                             climate.reason, note_key=climate.note_key, note_args=climate.note_args)
+        inp.cooling_note = climate.reason
         return
-    note = climate.note + (f"; every temperature shifted by {warming:+g} °C" if warming else "")
-    inp.records["climate"] = InputRecord("climate", why, "-", "default", climate.source, note,
-                                         value_key=f"value.climate.{climate.kind.replace(' ', '_')}",
-                                         note_key="note.climate.warming" if warming else "",
-                                         note_args=(("warming", warming),), source_note=climate.note)
+    inp.climate = climate
+    _climate_records(p, inp, climate, warming, src)
     if cooling_type not in SYSTEMS:
         inp.cooling_note = "the cooling system is not described"
         return
@@ -173,31 +169,149 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
     water = cooling_type in WATER_COOLED
     t_hourly = None
     if water and inp.records["cooling.water_in_c"].status == "unknown":
-        if cooling_type == "sea" and ref.lookup("cooling_parameters", parameter="sea_temperature_min_c"):
-            t_hourly = _sea_temperature(climate.frame.index)
-            inp.records["cooling.water_in_c"] = InputRecord(
-                "cooling.water_in_c", "seasonal: 14 °C (February) to 22 °C (August)", "°C", "default",
-                ref.lookup("cooling_parameters", parameter="sea_temperature_min_c").citation,
-                "sea temperature at the Thassalia intake (Marseille); the timing of the extremes is an assumption",
-                value_key="value.sea_temperature_seasonal", note_key="note.sea_temperature",
-                note_args=(("low", ref.lookup("cooling_parameters", parameter="sea_temperature_min_c").value.central),
-                           ("high", ref.lookup("cooling_parameters", parameter="sea_temperature_max_c").value.central)))
-        else:
-            inp.cooling_note = "the temperature of the river water is not known"
+        t_hourly = _water_temperature(p, inp, cooling_type, climate)
+        if t_hourly is None:
             return
     inp.cooling = CoolingSetup(
         cooling_type, bool(free), climate, water,
         water and isinstance(inp.records["cooling.water_flow_m3_per_h"].value, Range), t_hourly)
 
 
-def _sea_temperature(index):
-    """Sea temperature per hour: a cosine between the sourced winter and summer values."""
-    import numpy as np
+def _climate_records(p: Project, inp: "_Inputs", climate, warming: float, src) -> None:
+    """The ``climate`` record (which series, from where), its altitude correction and its offset range."""
+    from .sources import climate as sc
 
-    lo = ref.lookup("cooling_parameters", parameter="sea_temperature_min_c").value.central
-    hi = ref.lookup("cooling_parameters", parameter="sea_temperature_max_c").value.central
-    day = index.day_of_year.to_numpy() + index.hour.to_numpy() / 24.0
-    return (lo + hi) / 2 - (hi - lo) / 2 * np.cos(2 * np.pi * (day - 45) / 365)
+    c = climate.choice
+    if climate.kind == "shipped series":
+        key, args = _choice_note(c)
+        inp.records["climate"] = InputRecord("climate", c.station, "-", "default", c.attribution, climate.note,
+                                             note_key=key, note_args=args)
+        inp.records["climate.altitude_correction_k"] = _altitude_record(c)
+    else:
+        where = (f", {c.distance_km:g} km from the site" if c is not None and c.distance_km is not None else "")
+        inp.records["climate"] = InputRecord(
+            "climate", f"{climate.kind} {c.station}", "-", "given", src("climate"), climate.note + where,
+            note_key="note.climate.file", note_args=(("file", c.station if c else climate.source),
+                                                     ("distance_km", c.distance_km if c else None)))
+    if warming:
+        inp.given("climate.warming_c", Range.point(warming), "K", src("climate"),
+                  f"every temperature shifted by {warming:+g} °C")
+        rec = inp.records["climate.warming_c"]
+        inp.records["climate.warming_c"] = InputRecord(rec.name, rec.value, rec.unit, rec.status, rec.source,
+                                                       rec.note, note_key="note.climate.warming",
+                                                       note_args=(("warming_c", warming),))
+    if "climate.offset_k" in inp.assumptions:
+        inp.used_assumptions.add("climate.offset_k")
+        inp.records["climate.offset_k"] = InputRecord(
+            "climate.offset_k", inp.assumptions["climate.offset_k"], "K", "given",
+            inp.project_sources.get("climate.offset_k") or "project file (assumptions)",
+            "assumption set in the project file, instead of the default")
+        return
+    year = sc.coefficient("gradient_k_per_km").year
+    d_k, z_k, y_k = (round(x, 2) for x in c.sigma_parts_k)
+    w = round(c.offset_half_width_k, 2)
+    inp.records["climate.offset_k"] = InputRecord(
+        "climate.offset_k", climate.offset, "K", "default",
+        "derived from the shipped stations by scripts/build_climate.py (data/reference/climate_uncertainty.csv: "
+        f"gradient_k_per_km, lapse_rate_sd_k_per_km, interannual_sd_k), {year} [assumption]",
+        f"every hour's dry bulb and wet bulb shifted by the same amount in each draw, within ±{w:g} K "
+        f"(triangular; standard deviation {c.sigma_k:.2f} K from the distance {d_k:g} K, the altitude {z_k:g} K "
+        f"and {c.years_represented} year(s) of weather {y_k:g} K)",
+        note_key="note.climate.offset",
+        note_args=(("half_width_k", w), ("sigma_k", round(c.sigma_k, 2)), ("distance_part_k", d_k),
+                   ("altitude_part_k", z_k), ("years_part_k", y_k), ("years", c.years_represented)))
+
+
+def _choice_note(c) -> tuple[str, tuple]:
+    """The catalogue key of the sentence saying which series stands for the site."""
+    if c.year is None:
+        key = "note.climate.typical_year" if c.kind == "typical year" else "note.climate.model_typical_year"
+    elif c.kind == "observation":
+        key = "note.climate.observed_year" if c.years_represented == 1 else "note.climate.observed_median_year"
+    else:
+        key = "note.climate.model_median_year"
+    return key, (("station", c.station), ("distance_km", c.distance_km), ("year", c.year), ("period", c.period),
+                 ("attribution", c.attribution))
+
+
+def _altitude_record(c) -> InputRecord:
+    lapse = ref.lookup("climate_uncertainty", quantity="lapse_rate_k_per_km")
+    value = Range.point(c.correction_k)
+    if c.site_altitude_m is None:
+        return InputRecord("climate.altitude_correction_k", value, "K", "derived", lapse.citation,
+                           "site altitude not given (location.altitude_m): no altitude correction",
+                           note_key="note.climate.altitude_not_given")
+    if c.station_altitude_m is None:
+        return InputRecord(
+            "climate.altitude_correction_k", value, "K", "derived", lapse.citation,
+            "the altitude of the series' point is not known: no altitude correction; the range counts the "
+            f"site's altitude ({c.site_altitude_m:g} m) as a possible difference",
+            note_key="note.climate.altitude_unknown_station", note_args=(("site_altitude_m", c.site_altitude_m),))
+    return InputRecord(
+        "climate.altitude_correction_k", value, "K", "derived", lapse.citation,
+        f"site at {c.site_altitude_m:g} m, series at {c.station_altitude_m:g} m: dry bulb and dew point shifted by "
+        f"{c.correction_k:+g} K (standard atmosphere, {lapse.value.central:g} K/km)",
+        note_key="note.climate.altitude_corrected",
+        note_args=(("site_altitude_m", c.site_altitude_m), ("station_altitude_m", c.station_altitude_m),
+                   ("correction_k", c.correction_k), ("lapse_rate_k_per_km", lapse.value.central)))
+
+
+def _water_temperature(p: Project, inp: "_Inputs", cooling_type: str, climate):
+    """River or sea water temperature per hour when the project gives none, with its offset range."""
+    import math
+
+    from .model import water_temperature as wt
+
+    def row(quantity, **match):
+        return ref.lookup("water_temperature", quantity=quantity, **match)
+
+    frame = climate.frame
+    if cooling_type == "river":
+        a, b, sd = row("river_intercept_c"), row("river_slope"), row("river_sd_k")
+        t = wt.river_temperature_c(frame["temp_air_c"].to_numpy(), intercept_c=a.value.central,
+                                   slope=b.value.central)
+        args = (("mean_c", round(float(t.mean()), 1)), ("min_c", round(float(t.min()), 1)),
+                ("max_c", round(float(t.max()), 1)))
+        inp.records["cooling.water_in_c"] = InputRecord(
+            "cooling.water_in_c", f"from the air temperature: {a.value.central:g} + {b.value.central:g} x 7-day mean "
+            f"(mean {args[0][1]:g} °C, {args[1][1]:g} to {args[2][1]:g} °C)", "°C", "default",
+            f"{a.citation}; coefficients applied to the site's climate",
+            "not given: river temperature estimated from the air temperature of the site's climate (a general "
+            "relation, not this river's measurements)", note_key="note.water.river_relation", note_args=args)
+        w = math.sqrt(6.0) * sd.value.central
+        inp.records["cooling.water_in_offset_k"] = InputRecord(
+            "cooling.water_in_offset_k", Range(-w, 0.0, w), "K", "default", sd.citation,
+            f"the river's temperature shifted in each draw within ±{w:.1f} K (triangular, standard deviation "
+            f"{sd.value.central:g} K)", note_key="note.water.river_offset",
+            note_args=(("half_width_k", round(w, 1)), ("sd_k", sd.value.central)))
+        return t
+    loc = p.location
+    lat, lon = (loc.lat, loc.lon) if loc is not None else (climate.choice.lat, climate.choice.lon)
+    if lat is None or lon is None:
+        inp.cooling_note = "the sea temperature is not known (no location to choose the sea basin)"
+        return None
+    basin = wt.sea_basin(lat, lon)
+    cold, warm = row("sea_coldest_month_c", basin=basin), row("sea_warmest_month_c", basin=basin)
+    day = row("sea_coldest_day").value.central
+    index = frame.index
+    t = wt.sea_temperature_c(index.day_of_year.to_numpy() + index.hour.to_numpy() / 24.0, cold.value.central,
+                             warm.value.central, day)
+    args = (("basin", basin), ("coldest_c", cold.value.central), ("warmest_c", warm.value.central))
+    inp.records["cooling.water_in_c"] = InputRecord(
+        "cooling.water_in_c", f"seasonal: {cold.value.central:g} °C (1 March) to {warm.value.central:g} °C "
+        f"(end of August), {basin.replace('_', ' ')}", "°C", "default",
+        f"{cold.citation}; {row('sea_coldest_day').citation}",
+        f"not given: mean surface temperatures of the sea basin ({basin.replace('_', ' ')}), chosen by the "
+        "site's position; an intake at depth is colder in summer", note_key="note.water.sea_basin", note_args=args)
+    mean = (cold.value.central + warm.value.central) / 2
+    lo = (cold.value.low + warm.value.low) / 2 - mean
+    hi = (cold.value.high + warm.value.high) / 2 - mean
+    inp.records["cooling.water_in_offset_k"] = InputRecord(
+        "cooling.water_in_offset_k", Range(lo, 0.0, hi), "K", "default", f"{cold.citation}; {warm.citation}",
+        f"the sea temperature shifted in each draw between {lo:+.1f} and {hi:+.1f} K (the sourced spread of the "
+        "basin's monthly means)", note_key="note.water.sea_offset",
+        note_args=(("low_k", round(lo, 1)), ("high_k", round(hi, 1))))
+    return t
 
 
 LIQUID_PARAMETERS = ("liquid_share", "liquid_supply_c", "liquid_delta_t_k", "dry_cooler_approach_k")

@@ -127,6 +127,9 @@ class _Strict(BaseModel):
 class Location(_Strict):
     lat: N(ge=-90, le=90)
     lon: N(ge=-180, le=180)
+    # Site altitude [m], for the choice of the climate series and its lapse-rate
+    # correction: from land below sea level (polders, deltas) to Mont Blanc (4,806 m).
+    altitude_m: N(ge=-10, le=4810) = None
 
 
 class EquipmentItem(_Strict):
@@ -211,7 +214,14 @@ class Grid(_Strict):
 
 class Climate(_Strict):
     epw: DataPath((".epw",), "an EnergyPlus weather file") = None  # relative to the project file
+    pvgis: DataPath((".csv",), "a PVGIS typical-year export (CSV)") = None  # e.g. from `impact climate fetch`
     warming_c: N(ge=-10, le=10) = None  # shift of every temperature, e.g. 4 for a +4 °C scenario
+
+    @model_validator(mode="after")
+    def _one_file(self):
+        if self.epw is not None and self.pvgis is not None:
+            raise ValueError("give either epw or pvgis (one weather file), not both")
+        return self
 
 
 class Land(_Strict):

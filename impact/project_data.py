@@ -1,4 +1,4 @@
-"""The data files a project points to (``grid.eco2mix``, ``climate.epw``, ``land``,
+"""The data files a project points to (``grid.eco2mix``, ``climate.epw``, ``climate.pvgis``, ``land``,
 ``context``), loaded and turned into inputs of the estimate.
 
 Kept apart from :mod:`impact.engine` so that the engine only calls
@@ -49,8 +49,10 @@ def data_files(project: Project) -> dict[str, Path]:
     fields = {}
     if project.grid is not None and project.grid.eco2mix:
         fields["grid.eco2mix"] = project.grid.eco2mix
-    if project.climate is not None and project.climate.epw:
-        fields["climate.epw"] = project.climate.epw
+    if project.climate is not None:
+        for key in ("epw", "pvgis"):
+            if getattr(project.climate, key):
+                fields[f"climate.{key}"] = getattr(project.climate, key)
     if project.land is not None:
         fields["land.parcels"] = project.land.parcels
     if project.context is not None:
@@ -157,11 +159,20 @@ def apply_to_inputs(project: Project, inputs: Any) -> None:
 
 def load_weather(project: Project):
     """The hourly weather of ``climate.epw`` (:func:`impact.sources.read_epw`), or None."""
-    if project.climate is None:
+    if project.climate is None or not project.climate.epw:
         return None
     from .sources.epw import read_epw
 
     return read_epw(resolve_path(project, project.climate.epw))
+
+
+def load_pvgis(project: Project):
+    """The typical year of ``climate.pvgis`` (:func:`impact.sources.pvgis.read_pvgis`), or None."""
+    if project.climate is None or not project.climate.pvgis:
+        return None
+    from .sources.pvgis import read_pvgis
+
+    return read_pvgis(resolve_path(project, project.climate.pvgis))
 
 
 def load_context(project: Project) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def test_outputs(batch_dir):
 def test_summary_has_sites_and_cities(batch_dir):
     rows = _summary(batch_dir / "summary.csv")
     sites = [r for r in rows if r["level"] == "site"]
-    cities = [r for r in rows if r["level"] == "city"]
+    cities = [r for r in rows if r["level"] == "commune"]
     assert [r["name"] for r in sites] == ["MRS1", "MRS2", "MRS3", "MRS4", "MRS5", "MRS6"]
     assert {r["name"] for r in cities} == {"Marseille", "Bouc-Bel-Air"}
     assert {r["status"] for r in sites} == {"operating", "under construction", "planned"}
@@ -50,7 +50,7 @@ def test_city_sums_equal_the_sites(batch_dir):
     rows = _summary(batch_dir / "summary.csv")
     for city in ("Marseille", "Bouc-Bel-Air"):
         sites = [r for r in rows if r["level"] == "site" and r["city"] == city]
-        total = next(r for r in rows if r["level"] == "city" and r["city"] == city)
+        total = next(r for r in rows if r["level"] == "commune" and r["city"] == city)
         for name in ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "co2e_location_t"):
             expected = sum(float(r[name]) for r in sites)
             assert float(total[name]) == pytest.approx(expected, rel=1e-12), (city, name)
@@ -191,3 +191,43 @@ def test_fingerprint_of_a_site_with_unknown_values():
     fa = city_fingerprint([SiteOutcome(1, "X", "", "", "", a)], "fr", b"tool")
     fb = city_fingerprint([SiteOutcome(1, "X", "", "", "", b)], "fr", b"tool")
     assert fa != fb and len(fa) == 64
+
+
+def test_homonymous_communes_get_reports_of_their_own():
+    # Saint-Denis (93066) and Saint-Denis (11339, Aude): placed by their coordinates,
+    # two reports, told apart by their INSEE code; a site with no place goes to its city.
+    from impact.batch import territory_groups
+    from impact.project import parse_project
+
+    def p(name, **kw):
+        return parse_project({"name": name, "country": "FR", "it_capacity_mw": 1, **kw})
+
+    projects = [p("A", city="Saint-Denis", location={"lat": 48.92637, "lon": 2.35626}),
+                p("B", city="Saint-Denis", location={"lat": 43.35553, "lon": 2.21538}),
+                p("C", city="Saint-Denis", location={"lat": 48.92637, "lon": 2.35626}),
+                p("D", city="Atlantis")]
+    assert territory_groups(projects, ["Lost city"]) == [
+        "Saint-Denis (93066)", "Saint-Denis (11339)", "Saint-Denis (93066)", "Atlantis", "Lost city"]
+    assert territory_groups(projects, [], "departement")[:3] == ["Seine-Saint-Denis", "Aude", "Seine-Saint-Denis"]
+
+
+def test_batch_by_departement_adds_the_sites_of_each(tmp_path):
+    reg = ROOT / "data" / "registries" / "ile-de-france.csv"
+    r = run_cli("batch", reg, "-o", tmp_path, "--by", "departement", "--date", DATE)
+    assert r.returncode == 0, r.stderr
+    rows = _summary(tmp_path / "summary.csv")
+    sites = [x for x in rows if x["level"] == "site"]
+    deps = {x["name"]: x for x in rows if x["level"] == "departement"}
+    names = {"93": "Seine-Saint-Denis", "77": "Seine-et-Marne", "91": "Essonne", "92": "Hauts-de-Seine",
+             "95": "Val-d'Oise"}
+    assert set(deps) == {names[x["departement_code"]] for x in sites}
+    for code, name in names.items():
+        if name not in deps:
+            continue
+        mine = [x for x in sites if x["departement_code"] == code]
+        expected = sum(float(x["facility_energy_mwh"]) for x in mine)
+        assert float(deps[name]["facility_energy_mwh"]) == pytest.approx(expected, rel=1e-12)
+        # A département's share is of its own electricity; a share of one commune only with one site.
+        assert deps[name]["share_of_departement_electricity"]
+        assert bool(deps[name]["share_of_city_electricity"]) == (len({x["commune_code"] for x in mine}) == 1)
+    assert (tmp_path / "Seine-Saint-Denis.pdf").read_bytes().startswith(b"%PDF")

@@ -18,8 +18,8 @@ from impact.report import charts  # noqa: E402
 LYON = """\
 name: X
 country: FR
-city: Lyon
-location: {lat: 45.76, lon: 4.84}
+city: Ajaccio
+location: {lat: 41.93, lon: 8.74}
 it_capacity_mw: 5
 cooling: {type: air_chillers}
 """

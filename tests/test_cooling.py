@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import impact
-from impact.model import climate, cooling, psychrometrics
+from impact.model import cooling, psychrometrics
 from impact.project import parse_project_text
 
 MARSEILLE = """\
@@ -33,31 +33,14 @@ def project(text, **fmt):
 
 
 def marseille_climate():
-    doy = np.repeat(np.arange(1, 366), 24)
-    hour = np.tile(np.arange(24), 365)
-    tmin = [3, 4, 6, 9, 13, 17, 19, 19, 16, 12, 7, 4]
-    tmax = [11, 12, 16, 19, 23, 27, 30, 30, 26, 21, 15, 12]
-    return climate.hourly_from_normals(tmin, tmax, doy, hour)
+    """The shipped hourly series chosen for a site in Marseille (data/france/climate)."""
+    from impact.sources.climate import candidates, climate_from_choice
+
+    frame = climate_from_choice(candidates(43.33, 5.35)[0], 2026).frame
+    return {k: frame[k].to_numpy() for k in ("temp_air_c", "temp_wet_bulb_c", "relative_humidity")}
 
 
-# ----------------------------------------------------------------------------- climate
-def test_ashrae_profile_reaches_min_and_max():
-    # ASHRAE Fundamentals ch. 14 Table 6: fraction 1.00 at hour 5, 0.00 at hours 14 and 15.
-    assert climate.diurnal_temperature(10.0, 20.0, 5) == 10.0
-    assert climate.diurnal_temperature(10.0, 20.0, 14) == 20.0
-    assert climate.diurnal_temperature(10.0, 20.0, 15) == 20.0
-    # hour 9: fraction 0.55 -> 20 - 0.55 x 10 = 14.5
-    assert climate.diurnal_temperature(10.0, 20.0, 9) == pytest.approx(14.5)
-
-
-def test_daily_interpolation_passes_through_mid_month():
-    monthly = np.arange(12.0)
-    # 16 January (day 16) is the middle of January (15.5 days in): value 0 exactly at day 16 - 0.5 + 0.5
-    assert climate.daily_from_monthly(monthly, 16) == pytest.approx(0.0)
-    # mid-July: day 181 + 15.5 = 196.5 -> day 197
-    assert climate.daily_from_monthly(monthly, 197) == pytest.approx(6.0)
-
-
+# ----------------------------------------------------------------------------- psychrometrics
 def test_stull_worked_example():
     # Stull 2011, J. Appl. Meteor. Climatol. 50:2267: T = 20 °C, RH = 50 % gives Tw = 13.7 °C.
     assert psychrometrics.wet_bulb_stull(20.0, 50.0) == pytest.approx(13.7, abs=0.05)
@@ -67,16 +50,18 @@ def test_saturation_vapour_pressure_against_tables():
     # WMO / Smithsonian tables: 23.39 hPa at 20 °C, 42.47 hPa at 30 °C. Tolerance 0.3 %.
     assert psychrometrics.saturation_vapour_pressure_hpa(20.0) == pytest.approx(23.39, rel=3e-3)
     assert psychrometrics.saturation_vapour_pressure_hpa(30.0) == pytest.approx(42.47, rel=3e-3)
+    # ASHRAE (Hyland-Wexler), against the same tables.
+    assert psychrometrics.saturation_vapour_pressure_pa(20.0) == pytest.approx(2339.0, rel=3e-3)
+    assert psychrometrics.saturation_vapour_pressure_pa(30.0) == pytest.approx(4247.0, rel=3e-3)
 
 
-def test_hourly_climate_from_marseille_normals():
+def test_shipped_marseille_hours_are_a_plausible_year():
     c = marseille_climate()
     assert len(c["temp_air_c"]) == 8760
-    # The monthly normals' extremes come back: 3 °C in January nights, 30 °C in summer afternoons.
-    assert c["temp_air_c"].min() == pytest.approx(3.0, abs=0.3)
-    assert c["temp_air_c"].max() == pytest.approx(30.0, abs=0.3)
     assert (c["temp_wet_bulb_c"] <= c["temp_air_c"] + 1e-9).all()
     assert ((c["relative_humidity"] > 0) & (c["relative_humidity"] <= 100)).all()
+    # A real year has hot afternoons that monthly normals never had (their hottest hour was 30 °C).
+    assert c["temp_air_c"].max() > 33.0
 
 
 # ----------------------------------------------------------------------------- chillers
@@ -187,14 +172,19 @@ def test_thermal_discharge_is_flow_density_heat_capacity_temperature_rise():
 
 
 def test_mrs5_peak_by_hand():
-    # Hottest hour of the Marseille normals: 30 °C. Full load 22 MW; cooling load 22 x 1.0417;
-    # 32 % to the river, 68 % to air-cooled chillers at COP 4.2953 (see above); fans and pumps
-    # 8 % of the load; distribution 4.17 % of IT.
+    # Hottest hour of the shipped series chosen for MRS5 (Open-Meteo, Marseille, its median year);
+    # full load 22 MW; cooling load 22 x 1.0417; 32 % to the river, 68 % to air-cooled chillers;
+    # fans and pumps 8 % of the load; distribution 4.17 % of IT. Chiller COP by hand as in
+    # test_cop_by_hand_on_a_hot_afternoon: eta x 285.45 / (T + 15 - 12.3) with chilled water at 17.3 °C.
+    from impact.sources.climate import station_series
+
+    t_max = station_series("om_marseille", 2024)[0].max()  # the stored hours, independent of the model
     r = impact.estimate(impact.load_project(impact.paths.default_project()))
     load = 22 * 1.0417
     eta = 2.8 * 48.3 / 274.85
-    cop = eta * 285.45 / 32.7
+    cop = eta * 285.45 / (t_max + 15 - 12.3)
     expected = 22 + 0.68 * load / cop + 0.08 * load + 0.0417 * 22
+    assert r.meta["climate"]["station_id"] == "om_marseille" and r.meta["climate"]["year"] == 2024
     assert r.central("peak_demand_mw") == pytest.approx(expected, rel=1e-3)
 
 
@@ -223,14 +213,20 @@ def test_hourly_results_are_a_tz_aware_year():
 
 
 def test_no_climate_for_the_place_says_so():
+    # Ajaccio: Corsica has no shipped station; the nearest (Nice) is across the sea, beyond 150 km.
     r = impact.estimate(parse_project_text(
-        "name: Lyon DC\ncountry: FR\ncity: Lyon\nlocation: {lat: 45.76, lon: 4.84}\nit_capacity_mw: 5\n"
-        "cooling: {type: air_chillers}\n", "lyon.yaml"))
+        "name: Ajaccio DC\ncountry: FR\ncity: Ajaccio\nlocation: {lat: 41.93, lon: 8.74}\nit_capacity_mw: 5\n"
+        "cooling: {type: air_chillers}\n", "ajaccio.yaml"))
     assert r.hourly is None
     assert r["pue_modelled"].status == "unknown"
-    assert "no climate normals within 100 km" in r["pue_modelled"].note
+    note = r["pue_modelled"].note
+    assert "the tool has no climate for this place" in note and "within 150 km" in note
+    assert "impact climate fetch --lat 41.93 --lon 8.74" in note
+    assert "publish" not in note  # it is the tool that lacks a climate, not the promoter
+    assert r.meta["cooling_model_reason"] == "no_climate"
+    assert r.inputs["climate"].status == "unknown" and r.inputs["climate"].note_key == "note.climate.none"
     assert r.inputs["pue"].status == "default"  # the benchmark range stands in
-    assert "not run" in r.meta["cooling_model"]
+    assert "not run" in r.meta["cooling_model"] and r.meta["climate"] is None
 
 
 # ----------------------------------------------------------------------------- the MRS5 claims
@@ -308,10 +304,10 @@ def test_unknown_assumption_name_is_a_clear_error():
 def write_epw_year(path, temp_c, rh):
     """A whole-year EPW file (8 header lines + 8,760 records), in the real format."""
     header = [
-        "LOCATION,Marseille-normals,PACA,FRA,impact test file,076500,43.33,5.35,1.0,5.0",
+        "LOCATION,Marseille-shipped,PACA,FRA,impact test file,076500,43.33,5.35,1.0,5.0",
         "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
         "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
-        "COMMENTS 1,Generated by impact's tests from the Marseille monthly normals (not a measurement)",
+        "COMMENTS 1,Generated by impact's tests from the shipped Marseille hours (Open-Meteo, CC BY 4.0)",
         "COMMENTS 2,", "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31",
     ]
     idx = pd.date_range("2019-01-01 01:00", periods=8760, freq="h")
@@ -326,14 +322,15 @@ def write_epw_year(path, temp_c, rh):
 
 
 def test_weather_file_gives_the_same_year_as_the_same_temperatures(tmp_path):
-    # An EPW holding the very hours built from the normals gives the same modelled PUE for a
+    # An EPW holding the very hours of the shipped series gives the same modelled PUE for a
     # dry-bulb system (the file rounds temperatures to 0.1 °C: tolerance 0.1 %).
     c = marseille_climate()
     write_epw_year(tmp_path / "year.epw", c["temp_air_c"], c["relative_humidity"])
     base = "cooling: {type: dry_free_cooling}\n"
-    normals = impact.estimate(project(base), draws=100)
+    shipped = impact.estimate(project(base), draws=100)
     (tmp_path / "p.yaml").write_text(MARSEILLE.format(name="T", mw=10) + base + "climate: {epw: year.epw}\n")
     weather = impact.estimate(impact.load_project(tmp_path / "p.yaml"), draws=100)
     assert weather.inputs["climate"].value == "weather file year.epw"
-    assert weather.central("pue_modelled") == pytest.approx(normals.central("pue_modelled"), rel=1e-3)
+    assert weather.inputs["climate"].status == "given"  # the project's own file, used as it is
+    assert weather.central("pue_modelled") == pytest.approx(shipped.central("pue_modelled"), rel=1e-3)
     assert len(weather.hourly) == 8760

@@ -168,16 +168,17 @@ def test_bad_project_exit_2(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
 
 
-@pytest.mark.parametrize("where", ["location: {lat: 45.76, lon: 4.84}\n", ""])
+# No shipped climate in Corsica (nor without a location): the hourly model cannot run.
+@pytest.mark.parametrize("where", ["location: {lat: 41.93, lon: 8.74}\n", ""])
 def test_a_project_outside_marseille_builds_and_says_what_is_unknown(tmp_path, where):
-    project = tmp_path / "lyon.yaml"
-    project.write_text("name: Lyon DC\noperator: Example\ncity: Lyon\ncountry: FR\n" + where +
+    project = tmp_path / "ajaccio.yaml"
+    project.write_text("name: Ajaccio DC\noperator: Example\ncity: Ajaccio\ncountry: FR\n" + where +
                        "it_capacity_mw: 8\ncooling: {type: air_chillers}\n", encoding="utf-8")
-    pdf = tmp_path / "lyon.pdf"
+    pdf = tmp_path / "ajaccio.pdf"
     r = run_cli("dossier", project, "-o", pdf, "--date", DATE)
     assert r.returncode == 0, r.stderr
     text = pdftext(pdf)
-    assert "Lyon DC" in text and "Annexes" in text
-    assert "Le modèle horaire n'a pas pu tourner" in text  # no climate data for Lyon: said, not invented
-    assert "Aucun besoin local sourcé pour Lyon" in text
+    assert "Ajaccio DC" in text and "Annexes" in text
+    assert "Le modèle horaire n'a pas pu tourner" in text  # no climate for the place: said, not invented
+    assert "Aucun besoin local sourcé pour Ajaccio" in text
     assert "inconnu" in text

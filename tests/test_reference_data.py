@@ -20,7 +20,7 @@ def test_there_are_reference_tables():
     names = {p.stem for p in TABLES}
     # The topics the core needs (issue 2 §3).
     for topic in ("pue_benchmarks", "wue_defaults", "grid_carbon_intensity", "water_intensity_electricity",
-                  "equivalences", "fuel", "refrigerant_gwp", "chillers", "ashrae_envelope", "climate_normals",
+                  "equivalences", "fuel", "refrigerant_gwp", "chillers", "ashrae_envelope", "climate_uncertainty", "water_temperature",
                   "embodied_carbon", "city_context"):
         assert topic in names
 

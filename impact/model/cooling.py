@@ -101,14 +101,17 @@ def chiller_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_a
     return (eta * t_cold) / lift
 
 
-def inverse_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k):
+def inverse_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k, source_shift_k=None):
     """``1 / chiller_cop(...)``: chiller electricity per unit of heat removed [-].
 
     Computed in place over hours x draws (the hot loop of the Monte Carlo).
+    ``source_shift_k`` [K] is added to ``t_source_c`` (per draw) without making a
+    shifted copy of the hours.
     """
     t_cold = t_chilled_c - evaporator_approach_k + KELVIN
     min_lift = condenser_approach_k + evaporator_approach_k
-    lift = t_source_c + (min_lift - t_chilled_c)
+    threshold = min_lift - t_chilled_c
+    lift = t_source_c + (threshold if source_shift_k is None else threshold + source_shift_k)
     np.maximum(lift, min_lift, out=lift)
     lift *= 1.0 / (eta * t_cold)
     return lift
@@ -153,6 +156,7 @@ def simulate(
     free_cooling=None,
     water=None,
     hourly=False,
+    temp_offset_k=None,
     liquid=None,
 ):
     """Run the cooling model over the hours of a year.
@@ -194,9 +198,14 @@ def simulate(
         River or sea water: ``coverage_share`` [-], ``t_in_c`` [°C] (scalar or per
         hour), ``t_out_c`` [°C] (the allowed return temperature), ``flow_m3_per_h``
         (None: not limiting), ``density_kg_per_m3``, ``specific_heat_j_per_kg_k``,
-        ``hx_approach_k`` [K].
+        ``hx_approach_k`` [K]; optionally ``t_in_offset_k`` [K], added to ``t_in_c``
+        (scalar or per draw; the water never below 0 °C).
     hourly : bool
         Also return the hourly arrays.
+    temp_offset_k : numeric, optional
+        Added to every hour's dry-bulb and wet-bulb temperatures [K] (scalar or
+        ``(draws, 1)``: one shift per draw, applied inside each block of draws).
+        Exactly 0 (or None) leaves the run unchanged, bit for bit.
     liquid : dict, optional
         For ``liquid_closed_loop`` only: ``share`` of the IT heat taken by the
         liquid [-], ``supply_c`` facility water supply temperature [°C],
@@ -227,6 +236,12 @@ def simulate(
     t_air = np.asarray(temp_air_c, dtype=float)
     t_wb = np.asarray(temp_wet_bulb_c, dtype=float)
     hours = t_air.shape[-1]
+    # The offset enters every source temperature linearly (dry bulb, wet bulb, and the
+    # adiabatic mix of the two): it is added to the per-draw thresholds instead of the
+    # hours, so that no extra hours x draws array is made.
+    shift = None
+    if temp_offset_k is not None and np.any(np.asarray(temp_offset_k) != 0):
+        shift = np.asarray(temp_offset_k, dtype=float)
 
     def hsum(x):
         # Sum over the hours without materialising what does not vary by hour.
@@ -243,6 +258,9 @@ def simulate(
     # 1. River or sea water: share of the load.
     if water is not None:
         t_in = water["t_in_c"]
+        water_shift = water.get("t_in_offset_k")
+        if water_shift is not None and np.any(np.asarray(water_shift) != 0):
+            t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
         feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
         w = np.minimum(water["coverage_share"], feasible)
         if water.get("flow_m3_per_h") is not None:
@@ -260,7 +278,7 @@ def simulate(
     e = None
     if free_cooling:
         source = {"dry": t_air, "wet": t_wb, "adiabatic": t_adiabatic}[spec["economiser"]]
-        e = economiser_fraction(source, t_chilled, band_k)
+        e = economiser_fraction(source, t_chilled if shift is None else t_chilled - shift, band_k)
 
     # 3. Chillers, for the rest: c = rest x (1 - e).
     if spec["condenser"] == "tower":
@@ -271,7 +289,7 @@ def simulate(
         t_source = t_adiabatic if spec["condenser"] == "adiabatic" else t_air
         condenser_approach = air_condenser_approach_k
         eta = carnot_fraction(cop_air_rated, t_air_rated_c, condenser_approach, chiller_approach_k)
-    inv_cop = inverse_cop(t_source, t_chilled, eta, condenser_approach, chiller_approach_k)
+    inv_cop = inverse_cop(t_source, t_chilled, eta, condenser_approach, chiller_approach_k, source_shift_k=shift)
     inv_cop_sum = hsum(inv_cop)  # chillers alone on the whole load: the reference
 
     # Annual sums. When the water's share does not vary by hour (the usual case),
@@ -421,6 +439,9 @@ def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
         raise ValueError("liquid_closed_loop needs liquid={share, supply_c, delta_t_k, dry_cooler_approach_k}")
     t_air = np.asarray(a["temp_air_c"], dtype=float)
     hours = t_air.shape[-1]
+    offset = a.get("temp_offset_k")
+    if offset is not None and np.any(np.asarray(offset) != 0):  # the climate offset of simulate, per draw
+        t_air = t_air + np.asarray(offset, dtype=float)
     it, s = a["it_mw"], liq["share"]
     dist, aux = a["distribution_share"], a["aux_share"]
     load = it * (1.0 + dist)

@@ -374,6 +374,9 @@ def cooling_modes(results, lang: str = "fr"):
     title = t("chart.cooling.title")
     subtitle = t("chart.cooling.subtitle", shares=catalogue(lang).join(bits))
     notes = [t("chart.cooling.note")]
+    climate = results.meta.get("climate")
+    if climate:
+        notes.append(t("climate.chart_note", station=climate["station"], period=climate["period"]))
     _frame(fig, title, subtitle, notes)
     return fig
 

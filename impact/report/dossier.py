@@ -72,7 +72,8 @@ CODE_VALUES = {"cooling.type": "cooling_type.", "procedure.type": "procedure.nam
                "procedure.addressee": "procedure.addressee."}
 
 #: Arguments of a record's ``note_args`` that are codes, translated through ``<namespace><code>``.
-CODE_ARGS = {"cooling_type": "cooling_type.", "addressee": "procedure.addressee."}
+CODE_ARGS = {"cooling_type": "cooling_type.", "addressee": "procedure.addressee.", "kind": "climate.kind.",
+             "basin": "water.basin."}
 
 #: Arguments of a record's ``note_args`` that are citations (shown as such, in their own words).
 CITATION_ARGS = {"legal_basis"}
@@ -353,6 +354,39 @@ def _cooling_description(r, lang: str) -> str:
     return t("dossier.cooling.model", steps=t("dossier.cooling.then").join(steps))
 
 
+def _climate(r, lang: str) -> dict:
+    """Which climate the hourly model used (``meta["climate"]``), or why there was none (the
+    ``climate`` record's ``note.climate.none`` / ``note.climate.no_location`` and its arguments)."""
+    t = catalogue(lang)
+    c = r.meta.get("climate")
+    out = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
+    if c:
+        num = lambda x: fmt.number(x, lang) if x is not None else fmt.unknown(lang)  # noqa: E731
+        if c["kind"] in ("weather file", "PVGIS file"):
+            out["sentences"].append(t("climate.choice.file", station=c["station"]))
+        else:
+            out["sentences"].append(t("climate.choice", station=c["station"], distance_km=num(c["distance_km"]),
+                                      period=c["period"], attribution=c["attribution"]))
+            if c.get("site_altitude_m") is None:
+                out["sentences"].append(t("climate.choice.no_site_altitude"))
+            elif c.get("station_altitude_m") is not None:
+                out["sentences"].append(t("climate.choice.altitude", site_altitude_m=fmt.plain(c["site_altitude_m"], lang),
+                                          station_altitude_m=fmt.plain(c["station_altitude_m"], lang),
+                                          correction_k=fmt.plain(round(c["correction_k"], 2), lang)))
+            out["sentences"].append(t("climate.choice.range",
+                                      offset_half_width_k=fmt.plain(c["offset_half_width_k"], lang)))
+        out["attribution"] = "; ".join(x for x in (c.get("attribution"), c.get("licence")) if x)
+        out["chart_note"] = t("climate.chart_note", station=c["station"], period=c["period"])
+        return out
+    rec = r.inputs.get("climate")
+    if rec is not None and rec.status == "unknown" and rec.note_key in ("note.climate.none", "note.climate.no_location"):
+        key = "climate.none" if rec.note_key == "note.climate.none" else "climate.none.no_location"
+        args = {k: ("" if v is None else fmt.plain(v, lang) if isinstance(v, (int, float)) else v)
+                for k, v in rec.note_args}
+        out["none"] = t(key, **args)
+    return out
+
+
 def _cooling(r, lang: str) -> dict:
     """The facts that choose the cooling section's sentences."""
     from ..ranges import Range
@@ -421,6 +455,7 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "national": _national(p, lang),
         "rules": _rules(p, lang),
         "cooling": _cooling(r, lang),
+        "climate": _climate(r, lang),
         "pue_given": r.inputs["pue"].status == "given" if "pue" in r.inputs else False,
         "announced_power": _announced_power(r, lang),
         "heat_upper_bound": (r.inputs.get("heat_reuse_share") is not None

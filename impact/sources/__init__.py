@@ -9,6 +9,7 @@ from .boundaries import read_boundaries
 from .cadastre import parcels_area_m2, read_cadastre_parcels
 from .eco2mix import parse_eco2mix, read_eco2mix
 from .epw import parse_epw, read_epw, wet_bulb_c
+from .pvgis import parse_pvgis, read_pvgis
 from .registry import RegistryRows, read_registry, registry_row
 from .rte import parse_rte_substations, read_rte_substations
 from .telegeography import read_submarine_cables
@@ -18,11 +19,13 @@ __all__ = [
     "parcels_area_m2",
     "parse_eco2mix",
     "parse_epw",
+    "parse_pvgis",
     "parse_rte_substations",
     "read_boundaries",
     "read_cadastre_parcels",
     "read_eco2mix",
     "read_epw",
+    "read_pvgis",
     "read_registry",
     "read_rte_substations",
     "read_submarine_cables",

@@ -1,7 +1,8 @@
 """EnergyPlus weather files (EPW): hourly dry-bulb temperature, humidity, wet bulb.
 
 Parsing is done by :func:`pvlib.iotools.read_epw`; the wet-bulb temperature is
-computed with PsychroLib [1]_ (ASHRAE Handbook Fundamentals psychrometrics),
+computed with the ASHRAE Handbook Fundamentals psychrometric equations, as in
+PsychroLib [1]_ (here over whole arrays, :mod:`impact.model.psychrometrics`),
 from the dry-bulb temperature, the relative humidity and the station pressure
 of each hour.
 
@@ -35,7 +36,7 @@ STANDARD_PRESSURE_PA = 101325.0
 
 
 def wet_bulb_c(temp_air_c, relative_humidity, pressure_pa=STANDARD_PRESSURE_PA):
-    """Thermodynamic wet-bulb temperature (PsychroLib, ASHRAE equations) [1]_.
+    """Thermodynamic wet-bulb temperature (the ASHRAE equations of PsychroLib [1]_, over arrays).
 
     Parameters
     ----------
@@ -52,22 +53,17 @@ def wet_bulb_c(temp_air_c, relative_humidity, pressure_pa=STANDARD_PRESSURE_PA):
         Wet-bulb temperature [°C]; NaN where an input is missing.
     """
     import numpy as np
-    import psychrolib
 
-    psychrolib.SetUnitSystem(psychrolib.SI)
+    from ..model.psychrometrics import dew_point_from_relative_humidity, wet_bulb_from_dew_point
+
     t, rh, p = np.broadcast_arrays(np.asarray(temp_air_c, float), np.asarray(relative_humidity, float),
                                    np.asarray(pressure_pa, float))
-    shape = t.shape
-    t, rh, p = t.ravel(), rh.ravel(), p.ravel()
-    out = np.full(t.shape, np.nan)
     ok = np.isfinite(t) & np.isfinite(rh) & np.isfinite(p)
-    cache: dict[tuple, float] = {}
-    for i in np.flatnonzero(ok):
-        key = (float(t[i]), min(max(float(rh[i]), 0.0), 100.0), float(p[i]))
-        if key not in cache:
-            cache[key] = psychrolib.GetTWetBulbFromRelHum(key[0], key[1] / 100.0, key[2])
-        out[i] = cache[key]
-    return out.reshape(shape)
+    out = np.full(t.shape, np.nan)
+    # PsychroLib bounds the humidity ratio below by 1e-7: a 0 % hour is taken as nearly dry air.
+    rh_ok = np.clip(rh[ok], 1e-3, 100.0)
+    out[ok] = wet_bulb_from_dew_point(t[ok], dew_point_from_relative_humidity(t[ok], rh_ok), p[ok])
+    return out
 
 
 def read_epw(path: str | Path):
