@@ -90,8 +90,7 @@ class _Inputs:
                 default.citation,
                 "; ".join(p for p in (f"{why}: default used", default.note, note) if p),
                 declared_unknown,
-                note_key=("note.declared_unknown" if declared_unknown else "note.not_given",) + ((note_key,) if note_key
-                                                                                               else ()),
+                note_key=note_key or ("note.declared_unknown" if declared_unknown else "note.not_given"),
                 note_args=note_args, source_key=source_key,
                 source_note=default.note if source_note is None else source_note,
             )
@@ -131,7 +130,8 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
     if isinstance(climate, NoClimate):
         inp.climate = None
         inp.records["climate"] = InputRecord("climate", None, "-", "unknown", "no hourly climate for this place",
-                                             climate.reason, note_key=climate.note_key, note_args=climate.note_args)
+                                             climate.reason, note_key=climate.note_key, note_args=climate.note_args,
+                                             source_key="source.climate.none")
         inp.cooling_note = climate.reason
         return
     inp.climate = climate

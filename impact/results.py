@@ -28,11 +28,10 @@ class InputRecord:
     note: str = ""
     declared_unknown: bool = False  # the project file says "unknown" (not published)
     #: The note as a catalogue key and its arguments, for reports in any language
-    #: (``note`` stays the English text of the API and the CLI). ``note_key`` may be
-    #: a tuple of keys, rendered one after the other. In ``note_args`` numbers are
-    #: formatted in the report's language and codes named ``cooling_type`` are
-    #: translated; the args also fill ``value_key`` and ``source_key``.
-    note_key: str | tuple[str, ...] = ""
+    #: (``note`` stays the English text of the API and the CLI). In reports, numbers
+    #: in ``note_args`` are formatted in the report's language and some codes
+    #: (``cooling_type``...) translated; the args also fill ``value_key`` and ``source_key``.
+    note_key: str = ""
     note_args: tuple[tuple[str, Any], ...] = ()
     #: A catalogue key for a text ``value`` that impact writes itself (e.g. "modelled
     #: hour by hour"); codes and file names need none.

@@ -240,7 +240,7 @@ def test_the_reason_the_cooling_model_did_not_run_is_read_from_the_inputs():
     from impact.results import InputRecord
 
     base = "name: X\ncountry: FR\nit_capacity_mw: 5\n"
-    far = base + "location: {lat: 48.85, lon: 2.35}\ncooling: {type: air_chillers}\n"
+    far = base + "location: {lat: 42.697, lon: 9.451}\ncooling: {type: air_chillers}\n"  # Bastia: no series near
     near_none = base + "location: {lat: 43.33, lon: 5.35}\n"
     for text, key in ((far, "cooling_model.not_run.no_climate"),
                       (near_none, "cooling_model.not_run.cooling_not_described")):

@@ -43,6 +43,7 @@ SITES = {
     DATA / "site-26-valence.yaml": "Valence",
     DATA / "site-75-paris-room.yaml": "Paris",
     DATA / "site-77-campus-facts.yaml": "Fouju",
+    DATA / "site-2b-bastia.yaml": "Bastia",
 }
 #: Sites whose climate file is in ../shared/data.
 NEEDS_SHARED = {DATA / "site-26-valence.yaml"}
@@ -230,11 +231,13 @@ def _terms(path: Path) -> tuple[str, ...]:
 
 
 def own_facts(path: Path) -> str:
-    """The site's own facts: its project file, and the commune, département, région and EPCI
-    the estimate placed it in."""
+    """The site's own facts: its project file, the commune, département, région and EPCI the
+    estimate placed it in, and the weather series chosen for it."""
     results, _, _ = _estimate(path)
     site = results.meta.get("site") or {}
     names = [v["name"] for v in site.values() if isinstance(v, dict) and v.get("name")]
+    climate = results.meta.get("climate") or {}
+    names.append(climate.get("station") or "")  # the weather series chosen for the site
     return path.read_text(encoding="utf-8") + "\n" + "\n".join(names)
 
 
@@ -290,6 +293,7 @@ def test_the_small_room_reads_in_kilowatts():
 
 def test_the_hourly_words_appear_only_when_the_hourly_model_ran():
     hottest, simulated = "l'heure la plus chaude", "8\u202f760 heures"
+    seen = set()
     for path in SITES:
         if path in NEEDS_SHARED and not SHARED_DATA.is_dir():
             continue
@@ -299,6 +303,8 @@ def test_the_hourly_words_appear_only_when_the_hourly_model_ran():
         assert (hottest in text) == ran and (simulated in text) == ran, path.name
         if not ran:
             assert "Le modèle horaire n'a pas pu tourner" in text, path.name
+        seen.add(ran)
+    assert seen == {True, False}  # the test sites cover both cases
 
 
 def test_the_detectors_catch_the_old_sentences():

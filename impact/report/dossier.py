@@ -134,8 +134,6 @@ def _range_value(value, unit: str, lang: str) -> str:
     return f"{c} ({catalogue(lang)('number.range', low=num(value.low), high=num(value.high))})"
 
 
-def _note_keys(rec) -> tuple[str, ...]:
-    return (rec.note_key,) if isinstance(rec.note_key, str) and rec.note_key else tuple(rec.note_key or ())
 
 
 def input_row(rec, results, lang: str) -> dict:
@@ -151,7 +149,7 @@ def input_row(rec, results, lang: str) -> dict:
 
     t = catalogue(lang)
     args = _record_args(rec, results, lang)
-    keys = _note_keys(rec)
+    keys = (rec.note_key,) if rec.note_key else ()
     note = Markup(t("note.join")).join(t.markup(k, **args) for k in keys)
     untranslated = "" if keys or rec.source_note else rec.note
     return {"name": rec.name, "value": _input_value(rec, lang, args), "status": t(f"status.{rec.status}"),
