@@ -355,16 +355,20 @@ def _cooling_description(r, lang: str) -> str:
 def _climate(r, lang: str) -> dict:
     """Which climate the hourly model used (``meta["climate"]``), or why there was none (the
     ``climate`` record's ``note.climate.none`` / ``note.climate.no_location`` and its arguments)."""
+    from markupsafe import Markup
+
     t = catalogue(lang)
     c = r.meta.get("climate")
     out = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
     if c:
-        num = lambda x: fmt.number(x, lang) if x is not None else fmt.unknown(lang)  # noqa: E731
+        num = lambda x: fmt.plain(x, lang, digits=3) if x is not None else fmt.unknown(lang)  # noqa: E731
         if c["kind"] in ("weather file", "PVGIS file"):
-            out["sentences"].append(t("climate.choice.file", station=c["station"]))
+            out["sentences"].append(t.markup("climate.choice.file", station=c["station"]))
         else:
-            out["sentences"].append(t("climate.choice", station=c["station"], distance_km=num(c["distance_km"]),
-                                      period=c["period"], attribution=c["attribution"]))
+            # The data's attribution is the licensor's own wording: shown as a citation.
+            cite = Markup('<cite class="source">{}</cite>').format(c["attribution"])
+            out["sentences"].append(t.markup("climate.choice", station=c["station"], distance_km=num(c["distance_km"]),
+                                             period=c["period"], attribution=cite))
             if c.get("site_altitude_m") is None:
                 out["sentences"].append(t("climate.choice.no_site_altitude"))
             elif c.get("station_altitude_m") is not None:
