@@ -427,7 +427,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
     def push_map(city):
         sites = [(o.name, o.project) for o in sorted(planned[city], key=lambda o: o.row)]
         maps[city] = None  # submitted
-        push("map", city, _map_task, city, sites, lang)
+        push("map", city, _map_task, city, sites, lang, list(pairs))
 
     def sites_done(city):
         total = totals[city] = city_total(city, by_city[city], "commune" if by == "city" else by)
@@ -569,10 +569,10 @@ def _render_city(total: CityTotal, target: Path, lang: str, day, map_data=None, 
     return target
 
 
-def _map_task(city: str, sites: list, lang: str):
+def _map_task(city: str, sites: list, lang: str, registry: list | None = None):
     from .report.city import city_map
 
-    return city_map(city, sites, lang)
+    return city_map(city, sites, lang, registry)
 
 
 def _chart_task(total: CityTotal, lang: str):

@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     dos.add_argument("--author", help="name printed on the cover and under the draft contribution")
     dos.add_argument("--date", help="date of the dossier, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     dos.add_argument("--force", action="store_true", help="overwrite existing output files")
+    dos.add_argument("--registry", type=Path, help="registry of data centers (CSV or GeoJSON): its other located "
+                                                    "sites near the project are drawn on the maps")
     bat = sub.add_parser("batch", help="one report per city from a registry of data centers, plus summary.csv "
                                        "and sites.gpkg")
     bat.add_argument("registry", type=Path, help="registry of data centers (CSV or GeoJSON)")
@@ -101,7 +103,7 @@ def _dossier(args) -> int:
     from .report.dossier import build_dossier
 
     out = build_dossier(args.file, args.output, html_output=args.html, lang=args.lang, author=args.author,
-                        force=args.force, date=args.date)
+                        force=args.force, date=args.date, registry=args.registry)
     written = [out.pdf, out.markdown] + ([out.html] if out.html else [])
     print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
     if out.blocked:

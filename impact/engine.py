@@ -535,8 +535,11 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     results.site = model.inp.site
-    # --- data files (context.substations): loaded in impact/project_data.py -------------
-    results.nearest_substations = project_data.nearest_substations(project)
+    # --- the substations (context.substations, else the shipped table): impact/project_data.py
+    peak = results["peak_demand_mw"]
+    grid = project_data.grid_connection(project, peak.central if peak.known else None, model.inp.site)
+    results.nearest_substations = grid["nearest"] if grid is not None and grid["nearest"] else None
+    results.meta["grid_connection"] = grid
     return results
 
 

@@ -246,6 +246,7 @@ class Context(_Strict):
     substations: DataPath((".csv",), "RTE's substations CSV") = None
     cables: DataPath(GEO_SUFFIXES, "a GeoJSON of submarine cables") = None
     boundaries: DataPath(GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
+    registry: DataPath((".csv", ".geojson", ".json"), "a registry of data centres (CSV or GeoJSON)") = None
 
 
 _REQUIRED = object()

@@ -2,7 +2,7 @@
 ``context``), loaded and turned into inputs of the estimate.
 
 Kept apart from :mod:`impact.engine` so that the engine only calls
-:func:`apply_to_inputs` (in ``resolve_inputs``) and :func:`nearest_substations`
+:func:`apply_to_inputs` (in ``resolve_inputs``) and :func:`grid_connection`
 (in ``estimate``). Relative paths resolve against the project file's folder, or
 against the working directory for a project built from a dictionary.
 """
@@ -56,8 +56,8 @@ def data_files(project: Project) -> dict[str, Path]:
     if project.land is not None:
         fields["land.parcels"] = project.land.parcels
     if project.context is not None:
-        for key in ("substations", "cables", "boundaries"):
-            if getattr(project.context, key):
+        for key in ("substations", "cables", "boundaries", "registry"):
+            if getattr(project.context, key, None):
                 fields[f"context.{key}"] = getattr(project.context, key)
     return {k: resolve_path(project, v) for k, v in fields.items()}
 
@@ -176,25 +176,90 @@ def load_pvgis(project: Project):
 
 
 def load_context(project: Project) -> dict[str, Any]:
-    """The context layers for maps: ``substations``, ``cables``, ``boundaries`` (GeoDataFrames)."""
+    """The context layers for maps: ``substations``, ``cables``, ``boundaries`` (GeoDataFrames)
+    and ``registry`` (the valid rows of a registry of data centres, as ``(row, Project)``).
+
+    A substations file is cleaned like the shipped national table
+    (:func:`impact.sources.rte.clean_substations`: in service, with a voltage in kV, a ``kind``).
+    """
     c = project.context
     if c is None:
         return {}
     from .sources.boundaries import read_boundaries
-    from .sources.rte import read_rte_substations
+    from .sources.rte import clean_substations, read_rte_substations
     from .sources.telegeography import read_submarine_cables
-
-    from .sources.rte import clean_substations
 
     def substations(path):  # in service, with a voltage: what the map and the nearest list show
         return clean_substations(read_rte_substations(path))
 
-    readers = {"substations": substations, "cables": read_submarine_cables, "boundaries": read_boundaries}
-    return {k: fn(resolve_path(project, getattr(c, k))) for k, fn in readers.items() if getattr(c, k)}
+    readers = {"substations": substations, "cables": read_submarine_cables, "boundaries": read_boundaries,
+               "registry": read_registry_file}
+    return {k: fn(resolve_path(project, getattr(c, k))) for k, fn in readers.items() if getattr(c, k, None)}
+
+
+def read_registry_file(path: Path):
+    """The valid rows of a registry (``impact.sources.read_registry(path, errors="collect")``)."""
+    from .sources.registry import read_registry
+
+    return read_registry(path, errors="collect")
+
+
+def substation_table(project: Project):
+    """The substations a project is compared with: its ``context.substations`` file, else the
+    package's national table (metropolitan France only).
+
+    Returns
+    -------
+    impact.connection.SubstationTable or None
+        None outside France. The shipped table is read without geopandas.
+    """
+    from . import connection
+
+    c = project.context
+    if c is not None and c.substations:
+        return connection.file_substations(resolve_path(project, c.substations))
+    if project.country != "FR":
+        return None
+    return connection.shipped_substations()
+
+
+def grid_connection(project: Project, peak_demand_mw: float | None = None, site=None) -> dict | None:
+    """The project's connection facts (:func:`impact.connection.grid_connection`), or None.
+
+    Parameters
+    ----------
+    peak_demand_mw : float, optional
+        The site's peak demand [MW] (the estimate's central ``peak_demand_mw``): it chooses the
+        reference connection domain.
+    site : impact.site.Site, optional
+        Where the site is. A site in a région that RTE's network does not reach
+        (:data:`impact.connection.OUTSIDE_NETWORK_REGIONS`) gets ``{"covered": False}`` unless the
+        project gives its own substations file.
+
+    Returns
+    -------
+    dict or None
+        None without a location or outside France (and no file).
+    """
+    from . import connection
+
+    if project.location is None:
+        return None
+    has_file = project.context is not None and bool(project.context.substations)
+    region = getattr(getattr(site, "commune", None), "region", None)
+    if not has_file and region in connection.OUTSIDE_NETWORK_REGIONS:
+        return {"covered": False, "peak_demand_mw": peak_demand_mw, "domain": None, "nearest": [],
+                "nearest_connectable": [], "source": connection.SHIPPED_SOURCE, "file": None}
+    table = substation_table(project)
+    facts = connection.grid_connection(table, project.location.lat, project.location.lon, peak_demand_mw)
+    if facts is not None:
+        facts["covered"] = True
+    return facts
 
 
 def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] | None:
-    """The ``n`` substations of ``context.substations`` nearest to the site.
+    """The ``n`` substations nearest to the site: of ``context.substations``, else of the
+    package's national table.
 
     Only substations in service with a voltage in kV are considered
     (:func:`impact.sources.rte.clean_substations`): an out-of-service or voltage-less
@@ -206,35 +271,13 @@ def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] 
         Nearest first: ``name``, ``code``, ``kind`` (transformation, tap or customer:
         :func:`impact.sources.rte.substation_kind`), ``voltage_kv`` [kV], ``voltage`` (as
         published, e.g. ``'225kV'``), ``function``, ``status``, ``distance_km`` [km] (great
-        circle, haversine), ``source``. None when the project has no substations file or no
-        location.
+        circle, haversine), ``lat``, ``lon``, ``source``. None without a location or a table.
     """
-    c = project.context
-    if c is None or not c.substations or project.location is None:
+    from . import connection
+
+    if project.location is None:
         return None
-    import numpy as np
-
-    from .model.geodesy import haversine_km
-    from .sources.rte import clean_substations, read_rte_substations
-
-    path = resolve_path(project, c.substations)
-    subs = clean_substations(read_rte_substations(path))
-    x, y = subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy()
-    d = haversine_km(project.location.lat, project.location.lon, y, x)
-    order = np.argsort(d, kind="stable")[:n]
-    out = []
-    for i in order:
-        row = subs.iloc[int(i)]
-        kv = float(row["voltage_kv"])
-        out.append({
-            "name": row["name"],
-            "code": row["code"],
-            "kind": row["kind"],
-            "voltage_kv": kv,
-            "voltage": f"{kv:g}kV",
-            "function": row["function"],
-            "status": row["status"],
-            "distance_km": round(float(d[i]), 3),
-            "source": f"RTE, postes électriques (ODRÉ), {path.name}",
-        })
-    return out
+    table = substation_table(project)
+    if table is None:
+        return None
+    return connection.nearest(table, project.location.lat, project.location.lon, n)

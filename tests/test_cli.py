@@ -23,7 +23,9 @@ def test_estimate_json_shape():
     r = run_cli("estimate", "data/projects/mrs5.yaml", "--format", "json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert set(d) == {"project", "indicators", "inputs"}
+    # nearest_substations: from RTE's national table shipped in the package (a site in France).
+    assert set(d) == {"project", "indicators", "inputs", "nearest_substations"}
+    assert d["nearest_substations"][0]["name"] == "CAP JANET"
     fe = d["indicators"]["facility_energy_mwh"]
     assert set(fe) >= {"unit", "low", "central", "high", "method", "sources"}
     assert fe["central"] == pytest.approx(22 * 0.56 * 8760 * 1.3)

@@ -1,4 +1,7 @@
-"""Maps: the shipped basemap and context layers, and site_map / save_figure."""
+"""Maps anywhere in metropolitan France, on the real shipped data: the basemap's layers, the
+legend against what is drawn, substations by voltage and kind, the connection domain and the
+nearest connectable substation (checked by an independent haversine over the shipped table),
+the registry layer, labels that never overlap (real text extents), reproducible bytes."""
 
 from __future__ import annotations
 
@@ -10,106 +13,78 @@ import pytest
 
 from impact.paths import data_dir
 
-BASEMAP = data_dir() / "basemap" / "marseille.gpkg"
+from .conftest import MRS5, ROOT
+
+CASES = ROOT / "data" / "projects" / "cases"
+FRANCE = data_dir() / "france"
+
+#: Sites in seven régions: (id, project file or inline YAML).
+SITES = {
+    "dugny-93": CASES / "digital-realty-dugny.yaml",
+    "fouju-77": CASES / "campus-ia-fouju.yaml",
+    "argenteuil-95": CASES / "equinix-pa12-argenteuil.yaml",
+    "roubaix-59": CASES / "ovhcloud-roubaix.yaml",
+    "saint-avold-57": CASES / "gazelenergie-saint-avold.yaml",
+    "alixan-26": CASES / "sesterce-valence-alixan.yaml",
+    "bordeaux-33": CASES / "bxia-bordeaux-lac.yaml",
+    "bouc-bel-air-13": CASES / "mrs6-bouc-bel-air.yaml",
+    "marseille-13": MRS5,
+    # Not real projects: a site on the Rade de Brest (coast) and one on the Rhine (border).
+    "brest-29": "name: Test Brest\ncountry: FR\nlocation: {lat: 48.3834, lon: -4.4880}\nit_capacity_mw: 30\n",
+    "petit-landau-68": "name: Test Petit-Landau\ncountry: FR\nlocation: {lat: 47.7258, lon: 7.5134}\n"
+                       "it_capacity_mw: 200\n",
+}
+#: The frames with sea, and the neighbouring countries each frame shows (geography).
+WITH_SEA = {"marseille-13", "brest-29"}
+FOREIGN = {"petit-landau-68": {"DE"}, "roubaix-59": {"BE"}, "saint-avold-57": {"DE"}}
+
+_RESULTS: dict = {}
+_FIGURES: dict = {}
 
 
-def _rows(path):
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+def _project(site: str):
+    import yaml
+
+    import impact
+    from impact.project import Project
+
+    spec = SITES[site]
+    if isinstance(spec, str):
+        return Project.model_validate(yaml.safe_load(spec))
+    return impact.load_project(spec)
+
+
+def _results(site: str):
+    import impact
+
+    if site not in _RESULTS:
+        _RESULTS[site] = impact.estimate(_project(site), draws=200)
+    return _RESULTS[site]
+
+
+def _figure(site: str, scale: str = "city", lang: str = "fr"):
+    from impact.project_data import load_context
+    from impact.report.figures import map_context
+    from impact.report.maps import site_map
+
+    key = (site, scale, lang)
+    if key not in _FIGURES:
+        r = _results(site)
+        _FIGURES[key] = site_map(r, scale=scale, context=map_context(load_context(r.project), lang), lang=lang)
+    return _FIGURES[key]
 
 
 def _haversine_km(lat1, lon1, lat2, lon2):
-    r = 6371.0
+    # Independent of impact: the mean Earth radius (IUGG, 6371.0088 km) and the textbook formula.
+    r = 6371.0088
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * r * math.asin(math.sqrt(a))
 
 
-# ------------------------------------------------------------------ shipped data
-
-
-def test_basemap_is_shipped_small_with_licence_and_attribution():
-    import pyogrio
-
-    assert BASEMAP.is_file()
-    assert BASEMAP.stat().st_size < 2_000_000
-    # Under data/, which the wheel carries as impact/_data (pyproject force-include).
-    assert BASEMAP.resolve().is_relative_to(data_dir().resolve())
-    layers = {name for name, _ in pyogrio.list_layers(BASEMAP)}
-    assert {"land", "coastline"} <= layers
-    land = pyogrio.read_dataframe(BASEMAP, layer="land")
-    assert len(land) >= 1 and land.crs.to_epsg() == 4326
-    xmin, ymin, xmax, ymax = land.total_bounds
-    assert xmin < 5.30 < 5.45 < xmax and ymin < 43.25 < 43.40 < ymax
-    licence = (BASEMAP.parent / "LICENSE").read_text(encoding="utf-8")
-    readme = (BASEMAP.parent / "README.md").read_text(encoding="utf-8")
-    assert "OpenStreetMap" in licence and "ODbL" in licence
-    assert "@geo-maps/earth-lands-10m" in readme and "0.6.0" in readme and "ODbL" in readme
-
-
-def test_wheel_config_ships_data():
-    import tomllib
-
-    from tests.conftest import ROOT
-
-    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert conf["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["data"] == "impact/_data"
-
-
-@pytest.mark.parametrize("name", ["substations_marseille.csv", "datacenters_marseille.csv"])
-def test_geo_tables_are_sourced(name):
-    rows = _rows(data_dir() / "geo" / name)
-    assert rows
-    for row in rows:
-        assert row["source"].strip(), f"{name}: {row}"
-
-
-def test_datacenter_coordinates_only_where_sourced():
-    rows = {r["name"]: r for r in _rows(data_dir() / "geo" / "datacenters_marseille.csv")}
-    assert {"MRS1", "MRS2", "MRS3", "MRS4", "MRS5", "MRS6"} <= set(rows)
-    for row in rows.values():
-        has = bool(row["lat"].strip() and row["lon"].strip())
-        assert has == (row["coordinate_status"] != "unknown"), row
-
-
-def test_substations_match_rte_file(shared_data):
-    with (shared_data / "grid" / "postes-rte-marseille-bbox.csv").open(newline="", encoding="utf-8") as f:
-        rte = {r["Code poste"]: r for r in csv.DictReader(f, delimiter=";")}
-    ours = _rows(data_dir() / "geo" / "substations_marseille.csv")
-    assert 10 <= len(ours) <= 15
-    for row in ours:
-        ref = rte[row["code"]]
-        assert row["name"] == ref["Nom poste"]
-        assert row["function"] == ref["FONCTION"]
-        assert row["status"] == ref["Etat"]
-        assert float(row["voltage_kv"]) == float(ref["Tension (kV)"].removesuffix("kV"))
-        assert float(row["lat"]) == pytest.approx(float(ref["Latitude poste (DD)"]), abs=1e-6)
-        assert float(row["lon"]) == pytest.approx(float(ref["Longitude poste (DD)"]), abs=1e-6)
-    # They are the nearest transformer substations to the MRS5 site.
-    def dist(r):
-        return _haversine_km(43.33, 5.35, float(r["Latitude poste (DD)"]), float(r["Longitude poste (DD)"]))
-
-    transfo = sorted((r for r in rte.values() if r["FONCTION"] == "Poste de transformation"), key=dist)
-    assert [r["code"] for r in ours] == [r["Code poste"] for r in transfo[: len(ours)]]
-
-
-# ------------------------------------------------------------------ maps
-
-
-@pytest.fixture(scope="module")
-def mrs5():
-    import impact
-    from tests.conftest import MRS5
-
-    return impact.estimate(impact.load_project(MRS5))
-
-
-def _project(text):
-    import yaml
-
-    from impact.project import Project
-
-    return Project.model_validate(yaml.safe_load(text))
+def _shipped_substations():
+    with (FRANCE / "substations.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 def _texts(fig):
@@ -119,89 +94,454 @@ def _texts(fig):
     return [t.get_text() for t in out]
 
 
-def test_mrs5_map_shows_site_substations_and_sources(mrs5):
+# ------------------------------------------------------------------ basemap
+
+
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_basemap_layers(site, shared_data):
+    import geopandas as gpd
+    import pyogrio
+
+    fig = _figure(site)
+    layers = fig.impact_map["layers"]
+    r = _results(site)
+    # Land and the site's commune (or arrondissement), named in the legend.
+    assert "communes" in layers and "site_area" in layers
+    place = r.site.arrondissement or r.site.commune
+    assert any(place.name in label for label in fig.impact_map["legend"])
+    assert place.name.split(" ", 1)[-1] in " ".join(fig.impact_map["labels"]) or place.name in fig.impact_map["labels"]
+    # Sea only where there is sea: independently of IGN's outlines, GSHHG's full-resolution
+    # shoreline (the unsimplified shared file) crosses the frame.
+    frame = _frame(r, fig)
+    coast = pyogrio.read_dataframe(shared_data / "basemap-france" / "france_gshhg_wdbii.gpkg",
+                                   layer="coastline_full", bbox=frame.bbox_wgs84)
+    crossing = bool(len(coast)) and bool(gpd.GeoSeries(coast.geometry, crs=4326).to_crs(frame.crs)
+                                         .intersects(frame.polygon).any())
+    assert ("sea" in layers) == crossing == (site in WITH_SEA), site
+    # Foreign land at a border, named, with the national border.
+    shown = {k.split(":", 1)[1] for k in layers if k.startswith("foreign:")}
+    assert shown == FOREIGN.get(site, set()), shown
+    assert ("border" in layers) == bool(FOREIGN.get(site))
+    assert "kv:225" in layers or "kv:400" in layers or "kv:63" in layers
+
+
+def _frame(r, fig):
+    from impact.report.map_layers import make_frame
+
+    return make_frame(r.project.location.lat, r.project.location.lon, fig.impact_map["crs"],
+                      fig.impact_map["half_width_m"])
+
+
+def _colours(collection):
+    from matplotlib.colors import to_hex
+
+    return {to_hex(c) for c in collection.get_facecolors()} | {to_hex(c) for c in collection.get_edgecolors()}
+
+
+@pytest.mark.parametrize("site", ["petit-landau-68", "brest-29", "dugny-93", "saint-avold-57"])
+def test_the_legend_names_exactly_what_is_drawn(site):
+    from impact.report import maps
+
+    fig = _figure(site)
+    layers = fig.impact_map["layers"]
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == fig.impact_map["legend"]
+    ax = fig.axes[0]
+    drawn = set()
+    for c in ax.collections:
+        drawn |= _colours(c)
+    for line in ax.lines:
+        drawn.add(line.get_color())
+    # A layer in the legend has artists of its colour on the map, and a colour on the map has its
+    # layer in the legend.
+    pairs = {"sea": maps.SEA, "rivers": maps.WATER, "border": maps.BORDER, "departements": maps.DEPARTEMENT_LINE,
+             "site_area": maps.SITE_AREA}
+    pairs.update({f"kv:{kv}": c for kv, c in maps.VOLTAGE_COLOURS.items()})
+    for key, colour in pairs.items():
+        assert (key in layers) == (colour in drawn), (key, colour)
+    assert any(k.startswith("foreign") for k in layers) == (maps.FOREIGN in drawn)
+    # Kinds: a tap or a customer's substation is drawn only with its own legend entry.
+    subs = fig.impact_map["substations"] or []
+    for kind in ("tap", "customer"):
+        assert (f"kind:{kind}" in layers) == any(s["kind"] == kind for s in subs)
+    labels = fig.impact_map["legend"]
+    assert not any("source" in label.lower() for label in labels)  # never « poste source »
+    assert "Limites communales" in labels  # the shipped communes are communes
+
+
+def test_english_words():
+    fig = _figure("petit-landau-68", lang="en")
+    labels = fig.impact_map["legend"]
+    assert "Municipal boundaries" in labels and "National border" in labels and "Germany (outside France)" in labels
+    assert "GERMANY" in fig.impact_map["labels"]
+    assert fig.impact_map["nearest_text"].startswith("Estimated reference connection")
+    french = _figure("petit-landau-68")
+    assert "Allemagne (hors de France)" in french.impact_map["legend"] and "ALLEMAGNE" in french.impact_map["labels"]
+
+
+def test_a_boundaries_file_is_labelled_by_what_it_is(shared_data):
+    """A départements file given as context.boundaries is not called « limites communales »."""
+    import geopandas as gpd
+
     from impact.report.maps import site_map
 
-    fig = site_map(mrs5)
-    texts = "\n".join(_texts(fig))
-    assert "MRS5" in texts
-    assert "Sources" in texts and "OpenStreetMap" in texts and "RTE" in texts
-    assert "Échelle" in texts
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "Site du projet" in legend and "Poste source RTE 225 kV" in legend
-    assert "Cap Janet" in texts
-    assert fig.impact_map["crs"] == "EPSG:2154"
+    deps = gpd.read_file(shared_data / "france-geojson" / "departements-version-simplifiee.geojson")
+    deps.attrs["source"] = "departements-version-simplifiee.geojson"
+    fig = site_map(_results("petit-landau-68"), context={"boundaries": deps})
+    assert "Limites fournies (fichier du projet)" in fig.impact_map["legend"]
+    assert any("departements-version-simplifiee.geojson" in s for s in fig.impact_map["sources"])
 
 
-def test_nearest_substation_distance_matches_haversine(mrs5):
+# ------------------------------------------------------------------ substations
+
+
+def test_the_national_odre_file_as_context(shared_data, write_project):
+    """With RTE's whole ODRÉ file as context.substations: no crash, only substations in service
+    with a voltage are drawn (checked on the raw file)."""
+    import impact
+    from impact.project_data import load_context
+    from impact.report.figures import map_context
     from impact.report.maps import site_map
 
-    fig = site_map(mrs5)
-    shown = [t for t in _texts(fig) if t.startswith("Poste le plus proche")]
-    assert len(shown) == 1
-    km = float(re.search(r"à ([\d,]+) km", shown[0]).group(1).replace(",", "."))
-    # Cap Janet, typed in from the RTE file.
-    expected = _haversine_km(43.33, 5.35, 43.336043, 5.352869)
-    assert "Cap Janet" in shown[0] and "225 kV" in shown[0]
-    # Shown to 0.1 km: compare the unrounded value at 1 %, the shown one to its rounding.
-    exact = fig.impact_map["substations"][0]["distance_km"]
-    assert exact == pytest.approx(expected, rel=0.01)
-    assert km == pytest.approx(round(expected, 1), abs=0.051)
+    raw_path = shared_data / "grid" / "postes-electriques-rte.utf8.csv"
+    text = SITES["dugny-93"].read_text(encoding="utf-8") + f"context: {{substations: {raw_path}}}\n"
+    project = impact.load_project(write_project(text))
+    r = impact.estimate(project, draws=100)
+    fig = site_map(r, context=map_context(load_context(project)))
+    with raw_path.open(newline="", encoding="utf-8") as f:
+        raw = {row["Code poste"]: row for row in csv.DictReader(f, delimiter=";")}
+    drawn = fig.impact_map["substations"]
+    assert drawn
+    for s in drawn:
+        assert raw[s["code"]]["Etat"] == "EN EXPLOITATION"
+        assert raw[s["code"]]["Tension (kV)"] == f"{s['voltage_kv']:g}kV"
+    # The frame's raw rows out of service or without a kV figure are not drawn.
+    lat, lon = project.location.lat, project.location.lon
+    near = [row for row in raw.values() if _haversine_km(lat, lon, float(row["Latitude poste (DD)"]),
+                                                         float(row["Longitude poste (DD)"])) < 6]
+    excluded = {c for c, row in raw.items() if row in near and (row["Etat"] != "EN EXPLOITATION"
+                                                                 or not row["Tension (kV)"][:-2].isdigit())}
+    assert not excluded & {s["code"] for s in drawn}
+    assert any(s.endswith("postes-electriques-rte.utf8.csv (Licence Ouverte v2.0)") for s in fig.impact_map["sources"])
+
+
+def test_taps_and_customers_are_shown_as_such():
+    fig = _figure("saint-avold-57")
+    subs = fig.impact_map["substations"]
+    assert {"tap", "customer", "transformation"} <= {s["kind"] for s in subs}
+    legend = fig.impact_map["legend"]
+    assert {"Point de piquage RTE (sur une ligne)", "Poste client RTE (un seul utilisateur)",
+            "Poste de transformation RTE"} <= set(legend)
+    labels = fig.impact_map["labels"]
+    for s in subs:
+        text = next((t for t in labels if t.startswith(s["name"].title() + "\n")), None)
+        if text is not None and s["kind"] == "tap":
+            assert "piquage" in text
+        if text is not None and s["kind"] == "customer":
+            assert "poste client" in text
+
+
+# ------------------------------------------------------------------ connection
+
+
+def test_the_connection_table_is_the_arretes():
+    """data/reference/grid_connection_voltage.csv against the arrêtés du 23 avril 2008 as read on
+    etalab/lois-non-codifiees-et-reglements-francais: DEVE0808815A art. 4 (HTA: Pmax 12 MW) and
+    DEVE0808736A art. 2 I (HTB1 63 / 90 kV: 50 MW; HTB2 225 kV: 250 MW; HTB3 400 kV: above)."""
+    from impact.connection import domains, reference_domain
+
+    table = {d.name: d for d in domains()}
+    assert [(n, table[n].above_mw, table[n].min_kv) for n in ("HTA", "HTB1", "HTB2", "HTB3")] == [
+        ("HTA", 0, 0), ("HTB1", 12, 63), ("HTB2", 50, 225), ("HTB3", 250, 400)]
+    assert all(d.quality == "assumption" and "analogy" in d.note for d in table.values())
+    cases = [(5, "HTA"), (12, "HTA"), (12.5, "HTB1"), (50, "HTB1"), (51, "HTB2"), (200, "HTB2"), (250, "HTB2"),
+             (251, "HTB3"), (1000, "HTB3")]
+    for mw, domain in cases:
+        assert reference_domain(mw).name == domain, mw
+    assert reference_domain(None) is None and reference_domain(float("nan")) is None
+
+
+def _independent_nearest(lat, lon, min_kv):
+    rows = [r for r in _shipped_substations() if r["kind"] == "transformation" and float(r["voltage_kv"]) >= min_kv]
+    return min(rows, key=lambda r: (_haversine_km(lat, lon, float(r["lat"]), float(r["lon"])), r["code"]))
+
+
+@pytest.mark.parametrize("site", ["dugny-93", "fouju-77", "alixan-26", "bordeaux-33", "roubaix-59", "brest-29"])
+@pytest.mark.parametrize(("peak_mw", "kv"), [(200.0, 225.0), (1000.0, 400.0)])
+def test_nearest_connectable_substation(site, peak_mw, kv):
+    from impact.project_data import grid_connection
+
+    project = _project(site)
+    facts = grid_connection(project, peak_mw)
+    first = facts["nearest_connectable"][0]
+    ref = _independent_nearest(project.location.lat, project.location.lon, kv)
+    assert facts["domain"]["min_kv"] == kv
+    assert first["code"] == ref["code"] and first["voltage_kv"] >= kv and first["kind"] == "transformation"
+    km = _haversine_km(project.location.lat, project.location.lon, float(ref["lat"]), float(ref["lon"]))
+    assert first["distance_km"] == pytest.approx(km, abs=1e-3)
+
+
+def test_the_map_marks_and_names_the_connectable_substations():
+    """Dugny (200 MW, HTB2): the map's connectable list is the estimate's facts, and matches an
+    independent search; the sentence names the first."""
+    fig = _figure("dugny-93")
+    r = _results("dugny-93")
+    facts = r.meta["grid_connection"]
+    assert facts["domain"]["domain"] == "HTB2" and facts["peak_demand_mw"] == pytest.approx(r.central("peak_demand_mw"))
+    ref = _independent_nearest(r.project.location.lat, r.project.location.lon, 225)
+    assert fig.impact_map["connectable"][0]["name"] == ref["name"]
+    assert ref["name"].title() in fig.impact_map["nearest_text"] and "HTB2" in fig.impact_map["nearest_text"]
+    drawn = {s["code"]: s for s in fig.impact_map["substations"]}
+    for s in drawn.values():
+        assert s["connectable"] == (s["kind"] == "transformation" and s["voltage_kv"] >= 225)
+    # The dossier's nearest substations come from the shipped table (no file given).
+    assert [s["code"] for s in r.nearest_substations] == [s["code"] for s in facts["nearest"]]
+
+
+def test_an_arrow_points_to_a_connectable_substation_outside_the_frame():
+    """Fouju (1.4 GW, HTB3): no 400 kV substation within the 13 km frame."""
+    fig = _figure("fouju-77")
+    r = _results("fouju-77")
+    out = fig.impact_map["outside"]
+    ref = _independent_nearest(r.project.location.lat, r.project.location.lon, 400)
+    assert out is not None and out["name"] == ref["name"] and out["voltage_kv"] == 400
+    assert out["distance_km"] > fig.impact_map["half_width_m"] / 1000
+    assert any(label.startswith(ref["name"].title() + " (400 kV)") for label in fig.impact_map["labels"])
+    assert any("hors du cadre" in n for n in fig.impact_map["notes"])
+
+
+def test_corsica_is_not_on_rte_s_network():
+    import impact
+
+    r = impact.estimate(impact.load_project(ROOT / "tests" / "data" / "site-2b-bastia.yaml"), draws=100)
+    assert r.meta["grid_connection"]["covered"] is False and r.nearest_substations is None
+
+
+# ------------------------------------------------------------------ registry
+
+
+def _registry(tmp_path, rows):
+    path = tmp_path / "registry.csv"
+    cols = ["name", "city", "country", "status", "source", "it_capacity_mw", "announced_power.value_mw",
+            "announced_power.basis", "location.lat", "location.lon"]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, cols, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({"country": "FR", "status": "planned", "source": "test", **r})
+    return path
+
+
+def test_the_registry_layer(tmp_path):
+    """The registry's other located sites in the frame are drawn with their power; the project
+    itself and sites far away are not; a site without coordinates in a commune of the map is named."""
+    from impact.project_data import read_registry_file
+    from impact.report.maps import site_map
+
+    r = _results("dugny-93")
+    path = _registry(tmp_path, [
+        {"name": r.project.name, "city": "Dugny", "announced_power.value_mw": 200, "announced_power.basis": "facility",
+         "location.lat": r.project.location.lat, "location.lon": r.project.location.lon},
+        {"name": "Test Le Bourget", "city": "Le Bourget", "it_capacity_mw": 30, "location.lat": 48.9333,
+         "location.lon": 2.4250},
+        {"name": "Test Garonor", "city": "Aulnay-sous-Bois", "announced_power.value_mw": 120,
+         "announced_power.basis": "grid_connection", "location.lat": 48.9466, "location.lon": 2.4747},
+        {"name": "Test Fouju", "city": "Fouju", "it_capacity_mw": 100, "location.lat": 48.5838, "location.lon": 2.7741},
+        {"name": "Test sans coordonnées", "city": "La Courneuve", "it_capacity_mw": 85},
+    ])
+    rows = read_registry_file(path)
+    fig = site_map(r, context={"registry": rows})
+    assert "datacenters" in fig.impact_map["layers"]
+    labels = fig.impact_map["labels"]
+    assert "Test Le Bourget (30 MW informatiques)" in labels
+    assert "Test Garonor (120 MW de raccordement)" in labels
+    assert not any(label.startswith("Test Fouju") for label in labels)
+    assert sum(label.startswith(r.project.name) for label in labels) == 1  # the site's own label only
+    assert any("Test sans coordonnées (La Courneuve)" in n for n in fig.impact_map["notes"])
+    assert any("registry.csv" in s for s in fig.impact_map["sources"])
+
+
+def test_context_registry_key_and_missing_file(write_project, tmp_path):
+    from .conftest import run_cli
+
+    path = _registry(tmp_path, [{"name": "Test A", "city": "Dugny", "it_capacity_mw": 5, "location.lat": 48.95,
+                                 "location.lon": 2.42}])
+    ok = write_project(SITES["dugny-93"].read_text(encoding="utf-8") + f"context: {{registry: {path}}}\n")
+    r = run_cli("check", ok)
+    assert r.returncode == 0, r.stderr
+    bad = write_project(SITES["dugny-93"].read_text(encoding="utf-8") + "context: {registry: none.csv}\n",
+                        name="bad.yaml")
+    r = run_cli("check", bad)
+    assert r.returncode == 2 and "bad.yaml: context.registry: file not found:" in r.stderr
+
+
+def test_batch_city_map_shows_the_territory_and_the_registry(tmp_path):
+    from impact.project_data import read_registry_file
+    from impact.report.city import city_map, city_map_figure
+
+    path = _registry(tmp_path, [
+        {"name": "Test Dugny", "city": "Dugny", "it_capacity_mw": 50, "location.lat": 48.9490, "location.lon": 2.4226},
+        {"name": "Test Dugny 2", "city": "Dugny", "it_capacity_mw": 20, "location.lat": 48.9560, "location.lon": 2.4100},
+        {"name": "Test Le Bourget", "city": "Le Bourget", "it_capacity_mw": 30, "location.lat": 48.9333,
+         "location.lon": 2.4250},
+    ])
+    rows = list(read_registry_file(path))
+    sites = [(p.name, p) for _, p in rows if p.city == "Dugny"]
+    fig, note = city_map_figure("Dugny", sites, "fr", rows)
+    layers = fig.impact_map["layers"]
+    assert {"territory_sites", "datacenters", "communes", "site_area"} <= set(layers)
+    assert "Test Le Bourget (30 MW informatiques)" in fig.impact_map["labels"]
+    assert note == ""
+    url, _ = city_map("Dugny", sites, "fr", rows)
+    assert url.startswith("data:image/png;base64,")
+
+
+def test_the_marseille_registry_is_the_table(shared_data):
+    """data/geo/datacenters_marseille_registry.csv holds the rows of datacenters_marseille.csv."""
+    from impact.sources import read_registry
+
+    with (data_dir() / "geo" / "datacenters_marseille.csv").open(newline="", encoding="utf-8") as f:
+        table = {r["name"]: r for r in csv.DictReader(f)}
+    rows = read_registry(data_dir() / "geo" / "datacenters_marseille_registry.csv", errors="collect")
+    loaded = {p.name: p for _, p in rows}
+    assert set(loaded) | {"SEGRO Actisud", "Nautilus floating data centre"} == set(table)
+    assert len(rows.errors) == 2
+    for name, p in loaded.items():
+        t = table[name]
+        assert (p.location is None) == (not t["lat"].strip())
+        if p.location is not None:
+            assert (p.location.lat, p.location.lon) == (float(t["lat"]), float(t["lon"]))
+        if t["it_power_mw"]:
+            assert p.it_capacity_mw.central == float(t["it_power_mw"])
+
+
+# ------------------------------------------------------------------ labels, bytes, sizes
+
+
+def _boxes(fig, gid):
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for ax in fig.axes:
+        for artist in list(ax.texts) + list(ax.patches) + list(ax.collections) + list(ax.artists):
+            if artist.get_gid() == gid:
+                out.append(artist.get_window_extent(renderer))
+    return out
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("scale", ["city", "small"])
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_labels_never_overlap(site, scale):
+    """Measured again on the drawn figure, with the renderer's text extents."""
+    from impact.report.map_labels import LABEL_GID
+    from impact.report.maps import NORTH_GID, SCALEBAR_GID
+
+    fig = _figure(site, scale)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == LABEL_GID]
+    assert len(labels) >= 3 and len(labels) == len(fig.impact_map["labels"])
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not _overlap(boxes[i], boxes[j]), (labels[i].get_text(), labels[j].get_text())
+    others = _boxes(fig, SCALEBAR_GID) + _boxes(fig, NORTH_GID)
+    others += [leg.get_window_extent(renderer) for leg in fig.legends]
+    if ax.get_legend() is not None:
+        others.append(ax.get_legend().get_window_extent(renderer))
+    assert len(_boxes(fig, SCALEBAR_GID)) >= 4 and len(_boxes(fig, NORTH_GID)) == 2
+    frame = ax.get_window_extent(renderer)
+    for t, b in zip(labels, boxes):
+        assert not any(_overlap(b, o) for o in others), t.get_text()
+        assert frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1, t.get_text()
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_save_figure_is_byte_identical(tmp_path, suffix):
+    from impact.report.maps import save_figure, site_map
+
+    r = _results("petit-landau-68")
+    a = save_figure(site_map(r), tmp_path / f"a{suffix}")
+    b = save_figure(site_map(r), tmp_path / f"b{suffix}")
+    assert a.read_bytes() == b.read_bytes()
+    if suffix == ".svg":
+        assert b"<dc:date>" not in a.read_bytes()
+
+
+def test_sizes(tmp_path):
+    from impact.report.maps import save_figure
+
+    for scale, limit in (("city", 1_500_000), ("small", 400_000)):
+        path = save_figure(_figure("dugny-93", scale), tmp_path / f"{scale}.png")
+        assert 20_000 < path.stat().st_size < limit, (scale, path.stat().st_size)
+    assert (data_dir() / "basemap" / "countries.gpkg").stat().st_size < 300_000
+    assert not (data_dir() / "basemap" / "marseille.gpkg").exists()
+
+
+def test_wheel_config_ships_data():
+    import tomllib
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert conf["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["data"] == "impact/_data"
+
+
+# ------------------------------------------------------------------ edge cases
 
 
 @pytest.mark.parametrize(
     "where",
     [
-        "name: Lyon test\ncountry: FR\nlocation: {lat: 45.76, lon: 4.84}\nit_capacity_mw: 5\n",
         "name: Montréal test\ncountry: CA\nlocation: {lat: 45.50, lon: -73.57}\nit_capacity_mw: 5\n",
         "name: Nowhere\ncountry: FR\nit_capacity_mw: 5\n",
     ],
-    ids=["lyon", "montreal", "no-location"],
+    ids=["montreal", "no-location"],
 )
-def test_map_outside_marseille_does_not_crash(where, tmp_path):
-    from impact.report.maps import save_figure, site_map
+def test_map_outside_france_does_not_crash(where, tmp_path):
+    import yaml
 
-    project = _project(where)
+    from impact.project import Project
+    from impact.report.maps import map_crs, save_figure, site_map
+
+    project = Project.model_validate(yaml.safe_load(where))
     fig = site_map(project)
     texts = "\n".join(_texts(fig))
     if project.location is not None:
-        assert "Fond de carte non disponible" in texts
-        assert "Cap Janet" not in texts
-        assert "OpenStreetMap" not in texts  # no layer drawn, so no such source
+        assert "France métropolitaine seulement" in texts
+        assert fig.impact_map["layers"] == ["site"]
+        assert not any("IGN" in s or "RTE" in s for s in fig.impact_map["sources"])
+        assert map_crs(45.5, -73.57) == "EPSG:32618"
+    else:
+        assert "pas de carte" in texts
     save_figure(fig, tmp_path / "map.png")
     assert (tmp_path / "map.png").stat().st_size > 1000
 
 
-def test_montreal_uses_utm():
-    from impact.report.maps import map_crs
+def test_sources_name_every_attribution():
+    fig = _figure("petit-landau-68")
+    sources = " ".join(fig.impact_map["sources"])
+    for needle in ("IGN ADMIN EXPRESS", "RTE via ODRÉ", "GSHHG", "Wessel", "LGPL-3.0", "Natural Earth",
+                   "arrêtés du 23 avril 2008"):
+        assert needle in sources, needle
+    assert "OpenStreetMap" not in sources
+    from impact.report.maps import map_caption
 
-    assert map_crs(45.5, -73.57) == "EPSG:32618"
-    assert map_crs(43.33, 5.35) == "EPSG:2154"
-    assert map_crs(-33.9, 18.4) == "EPSG:32734"
-
-
-def test_context_landing_points_and_communes_drawn(mrs5, shared_data):
-    import geopandas as gpd
-
-    from impact.report.maps import site_map
-
-    communes = gpd.read_file(shared_data / "france-geojson" / "communes-13-bouches-du-rhone.geojson")
-    landing = gpd.GeoDataFrame({"name": ["Point d'atterrissement (test)"]},
-                               geometry=gpd.points_from_xy([5.36], [43.31]), crs=4326)
-    fig = site_map(mrs5, context={"communes": communes, "communes_source": "IGN ADMIN EXPRESS (Licence Ouverte)",
-                                  "landing_points": landing}, scale="small")
-    texts = "\n".join(_texts(fig))
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "Limites communales" in legend and "Atterrissement de câble sous-marin" in legend
-    assert "IGN ADMIN EXPRESS" in texts
+    caption = map_caption(fig, "fr")
+    assert caption.endswith(".") and "Sources de la carte" in caption and "EPSG:2154" in caption
 
 
-@pytest.mark.parametrize("suffix", [".png", ".svg"])
-def test_save_figure_is_byte_identical(mrs5, tmp_path, suffix):
-    from impact.report.maps import save_figure, site_map
+def test_dossier_with_a_registry_prints_the_map_sources(tmp_path):
+    from .conftest import run_cli
 
-    a = save_figure(site_map(mrs5), tmp_path / f"a{suffix}")
-    b = save_figure(site_map(mrs5), tmp_path / f"b{suffix}")
-    assert a.read_bytes() == b.read_bytes()
-    if suffix == ".svg":
-        assert b"<dc:date>" not in a.read_bytes()
+    html = tmp_path / "d.html"
+    r = run_cli("dossier", MRS5, "-o", tmp_path / "d.pdf", "--html", html, "--date", "2024-09-20",
+                "--registry", data_dir() / "geo" / "datacenters_marseille_registry.csv")
+    assert r.returncode == 0, r.stderr
+    text = html.read_text(encoding="utf-8")
+    caption = re.search(r'<figure class="map">.*?<figcaption>(.*?)</figcaption>', text, re.S).group(1)
+    assert "IGN ADMIN EXPRESS" in caption and "datacenters_marseille_registry.csv" in caption
+    assert "MRS1 (Marseille)" in caption  # listed, not placed: no coordinates published
+    assert "Cap Janet" in text

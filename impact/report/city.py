@@ -41,15 +41,31 @@ def _value(ind, lang: str) -> str:
     return fmt.value_range(ind.central, ind.low, ind.high, ind.unit, lang, share=ind.unit == "-")
 
 
-def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tuple[str | None, str]:
-    """The map of a city's located sites, as a data: URL, and a note on the others.
+def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr",
+             registry: list | None = None) -> tuple[str | None, str]:
+    """The map of a territory's located sites, as a data: URL, and a note on the others
+    (:func:`city_map_figure`)."""
+    from . import maps
+
+    fig, note = city_map_figure(city, sites, lang, registry)
+    return (None if fig is None else _png_data_url(fig, maps.save_figure)), note
+
+
+def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr", registry: list | None = None):
+    """The map of a territory's located sites (a Figure, or None without one), and a note on the others.
 
     ``sites`` lists ``(name, project or None)`` in registry order; it needs no
-    estimate, so that ``impact batch`` can draw it while the sites are estimated.
+    estimate, so that ``impact batch`` can draw it while the sites are estimated. The
+    frame holds every located site (at least the dossier's city frame, at most
+    :data:`impact.report.maps.MAX_HALF_M` from its centre); ``registry`` (the registry's
+    ``(row, Project)`` pairs) adds its other sites inside the frame. The first site's
+    ``context`` files (substations, boundaries) are drawn as in its dossier.
     """
     import geopandas as gpd
 
+    from ..project_data import load_context
     from . import maps
+    from .figures import map_context
 
     located = [(n, p) for n, p in sites if p is not None and p.location is not None]
     missing = [n for n, p in sites if p is None or p.location is None]
@@ -58,17 +74,39 @@ def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tu
     if not located:
         return None, note
     (main_name, main), others = located[0], located[1:]
-    context = {}
+    context = map_context(load_context(main), lang)
     if others:
-        context["datacenters"] = gpd.GeoDataFrame(
+        context["territory_sites"] = gpd.GeoDataFrame(
             {"name": [n for n, _ in others]},
             geometry=gpd.points_from_xy([p.location.lon for _, p in others], [p.location.lat for _, p in others]),
             crs=4326)
-        context["datacenters_source"] = "registry"
+    names = {n for n, _ in sites} | {p.name for _, p in sites if p is not None}
+    if registry:
+        context["registry"] = [(n, p) for n, p in registry if p.name not in names]
+    center, half = _territory_frame([p for _, p in located])
     title = t("city_report.map.title", city=city)
     legend = t("city_report.map.legend", name=main_name)
-    fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend)
-    return _png_data_url(fig, maps.save_figure), note
+    fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend,
+                        center=center, half_width_m=half)
+    return fig, note
+
+
+def _territory_frame(projects) -> tuple[tuple[float, float], float]:
+    """The centre (lat, lon) and half-width [m] of a frame holding every project's site."""
+    from pyproj import Transformer
+
+    from . import maps
+
+    lats = [p.location.lat for p in projects]
+    lons = [p.location.lon for p in projects]
+    crs = maps.map_crs(lats[0], lons[0])
+    fwd = Transformer.from_crs(4326, crs, always_xy=True)
+    xs, ys = fwd.transform(lons, lats)
+    span = max(max(xs) - min(xs), max(ys) - min(ys))
+    half = min(max(maps.EXTENTS_M["city"], span / 2 + 2_000.0), maps.MAX_HALF_M)
+    back = Transformer.from_crs(crs, 4326, always_xy=True)
+    lon, lat = back.transform((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
+    return (lat, lon), half
 
 
 def _png_data_url(fig, save_figure) -> str:

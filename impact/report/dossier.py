@@ -623,8 +623,12 @@ def _outputs(pdf: Path, html: Path | None) -> list[Path]:
 
 def build_dossier(project_file: Path, output: Path | None = None, *, html_output: Path | None = None,
                   lang: str = "fr", author: str | None = None, force: bool = False, date: str | None = None,
-                  draws: int | None = None) -> DossierOutput:
+                  draws: int | None = None, registry: Path | None = None) -> DossierOutput:
     """Estimate ``project_file`` and write its dossier (PDF, Markdown draft, optional HTML).
+
+    ``registry``: a registry of data centres (CSV or GeoJSON, :func:`impact.sources.read_registry`,
+    bad rows skipped); its located sites near the project are drawn on the maps (it replaces the
+    project's ``context.registry``).
 
     Raises
     ------
@@ -651,6 +655,11 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
     timings = Timings()
     t0 = time.perf_counter()
     project = load_project(project_file)
+    registry_rows = None
+    if registry is not None:
+        from ..project_data import read_registry_file
+
+        registry_rows = read_registry_file(Path(registry))
     results = estimate(project, draws=draws or DEFAULT_DRAWS)
     from ..claims import check_claims
     from ..scenarios import alternatives as alternatives_of
@@ -665,7 +674,7 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
         t0 = time.perf_counter()
         from .figures import make_figures
 
-        figures = make_figures(results, alts, tmp, lang, timings.steps)
+        figures = make_figures(results, alts, tmp, lang, timings.steps, registry=registry_rows)
         timings.figures = time.perf_counter() - t0
 
         t0 = time.perf_counter()

@@ -15,28 +15,27 @@ def tornado_indicator(results) -> str:
     return "cooling_saving_share" if saving.known and saving.central > 0 else "facility_energy_mwh"
 
 
-def map_context(layers: dict, lang: str = "fr") -> dict:
-    """The project's ``context`` files as the map's layers (with their sources)."""
-    from .catalogue import catalogue
-
-    t = catalogue(lang)
+def map_context(layers: dict, lang: str = "fr", registry=None) -> dict:
+    """The project's ``context`` files (:func:`impact.project_data.load_context`) as the map's
+    layers; ``registry``: the rows of ``--registry`` (they replace ``context.registry``'s).
+    The map names each layer's source itself (:func:`impact.report.maps.site_map`)."""
     ctx: dict = {}
-    if "substations" in layers:
-        ctx["substations"] = layers["substations"]
-        ctx["substations_source"] = t("figures.source.substations", file=layers["substations"].attrs.get("source", ""))
-    if "boundaries" in layers:
-        ctx["communes"] = layers["boundaries"]
-        ctx["communes_source"] = t("figures.source.user_file", file=layers["boundaries"].attrs.get("source", ""))
+    for key in ("substations", "boundaries"):
+        if key in layers:
+            ctx[key] = layers[key]
     if "cables" in layers:
         cables = layers["cables"]
         points = cables[cables["kind"] == "landing_point"]
         if len(points):
             ctx["landing_points"] = points
-            ctx["landing_points_source"] = t("figures.source.user_file", file=cables.attrs.get("source", ""))
+    rows = registry if registry is not None else layers.get("registry")
+    if rows:
+        ctx["registry"] = rows
     return ctx
 
 
-def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None) -> dict:
+def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None,
+                 registry=None) -> dict:
     """Render every figure of the dossier into ``folder``.
 
     Parameters
@@ -76,11 +75,13 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
         make()
         timings[name] = time.perf_counter() - t0
 
-    context = map_context(load_context(results.project), lang)
+    context = map_context(load_context(results.project), lang, registry)
     if results.project.location is not None:
         def city_map():
-            fig = maps.site_map(results, scale="city", context=context, lang=lang)
+            fig = maps.site_map(results, scale="city", context=context, lang=lang, text_below=False)
             out["map_nearest_text"] = fig.impact_map.get("nearest_text") or ""
+            out["map_caption"] = maps.map_caption(fig, lang)
+            out["map_connectable"] = fig.impact_map.get("connectable") or []
             save("map_city", fig, maps.save_figure, ".png")
 
         timed("map_city", city_map)
@@ -88,7 +89,8 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
                                                                    lang=lang), maps.save_figure, ".png"))
     else:
         out["map_city"] = out["map_small"] = None
-        out["map_nearest_text"] = ""
+        out["map_nearest_text"] = out["map_caption"] = ""
+        out["map_connectable"] = []
     timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".png"))
     timed("cooling_modes", lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang),
                                         charts.save_figure, ".png"))

@@ -1,94 +1,56 @@
-"""Maps of a project's site and its context, drawn offline with matplotlib.
+"""Maps of a project's site and its context, drawn offline with matplotlib, for any site in
+metropolitan France.
 
-``site_map(results)`` draws the site, the land and sea, the communes when given,
-the other data centers, the RTE substations with their voltage and their distance
-from the site, cable landing points when given, a scale bar, a north arrow, a
-legend and a line naming every layer's source. It works for any project: outside
-the area the shipped layers cover (Marseille), it draws what it has and says so.
+``site_map(results)`` draws France's land and, where the frame has some, the sea; foreign land
+(named); rivers and lakes; the national border; the communes (the site's highlighted and named,
+its neighbours named where they fit), the départements' edges; RTE's substations by voltage and
+kind, those a project of its peak demand could be connected to marked (and the nearest one shown
+by an arrow at the edge when it is outside the frame); the other data centres of a registry; a
+scale bar, a north arrow, a legend naming exactly what is drawn, and the sources. Labels never
+overlap each other, the legend, the scale bar or the north arrow (real text extents).
+
+The words come from the catalogue (``templates/catalogue/<lang>/maps.yaml``). The layers are
+gathered by :mod:`impact.report.map_layers`, the labels placed by :mod:`impact.report.map_labels`.
 
 ``save_figure(fig, path)`` writes PNG, SVG or PDF byte-identically from run to run.
 
-geopandas, pyproj and matplotlib are imported inside the functions, so that
-``import impact`` stays light.
+geopandas, pyproj and matplotlib are imported inside the functions, so that ``import impact``
+stays light.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..paths import data_dir
+from .map_labels import Labeller, area_points, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 # Half-width of the map around the site, in metres, for each scale.
 EXTENTS_M = {"city": 6_500.0, "small": 16_000.0}
+#: The widest frame of a territory's map (all its sites in view), half-width [m].
+MAX_HALF_M = 40_000.0
 
 LAND = "#f2efe9"
 SEA = "#c9dcef"
+WATER = "#a9c8e6"
 COAST = "#6f8ca6"
+FOREIGN = "#dedbd4"
+NO_BASEMAP = "#fbfbfb"
 SITE = "#c0392b"
+SITE_AREA = "#f6dcc4"
+COMMUNE_LINE = "#9a9a9a"
+DEPARTEMENT_LINE = "#555555"
+BORDER = "#222222"
 DATACENTER = "#5b3f8c"
-VOLTAGE_COLOURS = {400: "#7b1fa2", 225: "#d35400", 150: "#b9770e", 90: "#b9770e", 63: "#1e8449"}
-
-BASEMAP_SOURCE = {
-    "fr": "fond : © les contributeurs d'OpenStreetMap (ODbL), via @geo-maps/earth-lands-10m 0.6.0",
-    "en": "basemap: © OpenStreetMap contributors (ODbL), via @geo-maps/earth-lands-10m 0.6.0",
-}
-SUBSTATION_SOURCE = {
-    "fr": "postes : RTE via ODRÉ (Licence Ouverte v2.0)",
-    "en": "substations: RTE via ODRÉ (Licence Ouverte v2.0)",
-}
-
-TEXT = {
-    "fr": {
-        "title": "{name} : le site et son contexte",
-        "site": "Site du projet",
-        "datacenters": "Centres de données existants",
-        "substation": "Poste source RTE {kv} kV",
-        "landing": "Atterrissement de câble sous-marin",
-        "communes": "Limites communales",
-        "sea": "Mer",
-        "scale": "Échelle",
-        "north": "N",
-        "sources": "Sources : ",
-        "site_source": "site : fichier du projet",
-        "nearest": "Poste le plus proche : {name} ({kv} kV), à {km} km du site",
-        "no_location": "Le fichier du projet ne donne pas la position du site : pas de carte.",
-        "no_basemap": "Fond de carte non disponible pour ce territoire (seule la zone de Marseille est fournie) : "
-        "le trait de côte et les limites communales ne sont pas dessinés.",
-        "no_substation": "Aucun poste RTE connu dans ce cadre.",
-        "unplaced": "Non placés faute de coordonnées sourcées : {names}.",
-        "distance": "{km} km",
-        "crs": "Projection : {crs}",
-        "coast_note": "Trait de côte simplifié (OpenStreetMap 2017, précision de l'ordre de 10 à 100 m) : le détail des quais n'est pas garanti.",
-    },
-    "en": {
-        "title": "{name}: the site and its context",
-        "site": "Project site",
-        "datacenters": "Existing data centers",
-        "substation": "RTE substation {kv} kV",
-        "landing": "Submarine cable landing",
-        "communes": "Municipal boundaries",
-        "sea": "Sea",
-        "scale": "Scale",
-        "north": "N",
-        "sources": "Sources: ",
-        "site_source": "site: project file",
-        "nearest": "Nearest substation: {name} ({kv} kV), {km} km from the site",
-        "no_location": "The project file gives no site location: no map.",
-        "no_basemap": "No basemap for this area (only Marseille is shipped): "
-        "coastline and municipal boundaries are not drawn.",
-        "no_substation": "No known RTE substation in this frame.",
-        "unplaced": "Not placed, no sourced coordinates: {names}.",
-        "distance": "{km} km",
-        "crs": "Projection: {crs}",
-        "coast_note": "Simplified coastline (OpenStreetMap 2017, accurate to about 10-100 m): quay details are not guaranteed.",
-    },
-}
+LANDING = "#117a8b"
+USER_LINE = "#8a6d1d"
+VOLTAGE_COLOURS = {400: "#7b1fa2", 225: "#d35400", 150: "#b9770e", 90: "#2471a3", 63: "#1e8449", 45: "#7f8c8d"}
+KIND_MARKERS = {"transformation": "s", "tap": "^", "customer": "o"}
+KINDS = ("transformation", "tap", "customer")
+SCALEBAR_GID = "impact-scalebar"
+NORTH_GID = "impact-north"
 
 
 # ---------------------------------------------------------------- geometry helpers
@@ -103,7 +65,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Distance in km on the WGS 84 ellipsoid (what the maps show)."""
+    """Distance in km on the WGS 84 ellipsoid."""
     from pyproj import Geod
 
     _, _, metres = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
@@ -118,144 +80,169 @@ def map_crs(lat: float, lon: float) -> str:
     return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
 
 
-def _fmt_km(km: float, lang: str) -> str:
-    text = f"{km:.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
+def _kv(v) -> str:
+    return f"{float(v):g}"
 
 
-# ---------------------------------------------------------------- layers
+def _title_case(name: str) -> str:
+    """RTE's upper-case names in title case (« BOURGET (LE) » -> « Bourget (Le) »)."""
+    return str(name).title() if str(name).isupper() else str(name)
 
 
-@dataclass
-class Layers:
-    land: Any = None
-    coastline: Any = None
-    communes: Any = None
-    substations: Any = None
-    datacenters: Any = None
-    landing_points: Any = None
-    unplaced_datacenters: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+# ---------------------------------------------------------------- what the map shows
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+class _Site:
+    """The facts of the site a map needs: its place, its connection facts."""
+
+    def __init__(self, results, project):
+        self.project = project
+        self.name = getattr(project, "name", "") or ""
+        site = getattr(results, "site", None)
+        if site is None and getattr(project, "location", None) is not None:
+            from ..site import place_site
+
+            site = place_site(project)
+        self.place = site
+        commune = getattr(site, "commune", None)
+        arrondissement = getattr(site, "arrondissement", None)
+        self.commune_code = getattr(commune, "code", None)
+        self.arrondissement_code = getattr(arrondissement, "code", None)
+        meta = getattr(results, "meta", None)
+        if isinstance(meta, dict) and "grid_connection" in meta:
+            self.grid = meta["grid_connection"]
+        else:
+            from ..project_data import grid_connection
+
+            self.grid = grid_connection(project, None, site) if project.location is not None else None
+        domain = (self.grid or {}).get("domain")
+        self.domain = domain if domain and domain.get("min_kv", 0) > 0 else None
+        self.hta = bool(domain) and not self.domain
 
 
-def _points(rows: list[dict], crs: str):
+def _registry_label(rows) -> str:
+    from ..project import project_path
+
+    for _, p in rows:
+        path = project_path(p)
+        if path is not None:
+            return Path(path).name
+    return ""
+
+
+def _gather(frame, site: _Site, context: dict, t):
+    """Every layer of the frame (:class:`impact.report.map_layers.MapLayers`)."""
     import geopandas as gpd
 
-    gdf = gpd.GeoDataFrame(
-        rows,
-        geometry=gpd.points_from_xy([float(r["lon"]) for r in rows], [float(r["lat"]) for r in rows]),
-        crs="EPSG:4326",
-    )
-    return gdf.to_crs(crs)
+    from . import map_layers as ml
 
-
-def _basemap(frame_wgs84, crs: str):
-    """The shipped basemap layers clipped to the frame, or (None, None) if it does not cover it."""
-    import geopandas as gpd
-    import pyogrio
-
-    path = data_dir() / "basemap" / "marseille.gpkg"
-    if not path.is_file():
-        return None, None
-    land = gpd.read_file(path, layer="land")
-    xmin, ymin, xmax, ymax = land.total_bounds
-    fx0, fy0, fx1, fy1 = frame_wgs84.bounds
-    # The basemap must contain the site's frame (a little tolerance at the edges).
-    tol = 0.02
-    if not (fx0 >= xmin - tol and fx1 <= xmax + tol and fy0 >= ymin - tol and fy1 <= ymax + tol):
-        return None, None
-    coast = pyogrio.read_dataframe(path, layer="coastline")
-    return land.to_crs(crs), coast.to_crs(crs)
-
-
-def _to_crs(gdf, crs):
-    if gdf is None or len(gdf) == 0:
-        return None
-    if gdf.crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
-    return gdf.to_crs(crs)
-
-
-def load_layers(lat: float, lon: float, crs: str, frame, frame_wgs84, *, context: dict | None, lang: str,
-                project_name: str) -> Layers:
-    """Gather every layer that covers the frame: shipped ones and those in ``context``."""
-    import geopandas as gpd
-
-    context = dict(context or {})
-    out = Layers()
-    sources: list[str] = []
-
-    if context.get("land") is not None:
-        out.land = _to_crs(context["land"], crs)
-    else:
-        out.land, out.coastline = _basemap(frame_wgs84, crs)
-        if out.land is not None:
-            sources.append(BASEMAP_SOURCE[lang])
-
-    if context.get("communes") is not None:
-        out.communes = _to_crs(context["communes"], crs)
-
-    # Substations: the shipped table, or the user's.
-    subs = context.get("substations")
-    if subs is None:
-        rows = _read_csv(data_dir() / "geo" / "substations_marseille.csv")
-        subs = _points(rows, crs) if rows else None
-    else:
-        subs = _to_crs(subs, crs)
-    if subs is not None:
-        subs = subs[subs.intersects(frame)].copy()
-        if len(subs):
-            wgs = subs.to_crs(4326)
-            subs["distance_km"] = [geodesic_km(lat, lon, p.y, p.x) for p in wgs.geometry]
-            subs["voltage_kv"] = subs["voltage_kv"].astype(float)
-            subs = subs.sort_values("distance_km").reset_index(drop=True)
-            out.substations = subs
-            sources.append(SUBSTATION_SOURCE[lang])
-
+    layers = ml.MapLayers(frame)
+    if frame.crs == "EPSG:2154":
+        ml.load_basemap(frame, layers, site.commune_code, site.arrondissement_code)
+    min_kv = site.domain["min_kv"] if site.domain else None
+    loc = site.project.location
+    if frame.crs == "EPSG:2154" or context.get("substations") is not None:
+        ml.load_substations(frame, layers, context.get("substations"), min_kv, loc.lat, loc.lon)
+    if context.get("boundaries") is not None:
+        layers.boundaries = ml._to_crs(context["boundaries"], frame.crs)
+        layers.sources["boundaries"] = context["boundaries"].attrs.get("source", "")
+    rows = context.get("registry")
+    if rows:
+        points, unplaced = ml.registry_points(rows, site.project, frame)
+        layers.datacenters = points
+        names = {str(n).casefold() for n in (layers.communes["name"] if layers.communes is not None else [])}
+        layers.unplaced = [(n, c) for n, c in unplaced if c.casefold() in names and n != site.name]
+        layers.sources["registry"] = _registry_label(rows)
     dcs = context.get("datacenters")
-    if dcs is None:
-        rows = _read_csv(data_dir() / "geo" / "datacenters_marseille.csv")
-        placed = [r for r in rows if r["lat"].strip() and r["lon"].strip()]
-        dcs = _points(placed, crs) if placed else None
-        near = [r for r in rows if not (r["lat"].strip() and r["lon"].strip())]
-        # Say which are missing only when the site is among them (same city).
-        if dcs is not None and len(dcs[dcs.intersects(frame)]):
-            out.unplaced_datacenters = tuple(r["name"] for r in near)
-    else:
-        dcs = _to_crs(dcs, crs)
-    if dcs is not None:
-        dcs = dcs[dcs.intersects(frame)]
+    if dcs is not None and len(dcs):
+        dcs = ml._to_crs(dcs, frame.crs)
+        dcs = dcs[dcs.intersects(frame.polygon)]
         if "name" in dcs.columns:
-            dcs = dcs[dcs["name"].astype(str) != project_name]
-        dcs = gpd.GeoDataFrame(dcs)
-        # The project's own site is drawn as the site, not as an existing data center.
-        site = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(crs).iloc[0]
-        dcs = dcs[dcs.distance(site) > 50]
+            dcs = dcs[dcs["name"].astype(str) != site.name]
         if len(dcs):
-            out.datacenters = dcs
-            sources.append("centres de données : presse spécialisée, voir data/geo" if lang == "fr"
-                           else "data centers: trade press, see data/geo")
-
+            dcs = gpd.GeoDataFrame(dcs).copy()
+            for col, default in (("power_mw", None), ("basis", "")):
+                if col not in dcs.columns:
+                    dcs[col] = default
+            layers.datacenters = dcs if layers.datacenters is None else gpd.GeoDataFrame(
+                list(layers.datacenters.to_dict("records")) + list(dcs.to_dict("records")), crs=frame.crs)
+    ts = context.get("territory_sites")
+    if ts is not None and len(ts):
+        ts = ml._to_crs(ts, frame.crs)
+        ts = ts[ts.intersects(frame.polygon)]
+        layers.territory_sites = ts if len(ts) else None
     lp = context.get("landing_points")
     if lp is not None:
-        lp = _to_crs(lp, crs)
-        lp = lp[lp.intersects(frame)] if lp is not None else None
+        lp = ml._to_crs(lp, frame.crs)
+        lp = lp[lp.intersects(frame.polygon)] if lp is not None else None
         if lp is not None and len(lp):
-            out.landing_points = lp
-            src = context.get("landing_points_source") or ("points d'atterrissement : fournis par l'utilisateur"
-                                                           if lang == "fr" else "landing points: supplied by the user")
-            sources.append(src)
-    for key in ("communes", "land"):
-        if context.get(key) is not None:
-            sources.append(context.get(f"{key}_source") or (f"{key} : fourni par l'utilisateur" if lang == "fr"
-                                                            else f"{key}: supplied by the user"))
-    out.sources = tuple(sources)
-    return out
+            layers.landing_points = lp
+            layers.sources["landing"] = context.get("landing_points").attrs.get("source", "")
+    return layers
+
+
+# ---------------------------------------------------------------- legend
+
+
+def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
+    """``(key, handle)`` pairs, in order, for what is drawn (handles carry the label)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    items = [("site", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
+                             label=site_legend or t("map.site")))]
+    if layers.territory_sites is not None:
+        items.append(("territory_sites", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white",
+                                                markersize=10, label=t("map.territory_sites"))))
+    if layers.site_area is not None:
+        key = "map.site_arrondissement" if layers.site_area[2] == "arrondissement" else "map.site_commune"
+        items.append(("site_area", Patch(facecolor=SITE_AREA, edgecolor=SITE, lw=1.2,
+                                         label=t(key, name=layers.site_area[1]))))
+    if layers.communes is not None:
+        items.append(("communes", Line2D([], [], color=COMMUNE_LINE, lw=0.6, label=t("map.communes"))))
+    if layers.arrondissements is not None and not small:
+        items.append(("arrondissements", Line2D([], [], color=COMMUNE_LINE, lw=0.6, ls=":",
+                                                label=t("map.arrondissements"))))
+    if layers.departements is not None:
+        items.append(("departements", Line2D([], [], color=DEPARTEMENT_LINE, lw=1.4, label=t("map.departements"))))
+    if layers.border is not None:
+        items.append(("border", Line2D([], [], color=BORDER, lw=1.8, ls="-.", label=t("map.border"))))
+    for code, _ in layers.foreign:
+        label = t("map.foreign", country=t(f"map.country.{code}")) if code else t("map.foreign_unnamed")
+        items.append((f"foreign:{code}", Patch(facecolor=FOREIGN, edgecolor="#b9b5ab", lw=0.6, label=label)))
+    if layers.sea is not None:
+        items.append(("sea", Patch(facecolor=SEA, edgecolor=COAST, lw=0.8, label=t("map.sea"))))
+    if layers.rivers is not None:
+        items.append(("rivers", Line2D([], [], color=WATER, lw=1.4, label=t("map.rivers"))))
+    if layers.lakes is not None:
+        items.append(("lakes", Patch(facecolor=WATER, edgecolor="none", label=t("map.lakes"))))
+    if layers.boundaries is not None:
+        items.append(("boundaries", Line2D([], [], color=USER_LINE, lw=0.9, ls="--", label=t("map.boundaries"))))
+    subs = layers.substations
+    if subs is not None:
+        for kv in sorted({int(v) for v in subs["voltage_kv"]}, reverse=True):
+            items.append((f"kv:{kv}", Line2D([], [], marker="s", ls="", color=VOLTAGE_COLOURS.get(kv, "#555555"),
+                                             markeredgecolor="white", markersize=7,
+                                             label=t("map.substation.voltage", kv=kv))))
+        kinds = set(subs["kind"])
+        if not small:
+            for kind in KINDS:
+                if kind in kinds:
+                    items.append((f"kind:{kind}", Line2D([], [], marker=KIND_MARKERS[kind], ls="", color="#888888",
+                                                         markeredgecolor="white", markersize=7,
+                                                         label=t(f"map.substation.kind.{kind}"))))
+        if site.domain is not None and bool(subs["connectable"].any()):
+            items.append(("connectable", Line2D([], [], marker="s", ls="", color="#bbbbbb", markeredgecolor="black",
+                                                markeredgewidth=1.3, markersize=8,
+                                                label=t("map.connectable", domain=site.domain["domain"],
+                                                        kv=_kv(site.domain["min_kv"])))))
+    if layers.datacenters is not None:
+        items.append(("datacenters", Line2D([], [], marker="D", ls="", color=DATACENTER, markeredgecolor="white",
+                                            markersize=6, label=t("map.datacenters"))))
+    if layers.landing_points is not None:
+        items.append(("landing_points", Line2D([], [], marker="^", ls="", color=LANDING, markeredgecolor="white",
+                                               markersize=7, label=t("map.landing"))))
+    return items
 
 
 # ---------------------------------------------------------------- drawing helpers
@@ -270,9 +257,11 @@ def _nice_length(target_m: float) -> float:
     return exp
 
 
-def _scale_bar(ax, crs: str, lat: float, lon: float, frame, lang: str) -> float:
+def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:
     """A scale bar in ground metres, corrected for the projection's scale factor at the site."""
     from pyproj import Proj
+
+    from . import fmt
 
     factor = Proj(crs).get_factors(lon, lat).meridional_scale
     xmin, ymin, xmax, ymax = frame.bounds
@@ -280,193 +269,207 @@ def _scale_bar(ax, crs: str, lat: float, lon: float, frame, lang: str) -> float:
     ground = _nice_length(width / 4 / factor)
     length = ground * factor
     x0 = xmin + 0.04 * width
-    y0 = ymin + 0.075 * (ymax - ymin)
+    y0 = ymin + 0.06 * (ymax - ymin)
     h = 0.012 * (ymax - ymin)
     half = length / 2
-    ax.fill([x0, x0 + half, x0 + half, x0], [y0, y0, y0 + h, y0 + h], color="black", zorder=20)
-    ax.fill([x0 + half, x0 + length, x0 + length, x0 + half], [y0, y0, y0 + h, y0 + h],
-            facecolor="white", edgecolor="black", lw=0.8, zorder=20)
-    unit = (f"{ground / 1000:g} km" if ground >= 1000 else f"{ground:g} m").replace(".", "," if lang == "fr" else ".")
+    from matplotlib.patches import Rectangle
+
+    box = Rectangle((x0 - 0.02 * width, y0 - 4.2 * h), length + 0.06 * width, 8.4 * h, facecolor="white",
+                    edgecolor="none", alpha=0.8, zorder=19)
+    ax.add_patch(box)
+    artists = [box]
+    artists += ax.fill([x0, x0 + half, x0 + half, x0], [y0, y0, y0 + h, y0 + h], color="black", zorder=20)
+    artists += ax.fill([x0 + half, x0 + length, x0 + length, x0 + half], [y0, y0, y0 + h, y0 + h],
+                       facecolor="white", edgecolor="black", lw=0.8, zorder=20)
+    km = ground / 1000
+    unit = (f"{fmt.number(km, t.lang, decimals=0 if km == int(km) else 1)} km" if ground >= 1000
+            else f"{fmt.number(ground, t.lang, decimals=0)} m")
     for x, text in ((x0, "0"), (x0 + length, unit)):
-        ax.text(x, y0 + 2.2 * h, text, ha="center", va="bottom", fontsize=7.5, zorder=20)
-    ax.text(x0, y0 - 1.2 * h, TEXT[lang]["scale"], ha="left", va="top", fontsize=7.5, zorder=20)
-    return ground
+        artists.append(ax.text(x, y0 + 2.2 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=20))
+    artists.append(ax.text(x0, y0 - 1.2 * h, t("map.scale"), ha="left", va="top", fontsize=fontsize, zorder=20))
+    for a in artists:
+        a.set_gid(SCALEBAR_GID)
+    return artists
 
 
-def _north_arrow(ax, crs: str, lat: float, lon: float, lang: str) -> None:
+def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> list:
     """A north arrow, turned by the meridian convergence at the site."""
     from pyproj import Proj
 
     conv = math.radians(Proj(crs).get_factors(lon, lat).meridian_convergence)
-    x, y, length = 0.94, 0.83, 0.09
+    x, y, length = 0.95, 0.84, 0.08
     dx, dy = -math.sin(conv) * length, math.cos(conv) * length
-    ax.annotate("", xy=(x + dx, y + dy), xytext=(x, y), xycoords="axes fraction",
-                arrowprops=dict(arrowstyle="-|>,head_width=0.5,head_length=1", color="black", lw=1.6), zorder=21)
-    ax.text(x + dx * 1.2, y + dy * 1.2, TEXT[lang]["north"], transform=ax.transAxes, ha="center", va="bottom",
-            fontsize=11, fontweight="bold", zorder=21)
+    arrow = ax.annotate("", xy=(x + dx, y + dy), xytext=(x, y), xycoords="axes fraction",
+                        arrowprops=dict(arrowstyle="-|>,head_width=0.5,head_length=1", color="black", lw=1.6),
+                        zorder=21)
+    text = ax.text(x + dx * 1.15, y + dy * 1.15, t("map.north"), transform=ax.transAxes, ha="center", va="bottom",
+                   fontsize=fontsize, fontweight="bold", zorder=21)
+    for a in (arrow, text):
+        a.set_gid(NORTH_GID)
+    return [arrow, text]
 
 
-def _label(ax, x, y, text, *, dx=6, dy=6, fontsize=7.5, color="black", weight="normal", ha="left"):
-    import matplotlib.patheffects as pe
+def _plot_geom(ax, geom, **style):
+    import geopandas as gpd
 
-    ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize, color=color,
-                fontweight=weight, ha=ha, va="center", zorder=30,
-                path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
+    if geom is None or geom.is_empty:
+        return
+    gpd.GeoSeries([geom]).plot(ax=ax, **style)
 
 
-# ---------------------------------------------------------------- the map
+def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", dpi: float = 150.0) -> str:
+    """``text`` broken into lines no wider than ``width_in`` inches, measured by the renderer."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(10, 10, dpi)
+    prop = FontProperties(size=fontsize, weight=weight)
+    limit = width_in * dpi
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        w, _, _ = renderer.get_text_width_height_descent(trial, prop, ismath=False)
+        if w <= limit or not line:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return "\n".join(lines) or text
+
+
+# ---------------------------------------------------------------- the figure
+
+
+class _Layout:
+    """Where the map, the legend and the lines under it go, in inches."""
+
+    def __init__(self, scale: str, n_legend: int, bold_lines: int, small_lines: int):
+        self.small = scale == "small"
+        if self.small:
+            self.width, self.side, self.top = 4.0, 3.6, 0.32
+            self.ncol, self.legend_fs, row = 2, 5.2, 0.125
+            self.text_h = 0.075 * small_lines + 0.06
+        else:
+            self.width, self.side, self.top = 8.27, 6.5, 0.42
+            self.ncol, self.legend_fs, row = 3, 7.0, 0.185
+            self.text_h = 0.165 * bold_lines + 0.128 * small_lines + 0.12
+        self.legend_h = row * math.ceil(n_legend / self.ncol) + (0.08 if self.small else 0.12)
+        self.height = self.top + self.side + self.legend_h + self.text_h + 0.1
+
+    def axes_rect(self):
+        left = (self.width - self.side) / 2 / self.width
+        bottom = (self.height - self.top - self.side) / self.height
+        return (left, bottom, self.side / self.width, self.side / self.height)
+
+    def legend_top(self) -> float:
+        return (self.height - self.top - self.side - 0.04) / self.height
+
+    def text_top(self) -> float:
+        return (self.height - self.top - self.side - self.legend_h - 0.03) / self.height
 
 
 def site_map(results, *, scale: str = "city", context: dict | None = None, ax=None, lang: str = "fr",
-             title: str | None = None, site_legend: str | None = None):
+             title: str | None = None, site_legend: str | None = None, center: tuple[float, float] | None = None,
+             half_width_m: float | None = None, text_below: bool = True):
     """Map of the project's site and its context; returns a matplotlib Figure.
 
     Parameters
     ----------
     results : Results or Project
-        The estimate (its ``project`` is used) or the project itself.
-    scale : "city" (13 km across) or "small" (32 km across).
+        The estimate (its peak demand chooses the substations the site could be connected to:
+        ``meta["grid_connection"]``) or the project itself (no peak: none is marked).
+    scale : "city" (13 km across) or "small" (32 km across, the synthesis' thumbnail).
     context : dict, optional
-        GeoDataFrames (any CRS; WGS 84 if none) that add to or replace the shipped
-        layers: ``communes``, ``land``, ``substations`` (columns ``name``,
-        ``voltage_kv``), ``datacenters`` (``name``), ``landing_points`` (``name``),
-        and for each a ``<key>_source`` string printed in the sources line.
+        Layers that add to or replace the shipped ones (any CRS; WGS 84 if none):
+        ``substations`` (a cleaned ODRÉ file: ``name``, ``kind``, ``voltage_kv``), ``boundaries``
+        (a user's polygons), ``registry`` (``(row, Project)`` pairs of a registry: its located
+        sites in the frame, minus the project, are drawn), ``datacenters`` (points with ``name``
+        and optionally ``power_mw``, ``basis``), ``territory_sites`` (the other sites of a
+        territory, drawn like the site), ``landing_points`` (``name``), and for each a
+        ``<key>_source`` string added to the sources.
     ax : matplotlib Axes, optional
-        Draw there instead of in a new figure.
+        Draw there instead of in a new figure (the legend then goes inside the map).
     title, site_legend : str, optional
-        Replace the title and the legend entry of the site (city reports).
-    lang : "fr" (default) or "en".
-    """
-    import geopandas as gpd
+        Replace the title and the legend entry of the site (territory reports).
+    center : (lat, lon), optional
+        The frame's centre (default: the site).
+    half_width_m : float, optional
+        The frame's half-width [m] (default: by ``scale``; at most :data:`MAX_HALF_M`).
+    text_below : bool
+        Print the connection sentence, the notes and the sources under the map (True); False when
+        the page prints them (:func:`map_caption`, ``impact_map["nearest_text"]``).
+    lang : a catalogue language ("fr", "en").
 
-    if lang not in TEXT:
-        raise ValueError(f"lang must be one of {sorted(TEXT)}, got {lang!r}")
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With ``fig.impact_map``: ``crs``, ``half_width_m``, ``layers`` (the keys of what is drawn, in
+        the legend's order), ``legend`` (its labels), ``sources`` (texts), ``nearest_text``,
+        ``connection`` (the site's connection facts), ``connectable`` (the nearest connectable
+        substations: ``name``, ``voltage_kv``, ``kind``, ``distance_km``), ``outside`` (the one
+        pointed at by an arrow, or None), ``substations`` (those drawn), ``labels`` (texts).
+    """
+    from .catalogue import catalogue
+
     if scale not in EXTENTS_M:
         raise ValueError(f"scale must be one of {sorted(EXTENTS_M)}, got {scale!r}")
-    t = TEXT[lang]
+    t = catalogue(lang)
+    context = dict(context or {})
     project = getattr(results, "project", results)
     name = getattr(project, "name", "") or ""
-
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        if scale == "small":  # the synthesis' thumbnail: the map and one line of sources
-            fig = Figure(figsize=(4.0, 4.3), dpi=150)
-            ax = fig.add_axes((0.03, 0.09, 0.94, 0.84))
-        else:
-            fig = Figure(figsize=(8.27, 8.6), dpi=150)  # A4 width
-            ax = fig.add_axes((0.03, 0.17, 0.94, 0.76))
-    else:
-        fig = ax.figure
-    ax.set_title(title or t["title"].format(name=name), fontsize=12, fontweight="bold", loc="left")
-
     location = getattr(project, "location", None)
     if location is None:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, t["no_location"], ha="center", va="center", transform=ax.transAxes, fontsize=10)
-        return fig
+        return _no_location_figure(ax, title or t("map.title", name=name), t, scale)
 
+    from . import map_layers as ml
+
+    site = _Site(results, project)
     lat, lon = float(location.lat), float(location.lon)
     crs = map_crs(lat, lon)
-    site = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(crs).iloc[0]
-    half = EXTENTS_M[scale]
-    frame = site.buffer(half, cap_style="square")
-    frame_wgs84 = gpd.GeoSeries([frame], crs=crs).to_crs(4326).iloc[0]
-    layers = load_layers(lat, lon, crs, frame, frame_wgs84, context=context, lang=lang, project_name=name)
+    half = min(half_width_m or EXTENTS_M[scale], MAX_HALF_M)
+    clat, clon = center if center is not None else (lat, lon)
+    frame = ml.make_frame(clat, clon, crs, half)
+    layers = _gather(frame, site, context, t)
+    small = scale == "small"
+    items = _legend_items(layers, site, t, site_legend, small)
+    connection_text = _connection_text(site, t)
+    notes = _notes(layers, site, t, frame, small)
+    sources = _sources(layers, site, context, t, name)
 
+    text_w = 7.6 if not small else 3.8
+    bold = [_wrap(connection_text, text_w, 8.5, "bold")] if connection_text and not small else []
+    small_lines = [_wrap(n, text_w, 7.0) for n in notes] + [t("map.crs", crs=crs)] if not small else []
+    src_text = t("map.sources", sources=t("map.source.separator").join(sources))
+    src_wrapped = _wrap(src_text, text_w, 7.0 if not small else 4.5)
+    if not text_below:
+        bold, small_lines, src_wrapped = [], [], ""
+    layout = _Layout(scale, len(items), sum(b.count("\n") + 1 for b in bold),
+                     sum(s.count("\n") + 1 for s in small_lines) + (src_wrapped.count("\n") + 1 if src_wrapped else 0))
+
+    if ax is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(layout.width, layout.height), dpi=150)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes(layout.axes_rect())
+        own = True
+    else:
+        fig = ax.figure
+        if fig.canvas is None or not hasattr(fig.canvas, "get_renderer"):
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(fig)
+        own = False
+    fs = 5.6 if small else 7.0
+    fig.text(layout.axes_rect()[0] if own else 0.03, 1 - 0.08 / layout.height if own else 0.97,
+             title or t("map.title", name=name), fontsize=8.5 if small else 12, fontweight="bold", ha="left",
+             va="top")
+
+    _draw_layers(ax, layers, site, frame, small)
     xmin, ymin, xmax, ymax = frame.bounds
-    legend = []
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    notes: list[str] = []
-    if layers.land is not None:
-        ax.set_facecolor(SEA)
-        land = layers.land.clip(frame)
-        land.plot(ax=ax, color=LAND, edgecolor="none", zorder=1)
-        if layers.coastline is not None:
-            layers.coastline.clip(frame).plot(ax=ax, color=COAST, lw=0.8, zorder=2)
-        else:
-            land.boundary.plot(ax=ax, color=COAST, lw=0.8, zorder=2)
-        legend.append(Patch(facecolor=SEA, edgecolor=COAST, lw=0.8, label=t["sea"]))
-        if layers.coastline is not None:
-            notes.append(t["coast_note"])
-    else:
-        ax.set_facecolor("#fbfbfb")
-        notes.append(t["no_basemap"])
-
-    if layers.communes is not None:
-        layers.communes.clip(frame).boundary.plot(ax=ax, color="#8a8a8a", lw=0.6, ls="--", zorder=3)
-        legend.append(Line2D([], [], color="#8a8a8a", lw=0.6, ls="--", label=t["communes"]))
-
-    # Substations: marker colour by voltage, labels with name, voltage and distance.
-    nearest_text = None
-    if layers.substations is not None:
-        subs = layers.substations
-        kvs = sorted({int(v) for v in subs["voltage_kv"]}, reverse=True)
-        for kv in kvs:
-            sel = subs[subs["voltage_kv"].astype(int) == kv]
-            colour = VOLTAGE_COLOURS.get(kv, "#555555")
-            ax.scatter(sel.geometry.x, sel.geometry.y, s=46, marker="s", color=colour, edgecolor="white",
-                       lw=0.8, zorder=10)
-            legend.append(Line2D([], [], marker="s", ls="", color=colour, markeredgecolor="white", markersize=7,
-                                 label=t["substation"].format(kv=kv)))
-        n_labels = 8 if scale == "city" else 2
-        m_per_pt = (xmax - xmin) / (fig.get_figwidth() * 72 * ax.get_position().width)
-        placed = [_box(site.x, site.y, -9, 9, 4 * 9.5 * 0.6, 9.5 * 1.3, "right", m_per_pt)]
-        placed += [_box(p.x, p.y, -4, 0, 8, 8, "left", m_per_pt) for p in subs.geometry]
-        for _, row in subs.head(n_labels).iterrows():
-            x, y = row.geometry.x, row.geometry.y
-            label = f"{str(row['name']).title()}\n{int(row['voltage_kv'])} kV · {_fmt_km(row['distance_km'], lang)} km"
-            w = max(len(part) for part in label.split("\n")) * 7 * 0.6
-            h = 2 * 7 * 1.25
-            options = [(7, 0, "left"), (-7, 0, "right"), (7, 14, "left"), (7, -14, "left"),
-                       (-7, 14, "right"), (-7, -14, "right")]
-            if x > xmax - half * 0.5:
-                options = options[1:2] + options[:1] + options[4:] + options[2:4]
-            chosen = None
-            for opt in options:
-                box = _box(x, y, opt[0], opt[1], w, h, opt[2], m_per_pt)
-                if not any(_overlap(box, other) for other in placed):
-                    chosen = opt
-                    break
-            if chosen is None:  # no room: the marker stays, unlabelled, rather than a label on a label
-                continue
-            placed.append(_box(x, y, chosen[0], chosen[1], w, h, chosen[2], m_per_pt))
-            _label(ax, x, y, label, dx=chosen[0], dy=chosen[1], ha=chosen[2], fontsize=7, color="#333333")
-        first = subs.iloc[0]
-        nearest_text = t["nearest"].format(name=str(first["name"]).title(), kv=int(first["voltage_kv"]),
-                                           km=_fmt_km(first["distance_km"], lang))
-        # A thin line from the site to the nearest substation.
-        ax.plot([site.x, first.geometry.x], [site.y, first.geometry.y], color="#555555", lw=0.8, ls=":", zorder=9)
-    else:
-        notes.append(t["no_substation"])
-
-    if layers.datacenters is not None:
-        dcs = layers.datacenters
-        ax.scatter(dcs.geometry.x, dcs.geometry.y, s=40, marker="D", color=DATACENTER, edgecolor="white", zorder=11)
-        for _, row in dcs.iterrows():
-            if "name" in row:
-                _label(ax, row.geometry.x, row.geometry.y, str(row["name"]), color=DATACENTER, fontsize=7.5)
-        legend.append(Line2D([], [], marker="D", ls="", color=DATACENTER, markeredgecolor="white", markersize=6,
-                             label=t["datacenters"]))
-    if layers.unplaced_datacenters:
-        notes.append(t["unplaced"].format(names=", ".join(layers.unplaced_datacenters)))
-
-    if layers.landing_points is not None:
-        lp = layers.landing_points
-        ax.scatter(lp.geometry.x, lp.geometry.y, s=50, marker="^", color="#117a8b", edgecolor="white", zorder=12)
-        for _, row in lp.iterrows():
-            if "name" in row:
-                _label(ax, row.geometry.x, row.geometry.y, str(row["name"]), color="#117a8b", dy=-8)
-        legend.append(Line2D([], [], marker="^", ls="", color="#117a8b", markeredgecolor="white", markersize=7,
-                             label=t["landing"]))
-
-    ax.scatter([site.x], [site.y], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
-    _label(ax, site.x, site.y, name or t["site"], dx=-9, dy=9, ha="right", fontsize=9.5, color=SITE, weight="bold")
-    legend.insert(0, Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
-                            label=site_legend or t["site"]))
-
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("equal")
@@ -477,47 +480,399 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     for spine in ax.spines.values():
         spine.set_color("#444444")
 
-    _scale_bar(ax, crs, lat, lon, frame, lang)
-    _north_arrow(ax, crs, lat, lon, lang)
-    leg = ax.legend(handles=legend, loc="upper left", fontsize=7.5, framealpha=0.92, edgecolor="#999999")
-    leg.set_zorder(40)
+    renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()
+    reserved = []
+    handles = [h for _, h in items]
+    if own:
+        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, layout.legend_top()),
+                   ncol=layout.ncol, fontsize=layout.legend_fs, frameon=False, handlelength=2.0 if small else 2.2,
+                   columnspacing=1.2 if small else 1.6, labelspacing=0.35 if small else 0.5)
+    else:
+        leg = ax.legend(handles=handles, loc="upper left", fontsize=fs, framealpha=0.92, edgecolor="#999999",
+                        borderpad=0.4, labelspacing=0.3, handlelength=1.6)
+        leg.set_zorder(40)
+        reserved.append(leg.get_window_extent(renderer).padded(2))
+    reserved += [a.get_window_extent(renderer).padded(2)
+                 for a in _scale_bar(ax, crs, lat, lon, frame, t, fs)]
+    reserved += [a.get_window_extent(renderer).padded(2) for a in _north_arrow(ax, crs, lat, lon, t, fs + 3)]
+    labeller = Labeller(ax, renderer, reserved)
+    outside = _label_everything(ax, labeller, layers, site, frame, t, small, fig.dpi)
 
-    # Under the map: the nearest substation, notes, the projection and the sources.
-    sources = [t["site_source"] + (f" ({name})" if name else ""), *layers.sources]
-    if scale == "small":
-        fig.text(0.03, 0.065, _wrap(t["sources"] + " ; ".join(sources) + ".", 95), fontsize=4.5, ha="left",
-                 va="top", color="#333333", linespacing=1.2)
-        fig.impact_map = {"crs": crs, "nearest_text": nearest_text, "sources": sources, "substations": None}
-        return fig
-    lines = []
-    if nearest_text:
-        fig.text(0.03, 0.135, nearest_text, fontsize=9, fontweight="bold", ha="left", va="top")
-    lines += notes
-    lines.append(t["crs"].format(crs=crs))
-    lines.append(t["sources"] + " ; ".join(sources) + ".")
-    fig.text(0.03, 0.105, "\n".join(_wrap(line, 120) for line in lines), fontsize=7, ha="left", va="top",
-             color="#333333", linespacing=1.35)
-    fig.impact_map = {"crs": crs, "nearest_text": nearest_text, "sources": sources,
-                      "substations": None if layers.substations is None
-                      else layers.substations.drop(columns="geometry").to_dict("records")}
+    if own and (bold or small_lines or src_wrapped):
+        y = layout.text_top()
+        if bold:
+            fig.text(0.045, y, bold[0], fontsize=8.5, fontweight="bold", ha="left", va="top")
+            y -= (0.165 * (bold[0].count("\n") + 1) + 0.04) / layout.height
+        lines = small_lines + [src_wrapped]
+        fig.text(0.045 if not small else 0.03, y, "\n".join(lines), fontsize=fs if not small else 4.5,
+                 ha="left", va="top", color="#333333", linespacing=1.3)
+
+    subs = layers.substations
+    grid = site.grid or {}
+    fig.impact_map = {
+        "crs": crs,
+        "half_width_m": half,
+        "layers": [k for k, _ in items],
+        "legend": [h.get_label() for _, h in items],
+        "sources": sources,
+        "notes": notes,
+        "nearest_text": connection_text,
+        "connection": grid or None,
+        "connectable": [{k: s[k] for k in ("name", "voltage_kv", "kind", "distance_km")}
+                        for s in grid.get("nearest_connectable", [])] if site.domain else [],
+        "outside": outside,
+        "substations": None if subs is None else subs.drop(columns="geometry").to_dict("records"),
+        "labels": [x.get_text() for x in labeller.placed],
+    }
     return fig
 
 
-def _box(x, y, dx, dy, w, h, ha, m_per_pt):
-    """Approximate box of a label (data units) anchored at (x, y) with an offset in points."""
-    x0 = x + dx * m_per_pt - (w * m_per_pt if ha == "right" else 0)
-    y0 = y + dy * m_per_pt - h * m_per_pt / 2
-    return (x0, y0, x0 + w * m_per_pt, y0 + h * m_per_pt)
+def _no_location_figure(ax, title, t, scale):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if ax is None:
+        fig = Figure(figsize=(4.0, 4.3) if scale == "small" else (8.27, 8.6), dpi=150)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.03, 0.09, 0.94, 0.84))
+    fig = ax.figure
+    ax.set_title(title, fontsize=12, fontweight="bold", loc="left")
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10)
+    fig.impact_map = {"crs": None, "layers": [], "legend": [], "sources": [], "notes": [], "nearest_text": "",
+                      "connection": None, "connectable": [], "outside": None, "substations": None, "labels": []}
+    return fig
 
 
-def _overlap(a, b) -> bool:
-    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
+def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
+    has_base = layers.france is not None or bool(layers.foreign)
+    ax.set_facecolor(LAND if has_base else NO_BASEMAP)
+    if layers.sea is not None:
+        _plot_geom(ax, layers.sea, color=SEA, edgecolor=COAST, lw=0.7, zorder=1)
+    for _, geom in layers.foreign:
+        _plot_geom(ax, geom, color=FOREIGN, edgecolor="none", zorder=1)
+    if layers.site_area is not None:
+        _plot_geom(ax, layers.site_area[3], color=SITE_AREA, edgecolor="none", zorder=1.5)
+    if layers.lakes is not None:
+        layers.lakes.plot(ax=ax, color=WATER, edgecolor="none", zorder=2)
+    if layers.rivers is not None:
+        widths = {1: 1.5, 2: 1.1, 3: 0.8, 4: 0.5}
+        for level, lw in widths.items():
+            sel = layers.rivers[layers.rivers["level"] == level]
+            if len(sel) and not (small and level == 4):
+                sel.plot(ax=ax, color=WATER, lw=lw, zorder=2.2)
+    if layers.communes is not None:
+        layers.communes.boundary.clip(frame.polygon).plot(ax=ax, color=COMMUNE_LINE, lw=0.5, zorder=3)
+    if layers.arrondissements is not None and not small:
+        layers.arrondissements.boundary.clip(frame.polygon).plot(ax=ax, color=COMMUNE_LINE, lw=0.5, ls=":",
+                                                                 zorder=3)
+    if layers.departements is not None:
+        _plot_geom(ax, layers.departements, color=DEPARTEMENT_LINE, lw=1.4, zorder=4)
+    if layers.border is not None:
+        _plot_geom(ax, layers.border, color=BORDER, lw=1.8, ls="-.", zorder=5)
+    if layers.site_area is not None:
+        _plot_geom(ax, layers.site_area[3].boundary, color=SITE, lw=1.3, zorder=4.5)
+    if layers.boundaries is not None:
+        layers.boundaries.boundary.clip(frame.polygon).plot(ax=ax, color=USER_LINE, lw=0.9, ls="--", zorder=4)
+
+    subs = layers.substations
+    if subs is not None:
+        size = 22 if small else 44
+        for kind in KINDS:
+            for kv in sorted({int(v) for v in subs["voltage_kv"]}):
+                sel = subs[(subs["kind"] == kind) & (subs["voltage_kv"].astype(int) == kv)]
+                if not len(sel):
+                    continue
+                conn = sel["connectable"].to_numpy()
+                colour = VOLTAGE_COLOURS.get(kv, "#555555")
+                xs, ys = sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy()
+                base = size if kind == "transformation" else size * 0.8
+                if (~conn).any():
+                    ax.scatter(xs[~conn], ys[~conn], s=base * (0.7 if site.domain else 1.0), marker=KIND_MARKERS[kind],
+                               color=colour, edgecolor="white", lw=0.6, zorder=10)
+                if conn.any():
+                    ax.scatter(xs[conn], ys[conn], s=base * 1.25, marker=KIND_MARKERS[kind], color=colour,
+                               edgecolor="black", lw=1.0 if small else 1.3, zorder=10.5)
+        near = (site.grid or {}).get("nearest_connectable") or []
+        if site.domain is not None and near and bool(subs["connectable"].any()):
+            first = subs[subs["connectable"]].iloc[0]
+            sx, sy = _site_xy(frame, site)
+            ax.plot([sx, first.geometry.x], [sy, first.geometry.y], color="#444444", lw=0.8, ls=":", zorder=9)
+    if layers.datacenters is not None:
+        d = layers.datacenters
+        ax.scatter(d.geometry.x, d.geometry.y, s=36, marker="D", color=DATACENTER, edgecolor="white", zorder=11)
+    if layers.territory_sites is not None:
+        ts = layers.territory_sites
+        ax.scatter(ts.geometry.x, ts.geometry.y, s=140, marker="*", color=SITE, edgecolor="white", lw=0.8, zorder=14)
+    if layers.landing_points is not None:
+        lp = layers.landing_points
+        ax.scatter(lp.geometry.x, lp.geometry.y, s=50, marker="^", color=LANDING, edgecolor="white", zorder=12)
+    sx, sy = _site_xy(frame, site)
+    ax.scatter([sx], [sy], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
 
 
-def _wrap(text: str, width: int) -> str:
-    import textwrap
+def _site_xy(frame, site: _Site):
+    from pyproj import Transformer
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    loc = site.project.location
+    return Transformer.from_crs(4326, frame.crs, always_xy=True).transform(float(loc.lon), float(loc.lat))
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _substation_label(row, t, lang) -> str:
+    from . import fmt
+
+    kind = row["kind"] if row["kind"] in KINDS else "transformation"
+    return t(f"map.substation.label.{kind}", name=_title_case(row["name"]), kv=_kv(row["voltage_kv"]),
+             km=fmt.number(float(row["distance_km"]), lang, decimals=1))
+
+
+def _power_text(row, t, lang) -> str | None:
+    from . import fmt
+
+    mw = row.get("power_mw")
+    if mw is None or (isinstance(mw, float) and math.isnan(mw)):
+        return None
+    basis = row.get("basis") or ""
+    key = f"map.datacenter.power.{basis}" if basis in ("it", "facility", "grid_connection") else \
+        "map.datacenter.power.unstated"
+    mw = float(mw)
+    return t(key, mw=fmt.number(mw, lang, decimals=0 if mw == round(mw) else 1))
+
+
+def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, small: bool, dpi: float):
+    """Place every label, most important first; returns the arrow's target (or None)."""
+    lang = t.lang
+    fs = 5.4 if small else 6.6
+    px = dpi / 72.0
+    sx, sy = _site_xy(frame, site)
+    # Markers: no label may cover one.
+    site_box = None
+    labeller.reserve_points([sx], [sy], math.sqrt(230) / 2 * px)
+    site_box = labeller.boxes[-1]
+    subs = layers.substations
+    if subs is not None:
+        labeller.reserve_points(subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy(),
+                                math.sqrt(44 * 1.25 if not small else 22 * 1.25) / 2 * px)
+    for gdf, s in ((layers.datacenters, 36), (layers.territory_sites, 140), (layers.landing_points, 50)):
+        if gdf is not None:
+            labeller.reserve_points(gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy(), math.sqrt(s) / 2 * px)
+
+    name = site.name or t("map.site")
+    labeller.place(sx, sy, name, point_offsets(9, prefer_left=True), ignore=site_box,
+                   fontsize=8.0 if small else 9.5, color=SITE, fontweight="bold")
+
+    outside = None
+    if subs is not None:
+        conn = subs[subs["connectable"]]
+        for _, row in conn.head(2 if small else 5).iterrows():
+            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang), point_offsets(7),
+                           fontsize=fs, color="#111111", fontweight="bold")
+    if site.domain is not None and (subs is None or not subs["connectable"].any()):
+        outside = _outside_arrow(ax, labeller, site, frame, t, fs)
+
+    if layers.site_area is not None:
+        code, area_name, kind, geom = layers.site_area
+        label = area_name.split(" ", 1)[1] if kind == "arrondissement" and " " in area_name else area_name
+        for x, y in area_points(geom.intersection(frame.polygon)):
+            if labeller.place(x, y, label, [(0, 0, "center", "center")], fontsize=fs + 1.6,
+                              color="#7a2a1a", fontweight="bold"):
+                break
+
+    for gdf, colour in ((layers.territory_sites, SITE), (layers.datacenters, DATACENTER)):
+        if gdf is None:
+            continue
+        for _, row in gdf.iterrows():
+            power = _power_text(row, t, lang)
+            text = t("map.datacenter.label", name=row["name"], power=power) if power else str(row["name"])
+            labeller.place(row.geometry.x, row.geometry.y, text, point_offsets(6), fontsize=fs + 0.4, color=colour,
+                           fontweight="bold")
+    if layers.landing_points is not None and "name" in layers.landing_points.columns:
+        for _, row in layers.landing_points.iterrows():
+            labeller.place(row.geometry.x, row.geometry.y, str(row["name"]), point_offsets(6), fontsize=fs,
+                           color=LANDING)
+
+    if subs is not None:
+        others = subs[~subs["connectable"]]
+        order = list(others.sort_values(["distance_km"], kind="stable").index)
+        # Transformation substations before tap points and customers' substations.
+        order.sort(key=lambda i: (others.loc[i, "kind"] != "transformation", others.loc[i, "distance_km"]))
+        for i in order[: 2 if small else 10]:
+            row = others.loc[i]
+            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang), point_offsets(6),
+                           fontsize=fs - 0.3, color="#333333")
+
+    for code, geom in layers.foreign:
+        if not code:
+            continue
+        for x, y in area_points(geom, 8):
+            if labeller.place(x, y, t(f"map.country.{code}").upper(), [(0, 0, "center", "center")],
+                              fontsize=fs + 1.4, color="#6d6a63", fontstyle="italic"):
+                break
+
+    _commune_names(labeller, layers, frame, fs, small)
+    return outside
+
+
+def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) -> None:
+    """The names of the communes (and arrondissements) in the frame, biggest first, where they fit."""
+    site_code = layers.site_area[0] if layers.site_area is not None else None
+    rows = []
+    if layers.communes is not None:
+        for _, r in layers.communes.iterrows():
+            if r["code"] != site_code:
+                rows.append((0, -int(r["population"]), r["code"], r["name"], r.geometry))
+    if layers.arrondissements is not None and not small:
+        for _, r in layers.arrondissements.iterrows():
+            if r["code"] != site_code:
+                short = r["name"].split(" ", 1)[1] if " " in r["name"] else r["name"]
+                rows.append((1, 0, r["code"], short, r.geometry))
+    for _, _, code, name, geom in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+        visible = geom.intersection(frame.polygon)
+        if visible.is_empty or visible.area < 0.002 * frame.area_m2:
+            continue
+        for x, y in area_points(visible, 12):
+            if labeller.place(x, y, name, [(0, 0, "center", "center")], fontsize=fs, color="#555555",
+                              fontstyle="italic"):
+                break
+
+
+def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
+    """An arrow at the frame's edge towards the nearest connectable substation outside it."""
+    from pyproj import Transformer
+
+    from . import fmt
+
+    near = (site.grid or {}).get("nearest_connectable") or []
+    if not near:
+        return None
+    target = near[0]
+    fwd = Transformer.from_crs(4326, frame.crs, always_xy=True)
+    tx, ty = fwd.transform(target["lon"], target["lat"])
+    sx, sy = _site_xy(frame, site)
+    xmin, ymin, xmax, ymax = frame.bounds
+    inset = 0.07 * (xmax - xmin)
+    dx, dy = tx - sx, ty - sy
+    if dx == 0 and dy == 0:
+        return None
+    # Where the ray from the site meets the inset frame.
+    ts = []
+    for edge, d, s in ((xmin + inset, dx, sx), (xmax - inset, dx, sx), (ymin + inset, dy, sy), (ymax - inset, dy, sy)):
+        if d != 0:
+            k = (edge - s) / d
+            if k > 0:
+                ts.append(k)
+    k = min(ts)
+    ex, ey = sx + k * dx, sy + k * dy
+    norm = math.hypot(dx, dy)
+    back = 0.09 * (xmax - xmin)
+    bx, by = ex - dx / norm * back, ey - dy / norm * back
+    arrow = ax.annotate("", xy=(ex, ey), xytext=(bx, by), arrowprops=dict(arrowstyle="-|>,head_width=0.45",
+                                                                          color="black", lw=1.8), zorder=22)
+    renderer = labeller.renderer
+    labeller.reserve(arrow.get_window_extent(renderer).padded(2))
+    text = t("map.outside.label", name=_title_case(target["name"]), kv=_kv(target["voltage_kv"]),
+             km=fmt.number(float(target["distance_km"]), t.lang, decimals=1))
+    # The label on the inner side of the arrow's tail.
+    ha = "left" if dx < 0 else "right"
+    va = "bottom" if dy < 0 else "top"
+    offsets = [(0, -6 if dy > 0 else 6, "center", va), (-8 if dx > 0 else 8, 0, ha, "center"),
+               (-8 if dx > 0 else 8, -10 if dy > 0 else 10, ha, va)]
+    labeller.place(bx, by, text, offsets, fontsize=fs, color="#111111", fontweight="bold")
+    return {k: target[k] for k in ("name", "voltage_kv", "kind", "distance_km", "lat", "lon")}
+
+
+# ---------------------------------------------------------------- texts
+
+
+def _connection_text(site: _Site, t) -> str:
+    from . import fmt
+
+    grid = site.grid
+    lang = t.lang
+    if grid is None:
+        return ""
+    if not grid.get("covered", True):
+        return t("map.connection.not_covered")
+    near = grid.get("nearest_connectable") or []
+    if not near:
+        return t("map.connection.none")
+    s = near[0]
+    args = dict(name=_title_case(s["name"]), station_kv=_kv(s["voltage_kv"]),
+                km=fmt.number(float(s["distance_km"]), lang, decimals=1))
+    peak = grid.get("peak_demand_mw")
+    if site.domain is not None:
+        return t("map.connection.htb", peak=fmt.quantity(peak, "MW", lang), domain=site.domain["domain"],
+                 kv=_kv(site.domain["min_kv"]), **args)
+    if site.hta:
+        return t("map.connection.hta", peak=fmt.quantity(peak, "MW", lang), **args)
+    return t("map.connection.unknown_peak", **args)
+
+
+def _notes(layers, site: _Site, t, frame, small: bool) -> list[str]:
+    from . import fmt
+
+    notes = []
+    if site.domain is not None or site.hta:
+        notes.append(t("map.connection.rule"))
+    near = (site.grid or {}).get("nearest_connectable") or []
+    if site.domain is not None and near and (layers.substations is None or not layers.substations["connectable"].any()):
+        s = near[0]
+        notes.append(t("map.outside.note", name=_title_case(s["name"]), kv=_kv(s["voltage_kv"]),
+                       km=fmt.number(float(s["distance_km"]), t.lang, decimals=1)))
+    if layers.unplaced:
+        items = [t("map.unplaced.item", name=n, city=c) for n, c in layers.unplaced]
+        notes.append(t("map.unplaced", names=t.join(items)))
+    if layers.france is None and not layers.foreign:
+        notes.append(t("map.outside_france"))
+    if layers.substations is None and (site.grid or {}).get("covered", True):
+        notes.append(t("map.no_substation"))
+    return notes
+
+
+def _sources(layers, site: _Site, context: dict, t, name: str) -> list[str]:
+    out = [t("map.source.site", name=name) if name else t("map.source.site_unnamed")]
+    if layers.communes is not None:
+        out.append(t("map.source.communes"))
+    if layers.sources.get("substations_file"):
+        out.append(t("map.source.substations_file", file=layers.sources["substations_file"]))
+    elif layers.substations is not None or (site.grid or {}).get("nearest"):
+        out.append(t("map.source.substations"))
+    if layers.rivers is not None or layers.lakes is not None:
+        out.append(t("map.source.water"))
+    if layers.foreign:
+        out.append(t("map.source.foreign"))
+    if site.domain is not None or site.hta:
+        out.append(t("map.source.rule"))
+    if layers.sources.get("registry") and (layers.datacenters is not None or layers.unplaced):
+        out.append(t("map.source.registry", file=layers.sources["registry"]))
+    if layers.boundaries is not None:
+        out.append(t("map.source.boundaries", file=layers.sources.get("boundaries", "")))
+    if layers.landing_points is not None:
+        out.append(t("map.source.landing", file=layers.sources.get("landing", "")))
+    for key in ("substations", "boundaries", "registry", "datacenters", "territory_sites", "landing_points"):
+        extra = context.get(f"{key}_source")
+        if extra and context.get(key) is not None:
+            out.append(str(extra))
+    return out
+
+
+def map_caption(fig, lang: str = "fr") -> str:
+    """The caption of a map: its notes and its sources, as text (for the dossier's ``<figcaption>``)."""
+    from .catalogue import catalogue
+
+    t = catalogue(lang)
+    info = getattr(fig, "impact_map", None) or {}
+    sources = info.get("sources") or []
+    parts = list(info.get("notes") or [])
+    if info.get("crs"):
+        parts.append(t("map.crs", crs=info["crs"]) + t("sentence.end"))
+    if sources:
+        parts.append(t("map.caption", sources=t("map.source.separator").join(sources)))
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------- saving
@@ -528,14 +883,14 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     import matplotlib
 
     path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
+    fmt_ = path.suffix.lower().lstrip(".")
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-    }.get(fmt)
+    }.get(fmt_)
     if metadata is None:
         raise ValueError(f"unsupported figure format {path.suffix!r}: use .png, .svg or .pdf")
     with matplotlib.rc_context({"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42}):
-        fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+        fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
     return path
