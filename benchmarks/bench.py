@@ -39,6 +39,7 @@ def main() -> None:
     med, best = wall(lambda: impact.estimate(project, draws=2000), repeat=20)
     print(f"model alone, 2,000 draws                        median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
     cooling_monte_carlo(project)
+    maps()
     dossier()
     ratio = parallel_ceiling()
     print(f"machine: two independent CPU-bound processes   {ratio:7.2f} x faster than one after the other")
@@ -150,6 +151,25 @@ def batch() -> None:
             print(f"  best any 2-process schedule could do here       {bound:5.2f} x   (work {work * 1000:.0f} ms;"
                   f" {city}'s report cannot end before {chain * 1000:.0f} ms)")
             print(f"  machine ceiling just before                     {ceiling:5.2f} x")
+
+
+def maps() -> None:
+    """Site maps (city and thumbnail) for three sites, and the connection facts of an estimate
+    (the nearest substations from the shipped table, without geopandas)."""
+    import impact
+    from impact.project_data import grid_connection
+    from impact.report.maps import site_map
+
+    cases = ROOT / "data" / "projects" / "cases"
+    for path in (MRS5, cases / "digital-realty-dugny.yaml", cases / "campus-ia-fouju.yaml"):
+        r = impact.estimate(impact.load_project(path), draws=200)
+        site_map(r)  # the first map of a process reads the shipped outlines and basemap
+        for scale in ("city", "small"):
+            med, best = wall(lambda: site_map(r, scale=scale), repeat=3)
+            print(f"site_map {path.stem:<24} {scale:<5}       median {med * 1000:7.0f} ms   best {best * 1000:7.0f} ms")
+    project = impact.load_project(MRS5)
+    med, best = wall(lambda: grid_connection(project, 30.0), repeat=20)
+    print(f"grid connection facts (shipped table, 3 + 3)    median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
 
 
 def dossier() -> None:

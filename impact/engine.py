@@ -538,7 +538,8 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     # --- the substations (context.substations, else the shipped table): impact/project_data.py
     peak = results["peak_demand_mw"]
     grid = project_data.grid_connection(project, peak.central if peak.known else None, model.inp.site)
-    results.nearest_substations = grid["nearest"] if grid is not None and grid["nearest"] else None
+    nearest = grid.pop("nearest", None) if grid is not None else None  # kept once, in nearest_substations
+    results.nearest_substations = nearest or None
     results.meta["grid_connection"] = grid
     return results
 

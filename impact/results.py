@@ -114,8 +114,10 @@ class Results:
         temperatures, cooling by mode [MW], power [MW], PUE, thermal discharge.
     nearest_substations : list of dict or None
         The three substations nearest to the site (``name``, ``code``,
-        ``voltage_kv`` [kV], ``distance_km`` [km], ...), nearest first, when the
-        project gives ``context.substations`` and a location; else None.
+        ``voltage_kv`` [kV], ``distance_km`` [km], ...), nearest first, of
+        ``context.substations`` or else of RTE's national table shipped in the package
+        (a site in France with a location); else None. The connection facts (reference
+        domain, nearest connectable substations) are in ``meta["grid_connection"]``.
     site : impact.site.Site or None
         Where the site is: its commune, département, région and EPCI (see
         :func:`impact.site.place_site`); also as plain values in ``meta["site"]``.
@@ -198,7 +200,7 @@ class Results:
             "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
             "inputs": {k: v.to_dict() for k, v in self.inputs.items()},
         }
-        if self.nearest_substations is not None:  # only when the project gives a substations file
+        if self.nearest_substations is not None:  # a located site in France, or a substations file
             out["nearest_substations"] = self.nearest_substations
         return out
 

@@ -159,7 +159,8 @@ def test_to_frame_and_dict_shapes(mrs5):
     assert list(df.columns)[:7] == ["indicator", "unit", "low", "central", "high", "status", "method"]
     assert "sources" in df.columns and len(df) == len(INDICATORS)
     d = mrs5.to_dict()
-    assert set(d) == {"project", "indicators", "inputs"}
+    # nearest_substations: RTE's national table shipped in the package (a site in France).
+    assert set(d) == {"project", "indicators", "inputs", "nearest_substations"}
     fe = d["indicators"]["facility_energy_mwh"]
     assert fe["unit"] == "MWh" and fe["low"] <= fe["central"] <= fe["high"] and fe["sources"]
     assert d["project"]["name"] == "MRS5" and len(d["project"]["input_fingerprint"]) == 16
