@@ -152,6 +152,11 @@ def test_the_legend_names_exactly_what_is_drawn(site):
         drawn |= _colours(c)
     for line in ax.lines:
         drawn.add(line.get_color())
+    from matplotlib.colors import to_hex
+
+    for patch in ax.patches:
+        if patch.get_gid() is None:  # the scale bar's patches are not layers
+            drawn |= {to_hex(patch.get_facecolor()), to_hex(patch.get_edgecolor())}
     # A layer in the legend has artists of its colour on the map, and a colour on the map has its
     # layer in the legend.
     pairs = {"sea": maps.SEA, "rivers": maps.WATER, "border": maps.BORDER, "departements": maps.DEPARTEMENT_LINE,

@@ -30,33 +30,56 @@ class Labeller:
     """
 
     def __init__(self, ax, renderer, reserved=()):
-        from matplotlib.transforms import Bbox
+        import numpy as np
 
         self.ax = ax
         self.renderer = renderer
-        self.boxes = [Bbox(b) if not isinstance(b, Bbox) else b for b in reserved]
+        self._boxes = np.empty((0, 4))
+        for b in reserved:
+            self.reserve(b)
         self.inside = ax.get_window_extent(renderer)
         self.placed: list = []
 
-    def reserve(self, box) -> None:
-        self.boxes.append(box)
+    @property
+    def boxes(self):
+        return self._boxes
 
-    def reserve_points(self, xs, ys, radius_px: float) -> None:
+    def reserve(self, box) -> int:
+        """Reserve a display-space box; returns its index."""
+        import numpy as np
+
+        self._boxes = np.vstack([self._boxes, [[box.x0, box.y0, box.x1, box.y1]]])
+        return len(self._boxes) - 1
+
+    def reserve_points(self, xs, ys, radius_px: float) -> list[int]:
         """Reserve a square of ``radius_px`` around each point (data coordinates): markers."""
-        from matplotlib.transforms import Bbox
+        import numpy as np
 
-        pts = self.ax.transData.transform(list(zip(xs, ys))) if len(xs) else []
-        for px, py in pts:
-            self.boxes.append(Bbox([[px - radius_px, py - radius_px], [px + radius_px, py + radius_px]]))
+        if not len(xs):
+            return []
+        pts = self.ax.transData.transform(np.column_stack([xs, ys]))
+        rows = np.column_stack([pts[:, 0] - radius_px, pts[:, 1] - radius_px, pts[:, 0] + radius_px,
+                                pts[:, 1] + radius_px])
+        first = len(self._boxes)
+        self._boxes = np.vstack([self._boxes, rows])
+        return list(range(first, len(self._boxes)))
 
-    def _fits(self, box) -> bool:
-        if not (box.x0 >= self.inside.x0 and box.x1 <= self.inside.x1 and box.y0 >= self.inside.y0
-                and box.y1 <= self.inside.y1):
+    def _fits(self, box, ignore: int | None = None) -> bool:
+        x0, y0, x1, y1 = box
+        i = self.inside
+        if not (x0 >= i.x0 and x1 <= i.x1 and y0 >= i.y0 and y1 <= i.y1):
             return False
-        return not any(_overlaps(box, other) for other in self.boxes)
+        b = self._boxes
+        hit = (x0 < b[:, 2]) & (b[:, 0] < x1) & (y0 < b[:, 3]) & (b[:, 1] < y1)
+        if ignore is not None and ignore < len(hit):
+            hit[ignore] = False
+        return not hit.any()
 
-    def place(self, x: float, y: float, text: str, offsets, *, ignore=None, **style):
+    def place(self, x: float, y: float, text: str, offsets, *, ignore: int | None = None, **style):
         """Draw ``text`` at the first free offset; return the Text, or None when none is free.
+
+        The text is measured once by the renderer; each offset moves that box (alignment
+        included), and the position chosen is measured again before it is kept.
 
         Parameters
         ----------
@@ -64,8 +87,8 @@ class Labeller:
             The anchor (data coordinates).
         offsets : sequence of (dx, dy, ha, va)
             Offsets in points and alignments, tried in order.
-        ignore : Bbox, optional
-            A reserved box this label may touch (its own marker).
+        ignore : int, optional
+            The index of a reserved box this label may touch (its own marker).
         style
             ``fontsize``, ``color``, ``fontweight``, ``fontstyle``, ``halo`` (white stroke width).
         """
@@ -73,22 +96,39 @@ class Labeller:
 
         halo = style.pop("halo", 2.5)
         effects = [pe.withStroke(linewidth=halo, foreground="white")] if halo else None
+        dx, dy, ha, va = offsets[0]
+        t = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, zorder=30,
+                             annotation_clip=False, path_effects=effects, **style)
+        t.set_gid(LABEL_GID)
+        first = t.get_window_extent(self.renderer)
+        w, h = first.width, first.height
+        px, py = self.ax.transData.transform((x, y))
+        scale = self.ax.figure.dpi / 72.0
+        # Where the first box sits relative to its alignment point: the others move with it.
+        ax0 = first.x0 - (px + dx * scale) + {"left": 0.0, "center": w / 2, "right": w}[ha]
+        ay0 = first.y0 - (py + dy * scale) + {"bottom": 0.0, "center": h / 2, "top": h}.get(va, 0.0)
         for dx, dy, ha, va in offsets:
-            t = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                 zorder=30, annotation_clip=False, path_effects=effects, **style)
-            t.set_gid(LABEL_GID)
-            box = t.get_window_extent(self.renderer).padded(PAD_PX)
-            saved = self.boxes
-            if ignore is not None:
-                self.boxes = [b for b in self.boxes if b is not ignore]
-            ok = self._fits(box)
-            self.boxes = saved
-            if ok:
-                self.boxes.append(box)
+            x0 = px + dx * scale + ax0 - {"left": 0.0, "center": w / 2, "right": w}[ha]
+            y0 = py + dy * scale + ay0 - {"bottom": 0.0, "center": h / 2, "top": h}.get(va, 0.0)
+            box = (x0 - PAD_PX, y0 - PAD_PX, x0 + w + PAD_PX, y0 + h + PAD_PX)
+            if not self._fits(box, ignore):
+                continue
+            t.xyann = (dx, dy)
+            t.set_ha(ha)
+            t.set_va(va)
+            real = t.get_window_extent(self.renderer).padded(PAD_PX)
+            real = (real.x0, real.y0, real.x1, real.y1)
+            if self._fits(real, ignore):
+                self.reserve_box(real)
                 self.placed.append(t)
                 return t
-            t.remove()
+        t.remove()
         return None
+
+    def reserve_box(self, box) -> None:
+        import numpy as np
+
+        self._boxes = np.vstack([self._boxes, [box]])
 
 
 def point_offsets(gap: float = 6.0, prefer_left: bool = False):

@@ -309,33 +309,81 @@ def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> li
     return [arrow, text]
 
 
-def _plot_geom(ax, geom, **style):
-    import geopandas as gpd
+def _plot_geom(ax, geom, *, color=None, edgecolor=None, lw=0.5, ls="-", zorder=1, facecolor=None):
+    """Draw a shapely geometry with plain matplotlib artists (no figure redraw per layer):
+    polygons as one compound path (holes kept), lines as a LineCollection."""
+    import numpy as np
+    import shapely
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
 
     if geom is None or geom.is_empty:
         return
-    gpd.GeoSeries([geom]).plot(ax=ax, **style)
+    parts = shapely.get_parts(geom)
+    polys = [g for g in parts if g.geom_type == "Polygon"]
+    lines = [g for g in parts if g.geom_type in ("LineString", "LinearRing")]
+    for g in parts:
+        if g.geom_type.startswith("Multi") or g.geom_type == "GeometryCollection":
+            _plot_geom(ax, g, color=color, edgecolor=edgecolor, lw=lw, ls=ls, zorder=zorder, facecolor=facecolor)
+    if polys:
+        verts, codes = [], []
+        for poly in polys:
+            for ring in (poly.exterior, *poly.interiors):
+                xy = np.asarray(ring.coords)
+                if len(xy) < 3:
+                    continue
+                verts.append(xy)
+                c = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+                c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+                codes.append(c)
+        if verts:
+            face = facecolor if facecolor is not None else (color if color is not None else "none")
+            ax.add_patch(PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes)), facecolor=face,
+                                   edgecolor=edgecolor or "none", lw=lw if edgecolor else 0, ls=ls, zorder=zorder))
+    if lines:
+        ax.add_collection(LineCollection([np.asarray(g.coords) for g in lines], colors=color, linewidths=lw,
+                                         linestyles=ls, zorder=zorder))
+
+
+def _plot_lines(ax, gdf_or_geoms, **style):
+    """Outlines (``boundary``) or lines of a GeoSeries / GeoDataFrame, clipped already."""
+    import shapely
+
+    geoms = [g for g in getattr(gdf_or_geoms, "geometry", gdf_or_geoms) if g is not None and not g.is_empty]
+    if geoms:
+        _plot_geom(ax, shapely.union_all(geoms) if len(geoms) > 1 else geoms[0], **style)
 
 
 def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", dpi: float = 150.0) -> str:
-    """``text`` broken into lines no wider than ``width_in`` inches, measured by the renderer."""
+    """``text`` broken into lines no wider than ``width_in`` inches: each word measured by the
+    renderer (Agg), a line's width the sum of its words and spaces."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
     renderer = RendererAgg(10, 10, dpi)
     prop = FontProperties(size=fontsize, weight=weight)
+    cache: dict[str, float] = {}
+
+    def width(word: str) -> float:
+        if word not in cache:
+            cache[word] = renderer.get_text_width_height_descent(word, prop, ismath=False)[0]
+        return cache[word]
+
+    space = width("a a") - 2 * width("a")
     limit = width_in * dpi
-    lines, line = [], ""
+    lines, line, used = [], [], 0.0
     for word in text.split():
-        trial = f"{line} {word}" if line else word
-        w, _, _ = renderer.get_text_width_height_descent(trial, prop, ismath=False)
-        if w <= limit or not line:
-            line = trial
+        w = width(word)
+        extra = w if not line else space + w
+        if line and used + extra > limit:
+            lines.append(" ".join(line))
+            line, used = [word], w
         else:
-            lines.append(line)
-            line = word
+            line.append(word)
+            used += extra
     if line:
-        lines.append(line)
+        lines.append(" ".join(line))
     return "\n".join(lines) or text
 
 
@@ -549,32 +597,34 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
     has_base = layers.france is not None or bool(layers.foreign)
     ax.set_facecolor(LAND if has_base else NO_BASEMAP)
     if layers.sea is not None:
-        _plot_geom(ax, layers.sea, color=SEA, edgecolor=COAST, lw=0.7, zorder=1)
+        _plot_geom(ax, layers.sea, facecolor=SEA, edgecolor=COAST, lw=0.7, zorder=1)
     for _, geom in layers.foreign:
-        _plot_geom(ax, geom, color=FOREIGN, edgecolor="none", zorder=1)
+        _plot_geom(ax, geom, facecolor=FOREIGN, zorder=1)
     if layers.site_area is not None:
-        _plot_geom(ax, layers.site_area[3], color=SITE_AREA, edgecolor="none", zorder=1.5)
+        _plot_geom(ax, layers.site_area[3].intersection(frame.polygon), facecolor=SITE_AREA, zorder=1.5)
     if layers.lakes is not None:
-        layers.lakes.plot(ax=ax, color=WATER, edgecolor="none", zorder=2)
+        for g in layers.lakes.geometry:
+            _plot_geom(ax, g, color=WATER, zorder=2)
     if layers.rivers is not None:
         widths = {1: 1.5, 2: 1.1, 3: 0.8, 4: 0.5}
         for level, lw in widths.items():
             sel = layers.rivers[layers.rivers["level"] == level]
             if len(sel) and not (small and level == 4):
-                sel.plot(ax=ax, color=WATER, lw=lw, zorder=2.2)
+                _plot_lines(ax, sel, color=WATER, lw=lw, zorder=2.2)
     if layers.communes is not None:
-        layers.communes.boundary.clip(frame.polygon).plot(ax=ax, color=COMMUNE_LINE, lw=0.5, zorder=3)
+        _plot_lines(ax, layers.communes.boundary.intersection(frame.polygon), color=COMMUNE_LINE, lw=0.5, zorder=3)
     if layers.arrondissements is not None and not small:
-        layers.arrondissements.boundary.clip(frame.polygon).plot(ax=ax, color=COMMUNE_LINE, lw=0.5, ls=":",
-                                                                 zorder=3)
+        _plot_lines(ax, layers.arrondissements.boundary.intersection(frame.polygon), color=COMMUNE_LINE, lw=0.5,
+                    ls=":", zorder=3)
     if layers.departements is not None:
         _plot_geom(ax, layers.departements, color=DEPARTEMENT_LINE, lw=1.4, zorder=4)
     if layers.border is not None:
         _plot_geom(ax, layers.border, color=BORDER, lw=1.8, ls="-.", zorder=5)
     if layers.site_area is not None:
-        _plot_geom(ax, layers.site_area[3].boundary, color=SITE, lw=1.3, zorder=4.5)
+        _plot_geom(ax, layers.site_area[3].boundary.intersection(frame.polygon), color=SITE, lw=1.3, zorder=4.5)
     if layers.boundaries is not None:
-        layers.boundaries.boundary.clip(frame.polygon).plot(ax=ax, color=USER_LINE, lw=0.9, ls="--", zorder=4)
+        _plot_lines(ax, layers.boundaries.boundary.intersection(frame.polygon), color=USER_LINE, lw=0.9, ls="--",
+                    zorder=4)
 
     subs = layers.substations
     if subs is not None:
@@ -650,9 +700,7 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
     px = dpi / 72.0
     sx, sy = _site_xy(frame, site)
     # Markers: no label may cover one.
-    site_box = None
-    labeller.reserve_points([sx], [sy], math.sqrt(230) / 2 * px)
-    site_box = labeller.boxes[-1]
+    site_box = labeller.reserve_points([sx], [sy], math.sqrt(230) / 2 * px)[0]
     subs = layers.substations
     if subs is not None:
         labeller.reserve_points(subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy(),
@@ -772,8 +820,7 @@ def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
     bx, by = ex - dx / norm * back, ey - dy / norm * back
     arrow = ax.annotate("", xy=(ex, ey), xytext=(bx, by), arrowprops=dict(arrowstyle="-|>,head_width=0.45",
                                                                           color="black", lw=1.8), zorder=22)
-    renderer = labeller.renderer
-    labeller.reserve(arrow.get_window_extent(renderer).padded(2))
+    labeller.reserve(arrow.get_window_extent(labeller.renderer).padded(2))
     text = t("map.outside.label", name=_title_case(target["name"]), kv=_kv(target["voltage_kv"]),
              km=fmt.number(float(target["distance_km"]), t.lang, decimals=1))
     # The label on the inner side of the arrow's tail.
