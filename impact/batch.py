@@ -281,9 +281,9 @@ def _tool_fingerprint(lang: str) -> bytes:
     h = hashlib.sha256()
     h.update(f"{__version__}|{lang}".encode())
     for folder in (templates_dir(), data_dir() / "reference", data_dir() / "basemap", data_dir() / "geo"):
-        for f in sorted(folder.glob("*")):
+        for f in sorted(folder.rglob("*")):  # the templates' catalogue is in sub-folders
             if f.is_file():
-                h.update(f.name.encode())
+                h.update(f.relative_to(folder).as_posix().encode())
                 h.update(f.read_bytes())
     return h.digest()
 

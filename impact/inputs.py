@@ -35,13 +35,15 @@ class _Inputs:
     def given(self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "",
               note_args: tuple = ()) -> None:
         self.records[name] = InputRecord(name, value, unit, "given", source, note, note_key=note_key,
-                                         note_args=note_args)
+                                         note_args=note_args,
+                                         source_key="source.project_file" if source == "project file" else "")
 
     def put(self, name: str, value: Any, unit: str, status: str, source: str, note: str, note_key: str,
             *, declared_unknown: bool = False, **note_args: Any) -> None:
         """Record an input with its note as English text and as a catalogue key (``note_key``)."""
         self.records[name] = InputRecord(name, value, unit, status, source, note, declared_unknown,
-                                         note_key=note_key, note_args=tuple(sorted(note_args.items())))
+                                         note_key=note_key, note_args=tuple(sorted(note_args.items())),
+                                         source_key="source.project_file" if source == "project file" else "")
 
     def resolve(
         self,
@@ -53,20 +55,31 @@ class _Inputs:
         project_source: str,
         note: str = "",
         missing_note: str = "",
+        note_key: str = "",
+        note_args: tuple = (),
+        source_key: str = "",
+        source_note: str | None = None,
     ) -> None:
         """Record ``given`` if it is a value, else ``default``, else unknown.
 
-        An entry of the project's ``assumptions`` replaces the default.
+        An entry of the project's ``assumptions`` replaces the default. ``note_key``,
+        ``note_args``: ``note`` as a catalogue key; ``source_key``: the key of
+        ``missing_note`` or of a default's source written here (not a citation);
+        ``source_note``: the default's own note is its table's words unless given here.
         """
         declared_unknown = given is UNKNOWN
         if not isinstance(given, Range) and name in self.assumptions:
             self.used_assumptions.add(name)
             source = self.project_sources.get(name) or "project file (assumptions)"
             self.records[name] = InputRecord(name, self.assumptions[name], default.unit if default else unit,
-                                             "given", source, "assumption set in the project file, instead of the default")
+                                             "given", source, "assumption set in the project file, instead of the default",
+                                             note_key="note.assumption", source_key="" if self.project_sources.get(name)
+                                             else "source.project_assumptions")
             return
         if isinstance(given, Range):
-            self.records[name] = InputRecord(name, given, unit, "given", project_source, note)
+            self.records[name] = InputRecord(name, given, unit, "given", project_source, note, note_key=note_key,
+                                             note_args=note_args, source_key="source.project_file"
+                                             if project_source == "project file" else "")
         elif default is not None and default.value is not None:
             why = "declared unknown in the project file" if declared_unknown else "not given"
             self.records[name] = InputRecord(
@@ -77,10 +90,16 @@ class _Inputs:
                 default.citation,
                 "; ".join(p for p in (f"{why}: default used", default.note, note) if p),
                 declared_unknown,
+                note_key=note_key or ("note.declared_unknown" if declared_unknown else "note.not_given"),
+                note_args=note_args, source_key=source_key,
+                source_note=default.note if source_note is None else source_note,
             )
         else:
             reason = (default.source if default is not None else "") or missing_note or "no source found"
-            self.records[name] = InputRecord(name, None, unit, "unknown", reason, note, declared_unknown)
+            self.records[name] = InputRecord(name, None, unit, "unknown", reason, note, declared_unknown,
+                                             note_key=note_key, note_args=note_args,
+                                             source_key="" if default is not None and default.source
+                                             else source_key or "source.none_found")
 
     def ranges(self) -> dict[str, Range]:
         return {k: r.value for k, r in self.records.items() if isinstance(r.value, Range)}
@@ -111,7 +130,8 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
     if isinstance(climate, NoClimate):
         inp.climate = None
         inp.records["climate"] = InputRecord("climate", None, "-", "unknown", "no hourly climate for this place",
-                                             climate.reason, note_key=climate.note_key, note_args=climate.note_args)
+                                             climate.reason, note_key=climate.note_key, note_args=climate.note_args,
+                                             source_key="source.climate.none")
         inp.cooling_note = climate.reason
         return
     inp.climate = climate
@@ -128,10 +148,10 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
     # Rating conditions of AHRI 550/590 (chillers.csv, rating_conditions column).
     inp.records["cooling.t_air_rated_c"] = InputRecord(
         "cooling.t_air_rated_c", Range.point(35.0), "°C", "default", "AHRI 550/590 rating conditions [primary]",
-        "outdoor air at the air-cooled rating point")
+        "outdoor air at the air-cooled rating point", note_key="note.cooling.t_air_rated")
     inp.records["cooling.t_water_rated_c"] = InputRecord(
         "cooling.t_water_rated_c", Range.point(29.4), "°C", "default", "AHRI 550/590 rating conditions [primary]",
-        "entering condenser water at the water-cooled rating point")
+        "entering condenser water at the water-cooled rating point", note_key="note.cooling.t_water_rated")
     spec = SYSTEMS[cooling_type]
     free = p.cooling.free_cooling if p.cooling.free_cooling is not None else spec["free_cooling"]
     if p.cooling.free_cooling is not None:
@@ -142,7 +162,10 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
                "an economiser (set cooling.free_cooling: true if the promoter says otherwise)"
                if cooling_type in WATER_COOLED else "chillers without an economiser unless the project says so")
         inp.records["cooling.free_cooling"] = InputRecord(
-            "cooling.free_cooling", "yes" if free else "no", "-", "default", f"default for {cooling_type}", why)
+            "cooling.free_cooling", "yes" if free else "no", "-", "default", f"default for {cooling_type}", why,
+            note_key="note.free_cooling." + ("economiser" if free else "water_cooled" if cooling_type in WATER_COOLED
+                                             else "chillers"),
+            note_args=(("cooling_type", cooling_type),), source_key="source.default_for_cooling_type")
     water = cooling_type in WATER_COOLED
     t_hourly = None
     if water and inp.records["cooling.water_in_c"].status == "unknown":
@@ -399,7 +422,8 @@ def resolve_inputs(project: Project) -> _Inputs:
                  if r["country"] == p.country and r["value"].strip()]
         year = max(years) if years else 2024
         inp.records["year"] = InputRecord(
-            "year", str(year), "-", "default", "latest year of the reference tables for this country", "not given"
+            "year", str(year), "-", "default", "latest year of the reference tables for this country", "not given",
+            note_key="note.not_given", source_key="source.latest_year"
         )
 
     # --- IT capacity ------------------------------------------------------------
@@ -414,7 +438,9 @@ def resolve_inputs(project: Project) -> _Inputs:
             energy.it_capacity_from_equipment_mw(counts, highs),
         )
         inp.records["it_capacity_mw"] = InputRecord(
-            "it_capacity_mw", cap, "MW", "derived", src("equipment"), "sum of count x power_kw of the equipment list"
+            "it_capacity_mw", cap, "MW", "derived", src("equipment"), "sum of count x power_kw of the equipment list",
+            note_key="note.it_capacity.equipment", source_key="source.project_file" if src("equipment") == "project file"
+            else ""
         )
     elif isinstance(p.it_capacity_mw, Range):
         inp.given("it_capacity_mw", p.it_capacity_mw, "MW", src("it_capacity_mw"))
@@ -429,7 +455,8 @@ def resolve_inputs(project: Project) -> _Inputs:
         inp.given("cooling.type", cooling_type, "-", src("cooling"))
     else:
         inp.records["cooling.type"] = InputRecord(
-            "cooling.type", "unknown", "-", "unknown", "not given", "generic PUE and WUE ranges apply"
+            "cooling.type", "unknown", "-", "unknown", "not given", "generic PUE and WUE ranges apply",
+            note_key="note.cooling_type.unknown", source_key="source.not_given"
         )
     inp.resolve("wue_l_per_kwh", p.wue_l_per_kwh, "L/kWh", ref.lookup("wue_defaults", cooling_type=cooling_type),
                 project_source=src("wue_l_per_kwh"))
@@ -439,33 +466,38 @@ def resolve_inputs(project: Project) -> _Inputs:
         medium = "fresh water" if cooling_type == "river" else "sea water"
         inp.resolve("cooling.water_flow_m3_per_h", c.water_flow_m3_per_h, "m3/h", None,
                     project_source=src("cooling.water_flow_m3_per_h"),
-                    missing_note="not given: the volume is derived from the heat to carry away")
+                    missing_note="not given: the volume is derived from the heat to carry away",
+                    source_key="source.missing.water_flow")
         inp.resolve("cooling.water_in_c", c.water_in_c, "°C", None, project_source=src("cooling.water_in_c"),
-                    missing_note="not given")
+                    missing_note="not given", source_key="source.not_given")
         inp.resolve("cooling.water_out_c", c.water_out_c, "°C", None, project_source=src("cooling.water_out_c"),
-                    missing_note="not given")
+                    missing_note="not given", source_key="source.not_given")
         inp.resolve("cooling.coverage_share", c.coverage_share, "-",
                     _fixed(1.0, "-", "assumption: without a stated share, all the heat goes to the water (upper bound)"),
-                    project_source=src("cooling.coverage_share"))
+                    project_source=src("cooling.coverage_share"), source_key="source.assumption.coverage_share")
         inp.resolve("water_density_kg_per_m3", None, "kg/m3", ref.lookup("physical_constants", quantity="density", medium=medium),
                     project_source="")
         inp.resolve("water_specific_heat_j_per_kg_k", None, "J/(kg K)",
                     ref.lookup("physical_constants", quantity="specific_heat", medium=medium), project_source="")
         for k in ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k"):
             rec = inp.records[k]
-            inp.records[k] = InputRecord(k, rec.value, rec.unit, "default", rec.source, f"property of {medium}")
+            inp.records[k] = InputRecord(k, rec.value, rec.unit, "default", rec.source, f"property of {medium}",
+                                         note_key=f"note.water_property.{cooling_type}", source_note=rec.source_note)
 
     _cooling_model_inputs(p, inp, cooling_type, year, src)
     if isinstance(p.pue, Range) or inp.cooling is None:
         inp.resolve("pue", p.pue, "-", ref.lookup("pue_defaults", cooling_type=cooling_type),
                     project_source=src("pue"),
                     note="" if p.pue is not None else f"benchmark range for cooling type '{cooling_type}' "
-                    f"(the hourly model could not run: {inp.cooling_note})")
+                    f"(the hourly model could not run: {inp.cooling_note})",
+                    note_key="" if p.pue is not None else "note.pue.benchmark",
+                    note_args=(("cooling_type", cooling_type),))
     else:
         inp.records["pue"] = InputRecord(
             "pue", "modelled hour by hour", "-", "derived", "hourly cooling model (impact.model.cooling)",
             "declared unknown in the project file" if p.pue is UNKNOWN else "not given",
-            p.pue is UNKNOWN)
+            p.pue is UNKNOWN, note_key="note.declared_unknown" if p.pue is UNKNOWN else "note.not_given",
+            value_key="value.pue.modelled", source_key="source.cooling_model")
 
     _liquid_inputs(p, inp, cooling_type, src)
     if p.announced_power is not None:
@@ -478,7 +510,7 @@ def resolve_inputs(project: Project) -> _Inputs:
                 intensity, project_source=src("grid.carbon_intensity_g_per_kwh"), missing_note=intensity_note)
     inp.resolve("grid.renewable_contract_share", g.renewable_contract_share if g else None, "-",
                 _fixed(0.0, "-", "none declared: no renewable contract is counted"),
-                project_source=src("grid.renewable_contract_share"))
+                project_source=src("grid.renewable_contract_share"), source_key="source.none_declared.contract")
     loc = inp.records["grid.carbon_intensity_g_per_kwh"]
     residual_default = None
     if loc.value is not None:
@@ -487,9 +519,11 @@ def resolve_inputs(project: Project) -> _Inputs:
             "residual mix not known: the location-based intensity stands in for it (a residual mix is usually higher)",
         )
     inp.resolve("grid.residual_mix_g_per_kwh", g.residual_mix_g_per_kwh if g else None, "g CO2e/kWh",
-                residual_default, project_source=src("grid.residual_mix_g_per_kwh"))
+                residual_default, project_source=src("grid.residual_mix_g_per_kwh"),
+                note_key="note.residual_mix.location", source_note="")
     inp.resolve("ewif_l_per_kwh", None, "L/kWh", ref.lookup("water_intensity_electricity", country=p.country),
-                project_source="", missing_note=f"no water intensity of electricity is known for {p.country}")
+                project_source="", missing_note=f"no water intensity of electricity is known for {p.country}",
+                source_key="source.missing.ewif", note_args=(("country", p.country),))
 
     # --- generators -----------------------------------------------------------------
     gen = p.generators
@@ -507,13 +541,15 @@ def resolve_inputs(project: Project) -> _Inputs:
             f"{engine.citation}; {full.citation}; {half.citation}", full.year, "secondary",
             "low: engine data sheet (mechanical output); central: generator at full load; high: at half load",
         )
-        inp.resolve("generators.fuel_l_per_kwh", None, "L/kWh", fuel_range, project_source="")
+        inp.resolve("generators.fuel_l_per_kwh", None, "L/kWh", fuel_range, project_source="",
+                    note_key="note.generators.fuel_range", source_note="")
         inp.resolve("generators.emission_factor_kg_per_l", None, "kg CO2e/L",
                     ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"), project_source="")
     else:
         inp.records["generators"] = InputRecord(
             "generators", None, "-", "unknown", "not described in the project file",
             "number and power of the backup generators are needed for their emissions",
+            note_key="note.generators.needed", source_key="source.not_described",
         )
 
     # --- refrigerant -------------------------------------------------------------------
@@ -524,7 +560,8 @@ def resolve_inputs(project: Project) -> _Inputs:
     elif rf is not None:
         inp.given("refrigerant.type", rf.type, "-", src("refrigerant"))
         inp.resolve("refrigerant.charge_kg", rf.charge_kg, "kg", None, project_source=src("refrigerant"),
-                    missing_note="not published: the refrigerant charge is needed for leak emissions")
+                    missing_note="not published: the refrigerant charge is needed for leak emissions",
+                    source_key="source.missing.refrigerant_charge")
         inp.resolve("refrigerant.leak_rate_per_year", rf.leak_rate_per_year, "1/yr",
                     ref.lookup("refrigerant_leaks", equipment="chillers"), project_source=src("refrigerant"))
         inp.resolve("refrigerant.gwp", None, "kg CO2e/kg", ref.refrigerant_gwp(rf.type, "AR6"), project_source="")
@@ -532,6 +569,7 @@ def resolve_inputs(project: Project) -> _Inputs:
         inp.records["refrigerant"] = InputRecord(
             "refrigerant", None, "-", "unknown", "not described in the project file",
             "type and charge of the refrigerant are needed for leak emissions",
+            note_key="note.refrigerant.needed", source_key="source.not_described",
         )
 
     # --- embodied --------------------------------------------------------------------------
@@ -552,6 +590,8 @@ def resolve_inputs(project: Project) -> _Inputs:
             "equipment.embodied_t", Range(lows, cens, highs), "t CO2e", "given" if given_all else "default", source,
             "" if given_all else "per unit: low = CCF base server, high = Dell R740 LCA, central = their middle "
             "(assumption); GPUs and storage beyond these are not counted",
+            note_key="" if given_all else "note.equipment.embodied_default",
+            source_key="source.project_file" if given_all and source == "project file" else "",
         )
         inp.resolve("it_lifetime_years", None, "yr", ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
                     project_source="")
@@ -560,12 +600,14 @@ def resolve_inputs(project: Project) -> _Inputs:
             "equipment.embodied_t", None, "t CO2e", "unknown",
             "no equipment list: the number of servers is not known",
             "give an equipment list to estimate the IT equipment's embodied emissions",
+            note_key="note.equipment.give_list", source_key="source.missing.equipment",
         )
     b = p.building
     inp.resolve("building.embodied_tco2e", b.embodied_tco2e if b else None, "t CO2e",
                 ref.lookup("embodied_carbon", item="building"), project_source=src("building"))
     inp.resolve("lifetime_years", p.lifetime_years, "yr", None, project_source=src("lifetime_years"),
-                missing_note="not given: the building's service life is needed to spread its embodied emissions")
+                missing_note="not given: the building's service life is needed to spread its embodied emissions",
+                source_key="source.missing.lifetime")
 
     # --- heat, land, equivalences --------------------------------------------------------
     if p.heat_reuse_share is UNKNOWN:
@@ -575,20 +617,23 @@ def resolve_inputs(project: Project) -> _Inputs:
     else:
         inp.resolve("heat_reuse_share", p.heat_reuse_share, "-",
                     _fixed(0.0, "-", "none declared: no heat is counted as reused"),
-                    project_source=src("heat_reuse_share"))
+                    project_source=src("heat_reuse_share"), source_key="source.none_declared.heat_reuse")
     inp.resolve("heating_per_home_mwh", None, "MWh/yr",
                 ref.lookup("equivalences", country=p.country, quantity="heating_per_home"), project_source="",
-                missing_note=f"no heating demand per home is known for {p.country}")
+                missing_note=f"no heating demand per home is known for {p.country}",
+                source_key="source.missing.heating_per_home", note_args=(("country", p.country),))
     inp.resolve("building.site_area_m2", b.site_area_m2 if b else None, "m2", None, project_source=src("building"),
-                missing_note="not given")
+                missing_note="not given", source_key="source.not_given")
     inp.resolve("building.artificialised_m2", b.artificialised_m2 if b else None, "m2", None,
-                project_source=src("building"), missing_note="not given")
+                project_source=src("building"), missing_note="not given", source_key="source.not_given")
     inp.resolve("household_electricity_kwh", None, "kWh/yr",
                 ref.lookup("equivalences", country=p.country, quantity="household_electricity"), project_source="",
-                missing_note=f"no household electricity figure is known for {p.country}")
+                missing_note=f"no household electricity figure is known for {p.country}",
+                source_key="source.missing.household_electricity", note_args=(("country", p.country),))
     inp.resolve("domestic_water_l_per_day", None, "L/day",
                 ref.lookup("equivalences", country=p.country, quantity="domestic_water_per_inhabitant"),
-                project_source="", missing_note=f"no domestic water figure is known for {p.country}")
+                project_source="", missing_note=f"no domestic water figure is known for {p.country}",
+                source_key="source.missing.domestic_water", note_args=(("country", p.country),))
     # --- the site's commune and territories, and their electricity ----------------------
     from .local_context import resolve_local_context
     from .site import place_site

@@ -28,9 +28,20 @@ class InputRecord:
     note: str = ""
     declared_unknown: bool = False  # the project file says "unknown" (not published)
     #: The note as a catalogue key and its arguments, for reports in any language
-    #: (``note`` stays the English text of the API and the CLI).
+    #: (``note`` stays the English text of the API and the CLI). In reports, numbers
+    #: in ``note_args`` are formatted in the report's language and some codes
+    #: (``cooling_type``...) translated; the args also fill ``value_key`` and ``source_key``.
     note_key: str = ""
     note_args: tuple[tuple[str, Any], ...] = ()
+    #: A catalogue key for a text ``value`` that impact writes itself (e.g. "modelled
+    #: hour by hour"); codes and file names need none.
+    value_key: str = ""
+    #: A catalogue key for a ``source`` that is impact's own words rather than a
+    #: citation (e.g. why an input is unknown, "project file").
+    source_key: str = ""
+    #: The reference table's own note (its ``note`` column, in English), shown in
+    #: reports as the source's words.
+    source_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value.to_dict() if isinstance(self.value, Range) else self.value

@@ -130,10 +130,19 @@ def test_tick_labels_use_the_french_decimal_comma(mrs5):
 
 
 def test_thousands_use_a_narrow_no_break_space(mrs5):
-    fig = charts.carbon_bars(mrs5[1])
+    # Homes do not scale to another unit: about 14 500 of them, ticks in thousands.
+    fig = charts.alternatives_bars([("MRS5", mrs5[1]["heat_reuse_potential_homes"])], "heat_reuse_potential_homes")
     fig.canvas.draw()
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert "2\u202f000" in labels
+    assert "10\u202f000" in labels
+
+
+def test_bars_read_in_the_unit_that_scales(mrs5):
+    # MRS5 emits about 3 040 t CO2e a year from its electricity: the axis is in kt CO2e.
+    fig = charts.carbon_bars(mrs5[1])
+    assert fig.axes[0].get_xlabel() == "kt CO₂e par an"
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("3,04") for t in texts)
 
 
 @pytest.mark.parametrize("suffix", [".svg", ".png"])

@@ -45,8 +45,9 @@ def test_pdf_carries_the_estimates_key_figures(built):
     text = squash(pdftext(built))
     for name in ("facility_energy_mwh", "it_energy_mwh", "peak_demand_mw", "water_withdrawal_m3",
                  "co2e_location_t", "thermal_discharge_mw", "households_electricity_equiv"):
-        central = est[name]["central"]
-        assert squash(fmt.number(central, "fr")) in text, name
+        central, unit = est[name]["central"], est[name]["unit"]
+        # In the unit it reads best in (140 GWh, 28,4 MW, 3,04 kt CO2e), three significant digits.
+        assert squash(fmt.quantity(central, unit, "fr")) in text, name
     # The claim check: the promoter's 4.33 % beside the modelled saving.
     assert squash(fmt.percent(est["cooling_saving_share"]["central"], "fr")) in text
     assert "4,33%" in text
@@ -179,5 +180,5 @@ def test_a_project_outside_marseille_builds_and_says_what_is_unknown(tmp_path, w
     text = pdftext(pdf)
     assert "Ajaccio DC" in text and "Annexes" in text
     assert "Le modèle horaire n'a pas pu tourner" in text  # no climate for the place: said, not invented
-    assert "Aucun besoin local sourcé pour cette ville" in text
+    assert "Aucun besoin local sourcé pour Ajaccio" in text
     assert "inconnu" in text

@@ -2,8 +2,9 @@
 
 Every function returns a :class:`matplotlib.figure.Figure` (or None when there is
 nothing to draw), 16 cm wide for an A4 page, French by default (``lang="en"`` for
-English), numbers formatted by :mod:`impact.report.fmt`. Ranges are whiskers
-(5th-95th percentiles); unknown values are written « inconnu », never drawn as 0.
+English), numbers formatted by :mod:`impact.report.fmt`, words from the catalogue
+(``chart.*``, ``input.*``, ``month.*`` keys). Ranges are whiskers (5th-95th
+percentiles); unknown values are written « inconnu », never drawn as 0.
 
 matplotlib is imported inside the functions only, so that ``impact estimate``
 never pays for it. Figures are built without pyplot (no display, no global
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import fmt
+from .catalogue import catalogue
 
 # --------------------------------------------------------------------------- style
 
@@ -66,83 +68,19 @@ _RC = {
     "axes.unicode_minus": True,
 }
 
-_TEXT = {
-    "fr": {
-        "months": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
-        "unknown": "inconnu",
-        "partial": "partiel",
-        "range": "fourchette",
-        "annual_total": "Total annuel",
-    },
-    "en": {
-        "months": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-        "unknown": "unknown",
-        "partial": "partial",
-        "range": "range",
-        "annual_total": "Annual total",
-    },
-}
-
-#: Readable names of the inputs (tornado chart); other inputs keep their raw name.
-INPUT_LABELS = {
-    "it_capacity_mw": ("Puissance informatique", "IT capacity"),
-    "utilisation": ("Taux d'utilisation des serveurs", "IT utilisation"),
-    "pue": ("PUE", "PUE"),
-    "wue_l_per_kwh": ("Eau sur site par kWh informatique (WUE)", "On-site water per IT kWh (WUE)"),
-    "cooling.supply_c": ("Température de soufflage", "Supply air temperature"),
-    "cooling.approach_k": ("Écart requis pour le free cooling", "Free-cooling approach"),
-    "cooling.band_k": ("Plage de transition du free cooling", "Free-cooling transition band"),
-    "cooling.chiller_approach_k": ("Pincement des groupes froids", "Chiller approach"),
-    "cooling.air_condenser_approach_k": ("Écart du condenseur à air", "Air-cooled condenser approach"),
-    "cooling.tower_approach_k": ("Approche de la tour de refroidissement", "Cooling-tower approach"),
-    "cooling.adiabatic_effectiveness": ("Efficacité du pré-refroidissement adiabatique",
-                                        "Adiabatic pre-cooling effectiveness"),
-    "cooling.aux_share": ("Ventilateurs et pompes", "Fans and pumps"),
-    "cooling.distribution_share": ("Pertes de distribution électrique", "Power distribution losses"),
-    "cooling.hx_approach_k": ("Pincement de l'échangeur à eau", "Water heat-exchanger approach"),
-    "cooling.coverage_share": ("Part du refroidissement par l'eau", "Share of cooling by water"),
-    "cooling.water_in_c": ("Température de l'eau prélevée", "Intake water temperature"),
-    "cooling.water_out_c": ("Température de l'eau rejetée", "Return water temperature"),
-    "cooling.water_flow_m3_per_h": ("Débit d'eau prélevé", "Water flow drawn"),
-    "cooling.cop_air_rated": ("COP nominal des groupes froids à air", "Rated COP, air-cooled chillers"),
-    "cooling.cop_water_rated": ("COP nominal des groupes froids à eau", "Rated COP, water-cooled chillers"),
-    "grid.carbon_intensity_g_per_kwh": ("Intensité carbone du réseau électrique", "Grid carbon intensity"),
-    "grid.residual_mix_g_per_kwh": ("Intensité carbone du mix résiduel", "Residual-mix carbon intensity"),
-    "grid.renewable_contract_share": ("Part sous contrat d'électricité renouvelable", "Renewable contract share"),
-    "ewif_l_per_kwh": ("Eau consommée par kWh produit (centrales)", "Water per kWh generated (power plants)"),
-    "generators.count": ("Nombre de groupes électrogènes", "Number of generators"),
-    "generators.unit_mw": ("Puissance d'un groupe électrogène", "Generator unit power"),
-    "generators.test_hours_per_year": ("Heures d'essai des groupes par an", "Generator test hours per year"),
-    "generators.test_load_share": ("Charge des groupes pendant les essais", "Generator load during tests"),
-    "generators.fuel_l_per_kwh": ("Consommation de carburant des groupes", "Generator fuel use"),
-    "generators.emission_factor_kg_per_l": ("Facteur d'émission du carburant", "Fuel emission factor"),
-    "refrigerant.charge_kg": ("Charge de fluide frigorigène", "Refrigerant charge"),
-    "refrigerant.leak_rate_per_year": ("Taux de fuite annuel du fluide", "Annual refrigerant leak rate"),
-    "refrigerant.gwp": ("Pouvoir de réchauffement du fluide (PRG)", "Refrigerant GWP"),
-    "lifetime_years": ("Durée de vie du bâtiment", "Building lifetime"),
-    "it_lifetime_years": ("Durée de vie des équipements", "IT equipment lifetime"),
-    "building.embodied_tco2e": ("Émissions grises du bâtiment", "Building embodied emissions"),
-    "equipment.embodied_t": ("Émissions grises des équipements", "IT equipment embodied emissions"),
-    "heat_reuse_share": ("Part de la chaleur valorisée", "Heat reuse share"),
-    "heating_per_home_mwh": ("Chauffage d'un logement", "Heating of one home"),
-    "household_electricity_kwh": ("Électricité d'un foyer", "Electricity of one household"),
-    "domestic_water_l_per_day": ("Eau domestique par habitant", "Domestic water per inhabitant"),
-    "city.peak_demand_mw": ("Appel de puissance de la ville", "City peak demand"),
-    "city.annual_electricity_mwh": ("Électricité annuelle de la ville", "City annual electricity"),
-}
-
 #: Inputs whose values are shares (printed as percentages).
 _SHARE_INPUTS = ("utilisation", "effectiveness", "_share", "leak_rate")
 
 
 def input_label(name: str, lang: str = "fr") -> str:
-    """The readable name of an input, or its raw name."""
-    pair = INPUT_LABELS.get(name)
-    return (pair[0] if lang == "fr" else pair[1]) if pair else name
+    """The readable name of an input (``input.<name>``), or its name as in the project
+    file when the catalogue has none."""
+    return catalogue(lang).optional(f"input.{name}") or name
 
 
-def _t(lang: str, key: str):
-    return _TEXT["en" if lang == "en" else "fr"][key]
+def _months(lang: str) -> list[str]:
+    t = catalogue(lang)
+    return [t(f"month_short.{m}") for m in range(1, 13)]
 
 
 def _label(name: str, lang: str) -> str:
@@ -152,7 +90,7 @@ def _label(name: str, lang: str) -> str:
 
 
 def _unit(unit: str, lang: str) -> str:
-    return fmt.UNITS[lang].get(unit, unit)
+    return fmt.unit_text(unit, lang)
 
 
 def _is_share_input(name: str, unit: str) -> bool:
@@ -194,8 +132,7 @@ def _number_formatter(lang: str, scale: float = 1.0, percent: bool = False):
 
     def f(x, pos=None):
         if percent:
-            text = _tick_number(round(x * 100, 6), lang)
-            return text + ("\u00a0%" if lang == "fr" else "%")
+            return fmt.percent_text(_tick_number(round(x * 100, 6), lang), lang)
         return _tick_number(x / scale, lang)
 
     return FuncFormatter(f)
@@ -236,7 +173,7 @@ def _subplots(fig, **kw):
 def _pue(x: float | None, lang: str) -> str:
     """A PUE as ``1,3`` / ``1,24``: two decimals at most, trailing zeros dropped."""
     if x is None:
-        return _t(lang, "unknown")
+        return fmt.unknown(lang)
     text = fmt.number(x, lang, decimals=2)
     return text.rstrip("0").rstrip(",.")
 
@@ -263,17 +200,8 @@ def _frame(fig, title: str, subtitle: str = "", notes: Iterable[str] = ()) -> No
 
 
 def _range_text(ind, lang: str, unit: str | None = None, share: bool = False) -> str:
-    """``140 000 MWh (129 000 à 163 000)``: the central value and its range."""
-    u = ind.unit if unit is None else unit
-    central = fmt.percent(ind.central, lang) if share else fmt.quantity(ind.central, u, lang)
-    lo, hi = ind.low, ind.high
-    if lo is None or hi is None:
-        return central
-    a, b = (fmt.percent(lo, lang), fmt.percent(hi, lang)) if share else (fmt.number(lo, lang), fmt.number(hi, lang))
-    if a == b:
-        return central
-    word = "de {} à {}" if lang == "fr" else "{} to {}"
-    return f"{central} ({word.format(a, b)})"
+    """``140 GWh (129 à 163 GWh)``: the central value and its range, in one unit."""
+    return fmt.value_range(ind.central, ind.low, ind.high, ind.unit if unit is None else unit, lang, share=share)
 
 
 # --------------------------------------------------------------------------- 1. monthly electricity
@@ -295,15 +223,15 @@ def monthly_electricity(results, lang: str = "fr"):
 
     fac = results["facility_energy_mwh"]
     it = results["it_energy_mwh"]
-    fr = lang == "fr"
+    t = catalogue(lang)
     notes = []
     hours = np.array(_DAYS, dtype=float) * 24.0
     if fac.central is None:
         fig = _new_figure(6.0)
         ax = _subplots(fig)
         _unknown_panel(ax, lang)
-        _frame(fig, _label("facility_energy_mwh", lang) + (" par mois" if fr else " per month"),
-               fac.note or "", [])
+        _frame(fig, t("chart.monthly.title_unknown", label=_label("facility_energy_mwh", lang)),
+               _unknown_notes(results, ["facility_energy_mwh"], lang)[0], [])
         fig.impact = {"unit": "MWh", "scale": 1.0, "segments": {}}
         return fig
 
@@ -324,46 +252,29 @@ def monthly_electricity(results, lang: str = "fr"):
             # Declared PUE below the modelled one: the cooling and losses are scaled down to it.
             k = (total - it_m.sum()) / overhead.sum()
             overhead = overhead * k
-            notes.append(
-                (f"Le PUE déclaré ({_pue(pue, lang)}) est inférieur au PUE modélisé heure par heure "
-                 f"({_pue(pue_m, lang)}) : refroidissement et pertes sont ramenés au PUE déclaré."
-                 if fr else
-                 f"The declared PUE ({_pue(pue, lang)}) is below the PUE modelled hour by hour "
-                 f"({_pue(pue_m, lang)}): cooling and losses are scaled down to the declared PUE."))
-        segments[("Équipements informatiques" if fr else "IT equipment")] = (it_m, OKABE_ITO["blue"], None)
-        segments[("Groupes froids" if fr else "Chillers")] = (overhead[:, 0], OKABE_ITO["vermillion"], None)
-        segments[("Ventilateurs et pompes" if fr else "Fans and pumps")] = (overhead[:, 1], OKABE_ITO["orange"], None)
-        segments[("Pertes de distribution électrique" if fr else "Power distribution losses")] = (
-            overhead[:, 2], OKABE_ITO["sky_blue"], None)
+            notes.append(t("chart.monthly.note.pue_below", pue=_pue(pue, lang), pue_modelled=_pue(pue_m, lang)))
+        segments[t("chart.monthly.it")] = (it_m, OKABE_ITO["blue"], None)
+        segments[t("chart.monthly.chillers")] = (overhead[:, 0], OKABE_ITO["vermillion"], None)
+        segments[t("chart.monthly.aux")] = (overhead[:, 1], OKABE_ITO["orange"], None)
+        segments[t("chart.monthly.distribution")] = (overhead[:, 2], OKABE_ITO["sky_blue"], None)
         if gap > 1e-3 * total:
             h_month = np.array([hourly.index.month.values.tolist().count(m + 1) for m in range(12)], dtype=float)
             spread = gap * h_month / h_month.sum()
-            label = (f"Écart au PUE déclaré ({_pue(pue, lang)})" if fr else
-                     f"Gap to the declared PUE ({_pue(pue, lang)})")
+            label = t("chart.monthly.gap", pue=_pue(pue, lang))
             segments[label] = (spread, "white", "////")
-            notes.append(
-                (f"Le modèle horaire donne un PUE de {_pue(pue_m, lang)} ; le PUE déclaré est "
-                 f"{_pue(pue, lang)}. L'écart ({fmt.quantity(gap, 'MWh', lang)} par an) est réparti "
-                 "uniformément sur l'année (hachures)." if fr else
-                 f"The hourly model gives a PUE of {_pue(pue_m, lang)}; the declared PUE is "
-                 f"{_pue(pue, lang)}. The difference ({fmt.quantity(gap, 'MWh', lang)} a year) is spread "
-                 "evenly over the year."))
-        notes.append("Mois en heure locale ; modèle horaire du refroidissement, valeurs centrales." if fr else
-                     "Months in local time; hourly cooling model, central values.")
+            notes.append(t("chart.monthly.note.gap", pue=_pue(pue, lang), pue_modelled=_pue(pue_m, lang),
+                           gap=fmt.quantity(gap, "MWh", lang)))
+        notes.append(t("chart.monthly.note.hourly"))
     else:
         month_index = list(range(12))
         it_c = float(it.central) if it.central is not None else 0.0
-        segments[("Équipements informatiques" if fr else "IT equipment")] = (it_c * hours / hours.sum(), OKABE_ITO["blue"], None)
-        segments[("Refroidissement et pertes (PUE)" if fr else "Cooling and losses (PUE)")] = (
-            (total - it_c) * hours / hours.sum(), OKABE_ITO["orange"], None)
-        notes.append(
-            "Sans modèle horaire (" + _why_no_hourly(results, lang) + "), l'électricité annuelle est répartie "
-            "sur les mois au prorata de leurs heures, sans saisonnalité." if fr else
-            "No hourly model (" + _why_no_hourly(results, lang) + "): the annual electricity is spread over the "
-            "months by their hours, with no seasonality.")
+        segments[t("chart.monthly.it")] = (it_c * hours / hours.sum(), OKABE_ITO["blue"], None)
+        segments[t("chart.monthly.overhead")] = ((total - it_c) * hours / hours.sum(), OKABE_ITO["orange"], None)
+        notes.append(t("chart.monthly.note.no_hourly", reason=_why_no_hourly(results, lang)))
 
     month_total = sum(v for v, _, _ in segments.values())
-    unit, scale = ("GWh", 1000.0) if month_total.max() >= 1000 else ("MWh", 1.0)
+    unit = fmt.best_unit(float(month_total.max()), "MWh")
+    scale = 1.0 / fmt.convert(1.0, "MWh", unit)
     fig = _new_figure(8.5)
     ax = _subplots(fig)
     x = np.arange(len(month_index))
@@ -377,45 +288,35 @@ def monthly_electricity(results, lang: str = "fr"):
         hi = month_total * (fac.high / total)
         ax.errorbar(x, month_total / scale, yerr=[(month_total - lo) / scale, (hi - month_total) / scale],
                     fmt="none", ecolor="#222222", elinewidth=0.8, capsize=2.5, capthick=0.8)
-        notes.append("Traits verticaux : fourchette du total annuel (5e-95e centiles) appliquée à chaque mois."
-                     if fr else "Whiskers: the annual total's range (5th-95th percentiles) applied to each month.")
-    ax.set_xticks(x, [_t(lang, "months")[m] for m in month_index])
+        notes.append(t("chart.monthly.note.whiskers"))
+    ax.set_xticks(x, [_months(lang)[m] for m in month_index])
     ax.tick_params(axis="x", length=0)
     ax.yaxis.set_major_formatter(_number_formatter(lang))
-    ax.set_ylabel(f"{unit} par mois" if fr else f"{unit} per month")
+    ax.set_ylabel(t("chart.axis.per_month", unit=_unit(unit, lang)))
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     ax.set_ylim(0, max((month_total * (fac.high or total) / total).max() / scale * 1.08, 1e-9))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, borderaxespad=0, handlelength=1.2,
               columnspacing=1.2)
-    title = ("Électricité consommée par le site, mois par mois" if fr else "Site electricity, month by month")
-    subtitle = f"{_t(lang, 'annual_total')} : " if fr else f"{_t(lang, 'annual_total')}: "
-    subtitle += _range_text(fac, lang)
+    title = t("chart.monthly.title")
+    subtitle = t("chart.monthly.subtitle", total=_range_text(fac, lang))
     if it.central is not None:
-        subtitle += (f", dont informatique {fmt.quantity(it.central, 'MWh', lang)}" if fr else
-                     f", of which IT {fmt.quantity(it.central, 'MWh', lang)}")
+        subtitle += t("chart.monthly.subtitle_it", it=fmt.quantity(it.central, "MWh", lang))
     _frame(fig, title, subtitle, notes)
     fig.impact = {"unit": unit, "scale": scale, "segments": {k: v[0] for k, v in segments.items()}}
     return fig
 
 
 def _why_no_hourly(results, lang: str) -> str:
-    reason = str(results.meta.get("cooling_model", ""))
-    if reason.startswith("not run: "):
-        reason = reason[len("not run: "):]
-    if lang == "fr":  # the reason is in English in the results: not mixed into French text
-        for key, text in (("climate", "l'outil n'a pas de climat horaire pour ce lieu"),
-                          ("not described", "système de refroidissement non décrit"),
-                          ("temperature", "température de l'eau inconnue")):
-            if key in reason:
-                return text
-        return "le modèle du refroidissement n'a pas pu tourner"
-    return "cooling model not run" + (f": {reason}" if reason and reason != "hourly" else "")
+    """Why the hourly model did not run, in ``lang`` (the results say it in English)."""
+    from .narrative import cooling_reason
+
+    return cooling_reason(results, lang) or catalogue(lang)("cooling_model.not_run.other")
 
 
 def _unknown_panel(ax, lang: str) -> None:
     ax.set_axis_off()
-    ax.text(0.5, 0.5, _t(lang, "unknown"), transform=ax.transAxes, ha="center", va="center",
+    ax.text(0.5, 0.5, fmt.unknown(lang), transform=ax.transAxes, ha="center", va="center",
             fontsize=TITLE_PT, style="italic", color="#555555")
 
 
@@ -431,20 +332,18 @@ def cooling_modes(results, lang: str = "fr"):
     hourly = results.hourly
     if hourly is None:
         return None
-    fr = lang == "fr"
+    t = catalogue(lang)
     daily = hourly[["cooling_load_mw", "water_mw", "free_mw", "chillers_mw"]].resample("D").sum()
     tmax = hourly["temp_air_c"].resample("D").max()
     load = daily["cooling_load_mw"].to_numpy()
     safe = np.where(load > 0, load, 1.0)
-    ctype = results.project.cooling.type if results.project.cooling else ""
-    water_label = {"river": ("Eau de rivière", "River water"), "sea": ("Eau de mer", "Sea water")}.get(
-        ctype, ("Eau de rivière ou de mer", "River or sea water"))
+    from .narrative import water_medium
+
+    medium = water_medium(results) or "none"
     parts = [
-        ("water_mw", water_label[0] if fr else water_label[1], OKABE_ITO["blue"], "cooling_share_water"),
-        ("free_mw", "Free cooling (air ou eau extérieurs)" if fr else "Free cooling (outdoor air or water)",
-         OKABE_ITO["green"], "cooling_share_free"),
-        ("chillers_mw", "Groupes froids (compresseurs)" if fr else "Chillers (compressors)",
-         OKABE_ITO["vermillion"], "cooling_share_chillers"),
+        ("water_mw", t(f"chart.cooling.water.{medium}"), OKABE_ITO["blue"], "cooling_share_water"),
+        ("free_mw", t("chart.cooling.free"), OKABE_ITO["green"], "cooling_share_free"),
+        ("chillers_mw", t("chart.cooling.chillers"), OKABE_ITO["vermillion"], "cooling_share_chillers"),
     ]
     days = np.arange(len(daily))
     fig = _new_figure(8.5)
@@ -455,14 +354,14 @@ def cooling_modes(results, lang: str = "fr"):
     ax.set_ylim(0, 1)
     ax.set_xlim(days[0], days[-1] + 1)
     ax.yaxis.set_major_formatter(_number_formatter(lang, percent=True))
-    ax.set_ylabel("Part de la chaleur à évacuer" if fr else "Share of the heat to remove")
+    ax.set_ylabel(t("chart.cooling.axis_share"))
     _month_axis(ax, daily.index, lang)
     ax2 = ax.twinx()
     ax2.plot(days, tmax.to_numpy(), color="black", linewidth=1.0,
-             label="Température extérieure maximale du jour" if fr else "Daily maximum outdoor temperature")
+             label=t("chart.cooling.tmax"))
     ax2.spines["right"].set_visible(True)
     ax2.yaxis.set_major_formatter(_number_formatter(lang))
-    ax2.set_ylabel("Température extérieure (°C)" if fr else "Outdoor temperature (°C)")
+    ax2.set_ylabel(t("chart.cooling.axis_temperature"))
     lo_t = math.floor(min(0.0, float(tmax.min())) / 5) * 5
     hi_t = math.ceil(max(35.0, float(tmax.max())) / 5) * 5
     ax2.set_ylim(lo_t, hi_t)
@@ -470,16 +369,14 @@ def cooling_modes(results, lang: str = "fr"):
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2,
               borderaxespad=0, handlelength=1.5)
-    short = {"cooling_share_water": water_label[0].lower() if fr else water_label[1].lower(),
-             "cooling_share_free": "free cooling", "cooling_share_chillers": "groupes froids" if fr else "chillers"}
-    bits = [f"{short[ind]} {fmt.percent(results.central(ind), lang)}" for *_, ind in parts
-            if results.central(ind) is not None]
-    title = "Comment le site est refroidi au fil de l'année" if fr else "How the site is cooled over the year"
-    subtitle = ("Sur l'année : " if fr else "Over the year: ") + ", ".join(bits)
-    notes = ["Parts journalières de la chaleur évacuée (modèle horaire, valeurs centrales). Température : la série "
-             "horaire retenue pour le site (voir le climat utilisé) ou le fichier météo du projet." if fr else
-             "Daily shares of the heat removed (hourly model, central values). Temperature: the hourly series chosen "
-             "for the site (see the climate used) or the project's weather file."]
+    bits = [t(f"chart.cooling.share.{ind}", share=fmt.percent(results.central(ind), lang)) for *_, ind in parts
+            if results.central(ind) is not None and (ind != "cooling_share_water" or medium != "none")]
+    title = t("chart.cooling.title")
+    subtitle = t("chart.cooling.subtitle", shares=catalogue(lang).join(bits))
+    notes = [t("chart.cooling.note")]
+    climate = results.meta.get("climate")
+    if climate:
+        notes.append(t("climate.chart_note", station=climate["station"], period=climate["period"]))
     _frame(fig, title, subtitle, notes)
     return fig
 
@@ -487,7 +384,7 @@ def cooling_modes(results, lang: str = "fr"):
 def _month_axis(ax, index, lang: str) -> None:
     """Ticks between months, month names centred on each month (``index``: one entry per day)."""
     starts = [i for i, d in enumerate(index) if d.day == 1] + [len(index)]
-    months = _t(lang, "months")
+    months = _months(lang)
     ax.set_xticks(starts)
     ax.set_xticklabels([])
     mids = [(a + b) / 2 for a, b in zip(starts[:-1], starts[1:])]
@@ -507,10 +404,9 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
 
     from ..indicators import INDICATORS
 
-    fr = lang == "fr"
+    t = catalogue(lang)
     info = INDICATORS[indicator]
     share = _is_share_indicator(indicator)
-    unit = _unit(info.unit, lang)
     df = sensitivity_frame
     df = df[df["swing"] > 0].sort_values("swing", ascending=False, kind="mergesort") if len(df) else df
     idle = len(sensitivity_frame) - len(df)
@@ -519,15 +415,17 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
     n = len(shown)
     fig = _new_figure(max(6.0, 3.2 + 1.0 * n))
     ax = _subplots(fig)
-    title = (f"Ce qui fait varier : {info.label(lang).lower()[0]}{info.label(lang)[1:]}" if fr else
-             f"What moves: {info.label(lang)}")
+    title = t("chart.tornado.title", label=info.label(lang)[:1].lower() + info.label(lang)[1:])
     if n == 0 or shown["central"].isna().all():
         _unknown_panel(ax, lang)
-        ax.texts[0].set_text("Aucune entrée incertaine ne fait varier cet indicateur." if fr else
-                             "No uncertain input moves this indicator.")
+        ax.texts[0].set_text(t("chart.tornado.nothing"))
         _frame(fig, title, "", [])
         return fig
     central = float(shown["central"].iloc[0])
+    # The axis in the unit of the central value (kW, MWh, GWh...): values are divided by ``scale``.
+    axis_unit = info.unit if share else fmt.best_unit(central, info.unit)
+    scale = 1.0 if share else 1.0 / fmt.convert(1.0, info.unit, axis_unit)
+    unit = _unit(axis_unit, lang)
     y = np.arange(n)[::-1]
     colours = {"low": OKABE_ITO["sky_blue"], "high": OKABE_ITO["vermillion"]}
     extent = []
@@ -536,42 +434,36 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
             v = row[f"indicator_at_{side}"]
             if v is None or (isinstance(v, float) and math.isnan(v)):
                 continue
-            ax.barh(yi + (0.18 if side == "low" else -0.18), v - central, 0.34, left=central, color=colours[side],
-                    linewidth=0, label=("Entrée à sa valeur basse" if fr else "Input at its low value") if side == "low"
-                    else ("Entrée à sa valeur haute" if fr else "Input at its high value"))
+            ax.barh(yi + (0.18 if side == "low" else -0.18), (v - central) / scale, 0.34, left=central / scale,
+                    color=colours[side], linewidth=0, label=t(f"chart.tornado.{side}"))
             extent.append(v)
             value = _input_value(row[f"input_{side}"], row["input"], row["unit"], lang)
-            ax.annotate(value, (v, yi + (0.18 if side == "low" else -0.18)),
+            ax.annotate(value, (v / scale, yi + (0.18 if side == "low" else -0.18)),
                         xytext=(3 if v >= central else -3, 0), textcoords="offset points",
                         ha="left" if v >= central else "right", va="center", fontsize=SMALL_PT, color="#333333")
-    ax.axvline(central, color="black", linewidth=0.8)
+    ax.axvline(central / scale, color="black", linewidth=0.8)
     labels = [_wrap(input_label(r["input"], lang), 30) for _, r in shown.iterrows()]
     ax.set_yticks(y, labels)
     ax.tick_params(axis="y", length=0)
     lo, hi = min(extent + [central]), max(extent + [central])
     span = (hi - lo) or abs(central) or 1.0
-    ax.set_xlim(lo - 0.22 * span, hi + 0.22 * span)
+    ax.set_xlim((lo - 0.22 * span) / scale, (hi + 0.22 * span) / scale)
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.set_major_formatter(_number_formatter(lang, percent=share))
     if unit and not share:
-        ax.set_xlabel(unit + (" par an" if fr else " a year") if info.period == "year" and "/" not in unit else unit)
+        ax.set_xlabel(t("chart.axis.per_year", unit=unit) if info.period == "year" and "/" not in unit else unit)
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     handles, leg = ax.get_legend_handles_labels()
     uniq = dict(zip(leg, handles))
     ax.legend(uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=2, borderaxespad=0)
     central_text = fmt.percent(central, lang) if share else fmt.quantity(central, info.unit, lang)
-    subtitle = (f"Valeur centrale : {central_text} (trait noir). Chaque entrée est mise à sa valeur basse puis haute, "
-                "les autres restant centrales ; la valeur de l'entrée est écrite au bout de la barre." if fr else
-                f"Central value: {central_text} (black line). Each input is set to its low then its high value, the "
-                "others staying central; the input's value is written at the end of the bar.")
+    subtitle = t("chart.tornado.subtitle", central=central_text)
     notes = []
     if hidden:
-        notes.append(f"Non montrées : {hidden} entrée(s) d'effet moindre." if fr else
-                     f"Not shown: {hidden} input(s) with a smaller effect.")
+        notes.append(t("chart.tornado.hidden", count=hidden))
     if idle:
-        notes.append(f"{idle} entrée(s) incertaine(s) sans effet sur cet indicateur." if fr else
-                     f"{idle} uncertain input(s) with no effect on this indicator.")
+        notes.append(t("chart.tornado.idle", count=idle))
     _frame(fig, title, subtitle, notes)
     return fig
 
@@ -579,11 +471,21 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
 # --------------------------------------------------------------------------- bars with ranges
 
 
-def _scale_for(vmax: float, lang: str) -> tuple[float, str]:
-    """Values of millions are shown in millions (shorter ticks and labels)."""
-    if vmax >= 1e6:
-        return 1e6, ("millions de " if lang == "fr" else "million ")
-    return 1.0, ""
+def _axis_unit(rows, unit: str, lang: str, share: bool) -> tuple[float, str]:
+    """(divisor, unit as written) for bars read side by side: a unit that scales takes
+    the common unit of the values (t or kt CO₂e, MWh or GWh); a unit that does not is
+    shown in millions when the values reach a million (« millions de m³ »)."""
+    if share:
+        return 1.0, ""
+    values = [ind.central for _, ind in rows if ind is not None and ind.central is not None]
+    if fmt.convertible(unit):
+        to = fmt.common_unit(values, unit)
+        return 1.0 / fmt.convert(1.0, unit, to), _unit(to, lang)
+    ends = [max(x for x in (ind.central, ind.high) if x is not None) for _, ind in rows
+            if ind is not None and ind.central is not None]
+    if max(ends + [0.0]) >= 1e6:
+        return 1e6, catalogue(lang)("chart.axis.millions", unit=_unit(unit, lang))
+    return 1.0, _unit(unit, lang)
 
 
 def _compact(ind, lang: str, scale: float, share: bool) -> str:
@@ -593,15 +495,17 @@ def _compact(ind, lang: str, scale: float, share: bool) -> str:
     if ind.low is not None and ind.high is not None:
         lo, hi = f(ind.low), f(ind.high)
         if lo != hi:
-            text += f" ({lo} à {hi})" if lang == "fr" else f" ({lo} to {hi})"
+            text += f" ({catalogue(lang)('number.range', low=lo, high=hi)})"
     return text
 
 
-def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: int = 34) -> str:
+def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: int = 34,
+                unit: str = "-") -> str:
     """Horizontal bars with whiskers for low-high, the value written next to each;
     unknown rows get the word « inconnu » and no bar; partial ones are hatched.
 
-    ``rows``: list of (label, Indicator). Returns the prefix of the unit (« millions de »).
+    ``rows``: list of (label, Indicator) in ``unit``. Returns the axis unit as written
+    (« GWh », « millions de m³ »).
     """
     import numpy as np
 
@@ -611,10 +515,10 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
             if ind is not None and ind.central is not None]
     vmax = max(ends + [0.0])
     vmax = vmax if vmax > 0 else 1.0
-    scale, prefix = (1.0, "") if share else _scale_for(vmax, lang)
+    scale, axis_unit = _axis_unit(rows, unit, lang, share)
     for p, (label, ind), colour in zip(pos, rows, colours):
         if ind is None or ind.central is None:
-            ax.annotate(_t(lang, "unknown"), (0, p), xytext=(4, 0), textcoords="offset points", ha="left",
+            ax.annotate(fmt.unknown(lang), (0, p), xytext=(4, 0), textcoords="offset points", ha="left",
                         va="center", fontsize=FONT_PT, style="italic", color="#555555")
             continue
         partial = ind.status == "partial"
@@ -635,7 +539,7 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
     ax.xaxis.set_major_formatter(_number_formatter(lang, percent=share))
     ax.grid(axis="x")
     ax.set_axisbelow(True)
-    return prefix
+    return axis_unit
 
 
 def _nbsp_quotes(text: str) -> str:
@@ -648,29 +552,28 @@ def _nbsp_quotes(text: str) -> str:
 
 @_styled
 def water_bars(results, lang: str = "fr"):
-    """Water on site (used), withdrawn on site (with river or sea water), returned warmed,
-    and consumed off site by the power plants, in m³ a year, with ranges."""
-    fr = lang == "fr"
+    """Water on site (used), withdrawn on site (with river or sea water), returned warmed
+    (river or sea cooling only), and consumed off site by the power plants, in m³ a year,
+    with ranges."""
+    t = catalogue(lang)
     names = [
         ("water_onsite_m3", OKABE_ITO["vermillion"]),
         ("water_withdrawal_m3", OKABE_ITO["blue"]),
         ("water_returned_m3", OKABE_ITO["sky_blue"]),
         ("water_offsite_m3", OKABE_ITO["purple"]),
     ]
+    from .narrative import water_medium
+
+    if not water_medium(results):  # no river or sea water: nothing is returned warmed
+        names = [(n, c) for n, c in names if n != "water_returned_m3"]
     rows = [(_label(n, lang), results[n]) for n, _ in names]
     fig = _new_figure(8.0)
     ax = _subplots(fig)
-    prefix = _range_bars(ax, rows, lang, [c for _, c in names])
-    ax.set_xlabel(f"{prefix}m³ par an" if fr else f"{prefix}m³ a year")
-    title = "L'eau du site et de son électricité" if fr else "Water of the site and of its electricity"
-    subtitle = ("Valeur centrale et, entre parenthèses, la fourchette (5e-95e centiles), en m³ par an." if fr
-                else "Central value and, in brackets, the range (5th-95th percentiles), in m³ a year.")
-    notes = [
-        ("L'eau prélevée puis rejetée réchauffée n'est pas consommée, mais elle est pompée et rendue plus chaude "
-         "au milieu. L'eau des centrales est consommée hors du site, là où l'électricité est produite." if fr else
-         "Water withdrawn and returned warmed is not consumed, but it is pumped and given back warmer. The power "
-         "plants' water is consumed off site, where the electricity is generated."),
-    ]
+    axis_unit = _range_bars(ax, rows, lang, [c for _, c in names], unit="m3")
+    ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit))
+    title = t("chart.water.title")
+    subtitle = t("chart.water.subtitle", unit=axis_unit)
+    notes = [t("chart.water.note." + ("water" if water_medium(results) else "air"))]
     notes += _unknown_notes(results, [n for n, _ in names], lang)
     _frame(fig, title, subtitle, notes)
     return fig
@@ -680,8 +583,9 @@ def _unknown_notes(results, names, lang: str) -> list[str]:
     unknown = [_label(n, lang) for n in names if results[n].central is None]
     if not unknown:
         return []
-    return [("Inconnu faute de données publiées : " if lang == "fr" else "Unknown, for lack of published data: ")
-            + " ; ".join(u[:1].lower() + u[1:] for u in unknown) + "."]
+    t = catalogue(lang)
+    return [t("chart.unknown_parts", names=t("chart.unknown_parts.separator").join(u[:1].lower() + u[1:]
+                                                                                  for u in unknown))]
 
 
 # --------------------------------------------------------------------------- 5. carbon
@@ -692,38 +596,24 @@ def carbon_bars(results, lang: str = "fr"):
     """Greenhouse gases per year: electricity (location-based and market-based), backup
     generator tests, refrigerant leaks, embodied emissions per year, and the total
     (location-based + the known other parts); unknown parts written « inconnu »."""
-    fr = lang == "fr"
-    rows = [
-        ("co2e_location_t", "Électricité, moyenne du réseau (« location-based »)" if fr else
-         "Electricity, grid average (location-based)", OKABE_ITO["blue"]),
-        ("co2e_market_t", "Électricité, selon les contrats d'achat (« market-based »)" if fr else
-         "Electricity, per purchase contracts (market-based)", OKABE_ITO["sky_blue"]),
-        ("co2e_generators_t", "Essais des groupes électrogènes" if fr else "Backup generator tests",
-         OKABE_ITO["orange"]),
-        ("co2e_refrigerant_t", "Fuites de fluides frigorigènes" if fr else "Refrigerant leaks", OKABE_ITO["purple"]),
-        ("co2e_embodied_t_per_year", "Émissions grises (bâtiment, équipements), par an" if fr else
-         "Embodied (building, equipment), per year", OKABE_ITO["green"]),
-        ("co2e_total_t", "Total (« location-based » + postes connus)" if fr else
-         "Total (location-based electricity + known other parts)", OKABE_ITO["black"]),
-    ]
+    t = catalogue(lang)
+    colours = {"co2e_location_t": OKABE_ITO["blue"], "co2e_market_t": OKABE_ITO["sky_blue"],
+               "co2e_generators_t": OKABE_ITO["orange"], "co2e_refrigerant_t": OKABE_ITO["purple"],
+               "co2e_embodied_t_per_year": OKABE_ITO["green"], "co2e_total_t": OKABE_ITO["black"]}
+    rows = [(n, t(f"chart.carbon.{n}"), c) for n, c in colours.items()]
     fig = _new_figure(9.5)
     ax = _subplots(fig)
-    prefix = _range_bars(ax, [(label, results[n]) for n, label, _ in rows], lang, [c for *_, c in rows],
-                         label_width=36)
-    ax.set_xlabel(f"{prefix}t CO₂e par an" if fr else f"{prefix}t CO₂e a year")
+    axis_unit = _range_bars(ax, [(label, results[n]) for n, label, _ in rows], lang, [c for *_, c in rows],
+                            label_width=36, unit="t CO2e")
+    ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit))
     # The total is separated from its parts.
     ax.axhline(0.5, color="#888888", linewidth=0.6, linestyle=(0, (3, 2)))
-    title = ("Gaz à effet de serre émis chaque année" if fr else "Greenhouse gases emitted each year")
-    subtitle = ("Tonnes d'équivalent CO₂ par an ; valeur centrale et, entre parenthèses, la fourchette." if fr else
-                "Tonnes of CO₂ equivalent a year; central value and, in brackets, the range.")
-    notes = [("La méthode « market-based » compte les contrats d'électricité renouvelable de l'exploitant ; elle "
-              "remplace la « location-based » et ne s'y ajoute pas : le total retient la « location-based »." if fr
-              else "The market-based method counts the operator's renewable electricity contracts; it replaces the "
-              "location-based one and is not added to it: the total uses location-based.")]
+    title = t("chart.carbon.title")
+    subtitle = t("chart.carbon.subtitle", unit=axis_unit)
+    notes = [t("chart.carbon.note.market")]
     total = results["co2e_total_t"]
     if total.status == "partial":
-        notes.append("Total partiel (hachuré) : les postes inconnus n'y sont pas comptés, le total réel est plus élevé."
-                     if fr else "Partial total (hatched): unknown parts are left out, the real total is higher.")
+        notes.append(t("chart.carbon.note.partial"))
     notes += _unknown_notes(results, [n for n, *_ in rows], lang)
     _frame(fig, title, subtitle, notes)
     return fig
@@ -739,25 +629,22 @@ def alternatives_bars(rows, indicator: str, lang: str = "fr", title: str | None 
     ``title`` replaces the default one (e.g. "by site" in a city report)."""
     from ..indicators import INDICATORS
 
-    fr = lang == "fr"
+    t = catalogue(lang)
     info = INDICATORS[indicator]
     share = _is_share_indicator(indicator)
     palette = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow")]
     colours = [palette[i % len(palette)] for i in range(len(rows))]
     fig = _new_figure(max(6.5, 3.5 + 0.9 * len(rows)))
     ax = _subplots(fig)
-    prefix = _range_bars(ax, list(rows), lang, colours, share=share, label_width=30)
-    unit = _unit(info.unit, lang)
-    if not share and unit:
-        per_year = info.period == "year" and "/" not in unit
-        ax.set_xlabel(prefix + unit + ((" par an" if fr else " a year") if per_year else ""))
-    title = title or (f"{info.label(lang)} selon le scénario" if fr else f"{info.label(lang)} by scenario")
-    subtitle = ("Valeur centrale et, entre parenthèses, la fourchette (5e-95e centiles)." if fr else
-                "Central value and, in brackets, the range (5th-95th percentiles).")
+    axis_unit = _range_bars(ax, list(rows), lang, colours, share=share, label_width=30, unit=info.unit)
+    if not share and axis_unit:
+        per_year = info.period == "year" and "/" not in info.unit
+        ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit) if per_year else axis_unit)
+    title = title or t("chart.alternatives.title", label=info.label(lang))
+    subtitle = t("chart.alternatives.subtitle")
     notes = []
     if any(ind is not None and ind.status == "partial" for _, ind in rows):
-        notes.append("Hachuré : valeur partielle, des postes inconnus n'y sont pas comptés." if fr else
-                     "Hatched: partial value, unknown parts are left out.")
+        notes.append(t("chart.alternatives.note.partial"))
     _frame(fig, title, subtitle, notes)
     return fig
 

@@ -16,47 +16,29 @@ from ..fileio import staged
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import fmt, narrative
-from .dossier import TEXTS, _date_text
+from .catalogue import catalogue
+from .dossier import date_words, template_env
 
 KEY = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "water_offsite_m3", "co2e_location_t",
        "heat_rejected_mwh", "thermal_discharge_mw", "households_electricity_equiv")
 SITE_COLUMNS = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "co2e_location_t")
 
-STATUS_FR = {"operating": "en service", "under construction": "en construction", "planned": "en projet",
-             "closed": "fermé"}
-
-
 def status_text(status: str, lang: str) -> str:
-    return STATUS_FR.get(status, status) if lang == "fr" else status
+    """A registry status (``operating``, ``planned``...) in ``lang``; a status the
+    catalogue does not know (``site_status.<status>``) is the registry's own word."""
+    return catalogue(lang).optional(f"site_status.{status}") or status
 
 
-def _central(ind, lang: str) -> str:
+def _central(ind, lang: str, to: str | None = None) -> str:
     if ind is None or not ind.known:
-        return fmt.UNKNOWN_TEXT[lang]
-    return fmt.quantity(ind.central, ind.unit, lang)
-
-CITY_TEXTS = {
-    "fr": {"kind": "Impact cumulé des centres de données", "sites": "Les sites", "total": "Total",
-           "site": "Site", "status": "Statut", "failed": "Sites non estimés", "result": "Erreur",
-           "per_site": "Fiches des sites", "map": "Carte des sites", "sources": "Sources des sites",
-           "method": "Méthode"},
-    "en": {"kind": "Cumulative impact of the data centers", "sites": "The sites", "total": "Total",
-           "site": "Site", "status": "Status", "failed": "Sites not estimated", "result": "Error",
-           "per_site": "Site sheets", "map": "Map of the sites", "sources": "Sources of the sites",
-           "method": "Method"},
-}
+        return fmt.unknown(lang)
+    return fmt.quantity(ind.central, ind.unit, lang, to=to)
 
 
 def _value(ind, lang: str) -> str:
     if ind is None or not ind.known:
-        return fmt.UNKNOWN_TEXT[lang]
-    if ind.unit == "-":
-        central = fmt.percent(ind.central, lang)
-        rng = fmt.span(ind.low, ind.high, "-", lang, share=True)
-    else:
-        central = fmt.quantity(ind.central, ind.unit, lang)
-        rng = fmt.span(ind.low, ind.high, ind.unit, lang)
-    return f"{central} ({rng})" if rng else central
+        return fmt.unknown(lang)
+    return fmt.value_range(ind.central, ind.low, ind.high, ind.unit, lang, share=ind.unit == "-")
 
 
 def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tuple[str | None, str]:
@@ -71,10 +53,8 @@ def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tu
 
     located = [(n, p) for n, p in sites if p is not None and p.location is not None]
     missing = [n for n, p in sites if p is None or p.location is None]
-    note = ""
-    if missing:
-        note = (f"Sites sans coordonnées publiées, non placés : {', '.join(missing)}." if lang == "fr" else
-                f"Sites without published coordinates, not placed: {', '.join(missing)}.")
+    t = catalogue(lang)
+    note = t("city_report.map.unplaced", names=t.join(missing)) if missing else ""
     if not located:
         return None, note
     (main_name, main), others = located[0], located[1:]
@@ -85,8 +65,8 @@ def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr") -> tu
             geometry=gpd.points_from_xy([p.location.lon for _, p in others], [p.location.lat for _, p in others]),
             crs=4326)
         context["datacenters_source"] = "registry"
-    title = (f"Centres de données de {city}" if lang == "fr" else f"Data centers of {city}")
-    legend = (f"Site localisé ({main_name})" if lang == "fr" else f"Located site ({main_name})")
+    title = t("city_report.map.title", city=city)
+    legend = t("city_report.map.legend", name=main_name)
     fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend)
     return _png_data_url(fig, maps.save_figure), note
 
@@ -114,32 +94,36 @@ def city_chart(total, lang: str = "fr") -> str | None:
     rows = [(o.name, o.results["facility_energy_mwh"]) for o in sorted(total.sites, key=lambda o: o.row)]
     if not rows:
         return None
-    title = ("Électricité totale de chaque site" if lang == "fr" else "Total electricity of each site")
+    title = catalogue(lang)("city_report.chart.title")
     return _png_data_url(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title),
                          charts.save_figure)
 
 
 def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> dict:
-    t = {**TEXTS[lang], **CITY_TEXTS[lang]}
     map_url, map_note = map_data if map_data is not None else city_map(total.city, _city_sites(total), lang)
     key = [{"label": INDICATORS[n].label(lang), "value": _value(total.indicators.get(n), lang),
             "known": total.indicators[n].known,
             "note": _key_note(total.indicators[n], total.city, lang)}
            for n in KEY + ("share_of_city_peak_demand", "share_of_city_electricity")]
+    ordered = sorted(total.sites, key=lambda o: o.row)
+    # One unit per column: the sites are read side by side.
+    units = {n: fmt.common_unit([o.results[n].central for o in ordered], INDICATORS[n].unit) for n in SITE_COLUMNS}
+    capacities = [_capacity(o.results) for o in ordered]
+    it_unit = fmt.common_unit([c.central for c in capacities], "MW")
     sites = []
-    for o in sorted(total.sites, key=lambda o: o.row):
+    for o, capacity in zip(ordered, capacities):
         r = o.results
         sites.append({
             "name": o.name, "status": status_text(o.status, lang), "operator": o.project.operator or "",
-            "it_mw": _central(_capacity(r), lang),
-            "pue": fmt.number(r.central("pue"), lang, decimals=2) if r["pue"].known else fmt.UNKNOWN_TEXT[lang],
-            "values": [_central(r[n], lang) for n in SITE_COLUMNS],
+            "it_mw": _central(capacity, lang, it_unit),
+            "pue": fmt.number(r.central("pue"), lang, decimals=2) if r["pue"].known else fmt.unknown(lang),
+            "values": [_central(r[n], lang, units[n]) for n in SITE_COLUMNS],
             "source": o.source,
             "findings": narrative.findings(r, [], lang)[:4],
-            "cooling": o.project.cooling.type if o.project.cooling else fmt.UNKNOWN_TEXT[lang],
         })
     return {
-        "lang": lang, "t": t, "city": total.city, "date": _date_text(date, lang), "date_iso": date.isoformat(),
+        "lang": lang, "t": catalogue(lang).markup, "city": total.city, "date": date_words(date, lang),
+        "date_iso": date.isoformat(),
         "version": __version__, "key": key, "sites": sites,
         "columns": [INDICATORS[n].label(lang) for n in SITE_COLUMNS],
         "failed": [{"name": o.name, "row": o.row, "error": o.error} for o in total.failed],
@@ -149,14 +133,14 @@ def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> 
 
 
 def _key_note(ind, city: str, lang: str) -> str:
+    t = catalogue(lang)
     if ind.status == "estimated":
         return ""
     if ind.status == "unknown" and ind.name.startswith("share_of_city"):
-        return (f"aucune donnée sourcée pour {city}" if lang == "fr" else f"no sourced figure for {city}")
-    names = ", ".join(ind.missing)
-    if lang == "fr":
-        return f"partiel : inconnu pour {names}" if names else "partiel : certaines parties sont inconnues"
-    return f"partial: unknown for {names}" if names else "partial: some parts are unknown"
+        return t("city_report.key.no_city_figure", city=city)
+    if ind.missing:
+        return t("city_report.key.partial_for", names=t.join(ind.missing))
+    return t("city_report.key.partial")
 
 
 def _capacity(results):
@@ -172,16 +156,11 @@ def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | 
                       map_data=None, chart=None) -> Path:
     """Write the city's report to ``target`` (atomically); ``map_data`` and ``chart``
     are a precomputed :func:`city_map` and :func:`city_chart`."""
-    import jinja2
-
     from .pdf import write_pdf
 
     date = date or dt.date.today()
     context = city_context(total, lang, date, map_data, chart)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
-                             autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-                             undefined=jinja2.StrictUndefined)
-    html = env.get_template("city.html.j2").render(**context)
+    html = template_env().get_template("city.html.j2").render(**context)
     with staged(target) as tmp_pdf:
         write_pdf(html, tmp_pdf, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
                   attachments=[("summary-sites.csv", _sites_csv(total), "The sites of the city and their "

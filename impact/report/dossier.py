@@ -12,6 +12,7 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .. import __version__
@@ -19,6 +20,8 @@ from ..errors import InputError
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import fmt, narrative
+from .catalogue import catalogue, languages
+from .figures import tornado_indicator
 
 #: Indicators of the synthesis, with the equivalence shown beside each.
 KEY_FIGURES = (
@@ -33,6 +36,10 @@ KEY_FIGURES = (
 #: Indicators compared across alternatives.
 ALTERNATIVE_ROWS = ("facility_energy_mwh", "pue", "peak_demand_mw", "water_withdrawal_m3", "thermal_discharge_mw",
                     "co2e_location_t", "heat_rejected_mwh")
+
+#: Indicators shown together in one table (one unit for each group).
+WATER_ROWS = ("water_withdrawal_m3", "water_onsite_m3", "water_returned_m3", "water_offsite_m3")
+CARBON_ROWS = ("co2e_location_t", "co2e_market_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_total_t")
 
 
 @dataclass
@@ -59,27 +66,99 @@ def dossier_date(date: str | None = None) -> dt.date:
     return dt.date.today()
 
 
-# ----------------------------------------------------------------------------- context
-def _status(status: str, lang: str) -> str:
-    return {"fr": {"given": "donné", "derived": "calculé", "default": "par défaut", "unknown": "inconnu"},
-            "en": {"given": "given", "derived": "derived", "default": "default", "unknown": "unknown"}}[lang][status]
+# ----------------------------------------------------------------------------- inputs
+#: Inputs whose text value is a code, translated through ``<namespace><code>``.
+CODE_VALUES = {"cooling.type": "cooling_type.", "procedure.type": "procedure.name.",
+               "procedure.addressee": "procedure.addressee."}
+
+#: Arguments of a record's ``note_args`` that are codes, translated through ``<namespace><code>``.
+CODE_ARGS = {"cooling_type": "cooling_type.", "addressee": "procedure.addressee.", "kind": "climate.kind.",
+             "basin": "water.basin."}
+
+#: Arguments of a record's ``note_args`` that are citations (shown as such, in their own words).
+CITATION_ARGS = {"legal_basis"}
+
+#: Inputs always shown in the project section (the others there: given or derived).
+SITE_INPUTS = ("utilisation", "pue", "wue_l_per_kwh", "grid.carbon_intensity_g_per_kwh", "climate", "generators",
+               "refrigerant")
 
 
-def _input_value(rec, lang: str) -> str:
+def _record_args(rec, results, lang: str) -> dict:
+    """A record's ``note_args`` for the catalogue: numbers formatted, codes translated, and
+    ``cooling_reason`` (why the hourly model did not run) always available."""
+    from markupsafe import Markup
+
+    t = catalogue(lang)
+    args = {"cooling_reason": narrative.cooling_reason(results, lang) or t("cooling_model.not_run.other")}
+    for k, v in rec.note_args:
+        if k in CODE_ARGS and isinstance(v, str):
+            v = t(f"{CODE_ARGS[k]}{v}")
+        elif k in CITATION_ARGS and isinstance(v, str):
+            v = Markup('<cite class="source">{}</cite>').format(v)
+        elif k == "year" or k.endswith("_year"):
+            v = str(v)  # a year is not a quantity: 2021, not 2 021
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = fmt.plain(float(v), lang)
+        args[k] = "" if v is None else v
+    return args
+
+
+def _input_value(rec, lang: str, args: dict | None = None) -> str:
     from ..ranges import Range
 
+    t = catalogue(lang)
     if rec.value is None:
-        return fmt.UNKNOWN_TEXT[lang]
+        return fmt.unknown(lang)
+    if rec.value_key:
+        return t(rec.value_key, **(args or {}))
     if isinstance(rec.value, Range):
-        unit = "" if rec.unit in ("-", "") else fmt.UNITS[lang].get(rec.unit, rec.unit)
-        c = fmt.plain(rec.value.central, lang) + (fmt.NBSP + unit if unit else "")
-        if rec.value.is_point:
-            return c
-        lo, hi = fmt.plain(rec.value.low, lang), fmt.plain(rec.value.high, lang)
-        return f"{c} ({lo} à {hi})" if lang == "fr" else f"{c} ({lo} to {hi})"
-    return str(rec.value)
+        return _range_value(rec.value, rec.unit, lang)
+    if rec.name in CODE_VALUES:
+        return t(f"{CODE_VALUES[rec.name]}{rec.value}")
+    # A word the catalogue knows (none, yes, no, unknown), else a code of the project file
+    # (refrigerant, year, file name): as written.
+    return t.optional(f"value.{rec.value}") or str(rec.value)
 
 
+def _range_value(value, unit: str, lang: str) -> str:
+    """``22 MW``, ``0,56 (0,5 à 0,7)``: an input's central value and range, trailing zeros dropped."""
+    target = fmt.best_unit(value.central, unit)
+    u = fmt.unit_text(target, lang)
+
+    def num(x):
+        return fmt.plain(fmt.convert(x, unit, target), lang)
+
+    c = num(value.central) + (fmt.NBSP + u if u else "")
+    if value.is_point:
+        return c
+    return f"{c} ({catalogue(lang)('number.range', low=num(value.low), high=num(value.high))})"
+
+
+
+
+def input_row(rec, results, lang: str) -> dict:
+    """One input as the dossier shows it: value, status, source and note in ``lang``.
+
+    The source is a citation, or impact's own words (``source_key``); the note is
+    impact's (``note_key``), and the reference table's own note is kept apart as the
+    source's words (``source_note``, in English: shown marked ``lang="en"``). A note
+    without a key (written elsewhere than :mod:`impact.inputs`) is shown the same way,
+    as English text, rather than hidden.
+    """
+    from markupsafe import Markup
+
+    t = catalogue(lang)
+    args = _record_args(rec, results, lang)
+    keys = (rec.note_key,) if rec.note_key else ()
+    note = Markup(t("note.join")).join(t.markup(k, **args) for k in keys)
+    untranslated = "" if keys or rec.source_note else rec.note
+    return {"name": rec.name, "value": _input_value(rec, lang, args), "status": t(f"status.{rec.status}"),
+            "status_code": rec.status, "declared_unknown": rec.declared_unknown,
+            "source": t.markup(rec.source_key, **args) if rec.source_key else rec.source,
+            "note": note, "source_note": rec.source_note, "untranslated": untranslated}
+
+
+# ----------------------------------------------------------------------------- sections
 def _reference_rows(table: str, **match) -> list[dict]:
     from ..sources.reference import read_reference_table
 
@@ -90,7 +169,7 @@ def _bibliography(results) -> list[str]:
     """The published sources behind the inputs (tagged primary or secondary), once each."""
     seen: list[str] = []
     for rec in results.inputs.values():
-        if rec.status == "unknown" or not rec.source:
+        if rec.status == "unknown" or not rec.source or rec.source_key:
             continue
         for part in rec.source.split("; "):
             if ("[primary]" in part or "[secondary]" in part) and part not in seen:
@@ -98,87 +177,266 @@ def _bibliography(results) -> list[str]:
     return sorted(seen, key=str.lower)
 
 
+def _key_figures(r, lang: str) -> list[dict]:
+    ind = r.indicators
+    out = []
+    for name, equiv in KEY_FIGURES:
+        i = ind[name]
+        if name == "thermal_discharge_mw" and i.known and i.central == 0:
+            continue
+        entry = {"label": narrative.label(name, lang), "value": narrative.value_text(r, name, lang),
+                 "known": i.known, "equiv": ""}
+        if equiv and ind[equiv].known:
+            e = ind[equiv]
+            if e.unit == "-":
+                entry["equiv"] = catalogue(lang)("dossier.key.share", share=fmt.percent(e.central, lang),
+                                                 label=narrative.lower_first(narrative.label(equiv, lang)))
+            else:
+                entry["equiv"] = catalogue(lang)("dossier.key.about", value=fmt.quantity(e.central, e.unit, lang))
+        out.append(entry)
+    return out
+
+
+def _local_needs(p, lang: str) -> list[dict]:
+    from .catalogue import data_column
+
+    city = (p.city or "").strip()
+    if not city:
+        return []
+    return [{"need": data_column(row, "need", lang), "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
+             "source": f"{row['source']}, {row['year']} [{row['quality']}]", "note": row["note"]}
+            for row in _reference_rows("local_grid_needs", city=city, country=p.country)]
+
+
+def _national(p, lang: str) -> dict | None:
+    """The national context sentence (``national.summary.<country>``), when the country has one."""
+    rows = {row["quantity"]: row for row in _reference_rows("national_context", country=p.country)}
+    t = catalogue(lang)
+    key = f"national.summary.{p.country}"
+    if not rows or not t.has(key):
+        return None
+    # Annual figures: the sentence says "a year" itself.
+    values = {k: fmt.plain_quantity(float(v["value"]), v["unit"].removesuffix("/yr"), lang) for k, v in rows.items()}
+    try:
+        text = t(key, **values)
+    except LookupError:
+        return None  # the table lacks a figure the sentence needs: no sentence rather than a wrong one
+    return {"text": text, "sources": sorted({f"{v['source']} [{v['quality']}]" for v in rows.values()})}
+
+
+def _rules(p, lang: str) -> list[dict]:
+    from .catalogue import data_column
+
+    return [{"rule": data_column(row, "rule", lang), "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
+             "source": f"{row['source']} [{row['quality']}]", "note": row["note"]}
+            for row in _reference_rows("regulations", country=p.country)]
+
+
+def _alternatives(r, alternatives, lang: str) -> dict | None:
+    if not alternatives:
+        return None
+    p = r.project
+    cols = [(catalogue(lang)("alternatives.declared"), r)] + [(n, a) for n, a in alternatives]
+    rows = []
+    for n in ALTERNATIVE_ROWS:
+        # One unit per row: the scenarios are read side by side.
+        to = fmt.common_unit([a[n].central for _, a in cols], INDICATORS[n].unit)
+        rows.append({"label": narrative.label(n, lang), "values": [narrative.central_text(a, n, lang, to=to)
+                                                                    for _, a in cols]})
+    return {"columns": [c for c, _ in cols], "descriptions": [""] + [alt.description or "" for alt in p.alternatives],
+            "rows": rows}
+
+
+def _group_values(r, names, lang: str) -> dict[str, str]:
+    """Indicators read together in one table: one unit for all of them."""
+    unit = INDICATORS[names[0]].unit
+    to = fmt.common_unit([r[n].central for n in names], unit)
+    return {n: narrative.value_text(r, n, lang, to=to) for n in names}
+
+
+def _claims(r, checks, lang: str) -> list[dict]:
+    return [{"indicator": narrative.label(c.indicator, lang), "claimed": narrative.claim_value(c, lang),
+             "source": c.source, "note": c.note or "", "verdict": narrative.verdict_text(c.verdict, lang),
+             "verdict_code": c.verdict, "reason": narrative.claim_reason(c, r, lang),
+             "converted": narrative.claim_conversion(c, lang),
+             "estimate": narrative.value_text(r, c.compared_with, lang)}
+            for c in checks]
+
+
+def _methods(r, lang: str) -> list[dict]:
+    t = catalogue(lang)
+    out = []
+    for n, info in INDICATORS.items():
+        ind = r.indicators[n]
+        key = method_key(ind.method)
+        out.append({"name": n, "label": info.label(lang), "unit": fmt.unit_text(info.unit, lang),
+                    "definition": info.describe(lang), "method": t(key) if key else ind.method,
+                    "method_translated": key is not None, "note": _annex_note(r, ind, lang), "status": ind.status})
+    return out
+
+
+def method_key(method: str) -> str | None:
+    """The catalogue key of an engine's method text (the English catalogue holds the
+    engine's own words under ``method.*``), or None for a text it does not know."""
+    return _method_keys().get(method)
+
+
+@cache
+def _method_keys() -> dict[str, str]:
+    from .catalogue import DATA_LANG
+
+    en = catalogue(DATA_LANG)
+    return {en.text(k): k for k in en.keys("method.")}
+
+
+def _procedure(r, lang: str) -> dict:
+    """The procedure for the cover: its type, and when the project file gives it, its
+    description (``procedure.description.<type>``), dates and authority."""
+    import datetime as _dt
+
+    facts = narrative.procedure_facts(r)
+    t = catalogue(lang)
+    out = {"type": facts["type"], "description": "", "dates": "", "authority": facts.get("authority") or ""}
+    if facts.get("status") == "given":
+        out["description"] = t(f"procedure.description.{facts['type']}")
+    if facts.get("start") and facts.get("end"):
+        start, end = (_dt.date.fromisoformat(str(facts[k])) for k in ("start", "end"))
+        out["dates"] = t("procedure.dates", start=date_words(start, lang), end=date_words(end, lang))
+    return out
+
+
+def _announced_power(r, lang: str) -> list[str]:
+    """The announced power: its basis, then its check against the estimate, or a peak above
+    an announced grid connection (the estimate's ``meta["announced_power"]``)."""
+    a = r.meta.get("announced_power")
+    if not a:
+        return []
+    t = catalogue(lang)
+    value = fmt.plain(a["value_mw"], lang)
+    out = [t(f"note.announced_power.basis.{a['basis']}") + " " + t("dossier.electricity.announced", value_mw=value)]
+    if a.get("check"):
+        out.append(t(f"announced_power.check.{a['check']['reason']}", value_mw=value))
+    if a.get("peak_exceeds_connection"):
+        out.append(t(f"indicator.peak_demand_mw.exceeds_connection.{a['peak_exceeds_connection']}", value_mw=value))
+    return out
+
+
+def _country_key(prefix: str, country: str, lang: str) -> str:
+    """``<prefix><country>`` when the catalogue has a sentence for that country, else ``<prefix>other``."""
+    key = f"{prefix}{country}"
+    return key if catalogue(lang).has(key) else f"{prefix}other"
+
+
+def _coordinates(p, lang: str) -> str:
+    if p.location is None:
+        return ""
+    return catalogue(lang)("dossier.cover.coordinates", lat=fmt.number(p.location.lat, lang, decimals=4),
+                           lon=fmt.number(p.location.lon, lang, decimals=4))
+
+
+def _cooling_description(r, lang: str) -> str:
+    """How the hourly model meets the heat load, step by step, for this cooling system."""
+    from ..model.cooling import SYSTEMS
+
+    t = catalogue(lang)
+    spec = SYSTEMS[narrative.cooling_type(r)]
+    steps = []
+    if narrative.water_medium(r):
+        steps.append(t(f"dossier.cooling.step.water.{narrative.water_medium(r)}"))
+    if spec.get("liquid"):
+        steps.append(t("dossier.cooling.step.liquid"))
+    free = r.inputs.get("cooling.free_cooling")
+    if free is not None and free.value == "yes":
+        steps.append(t(f"dossier.cooling.step.free.{spec['economiser']}"))
+    steps.append(t(f"dossier.cooling.step.chillers.{spec['condenser']}"))
+    return t("dossier.cooling.model", steps=t("dossier.cooling.then").join(steps))
+
+
+def _climate(r, lang: str) -> dict:
+    """Which climate the hourly model used (``meta["climate"]``), or why there was none (the
+    ``climate`` record's ``note.climate.none`` / ``note.climate.no_location`` and its arguments)."""
+    from markupsafe import Markup
+
+    t = catalogue(lang)
+    c = r.meta.get("climate")
+    out = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
+    if c:
+        num = lambda x: fmt.plain(x, lang, digits=3) if x is not None else fmt.unknown(lang)  # noqa: E731
+        if c["kind"] in ("weather file", "PVGIS file"):
+            out["sentences"].append(t.markup("climate.choice.file", station=c["station"]))
+        else:
+            # The data's attribution is the licensor's own wording: shown as a citation.
+            cite = Markup('<cite class="source">{}</cite>').format(c["attribution"])
+            out["sentences"].append(t.markup("climate.choice", station=c["station"], distance_km=num(c["distance_km"]),
+                                             period=c["period"], attribution=cite))
+            if c.get("site_altitude_m") is None:
+                out["sentences"].append(t("climate.choice.no_site_altitude"))
+            elif c.get("station_altitude_m") is not None:
+                out["sentences"].append(t("climate.choice.altitude", site_altitude_m=fmt.plain(c["site_altitude_m"], lang),
+                                          station_altitude_m=fmt.plain(c["station_altitude_m"], lang),
+                                          correction_k=fmt.plain(round(c["correction_k"], 2), lang)))
+            out["sentences"].append(t("climate.choice.range",
+                                      offset_half_width_k=fmt.plain(c["offset_half_width_k"], lang)))
+        out["attribution"] = "; ".join(x for x in (c.get("attribution"), c.get("licence")) if x)
+        out["chart_note"] = t("climate.chart_note", station=c["station"], period=c["period"])
+        return out
+    rec = r.inputs.get("climate")
+    if rec is not None and rec.status == "unknown" and rec.note_key in ("note.climate.none", "note.climate.no_location"):
+        key = "climate.none" if rec.note_key == "note.climate.none" else "climate.none.no_location"
+        args = {k: ("" if v is None else fmt.plain(v, lang) if isinstance(v, (int, float)) else v)
+                for k, v in rec.note_args}
+        out["none"] = t(key, **args)
+    return out
+
+
+def _cooling(r, lang: str) -> dict:
+    """The facts that choose the cooling section's sentences."""
+    from ..ranges import Range
+
+    td = r["thermal_discharge_mw"]
+    out = {"hourly": narrative.hourly_ran(r), "reason": narrative.cooling_reason(r, lang),
+           "type": narrative.cooling_type(r) or "unknown", "medium": narrative.water_medium(r),
+           "discharge": td.known and td.central > 0, "water_return": None, "delta_t": None,
+           "thermal_note": _thermal_note(r, lang),
+           "description": _cooling_description(r, lang) if narrative.hourly_ran(r) else ""}
+    if r.hourly is not None and "water_return_c" in r.hourly:
+        out["water_return"] = fmt.quantity(float(r.hourly["water_return_c"].max()), "°C", lang)
+    tin, tout = r.inputs.get("cooling.water_in_c"), r.inputs.get("cooling.water_out_c")
+    if tin is not None and tout is not None and isinstance(tin.value, Range) and isinstance(tout.value, Range):
+        out["delta_t"] = fmt.plain_quantity(tout.value.central - tin.value.central, "°C", lang)
+    return out
+
+
+def _lifetime(r, lang: str) -> tuple[str | None, str]:
+    from ..ranges import Range
+
+    lifetime = r.inputs.get("lifetime_years")
+    total = None
+    if lifetime is not None and isinstance(lifetime.value, Range) and r["co2e_total_t"].known:
+        total = fmt.quantity(r["co2e_total_t"].central * lifetime.value.central, "t CO2e", lang)
+    text = _input_value(lifetime, lang) if lifetime is not None else fmt.unknown(lang)
+    return total, text
+
+
 def build_context(results, alternatives, checks, figures, *, lang: str, author: str | None, date: dt.date,
                   fingerprint: str) -> dict:
     """Everything the template shows, as plain values (the template only lays it out)."""
     r, p = results, results.project
     ind = r.indicators
-
-    def val(name):
-        return narrative.value_text(r, name, lang)
-
-    key = []
-    for name, equiv in KEY_FIGURES:
-        i = ind[name]
-        if name == "thermal_discharge_mw" and i.known and i.central == 0:
-            continue
-        entry = {"label": narrative.label(name, lang), "value": val(name), "known": i.known, "equiv": ""}
-        if equiv and ind[equiv].known:
-            e = ind[equiv]
-            if e.unit == "-":
-                entry["equiv"] = (f"{fmt.percent(e.central, lang)} — " + narrative.label(equiv, lang).lower())
-            else:
-                entry["equiv"] = f"≈ {fmt.quantity(e.central, e.unit, lang)}"
-        key.append(entry)
-
-    inputs = [{"name": rec.name, "value": _input_value(rec, lang), "status": _status(rec.status, lang),
-               "status_code": rec.status, "source": rec.source, "note": rec.note,
-               "declared_unknown": rec.declared_unknown}
-              for rec in r.inputs.values()]
-
-    city = (p.city or "").strip()
-    local_needs = [{"need": row["need_fr"] if lang == "fr" else row["need"], "value": fmt.quantity(float(row["value"]), row["unit"], lang),
-                    "source": f"{row['source']}, {row['year']} [{row['quality']}]", "note": row["note"]}
-                   for row in _reference_rows("local_grid_needs", city=city, country=p.country)] if city else []
-    national = {row["quantity"]: row for row in _reference_rows("national_context", country=p.country)}
-    rules = [{**row, "rule": row["rule_fr"] if lang == "fr" else row["rule"]}
-             for row in _reference_rows("regulations", country=p.country)]
-
-    alt_table = None
-    if alternatives:
-        cols = [(p.name if lang == "en" else "Projet déclaré", r)] + [(n, a) for n, a in alternatives]
-        alt_table = {
-            "columns": [c for c, _ in cols],
-            "descriptions": [""] + [a.project.alternatives_description if hasattr(a.project, "alternatives_description")
-                                    else "" for _, a in alternatives],
-            "rows": [{"label": narrative.label(n, lang),
-                      "values": [_central_text(a, n, lang) for _, a in cols]} for n in ALTERNATIVE_ROWS],
-        }
-        alt_table["descriptions"] = [""] + [alt.description or "" for alt in p.alternatives]
-
-    claims = [{"indicator": narrative.label(c.indicator, lang), "claimed": narrative.claim_value(c, lang),
-               "source": c.source, "note": c.note or "", "verdict": narrative.verdict_text(c.verdict, lang),
-               "verdict_code": c.verdict, "reason": narrative.claim_reason(c, r, lang),
-               "estimate": narrative.value_text(r, c.compared_with, lang)}
-              for c in checks]
+    t = catalogue(lang)
     findings = narrative.findings(r, checks, lang)
     questions = narrative.questions(r, checks, lang)
-    date_text = _date_text(date, lang)
+    date_text = date_words(date, lang)
     contribution = narrative.contribution_markdown(r, checks, findings, questions, lang, author, date_text)
-
-    methods = [{"name": n, "label": info.label(lang), "unit": fmt.UNITS[lang].get(info.unit, info.unit),
-                "definition": info.describe(lang), "method": ind[n].method, "note": _annex_note(ind[n], lang),
-                "status": ind[n].status}
-               for n, info in INDICATORS.items()]
-
-    td = ind["thermal_discharge_mw"]
-    water_return = None
-    if r.hourly is not None and "water_return_c" in r.hourly:
-        water_return = fmt.quantity(float(r.hourly["water_return_c"].max()), "°C", lang)
-    delta_t = None
-    tin, tout = r.inputs.get("cooling.water_in_c"), r.inputs.get("cooling.water_out_c")
-    from ..ranges import Range
-
-    if tin is not None and tout is not None and isinstance(tin.value, Range) and isinstance(tout.value, Range):
-        delta_t = fmt.quantity(tout.value.central - tin.value.central, "°C", lang)
-    lifetime = r.inputs.get("lifetime_years")
-    lifetime_total = None
-    if lifetime is not None and isinstance(lifetime.value, Range) and ind["co2e_total_t"].known:
-        lifetime_total = fmt.quantity(ind["co2e_total_t"].central * lifetime.value.central, "t CO2e", lang)
-
+    claims = _claims(r, checks, lang)
+    lifetime_total, lifetime = _lifetime(r, lang)
+    groups = {}
+    for names in (WATER_ROWS, CARBON_ROWS):
+        groups.update(_group_values(r, names, lang))
     return {
         "lang": lang,
-        "t": TEXTS[lang],
+        "t": t.markup,
+        "procedure": _procedure(r, lang),
         "project": p,
         "title": p.name,
         "author": author,
@@ -187,63 +445,58 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "version": __version__,
         "fingerprint": fingerprint,
         "meta": r.meta,
-        "key_figures": key,
+        "key_figures": _key_figures(r, lang),
         "findings": findings,
-        "inputs": inputs,
-        "val": {n: val(n) for n in INDICATORS},
+        "inputs": [input_row(rec, r, lang) for rec in r.inputs.values()],
+        "site_inputs": SITE_INPUTS,
+        "val": {**{n: narrative.value_text(r, n, lang) for n in INDICATORS}, **groups},
         "known": {n: ind[n].known for n in INDICATORS},
-        "notes": {n: _annex_note(ind[n], lang) for n in INDICATORS},
-        "thermal_note": _thermal_note(r, lang),
+        "notes": {n: _annex_note(r, ind[n], lang) for n in INDICATORS},
         "status": {n: ind[n].status for n in INDICATORS},
-        "local_needs": local_needs,
-        "national": {k: fmt.quantity(float(v["value"]), v["unit"].replace("/yr", ""), lang) for k, v in national.items()},
-        "national_sources": sorted({f"{v['source']} [{v['quality']}]" for v in national.values()}),
-        "rules": rules,
-        "cooling_model": r.hourly is not None,
-        "cooling_model_note": r.meta.get("cooling_model", ""),
-        "cooling_type": p.cooling.type if p.cooling else None,
-        "water_return": water_return,
-        "delta_t": delta_t,
-        "thermal_discharge_known": td.known and td.central > 0,
+        "local_needs": _local_needs(p, lang),
+        "national": _national(p, lang),
+        "rules": _rules(p, lang),
+        "cooling": _cooling(r, lang),
+        "climate": _climate(r, lang),
+        "pue_given": r.inputs["pue"].status == "given" if "pue" in r.inputs else False,
+        "announced_power": _announced_power(r, lang),
+        "heat_upper_bound": (r.inputs.get("heat_reuse_share") is not None
+                             and r.inputs["heat_reuse_share"].note_key == "note.heat_reuse_share.unknown"),
+        "contract": narrative.renewable_contract(r),
+        "water_offsite_key": _country_key("dossier.water.offsite_note.", p.country, lang),
+        "tornado_indicator": tornado_indicator(r),
+        "coordinates": _coordinates(p, lang),
+        "commune": p.city or ((r.meta.get("site") or {}).get("commune") or {}).get("name") or "",
         "lifetime_total": lifetime_total,
-        "lifetime": _input_value(lifetime, lang) if lifetime is not None else fmt.UNKNOWN_TEXT[lang],
+        "lifetime": lifetime,
         "nearest_substations": [
             {"name": s["name"], "voltage": s.get("voltage") or "", "distance": fmt.quantity(s["distance_km"], "km", lang)}
             for s in (r.nearest_substations or [])],
-        "alternatives": alt_table,
+        "alternatives": _alternatives(r, alternatives, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator == "cooling_saving_share"), None),
         "label": {n: info.label(lang) for n, info in INDICATORS.items()},
         "questions": questions,
         "contribution": contribution,
         "contribution_html": markdown_to_html(contribution),
-        "methods": methods,
+        "methods": _methods(r, lang),
         "bibliography": _bibliography(r),
         "figures": figures,
     }
 
 
-def _central_text(results, name: str, lang: str) -> str:
-    ind = results.indicators[name]
-    if not ind.known:
-        return fmt.UNKNOWN_TEXT[lang]
-    if name in ("pue", "pue_modelled"):
-        return fmt.number(ind.central, lang, decimals=2)
-    return fmt.quantity(ind.central, ind.unit, lang)
-
-
-def _annex_note(ind, lang: str) -> str:
+def _annex_note(results, ind, lang: str) -> str:
     """Why an indicator is unknown or partial, in the dossier's language."""
+    t = catalogue(lang)
     if ind.status == "estimated":
         return ""
-    names = ", ".join(INDICATORS[m].label(lang).lower() if m in INDICATORS else m for m in ind.missing)
-    if lang == "fr":
-        if ind.status == "unknown":
-            return f"inconnu : données manquantes ({names})" if names else "inconnu : " + ind.note
-        return f"partiel : ne compte pas les parties inconnues ({names})"
-    if ind.status == "unknown":
-        return f"unknown: missing inputs ({names})" if names else ind.note
-    return f"partial: leaves out the unknown parts ({names})"
+    names = t.join(narrative.lower_first(INDICATORS[m].label(lang)) if m in INDICATORS else m for m in ind.missing)
+    if ind.status == "partial":
+        return t("annex.note.partial", names=names)
+    if names:
+        return t("annex.note.unknown_inputs", names=names)
+    reason = narrative.cooling_reason(results, lang)
+    return t("annex.note.unknown_model", reason=reason) if reason else t("annex.note.unknown")
 
 
 def _thermal_note(results, lang: str) -> str:
@@ -261,31 +514,20 @@ def _thermal_note(results, lang: str) -> str:
     td = results["thermal_discharge_mw"]
     if not td.known or td.central >= 0.95 * capacity:
         return ""
-    ret = None
+    t = catalogue(lang)
+    args = {"capacity": fmt.quantity(capacity, "MW", lang), "discharge": fmt.quantity(td.central, "MW", lang),
+            "declared": fmt.plain_quantity(tout, "°C", lang)}
     if results.hourly is not None and "water_return_c" in results.hourly:
         ret = float(results.hourly["water_return_c"].max())
-    if lang == "fr":
-        text = (f"Le débit et les températures déclarés pourraient évacuer {fmt.quantity(capacity, 'MW', lang)} ; "
-                f"le site n'en envoie au plus que {fmt.quantity(td.central, 'MW', lang)} dans l'eau")
-        if ret is not None:
-            text += (f" : l'eau repartirait donc à {fmt.quantity(ret, '°C', lang)} au plus, et non aux "
-                     f"{fmt.quantity(tout, '°C', lang)} déclarés (ou le débit réel est plus faible)")
-        return text + "."
-    text = (f"The declared flow and temperatures could carry {fmt.quantity(capacity, 'MW', lang)}; the site sends "
-            f"at most {fmt.quantity(td.central, 'MW', lang)} to the water")
-    if ret is not None:
-        text += (f", so the water returns at {fmt.quantity(ret, '°C', lang)} at most, not the declared "
-                 f"{fmt.quantity(tout, '°C', lang)} (or the actual flow is lower)")
-    return text + "."
+        return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)
+    return t("dossier.cooling.thermal_note", **args)
 
 
-def _date_text(date: dt.date, lang: str) -> str:
-    months = {"fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                     "octobre", "novembre", "décembre"],
-              "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                     "October", "November", "December"]}[lang]
-    return f"{date.day} {months[date.month - 1]} {date.year}" if lang == "fr" else \
-        f"{date.day} {months[date.month - 1]} {date.year}"
+def date_words(date: dt.date, lang: str) -> str:
+    """``25 novembre 2026`` / ``25 November 2026``."""
+    t = catalogue(lang)
+    day = t.optional(f"date.day.{date.day}") or str(date.day)  # « 1er » in French
+    return t("date.format", day=day, month=t(f"month.{date.month}"), year=date.year)
 
 
 def markdown_to_html(text: str) -> str:
@@ -333,61 +575,37 @@ def markdown_to_html(text: str) -> str:
     return Markup("\n".join(out))
 
 
-# ----------------------------------------------------------------------------- texts
-TEXTS = {
-    "fr": {
-        "kind": "Contribution à l'enquête publique",
-        "subtitle": "Estimation de l'empreinte du projet sur son territoire",
-        "operator": "Exploitant", "site": "Site", "date": "Date", "author": "Auteur·rice",
-        "tool": "Outil", "fingerprint": "Empreinte des données d'entrée",
-        "synthesis": "Synthèse", "key_figures": "Chiffres clés", "findings": "Constats",
-        "ranges_note": "Valeur centrale, puis fourchette basse à haute (5e et 95e centiles). « Inconnu » : "
-                       "donnée non publiée, à demander au porteur de projet.",
-        "site_section": "Le projet et son site", "inputs": "Données d'entrée",
-        "input": "Donnée", "value": "Valeur", "status": "Statut", "source": "Source",
-        "electricity": "Électricité et réseau", "cooling": "Refroidissement", "water": "Eau",
-        "climate": "Climat", "heat": "Chaleur", "land": "Sol", "alternatives": "Alternatives",
-        "claims": "Vérification des affirmations", "questions": "Questions à poser",
-        "contribution": "Projet de contribution", "annexes": "Annexes",
-        "methods": "Méthodes et équations", "all_inputs": "Toutes les données d'entrée",
-        "bibliography": "Sources", "reproducibility": "Reproductibilité",
-        "indicator": "Indicateur", "claimed": "Annoncé", "estimate": "Estimation", "verdict": "Verdict",
-        "unit": "Unité", "definition": "Définition", "method": "Méthode appliquée",
-        "unknown": "inconnu",
-    },
-    "en": {
-        "kind": "Contribution to the public inquiry",
-        "subtitle": "Estimate of the project's footprint on its territory",
-        "operator": "Operator", "site": "Site", "date": "Date", "author": "Author",
-        "tool": "Tool", "fingerprint": "Input fingerprint",
-        "synthesis": "Summary", "key_figures": "Key figures", "findings": "Findings",
-        "ranges_note": "Central value, then low to high (5th and 95th percentiles). 'Unknown': not published, "
-                       "to be asked of the promoter.",
-        "site_section": "The project and its site", "inputs": "Inputs",
-        "input": "Input", "value": "Value", "status": "Status", "source": "Source",
-        "electricity": "Electricity and grid", "cooling": "Cooling", "water": "Water",
-        "climate": "Climate", "heat": "Heat", "land": "Land", "alternatives": "Alternatives",
-        "claims": "Checking the claims", "questions": "Questions to ask",
-        "contribution": "Draft contribution", "annexes": "Annexes",
-        "methods": "Methods and equations", "all_inputs": "All inputs",
-        "bibliography": "Sources", "reproducibility": "Reproducibility",
-        "indicator": "Indicator", "claimed": "Claimed", "estimate": "Estimate", "verdict": "Verdict",
-        "unit": "Unit", "definition": "Definition", "method": "Method applied",
-        "unknown": "unknown",
-    },
-}
-
-
 # ----------------------------------------------------------------------------- rendering
-def render_html(context: dict) -> str:
+def template_env():
+    """The Jinja2 environment of the reports: autoescape, strict undefined, and the
+    ``strong`` filter (an escaped value in ``<strong>``, for a catalogue placeholder)."""
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("dossier.html.j2").render(**context)
+    env.filters["strong"] = lambda value: Markup("<strong>{}</strong>").format(value)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text) -> str:
+    """``text`` as a quoted CSS string (inside <style>, where HTML entities mean nothing)."""
+    from markupsafe import Markup
+
+    text = text.unescape() if isinstance(text, Markup) else str(text)
+    out = "".join(c if c.isalnum() or c in " -_.,;:!?()%/'" or ord(c) > 127 and c not in "\u2028\u2029"
+                  else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{out}"')
+
+
+def render_html(context: dict) -> str:
+    """The dossier's HTML; ``context`` from :func:`build_context` (``t`` is the catalogue's
+    :meth:`~impact.report.catalogue.Catalogue.markup`)."""
+    return template_env().get_template("dossier.html.j2").render(**context)
 
 
 @dataclass
@@ -417,8 +635,8 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
     from ..project import load_project
 
     project_file = Path(project_file)
-    if lang not in TEXTS:
-        raise InputError("--lang", f"must be fr or en, got {lang!r}")
+    if lang not in languages():
+        raise InputError("--lang", f"must be one of {', '.join(languages())}, got {lang!r}")
     output = Path(output) if output is not None else Path(f"{project_file.stem}-dossier.pdf")
     if output.suffix.lower() != ".pdf":
         raise InputError(str(output), "the dossier is a PDF: give a file name ending in .pdf")

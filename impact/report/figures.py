@@ -8,21 +8,31 @@ import time
 from pathlib import Path
 
 
-def map_context(layers: dict) -> dict:
+def tornado_indicator(results) -> str:
+    """The indicator of the sensitivity chart: the cooling saving when there is one, else
+    the site's electricity."""
+    saving = results["cooling_saving_share"]
+    return "cooling_saving_share" if saving.known and saving.central > 0 else "facility_energy_mwh"
+
+
+def map_context(layers: dict, lang: str = "fr") -> dict:
     """The project's ``context`` files as the map's layers (with their sources)."""
+    from .catalogue import catalogue
+
+    t = catalogue(lang)
     ctx: dict = {}
     if "substations" in layers:
         ctx["substations"] = layers["substations"]
-        ctx["substations_source"] = f"RTE, postes électriques (ODRÉ), {layers['substations'].attrs.get('source', '')}"
+        ctx["substations_source"] = t("figures.source.substations", file=layers["substations"].attrs.get("source", ""))
     if "boundaries" in layers:
         ctx["communes"] = layers["boundaries"]
-        ctx["communes_source"] = f"{layers['boundaries'].attrs.get('source', '')} (user file)"
+        ctx["communes_source"] = t("figures.source.user_file", file=layers["boundaries"].attrs.get("source", ""))
     if "cables" in layers:
         cables = layers["cables"]
         points = cables[cables["kind"] == "landing_point"]
         if len(points):
             ctx["landing_points"] = points
-            ctx["landing_points_source"] = f"{cables.attrs.get('source', '')} (user file)"
+            ctx["landing_points_source"] = t("figures.source.user_file", file=cables.attrs.get("source", ""))
     return ctx
 
 
@@ -66,7 +76,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
         make()
         timings[name] = time.perf_counter() - t0
 
-    context = map_context(load_context(results.project))
+    context = map_context(load_context(results.project), lang)
     if results.project.location is not None:
         def city_map():
             fig = maps.site_map(results, scale="city", context=context, lang=lang)
@@ -82,8 +92,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
     timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".png"))
     timed("cooling_modes", lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang),
                                         charts.save_figure, ".png"))
-    indicator = "cooling_saving_share" if results["cooling_saving_share"].known and \
-        results.central("cooling_saving_share") > 0 else "facility_energy_mwh"
+    indicator = tornado_indicator(results)
 
     def tornado():
         frame = sensitivity(results.project, indicator)
@@ -94,7 +103,9 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
     timed("water", lambda: save("water", charts.water_bars(results, lang=lang), charts.save_figure, ".png"))
     timed("carbon", lambda: save("carbon", charts.carbon_bars(results, lang=lang), charts.save_figure, ".png"))
     if alternatives:
-        rows = [("Projet déclaré" if lang == "fr" else "Declared project", results["facility_energy_mwh"])]
+        from .catalogue import catalogue
+
+        rows = [(catalogue(lang)("alternatives.declared"), results["facility_energy_mwh"])]
         rows += [(name, r["facility_energy_mwh"]) for name, r in alternatives]
         timed("alternatives", lambda: save("alternatives", charts.alternatives_bars(rows, "facility_energy_mwh",
                                                                                     lang=lang),
