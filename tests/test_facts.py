@@ -68,7 +68,7 @@ def error(write_project, text):
     ("generators: {unit_mw: 2}\n", "generators.count: is required but missing"),
     ("generators: {count: many, unit_mw: 2}\n", "generators.count: must be a whole number, got 'many' (or unknown"),
     ("generators: {count: 10, unit_mw: 2, total_mw: 20}\n", "give either count x unit_mw or total_mw"),
-    ("refrigerant: nothing\n", "refrigerant: must be a mapping such as {type: R134a, charge_kg: 3000}, or none"),
+    ("refrigerant: nothing\n", "refrigerant: must be a mapping such as {type: R134a, charge_kg: 3000}, none or unknown"),
     ("refrigerant: {type: none, charge_kg: 10}\n", "refrigerant none has no charge nor leak rate"),
     ("refrigerant: {type: R999}\n", "unknown refrigerant 'R999'"),
     ("claims: [{indicator: facility_energy_mwh, value: 1, unit: kW, source: x}]\n",
