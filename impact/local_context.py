@@ -71,8 +71,7 @@ def resolve_local_context(project, site, inp) -> None:
             if e is not None and dep.population:
                 value = commune_electricity_estimate_mwh(commune.population, e["residential_mwh"],
                                                          e["tertiary_mwh"], dep.population)
-                source = (f"estimate from {_sourced(e['source'])}, {e['year']}, département {dep.name}; "
-                          f"population of {commune.name}: {_sourced(commune.source)}")
+                source = f"{_sourced(e['source'])}, {e['year']}; {_sourced(commune.source)}"
                 note = (f"estimate: {commune.population:,} inhabitants x the residential and tertiary electricity "
                         f"per inhabitant of {dep.name} ({e['year']}); industry left out")
                 inp.put(key, Range.point(value), "MWh/yr", "default", source, note,

@@ -237,10 +237,13 @@ def _territory(r, lang: str) -> dict:
             continue
         shown = input_row(rec, r, lang)
         name = narrative.place_name(r, level)
+        # The basis: how the figure was made (an estimate's method), and where it comes from.
+        method = shown["note"] if rec.note_key not in ("", "note.not_given") else ""
+        basis = t.markup("territory.basis", status=shown["status"], basis=method or shown["source"])
+        if method:
+            basis = Markup("{}<br>{}").format(basis, shown["source"])
         rows.append({"territory": t(f"territory.row.{key}", name=name), "consumption": shown["value"],
-                     "share": narrative.share_cell(r[share], lang), "known": r[share].known,
-                     "basis": t.markup("territory.basis", status=shown["status"],
-                                       basis=shown["note"] or shown["source"])})
+                     "share": narrative.share_cell(r[share], lang), "known": r[share].known, "basis": basis})
     return {"sentences": sentences, "rows": rows}
 
 
