@@ -39,6 +39,7 @@ def main() -> None:
     med, best = wall(lambda: impact.estimate(project, draws=2000), repeat=20)
     print(f"model alone, 2,000 draws                        median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
     cooling_monte_carlo(project)
+    site_placement()
     maps()
     dossier()
     ratio = parallel_ceiling()
@@ -261,6 +262,24 @@ def climate_choice() -> None:
         climate.project_climate(p, 2026)
     per = (time.perf_counter() - t0) / len(points)
     print(f"climate choice + hourly frame, per new site      {per * 1000:7.1f} ms   (16 sites, first one loads the data)")
+
+
+def site_placement() -> None:
+    """Placing sites in their commune (point in polygon on the shipped outlines) and their local
+    context: a fresh process's first site, then sites all over France (warm)."""
+    code = ("import time; t0 = time.perf_counter(); from impact.sources import france; "
+            "france.commune_at(48.949, 2.4226); print(time.perf_counter() - t0)")
+    firsts = sorted(float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                         text=True).stdout) for _ in range(3))
+    from impact.sources import france
+
+    points = [(42.6 + 0.5 * (i % 17), -4.3 + 0.7 * (i % 19)) for i in range(200)]
+    t0 = time.perf_counter()
+    for lat, lon in points:
+        france.commune_at(lat, lon)
+    per = (time.perf_counter() - t0) / len(points)
+    print(f"site in its commune: first in a fresh process   median {firsts[1] * 1000:7.1f} ms   "
+          f"then {per * 1000:.2f} ms a site (200 points)")
 
 
 def write_eco2mix_year(src: Path, dest: Path, rows: int = 35040) -> Path:

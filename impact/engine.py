@@ -285,7 +285,7 @@ class _Model:
         self.records = self.inp.records
         self.ranges = self.inp.ranges()
         self.cooling_type = project.cooling.type if project.cooling else "unknown"
-        self.refrigerant_none = project.refrigerant is not None and project.refrigerant.type == NO_REFRIGERANT
+        self.refrigerant_none = getattr(project.refrigerant, "type", None) == NO_REFRIGERANT
         flow = self.records.get("cooling.water_flow_m3_per_h")
         self.flow_given = flow is not None and isinstance(flow.value, Range)
         cs = self.inp.cooling

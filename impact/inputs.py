@@ -527,7 +527,7 @@ def resolve_inputs(project: Project) -> _Inputs:
 
     # --- generators -----------------------------------------------------------------
     gen = p.generators
-    if gen is not None:
+    if gen is not None and gen is not UNKNOWN:
         _generator_power(gen, inp, src)
         inp.resolve("generators.test_hours_per_year", gen.test_hours_per_year, "h/yr",
                     ref.lookup("generator_tests", quantity="test_hours_per_year"), project_source=src("generators"))
@@ -546,14 +546,19 @@ def resolve_inputs(project: Project) -> _Inputs:
         inp.resolve("generators.emission_factor_kg_per_l", None, "kg CO2e/L",
                     ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"), project_source="")
     else:
+        declared = gen is UNKNOWN
         inp.records["generators"] = InputRecord(
-            "generators", None, "-", "unknown", "not described in the project file",
-            "number and power of the backup generators are needed for their emissions",
-            note_key="note.generators.needed", source_key="source.not_described",
+            "generators", None, "-", "unknown",
+            "declared unknown in the project file" if declared else "not described in the project file",
+            "number and power of the backup generators are needed for their emissions", declared,
+            note_key="note.generators.needed", source_key="source.declared_unknown" if declared else
+            "source.not_described",
         )
 
     # --- refrigerant -------------------------------------------------------------------
     rf = p.refrigerant
+    if rf is UNKNOWN:
+        rf = None
     if rf is not None and rf.type == NO_REFRIGERANT:
         inp.put("refrigerant.type", "none", "-", "given", src("refrigerant"),
                 "no refrigerant declared: no leak emissions", "note.refrigerant.none")
@@ -566,10 +571,13 @@ def resolve_inputs(project: Project) -> _Inputs:
                     ref.lookup("refrigerant_leaks", equipment="chillers"), project_source=src("refrigerant"))
         inp.resolve("refrigerant.gwp", None, "kg CO2e/kg", ref.refrigerant_gwp(rf.type, "AR6"), project_source="")
     else:
+        declared = p.refrigerant is UNKNOWN
         inp.records["refrigerant"] = InputRecord(
-            "refrigerant", None, "-", "unknown", "not described in the project file",
-            "type and charge of the refrigerant are needed for leak emissions",
-            note_key="note.refrigerant.needed", source_key="source.not_described",
+            "refrigerant", None, "-", "unknown",
+            "declared unknown in the project file" if declared else "not described in the project file",
+            "type and charge of the refrigerant are needed for leak emissions", declared,
+            note_key="note.refrigerant.needed", source_key="source.declared_unknown" if declared else
+            "source.not_described",
         )
 
     # --- embodied --------------------------------------------------------------------------

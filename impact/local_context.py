@@ -60,6 +60,8 @@ def resolve_local_context(project, site, inp) -> None:
     dep = site.departement
     for key, quantity in (("city.annual_electricity_mwh", "annual_electricity"),
                           ("city.peak_demand_mw", "peak_electricity_demand")):
+        if _assumed(inp, key, "MWh/yr" if quantity == "annual_electricity" else "MW"):
+            continue
         found = ref.lookup("city_context", city=city, country=country, quantity=quantity) if city else None
         if found is not None and found.value is not None:
             inp.resolve(key, None, "", found, project_source="")
@@ -69,8 +71,7 @@ def resolve_local_context(project, site, inp) -> None:
             if e is not None and dep.population:
                 value = commune_electricity_estimate_mwh(commune.population, e["residential_mwh"],
                                                          e["tertiary_mwh"], dep.population)
-                source = (f"estimate from {_sourced(e['source'])}, {e['year']}, département {dep.name}; "
-                          f"population of {commune.name}: {_sourced(commune.source)}")
+                source = f"{_sourced(e['source'])}, {e['year']}; {_sourced(commune.source)}"
                 note = (f"estimate: {commune.population:,} inhabitants x the residential and tertiary electricity "
                         f"per inhabitant of {dep.name} ({e['year']}); industry left out")
                 inp.put(key, Range.point(value), "MWh/yr", "default", source, note,
@@ -84,6 +85,14 @@ def resolve_local_context(project, site, inp) -> None:
                 why[2], city=city or "-")
     _territory_records(site, inp)
     _national_records(country, inp)
+
+
+def _assumed(inp, key: str, unit: str) -> bool:
+    """Record ``key`` from the project's ``assumptions`` (the user's own figure), if it is there."""
+    if key not in inp.assumptions:
+        return False
+    inp.resolve(key, None, unit, None, project_source="")
+    return True
 
 
 def _peak_estimate(inp, country: str) -> bool:
@@ -122,6 +131,8 @@ def _territory_records(site, inp) -> None:
                                     lambda t: france.electricity(t.code)),
                                    ("region.annual_electricity_mwh", site.region,
                                     lambda t: france.electricity_region(t.code))):
+        if _assumed(inp, key, "MWh/yr"):
+            continue
         e = record(territory) if territory is not None else None
         if e is None:
             inp.put(key, None, "MWh/yr", "unknown", "the site could not be placed in a territory",
@@ -135,16 +146,21 @@ def _territory_records(site, inp) -> None:
 def _national_records(country: str, inp) -> None:
     from .sources import france
 
+    keys = [k for k in ("france.annual_electricity_mwh", "france.datacentres_electricity_mwh")
+            if not _assumed(inp, k, "MWh/yr")]
     if country != "FR":
-        for key in ("france.annual_electricity_mwh", "france.datacentres_electricity_mwh"):
+        for key in keys:
             inp.put(key, None, "MWh/yr", "unknown", "only France's figures are shipped",
                     "only France's national figures are shipped", "note.local.not_france")
         return
     n = france.national_consumption()
-    inp.put("france.annual_electricity_mwh", Range.point(n["gross_gwh"] * 1000.0), "MWh/yr", "default",
-            f"{_sourced(n['source'])}, {n['year']}",
-            f"France's gross electricity consumption in {n['year']} (network losses included)",
-            "note.local.france_electricity", year=n["year"])
+    if "france.annual_electricity_mwh" in keys:
+        inp.put("france.annual_electricity_mwh", Range.point(n["gross_gwh"] * 1000.0), "MWh/yr", "default",
+                f"{_sourced(n['source'])}, {n['year']}",
+                f"France's gross electricity consumption in {n['year']} (network losses included)",
+                "note.local.france_electricity", year=n["year"])
+    if "france.datacentres_electricity_mwh" not in keys:
+        return
     dc: Any = ref.lookup("national_context", country=country, quantity="data_centres_consumption_today")
     if dc is None or dc.value is None or dc.unit != "TWh/yr":
         inp.put("france.datacentres_electricity_mwh", None, "MWh/yr", "unknown", "no sourced figure",

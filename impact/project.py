@@ -321,12 +321,22 @@ class Refrigerant(_Strict):
         return self
 
 
+def _unknown_block(value: Any) -> Any:
+    """``generators: unknown``: the block exists but is not published (``UNKNOWN``)."""
+    if isinstance(value, str) and value.strip().lower() in {"unknown", "inconnu"}:
+        return UNKNOWN
+    return value
+
+
 def _refrigerant_block(value: Any) -> Any:
-    """``refrigerant: none`` (no refrigerant at all) is ``{type: none}``."""
+    """``refrigerant: none`` (no refrigerant at all) is ``{type: none}``; ``unknown``: not published."""
     if isinstance(value, str):
         if value.strip().lower() in {"none", "aucun"}:
             return {"type": NO_REFRIGERANT}
-        raise ValueError(f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, or none, got {value!r}")
+        if value.strip().lower() in {"unknown", "inconnu"}:
+            return UNKNOWN
+        raise ValueError(f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, none or unknown, "
+                         f"got {value!r}")
     return value
 
 
@@ -433,8 +443,8 @@ class Project(_Strict):
     cooling: Cooling | None = None
     climate: Climate | None = None
     grid: Grid | None = None
-    generators: Generators | None = None
-    refrigerant: Annotated[Refrigerant | None, BeforeValidator(_refrigerant_block)] = None
+    generators: Annotated[Generators | Unknown | None, BeforeValidator(_unknown_block)] = None
+    refrigerant: Annotated[Refrigerant | Unknown | None, BeforeValidator(_refrigerant_block)] = None
     building: Building | None = None
     land: Land | None = None
     context: Context | None = None

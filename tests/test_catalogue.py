@@ -247,8 +247,8 @@ def test_the_reason_the_cooling_model_did_not_run_is_read_from_the_inputs():
             pytest.skip("a climate was found for the place: the hourly model ran")
         assert cooling_reason_key(results) == key, text
         assert cooling_reason(results, "fr") == catalogue("fr")(key)
-    # A river without its intake temperature, near a climate (the estimate itself cannot run
-    # that case today: the engine stops on the unknown withdrawal), from its records.
+    # A river whose intake temperature stays unknown while a climate exists (the estimate now
+    # estimates it from the air, so the case is built from records).
     rec = {"climate": InputRecord("climate", "x", "-", "default", "s"),
            "cooling.water_in_c": InputRecord("cooling.water_in_c", None, "°C", "unknown", "not given")}
     river = SimpleNamespace(hourly=None, meta={"cooling_model": "not run: ..."}, inputs=rec,

@@ -68,7 +68,7 @@ def error(write_project, text):
     ("generators: {unit_mw: 2}\n", "generators.count: is required but missing"),
     ("generators: {count: many, unit_mw: 2}\n", "generators.count: must be a whole number, got 'many' (or unknown"),
     ("generators: {count: 10, unit_mw: 2, total_mw: 20}\n", "give either count x unit_mw or total_mw"),
-    ("refrigerant: nothing\n", "refrigerant: must be a mapping such as {type: R134a, charge_kg: 3000}, or none"),
+    ("refrigerant: nothing\n", "refrigerant: must be a mapping such as {type: R134a, charge_kg: 3000}, none or unknown"),
     ("refrigerant: {type: none, charge_kg: 10}\n", "refrigerant none has no charge nor leak rate"),
     ("refrigerant: {type: R999}\n", "unknown refrigerant 'R999'"),
     ("claims: [{indicator: facility_energy_mwh, value: 1, unit: kW, source: x}]\n",
@@ -404,3 +404,16 @@ def test_mrs5_indicators_unchanged_by_the_facts(mrs5_path):
                 assert getattr(ind, side) is None, name
             else:
                 assert getattr(ind, side) == pytest.approx(old[side], rel=1e-12), (name, side)
+
+
+@pytest.mark.parametrize("block", ["generators", "refrigerant"])
+def test_a_whole_block_declared_unknown(block):
+    # « the dossier mentions generators / a refrigerant but gives nothing »: unknown, declared so
+    # (the question is asked first), and the emissions are unknown, not zero.
+    r = est(NO_CLIMATE + f"it_capacity_mw: 10\n{block}: unknown\n")
+    rec = r.inputs[block]
+    assert rec.status == "unknown" and rec.declared_unknown and rec.source_key == "source.declared_unknown"
+    name = "co2e_generators_t" if block == "generators" else "co2e_refrigerant_t"
+    assert not r[name].known
+    absent = est(NO_CLIMATE + "it_capacity_mw: 10\n").inputs[block]
+    assert absent.status == "unknown" and not absent.declared_unknown

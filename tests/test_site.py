@@ -141,3 +141,18 @@ def test_commune_peak_from_its_mean_demand_and_france_s_load_shape(shared_data):
     assert rec.status == "default" and rec.note_key == "note.local.city_peak_estimate"
     assert rec.value.central == pytest.approx(expected, rel=1e-9)
     assert r["share_of_city_peak_demand"].central == pytest.approx(r["peak_demand_mw"].central / expected, rel=1e-9)
+
+
+def test_the_user_s_own_local_figures_replace_the_estimates():
+    # A resident who has the commune's real figures (Enedis, the city) writes them as assumptions.
+    p = _project(city="Dugny", location={"lat": 48.94899, "lon": 2.42263},
+                 assumptions={"city.annual_electricity_mwh": 60000, "city.peak_demand_mw": 12,
+                              "departement.annual_electricity_mwh": 7.0e6},
+                 sources={"city.annual_electricity_mwh": "Enedis, bilan communal 2023"})
+    r = impact.estimate(p, draws=200)
+    rec = r.inputs["city.annual_electricity_mwh"]
+    assert rec.status == "given" and rec.source == "Enedis, bilan communal 2023"
+    fe, pk = r["facility_energy_mwh"].central, r["peak_demand_mw"].central
+    assert r["share_of_city_electricity"].central == pytest.approx(fe / 60000, rel=1e-12)
+    assert r["share_of_city_peak_demand"].central == pytest.approx(pk / 12, rel=1e-12)
+    assert r["share_of_departement_electricity"].central == pytest.approx(fe / 7.0e6, rel=1e-12)

@@ -59,7 +59,8 @@ def _read_file(path: Path) -> dict[str, str]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when PyYAML has it (ten times faster: the CLI's tables load a catalogue).
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise CatalogueError(f"{path}: not valid YAML: {e}") from None
     if data is None:

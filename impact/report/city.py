@@ -38,6 +38,8 @@ def _central(ind, lang: str, to: str | None = None) -> str:
 def _value(ind, lang: str) -> str:
     if ind is None or not ind.known:
         return fmt.unknown(lang)
+    if ind.unit == "-" and ind.central >= 1:  # a multiple reads better than « 2 370 % »
+        return narrative.share_cell(ind, lang)
     return fmt.value_range(ind.central, ind.low, ind.high, ind.unit, lang, share=ind.unit == "-")
 
 
@@ -142,7 +144,7 @@ def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> 
     key = [{"label": INDICATORS[n].label(lang), "value": _value(total.indicators.get(n), lang),
             "known": total.indicators[n].known,
             "note": _key_note(total.indicators[n], total.city, lang)}
-           for n in KEY + ("share_of_city_peak_demand", "share_of_city_electricity")]
+           for n in KEY + _shares(total)]
     ordered = sorted(total.sites, key=lambda o: o.row)
     # One unit per column: the sites are read side by side.
     units = {n: fmt.common_unit([o.results[n].central for o in ordered], INDICATORS[n].unit) for n in SITE_COLUMNS}
@@ -168,6 +170,15 @@ def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> 
         "map": map_url, "map_note": map_note, "chart": chart if chart is not None else city_chart(total, lang),
         "n_sites": len(total.sites), "statuses": sorted({status_text(o.status, lang) for o in total.sites if o.status}),
     }
+
+
+def _shares(total) -> tuple[str, ...]:
+    """The territory's shares to show: those known (a département's report has no single
+    commune), and the commune's even when unknown, in a commune's report."""
+    from ..batch import SHARES
+
+    own = ("share_of_city_peak_demand", "share_of_city_electricity") if total.level == "commune" else ()
+    return tuple(n for n, _, _ in SHARES if n in own or total.indicators[n].known)
 
 
 def _key_note(ind, city: str, lang: str) -> str:

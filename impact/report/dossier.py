@@ -189,12 +189,62 @@ def _key_figures(r, lang: str) -> list[dict]:
         if equiv and ind[equiv].known:
             e = ind[equiv]
             if e.unit == "-":
-                entry["equiv"] = catalogue(lang)("dossier.key.share", share=fmt.percent(e.central, lang),
-                                                 label=narrative.lower_first(narrative.label(equiv, lang)))
+                entry["equiv"] = narrative.share_phrase(r, equiv, lang)
             else:
                 entry["equiv"] = catalogue(lang)("dossier.key.about", value=fmt.quantity(e.central, e.unit, lang))
         out.append(entry)
     return out
+
+
+#: The territory table: (row key, level of the name, input record, share indicator).
+TERRITORY_ROWS = (("commune", "commune", "city.annual_electricity_mwh", "share_of_city_electricity"),
+                  ("commune_peak", "commune", "city.peak_demand_mw", "share_of_city_peak_demand"),
+                  ("departement", "departement", "departement.annual_electricity_mwh",
+                   "share_of_departement_electricity"),
+                  ("region", "region", "region.annual_electricity_mwh", "share_of_region_electricity"),
+                  ("france", None, "france.annual_electricity_mwh", "share_of_france_electricity"),
+                  ("france_datacentres", None, "france.datacentres_electricity_mwh", "share_of_france_datacentres"))
+
+
+def _territory(r, lang: str) -> dict:
+    """Where the site is (commune, département, région, EPCI) and its share of each one's electricity."""
+    from markupsafe import Markup
+
+    t = catalogue(lang)
+    site = r.site
+    sentences = []
+
+    def name(text: str) -> Markup:  # official names are French, whatever the dossier's language
+        return Markup('<span lang="fr">{}</span>').format(text)
+
+    if site is not None and site.placed:
+        c = site.commune
+        args = {"commune": name(c.name), "population": fmt.number(c.population, lang, decimals=0),
+                "departement": name(site.departement.name) if site.departement else fmt.unknown(lang),
+                "region": name(site.region.name) if site.region else fmt.unknown(lang)}
+        sentences.append(t.markup("territory.place_epci", epci=name(site.epci.name), **args) if site.epci
+                         else t.markup("territory.place", **args))
+        if site.placed_by == "city_name":
+            sentences.append(t("territory.placed_by_name"))
+        elif site.city_check == "mismatch":
+            sentences.append(t.markup("territory.mismatch", commune=name(c.name), declared=site.declared_city))
+    elif site is not None:
+        sentences.append(t(f"territory.not_placed.{site.reason}", declared=site.declared_city or ""))
+    rows = []
+    for key, level, record, share in TERRITORY_ROWS:
+        rec = r.inputs.get(record)
+        if rec is None:
+            continue
+        shown = input_row(rec, r, lang)
+        name = narrative.place_name(r, level)
+        # The basis: how the figure was made (an estimate's method), and where it comes from.
+        method = shown["note"] if rec.note_key not in ("", "note.not_given") else ""
+        basis = t.markup("territory.basis", status=shown["status"], basis=method or shown["source"])
+        if method:
+            basis = Markup("{}<br>{}").format(basis, shown["source"])
+        rows.append({"territory": t(f"territory.row.{key}", name=name), "consumption": shown["value"],
+                     "share": narrative.share_cell(r[share], lang), "known": r[share].known, "basis": basis})
+    return {"sentences": sentences, "rows": rows}
 
 
 def _local_needs(p, lang: str) -> list[dict]:
@@ -454,6 +504,8 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "notes": {n: _annex_note(r, ind[n], lang) for n in INDICATORS},
         "status": {n: ind[n].status for n in INDICATORS},
         "local_needs": _local_needs(p, lang),
+        "territory": _territory(r, lang),
+        "share_phrase": narrative.share_phrase(r, "share_of_city_peak_demand", lang),
         "national": _national(p, lang),
         "rules": _rules(p, lang),
         "cooling": _cooling(r, lang),

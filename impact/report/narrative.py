@@ -156,11 +156,51 @@ SHORT_NAMES = ("co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_y
 
 
 # ----------------------------------------------------------------------------- findings
+#: The share indicators, and the territory level whose name goes into their phrase.
+SHARE_PLACES = {"share_of_city_electricity": "commune", "share_of_city_peak_demand": "commune",
+                "share_of_departement_electricity": "departement", "share_of_region_electricity": "region",
+                "share_of_france_electricity": None, "share_of_france_datacentres": None}
+
+
+def place_name(results, level: str | None) -> str:
+    """The name of the site's territory at ``level`` (the declared city for a commune not placed)."""
+    site = getattr(results, "site", None)
+    if level is None:
+        return ""
+    if level == "commune":
+        return site.city_name if site is not None else (results.project.city or "").strip()
+    territory = getattr(site, level, None) if site is not None else None
+    return territory.name if territory is not None else ""
+
+
+def share_phrase(results, name: str, lang: str = "fr") -> str:
+    """A share of a territory in words: « 4,73 % de la pointe ... » or, beyond the whole,
+    « 23,7 fois la pointe ... » (a percentage over 100 % reads badly)."""
+    ind = results.indicators[name]
+    if not ind.known:
+        return fmt.unknown(lang)
+    t = catalogue(lang)
+    place = place_name(results, SHARE_PLACES.get(name))
+    if ind.central >= 1:
+        return t(f"share.{name}.times", value=fmt.number(ind.central, lang), place=place)
+    return t(f"share.{name}.part", value=fmt.percent(ind.central, lang), place=place)
+
+
+def share_cell(ind, lang: str = "fr") -> str:
+    """A share in a table: « 13,6 % », or « 21,8 fois » beyond the whole."""
+    if not ind.known:
+        return fmt.unknown(lang)
+    if ind.central >= 1:
+        return catalogue(lang)("share.cell.times", value=fmt.number(ind.central, lang))
+    return fmt.percent(ind.central, lang)
+
+
 def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     """Three to six findings in plain words."""
     r, t = results, catalogue(lang)
-    out = [s for s in (_finding_energy(r, t, lang), _finding_peak(r, t, lang), _finding_saving(r, checks, t, lang),
-                       _finding_water(r, t, lang), _finding_carbon(r, t, lang)) if s]
+    out = [s for s in (_finding_energy(r, t, lang), _finding_peak(r, t, lang), _finding_territory(r, t, lang),
+                       _finding_saving(r, checks, t, lang), _finding_water(r, t, lang), _finding_carbon(r, t, lang))
+           if s]
     unknown = [k for k in SHORT_NAMES if not r[k].known]
     if unknown:
         out.append(t("finding.unpublished", names=t.join(t(f"short.{k}") for k in unknown)))
@@ -185,8 +225,17 @@ def _finding_peak(r, t, lang) -> str:
     key = "finding.peak.hourly" if hourly_ran(r) else "finding.peak.pue"
     peak = _q(r, "peak_demand_mw", lang)
     if share.known:
-        return t(key + "_city", peak=peak, share=fmt.percent(share.central, lang), city=r.project.city or "")
+        return t(key + "_city", peak=peak, share=share_phrase(r, "share_of_city_peak_demand", lang))
     return t(key, peak=peak)
+
+
+def _finding_territory(r, t, lang) -> str:
+    """The project against its département and France's data centres, when both are known."""
+    dep, dcs = r["share_of_departement_electricity"], r["share_of_france_datacentres"]
+    if not (dep.known and dcs.known):
+        return ""
+    return t("finding.territory", departement=share_phrase(r, "share_of_departement_electricity", lang),
+             datacentres=share_phrase(r, "share_of_france_datacentres", lang))
 
 
 def _finding_saving(r, checks, t, lang) -> str:
