@@ -138,11 +138,12 @@ def _colours(collection):
     return {to_hex(c) for c in collection.get_facecolors()} | {to_hex(c) for c in collection.get_edgecolors()}
 
 
-@pytest.mark.parametrize("site", ["petit-landau-68", "brest-29", "dugny-93", "saint-avold-57"])
-def test_the_legend_names_exactly_what_is_drawn(site):
+@pytest.mark.parametrize("scale", ["city", "small"])
+@pytest.mark.parametrize("site", ["petit-landau-68", "brest-29", "dugny-93", "saint-avold-57", "fouju-77"])
+def test_the_legend_names_exactly_what_is_drawn(site, scale):
     from impact.report import maps
 
-    fig = _figure(site)
+    fig = _figure(site, scale)
     layers = fig.impact_map["layers"]
     legend = fig.legends[0]
     assert [t.get_text() for t in legend.get_texts()] == fig.impact_map["legend"]

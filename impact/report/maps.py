@@ -225,7 +225,7 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
                                              markeredgecolor="white", markersize=7,
                                              label=t("map.substation.voltage", kv=kv))))
         kinds = set(subs["kind"])
-        if not small:
+        if not small or kinds - {"transformation"}:
             for kind in KINDS:
                 if kind in kinds:
                     items.append((f"kind:{kind}", Line2D([], [], marker=KIND_MARKERS[kind], ls="", color="#888888",
@@ -481,6 +481,9 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     frame = ml.make_frame(clat, clon, crs, half)
     layers = _gather(frame, site, context, t)
     small = scale == "small"
+    if small and layers.rivers is not None:  # the thumbnail draws the major rivers only (levels 1-3)
+        major = layers.rivers[layers.rivers["level"] < 4]
+        layers.rivers = major if len(major) else None
     items = _legend_items(layers, site, t, site_legend, small)
     connection_text = _connection_text(site, t)
     notes = _notes(layers, site, t, frame, small)
@@ -609,7 +612,7 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
         widths = {1: 1.5, 2: 1.1, 3: 0.8, 4: 0.5}
         for level, lw in widths.items():
             sel = layers.rivers[layers.rivers["level"] == level]
-            if len(sel) and not (small and level == 4):
+            if len(sel):
                 _plot_lines(ax, sel, color=WATER, lw=lw, zorder=2.2)
     if layers.communes is not None:
         _plot_lines(ax, layers.communes.boundary.intersection(frame.polygon), color=COMMUNE_LINE, lw=0.5, zorder=3)
