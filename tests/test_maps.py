@@ -398,8 +398,12 @@ def test_batch_city_map_shows_the_territory_and_the_registry(tmp_path):
     sites = [(p.name, p) for _, p in rows if p.city == "Dugny"]
     fig, note = city_map_figure("Dugny", sites, "fr", rows)
     layers = fig.impact_map["layers"]
-    assert {"territory_sites", "datacenters", "communes", "site_area"} <= set(layers)
+    assert {"territory_sites", "datacenters", "communes"} <= set(layers)
+    # A territory's map: no commune of one site highlighted, no connection sentence of one site.
+    assert "site_area" not in layers and "connectable" not in layers and fig.impact_map["nearest_text"] == ""
     assert "Test Le Bourget (30 MW informatiques)" in fig.impact_map["labels"]
+    assert {"Test Dugny", "Test Dugny 2"} <= set(fig.impact_map["labels"])
+    assert fig.impact_map["sources"][0] == "sites du territoire : registre registry.csv"
     assert note == ""
     url, _ = city_map("Dugny", sites, "fr", rows)
     assert url.startswith("data:image/png;base64,")

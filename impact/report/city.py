@@ -89,7 +89,7 @@ def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr"
     title = t("city_report.map.title", city=city)
     legend = t("city_report.map.legend", name=main_name)
     fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend,
-                        center=center, half_width_m=half)
+                        center=center, half_width_m=half, territory=True)
     return fig, note
 
 

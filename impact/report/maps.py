@@ -420,7 +420,7 @@ class _Layout:
 
 def site_map(results, *, scale: str = "city", context: dict | None = None, ax=None, lang: str = "fr",
              title: str | None = None, site_legend: str | None = None, center: tuple[float, float] | None = None,
-             half_width_m: float | None = None, text_below: bool = True):
+             half_width_m: float | None = None, text_below: bool = True, territory: bool = False):
     """Map of the project's site and its context; returns a matplotlib Figure.
 
     Parameters
@@ -445,6 +445,10 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         The frame's centre (default: the site).
     half_width_m : float, optional
         The frame's half-width [m] (default: by ``scale``; at most :data:`MAX_HALF_M`).
+    territory : bool
+        A territory's map (``impact batch``): the sites of ``context["territory_sites"]`` are
+        the subject, so no commune is highlighted and no connection fact of the first site is
+        given.
     text_below : bool
         Print the connection sentence, the notes and the sources under the map (True); False when
         the page prints them (:func:`map_caption`, ``impact_map["nearest_text"]``).
@@ -474,6 +478,9 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     from . import map_layers as ml
 
     site = _Site(results, project)
+    if territory:
+        site.grid, site.domain, site.hta = None, None, False
+        site.commune_code = site.arrondissement_code = None
     lat, lon = float(location.lat), float(location.lon)
     crs = map_crs(lat, lon)
     half = min(half_width_m or EXTENTS_M[scale], MAX_HALF_M)
@@ -487,7 +494,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     items = _legend_items(layers, site, t, site_legend, small)
     connection_text = _connection_text(site, t)
     notes = _notes(layers, site, t, frame, small)
-    sources = _sources(layers, site, context, t, name)
+    sources = _sources(layers, site, context, t, name, territory)
 
     text_w = 7.6 if not small else 3.8
     bold = [_wrap(connection_text, text_w, 8.5, "bold")] if connection_text and not small else []
@@ -713,8 +720,8 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
             labeller.reserve_points(gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy(), math.sqrt(s) / 2 * px)
 
     name = site.name or t("map.site")
-    labeller.place(sx, sy, name, point_offsets(9, prefer_left=True), ignore=site_box,
-                   fontsize=8.0 if small else 9.5, color=SITE, fontweight="bold")
+    labeller.place(sx, sy, name, point_offsets(9, prefer_left=True) + point_offsets(16, prefer_left=True),
+                   ignore=site_box, fontsize=8.0 if small else 9.5, color=SITE, fontweight="bold")
 
     outside = None
     if subs is not None:
@@ -739,8 +746,8 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         for _, row in gdf.iterrows():
             power = _power_text(row, t, lang)
             text = t("map.datacenter.label", name=row["name"], power=power) if power else str(row["name"])
-            labeller.place(row.geometry.x, row.geometry.y, text, point_offsets(6), fontsize=fs + 0.4, color=colour,
-                           fontweight="bold")
+            labeller.place(row.geometry.x, row.geometry.y, text, point_offsets(6) + point_offsets(13),
+                           fontsize=fs + 0.4, color=colour, fontweight="bold")
     if layers.landing_points is not None and "name" in layers.landing_points.columns:
         for _, row in layers.landing_points.iterrows():
             labeller.place(row.geometry.x, row.geometry.y, str(row["name"]), point_offsets(6), fontsize=fs,
@@ -883,8 +890,12 @@ def _notes(layers, site: _Site, t, frame, small: bool) -> list[str]:
     return notes
 
 
-def _sources(layers, site: _Site, context: dict, t, name: str) -> list[str]:
-    out = [t("map.source.site", name=name) if name else t("map.source.site_unnamed")]
+def _sources(layers, site: _Site, context: dict, t, name: str, territory: bool = False) -> list[str]:
+    registry_file = _registry_label([(0, site.project)]) if territory else ""
+    if registry_file:
+        out = [t("map.source.territory", file=registry_file)]
+    else:
+        out = [t("map.source.site", name=name) if name else t("map.source.site_unnamed")]
     if layers.communes is not None:
         out.append(t("map.source.communes"))
     if layers.sources.get("substations_file"):
