@@ -38,11 +38,12 @@ class Domain:
     Attributes
     ----------
     name : str
-        ``HTA``, ``HTB1``, ``HTB2``, ``HTB3``.
+        ``BT``, ``HTA``, ``HTB1``, ``HTB2``, ``HTB3``.
     nominal_kv : tuple of float
-        The domain's nominal voltages in the source table [kV] (empty for HTA).
+        The domain's nominal voltages in the source table [kV] (empty for BT and HTA).
     min_kv : float
-        The lowest of them [kV] (0 for HTA): a substation at this voltage or above can serve it.
+        The lowest of them [kV] (0 for BT and HTA, the distribution network): a substation at this
+        voltage or above can serve it.
     above_mw : float
         The domain applies to a peak demand above this [MW].
     source, year, quality, note : str
@@ -59,7 +60,7 @@ class Domain:
 
     @property
     def on_rte(self) -> bool:
-        """True for the HTB domains (RTE's network), False for HTA (distribution)."""
+        """True for the HTB domains (RTE's network), False for BT and HTA (distribution)."""
         return self.min_kv > 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,8 +83,8 @@ def domains(country: str = "FR") -> tuple[Domain, ...]:
 def reference_domain(peak_demand_mw: float | None, country: str = "FR") -> Domain | None:
     """The reference connection domain of a peak demand [MW]: the last whose threshold it exceeds.
 
-    >>> reference_domain(200).name, reference_domain(1000).name, reference_domain(30).name
-    ('HTB2', 'HTB3', 'HTB1')
+    >>> reference_domain(200).name, reference_domain(1000).name, reference_domain(30).name, reference_domain(0.1).name
+    ('HTB2', 'HTB3', 'HTB1', 'BT')
     """
     if peak_demand_mw is None or not math.isfinite(peak_demand_mw) or peak_demand_mw <= 0:
         return None
@@ -185,7 +186,7 @@ def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIO
 
 
 def connectable_mask(table: SubstationTable, domain: Domain | None):
-    """Transformation substations whose voltage can serve ``domain`` (all of them for HTA or None)."""
+    """Transformation substations whose voltage can serve ``domain`` (all of them for BT, HTA or None)."""
     ok = table.kind == "transformation"
     if domain is not None:
         ok = ok & (table.voltage_kv >= domain.min_kv)
@@ -202,7 +203,7 @@ def grid_connection(table: SubstationTable | None, lat: float, lon: float, peak_
         ``peak_demand_mw`` [MW] (the figure the domain is chosen from), ``domain`` (a
         :meth:`Domain.to_dict`, or None when the peak is unknown), ``nearest`` (any kind, any
         voltage), ``nearest_connectable`` (transformation substations at the domain's voltage or
-        above; for HTA or an unknown peak: transformation substations), ``source``, ``file``.
+        above; for BT, HTA or an unknown peak: transformation substations), ``source``, ``file``.
         None without a table.
     """
     if table is None:

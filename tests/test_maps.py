@@ -252,16 +252,17 @@ def test_taps_and_customers_are_shown_as_such():
 
 def test_the_connection_table_is_the_arretes():
     """data/reference/grid_connection_voltage.csv against the arrêtés du 23 avril 2008 as read on
-    etalab/lois-non-codifiees-et-reglements-francais: DEVE0808815A art. 4 (HTA: Pmax 12 MW) and
-    DEVE0808736A art. 2 I (HTB1 63 / 90 kV: 50 MW; HTB2 225 kV: 250 MW; HTB3 400 kV: above)."""
+    etalab/lois-non-codifiees-et-reglements-francais: DEVE0808815A art. 4 (BT triphasé: Pmax 250 kVA,
+    HTA: 12 MW) and DEVE0808736A art. 2 I (HTB1 63 / 90 kV: 50 MW; HTB2 225 kV: 250 MW; HTB3 400 kV:
+    above)."""
     from impact.connection import domains, reference_domain
 
     table = {d.name: d for d in domains()}
-    assert [(n, table[n].above_mw, table[n].min_kv) for n in ("HTA", "HTB1", "HTB2", "HTB3")] == [
-        ("HTA", 0, 0), ("HTB1", 12, 63), ("HTB2", 50, 225), ("HTB3", 250, 400)]
+    assert [(n, table[n].above_mw, table[n].min_kv) for n in ("BT", "HTA", "HTB1", "HTB2", "HTB3")] == [
+        ("BT", 0, 0), ("HTA", 0.25, 0), ("HTB1", 12, 63), ("HTB2", 50, 225), ("HTB3", 250, 400)]
     assert all(d.quality == "assumption" and "analogy" in d.note for d in table.values())
-    cases = [(5, "HTA"), (12, "HTA"), (12.5, "HTB1"), (50, "HTB1"), (51, "HTB2"), (200, "HTB2"), (250, "HTB2"),
-             (251, "HTB3"), (1000, "HTB3")]
+    cases = [(0.06, "BT"), (0.25, "BT"), (0.3, "HTA"), (5, "HTA"), (12, "HTA"), (12.5, "HTB1"), (50, "HTB1"),
+             (51, "HTB2"), (200, "HTB2"), (250, "HTB2"), (251, "HTB3"), (1000, "HTB3")]
     for mw, domain in cases:
         assert reference_domain(mw).name == domain, mw
     assert reference_domain(None) is None and reference_domain(float("nan")) is None

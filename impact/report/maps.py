@@ -117,7 +117,8 @@ class _Site:
             self.grid = grid_connection(project, None, site) if project.location is not None else None
         domain = (self.grid or {}).get("domain")
         self.domain = domain if domain and domain.get("min_kv", 0) > 0 else None
-        self.hta = bool(domain) and not self.domain
+        # BT or HTA: the distribution network's domain, when the peak needs no RTE substation.
+        self.distribution = domain["domain"] if domain and not self.domain else None
 
 
 def _registry_label(rows) -> str:
@@ -479,7 +480,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
 
     site = _Site(results, project)
     if territory:
-        site.grid, site.domain, site.hta = None, None, False
+        site.grid, site.domain, site.distribution = None, None, None
         site.commune_code = site.arrondissement_code = None
     lat, lon = float(location.lat), float(location.lon)
     crs = map_crs(lat, lon)
@@ -864,8 +865,8 @@ def _connection_text(site: _Site, t) -> str:
     if site.domain is not None:
         return t("map.connection.htb", peak=fmt.quantity(peak, "MW", lang), domain=site.domain["domain"],
                  kv=_kv(site.domain["min_kv"]), **args)
-    if site.hta:
-        return t("map.connection.hta", peak=fmt.quantity(peak, "MW", lang), **args)
+    if site.distribution in ("BT", "HTA"):
+        return t(f"map.connection.{site.distribution.lower()}", peak=fmt.quantity(peak, "MW", lang), **args)
     return t("map.connection.unknown_peak", **args)
 
 
@@ -873,7 +874,7 @@ def _notes(layers, site: _Site, t, frame, small: bool) -> list[str]:
     from . import fmt
 
     notes = []
-    if site.domain is not None or site.hta:
+    if site.domain is not None or site.distribution:
         notes.append(t("map.connection.rule"))
     near = (site.grid or {}).get("nearest_connectable") or []
     if site.domain is not None and near and (layers.substations is None or not layers.substations["connectable"].any()):
@@ -906,7 +907,7 @@ def _sources(layers, site: _Site, context: dict, t, name: str, territory: bool =
         out.append(t("map.source.water"))
     if layers.foreign:
         out.append(t("map.source.foreign"))
-    if site.domain is not None or site.hta:
+    if site.domain is not None or site.distribution:
         out.append(t("map.source.rule"))
     if layers.sources.get("registry") and (layers.datacenters is not None or layers.unplaced):
         out.append(t("map.source.registry", file=layers.sources["registry"]))
