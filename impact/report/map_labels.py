@@ -75,7 +75,7 @@ class Labeller:
             hit[ignore] = False
         return not hit.any()
 
-    def place(self, x: float, y: float, text: str, offsets, *, ignore: int | None = None, **style):
+    def place(self, x: float, y: float, text: str, offsets, *, ignore: int | None = None, accept=None, **style):
         """Draw ``text`` at the first free offset; return the Text, or None when none is free.
 
         The text is measured once by the renderer; each offset moves that box (alignment
@@ -89,6 +89,9 @@ class Labeller:
             Offsets in points and alignments, tried in order.
         ignore : int, optional
             The index of a reserved box this label may touch (its own marker).
+        accept : callable, optional
+            ``accept((x0, y0, x1, y1))`` on a display box: False refuses that position (e.g. a
+            commune's name that would spill out of the commune).
         style
             ``fontsize``, ``color``, ``fontweight``, ``fontstyle``, ``halo`` (white stroke width).
         """
@@ -111,14 +114,14 @@ class Labeller:
             x0 = px + dx * scale + ax0 - {"left": 0.0, "center": w / 2, "right": w}[ha]
             y0 = py + dy * scale + ay0 - {"bottom": 0.0, "center": h / 2, "top": h}.get(va, 0.0)
             box = (x0 - PAD_PX, y0 - PAD_PX, x0 + w + PAD_PX, y0 + h + PAD_PX)
-            if not self._fits(box, ignore):
+            if not self._fits(box, ignore) or (accept is not None and not accept(box)):
                 continue
             t.xyann = (dx, dy)
             t.set_ha(ha)
             t.set_va(va)
             real = t.get_window_extent(self.renderer).padded(PAD_PX)
             real = (real.x0, real.y0, real.x1, real.y1)
-            if self._fits(real, ignore):
+            if self._fits(real, ignore) and (accept is None or accept(real)):
                 self.reserve_box(real)
                 self.placed.append(t)
                 return t
@@ -129,6 +132,24 @@ class Labeller:
         import numpy as np
 
         self._boxes = np.vstack([self._boxes, [box]])
+
+
+def inside_area(ax, geom, tolerance_m: float = 150.0):
+    """An ``accept`` for :meth:`Labeller.place`: the label's box, shrunk to its middle (70 % of its
+    width, 40 % of its height), lies inside ``geom`` (data coordinates) widened by ``tolerance_m``."""
+    import shapely
+
+    area = shapely.buffer(geom, tolerance_m)
+    shapely.prepare(area)
+    inverse = ax.transData.inverted()
+
+    def accept(box) -> bool:
+        x0, y0, x1, y1 = box
+        cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * 0.35, (y1 - y0) * 0.2
+        (a, b), (c, d) = inverse.transform([(cx - w, cy - h), (cx + w, cy + h)])
+        return bool(area.contains(shapely.box(min(a, c), min(b, d), max(a, c), max(b, d))))
+
+    return accept
 
 
 def point_offsets(gap: float = 6.0, prefer_left: bool = False):

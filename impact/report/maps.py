@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .map_labels import Labeller, area_points, point_offsets
+from .map_labels import Labeller, area_points, inside_area, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
@@ -736,9 +736,11 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
     if layers.site_area is not None:
         code, area_name, kind, geom = layers.site_area
         label = area_name.split(" ", 1)[1] if kind == "arrondissement" and " " in area_name else area_name
-        for x, y in area_points(geom.intersection(frame.polygon)):
+        visible = geom.intersection(frame.polygon)
+        accept = inside_area(labeller.ax, visible)
+        for x, y in area_points(visible, 12):
             if labeller.place(x, y, label, [(0, 0, "center", "center")], fontsize=fs + 1.6,
-                              color="#7a2a1a", fontweight="bold"):
+                              color="#7a2a1a", fontweight="bold", accept=accept):
                 break
 
     for gdf, colour in ((layers.territory_sites, SITE), (layers.datacenters, DATACENTER)):
@@ -793,9 +795,10 @@ def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) ->
         visible = geom.intersection(frame.polygon)
         if visible.is_empty or visible.area < 0.002 * frame.area_m2:
             continue
+        accept = inside_area(labeller.ax, visible)
         for x, y in area_points(visible, 12):
             if labeller.place(x, y, name, [(0, 0, "center", "center")], fontsize=fs, color="#555555",
-                              fontstyle="italic"):
+                              fontstyle="italic", accept=accept):
                 break
 
 
