@@ -310,6 +310,22 @@ def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> li
     return [arrow, text]
 
 
+def _arrow_box(artist, renderer, pad_px: float = 8.0):
+    """The display box of a text, or of an arrow annotation from its two ends (its patch is only
+    laid out at draw time), padded for the arrow head."""
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
+
+    if isinstance(artist, Annotation) and artist.arrow_patch is not None:
+        ax = artist.axes
+        transforms = {"data": ax.transData, "axes fraction": ax.transAxes}
+        head = transforms[artist.xycoords].transform(artist.xy)
+        tail = transforms[artist.anncoords].transform(artist.xyann)
+        return Bbox([[min(head[0], tail[0]) - pad_px, min(head[1], tail[1]) - pad_px],
+                     [max(head[0], tail[0]) + pad_px, max(head[1], tail[1]) + pad_px]])
+    return artist.get_window_extent(renderer).padded(2)
+
+
 def _plot_geom(ax, geom, *, color=None, edgecolor=None, lw=0.5, ls="-", zorder=1, facecolor=None):
     """Draw a shapely geometry with plain matplotlib artists (no figure redraw per layer):
     polygons as one compound path (holes kept), lines as a LineCollection."""
@@ -554,7 +570,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         reserved.append(leg.get_window_extent(renderer).padded(2))
     reserved += [a.get_window_extent(renderer).padded(2)
                  for a in _scale_bar(ax, crs, lat, lon, frame, t, fs)]
-    reserved += [a.get_window_extent(renderer).padded(2) for a in _north_arrow(ax, crs, lat, lon, t, fs + 3)]
+    reserved += [_arrow_box(a, renderer) for a in _north_arrow(ax, crs, lat, lon, t, fs + 3)]
     labeller = Labeller(ax, renderer, reserved)
     outside = _label_everything(ax, labeller, layers, site, frame, t, small, fig.dpi)
 
@@ -737,10 +753,10 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         code, area_name, kind, geom = layers.site_area
         label = area_name.split(" ", 1)[1] if kind == "arrondissement" and " " in area_name else area_name
         visible = geom.intersection(frame.polygon)
-        accept = inside_area(labeller.ax, visible)
-        for x, y in area_points(visible, 12):
-            if labeller.place(x, y, label, [(0, 0, "center", "center")], fontsize=fs + 1.6,
-                              color="#7a2a1a", fontweight="bold", accept=accept):
+        # Inside the area if it can; a thin one (a strip along a port) is named beside it.
+        for accept in (inside_area(labeller.ax, visible), None):
+            if any(labeller.place(x, y, label, [(0, 0, "center", "center")], fontsize=fs + 1.6, color="#7a2a1a",
+                                  fontweight="bold", accept=accept) for x, y in area_points(visible, 12)):
                 break
 
     for gdf, colour in ((layers.territory_sites, SITE), (layers.datacenters, DATACENTER)):
@@ -834,7 +850,7 @@ def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
     bx, by = ex - dx / norm * back, ey - dy / norm * back
     arrow = ax.annotate("", xy=(ex, ey), xytext=(bx, by), arrowprops=dict(arrowstyle="-|>,head_width=0.45",
                                                                           color="black", lw=1.8), zorder=22)
-    labeller.reserve(arrow.get_window_extent(labeller.renderer).padded(2))
+    labeller.reserve(_arrow_box(arrow, labeller.renderer))
     text = t("map.outside.label", name=_title_case(target["name"]), kv=_kv(target["voltage_kv"]),
              km=fmt.number(float(target["distance_km"]), t.lang, decimals=1))
     # The label on the inner side of the arrow's tail.
