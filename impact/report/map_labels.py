@@ -78,9 +78,6 @@ class Labeller:
     def place(self, x: float, y: float, text: str, offsets, *, ignore: int | None = None, accept=None, **style):
         """Draw ``text`` at the first free offset; return the Text, or None when none is free.
 
-        The text is measured once by the renderer; each offset moves that box (alignment
-        included), and the position chosen is measured again before it is kept.
-
         Parameters
         ----------
         x, y : float
@@ -95,11 +92,21 @@ class Labeller:
         style
             ``fontsize``, ``color``, ``fontweight``, ``fontstyle``, ``halo`` (white stroke width).
         """
+        return self.place_any([(x, y)], text, offsets, ignore=ignore, accept=accept, **style)
+
+    def place_any(self, anchors, text: str, offsets, *, ignore: int | None = None, accept=None, **style):
+        """:meth:`place` at the first of several anchors (data coordinates) where an offset is free.
+
+        The text is measured once by the renderer; each anchor and offset moves that box
+        (alignment included), and the position chosen is measured again before it is kept.
+        """
         import matplotlib.patheffects as pe
 
+        if not anchors:
+            return None
         halo = style.pop("halo", 2.5)
         effects = [pe.withStroke(linewidth=halo, foreground="white")] if halo else None
-        dx, dy, ha, va = offsets[0]
+        (x, y), (dx, dy, ha, va) = anchors[0], offsets[0]
         t = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, zorder=30,
                              annotation_clip=False, path_effects=effects, **style)
         t.set_gid(LABEL_GID)
@@ -107,24 +114,29 @@ class Labeller:
         w, h = first.width, first.height
         px, py = self.ax.transData.transform((x, y))
         scale = self.ax.figure.dpi / 72.0
+        hx = {"left": 0.0, "center": w / 2, "right": w}
+        vy = {"bottom": 0.0, "center": h / 2, "top": h}
         # Where the first box sits relative to its alignment point: the others move with it.
-        ax0 = first.x0 - (px + dx * scale) + {"left": 0.0, "center": w / 2, "right": w}[ha]
-        ay0 = first.y0 - (py + dy * scale) + {"bottom": 0.0, "center": h / 2, "top": h}.get(va, 0.0)
-        for dx, dy, ha, va in offsets:
-            x0 = px + dx * scale + ax0 - {"left": 0.0, "center": w / 2, "right": w}[ha]
-            y0 = py + dy * scale + ay0 - {"bottom": 0.0, "center": h / 2, "top": h}.get(va, 0.0)
-            box = (x0 - PAD_PX, y0 - PAD_PX, x0 + w + PAD_PX, y0 + h + PAD_PX)
-            if not self._fits(box, ignore) or (accept is not None and not accept(box)):
-                continue
-            t.xyann = (dx, dy)
-            t.set_ha(ha)
-            t.set_va(va)
-            real = t.get_window_extent(self.renderer).padded(PAD_PX)
-            real = (real.x0, real.y0, real.x1, real.y1)
-            if self._fits(real, ignore) and (accept is None or accept(real)):
-                self.reserve_box(real)
-                self.placed.append(t)
-                return t
+        ax0 = first.x0 - (px + dx * scale) + hx[ha]
+        ay0 = first.y0 - (py + dy * scale) + vy.get(va, 0.0)
+        for ax_, ay_ in anchors:
+            qx, qy = self.ax.transData.transform((ax_, ay_))
+            for dx, dy, ha, va in offsets:
+                x0 = qx + dx * scale + ax0 - hx[ha]
+                y0 = qy + dy * scale + ay0 - vy.get(va, 0.0)
+                box = (x0 - PAD_PX, y0 - PAD_PX, x0 + w + PAD_PX, y0 + h + PAD_PX)
+                if not self._fits(box, ignore) or (accept is not None and not accept(box)):
+                    continue
+                t.xy = (ax_, ay_)
+                t.xyann = (dx, dy)
+                t.set_ha(ha)
+                t.set_va(va)
+                real = t.get_window_extent(self.renderer).padded(PAD_PX)
+                real = (real.x0, real.y0, real.x1, real.y1)
+                if self._fits(real, ignore) and (accept is None or accept(real)):
+                    self.reserve_box(real)
+                    self.placed.append(t)
+                    return t
         t.remove()
         return None
 
@@ -136,18 +148,22 @@ class Labeller:
 
 def inside_area(ax, geom, tolerance_m: float = 150.0):
     """An ``accept`` for :meth:`Labeller.place`: the label's box, shrunk to its middle (70 % of its
-    width, 40 % of its height), lies inside ``geom`` (data coordinates) widened by ``tolerance_m``."""
+    width, 40 % of its height), lies inside ``geom`` (data coordinates) widened by ``tolerance_m``.
+    The widened outline is built on the first call only (most names never get that far)."""
     import shapely
 
-    area = shapely.buffer(geom, tolerance_m)
-    shapely.prepare(area)
     inverse = ax.transData.inverted()
+    cache: list = []
 
     def accept(box) -> bool:
+        if not cache:
+            area = shapely.buffer(geom, tolerance_m, quad_segs=1)
+            shapely.prepare(area)
+            cache.append(area)
         x0, y0, x1, y1 = box
         cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * 0.35, (y1 - y0) * 0.2
         (a, b), (c, d) = inverse.transform([(cx - w, cy - h), (cx + w, cy + h)])
-        return bool(area.contains(shapely.box(min(a, c), min(b, d), max(a, c), max(b, d))))
+        return bool(cache[0].contains(shapely.box(min(a, c), min(b, d), max(a, c), max(b, d))))
 
     return accept
 

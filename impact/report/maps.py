@@ -755,8 +755,8 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         visible = geom.intersection(frame.polygon)
         # Inside the area if it can; a thin one (a strip along a port) is named beside it.
         for accept in (inside_area(labeller.ax, visible), None):
-            if any(labeller.place(x, y, label, [(0, 0, "center", "center")], fontsize=fs + 1.6, color="#7a2a1a",
-                                  fontweight="bold", accept=accept) for x, y in area_points(visible, 12)):
+            if labeller.place_any(area_points(visible, 12), label, [(0, 0, "center", "center")], fontsize=fs + 1.6,
+                                  color="#7a2a1a", fontweight="bold", accept=accept):
                 break
 
     for gdf, colour in ((layers.territory_sites, SITE), (layers.datacenters, DATACENTER)):
@@ -785,10 +785,8 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
     for code, geom in layers.foreign:
         if not code:
             continue
-        for x, y in area_points(geom, 8):
-            if labeller.place(x, y, t(f"map.country.{code}").upper(), [(0, 0, "center", "center")],
-                              fontsize=fs + 1.4, color="#6d6a63", fontstyle="italic"):
-                break
+        labeller.place_any(area_points(geom, 8), t(f"map.country.{code}").upper(), [(0, 0, "center", "center")],
+                           fontsize=fs + 1.4, color="#6d6a63", fontstyle="italic")
 
     _commune_names(labeller, layers, frame, fs, small)
     return outside
@@ -811,11 +809,8 @@ def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) ->
         visible = geom.intersection(frame.polygon)
         if visible.is_empty or visible.area < 0.002 * frame.area_m2:
             continue
-        accept = inside_area(labeller.ax, visible)
-        for x, y in area_points(visible, 12):
-            if labeller.place(x, y, name, [(0, 0, "center", "center")], fontsize=fs, color="#555555",
-                              fontstyle="italic", accept=accept):
-                break
+        labeller.place_any(area_points(visible, 12), name, [(0, 0, "center", "center")], fontsize=fs,
+                           color="#555555", fontstyle="italic", accept=inside_area(labeller.ax, visible))
 
 
 def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
