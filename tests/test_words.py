@@ -175,11 +175,18 @@ def small_units(text: str) -> list[str]:
     return SMALL_UNIT.findall(text)
 
 
-def check_text(blocks, lang: str, own_facts: str, terms) -> list[str]:
+def check_text(blocks, lang: str, own_facts: str, terms, names=()) -> list[str]:
+    """Detectors (a), (b) and (c) on visible blocks; ``names`` are the site's proper names
+    (its project, operator, commune, département...), French whatever the dossier's
+    language: they are no sentence, and are left out of the language test."""
     problems = []
+    names = sorted((n for n in names if n), key=len, reverse=True)
     for text, language_checked, place_checked in blocks:
         if language_checked:
-            problems += [f"wrong language: {f!r} in {text[:120]!r}" for f in wrong_language(text, lang)]
+            bare = text
+            for n in names:
+                bare = bare.replace(n, " ")
+            problems += [f"wrong language: {f!r} in {text[:120]!r}" for f in wrong_language(bare, lang)]
         if place_checked:
             problems += [f"place: {p!r} in {text[:160]!r}" for p in foreign_places(text, own_facts, terms)]
         problems += [f"unit: {u!r} in {text[:120]!r}" for u in small_units(text)]
