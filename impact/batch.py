@@ -268,18 +268,57 @@ def territory_groups(projects: list, bad_cities: list[str], by: str = "commune")
     return [f"{name} ({code})" if code and len(codes_by_name[name]) > 1 else name for code, name in keys]
 
 
+#: How far from a territory's sites the registry's other sites can show on its map [km]:
+#: a frame is at most 40 km from its centre (impact.report.maps.MAX_HALF_M), whose corner
+#: is 57 km away; a little more for safety.
+NEIGHBOUR_KM = 60.0
+
+
+def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
+    """For each territory, the indices of the other territories' projects its map can show.
+
+    A project is placed at its coordinates, else at its commune (a registry site without
+    coordinates is named on the map when its commune is in the frame).
+    """
+    import numpy as np
+
+    from .model.geodesy import haversine_km
+    from .site import place_site
+
+    points = []
+    for p in projects:
+        if p.location is not None:
+            points.append((p.location.lat, p.location.lon))
+        else:
+            c = place_site(p).commune
+            points.append((c.lat, c.lon) if c is not None else (np.nan, np.nan))
+    lat, lon = np.array(points, dtype=float).reshape(-1, 2).T
+    out: dict[str, list[int]] = {}
+    for group in dict.fromkeys(groups):
+        mine = [i for i, g in enumerate(groups) if g == group and projects[i].location is not None]
+        near = np.zeros(len(projects), dtype=bool)
+        for i in mine:
+            with np.errstate(invalid="ignore"):
+                near |= haversine_km(lat[i], lon[i], lat, lon) <= NEIGHBOUR_KM
+        out[group] = [j for j in np.flatnonzero(near) if groups[j] != group]
+    return out
+
+
 def city_filename(city: str) -> str:
     """``Marseille.pdf``, ``Bouc-Bel-Air.pdf``: the city's name, safe as a file name."""
     name = re.sub(r"[^\w\-]+", "-", city.strip(), flags=re.UNICODE).strip("-") or "sans-ville"
     return f"{name}.pdf"
 
 
-def _tool_fingerprint(lang: str) -> bytes:
-    """What every city report depends on: the tool, its templates and reference data."""
+def _tool_fingerprint(lang: str, by: str = "commune") -> bytes:
+    """What every report of a batch depends on: the tool, its templates, reference and
+    France-wide data, and the grouping."""
+    from .engine import shipped_data_digest
     from .paths import data_dir, templates_dir
 
     h = hashlib.sha256()
-    h.update(f"{__version__}|{lang}".encode())
+    h.update(f"{__version__}|{lang}|{by}".encode())
+    h.update(shipped_data_digest())
     for folder in (templates_dir(), data_dir() / "reference", data_dir() / "basemap", data_dir() / "geo"):
         for f in sorted(folder.rglob("*")):  # the templates' catalogue is in sub-folders
             if f.is_file():
@@ -288,12 +327,16 @@ def _tool_fingerprint(lang: str) -> bytes:
     return h.digest()
 
 
-def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None = None) -> str:
+def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None = None,
+                     neighbours: list[SiteOutcome] = ()) -> str:
     """What a city report depends on: the tool, templates, reference data (``tool``, from
-    :func:`_tool_fingerprint`, computed if not given) and its sites (``outcomes``, estimated
-    or not yet)."""
+    :func:`_tool_fingerprint`, computed if not given), its sites (``outcomes``, estimated
+    or not yet) and the registry's other sites its map can show (``neighbours``)."""
     h = hashlib.sha256(tool if tool is not None else _tool_fingerprint(lang))
-    for o in sorted(outcomes, key=lambda o: o.row):
+    for o in sorted(outcomes, key=lambda o: o.row) + [None] + sorted(neighbours, key=lambda o: o.row):
+        if o is None:  # between the sites and the neighbours
+            h.update(b"|neighbours|")
+            continue
         h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode())
         if o.project is not None:
             # repr for values JSON has no type for (ranges, ``unknown``), as the estimate's fingerprint does
@@ -365,9 +408,11 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
     # Every site of every territory, before any estimate (bad rows included).
     groups = territory_groups([p for _, p in pairs], [o.city for o in bad], by)
     planned: dict[str, list[SiteOutcome]] = {}
+    outcome_of = []  # the planned outcome of each pair, in order
     for (n, p), group in zip(pairs, groups):
         meta = _site_meta(p)
-        planned.setdefault(group, []).append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
+        outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
+        planned.setdefault(group, []).append(outcome_of[-1])
     for o, group in zip(bad, groups[len(pairs):]):
         planned.setdefault(group, []).append(o)
     cities_all = sorted(planned)
@@ -396,7 +441,10 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
     new_manifest = dict(manifest)
     tables_written = []
 
-    tool = _tool_fingerprint(lang)
+    tool = _tool_fingerprint(lang, by)
+    # The registry's other sites a territory's map can show: part of its report's fingerprint.
+    near = map_neighbours(groups[:len(pairs)], [p for _, p in pairs])
+    neighbours = {c: [outcome_of[j] for j in near.get(c, [])] for c in cities_all}
 
     def current(city, fp) -> bool:
         return not force and (outdir / city_filename(city)).exists() and manifest.get(city_filename(city)) == fp
@@ -431,7 +479,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
 
     def sites_done(city):
         total = totals[city] = city_total(city, by_city[city], "commune" if by == "city" else by)
-        fp = city_fingerprint(total.sites + total.failed, lang, tool)
+        fp = city_fingerprint(total.sites + total.failed, lang, tool, neighbours[city])
         if current(city, fp):
             skipped.append(outdir / city_filename(city))
             bar.update()
@@ -452,7 +500,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
 
     for city in cities_all:
         # A map needs no estimate: draw it early, unless the report looks up to date already.
-        if not current(city, city_fingerprint(planned[city], lang, tool)):
+        if not current(city, city_fingerprint(planned[city], lang, tool, neighbours[city])):
             push_map(city)
         for o in planned[city]:
             if o.ok:

@@ -231,3 +231,24 @@ def test_batch_by_departement_adds_the_sites_of_each(tmp_path):
         assert deps[name]["share_of_departement_electricity"]
         assert bool(deps[name]["share_of_city_electricity"]) == (len({x["commune_code"] for x in mine}) == 1)
     assert (tmp_path / "Seine-Saint-Denis.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_report_depends_on_the_registry_sites_its_map_can_show():
+    # Marseille's map (a located site) can show Bouc-Bel-Air's site (placed at its commune,
+    # 15 km away) but not Lille's: only a change of the former rebuilds Marseille's report.
+    from impact.batch import SiteOutcome, city_fingerprint, map_neighbours
+    from impact.project import parse_project
+
+    def p(name, **kw):
+        return parse_project({"name": name, "country": "FR", "it_capacity_mw": 1, **kw})
+
+    projects = [p("M", city="Marseille", location={"lat": 43.33, "lon": 5.35}), p("B", city="Bouc-Bel-Air"),
+                p("L", city="Lille", location={"lat": 50.63, "lon": 3.06})]
+    near = map_neighbours(["Marseille", "Bouc-Bel-Air", "Lille"], projects)
+    assert near == {"Marseille": [1], "Bouc-Bel-Air": [], "Lille": []}  # Bouc-Bel-Air has no located site
+
+    def fp(neighbour):
+        return city_fingerprint([SiteOutcome(1, "M", "", "", "", projects[0])], "fr", b"tool",
+                                [SiteOutcome(2, "B", "", "", "", neighbour)])
+
+    assert fp(projects[1]) != fp(p("B", city="Bouc-Bel-Air", it_capacity_mw=50))
