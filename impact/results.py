@@ -52,6 +52,10 @@ class InputRecord:
             "source": self.source,
             "note": self.note,
             "declared_unknown": self.declared_unknown,
+            # The note as a catalogue key and its arguments (templates/catalogue), for other languages.
+            "note_key": self.note_key,
+            "note_args": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+                          for k, v in self.note_args},
         }
 
 
