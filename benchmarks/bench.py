@@ -168,9 +168,28 @@ def maps() -> None:
         for scale in ("city", "small"):
             med, best = wall(lambda: site_map(r, scale=scale), repeat=3)
             print(f"site_map {path.stem:<24} {scale:<5}       median {med * 1000:7.0f} ms   best {best * 1000:7.0f} ms")
+    territory_map()
     project = impact.load_project(MRS5)
     med, best = wall(lambda: grid_connection(project, 30.0), repeat=20)
     print(f"grid connection facts (shipped table, 3 + 3)    median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
+
+
+def territory_map() -> None:
+    """A batch's territory map whose sites have no coordinates (Seine-Saint-Denis, at their
+    communes), and the registry sites each territory's map can show (a report's fingerprint)."""
+    from impact.batch import map_neighbours, territory_groups
+    from impact.project_data import read_registry_file
+    from impact.report.city import city_map_figure
+
+    rows = list(read_registry_file(ROOT / "data" / "registries" / "ile-de-france.csv"))
+    projects = [p for _, p in rows]
+    groups = territory_groups(projects, [], "departement")
+    sites = [(p.name, p) for g, p in zip(groups, projects) if g == "Seine-Saint-Denis"]
+    city_map_figure("Seine-Saint-Denis", sites, "fr", rows)
+    med, best = wall(lambda: city_map_figure("Seine-Saint-Denis", sites, "fr", rows), repeat=3)
+    print(f"territory map, 4 sites at their communes      median {med * 1000:7.0f} ms   best {best * 1000:7.0f} ms")
+    med, best = wall(lambda: map_neighbours(groups, projects), repeat=3)
+    print(f"map neighbours, 9 sites in 5 départements     median {med * 1000:7.0f} ms   best {best * 1000:7.0f} ms")
 
 
 def dossier() -> None:

@@ -268,39 +268,43 @@ def territory_groups(projects: list, bad_cities: list[str], by: str = "commune")
     return [f"{name} ({code})" if code and len(codes_by_name[name]) > 1 else name for code, name in keys]
 
 
-#: How far from a territory's sites the registry's other sites can show on its map [km]:
-#: a frame is at most 40 km from its centre (impact.report.maps.MAX_HALF_M), whose corner
-#: is 57 km away; a little more for safety.
-NEIGHBOUR_KM = 60.0
+#: A territory's frame widened by this much when finding the other sites its map can show [m]:
+#: for rounding between two projections of the same point.
+NEIGHBOUR_MARGIN_M = 100.0
 
 
 def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
     """For each territory, the indices of the other territories' projects its map can show.
 
-    A project is placed at its coordinates, else at its commune (a registry site without
-    coordinates is named on the map when its commune is in the frame).
+    The map's frame is rebuilt as the map builds it
+    (:func:`impact.report.city.territory_map_frame`); another project is a neighbour when it
+    is drawn in it (at its coordinates, or at its commune's inside point when it has none),
+    or named in its notes (placed nowhere, its declared city the name of a commune the frame
+    shows).
     """
     import numpy as np
+    import shapely
+    from pyproj import Transformer
 
-    from .model.geodesy import haversine_km
-    from .site import place_site
+    from .report.city import territory_map_frame
+    from .report.map_layers import commune_of, frame_communes, map_point
 
-    points = []
-    for p in projects:
-        if p.location is not None:
-            points.append((p.location.lat, p.location.lon))
-        else:
-            c = place_site(p).commune
-            points.append((c.lat, c.lon) if c is not None else (np.nan, np.nan))
-    lat, lon = np.array(points, dtype=float).reshape(-1, 2).T
+    points = [map_point(p) for p in projects]
+    lat, lon = np.array([pt if pt is not None else (np.nan, np.nan) for pt in points], dtype=float).reshape(-1, 2).T
+    communes = [commune_of(p) for p in projects]
     out: dict[str, list[int]] = {}
     for group in dict.fromkeys(groups):
-        mine = [i for i, g in enumerate(groups) if g == group and projects[i].location is not None]
-        near = np.zeros(len(projects), dtype=bool)
-        for i in mine:
-            with np.errstate(invalid="ignore"):
-                near |= haversine_km(lat[i], lon[i], lat, lon) <= NEIGHBOUR_KM
-        out[group] = [j for j in np.flatnonzero(near) if groups[j] != group]
+        frame = territory_map_frame([p for p, g in zip(projects, groups) if g == group])
+        if frame is None:
+            out[group] = []
+            continue
+        xs, ys = Transformer.from_crs(4326, frame.crs, always_xy=True).transform(lon, lat)
+        with np.errstate(invalid="ignore"):
+            drawn = shapely.contains_xy(shapely.buffer(frame.polygon, NEIGHBOUR_MARGIN_M), xs, ys)
+        nowhere = [j for j, p in enumerate(projects) if p.location is None and communes[j] is None]
+        names = {str(n).casefold() for n in frame_communes(frame)["name"]} if nowhere else set()
+        noted = {j for j in nowhere if (projects[j].city or "").strip().casefold() in names}
+        out[group] = [j for j in range(len(projects)) if groups[j] != group and (bool(drawn[j]) or j in noted)]
     return out
 
 

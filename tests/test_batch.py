@@ -234,21 +234,28 @@ def test_batch_by_departement_adds_the_sites_of_each(tmp_path):
 
 
 def test_a_report_depends_on_the_registry_sites_its_map_can_show():
-    # Marseille's map (a located site) can show Bouc-Bel-Air's site (placed at its commune,
-    # 15 km away) but not Lille's: only a change of the former rebuilds Marseille's report.
+    # A territory's map is framed on its sites (at least 6.5 km each side, impact.report.maps),
+    # a site without coordinates at its commune's inside point (data/france/communes.csv):
+    # Septèmes-les-Vallons 43.39403 N 5.37607 E, Bouc-Bel-Air 43.44573 N 5.41504 E. By hand
+    # (1° of latitude = 111 km, of longitude 81 km here): M-S 2.7 km N, 1.3 km E; S-B 5.7 km N,
+    # 3.2 km E; M-B 8.4 km N. So M's map shows S, S's shows M and B, B's shows S. Saint-Denis
+    # names three communes (placed nowhere): named in the notes of a map showing one of them,
+    # Dugny's. Lille's map shows none: only a change of a neighbour rebuilds a report.
     from impact.batch import SiteOutcome, city_fingerprint, map_neighbours
     from impact.project import parse_project
 
     def p(name, **kw):
         return parse_project({"name": name, "country": "FR", "it_capacity_mw": 1, **kw})
 
-    projects = [p("M", city="Marseille", location={"lat": 43.33, "lon": 5.35}), p("B", city="Bouc-Bel-Air"),
-                p("L", city="Lille", location={"lat": 50.63, "lon": 3.06})]
-    near = map_neighbours(["Marseille", "Bouc-Bel-Air", "Lille"], projects)
-    assert near == {"Marseille": [1], "Bouc-Bel-Air": [], "Lille": []}  # Bouc-Bel-Air has no located site
+    projects = [p("M", city="Marseille", location={"lat": 43.37, "lon": 5.36}), p("S", city="Septèmes-les-Vallons"),
+                p("B", city="Bouc-Bel-Air"), p("L", city="Lille", location={"lat": 50.63, "lon": 3.06}),
+                p("D", city="Dugny"), p("N", city="Saint-Denis")]
+    near = map_neighbours(["Marseille", "Septèmes", "Bouc-Bel-Air", "Lille", "Dugny", "Saint-Denis"], projects)
+    assert near == {"Marseille": [1], "Septèmes": [0, 2], "Bouc-Bel-Air": [1], "Lille": [], "Dugny": [5],
+                    "Saint-Denis": []}
 
     def fp(neighbour):
         return city_fingerprint([SiteOutcome(1, "M", "", "", "", projects[0])], "fr", b"tool",
-                                [SiteOutcome(2, "B", "", "", "", neighbour)])
+                                [SiteOutcome(2, "S", "", "", "", neighbour)])
 
-    assert fp(projects[1]) != fp(p("B", city="Bouc-Bel-Air", it_capacity_mw=50))
+    assert fp(projects[1]) != fp(p("S", city="Septèmes-les-Vallons", it_capacity_mw=50))

@@ -344,7 +344,8 @@ def _registry(tmp_path, rows):
 
 def test_the_registry_layer(tmp_path):
     """The registry's other located sites in the frame are drawn with their power; the project
-    itself and sites far away are not; a site without coordinates in a commune of the map is named."""
+    itself and sites far away are not; a site without coordinates is drawn hollow at its
+    commune; one whose city names several communes is named in a note."""
     from impact.project_data import read_registry_file
     from impact.report.maps import site_map
 
@@ -358,16 +359,20 @@ def test_the_registry_layer(tmp_path):
          "announced_power.basis": "grid_connection", "location.lat": 48.9466, "location.lon": 2.4747},
         {"name": "Test Fouju", "city": "Fouju", "it_capacity_mw": 100, "location.lat": 48.5838, "location.lon": 2.7741},
         {"name": "Test sans coordonnées", "city": "La Courneuve", "it_capacity_mw": 85},
+        {"name": "Test ambigu", "city": "Saint-Denis", "it_capacity_mw": 5},  # three communes bear that name
     ])
     rows = read_registry_file(path)
     fig = site_map(r, context={"registry": rows})
-    assert "datacenters" in fig.impact_map["layers"]
+    assert {"datacenters", "datacenters_at_commune"} <= set(fig.impact_map["layers"])
     labels = fig.impact_map["labels"]
     assert "Test Le Bourget (30 MW informatiques)" in labels
     assert "Test Garonor (120 MW de raccordement)" in labels
     assert not any(label.startswith("Test Fouju") for label in labels)
     assert sum(label.startswith(r.project.name) for label in labels) == 1  # the site's own label only
-    assert any("Test sans coordonnées (La Courneuve)" in n for n in fig.impact_map["notes"])
+    assert any(label.startswith("Test sans coordonnées") for label in labels)
+    _same_points(_hollow_points(fig, "registry"), [_commune_point("93027")])  # La Courneuve
+    notes = " ".join(fig.impact_map["notes"])
+    assert "Test ambigu (Saint-Denis)" in notes and "Test sans coordonnées" not in notes
     assert any("registry.csv" in s for s in fig.impact_map["sources"])
 
 
@@ -410,6 +415,256 @@ def test_batch_city_map_shows_the_territory_and_the_registry(tmp_path):
     assert url.startswith("data:image/png;base64,")
 
 
+# ------------------------------------------------------------------ sites without coordinates
+
+REGISTRIES = ROOT / "data" / "registries"
+AT_COMMUNE_FR = "Site placé au centre de sa commune\n(adresse non géocodée)"
+AT_COMMUNE_REGISTRY_FR = "Autre centre de données placé au centre\nde sa commune (adresse non géocodée)"
+
+
+def _commune_points(names, dep):
+    """(lat, lon) of the communes named ``names`` in département ``dep``, read from the shipped
+    table with the csv module (not through impact's look-up by name)."""
+    with (FRANCE / "communes.csv").open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["kind"] == "commune" and r["dep"] == dep and r["name"] in names]
+    assert sorted(r["name"] for r in rows) == sorted(names)
+    return sorted((float(r["lat"]), float(r["lon"])) for r in rows)
+
+
+def _commune_point(code):
+    with (FRANCE / "communes.csv").open(newline="", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["code"] == code)
+    return float(row["lat"]), float(row["lon"])
+
+
+def _hollow(fig, layer):
+    """The hollow markers drawn for ``layer`` (territory or registry): (lat, lon) read back
+    from the artists' positions, and their sizes [points²]."""
+    from pyproj import Transformer
+
+    from impact.report.maps import AT_COMMUNE_GIDS
+
+    gid = AT_COMMUNE_GIDS["*" if layer == "territory" else "D"]
+    back = Transformer.from_crs(fig.impact_map["crs"], 4326, always_xy=True)
+    out = []
+    for c in fig.axes[0].collections:
+        if c.get_gid() == gid:
+            sizes = list(c.get_sizes()) * len(c.get_offsets()) if len(c.get_sizes()) == 1 else list(c.get_sizes())
+            for (x, y), size in zip(c.get_offsets(), sizes):
+                lon, lat = back.transform(x, y)
+                out.append(((lat, lon), float(size)))
+    return sorted(out)
+
+
+def _hollow_points(fig, layer):
+    return [pt for pt, _ in _hollow(fig, layer)]
+
+
+def _same_points(a, b, tol_deg=1e-7):
+    assert len(a) == len(b), (a, b)
+    for (la, lo), (lb, lob) in zip(sorted(a), sorted(b)):
+        assert abs(la - lb) < tol_deg and abs(lo - lob) < tol_deg, ((la, lo), (lb, lob))
+
+
+def _labels_clear_of_hollow_markers(fig):
+    """No label covers a hollow marker (its square of side √s points)."""
+    from matplotlib.transforms import Bbox
+
+    from impact.report.map_labels import LABEL_GID
+    from impact.report.maps import AT_COMMUNE_GIDS
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == LABEL_GID]
+    for c in ax.collections:
+        if c.get_gid() in AT_COMMUNE_GIDS.values():
+            sizes = list(c.get_sizes()) * len(c.get_offsets()) if len(c.get_sizes()) == 1 else list(c.get_sizes())
+            for (x, y), size in zip(ax.transData.transform(c.get_offsets()), sizes):
+                half = math.sqrt(size) / 2 * fig.dpi / 72 * 0.9
+                marker = Bbox([[x - half, y - half], [x + half, y + half]])
+                assert not any(_overlap(marker, b) for b in boxes)
+
+
+def _territories(registry, by):
+    """``{territory: [(name, project)]}`` of a registry, grouped as ``impact batch`` groups them."""
+    from impact.batch import territory_groups
+    from impact.project_data import read_registry_file
+
+    rows = list(read_registry_file(registry))
+    groups = territory_groups([p for _, p in rows], [], by)
+    out: dict = {}
+    for g, (_, p) in zip(groups, rows):
+        out.setdefault(g, []).append((p.name, p))
+    return rows, groups, out
+
+
+_TERRITORY_FIGURES: dict = {}
+
+
+def _territory_figure(registry, by, territory, lang="fr"):
+    from impact.report.city import city_map_figure
+
+    key = (registry, by, territory, lang)
+    if key not in _TERRITORY_FIGURES:
+        rows, _, groups = _territories(registry, by)
+        _TERRITORY_FIGURES[key] = city_map_figure(territory, groups[territory], lang, rows)
+    return _TERRITORY_FIGURES[key]
+
+
+def test_a_territory_without_coordinates_gets_its_map():
+    """Seine-Saint-Denis (ile-de-france.csv, by département): four sites, none with published
+    coordinates; each is drawn hollow at its commune's inside point, none as if located."""
+    fig, note = _territory_figure(REGISTRIES / "ile-de-france.csv", "departement", "Seine-Saint-Denis")
+    assert fig is not None and note == ""  # every site is placed in its commune
+    info = fig.impact_map
+    _same_points(_hollow_points(fig, "territory"),
+                 _commune_points(["La Courneuve", "Pantin", "Dugny", "Le Bourget"], "93"))
+    assert "territory_at_commune" in info["layers"] and AT_COMMUNE_FR in info["legend"]
+    # No filled star: no site is drawn as located.
+    assert "site" not in info["layers"] and "territory_sites" not in info["layers"]
+    from matplotlib.colors import to_hex
+
+    from impact.report.maps import SITE
+
+    filled = [c for c in fig.axes[0].collections if SITE in {to_hex(f) for f in c.get_facecolors()}]
+    assert not filled
+    for name in ("Paris Digital Park (PAR8)", "Equinix PA4 Pantin", "Digital Dugny (PAR15-PAR17)", "SEGRO Le Bourget"):
+        assert any(label.startswith(name) for label in info["labels"]), name
+    assert any(n.startswith("Symbole creux") for n in info["notes"])
+    # A territory's map gives no distance to a substation (from which of its sites?).
+    subs = [label for label in info["labels"] if "\n" in label and " kV" in label]
+    assert subs and not any(" km" in label or "\u00a0m" in label or "sur le site" in label for label in subs)
+    _assert_labels_clear(fig)
+    _labels_clear_of_hollow_markers(fig)
+    en, _ = _territory_figure(REGISTRIES / "ile-de-france.csv", "departement", "Seine-Saint-Denis", "en")
+    assert "Site placed at its commune's centre\n(address not geocoded)" in en.impact_map["legend"]
+    assert any(n.startswith("Hollow symbol") for n in en.impact_map["notes"])
+
+
+def test_sites_of_one_commune_share_one_marker_with_their_count():
+    """Marseille (marseille.csv): MRS5 has coordinates, MRS1-MRS4 only their city; one hollow
+    marker at Marseille's inside point, the number 4 in it, the four names beside it; MRS5 is
+    a filled star at its coordinates, never hollow."""
+    from impact.report.maps import AT_COMMUNE_SIZES, COUNT_GID
+    from impact.sources import read_registry
+
+    fig, note = _territory_figure(REGISTRIES / "marseille.csv", "commune", "Marseille")
+    info = fig.impact_map
+    ((point, size),) = _hollow(fig, "territory")
+    _same_points([point], [_commune_point("13055")])
+    assert size == AT_COMMUNE_SIZES["star"][1]
+    counts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == COUNT_GID]
+    assert counts == ["4"]
+    label = next(label for label in info["labels"] if label.startswith("MRS1"))
+    assert [line.split(" (")[0] for line in label.split("\n")] == ["MRS1", "MRS2", "MRS3", "MRS4"]
+    assert any("Un nombre dans un symbole creux" in n for n in info["notes"])
+    mrs5 = next(p for _, p in read_registry(REGISTRIES / "marseille.csv") if p.name == "MRS5")
+    assert info["layers"][0] == "site" and info["legend"][0] == "Site localisé (MRS5)"
+    assert _haversine_km(point[0], point[1], mrs5.location.lat, mrs5.location.lon) > 1
+    assert note == ""
+    _assert_labels_clear(fig)
+    _labels_clear_of_hollow_markers(fig)
+
+
+def test_a_dossier_draws_the_registry_sites_at_their_communes():
+    """Dugny's dossier with --registry ile-de-france.csv: the registry's other sites are drawn
+    hollow at their communes' inside points when those are in the frame (6.5 km each side);
+    the site itself, located, is the filled star, and its registry row (same name) is not
+    drawn again."""
+    from impact.project_data import load_context, read_registry_file
+    from impact.report.figures import map_context
+    from impact.report.maps import site_map
+
+    r = _results("dugny-93")
+    rows = list(read_registry_file(REGISTRIES / "ile-de-france.csv"))
+    fig = site_map(r, context=map_context(load_context(r.project), "fr", rows))
+    info = fig.impact_map
+    lat, lon = r.project.location.lat, r.project.location.lon
+    from pyproj import Transformer
+
+    fwd = Transformer.from_crs(4326, 2154, always_xy=True)
+    x0, y0 = fwd.transform(lon, lat)
+
+    def in_frame(pt):
+        x, y = fwd.transform(pt[1], pt[0])
+        return abs(x - x0) <= 6500 and abs(y - y0) <= 6500
+
+    expected = [pt for pt in _commune_points(["La Courneuve", "Pantin", "Le Bourget"], "93") if in_frame(pt)]
+    assert len(expected) >= 2
+    _same_points(_hollow_points(fig, "registry"), expected)
+    assert "datacenters_at_commune" in info["layers"] and AT_COMMUNE_REGISTRY_FR in info["legend"]
+    assert info["layers"][0] == "site"
+    assert all(_haversine_km(p[0], p[1], lat, lon) > 0.5 for p in _hollow_points(fig, "registry"))
+    assert "Digital Dugny (PAR15-PAR17)" not in info["registry_sites"]
+    assert not any("non placés" in n for n in info["notes"])
+    # The connection is measured from the located site only.
+    assert info["nearest_text"].endswith("à 2,0\u00a0km.")
+    _assert_labels_clear(fig)
+    _labels_clear_of_hollow_markers(fig)
+
+
+@pytest.mark.parametrize("site", ["roubaix-59", "bordeaux-33", "petit-landau-68"])
+def test_no_hollow_symbol_without_sites_at_their_commune(site):
+    """The legend's entries and the note appear only when such sites are drawn."""
+    for scale in ("city", "small"):
+        fig = _figure(site, scale)
+        info = fig.impact_map
+        assert not {"territory_at_commune", "datacenters_at_commune"} & set(info["layers"])
+        assert not any("géocodée" in label for label in info["legend"])
+        assert not any("creux" in n for n in info["notes"])
+        assert not _hollow(fig, "territory") and not _hollow(fig, "registry")
+
+
+@pytest.mark.parametrize(("registry", "by"), [("ile-de-france.csv", "departement"), ("ile-de-france.csv", "commune"),
+                                              ("marseille.csv", "commune"), ("grand-est.csv", "commune")])
+def test_the_fingerprint_s_neighbours_are_the_sites_the_map_shows(registry, by):
+    """impact.batch.map_neighbours (a report's fingerprint) lists exactly the other territories'
+    sites that its map draws or names."""
+    from impact.batch import map_neighbours
+
+    rows, groups, territories = _territories(REGISTRIES / registry, by)
+    near = map_neighbours(groups, [p for _, p in rows])
+    shown_somewhere = 0
+    for territory in territories:
+        fig, _ = _territory_figure(REGISTRIES / registry, by, territory)
+        shown = sorted(fig.impact_map["registry_sites"]) if fig is not None else []
+        assert shown == sorted(rows[j][1].name for j in near[territory]), territory
+        shown_somewhere += len(shown)
+    if (registry, by) == ("ile-de-france.csv", "commune"):
+        assert shown_somewhere >= 4  # La Courneuve, Dugny, Le Bourget and Pantin show each other
+
+
+def test_a_substation_at_the_site_is_said_to_be_there():
+    """Saint-Avold is placed on RTE's Émile-Huchet substation: « sur le site », not « 0,0 km »,
+    on the map, in the sentence under it and in the dossier's list of nearest substations."""
+    import datetime as dt
+
+    from impact.report import fmt
+    from impact.report.dossier import build_context
+
+    fig = _figure("saint-avold-57")
+    info = fig.impact_map
+    assert "Emile-Huchet\n400 kV · sur le site" in info["labels"]
+    assert info["nearest_text"].endswith("Emile-Huchet (400 kV), sur le site.")
+    assert not any("0,0" in label for label in info["labels"])
+    en = _figure("saint-avold-57", lang="en")
+    assert "Emile-Huchet\n400 kV · at the site" in en.impact_map["labels"]
+    assert en.impact_map["nearest_text"].endswith("Emile-Huchet (400 kV), at the site.")
+    r = _results("saint-avold-57")
+    context = build_context(r, [], [], {}, lang="fr", author=None, date=dt.date(2026, 1, 1), fingerprint="0" * 16)
+    first = context["nearest_substations"][0]
+    assert first["name"].upper().startswith("EMILE") and first["distance"] == "sur le site"
+    # The rule, by hand: to the nearest 100 m; « sur le site » below 50 m; metres below 1 km.
+    cases = [(0.0, "sur le site"), (0.049, "sur le site"), (0.05, "100\u00a0m"), (0.26, "300\u00a0m"),
+             (0.949, "900\u00a0m"), (0.97, "1,0\u00a0km"), (2.04, "2,0\u00a0km"), (12.34, "12,3\u00a0km")]
+    for km, text in cases:
+        assert fmt.distance(km, "fr") == text, km
+    assert fmt.distance(2.04, "fr", away=True) == "à 2,0\u00a0km"
+    assert fmt.distance(0.0, "en", away=True) == "at the site"
+    assert fmt.distance(0.26, "en", away=True) == "300\u00a0m away"
+
+
 def test_the_marseille_registry_is_the_table(shared_data):
     """data/geo/datacenters_marseille_registry.csv holds the rows of datacenters_marseille.csv."""
     from impact.sources import read_registry
@@ -450,10 +705,15 @@ def _overlap(a, b) -> bool:
 @pytest.mark.parametrize("site", sorted(SITES))
 def test_labels_never_overlap(site, scale):
     """Measured again on the drawn figure, with the renderer's text extents."""
-    from impact.report.map_labels import LABEL_GID
-    from impact.report.maps import NORTH_GID, SCALEBAR_GID
+    _assert_labels_clear(_figure(site, scale))
 
-    fig = _figure(site, scale)
+
+def _assert_labels_clear(fig):
+    """No label overlaps another, the legend, the scale bar, the north arrow or the number in a
+    hollow marker, and every label is inside the map."""
+    from impact.report.map_labels import LABEL_GID
+    from impact.report.maps import COUNT_GID, NORTH_GID, SCALEBAR_GID
+
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
@@ -463,7 +723,7 @@ def test_labels_never_overlap(site, scale):
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
             assert not _overlap(boxes[i], boxes[j]), (labels[i].get_text(), labels[j].get_text())
-    others = _boxes(fig, SCALEBAR_GID) + _boxes(fig, NORTH_GID)
+    others = _boxes(fig, SCALEBAR_GID) + _boxes(fig, NORTH_GID) + _boxes(fig, COUNT_GID)
     others += [leg.get_window_extent(renderer) for leg in fig.legends]
     if ax.get_legend() is not None:
         others.append(ax.get_legend().get_window_extent(renderer))

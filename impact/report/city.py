@@ -45,7 +45,7 @@ def _value(ind, lang: str) -> str:
 
 def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr",
              registry: list | None = None) -> tuple[str | None, str]:
-    """The map of a territory's located sites, as a data: URL, and a note on the others
+    """The map of a territory's sites, as a data: URL, and a note on those placed nowhere
     (:func:`city_map_figure`)."""
     from . import maps
 
@@ -54,53 +54,79 @@ def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr",
 
 
 def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr", registry: list | None = None):
-    """The map of a territory's located sites (a Figure, or None without one), and a note on the others.
+    """The map of a territory's sites (a Figure, or None without one), and a note on the others.
 
     ``sites`` lists ``(name, project or None)`` in registry order; it needs no
-    estimate, so that ``impact batch`` can draw it while the sites are estimated. The
-    frame holds every located site (at least the dossier's city frame, at most
-    :data:`impact.report.maps.MAX_HALF_M` from its centre); ``registry`` (the registry's
-    ``(row, Project)`` pairs) adds its other sites inside the frame. The first site's
-    ``context`` files (substations, boundaries) are drawn as in its dossier.
+    estimate, so that ``impact batch`` can draw it while the sites are estimated. A site
+    without coordinates is drawn hollow at its commune's inside point
+    (:func:`impact.report.map_layers.commune_of`); the note names the sites placed nowhere.
+    The frame holds every site drawn (:func:`territory_frame`); ``registry`` (the
+    registry's ``(row, Project)`` pairs) adds its other sites inside the frame. The first
+    located site's ``context`` files (substations, boundaries) are drawn as in its dossier.
     """
     import geopandas as gpd
 
     from ..project_data import load_context
     from . import maps
     from .figures import map_context
+    from .map_layers import map_point
 
+    points = [map_point(p) if p is not None else None for _, p in sites]
     located = [(n, p) for n, p in sites if p is not None and p.location is not None]
-    missing = [n for n, p in sites if p is None or p.location is None]
+    at_commune = [(n, p) for (n, p), pt in zip(sites, points) if pt is not None and p.location is None]
+    missing = [n for (n, _), pt in zip(sites, points) if pt is None]
     t = catalogue(lang)
     note = t("city_report.map.unplaced", names=t.join(missing)) if missing else ""
-    if not located:
+    if not located and not at_commune:
         return None, note
-    (main_name, main), others = located[0], located[1:]
-    context = map_context(load_context(main), lang)
+    # The first located site is the map's own (its context files); without one, the first
+    # site at its commune, drawn hollow like the others.
+    (main_name, main), others = (located[0], located[1:]) if located else (at_commune[0], [])
+    context = map_context(load_context(main), lang) if main.location is not None else {}
     if others:
         context["territory_sites"] = gpd.GeoDataFrame(
             {"name": [n for n, _ in others]},
             geometry=gpd.points_from_xy([p.location.lon for _, p in others], [p.location.lat for _, p in others]),
             crs=4326)
+    if at_commune:
+        context["territory_unlocated"] = at_commune
     names = {n for n, _ in sites} | {p.name for _, p in sites if p is not None}
     if registry:
         context["registry"] = [(n, p) for n, p in registry if p.name not in names]
-    center, half = _territory_frame([p for _, p in located])
+    # The frame that impact.batch.map_neighbours rebuilds for the report's fingerprint.
+    frame = territory_map_frame([p for _, p in sites])
     title = t("city_report.map.title", city=city)
     legend = t("city_report.map.legend", name=main_name)
     fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend,
-                        center=center, half_width_m=half, territory=True)
+                        center=(frame.lat, frame.lon), half_width_m=frame.half_m, territory=True)
     return fig, note
 
 
-def _territory_frame(projects) -> tuple[tuple[float, float], float]:
-    """The centre (lat, lon) and half-width [m] of a frame holding every project's site."""
+def territory_map_frame(projects):
+    """The frame of the map of a territory whose sites are ``projects`` (:func:`city_map_figure`),
+    as a :class:`impact.report.map_layers.Frame`, or None when none can be drawn."""
+    from . import maps
+    from .map_layers import make_frame, map_point
+
+    points = [pt for pt in (map_point(p) for p in projects if p is not None) if pt is not None]
+    if not points:
+        return None
+    center, half = territory_frame(points)
+    main = next((p for p in projects if p is not None and p.location is not None), None)
+    # The CRS is the first located site's (site_map), else the centre's.
+    lat, lon = (main.location.lat, main.location.lon) if main is not None else center
+    return make_frame(center[0], center[1], maps.map_crs(lat, lon), half)
+
+
+def territory_frame(points) -> tuple[tuple[float, float], float]:
+    """The centre (lat, lon) and half-width [m] of a frame holding every point (lat, lon): at
+    least a dossier's city frame, at most :data:`impact.report.maps.MAX_HALF_M`."""
     from pyproj import Transformer
 
     from . import maps
 
-    lats = [p.location.lat for p in projects]
-    lons = [p.location.lon for p in projects]
+    lats = [lat for lat, _ in points]
+    lons = [lon for _, lon in points]
     crs = maps.map_crs(lats[0], lons[0])
     fwd = Transformer.from_crs(4326, crs, always_xy=True)
     xs, ys = fwd.transform(lons, lats)

@@ -522,7 +522,7 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "lifetime_total": lifetime_total,
         "lifetime": lifetime,
         "nearest_substations": [
-            {"name": s["name"], "voltage": s.get("voltage") or "", "distance": fmt.quantity(s["distance_km"], "km", lang)}
+            {"name": s["name"], "voltage": s.get("voltage") or "", "distance": fmt.distance(s["distance_km"], lang)}
             for s in (r.nearest_substations or [])],
         "alternatives": _alternatives(r, alternatives, lang),
         "claims": claims,

@@ -152,6 +152,22 @@ def quantity(x: float | None, unit: str, lang: str = "fr", *, to: str | None = N
     return number(convert(x, unit, target), lang, **kw) + (NBSP + u if u else "")
 
 
+def distance(km: float | None, lang: str = "fr", *, away: bool = False) -> str:
+    """A distance from the site as read: to the nearest 100 m (the precision of a site's
+    published point at best), « sur le site » when that is 0 (under 50 m), in metres under
+    1 km, else in km to one decimal; ``away``: as a sentence's complement (« à 2,0 km » /
+    "2.0 km away"; « sur le site » reads in a sentence as it is)."""
+    if km is None or not math.isfinite(km):
+        return unknown(lang)
+    t = _cat(lang)
+    metres = math.floor(km * 10 + 0.5) * 100
+    if metres <= 0:
+        return t("distance.at_site")
+    text = (t("distance.m", m=number(metres, lang, decimals=0)) if metres < 1000
+            else t("distance.km", km=number(metres / 1000, lang, decimals=1)))
+    return t("distance.away", distance=text) if away else text
+
+
 def plain_quantity(x: float | None, unit: str, lang: str = "fr", digits: int = 4) -> str:
     """A figure of the data or the project file (a threshold, a claim): in its best unit,
     without trailing zeros (``1 MW``, ``500 kW``, ``8 °C``) rather than at three digits."""

@@ -168,6 +168,29 @@ def inside_area(ax, geom, tolerance_m: float = 150.0):
     return accept
 
 
+def nearest_is_own(points_px, own: int):
+    """An ``accept`` for :meth:`Labeller.place`: no other point of ``points_px`` (display
+    coordinates, an (n, 2) array) is as near to the label's box as its own point ``own``, so
+    that a reader matches each name to its marker."""
+    import numpy as np
+
+    pts = np.asarray(points_px, dtype=float).reshape(-1, 2)
+    others = np.delete(pts, own, axis=0)
+
+    def distance(box, xy):
+        x0, y0, x1, y1 = box
+        dx = np.maximum(np.maximum(x0 - xy[:, 0], 0.0), xy[:, 0] - x1)
+        dy = np.maximum(np.maximum(y0 - xy[:, 1], 0.0), xy[:, 1] - y1)
+        return np.hypot(dx, dy)
+
+    def accept(box) -> bool:
+        if not len(others):
+            return True
+        return bool(distance(box, pts[own:own + 1])[0] < distance(box, others).min())
+
+    return accept
+
+
 def point_offsets(gap: float = 6.0, prefer_left: bool = False):
     """Offsets around a point marker [points]: right, left, above, below, then the diagonals."""
     right = [(gap, 0, "left", "center"), (gap, gap * 1.6, "left", "bottom"), (gap, -gap * 1.6, "left", "top")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 #: A sea polygon smaller than this is a sliver between two datasets, not sea [m2].
@@ -89,8 +90,15 @@ class MapLayers:
     substations: Any = None         # GeoDataFrame: name, kind, voltage_kv, distance_km, connectable
     datacenters: Any = None         # GeoDataFrame: name, power_mw, basis
     territory_sites: Any = None     # GeoDataFrame: name (city maps)
+    # Sites without coordinates, at their commune's inside point, one row per commune
+    # (:func:`at_communes`): the territory's (city maps) and the registry's.
+    territory_at_commune: Any = None
+    datacenters_at_commune: Any = None
     landing_points: Any = None      # GeoDataFrame: name
-    unplaced: list = field(default_factory=list)  # [(name, city)] registry sites without coordinates
+    unplaced: list = field(default_factory=list)  # [(name, city)] registry sites placed nowhere
+    #: [(name, commune)] registry sites without coordinates in the site's commune, whose
+    #: inside point is outside the frame (not drawn).
+    outside_commune_point: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)   # layer -> source details for the words
 
 
@@ -120,6 +128,19 @@ def _polygon_parts(geom, min_area: float):
     return shapely.multipolygons(parts) if parts else None
 
 
+def _in_frame(communes, frame: Frame):
+    communes = communes.to_crs(frame.crs)
+    return communes[communes.intersects(frame.polygon)].reset_index(drop=True)
+
+
+def frame_communes(frame: Frame):
+    """The communes the frame shows (``code``, ``name``, outlines in the frame's CRS): those
+    :func:`load_basemap` draws."""
+    from ..sources import france
+
+    return _in_frame(france.boundaries("commune", frame.bbox_wgs84), frame)
+
+
 def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arrondissement: str | None) -> None:
     """France's land, its communes and départements, sea, foreign land, rivers and lakes."""
     import geopandas as gpd
@@ -132,10 +153,9 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
     communes = france.boundaries("commune", bbox)
     if len(communes) == 0 and not in_france_box(frame):
         return
-    communes = communes.to_crs(frame.crs)
+    communes = _in_frame(communes, frame)
     pops = {c: (france.commune(c).population if france.commune(c) else 0) for c in communes["code"]}
     communes["population"] = [pops[c] for c in communes["code"]]
-    communes = communes[communes.intersects(frame.polygon)].reset_index(drop=True)
     out.sources["communes"] = communes.attrs.get("source", "")
     land = shapely.union_all(np.asarray(communes.geometry.values)) if len(communes) else None
     out.france = _clip(land, frame)
@@ -261,37 +281,105 @@ def load_substations(frame: Frame, out: MapLayers, given, min_kv: float | None, 
         out.sources["substations"] = "shipped"
 
 
-def registry_points(rows, project, frame: Frame):
-    """The registry's located sites inside the frame, minus the project itself.
+def commune_of(project):
+    """The commune whose inside point stands for a site without coordinates
+    (:func:`impact.site.place_site`: by its declared city's name), or None (a site with
+    coordinates, or one that cannot be placed)."""
+    if project.location is not None:
+        return None
+    return _commune_named(project.country, (project.city or "").strip())
+
+
+@lru_cache(maxsize=4096)
+def _commune_named(country: str, city: str):
+    # A registry's rows name the same cities again and again; a look-up by name takes ~20 ms.
+    from types import SimpleNamespace
+
+    from ..site import place_site
+
+    c = place_site(SimpleNamespace(country=country, location=None, city=city)).commune
+    return c if c is not None and c.lat is not None and c.lon is not None else None
+
+
+def map_point(project) -> tuple[float, float] | None:
+    """Where a map draws a site: its coordinates (lat, lon), else its commune's inside
+    point, else None."""
+    if project.location is not None:
+        return float(project.location.lat), float(project.location.lon)
+    c = commune_of(project)
+    return None if c is None else (float(c.lat), float(c.lon))
+
+
+def at_communes(entries, frame: Frame):
+    """Sites without coordinates, one row per commune whose inside point is in the frame.
+
+    Parameters
+    ----------
+    entries : list of (name, power_mw, basis, Commune)
 
     Returns
     -------
-    (GeoDataFrame or None, list of (name, city))
-        The points (``name``, ``power_mw``, ``basis``), and the sites without coordinates.
+    (GeoDataFrame or None, list of (name, commune name, commune code))
+        One row per commune: ``code``, ``commune`` (its name), ``count``, ``sites`` (a tuple
+        of ``(name, power_mw, basis)`` in the order given), a point at the commune's inside
+        point; and the sites whose commune's point is outside the frame.
+    """
+    import geopandas as gpd
+
+    groups: dict[str, dict] = {}
+    for name, power, basis, c in entries:
+        g = groups.setdefault(c.code, {"code": c.code, "commune": c.name, "lat": c.lat, "lon": c.lon, "sites": []})
+        g["sites"].append((name, power, basis))
+    if not groups:
+        return None, []
+    rows = [{**g, "sites": tuple(g["sites"]), "count": len(g["sites"])} for g in groups.values()]
+    gdf = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]),
+                           crs=4326).to_crs(frame.crs)
+    inside = gdf.intersects(frame.polygon)
+    outside = [(name, r["commune"], r["code"]) for _, r in gdf[~inside].iterrows() for name, _, _ in r["sites"]]
+    gdf = gdf[inside].reset_index(drop=True)
+    return (gdf if len(gdf) else None), outside
+
+
+def registry_points(rows, project, frame: Frame):
+    """The registry's sites inside the frame, minus the project itself.
+
+    Returns
+    -------
+    (GeoDataFrame or None, (GeoDataFrame or None, list), list of (name, city))
+        The located points (``name``, ``power_mw``, ``basis``); the sites without coordinates
+        at their commune's inside point, and those whose point is outside the frame
+        (:func:`at_communes`); the sites placed nowhere (their declared city is no commune's
+        name, or several communes'), with that city.
     """
     import geopandas as gpd
 
     name = (getattr(project, "name", "") or "").strip()
     loc = getattr(project, "location", None)
-    points, unplaced = [], []
+    points, at_commune, unplaced = [], [], []
     for _, p in rows:
-        if p.location is None:
-            unplaced.append((p.name, (p.city or "").strip()))
-            continue
         if p.name.strip() == name:
+            continue
+        if p.location is None:
+            c = commune_of(p)
+            if c is None:
+                unplaced.append((p.name, (p.city or "").strip()))
+            else:
+                at_commune.append((p.name, *_power(p), c))
             continue
         if loc is not None and haversine_km(loc.lat, loc.lon, p.location.lat, p.location.lon) < 0.05:
             continue  # the project's own site, under another name
         power, basis = _power(p)
         points.append({"name": p.name, "power_mw": power, "basis": basis, "lat": p.location.lat,
                        "lon": p.location.lon})
+    communes = at_communes(at_commune, frame)
     if not points:
-        return None, unplaced
+        return None, communes, unplaced
     gdf = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy([r["lon"] for r in points],
                                                                [r["lat"] for r in points]), crs=4326)
     gdf = gdf.to_crs(frame.crs)
     gdf = gdf[gdf.intersects(frame.polygon)].reset_index(drop=True)
-    return (gdf if len(gdf) else None), unplaced
+    return (gdf if len(gdf) else None), communes, unplaced
 
 
 def _power(p) -> tuple[float | None, str]:

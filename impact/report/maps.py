@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .map_labels import Labeller, area_points, inside_area, point_offsets
+from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
@@ -44,6 +44,13 @@ COMMUNE_LINE = "#9a9a9a"
 DEPARTEMENT_LINE = "#555555"
 BORDER = "#222222"
 DATACENTER = "#5b3f8c"
+#: The face of a hollow marker: a site drawn at its commune's inside point, not at its address.
+HOLLOW = "#ffffff"
+#: Marker sizes [points²]: a hollow marker alone in its commune, and one with a count inside.
+AT_COMMUNE_SIZES = {"star": (150, 360), "diamond": (50, 150)}
+#: The gid of the hollow markers' collections (tests find them by it).
+AT_COMMUNE_GIDS = {"*": "impact-at-commune-territory", "D": "impact-at-commune-registry"}
+COUNT_GID = "impact-count"
 LANDING = "#117a8b"
 USER_LINE = "#8a6d1d"
 VOLTAGE_COLOURS = {400: "#7b1fa2", 225: "#d35400", 150: "#b9770e", 90: "#2471a3", 63: "#1e8449", 45: "#7f8c8d"}
@@ -98,6 +105,12 @@ class _Site:
     def __init__(self, results, project):
         self.project = project
         self.name = getattr(project, "name", "") or ""
+        loc = getattr(project, "location", None)
+        #: The site has coordinates: it is drawn (a territory's map may have none, see site_map).
+        self.located = loc is not None
+        #: The point distances are measured from (the frame's centre when not located) [degree].
+        self.lat, self.lon = (float(loc.lat), float(loc.lon)) if loc is not None else (None, None)
+        self.distances = self.located  # labels give the distance from the site
         site = getattr(results, "site", None)
         if site is None and getattr(project, "location", None) is not None:
             from ..site import place_site
@@ -141,18 +154,22 @@ def _gather(frame, site: _Site, context: dict, t):
     if frame.crs == "EPSG:2154":
         ml.load_basemap(frame, layers, site.commune_code, site.arrondissement_code)
     min_kv = site.domain["min_kv"] if site.domain else None
-    loc = site.project.location
     if frame.crs == "EPSG:2154" or context.get("substations") is not None:
-        ml.load_substations(frame, layers, context.get("substations"), min_kv, loc.lat, loc.lon)
+        ml.load_substations(frame, layers, context.get("substations"), min_kv, site.lat, site.lon)
     if context.get("boundaries") is not None:
         layers.boundaries = ml._to_crs(context["boundaries"], frame.crs)
         layers.sources["boundaries"] = context["boundaries"].attrs.get("source", "")
     rows = context.get("registry")
     if rows:
-        points, unplaced = ml.registry_points(rows, site.project, frame)
+        points, (at_commune, outside), unplaced = ml.registry_points(rows, site.project, frame)
         layers.datacenters = points
-        names = {str(n).casefold() for n in (layers.communes["name"] if layers.communes is not None else [])}
-        layers.unplaced = [(n, c) for n, c in unplaced if c.casefold() in names and n != site.name]
+        layers.datacenters_at_commune = at_commune
+        shown = layers.communes if layers.communes is not None else {"name": [], "code": []}
+        names = {str(n).casefold() for n in shown["name"]}
+        layers.unplaced = [(n, c) for n, c in unplaced if c.casefold() in names]
+        # The site's own commune may be bigger than the frame (Marseille): its other sites are named.
+        layers.outside_commune_point = [(n, c) for n, c, code in outside
+                                        if site.commune_code is not None and code == site.commune_code]
         layers.sources["registry"] = _registry_label(rows)
     dcs = context.get("datacenters")
     if dcs is not None and len(dcs):
@@ -172,6 +189,8 @@ def _gather(frame, site: _Site, context: dict, t):
         ts = ml._to_crs(ts, frame.crs)
         ts = ts[ts.intersects(frame.polygon)]
         layers.territory_sites = ts if len(ts) else None
+    unlocated = [(n, *ml._power(p), ml.commune_of(p)) for n, p in context.get("territory_unlocated") or []]
+    layers.territory_at_commune = ml.at_communes([e for e in unlocated if e[3] is not None], frame)[0]
     lp = context.get("landing_points")
     if lp is not None:
         lp = ml._to_crs(lp, frame.crs)
@@ -190,11 +209,17 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    items = [("site", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
-                             label=site_legend or t("map.site")))]
+    items = []
+    if site.located:
+        items.append(("site", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
+                                     label=site_legend or t("map.site"))))
     if layers.territory_sites is not None:
         items.append(("territory_sites", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white",
                                                 markersize=10, label=t("map.territory_sites"))))
+    if layers.territory_at_commune is not None:
+        items.append(("territory_at_commune", Line2D([], [], marker="*", ls="", color=HOLLOW, markeredgecolor=SITE,
+                                                     markeredgewidth=1.1, markersize=11,
+                                                     label=t("map.territory_sites.at_commune"))))
     if layers.site_area is not None:
         key = "map.site_arrondissement" if layers.site_area[2] == "arrondissement" else "map.site_commune"
         items.append(("site_area", Patch(facecolor=SITE_AREA, edgecolor=SITE, lw=1.2,
@@ -240,6 +265,10 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     if layers.datacenters is not None:
         items.append(("datacenters", Line2D([], [], marker="D", ls="", color=DATACENTER, markeredgecolor="white",
                                             markersize=6, label=t("map.datacenters"))))
+    if layers.datacenters_at_commune is not None:
+        items.append(("datacenters_at_commune", Line2D([], [], marker="D", ls="", color=HOLLOW,
+                                                       markeredgecolor=DATACENTER, markeredgewidth=1.1, markersize=6,
+                                                       label=t("map.datacenters.at_commune"))))
     if layers.landing_points is not None:
         items.append(("landing_points", Line2D([], [], marker="^", ls="", color=LANDING, markeredgecolor="white",
                                                markersize=7, label=t("map.landing"))))
@@ -407,10 +436,21 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 # ---------------------------------------------------------------- the figure
 
 
+def _legend_height(lines: list[int], ncol: int, row: float, extra: float) -> float:
+    """The height [in] of a legend of entries of ``lines`` lines in ``ncol`` columns, filled
+    column by column as matplotlib fills them (the first columns take one more entry)."""
+    nrows, large = divmod(len(lines), ncol)
+    heights, start = [0.0], 0
+    for size in [nrows + 1] * large + [nrows] * (ncol - large):
+        heights.append(sum(row + (n - 1) * extra for n in lines[start:start + size]))
+        start += size
+    return max(heights)
+
+
 class _Layout:
     """Where the map, the legend and the lines under it go, in inches."""
 
-    def __init__(self, scale: str, n_legend: int, bold_lines: int, small_lines: int):
+    def __init__(self, scale: str, legend_lines: list[int], bold_lines: int, small_lines: int):
         self.small = scale == "small"
         if self.small:
             self.width, self.side, self.top = 4.0, 3.6, 0.32
@@ -420,7 +460,9 @@ class _Layout:
             self.width, self.side, self.top = 8.27, 6.5, 0.42
             self.ncol, self.legend_fs, row = 3, 7.0, 0.185
             self.text_h = 0.165 * bold_lines + 0.128 * small_lines + 0.12
-        self.legend_h = row * math.ceil(n_legend / self.ncol) + (0.08 if self.small else 0.12)
+        # A legend entry of two lines (a site at its commune) makes its column taller.
+        extra = self.legend_fs * 1.2 / 72
+        self.legend_h = _legend_height(legend_lines, self.ncol, row, extra) + (0.08 if self.small else 0.12)
         self.height = self.top + self.side + self.legend_h + self.text_h + 0.1
 
     def axes_rect(self):
@@ -449,11 +491,14 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     context : dict, optional
         Layers that add to or replace the shipped ones (any CRS; WGS 84 if none):
         ``substations`` (a cleaned ODRÉ file: ``name``, ``kind``, ``voltage_kv``), ``boundaries``
-        (a user's polygons), ``registry`` (``(row, Project)`` pairs of a registry: its located
-        sites in the frame, minus the project, are drawn), ``datacenters`` (points with ``name``
-        and optionally ``power_mw``, ``basis``), ``territory_sites`` (the other sites of a
-        territory, drawn like the site), ``landing_points`` (``name``), and for each a
-        ``<key>_source`` string added to the sources.
+        (a user's polygons), ``registry`` (``(row, Project)`` pairs of a registry: its sites in
+        the frame, minus the project, are drawn; those without coordinates hollow at their
+        commune's inside point, one marker per commune; those placed in no commune are named in
+        a note), ``datacenters`` (points with ``name`` and optionally ``power_mw``, ``basis``),
+        ``territory_sites`` (the other sites of a territory, drawn like the site),
+        ``territory_unlocated`` (``(name, Project)`` pairs: the territory's sites without
+        coordinates, drawn hollow at their commune's inside point), ``landing_points``
+        (``name``), and for each a ``<key>_source`` string added to the sources.
     ax : matplotlib Axes, optional
         Draw there instead of in a new figure (the legend then goes inside the map).
     title, site_legend : str, optional
@@ -464,8 +509,10 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         The frame's half-width [m] (default: by ``scale``; at most :data:`MAX_HALF_M`).
     territory : bool
         A territory's map (``impact batch``): the sites of ``context["territory_sites"]`` are
-        the subject, so no commune is highlighted and no connection fact of the first site is
-        given.
+        the subject, so no commune is highlighted, no connection fact of the first site is
+        given and no distance to a substation is written. With ``center``, ``results`` may have
+        no coordinates (every site of the territory is in ``territory_unlocated``): nothing is
+        drawn at it.
     text_below : bool
         Print the connection sentence, the notes and the sources under the map (True); False when
         the page prints them (:func:`map_caption`, ``impact_map["nearest_text"]``).
@@ -478,7 +525,9 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         the legend's order), ``legend`` (its labels), ``sources`` (texts), ``nearest_text``,
         ``connection`` (the site's connection facts), ``connectable`` (the nearest connectable
         substations: ``name``, ``voltage_kv``, ``kind``, ``distance_km``), ``outside`` (the one
-        pointed at by an arrow, or None), ``substations`` (those drawn), ``labels`` (texts).
+        pointed at by an arrow, or None), ``substations`` (those drawn), ``labels`` (texts),
+        ``registry_sites`` (the names of the other data centres drawn, registry or context, or
+        named in a note).
     """
     from .catalogue import catalogue
 
@@ -489,7 +538,8 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     project = getattr(results, "project", results)
     name = getattr(project, "name", "") or ""
     location = getattr(project, "location", None)
-    if location is None:
+    # A territory's sites may all lack coordinates: its map is then framed on their communes.
+    if location is None and not (territory and center is not None):
         return _no_location_figure(ax, title or t("map.title", name=name), t, scale)
 
     from . import map_layers as ml
@@ -498,7 +548,11 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     if territory:
         site.grid, site.domain, site.distribution = None, None, None
         site.commune_code = site.arrondissement_code = None
-    lat, lon = float(location.lat), float(location.lon)
+    if not site.located:
+        site.lat, site.lon = center
+    # Distances to substations are the site's: not on a territory's map (several sites).
+    site.distances = site.located and not territory
+    lat, lon = site.lat, site.lon
     crs = map_crs(lat, lon)
     half = min(half_width_m or EXTENTS_M[scale], MAX_HALF_M)
     clat, clon = center if center is not None else (lat, lon)
@@ -520,7 +574,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     src_wrapped = _wrap(src_text, text_w, 7.0 if not small else 4.5)
     if not text_below:
         bold, small_lines, src_wrapped = [], [], ""
-    layout = _Layout(scale, len(items), sum(b.count("\n") + 1 for b in bold),
+    layout = _Layout(scale, [h.get_label().count("\n") + 1 for _, h in items], sum(b.count("\n") + 1 for b in bold),
                      sum(s.count("\n") + 1 for s in small_lines) + (src_wrapped.count("\n") + 1 if src_wrapped else 0))
 
     if ax is None:
@@ -599,8 +653,19 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         "outside": outside,
         "substations": None if subs is None else subs.drop(columns="geometry").to_dict("records"),
         "labels": [x.get_text() for x in labeller.placed],
+        "registry_sites": _registry_sites(layers),
     }
     return fig
+
+
+def _registry_sites(layers) -> list[str]:
+    """The names of the registry's sites the map draws or names in its notes."""
+    names = [] if layers.datacenters is None or "name" not in layers.datacenters.columns else \
+        [str(n) for n in layers.datacenters["name"]]
+    if layers.datacenters_at_commune is not None:
+        names += [str(site[0]) for sites in layers.datacenters_at_commune["sites"] for site in sites]
+    names += [n for n, _ in layers.unplaced + layers.outside_commune_point]
+    return names
 
 
 def _no_location_figure(ax, title, t, scale):
@@ -616,7 +681,8 @@ def _no_location_figure(ax, title, t, scale):
     ax.set_axis_off()
     ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10)
     fig.impact_map = {"crs": None, "layers": [], "legend": [], "sources": [], "notes": [], "nearest_text": "",
-                      "connection": None, "connectable": [], "outside": None, "substations": None, "labels": []}
+                      "connection": None, "connectable": [], "outside": None, "substations": None, "labels": [],
+                      "registry_sites": []}
     return fig
 
 
@@ -685,26 +751,66 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
     if layers.landing_points is not None:
         lp = layers.landing_points
         ax.scatter(lp.geometry.x, lp.geometry.y, s=50, marker="^", color=LANDING, edgecolor="white", zorder=12)
-    sx, sy = _site_xy(frame, site)
-    ax.scatter([sx], [sy], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
+    for gdf, marker, colour, zorder in ((layers.datacenters_at_commune, "D", DATACENTER, 11.5),
+                                        (layers.territory_at_commune, "*", SITE, 14.5)):
+        if gdf is not None:
+            _draw_at_commune(ax, gdf, marker, colour, zorder)
+    if site.located:
+        sx, sy = _site_xy(frame, site)
+        ax.scatter([sx], [sy], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
+
+
+def _at_commune_size(marker: str, count: int) -> float:
+    alone, several = AT_COMMUNE_SIZES["star" if marker == "*" else "diamond"]
+    return alone if count == 1 else several
+
+
+def _draw_at_commune(ax, gdf, marker: str, colour: str, zorder: float) -> None:
+    """Hollow markers at the communes' inside points; the number of sites inside when several."""
+    import numpy as np
+
+    sizes = np.array([_at_commune_size(marker, int(n)) for n in gdf["count"]], dtype=float)
+    points = ax.scatter(gdf.geometry.x, gdf.geometry.y, s=sizes, marker=marker, facecolor=HOLLOW, edgecolor=colour,
+                        lw=1.3, zorder=zorder)
+    points.set_gid(AT_COMMUNE_GIDS[marker])
+    for x, y, n in zip(gdf.geometry.x, gdf.geometry.y, gdf["count"]):
+        if n > 1:
+            # A star's centre sits a little below its box's centre.
+            dy = -0.5 if marker == "*" else 0.0
+            text = ax.annotate(str(int(n)), (x, y), xytext=(0, dy), textcoords="offset points", ha="center",
+                               va="center", fontsize=6.0 if marker == "*" else 5.6, fontweight="bold", color=colour,
+                               zorder=zorder + 0.1)
+            text.set_gid(COUNT_GID)
 
 
 def _site_xy(frame, site: _Site):
     from pyproj import Transformer
 
-    loc = site.project.location
-    return Transformer.from_crs(4326, frame.crs, always_xy=True).transform(float(loc.lon), float(loc.lat))
+    return Transformer.from_crs(4326, frame.crs, always_xy=True).transform(site.lon, site.lat)
 
 
 # ---------------------------------------------------------------- labels
 
 
-def _substation_label(row, t, lang) -> str:
+def _substation_label(row, t, lang, with_distance: bool = True) -> str:
+    """A substation's name, voltage and kind, and its distance from the site (``with_distance``:
+    a territory's map has several sites, so none)."""
     from . import fmt
 
     kind = row["kind"] if row["kind"] in KINDS else "transformation"
+    if not with_distance:
+        return t(f"map.substation.label_plain.{kind}", name=_title_case(row["name"]), kv=_kv(row["voltage_kv"]))
     return t(f"map.substation.label.{kind}", name=_title_case(row["name"]), kv=_kv(row["voltage_kv"]),
-             km=fmt.number(float(row["distance_km"]), lang, decimals=1))
+             distance=fmt.distance(float(row["distance_km"]), lang))
+
+
+def _at_commune_label(row, t, lang, with_power: bool = True) -> str:
+    """The names of the sites at a commune's inside point, one a line, with their power."""
+    lines = []
+    for name, power, basis in row["sites"]:
+        text = _power_text({"power_mw": power, "basis": basis}, t, lang) if with_power else None
+        lines.append(t("map.datacenter.label", name=name, power=text) if text else str(name))
+    return "\n".join(lines)
 
 
 def _power_text(row, t, lang) -> str | None:
@@ -725,9 +831,10 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
     lang = t.lang
     fs = 5.4 if small else 6.6
     px = dpi / 72.0
-    sx, sy = _site_xy(frame, site)
     # Markers: no label may cover one.
-    site_box = labeller.reserve_points([sx], [sy], math.sqrt(230) / 2 * px)[0]
+    if site.located:
+        sx, sy = _site_xy(frame, site)
+        site_box = labeller.reserve_points([sx], [sy], math.sqrt(230) / 2 * px)[0]
     subs = layers.substations
     if subs is not None:
         labeller.reserve_points(subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy(),
@@ -735,17 +842,25 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
     for gdf, s in ((layers.datacenters, 36), (layers.territory_sites, 140), (layers.landing_points, 50)):
         if gdf is not None:
             labeller.reserve_points(gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy(), math.sqrt(s) / 2 * px)
+    at_communes = ((layers.territory_at_commune, "*", SITE), (layers.datacenters_at_commune, "D", DATACENTER))
+    boxes = {}
+    for gdf, marker, _ in at_communes:
+        if gdf is not None:
+            for i, (x, y, n) in enumerate(zip(gdf.geometry.x, gdf.geometry.y, gdf["count"])):
+                half = math.sqrt(_at_commune_size(marker, int(n))) / 2 * px
+                boxes[(marker, i)] = labeller.reserve_points([x], [y], half)[0]
 
-    name = site.name or t("map.site")
-    labeller.place(sx, sy, name, point_offsets(9, prefer_left=True) + point_offsets(16, prefer_left=True),
-                   ignore=site_box, fontsize=8.0 if small else 9.5, color=SITE, fontweight="bold")
+    if site.located:
+        name = site.name or t("map.site")
+        labeller.place(sx, sy, name, point_offsets(9, prefer_left=True) + point_offsets(16, prefer_left=True),
+                       ignore=site_box, fontsize=8.0 if small else 9.5, color=SITE, fontweight="bold")
 
     outside = None
     if subs is not None:
         conn = subs[subs["connectable"]]
         for _, row in conn.head(2 if small else 5).iterrows():
-            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang), point_offsets(7),
-                           fontsize=fs, color="#111111", fontweight="bold")
+            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang, site.distances),
+                           point_offsets(7), fontsize=fs, color="#111111", fontweight="bold")
     if site.domain is not None and (subs is None or not subs["connectable"].any()):
         outside = _outside_arrow(ax, labeller, site, frame, t, fs)
 
@@ -759,14 +874,7 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
                                   color="#7a2a1a", fontweight="bold", accept=accept):
                 break
 
-    for gdf, colour in ((layers.territory_sites, SITE), (layers.datacenters, DATACENTER)):
-        if gdf is None:
-            continue
-        for _, row in gdf.iterrows():
-            power = _power_text(row, t, lang)
-            text = t("map.datacenter.label", name=row["name"], power=power) if power else str(row["name"])
-            labeller.place(row.geometry.x, row.geometry.y, text, point_offsets(6) + point_offsets(13),
-                           fontsize=fs + 0.4, color=colour, fontweight="bold")
+    _site_labels(labeller, layers, site, frame, t, fs, boxes)
     if layers.landing_points is not None and "name" in layers.landing_points.columns:
         for _, row in layers.landing_points.iterrows():
             labeller.place(row.geometry.x, row.geometry.y, str(row["name"]), point_offsets(6), fontsize=fs,
@@ -779,8 +887,8 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         order.sort(key=lambda i: (others.loc[i, "kind"] != "transformation", others.loc[i, "distance_km"]))
         for i in order[: 2 if small else 10]:
             row = others.loc[i]
-            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang), point_offsets(6),
-                           fontsize=fs - 0.3, color="#333333")
+            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang, site.distances),
+                           point_offsets(6), fontsize=fs - 0.3, color="#333333")
 
     for code, geom in layers.foreign:
         if not code:
@@ -790,6 +898,46 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
 
     _commune_names(labeller, layers, frame, fs, small)
     return outside
+
+
+def _site_labels(labeller: Labeller, layers, site: _Site, frame, t, fs: float, boxes: dict) -> None:
+    """The names of the other sites (territory's, registry's; at their commune or not), each
+    where no other site's marker is nearer to it than its own."""
+    import numpy as np
+
+    lang = t.lang
+    marks = []  # (x, y, what to label)
+    for gdf, marker, colour in ((layers.territory_at_commune, "*", SITE), (layers.datacenters_at_commune, "D",
+                                                                             DATACENTER)):
+        if gdf is not None:
+            for i, row in gdf.iterrows():
+                marks.append((row.geometry.x, row.geometry.y, ("commune", marker, colour, i, row)))
+    for gdf, colour in ((layers.territory_sites, SITE), (layers.datacenters, DATACENTER)):
+        if gdf is not None:
+            for _, row in gdf.iterrows():
+                marks.append((row.geometry.x, row.geometry.y, ("point", None, colour, None, row)))
+    if not marks:
+        return
+    xy = [(x, y) for x, y, _ in marks]
+    if site.located:
+        xy.append(_site_xy(frame, site))
+    px = labeller.ax.transData.transform(np.asarray(xy, dtype=float))
+    for k, (x, y, (kind, marker, colour, i, row)) in enumerate(marks):
+        accept = nearest_is_own(px, k)
+        if kind == "commune":
+            gap = math.sqrt(_at_commune_size(marker, int(row["count"]))) / 2 + 2
+            offsets = point_offsets(gap) + point_offsets(gap + 7)
+            # With the powers if they fit, else the names alone.
+            for with_power in (True, False):
+                if labeller.place(x, y, _at_commune_label(row, t, lang, with_power), offsets, ignore=boxes[(marker, i)],
+                                  accept=accept, fontsize=fs + 0.4, color=colour, fontweight="bold",
+                                  fontstyle="italic"):
+                    break
+        else:
+            power = _power_text(row, t, lang)
+            text = t("map.datacenter.label", name=row["name"], power=power) if power else str(row["name"])
+            labeller.place(x, y, text, point_offsets(6) + point_offsets(13), accept=accept, fontsize=fs + 0.4,
+                           color=colour, fontweight="bold")
 
 
 def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) -> None:
@@ -847,7 +995,7 @@ def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
                                                                           color="black", lw=1.8), zorder=22)
     labeller.reserve(_arrow_box(arrow, labeller.renderer))
     text = t("map.outside.label", name=_title_case(target["name"]), kv=_kv(target["voltage_kv"]),
-             km=fmt.number(float(target["distance_km"]), t.lang, decimals=1))
+             distance=fmt.distance(float(target["distance_km"]), t.lang))
     # The label on the inner side of the arrow's tail.
     ha = "left" if dx < 0 else "right"
     va = "bottom" if dy < 0 else "top"
@@ -874,7 +1022,7 @@ def _connection_text(site: _Site, t) -> str:
         return t("map.connection.none")
     s = near[0]
     args = dict(name=_title_case(s["name"]), station_kv=_kv(s["voltage_kv"]),
-                km=fmt.number(float(s["distance_km"]), lang, decimals=1))
+                distance=fmt.distance(float(s["distance_km"]), lang, away=True))
     peak = grid.get("peak_demand_mw")
     if site.domain is not None:
         return t("map.connection.htb", peak=fmt.quantity(peak, "MW", lang), domain=site.domain["domain"],
@@ -894,7 +1042,15 @@ def _notes(layers, site: _Site, t, frame, small: bool) -> list[str]:
     if site.domain is not None and near and (layers.substations is None or not layers.substations["connectable"].any()):
         s = near[0]
         notes.append(t("map.outside.note", name=_title_case(s["name"]), kv=_kv(s["voltage_kv"]),
-                       km=fmt.number(float(s["distance_km"]), t.lang, decimals=1)))
+                       distance=fmt.distance(float(s["distance_km"]), t.lang, away=True)))
+    at_commune = [g for g in (layers.territory_at_commune, layers.datacenters_at_commune) if g is not None]
+    if at_commune:
+        notes.append(t("map.at_commune.note"))
+        if any(int(n) > 1 for g in at_commune for n in g["count"]):
+            notes.append(t("map.at_commune.count"))
+    if layers.outside_commune_point:
+        items = [t("map.unplaced.item", name=n, city=c) for n, c in layers.outside_commune_point]
+        notes.append(t("map.at_commune.outside", names=t.join(items)))
     if layers.unplaced:
         items = [t("map.unplaced.item", name=n, city=c) for n, c in layers.unplaced]
         notes.append(t("map.unplaced", names=t.join(items)))
@@ -923,7 +1079,8 @@ def _sources(layers, site: _Site, context: dict, t, name: str, territory: bool =
         out.append(t("map.source.foreign"))
     if site.domain is not None or site.distribution:
         out.append(t("map.source.rule"))
-    if layers.sources.get("registry") and (layers.datacenters is not None or layers.unplaced):
+    if layers.sources.get("registry") and (layers.datacenters is not None or layers.datacenters_at_commune is not None
+                                           or layers.unplaced or layers.outside_commune_point):
         out.append(t("map.source.registry", file=layers.sources["registry"]))
     if layers.boundaries is not None:
         out.append(t("map.source.boundaries", file=layers.sources.get("boundaries", "")))
