@@ -520,6 +520,7 @@ def test_a_territory_without_coordinates_gets_its_map():
     info = fig.impact_map
     _same_points(_hollow_points(fig, "territory"),
                  _commune_points(["La Courneuve", "Pantin", "Dugny", "Le Bourget"], "93"))
+    assert not any(m["shifted"] for m in info["at_commune"]) and len(info["at_commune"]) == 4
     assert "territory_at_commune" in info["layers"] and AT_COMMUNE_FR in info["legend"]
     # No filled star: no site is drawn as located.
     assert "site" not in info["layers"] and "territory_sites" not in info["layers"]
@@ -563,6 +564,36 @@ def test_sites_of_one_commune_share_one_marker_with_their_count():
     assert info["layers"][0] == "site" and info["legend"][0] == "Site localisé (MRS5)"
     assert _haversine_km(point[0], point[1], mrs5.location.lat, mrs5.location.lon) > 1
     assert note == ""
+    _assert_labels_clear(fig)
+    _labels_clear_of_hollow_markers(fig)
+
+
+def test_a_hollow_marker_never_hides_a_located_site():
+    """A site given its commune's inside point as coordinates (the Dugny case file does) and
+    another site of that commune without coordinates: the first is the filled star at its
+    coordinates, the second a hollow star moved beside it by a fixed step (its radius, the
+    star's and 1 pt), both named."""
+    import impact
+    from impact.project import parse_project
+    from impact.report.city import city_map_figure
+    from impact.report.maps import AT_COMMUNE_SIZES
+
+    dugny = impact.load_project(SITES["dugny-93"])
+    other = parse_project({"name": "Test autre Dugny", "country": "FR", "city": "Dugny", "it_capacity_mw": 10})
+    fig, _ = city_map_figure("Dugny", [(dugny.name, dugny), (other.name, other)], "fr", None)
+    info = fig.impact_map
+    ((point, size),) = _hollow(fig, "territory")
+    commune = _commune_point("93030")
+    assert _haversine_km(commune[0], commune[1], dugny.location.lat, dugny.location.lon) < 0.001
+    ax = fig.axes[0]
+    metres_per_point = 2 * info["half_width_m"] / (ax.get_position().width * fig.get_figwidth() * 72)
+    step_pt = math.sqrt(AT_COMMUNE_SIZES["star"][0]) / 2 + math.sqrt(230) / 2 + 1
+    moved_km = _haversine_km(point[0], point[1], commune[0], commune[1])
+    assert moved_km == pytest.approx(step_pt * metres_per_point / 1000, rel=0.01)
+    assert info["at_commune"] == [{"layer": "territory", "code": "93030", "commune": "Dugny", "count": 1,
+                                   "names": ["Test autre Dugny"], "shifted": True}]
+    assert info["layers"][0] == "site" and dugny.name in info["labels"]
+    assert any(label.startswith("Test autre Dugny") for label in info["labels"])
     _assert_labels_clear(fig)
     _labels_clear_of_hollow_markers(fig)
 

@@ -48,6 +48,8 @@ DATACENTER = "#5b3f8c"
 HOLLOW = "#ffffff"
 #: Marker sizes [points²]: a hollow marker alone in its commune, and one with a count inside.
 AT_COMMUNE_SIZES = {"star": (150, 360), "diamond": (50, 150)}
+#: The width of a legend entry's text in the thumbnail's two columns [in].
+SMALL_LEGEND_COLUMN_IN = 1.5
 #: The gid of the hollow markers' collections (tests find them by it).
 AT_COMMUNE_GIDS = {"*": "impact-at-commune-territory", "D": "impact-at-commune-registry"}
 COUNT_GID = "impact-count"
@@ -272,6 +274,9 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     if layers.landing_points is not None:
         items.append(("landing_points", Line2D([], [], marker="^", ls="", color=LANDING, markeredgecolor="white",
                                                markersize=7, label=t("map.landing"))))
+    if small:  # the thumbnail's two columns are narrow: its entries are wrapped to them
+        for _, handle in items:
+            handle.set_label(_wrap(handle.get_label().replace("\n", " "), SMALL_LEGEND_COLUMN_IN, 5.2))
     return items
 
 
@@ -527,7 +532,9 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         substations: ``name``, ``voltage_kv``, ``kind``, ``distance_km``), ``outside`` (the one
         pointed at by an arrow, or None), ``substations`` (those drawn), ``labels`` (texts),
         ``registry_sites`` (the names of the other data centres drawn, registry or context, or
-        named in a note).
+        named in a note), ``at_commune`` (the hollow markers: ``layer`` territory or registry,
+        the commune's ``code`` and name, ``count``, ``names``, ``shifted`` beside another
+        marker).
     """
     from .catalogue import catalogue
 
@@ -597,6 +604,8 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
              title or t("map.title", name=name), fontsize=8.5 if small else 12, fontweight="bold", ha="left",
              va="top")
 
+    width_in = ax.get_position().width * fig.get_figwidth()
+    _separate_at_commune(layers, site, frame, 2 * half / (width_in * 72))
     _draw_layers(ax, layers, site, frame, small)
     xmin, ymin, xmax, ymax = frame.bounds
     ax.set_xlim(xmin, xmax)
@@ -654,6 +663,11 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         "substations": None if subs is None else subs.drop(columns="geometry").to_dict("records"),
         "labels": [x.get_text() for x in labeller.placed],
         "registry_sites": _registry_sites(layers),
+        "at_commune": [{"layer": layer, "code": r["code"], "commune": r["commune"], "count": int(r["count"]),
+                        "names": [site[0] for site in r["sites"]], "shifted": bool(r["shifted"])}
+                       for layer, gdf in (("territory", layers.territory_at_commune),
+                                          ("registry", layers.datacenters_at_commune)) if gdf is not None
+                       for _, r in gdf.iterrows()],
     }
     return fig
 
@@ -682,7 +696,7 @@ def _no_location_figure(ax, title, t, scale):
     ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10)
     fig.impact_map = {"crs": None, "layers": [], "legend": [], "sources": [], "notes": [], "nearest_text": "",
                       "connection": None, "connectable": [], "outside": None, "substations": None, "labels": [],
-                      "registry_sites": []}
+                      "registry_sites": [], "at_commune": []}
     return fig
 
 
@@ -760,6 +774,45 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
         ax.scatter([sx], [sy], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
 
 
+def _separate_at_commune(layers, site: _Site, frame, metres_per_point: float) -> None:
+    """Move a hollow marker that would cover another site's marker (a site given its commune's
+    inside point as coordinates, or two communes' points closer than their markers) by a
+    fixed step beside it, so that every marker stays visible; ``shifted`` records it."""
+    import shapely
+
+    taken = []  # (x, y, radius [pt]) of the markers already drawn
+    if site.located:
+        taken.append((*_site_xy(frame, site), math.sqrt(230) / 2))
+    for gdf, size in ((layers.territory_sites, 140), (layers.datacenters, 36)):
+        if gdf is not None:
+            taken += [(x, y, math.sqrt(size) / 2) for x, y in zip(gdf.geometry.x, gdf.geometry.y)]
+    for gdf, marker in ((layers.territory_at_commune, "*"), (layers.datacenters_at_commune, "D")):
+        if gdf is None:
+            continue
+        shifted, points = [], []
+        for (x, y), n in zip(zip(gdf.geometry.x, gdf.geometry.y), gdf["count"]):
+            r = math.sqrt(_at_commune_size(marker, int(n))) / 2
+
+            def free(px, py):
+                return all(math.hypot(px - tx, py - ty) / metres_per_point >= r + tr for tx, ty, tr in taken)
+
+            moved = False
+            if not free(x, y):
+                near = max((tr for tx, ty, tr in taken if math.hypot(x - tx, y - ty) / metres_per_point < r + tr))
+                step = (r + near + 1.0) * metres_per_point
+                for angle in (0, 180, 90, 270, 45, 135, 225, 315):
+                    a = math.radians(angle)
+                    cx, cy = x + step * math.cos(a), y + step * math.sin(a)
+                    if free(cx, cy):
+                        x, y, moved = cx, cy, True
+                        break
+            taken.append((x, y, r))
+            points.append(shapely.Point(x, y))
+            shifted.append(moved)
+        gdf["shifted"] = shifted
+        gdf.set_geometry(points, inplace=True, crs=gdf.crs)
+
+
 def _at_commune_size(marker: str, count: int) -> float:
     alone, several = AT_COMMUNE_SIZES["star" if marker == "*" else "diamond"]
     return alone if count == 1 else several
@@ -804,13 +857,18 @@ def _substation_label(row, t, lang, with_distance: bool = True) -> str:
              distance=fmt.distance(float(row["distance_km"]), lang))
 
 
-def _at_commune_label(row, t, lang, with_power: bool = True) -> str:
-    """The names of the sites at a commune's inside point, one a line, with their power."""
+def _at_commune_labels(row, t, lang, fontsize: float) -> list[str]:
+    """The names of the sites at a commune's inside point, longest form first: one a line with
+    their power; one a line; in a running list wrapped to 1.3 in."""
     lines = []
     for name, power, basis in row["sites"]:
-        text = _power_text({"power_mw": power, "basis": basis}, t, lang) if with_power else None
+        text = _power_text({"power_mw": power, "basis": basis}, t, lang)
         lines.append(t("map.datacenter.label", name=name, power=text) if text else str(name))
-    return "\n".join(lines)
+    names = [str(name) for name, _, _ in row["sites"]]
+    out = ["\n".join(lines), "\n".join(names)]
+    if len(names) > 1:
+        out.append(_wrap(t.join(names), 1.3, fontsize, "bold"))
+    return list(dict.fromkeys(out))
 
 
 def _power_text(row, t, lang) -> str | None:
@@ -926,12 +984,11 @@ def _site_labels(labeller: Labeller, layers, site: _Site, frame, t, fs: float, b
         accept = nearest_is_own(px, k)
         if kind == "commune":
             gap = math.sqrt(_at_commune_size(marker, int(row["count"]))) / 2 + 2
-            offsets = point_offsets(gap) + point_offsets(gap + 7)
-            # With the powers if they fit, else the names alone.
-            for with_power in (True, False):
-                if labeller.place(x, y, _at_commune_label(row, t, lang, with_power), offsets, ignore=boxes[(marker, i)],
-                                  accept=accept, fontsize=fs + 0.4, color=colour, fontweight="bold",
-                                  fontstyle="italic"):
+            offsets = point_offsets(gap) + point_offsets(gap + 7) + point_offsets(gap + 16)
+            # With the powers if they fit, else the names alone, else the names in a list.
+            for text in _at_commune_labels(row, t, lang, fs + 0.4):
+                if labeller.place(x, y, text, offsets, ignore=boxes[(marker, i)], accept=accept, fontsize=fs + 0.4,
+                                  color=colour, fontweight="bold", fontstyle="italic"):
                     break
         else:
             power = _power_text(row, t, lang)
