@@ -451,38 +451,11 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     return pd.DataFrame(data, index=frame.index)
 
 
-def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Results:
-    """Estimate every indicator of ``project`` with its low / central / high range.
-
-    Parameters
-    ----------
-    project : Project
-        From :func:`impact.load_project`.
-    draws : int, default 2000
-        Monte Carlo draws over the ranged inputs (the hourly cooling model runs
-        over hours x draws at once).
-    seed : int
-        Seed of the random generator: the same seed gives the same results.
-
-    Returns
-    -------
-    Results
-        With ``hourly``, the hourly frame of the central run, when the cooling
-        model ran (None otherwise, and ``meta['cooling_model']`` says why).
-    """
-    import pandas as pd
-
-    if draws < 100:
-        raise ValueError("draws must be at least 100 for the 5th and 95th percentiles to mean anything")
-    model = _Model(project)
+def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: int
+                ) -> tuple[dict[str, Indicator], dict[str, Any]]:
+    """Every indicator from the central run and the draws: central, 5th-95th percentiles,
+    status (estimated, partial or unknown) with the reason; and the draws themselves."""
     records = model.records
-    central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
-    if hourly is not None and project.grid is not None and project.grid.eco2mix:
-        # The grid's hourly intensity, weighted by the site's modelled hourly power.
-        model.replace_grid_intensity(project_data.hourly_grid_intensity(project, hourly["facility_mw"]))
-        central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
-    drawn, _, _ = model.evaluate(model.draw_values(draws, seed))
-
     indicators: dict[str, Indicator] = {}
     samples = {}
     for name, info in INDICATORS.items():
@@ -517,6 +490,41 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
             note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
         indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources,
                                      note, tuple(missing))
+    return indicators, samples
+
+
+def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Results:
+    """Estimate every indicator of ``project`` with its low / central / high range.
+
+    Parameters
+    ----------
+    project : Project
+        From :func:`impact.load_project`.
+    draws : int, default 2000
+        Monte Carlo draws over the ranged inputs (the hourly cooling model runs
+        over hours x draws at once).
+    seed : int
+        Seed of the random generator: the same seed gives the same results.
+
+    Returns
+    -------
+    Results
+        With ``hourly``, the hourly frame of the central run, when the cooling
+        model ran (None otherwise, and ``meta['cooling_model']`` says why).
+    """
+    import pandas as pd
+
+    if draws < 100:
+        raise ValueError("draws must be at least 100 for the 5th and 95th percentiles to mean anything")
+    model = _Model(project)
+    records = model.records
+    central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
+    if hourly is not None and project.grid is not None and project.grid.eco2mix:
+        # The grid's hourly intensity, weighted by the site's modelled hourly power.
+        model.replace_grid_intensity(project_data.hourly_grid_intensity(project, hourly["facility_mw"]))
+        central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
+    drawn, _, _ = model.evaluate(model.draw_values(draws, seed))
+    indicators, samples = _indicators(model, central, spec, drawn, draws)
 
     _check_consistency(indicators, model, hourly)
     announced = _check_announced_power(indicators, project, records)

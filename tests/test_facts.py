@@ -417,3 +417,15 @@ def test_a_whole_block_declared_unknown(block):
     assert not r[name].known
     absent = est(NO_CLIMATE + "it_capacity_mw: 10\n").inputs[block]
     assert absent.status == "unknown" and not absent.declared_unknown
+
+
+def test_an_impossible_date_is_a_field_error_not_a_crash(write_project):
+    from .conftest import run_cli
+
+    path = write_project(NO_CLIMATE + "it_capacity_mw: 1\nprocedure: {type: enquete_publique, start: 2025-13-01}\n")
+    r = run_cli("check", path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "procedure.start: must be a date written YYYY-MM-DD" in r.stderr
+    ok = write_project(NO_CLIMATE + "it_capacity_mw: 1\nprocedure: {type: enquete_publique, start: 2025-10-06, "
+                                    "end: 2025-11-07}\n", "ok.yaml")
+    assert run_cli("check", ok).returncode == 0
