@@ -130,6 +130,9 @@ class Location(_Strict):
     # Site altitude [m], for the choice of the climate series and its lapse-rate
     # correction: from land below sea level (polders, deltas) to Mont Blanc (4,806 m).
     altitude_m: N(ge=-10, le=4810) = None
+    # True when the point is not the site's own (its commune's centre, a nearby landmark):
+    # the map draws it hollow and distances from it are said to be indicative.
+    approximate: bool = False
 
 
 class EquipmentItem(_Strict):

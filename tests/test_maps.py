@@ -850,3 +850,30 @@ def test_dossier_with_a_registry_prints_the_map_sources(tmp_path):
     assert "IGN ADMIN EXPRESS" in caption and "datacenters_marseille_registry.csv" in caption
     assert "MRS1 (Marseille)" in caption  # listed, not placed: no coordinates published
     assert "Cap Janet" in text
+
+
+@pytest.mark.parametrize("approximate", [True, False])
+def test_an_approximate_position_is_drawn_hollow_and_said(approximate):
+    # location.approximate: the point is the commune's centre or a landmark, not the site.
+    import matplotlib.colors as mcolors
+
+    import impact
+    from impact.project import parse_project
+    from impact.report import maps
+    from impact.report.dossier import build_context, render_html
+
+    p = parse_project({"name": "Test", "country": "FR", "it_capacity_mw": 20,
+                       "location": {"lat": 48.94899, "lon": 2.42263, "approximate": approximate}})
+    r = impact.estimate(p, draws=200)
+    fig = maps.site_map(r, scale="city", lang="fr")
+    info = fig.impact_map
+    assert ("Site du projet (position approximative)" in info["legend"]) == approximate
+    assert any("Étoile creuse" in n for n in info["notes"]) == approximate
+    star = max((c for c in fig.axes[0].collections if c.get_zorder() == 15), key=lambda c: c.get_zorder())
+    face = mcolors.to_hex(star.get_facecolor()[0])
+    assert (face == "#ffffff") == approximate
+    from .test_words import FIGURES
+
+    html = render_html(build_context(r, [], [], {k: None for k in FIGURES}, lang="fr", author=None,
+                                     date=__import__("datetime").date(2026, 11, 25), fingerprint="0" * 16))
+    assert ("position approximative du site" in html) == approximate

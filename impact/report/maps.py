@@ -113,6 +113,8 @@ class _Site:
         #: The point distances are measured from (the frame's centre when not located) [degree].
         self.lat, self.lon = (float(loc.lat), float(loc.lon)) if loc is not None else (None, None)
         self.distances = self.located  # labels give the distance from the site
+        #: The point is not the site's own (location.approximate): drawn hollow, distances indicative.
+        self.approximate = bool(getattr(loc, "approximate", False))
         site = getattr(results, "site", None)
         if site is None and getattr(project, "location", None) is not None:
             from ..site import place_site
@@ -212,7 +214,11 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     from matplotlib.patches import Patch
 
     items = []
-    if site.located:
+    if site.located and site.approximate:
+        items.append(("site", Line2D([], [], marker="*", ls="", color=HOLLOW, markeredgecolor=SITE,
+                                     markeredgewidth=1.3, markersize=13,
+                                     label=site_legend or t("map.site_approximate"))))
+    elif site.located:
         items.append(("site", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
                                      label=site_legend or t("map.site"))))
     if layers.territory_sites is not None:
@@ -771,7 +777,10 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
             _draw_at_commune(ax, gdf, marker, colour, zorder)
     if site.located:
         sx, sy = _site_xy(frame, site)
-        ax.scatter([sx], [sy], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
+        if site.approximate:
+            ax.scatter([sx], [sy], s=230, marker="*", color=HOLLOW, edgecolor=SITE, lw=1.4, zorder=15)
+        else:
+            ax.scatter([sx], [sy], s=230, marker="*", color=SITE, edgecolor="white", lw=1.0, zorder=15)
 
 
 def _separate_at_commune(layers, site: _Site, frame, metres_per_point: float) -> None:
@@ -1093,6 +1102,8 @@ def _notes(layers, site: _Site, t, frame, small: bool) -> list[str]:
     from . import fmt
 
     notes = []
+    if site.located and site.approximate:
+        notes.append(t("map.site_approximate.note"))
     if site.domain is not None or site.distribution:
         notes.append(t("map.connection.rule"))
     near = (site.grid or {}).get("nearest_connectable") or []
