@@ -39,11 +39,13 @@ class _Inputs:
                                          source_key="source.project_file" if source == "project file" else "")
 
     def put(self, name: str, value: Any, unit: str, status: str, source: str, note: str, note_key: str,
-            *, declared_unknown: bool = False, **note_args: Any) -> None:
-        """Record an input with its note as English text and as a catalogue key (``note_key``)."""
+            *, declared_unknown: bool = False, source_key: str = "", **note_args: Any) -> None:
+        """Record an input with its note as English text and as a catalogue key (``note_key``);
+        ``source_key``: the catalogue key of a source that is impact's own words, not a citation."""
         self.records[name] = InputRecord(name, value, unit, status, source, note, declared_unknown,
                                          note_key=note_key, note_args=tuple(sorted(note_args.items())),
-                                         source_key="source.project_file" if source == "project file" else "")
+                                         source_key=source_key or ("source.project_file" if source == "project file"
+                                                                   else ""))
 
     def resolve(
         self,

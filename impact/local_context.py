@@ -80,9 +80,9 @@ def resolve_local_context(project, site, inp) -> None:
                 continue
         if key == "city.peak_demand_mw" and _peak_estimate(inp, country):
             continue
-        why = _why_unknown(site, quantity)
-        inp.put(key, None, "MWh/yr" if quantity == "annual_electricity" else "MW", "unknown", why[0], why[1],
-                why[2], city=city or "-")
+        source, note, note_key = _why_unknown(site, quantity)
+        inp.put(key, None, "MWh/yr" if quantity == "annual_electricity" else "MW", "unknown", source, note,
+                note_key, source_key=note_key.replace("note.", "source.", 1), city=city or "-")
     _territory_records(site, inp)
     _national_records(country, inp)
 
@@ -136,7 +136,8 @@ def _territory_records(site, inp) -> None:
         e = record(territory) if territory is not None else None
         if e is None:
             inp.put(key, None, "MWh/yr", "unknown", "the site could not be placed in a territory",
-                    "the site could not be placed in a territory", "note.local.territory_not_placed")
+                    "the site could not be placed in a territory", "note.local.territory_not_placed",
+                    source_key="source.local.territory_not_placed")
             continue
         inp.put(key, Range.point(e["total_mwh"]), "MWh/yr", "default", f"{_sourced(e['source'])}, {e['year']}",
                 f"electricity delivered in {territory.name} in {e['year']}, all sectors",
@@ -151,7 +152,8 @@ def _national_records(country: str, inp) -> None:
     if country != "FR":
         for key in keys:
             inp.put(key, None, "MWh/yr", "unknown", "only France's figures are shipped",
-                    "only France's national figures are shipped", "note.local.not_france")
+                    "only France's national figures are shipped", "note.local.not_france",
+                    source_key="source.local.not_france")
         return
     n = france.national_consumption()
     if "france.annual_electricity_mwh" in keys:
@@ -164,7 +166,8 @@ def _national_records(country: str, inp) -> None:
     dc: Any = ref.lookup("national_context", country=country, quantity="data_centres_consumption_today")
     if dc is None or dc.value is None or dc.unit != "TWh/yr":
         inp.put("france.datacentres_electricity_mwh", None, "MWh/yr", "unknown", "no sourced figure",
-                "no sourced figure of the data centres' consumption", "note.local.datacentres_unknown")
+                "no sourced figure of the data centres' consumption", "note.local.datacentres_unknown",
+                source_key="source.local.datacentres_unknown")
         return
     # The table gives TWh/yr.
     twh = dc.value.central

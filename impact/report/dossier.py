@@ -240,7 +240,7 @@ def _territory(r, lang: str) -> dict:
         # The basis: how the figure was made (an estimate's method), and where it comes from.
         method = shown["note"] if rec.note_key not in ("", "note.not_given") else ""
         basis = t.markup("territory.basis", status=shown["status"], basis=method or shown["source"])
-        if method:
+        if method and rec.status != "unknown":  # an unknown figure's "source" only repeats why
             basis = Markup("{}<br>{}").format(basis, shown["source"])
         rows.append({"territory": t(f"territory.row.{key}", name=name), "consumption": shown["value"],
                      "share": narrative.share_cell(r[share], lang), "known": r[share].known, "basis": basis})
