@@ -640,8 +640,10 @@ def load_project(path: str | Path) -> Project:
     """
     path = Path(path)
     label = path.name if path.name else str(path)
-    try:
-        raw = path.read_bytes()
+    from .sources.files import KINDS, read_regular
+
+    try:  # the safe reader: a regular file only (a FIFO or a device is refused at once), size-limited
+        raw = read_regular(path, KINDS["project"].max_bytes)
     except IsADirectoryError:
         raise InputError(str(path), "is a folder, expected a YAML project file") from None
     except OSError as exc:

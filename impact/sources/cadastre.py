@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..textsafe import excerpt, strip_controls
 
 #: Provider's property names -> ours.
 VARIABLE_MAP = {
@@ -26,6 +27,12 @@ VARIABLE_MAP = {
     "numero": "numero",
     "contenance": "contenance_m2",
 }
+
+
+WHAT = "cadastre parcels (GeoJSON)"
+#: The largest contenance of one parcel [m2]: 1,000 km2, more than the largest commune of
+#: metropolitan France (Arles, 758.9 km2, INSEE); a larger one is a broken file.
+MAX_PARCEL_M2 = 1e9
 
 
 def read_cadastre_parcels(path: str | Path):
@@ -50,11 +57,22 @@ def read_cadastre_parcels(path: str | Path):
         if ``id`` or ``contenance`` is missing, an id is repeated, or a
         contenance is not a non-negative number (naming the parcel).
     """
-    import pandas as pd
-
     from ._geo import read_vector
 
-    gdf = read_vector(path, "cadastre parcels (GeoJSON)")
+    return _parcels(read_vector(path, WHAT, kind="cadastre"))
+
+
+def parse_cadastre_parcels(raw: bytes, source: str = "<parcels>"):
+    """Parse the bytes of a parcels file; see :func:`read_cadastre_parcels`."""
+    from ._geo import parse_vector
+
+    return _parcels(parse_vector(raw, source, WHAT))
+
+
+def _parcels(gdf):
+    import numpy as np
+    import pandas as pd
+
     src = gdf.attrs["source"]
     missing = [k for k in ("id", "contenance") if k not in gdf.columns]
     if missing:
@@ -64,13 +82,16 @@ def read_cadastre_parcels(path: str | Path):
     gdf["id"] = gdf["id"].astype(str).str.strip()
     dup = gdf["id"][gdf["id"].duplicated()]
     if len(dup):
-        raise InputError(src, [(f"feature {int(dup.index[0]) + 1}", f"parcel id {dup.iloc[0]!r} appears twice")])
-    area = pd.to_numeric(gdf["contenance_m2"], errors="coerce")
-    bad = (area.isna() & gdf["contenance_m2"].notna()) | (area < 0)
+        raise InputError(src, [(f"feature {int(dup.index[0]) + 1}", f"parcel id {excerpt(dup.iloc[0])} appears twice")])
+    raw = gdf["contenance_m2"]
+    text = raw.map(lambda v: isinstance(v, (str, bool, dict, list)))  # a number written as text is not one
+    area = pd.to_numeric(raw.where(~text), errors="coerce")
+    bad = (area.isna() & raw.notna()) | ~(np.isnan(area) | ((area >= 0) & (area <= MAX_PARCEL_M2)))
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(src, [(f"feature {i + 1} (parcel {gdf['id'].iloc[i]})",
-                                f"contenance must be an area in m2 (a number >= 0), got {gdf['contenance_m2'].iloc[i]!r}")])
+        raise InputError(src, [(f"feature {i + 1} (parcel {strip_controls(gdf['id'].iloc[i])[:20]})",
+                                f"contenance must be an area in m2 (a number from 0 to {MAX_PARCEL_M2:,.0f}), "
+                                f"got {excerpt(raw.iloc[i])}")])
     gdf["contenance_m2"] = area.astype(float)
     for col in ("commune", "prefixe", "section", "numero"):
         if col not in gdf:
@@ -106,11 +127,11 @@ def parcels_area_m2(parcels, ids, source: str = "<parcels>") -> float:
     problems = []
     for i in wanted:
         if i not in known:
-            close = [k for k in known if k.endswith(i[-6:])][:3]
+            close = [strip_controls(k)[:20] for k in known if k.endswith(i[-6:])][:3]
             hint = f" (parcels ending alike: {', '.join(close)})" if close else ""
-            problems.append(("land.ids", f"parcel {i!r} is not in the file{hint}"))
+            problems.append(("land.ids", f"parcel {excerpt(i)} is not in the file{hint}"))
         elif known[i] != known[i]:  # NaN
-            problems.append(("land.ids", f"parcel {i!r} has no contenance (area) in the file"))
+            problems.append(("land.ids", f"parcel {excerpt(i)} has no contenance (area) in the file"))
     if problems:
         raise InputError(source, problems)
     return float(sum(known[i] for i in dict.fromkeys(wanted)))

@@ -19,7 +19,9 @@ import warnings
 from pathlib import Path
 
 from ..errors import InputError
+from ..textsafe import excerpt
 from ._text import MISSING, decode, label, read_bytes
+from .files import exception_text
 
 TZ = "Europe/Paris"
 
@@ -77,6 +79,33 @@ def _key(name: str) -> str:
 
 _MAP = {_key(k): v for k, v in VARIABLE_MAP.items()}
 
+#: The largest power an export can hold [MW], in absolute value: ten times France's record
+#: consumption (102,098 MW on 8 February 2012, RTE). A larger figure is a broken file.
+MAX_POWER_MW = 1_000_000.0
+#: The largest CO2 rate [g CO2/kWh]: the bound of ``grid.carbon_intensity_g_per_kwh`` in the
+#: project file (twice a coal plant's direct emissions, about 1,000 g/kWh).
+MAX_CO2_G_PER_KWH = 2000.0
+
+
+def _checked(values, ours: str, col: str, source: str, where, cells):
+    """``values`` of column ``col``, or an :class:`InputError` at the first infinite or absurd one."""
+    import numpy as np
+
+    co2 = ours == "co2_g_per_kwh"
+    with np.errstate(invalid="ignore"):
+        if co2:
+            bad = ~np.isnan(values) & ~((values >= 0) & (values <= MAX_CO2_G_PER_KWH))
+            expected = f"a CO2 rate between 0 and {MAX_CO2_G_PER_KWH:g} g/kWh"
+        else:
+            bad = ~np.isnan(values) & ~(np.abs(values) <= MAX_POWER_MW)
+            expected = f"a power in MW, between -{MAX_POWER_MW:,.0f} and {MAX_POWER_MW:,.0f}"
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        cell = cells.iloc[i]
+        got = excerpt(cell) if isinstance(cell, str) else f"{float(values[i]):g}"
+        raise InputError(source, [(where(i), f"'{col}' must be {expected}, got {got}")])
+    return values
+
 
 def read_eco2mix(path: str | Path):
     """Read an éCO2mix export (national or regional, real-time or consolidated).
@@ -103,7 +132,7 @@ def read_eco2mix(path: str | Path):
         naming the file, the line and the column of the first bad value.
     """
     name = label(path)
-    raw = read_bytes(path, "an éCO2mix CSV export")
+    raw = read_bytes(path, "eco2mix")
     return parse_eco2mix(decode(raw), name)
 
 
@@ -131,8 +160,8 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
             # and is checked cell by cell below, to name the bad cell.
             df = pd.read_csv(io.StringIO(text), sep=sep, na_values=sorted(MISSING), keep_default_na=False,
                              index_col=False, skip_blank_lines=False, engine="c", low_memory=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(source, [("", f"cannot be read as a ';'-separated table: {exc}")]) from None
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+        raise InputError(source, [("", f"cannot be read as a ';'-separated table: {exception_text(exc)}")]) from None
     header = [str(c) for c in df.columns]
     keys = {_key(c): c for c in header}
     lines = np.arange(len(df)) + 2  # line numbers in the file (header is line 1)
@@ -169,25 +198,26 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
         i = int(np.flatnonzero(bad)[0])
         cell = df[col].iloc[i]
         raise InputError(source, [(f"line {lines[i]}, column {header.index(col) + 1}",
-                                   f"'{col}' is not a date and time: {'' if pd.isna(cell) else cell!r}")])
+                                   f"'{col}' is not a date and time: {'' if pd.isna(cell) else excerpt(cell)}")])
 
     out = {}
     for col in header:
         ours = _MAP.get(_key(col))
         if ours is None or ours in out:
             continue
+        where = lambda i: f"line {lines[i]}, column {header.index(col) + 1}"  # noqa: E731
         if pd.api.types.is_numeric_dtype(df[col]):
-            out[ours] = df[col].to_numpy(dtype=float)
-            continue
-        cells = df[col].fillna("").astype(str).str.strip()
-        missing = cells.isin(MISSING).to_numpy()
-        values = pd.to_numeric(cells.where(~missing).str.replace(",", ".", regex=False), errors="coerce")
-        bad = values.isna().to_numpy() & ~missing
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(source, [(f"line {lines[i]}, column {header.index(col) + 1}",
-                                       f"'{col}' is not a number: {df[col].iloc[i]!r}")])
-        out[ours] = values.to_numpy(dtype=float)
+            values = df[col].to_numpy(dtype=float)
+        else:
+            cells = df[col].fillna("").astype(str).str.strip()
+            missing = cells.isin(MISSING).to_numpy()
+            values = pd.to_numeric(cells.where(~missing).str.replace(",", ".", regex=False),
+                                   errors="coerce").to_numpy(dtype=float)
+            bad = np.isnan(values) & ~missing
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise InputError(source, [(where(i), f"'{col}' is not a number: {excerpt(df[col].iloc[i])}")])
+        out[ours] = _checked(values, ours, col, source, where, df[col])
     if "consumption_mw" not in out:
         raise InputError(source, [("line 1", "no 'Consommation (MW)' column: not an éCO2mix export?")])
 

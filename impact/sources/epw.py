@@ -21,7 +21,9 @@ import io
 from pathlib import Path
 
 from ..errors import InputError
+from ..textsafe import excerpt
 from ._text import decode, label, read_bytes
+from .files import exception_text
 
 #: pvlib's names -> ours (pvlib already maps the EPW's positional fields).
 VARIABLE_MAP = {
@@ -33,6 +35,15 @@ VARIABLE_MAP = {
     "wind_speed": "wind_speed_m_per_s",
 }
 STANDARD_PRESSURE_PA = 101325.0
+#: The fields checked on every record: column -> (name, low, high, missing code, unit). Bounds and
+#: missing codes of the EPW data dictionary (EnergyPlus Auxiliary Programs, "Weather Converter
+#: Program", and the WeatherData fields of Energy+.idd): dry bulb > -70 and < 70 °C (99.9 missing),
+#: relative humidity 0-110 % (999 missing), station pressure > 31,000 and < 120,000 Pa (999999 missing).
+RECORD_FIELDS = {
+    7: ("dry-bulb temperature", -70.0, 70.0, 99.9, "°C"),
+    9: ("relative humidity", 0.0, 110.0, 999.0, "%"),
+    10: ("station pressure", 31000.0, 120000.0, 999999.0, "Pa"),
+}
 
 
 def wet_bulb_c(temp_air_c, relative_humidity, pressure_pa=STANDARD_PRESSURE_PA):
@@ -89,7 +100,29 @@ def read_epw(path: str | Path):
     InputError
         if the file is not an EPW file or a value is out of range.
     """
-    return parse_epw(decode(read_bytes(path, "an EnergyPlus weather file (.epw)")), label(path))
+    return parse_epw(decode(read_bytes(path, "epw")), label(path))
+
+
+def _check_record(line: str, n: int, source: str) -> None:
+    """Raise an :class:`InputError` at the first field of :data:`RECORD_FIELDS` that is not a finite
+    number within its bounds (or its missing code) on line ``n``."""
+    import math
+
+    fields = line.split(",")
+    if len(fields) < 35:
+        raise InputError(source, [(f"line {n}", f"has {len(fields)} fields, an EPW record has 35")])
+    for col, (name, low, high, missing, unit) in RECORD_FIELDS.items():
+        cell = fields[col - 1]
+        try:
+            value = float(cell)
+        except ValueError:
+            value = math.nan
+        if math.isnan(value):
+            raise InputError(source, [(f"line {n}, column {col}", f"{name} is not a number: {excerpt(cell)}")])
+        if value != missing and not low <= value <= high:
+            raise InputError(source, [(f"line {n}, column {col}",
+                                       f"{name} must be between {low:,.0f} and {high:,.0f} {unit} "
+                                       f"(or {missing:g}, missing), got {value:g}")])
 
 
 def parse_epw(text: str, source: str = "<epw>"):
@@ -103,20 +136,12 @@ def parse_epw(text: str, source: str = "<epw>"):
     if len(lines) < 9:
         raise InputError(source, [("", f"has {len(lines)} lines: an EPW file has 8 header lines, then hourly records")])
     for n, line in enumerate(lines[8:], start=9):
-        fields = line.split(",")
-        if line.strip() and len(fields) < 35:
-            raise InputError(source, [(f"line {n}", f"has {len(fields)} fields, an EPW record has 35")])
         if line.strip():
-            for col, name in ((7, "dry-bulb temperature"), (9, "relative humidity"), (10, "pressure")):
-                try:
-                    float(fields[col - 1])
-                except ValueError:
-                    raise InputError(source, [(f"line {n}, column {col}",
-                                               f"{name} is not a number: {fields[col - 1]!r}")]) from None
+            _check_record(line, n, source)
     try:
         data, meta = pvlib_read_epw(io.StringIO(text))
-    except (ValueError, IndexError, KeyError) as exc:
-        raise InputError(source, f"cannot be read as an EPW file: {exc}") from None
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
+        raise InputError(source, f"cannot be read as an EPW file: {exception_text(exc)}") from None
     df = data[[c for c in VARIABLE_MAP if c in data]].rename(columns=VARIABLE_MAP).astype(float)
     # EPW missing-value codes: 99.9 °C, 999 %, 999999 Pa.
     df.loc[df["temp_air_c"] >= 99.9, "temp_air_c"] = np.nan

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ._text import label, read_bytes
+from .files import exception_text
 
 HOURS = 8760
 #: PVGIS's column names in the CSV, in their order.
@@ -50,7 +51,7 @@ def read_pvgis(path: str | Path):
     InputError
         if the file is not a PVGIS TMY export or a value is out of range.
     """
-    return parse_pvgis(read_bytes(path, "a PVGIS typical-year export (.csv)"), label(path))
+    return parse_pvgis(read_bytes(path, "pvgis"), label(path))
 
 
 def parse_pvgis(data: bytes, source: str = "<pvgis>"):
@@ -59,14 +60,15 @@ def parse_pvgis(data: bytes, source: str = "<pvgis>"):
     from pvlib.iotools import read_pvgis_tmy
 
     from ..model.psychrometrics import dew_point_from_relative_humidity, wet_bulb_from_dew_point
+    from .epw import RECORD_FIELDS
 
     if not data.lstrip().startswith(b"Latitude"):
         raise InputError(source, [("line 1", "not a PVGIS typical-year export: the first line must start with "
                                              "'Latitude (decimal degrees):'")])
     try:
         frame, meta = read_pvgis_tmy(io.BytesIO(data), pvgis_format="csv", map_variables=True)[:2]
-    except (ValueError, IndexError, KeyError, TypeError) as exc:
-        raise InputError(source, f"cannot be read as a PVGIS typical-year export: {exc}") from None
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
+        raise InputError(source, f"cannot be read as a PVGIS typical-year export: {exception_text(exc)}") from None
     if len(frame) != HOURS or frame[["temp_air", "relative_humidity"]].isna().any().any():
         raise InputError(source, [("climate.pvgis", f"must hold {HOURS} complete hours (a typical year), "
                                                     f"got {len(frame)}")])
@@ -77,6 +79,12 @@ def parse_pvgis(data: bytes, source: str = "<pvgis>"):
         i = int(np.flatnonzero(bad)[0])
         raise InputError(source, [(f"hour {i + 1}", f"temperature {t[i]} °C or humidity {rh[i]} % out of range")])
     p = frame["pressure"].to_numpy(float) if "pressure" in frame else np.full(HOURS, 101325.0)
+    low, high = RECORD_FIELDS[10][1:3]  # the station pressure's bounds of the EPW format
+    bad = ~((p >= low) & (p <= high))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(source, [(f"hour {i + 1}", f"surface pressure (SP) must be between {low:,.0f} and "
+                                                    f"{high:,.0f} Pa, got {p[i]:g}")])
     td = dew_point_from_relative_humidity(t, np.clip(rh, 1.0, 100.0))
     import pandas as pd
 

@@ -17,7 +17,9 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
-from ._text import decode, label, read_bytes
+from ..textsafe import excerpt
+from ._text import csv_rows, decode, label, read_bytes
+from .files import exception_text
 
 META = ("status", "source")
 TEXT_KEYS = ("name", "operator", "city", "country", "notes", "cooling.type", "refrigerant.type", "generators.fuel")
@@ -50,7 +52,8 @@ def _cell(text: str, where: str):
         try:
             return yaml.safe_load(s)
         except yaml.YAMLError as exc:
-            raise ValueError(f"not valid YAML flow ({getattr(exc, 'problem', None) or exc}): {s!r}") from None
+            why = getattr(exc, "problem", None) or exception_text(exc)
+            raise ValueError(f"not valid YAML flow ({why}): {excerpt(s)}") from None
     try:
         n = float(s.replace(",", ".")) if s.count(",") == 1 and "." not in s else float(s)
     except ValueError:
@@ -80,9 +83,13 @@ def _rows_csv(text: str, source: str):
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=sep)
-    if not reader.fieldnames:
+    try:
+        fields = reader.fieldnames
+    except csv.Error as exc:
+        raise InputError(source, [("line 1", f"is not a valid CSV line: {exception_text(exc)}")]) from None
+    if not fields:
         raise InputError(source, "the file is empty; expected a header line of project-file keys")
-    for n, row in enumerate(reader, start=1):
+    for n, row in enumerate(csv_rows(reader, source), start=1):
         if None in row:
             raise InputError(source, [(f"row {n} (line {reader.line_num})",
                                        f"has more cells than the header ({len(reader.fieldnames)} columns)")])
@@ -92,18 +99,22 @@ def _rows_csv(text: str, source: str):
 
 
 def _rows_geojson(text: str, source: str):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, [(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]) from None
+    from ._geo import load_json
+
+    data = load_json(text, source)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise InputError(source, "expected a GeoJSON FeatureCollection")
-    for n, feat in enumerate(data.get("features") or [], start=1):
-        props = (feat or {}).get("properties") or {}
-        geom = (feat or {}).get("geometry") or {}
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise InputError(source, [("features", f"must be a list of features, got {excerpt(features)}")])
+    for n, feat in enumerate(features, start=1):
+        feat = feat if isinstance(feat, dict) else {}
+        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
+        geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
         point = None
-        if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
-            point = geom["coordinates"][:2]
+        xy = geom.get("coordinates")
+        if geom.get("type") == "Point" and isinstance(xy, list) and len(xy) >= 2:
+            point = xy[:2]
         yield n, f"feature {n}", {str(k): ("" if v is None else v) for k, v in props.items()}, point
 
 
@@ -131,13 +142,21 @@ def read_registry(path: str | Path, errors: str = "raise") -> RegistryRows:
         if the file cannot be read, or (``errors="raise"``) a row is invalid,
         naming the row, its line and the field.
     """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors must be 'raise' or 'collect', got {errors!r}")
+    return parse_registry(read_bytes(path, "registry"), path, errors)
+
+
+def parse_registry(raw: bytes, path: str | Path, errors: str = "raise") -> RegistryRows:
+    """Parse the bytes of a registry read from ``path``; see :func:`read_registry` (``path`` names
+    the file in messages, tells CSV from GeoJSON and anchors the rows' relative paths)."""
     from ..project import parse_project
 
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', got {errors!r}")
     p = Path(path)
     name = label(p)
-    text = decode(read_bytes(p, "a registry of data centers (CSV or GeoJSON)"))
+    text = decode(raw)
     is_json = p.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{")
     rows = _rows_geojson(text, name) if is_json else _rows_csv(text, name)
     good, bad, raw = [], [], {}

@@ -24,7 +24,8 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from ._text import decode, label, read_bytes
+from ..textsafe import excerpt
+from ._text import csv_rows, decode, label, read_bytes
 
 #: Provider's column names -> ours.
 VARIABLE_MAP = {
@@ -159,7 +160,7 @@ def read_rte_substations(path: str | Path):
     InputError
         naming the file, line and column of a bad coordinate or a missing column.
     """
-    return parse_rte_substations(decode(read_bytes(path, "RTE's substations CSV")), label(path))
+    return parse_rte_substations(decode(read_bytes(path, "substations")), label(path))
 
 
 def parse_rte_substations(text: str, source: str = "<substations>"):
@@ -169,18 +170,19 @@ def parse_rte_substations(text: str, source: str = "<substations>"):
     import pandas as pd
 
     reader = csv.reader(io.StringIO(text), delimiter=";")
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(source, "the file is empty; expected RTE's substations CSV") from None
+    lines = csv_rows(reader, source)
+    header = next(lines, None)
+    if header is None:
+        raise InputError(source, "the file is empty; expected RTE's substations CSV")
     cols = [_MAP.get(_key(h)) for h in header]
     missing = [k for k in REQUIRED if k not in cols]
     has_xy = "lon" in cols and "lat" in cols
     if missing or not (has_xy or "geo_point" in cols):
         need = missing or ["Longitude poste (DD), Latitude poste (DD)"]
-        raise InputError(source, [("line 1", f"missing column(s) {', '.join(need)}; found: {', '.join(header)}")])
+        raise InputError(source, [("line 1", f"missing column(s) {', '.join(need)}; found: "
+                                             f"{excerpt(', '.join(header), 120)}")])
     rows, xs, ys = [], [], []
-    for row in reader:
+    for row in lines:
         line = reader.line_num
         if not any(c.strip() for c in row):
             continue
@@ -193,14 +195,14 @@ def parse_rte_substations(text: str, source: str = "<substations>"):
                     vals.append(float(rec.get(key, "").replace(",", ".")))
                 except ValueError:
                     raise InputError(source, [(f"line {line}, column {cols.index(key) + 1}",
-                                               f"'{name}' is not a number: {rec.get(key)!r}")]) from None
+                                               f"'{name}' is not a number: {excerpt(rec.get(key))}")]) from None
             x, y = vals
         elif rec.get("geo_point"):
             try:
                 y, x = (float(v) for v in rec["geo_point"].split(","))
             except ValueError:
                 raise InputError(source, [(f"line {line}, column {cols.index('geo_point') + 1}",
-                                           f"'Géo-point poste (DD)' is not 'lat, lon': {rec['geo_point']!r}")]) from None
+                                           f"'Géo-point poste (DD)' is not 'lat, lon': {excerpt(rec['geo_point'])}")]) from None
         else:
             x = y = float("nan")
         if not (np.isnan(x) or (-180 <= x <= 180 and -90 <= y <= 90)):

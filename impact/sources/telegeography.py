@@ -20,6 +20,9 @@ from ..errors import InputError
 VARIABLE_MAP = {"id": "id", "name": "name", "feature_id": "feature_id", "color": "color", "is_tbd": "is_tbd"}
 
 
+WHAT = "submarine cables or landing points (GeoJSON)"
+
+
 def read_submarine_cables(path: str | Path):
     """Read TeleGeography's cables or landing points (or a GeoJSON with both).
 
@@ -41,7 +44,17 @@ def read_submarine_cables(path: str | Path):
     """
     from ._geo import read_vector
 
-    gdf = read_vector(path, "submarine cables or landing points (GeoJSON)")
+    return _cables(read_vector(path, WHAT, kind="cables"))
+
+
+def parse_submarine_cables(raw: bytes, source: str = "<cables>"):
+    """Parse the bytes of a cables or landing points GeoJSON; see :func:`read_submarine_cables`."""
+    from ._geo import parse_vector
+
+    return _cables(parse_vector(raw, source, WHAT))
+
+
+def _cables(gdf):
     src = gdf.attrs["source"]
     if "name" not in gdf.columns:
         raise InputError(src, [("", "no 'name' property: expected TeleGeography's cable-geo.json or landing-point-geo.json")])
