@@ -158,12 +158,9 @@ def _estimate(args) -> int:
 
 
 def _check(args) -> int:
-    from .project import load_project
+    from .validation import validate
 
-    from .project_data import check_data_files
-
-    project = load_project(args.file)
-    check_data_files(project, args.file.name)
+    project = validate(args.file).project  # what estimate and dossier validate, nothing computed
     print(f"{args.file}: ok ({project.name}, {project.country})")
     return 0
 

@@ -138,17 +138,21 @@ def shipped_substations() -> SubstationTable:
 
 def file_substations(path: str | Path) -> SubstationTable:
     """A user's ODRÉ export, cleaned like the shipped table (:func:`impact.sources.rte.clean_substations`)."""
-    import numpy as np
-
     from .sources.rte import clean_substations, read_rte_substations
 
     path = Path(path)
-    gdf = clean_substations(read_rte_substations(path))
+    return frame_substations(clean_substations(read_rte_substations(path)), path.name)
+
+
+def frame_substations(gdf, name: str) -> SubstationTable:
+    """The table of a cleaned substations frame (:func:`impact.sources.rte.clean_substations`) read from
+    the file ``name``."""
+    import numpy as np
+
     arr = lambda s: np.asarray(s.astype(object).to_numpy(), dtype=object)  # noqa: E731
     return SubstationTable(arr(gdf["code"]), arr(gdf["name"]), arr(gdf["kind"]),
                            gdf["voltage_kv"].to_numpy(dtype=float), gdf.geometry.y.to_numpy(), gdf.geometry.x.to_numpy(),
-                           arr(gdf["status"]), arr(gdf["function"]), f"RTE, postes électriques (ODRÉ), {path.name}",
-                           path.name)
+                           arr(gdf["status"]), arr(gdf["function"]), f"RTE, postes électriques (ODRÉ), {name}", name)
 
 
 def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIONS, mask=None) -> list[dict]:

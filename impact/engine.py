@@ -238,14 +238,16 @@ def _unknown_inputs(deps: tuple[str, ...], records: dict[str, InputRecord]) -> l
     return list(dict.fromkeys(out))
 
 
-def fingerprint(project: Project) -> str:
+def fingerprint(project: Project, data=None) -> str:
     """SHA-256 (first 16 hex digits) of everything the estimate reads: the tool's
     version, the project (its text, or its validated content), the data files it
-    points to, the reference tables and the shipped France-wide data."""
+    points to (the SHA-256 of the bytes parsed, from the run's ``data``, a
+    :class:`impact.project_data.DataFiles`), the reference tables and the shipped
+    France-wide data."""
     import json
 
     from .paths import data_dir
-    from .project_data import data_files
+    from .project_data import FIELDS, DataFiles, data_files
 
     text = project_text(project)
     if text is None:  # built from a mapping: fingerprint its validated content
@@ -253,9 +255,9 @@ def fingerprint(project: Project) -> str:
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(text.encode("utf-8"))
-    for path in data_files(project).values():
-        if path.is_file():  # a missing file is reported by the loader that needs it
-            h.update(path.read_bytes())
+    data = data if data is not None else DataFiles()
+    for field, path in data_files(project).items():
+        h.update(data.digest(path, FIELDS[field]))
     for table in sorted((data_dir() / "reference").glob("*.csv")):
         h.update(table.read_bytes())
     h.update(shipped_data_digest())
@@ -281,9 +283,9 @@ _FROM_ANNOUNCED = ("note.it_capacity.from_announced_grid_connection", "note.it_c
 class _Model:
     """A project's resolved inputs, and the model to evaluate on any set of values."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, data=None) -> None:
         self.project = project
-        self.inp = resolve_inputs(project)
+        self.inp = resolve_inputs(project, data)
         self.records = self.inp.records
         self.ranges = self.inp.ranges()
         self.cooling_type = project.cooling.type if project.cooling else "unknown"
@@ -341,6 +343,18 @@ class _Model:
             "it_capacity_mw", it, "MW", "derived", old.source.split("; ")[0] + "; hourly cooling model", note,
             note_key=note_key, note_args=(("ratio_high", hi), ("ratio_low", lo), ("value_mw", p.central)))
         self.ranges = self.inp.ranges()
+
+    def copy(self) -> "_Model":
+        """A model of its own to run: its records can change (:meth:`replace_grid_intensity`) without
+        changing this one's (the resolved inputs that :func:`impact.validate` keeps)."""
+        import copy
+
+        new = copy.copy(self)
+        new.inp = copy.copy(self.inp)
+        new.inp.records = dict(self.inp.records)
+        new.records = new.inp.records
+        new.ranges = dict(self.ranges)
+        return new
 
     def replace_grid_intensity(self, rec: InputRecord) -> None:
         """Use ``rec`` as the grid intensity (and as the residual mix where that stood in for it)."""
@@ -493,13 +507,17 @@ def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: 
     return indicators, samples
 
 
-def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Results:
+def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, data=None) -> Results:
     """Estimate every indicator of ``project`` with its low / central / high range.
 
     Parameters
     ----------
-    project : Project
-        From :func:`impact.load_project`.
+    project : Project or impact.validation.Resolved
+        From :func:`impact.load_project`, or already validated by :func:`impact.validate` (its
+        resolved inputs and data files are used; nothing is read again).
+    data : impact.project_data.DataFiles, optional
+        The run's data files, for a :class:`~impact.project.Project`: files already parsed there
+        are not parsed again (a new one when None).
     draws : int, default 2000
         Monte Carlo draws over the ranged inputs (the hourly cooling model runs
         over hours x draws at once).
@@ -511,17 +529,26 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     Results
         With ``hourly``, the hourly frame of the central run, when the cooling
         model ran (None otherwise, and ``meta['cooling_model']`` says why).
+
+    Raises
+    ------
+    InputError
+        for anything :func:`impact.validate` refuses (the same validation as ``impact check``).
     """
     import pandas as pd
 
+    from .validation import Resolved, validate
+
     if draws < 100:
         raise ValueError("draws must be at least 100 for the 5th and 95th percentiles to mean anything")
-    model = _Model(project)
+    resolved = project if isinstance(project, Resolved) else validate(project, data=data)
+    project, data = resolved.project, resolved.data
+    model = resolved.model.copy()
     records = model.records
     central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
     if hourly is not None and project.grid is not None and project.grid.eco2mix:
         # The grid's hourly intensity, weighted by the site's modelled hourly power.
-        model.replace_grid_intensity(project_data.hourly_grid_intensity(project, hourly["facility_mw"]))
+        model.replace_grid_intensity(project_data.hourly_grid_intensity(project, hourly["facility_mw"], data))
         central, spec, hourly = model.evaluate(model.central_values(), hourly=True)
     drawn, _, _ = model.evaluate(model.draw_values(draws, seed))
     indicators, samples = _indicators(model, central, spec, drawn, draws)
@@ -530,7 +557,7 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     announced = _check_announced_power(indicators, project, records)
     meta = {
         "tool": f"impact {__version__}",
-        "input_fingerprint": fingerprint(project),
+        "input_fingerprint": fingerprint(project, data),
         "year": records["year"].value,
         "draws": draws,
         "seed": seed,
@@ -547,18 +574,20 @@ def estimate(project: Project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAUL
     results.site = model.inp.site
     # --- the substations (context.substations, else the shipped table): impact/project_data.py
     peak = results["peak_demand_mw"]
-    grid = project_data.grid_connection(project, peak.central if peak.known else None, model.inp.site)
+    grid = project_data.grid_connection(project, peak.central if peak.known else None, model.inp.site, data)
     nearest = grid.pop("nearest", None) if grid is not None else None  # kept once, in nearest_substations
     results.nearest_substations = nearest or None
     results.meta["grid_connection"] = grid
     return results
 
 
-def sensitivity(project: Project, indicator: str):
+def sensitivity(project, indicator: str, data=None):
     """One-at-a-time sensitivity of ``indicator`` to each ranged input (a tornado chart's data).
 
     Each input that has a range is set to its low, then its high, with every other
-    input at its central value.
+    input at its central value. ``project``: a :class:`~impact.project.Project` (its inputs are
+    resolved, its files read through ``data``, a :class:`impact.project_data.DataFiles`), or an
+    :class:`impact.validation.Resolved` (its resolved inputs are used).
 
     Returns
     -------
@@ -571,7 +600,9 @@ def sensitivity(project: Project, indicator: str):
 
     if indicator not in INDICATORS:
         raise ValueError(f"unknown indicator {indicator!r}; expected one of: {', '.join(INDICATORS)}")
-    model = _Model(project)
+    from .validation import Resolved
+
+    model = project.model.copy() if isinstance(project, Resolved) else _Model(project, data)
     base = model.central_values()
     central = model.evaluate(base)[0].get(indicator)
     rows = []

@@ -123,12 +123,12 @@ _NUMERIC_PARAMETERS = ("supply_c", "approach_k", "band_k", "chiller_approach_k",
                        "adiabatic_effectiveness", "aux_share", "distribution_share", "hx_approach_k")
 
 
-def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: int, src) -> None:
+def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: int, src, data=None) -> None:
     """Resolve the climate and parameters of the hourly cooling model, if it can run."""
     from .sources.climate import NoClimate, project_climate
 
     warming = p.climate.warming_c if p.climate and p.climate.warming_c is not None else 0.0
-    climate = project_climate(p, year, warming)
+    climate = project_climate(p, year, warming, data)
     if isinstance(climate, NoClimate):
         inp.climate = None
         inp.records["climate"] = InputRecord("climate", None, "-", "unknown", "no hourly climate for this place",
@@ -409,8 +409,15 @@ def _project_source(project: Project, field: str) -> str:
     return sources.get(field) or sources.get(head) or "project file"
 
 
-def resolve_inputs(project: Project) -> _Inputs:
-    """Every input of the model, given, defaulted or unknown, with its source."""
+def resolve_inputs(project: Project, data=None) -> _Inputs:
+    """Every input of the model, given, defaulted or unknown, with its source.
+
+    ``data``: the run's :class:`impact.project_data.DataFiles`, where the project's data files are
+    read and parsed once (a new one when None).
+    """
+    from .project_data import DataFiles
+
+    data = data if data is not None else DataFiles()
     p = project
     inp = _Inputs(p.assumptions, p.sources)
     src = lambda field: _project_source(p, field)  # noqa: E731
@@ -486,7 +493,7 @@ def resolve_inputs(project: Project) -> _Inputs:
             inp.records[k] = InputRecord(k, rec.value, rec.unit, "default", rec.source, f"property of {medium}",
                                          note_key=f"note.water_property.{cooling_type}", source_note=rec.source_note)
 
-    _cooling_model_inputs(p, inp, cooling_type, year, src)
+    _cooling_model_inputs(p, inp, cooling_type, year, src, data)
     if isinstance(p.pue, Range) or inp.cooling is None:
         inp.resolve("pue", p.pue, "-", ref.lookup("pue_defaults", cooling_type=cooling_type),
                     project_source=src("pue"),
@@ -660,7 +667,7 @@ def resolve_inputs(project: Project) -> _Inputs:
     # --- data files (grid.eco2mix, land.parcels): loaded in impact/project_data.py --------
     from . import project_data
 
-    project_data.apply_to_inputs(p, inp)
+    project_data.apply_to_inputs(p, inp, data)
 
     unused = sorted(set(p.assumptions) - inp.used_assumptions)
     if unused:

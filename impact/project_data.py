@@ -9,6 +9,9 @@ against the working directory for a project built from a dictionary.
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,101 @@ from .errors import InputError
 from .project import Project, project_path
 from .ranges import Range
 from .results import InputRecord
+from .sources import files
+from .textsafe import excerpt, strip_controls
 
 N_SUBSTATIONS = 3
+
+#: Each data field of a project file -> its kind of file (:data:`impact.sources.files.KINDS`).
+FIELDS = {
+    "grid.eco2mix": "eco2mix",
+    "climate.epw": "epw",
+    "climate.pvgis": "pvgis",
+    "land.parcels": "cadastre",
+    "context.substations": "substations",
+    "context.cables": "cables",
+    "context.boundaries": "boundaries",
+    "context.registry": "registry",
+}
+
+
+def _parse(kind: str, raw: bytes, path: Path):
+    """The content of a data file of ``kind`` from its bytes (the loaders of :mod:`impact.sources`)."""
+    from .sources import _text, boundaries, cadastre, eco2mix, epw, pvgis, registry, rte, telegeography
+
+    name = files.label(path)
+    if kind == "eco2mix":
+        return eco2mix.parse_eco2mix(_text.decode(raw), name)
+    if kind == "epw":
+        return epw.parse_epw(_text.decode(raw), name)
+    if kind == "pvgis":
+        return pvgis.parse_pvgis(raw, name)
+    if kind == "cadastre":
+        return cadastre.parse_cadastre_parcels(raw, name)
+    if kind == "substations":  # in service, with a voltage: what the map and the nearest list show
+        return rte.clean_substations(rte.parse_rte_substations(_text.decode(raw), name))
+    if kind == "cables":
+        return telegeography.parse_submarine_cables(raw, name)
+    if kind == "boundaries":
+        return boundaries.parse_boundaries(raw, name)
+    if kind == "registry":  # the valid rows; the bad ones are listed in .errors
+        return registry.parse_registry(raw, path, errors="collect")
+    raise ValueError(f"unknown kind of data file {kind!r}")
+
+
+class DataFiles:
+    """The data files of one run, each read and parsed once.
+
+    The estimate, its sensitivity, the alternatives and the renderers of a run share one
+    ``DataFiles`` (:func:`impact.validate` makes it): a file is read through the safe reader
+    (:func:`impact.sources.files.read_bytes`), parsed by its loader, and its content kept, keyed by
+    its resolved path and kind and checked against its ``os.stat`` identity (device, inode, size,
+    modification time), so that a file changed during the run is read again. The contents are
+    shared: do not modify them.
+
+    Attributes
+    ----------
+    parses : collections.Counter
+        How many times each file (its resolved path) was parsed.
+    """
+
+    def __init__(self) -> None:
+        self._content: dict[tuple[str, str], tuple[tuple, Any, bytes]] = {}
+        self.parses: Counter = Counter()
+
+    @staticmethod
+    def _identity(real: str) -> tuple | None:
+        try:
+            st = os.stat(real)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+    def _entry(self, path: str | Path, kind: str) -> tuple[tuple, Any, bytes]:
+        real = os.path.realpath(os.fspath(path))
+        key = (real, kind)
+        identity = self._identity(real)
+        hit = self._content.get(key)
+        if hit is not None and identity is not None and hit[0] == identity:
+            return hit
+        raw = files.read_bytes(path, kind)  # the clear InputError of a missing or refused file
+        entry = (identity, _parse(kind, raw, Path(path)), hashlib.sha256(raw).digest())
+        self._content[key] = entry
+        self.parses[real] += 1
+        return entry
+
+    def read(self, path: str | Path, kind: str) -> Any:
+        """The parsed content of the data file ``path`` of ``kind`` (a key of
+        :data:`impact.sources.files.KINDS`), parsed on the first call only."""
+        return self._entry(path, kind)[1]
+
+    def digest(self, path: str | Path, kind: str) -> bytes:
+        """SHA-256 of the bytes that :meth:`read` parsed (read first if need be)."""
+        return self._entry(path, kind)[2]
+
+
+def _data(data: DataFiles | None) -> DataFiles:
+    return data if data is not None else DataFiles()
 
 
 def resolve_path(project: Project, path: str) -> Path:
@@ -44,36 +140,56 @@ def resolve_path(project: Project, path: str) -> Path:
     return base / p
 
 
+def written_data_files(project: Project) -> dict[str, str]:
+    """The data files the project points to, as written: field -> path."""
+    fields = {}
+    for field in FIELDS:
+        block, key = field.split(".")
+        value = getattr(getattr(project, block, None), key, None)
+        if value:
+            fields[field] = value
+    return fields
+
+
 def data_files(project: Project) -> dict[str, Path]:
     """The data files the project points to: field -> absolute path."""
-    fields = {}
-    if project.grid is not None and project.grid.eco2mix:
-        fields["grid.eco2mix"] = project.grid.eco2mix
-    if project.climate is not None:
-        for key in ("epw", "pvgis"):
-            if getattr(project.climate, key):
-                fields[f"climate.{key}"] = getattr(project.climate, key)
-    if project.land is not None:
-        fields["land.parcels"] = project.land.parcels
-    if project.context is not None:
-        for key in ("substations", "cables", "boundaries", "registry"):
-            if getattr(project.context, key, None):
-                fields[f"context.{key}"] = getattr(project.context, key)
-    return {k: resolve_path(project, v) for k, v in fields.items()}
+    return {k: resolve_path(project, v) for k, v in written_data_files(project).items()}
 
 
 def check_data_files(project: Project, label: str) -> None:
-    """Raise :class:`InputError` naming each data file that does not exist."""
-    missing = [(k, f"file not found: {p} (paths are relative to the project file's folder)")
-               for k, p in data_files(project).items() if not p.is_file()]
-    if missing:
-        raise InputError(label, missing)
+    """Raise :class:`InputError` naming each data file that is missing, is no regular file (a FIFO, a
+    device, a folder), is larger than its kind allows, or is a URL or a GDAL virtual path.
+
+    Only the files' ``os.stat`` is looked at: their contents are read by :class:`DataFiles`.
+    """
+    problems = []
+    for field, written in written_data_files(project).items():
+        kind = files.KINDS[FIELDS[field]]
+        if files.virtual_path(written):
+            problems.append((field, f"must be a local file, not a URL or a GDAL virtual path: {excerpt(written)}"))
+            continue
+        path = resolve_path(project, written)
+        shown = strip_controls(str(path))
+        try:
+            files.stat_file(path, kind.max_bytes)
+        except FileNotFoundError:
+            problems.append((field, f"file not found: {shown} (paths are relative to the project file's folder)"))
+        except OSError as exc:
+            problems.append((field, f"{shown}: {files.problem(exc, kind)}"))
+    if problems:
+        raise InputError(label, problems)
+
+
+def read_data_files(project: Project, data: DataFiles) -> None:
+    """Read and parse every data file of the project into ``data`` (each once)."""
+    for field, path in data_files(project).items():
+        data.read(path, FIELDS[field])
 
 
 # ------------------------------------------------------------------------ grid.eco2mix
 
 
-def hourly_grid_intensity(project: Project, load_mw=None) -> InputRecord | None:
+def hourly_grid_intensity(project: Project, load_mw=None, data: DataFiles | None = None) -> InputRecord | None:
     """The location-based intensity from the éCO2mix export of ``grid.eco2mix``.
 
     Returns
@@ -95,10 +211,9 @@ def hourly_grid_intensity(project: Project, load_mw=None) -> InputRecord | None:
     if g is None or g.eco2mix is None:
         return None
     from .model.grid_hourly import annual_intensity
-    from .sources.eco2mix import read_eco2mix
 
     path = resolve_path(project, g.eco2mix)
-    df = read_eco2mix(path)
+    df = _data(data).read(path, "eco2mix")
     src = df.attrs.get("source", path.name)
     if "co2_g_per_kwh" not in df or df["co2_g_per_kwh"].notna().sum() == 0:
         raise InputError(src, [("grid.eco2mix", "has no value in a 'Taux de CO2 (g/kWh)' column (regional exports "
@@ -115,7 +230,7 @@ def hourly_grid_intensity(project: Project, load_mw=None) -> InputRecord | None:
 # ---------------------------------------------------------------------------- land
 
 
-def site_area_from_parcels(project: Project) -> InputRecord | None:
+def site_area_from_parcels(project: Project, data: DataFiles | None = None) -> InputRecord | None:
     """``building.site_area_m2`` [m2] as the sum of the listed parcels' contenance.
 
     Returns None when the project has no ``land``; raises :class:`InputError`
@@ -123,10 +238,10 @@ def site_area_from_parcels(project: Project) -> InputRecord | None:
     """
     if project.land is None:
         return None
-    from .sources.cadastre import parcels_area_m2, read_cadastre_parcels
+    from .sources.cadastre import parcels_area_m2
 
     path = resolve_path(project, project.land.parcels)
-    parcels = read_cadastre_parcels(path)
+    parcels = _data(data).read(path, "cadastre")
     area = parcels_area_m2(parcels, project.land.ids, parcels.attrs.get("source", path.name))
     ids = ", ".join(project.land.ids)
     return InputRecord("building.site_area_m2", Range.point(area), "m2", "derived",
@@ -134,14 +249,14 @@ def site_area_from_parcels(project: Project) -> InputRecord | None:
                        f"sum of the land-register areas (contenance) of parcels {ids}")
 
 
-def apply_to_inputs(project: Project, inputs: Any) -> None:
+def apply_to_inputs(project: Project, inputs: Any, data: DataFiles | None = None) -> None:
     """Replace inputs by what the project's data files give (called by ``resolve_inputs``).
 
     ``grid.eco2mix`` replaces the default grid intensity (and the residual mix
     when that defaulted to it); ``land`` gives the site area.
     """
     records = inputs.records
-    grid = hourly_grid_intensity(project)
+    grid = hourly_grid_intensity(project, data=data)
     if grid is not None:
         old = records.get("grid.carbon_intensity_g_per_kwh")
         records[grid.name] = grid
@@ -149,7 +264,7 @@ def apply_to_inputs(project: Project, inputs: Any) -> None:
         if res is not None and res.status == "default" and old is not None and res.source == old.source:
             records[res.name] = InputRecord(res.name, grid.value, grid.unit, "default", grid.source, res.note,
                                             res.declared_unknown)
-    land = site_area_from_parcels(project)
+    land = site_area_from_parcels(project, data)
     if land is not None:
         records[land.name] = land
 
@@ -157,25 +272,21 @@ def apply_to_inputs(project: Project, inputs: Any) -> None:
 # ------------------------------------------------------------------------ climate, context
 
 
-def load_weather(project: Project):
+def load_weather(project: Project, data: DataFiles | None = None):
     """The hourly weather of ``climate.epw`` (:func:`impact.sources.read_epw`), or None."""
     if project.climate is None or not project.climate.epw:
         return None
-    from .sources.epw import read_epw
-
-    return read_epw(resolve_path(project, project.climate.epw))
+    return _data(data).read(resolve_path(project, project.climate.epw), "epw")
 
 
-def load_pvgis(project: Project):
+def load_pvgis(project: Project, data: DataFiles | None = None):
     """The typical year of ``climate.pvgis`` (:func:`impact.sources.pvgis.read_pvgis`), or None."""
     if project.climate is None or not project.climate.pvgis:
         return None
-    from .sources.pvgis import read_pvgis
-
-    return read_pvgis(resolve_path(project, project.climate.pvgis))
+    return _data(data).read(resolve_path(project, project.climate.pvgis), "pvgis")
 
 
-def load_context(project: Project) -> dict[str, Any]:
+def load_context(project: Project, data: DataFiles | None = None) -> dict[str, Any]:
     """The context layers for maps: ``substations``, ``cables``, ``boundaries`` (GeoDataFrames)
     and ``registry`` (the valid rows of a registry of data centres, as ``(row, Project)``).
 
@@ -185,26 +296,17 @@ def load_context(project: Project) -> dict[str, Any]:
     c = project.context
     if c is None:
         return {}
-    from .sources.boundaries import read_boundaries
-    from .sources.rte import clean_substations, read_rte_substations
-    from .sources.telegeography import read_submarine_cables
-
-    def substations(path):  # in service, with a voltage: what the map and the nearest list show
-        return clean_substations(read_rte_substations(path))
-
-    readers = {"substations": substations, "cables": read_submarine_cables, "boundaries": read_boundaries,
-               "registry": read_registry_file}
-    return {k: fn(resolve_path(project, getattr(c, k))) for k, fn in readers.items() if getattr(c, k, None)}
+    data = _data(data)
+    return {key: data.read(resolve_path(project, getattr(c, key)), FIELDS[f"context.{key}"])
+            for key in ("substations", "cables", "boundaries", "registry") if getattr(c, key, None)}
 
 
-def read_registry_file(path: Path):
+def read_registry_file(path: Path, data: DataFiles | None = None):
     """The valid rows of a registry (``impact.sources.read_registry(path, errors="collect")``)."""
-    from .sources.registry import read_registry
-
-    return read_registry(path, errors="collect")
+    return _data(data).read(path, "registry")
 
 
-def substation_table(project: Project):
+def substation_table(project: Project, data: DataFiles | None = None):
     """The substations a project is compared with: its ``context.substations`` file, else the
     package's national table (metropolitan France only).
 
@@ -217,13 +319,15 @@ def substation_table(project: Project):
 
     c = project.context
     if c is not None and c.substations:
-        return connection.file_substations(resolve_path(project, c.substations))
+        path = resolve_path(project, c.substations)
+        return connection.frame_substations(_data(data).read(path, "substations"), files.label(path))
     if project.country != "FR":
         return None
     return connection.shipped_substations()
 
 
-def grid_connection(project: Project, peak_demand_mw: float | None = None, site=None) -> dict | None:
+def grid_connection(project: Project, peak_demand_mw: float | None = None, site=None,
+                    data: DataFiles | None = None) -> dict | None:
     """The project's connection facts (:func:`impact.connection.grid_connection`), or None.
 
     Parameters
@@ -250,14 +354,14 @@ def grid_connection(project: Project, peak_demand_mw: float | None = None, site=
     if not has_file and region in connection.OUTSIDE_NETWORK_REGIONS:
         return {"covered": False, "peak_demand_mw": peak_demand_mw, "domain": None, "nearest": [],
                 "nearest_connectable": [], "source": connection.SHIPPED_SOURCE, "file": None}
-    table = substation_table(project)
+    table = substation_table(project, data)
     facts = connection.grid_connection(table, project.location.lat, project.location.lon, peak_demand_mw)
     if facts is not None:
         facts["covered"] = True
     return facts
 
 
-def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] | None:
+def nearest_substations(project: Project, n: int = N_SUBSTATIONS, data: DataFiles | None = None) -> list[dict] | None:
     """The ``n`` substations nearest to the site: of ``context.substations``, else of the
     package's national table.
 
@@ -277,7 +381,7 @@ def nearest_substations(project: Project, n: int = N_SUBSTATIONS) -> list[dict] 
 
     if project.location is None:
         return None
-    table = substation_table(project)
+    table = substation_table(project, data)
     if table is None:
         return None
     return connection.nearest(table, project.location.lat, project.location.lon, n)

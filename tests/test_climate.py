@@ -554,8 +554,8 @@ def test_bad_pvgis_file_is_a_clear_error(tmp_path, write_project):
                          "cooling: {type: air_chillers}\nclimate: {pvgis: bad.csv}\n")
     with pytest.raises(impact.InputError, match="bad.csv: line 1: not a PVGIS typical-year export"):
         impact.estimate(impact.load_project(path), draws=100)
-    r = run_cli("check", path)
-    assert r.returncode == 0  # the file exists; it is read by the estimate
+    r = run_cli("check", path)  # check parses the data files, as the estimate does (issue 11)
+    assert r.returncode == 2 and "bad.csv: line 1: not a PVGIS typical-year export" in r.stderr
     (tmp_path / "bad.csv").unlink()
     r = run_cli("check", path)
     assert r.returncode == 2 and "climate.pvgis: file not found" in r.stderr

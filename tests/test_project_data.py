@@ -82,8 +82,11 @@ def test_cli_corrupt_eco2mix_exits_2_with_line_and_column(tmp_path, write_projec
 def test_cli_missing_data_file_exits_2(write_project):
     path = write_project(MINIMAL + "grid: {eco2mix: nowhere.csv}\n")
     r = run_cli("estimate", path)
-    assert r.returncode == 2 and "nowhere.csv: not found (expected an éCO2mix CSV export)" in r.stderr
+    # The message of `impact check` (one validation for every command: impact.validate).
+    assert r.returncode == 2 and "project.yaml: grid.eco2mix: file not found: " in r.stderr
+    assert "nowhere.csv (paths are relative to the project file's folder)" in r.stderr
     assert "Traceback" not in r.stderr
+    assert run_cli("check", path).stderr == r.stderr
 
 
 def test_regional_export_without_co2_is_refused(shared_data, write_project):

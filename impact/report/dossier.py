@@ -688,7 +688,7 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
         for a bad project or data file, or an output that exists without ``force``.
     """
     from ..engine import DEFAULT_DRAWS, estimate
-    from ..project import load_project
+    from ..validation import validate
 
     project_file = Path(project_file)
     if lang not in languages():
@@ -706,17 +706,13 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
 
     timings = Timings()
     t0 = time.perf_counter()
-    project = load_project(project_file)
-    registry_rows = None
-    if registry is not None:
-        from ..project_data import read_registry_file
-
-        registry_rows = read_registry_file(Path(registry))
-    results = estimate(project, draws=draws or DEFAULT_DRAWS)
+    # What `impact check` validates, and the run's data files, each read and parsed once.
+    resolved = validate(project_file, registry=registry)
+    project = resolved.project
+    results = estimate(resolved, draws=draws or DEFAULT_DRAWS)
     from ..claims import check_claims
-    from ..scenarios import alternatives as alternatives_of
 
-    alts = [(name, estimate(variant, draws=draws or DEFAULT_DRAWS)) for name, variant in alternatives_of(project)]
+    alts = [(name, estimate(alt, draws=draws or DEFAULT_DRAWS)) for name, alt in resolved.alternatives]
     checks = check_claims(results)
     fingerprint = results.meta["input_fingerprint"]
     timings.estimate = time.perf_counter() - t0
@@ -726,7 +722,7 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
         t0 = time.perf_counter()
         from .figures import make_figures
 
-        figures = make_figures(results, alts, tmp, lang, timings.steps, registry=registry_rows)
+        figures = make_figures(results, alts, tmp, lang, timings.steps, registry=resolved.registry, resolved=resolved)
         timings.figures = time.perf_counter() - t0
 
         t0 = time.perf_counter()

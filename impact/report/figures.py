@@ -35,7 +35,7 @@ def map_context(layers: dict, lang: str = "fr", registry=None) -> dict:
 
 
 def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None,
-                 registry=None) -> dict:
+                 registry=None, resolved=None) -> dict:
     """Render every figure of the dossier into ``folder``.
 
     Parameters
@@ -46,6 +46,10 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
         The declared alternatives, estimated.
     folder : Path
         This run's temporary folder.
+    resolved : impact.validation.Resolved, optional
+        The run's validated project (:func:`impact.validate`): its context layers and resolved
+        inputs are drawn and varied as they are, no file is read again. Without it, they are
+        resolved from ``results.project``.
 
     Returns
     -------
@@ -75,7 +79,8 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
         make()
         timings[name] = time.perf_counter() - t0
 
-    context = map_context(load_context(results.project), lang, registry)
+    layers = resolved.context if resolved is not None else load_context(results.project)
+    context = map_context(layers, lang, registry)
     if results.project.location is not None:
         def city_map():
             fig = maps.site_map(results, scale="city", context=context, lang=lang, text_below=False)
@@ -97,7 +102,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
     indicator = tornado_indicator(results)
 
     def tornado():
-        frame = sensitivity(results.project, indicator)
+        frame = sensitivity(resolved if resolved is not None else results.project, indicator)
         save("tornado", charts.tornado(frame, indicator, lang=lang) if len(frame) else None,
              charts.save_figure, ".png")
 

@@ -287,7 +287,7 @@ def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0
                    f"hourly {kind}, used as it is", kind, choice)
 
 
-def _user_file(project, year: int, warming_c: float) -> Climate | None:
+def _user_file(project, year: int, warming_c: float, data=None) -> Climate | None:
     from ..project_data import load_pvgis, load_weather, resolve_path
     from .pvgis import ATTRIBUTION as PVGIS_ATTRIBUTION
 
@@ -295,11 +295,11 @@ def _user_file(project, year: int, warming_c: float) -> Climate | None:
     if c is None or not (c.epw or c.pvgis):
         return None
     if c.epw:
-        weather = load_weather(project)
+        weather = load_weather(project, data)
         name = resolve_path(project, c.epw).name
         choice = _file_choice(project, weather.attrs, "weather file", name, "not stated", 1)
         return climate_from_weather(weather, year, name, warming_c, choice)
-    weather = load_pvgis(project)
+    weather = load_pvgis(project, data)
     name = resolve_path(project, c.pvgis).name
     years = [y for _, y in weather.attrs.get("months_selected", [])]
     period = f"{min(years)}-{max(years)}" if years else "not stated"
@@ -309,9 +309,12 @@ def _user_file(project, year: int, warming_c: float) -> Climate | None:
     return Climate(climate.frame, f"{name}: {PVGIS_ATTRIBUTION}", climate.note, "PVGIS file", choice)
 
 
-def project_climate(project, year: int, warming_c: float = 0.0) -> Climate | NoClimate:
-    """The climate of ``project``: its weather file, else the best shipped series, else why none."""
-    own = _user_file(project, year, warming_c)
+def project_climate(project, year: int, warming_c: float = 0.0, data=None) -> Climate | NoClimate:
+    """The climate of ``project``: its weather file, else the best shipped series, else why none.
+
+    ``data``: the run's :class:`impact.project_data.DataFiles` (the weather file is parsed once per run).
+    """
+    own = _user_file(project, year, warming_c, data)
     if own is not None:
         return own
     loc = project.location
