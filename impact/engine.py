@@ -533,7 +533,8 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
     Raises
     ------
     InputError
-        for anything :func:`impact.validate` refuses (the same validation as ``impact check``).
+        for anything :func:`impact.validate` refuses (``scope="estimate"``: ``impact check`` refuses
+        it too).
     """
     import pandas as pd
 
@@ -541,7 +542,7 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
 
     if draws < 100:
         raise ValueError("draws must be at least 100 for the 5th and 95th percentiles to mean anything")
-    resolved = project if isinstance(project, Resolved) else validate(project, data=data)
+    resolved = project if isinstance(project, Resolved) else validate(project, data=data, scope="estimate")
     project, data = resolved.project, resolved.data
     model = resolved.model.copy()
     records = model.records

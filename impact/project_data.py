@@ -5,6 +5,10 @@ Kept apart from :mod:`impact.engine` so that the engine only calls
 :func:`apply_to_inputs` (in ``resolve_inputs``) and :func:`grid_connection`
 (in ``estimate``). Relative paths resolve against the project file's folder, or
 against the working directory for a project built from a dictionary.
+
+Each file is read through the safe reader (:mod:`impact.sources.files`) and parsed once per
+run, into the run's :class:`DataFiles` (made by :func:`impact.validate`), which every function
+here takes as ``data`` (a new one, for that call alone, when None).
 """
 
 from __future__ import annotations
@@ -180,10 +184,15 @@ def check_data_files(project: Project, label: str) -> None:
         raise InputError(label, problems)
 
 
-def read_data_files(project: Project, data: DataFiles) -> None:
-    """Read and parse every data file of the project into ``data`` (each once)."""
+#: The data files an estimate reads; the others are map layers, read for the dossier.
+ESTIMATE_FIELDS = ("grid.eco2mix", "climate.epw", "climate.pvgis", "land.parcels", "context.substations")
+
+
+def read_data_files(project: Project, data: DataFiles, fields=None) -> None:
+    """Read and parse each data file of the project (of ``fields``, default all) into ``data``, once."""
     for field, path in data_files(project).items():
-        data.read(path, FIELDS[field])
+        if fields is None or field in fields:
+            data.read(path, FIELDS[field])
 
 
 # ------------------------------------------------------------------------ grid.eco2mix

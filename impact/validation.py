@@ -44,10 +44,6 @@ class Resolved:
     alternatives: list = field(default_factory=list)
     registry: Any = None
 
-    @property
-    def label(self) -> str:
-        return _label(self.project)
-
 
 def _label(project) -> str:
     from .project import project_path
@@ -56,7 +52,7 @@ def _label(project) -> str:
     return path.name if path is not None else "<project>"
 
 
-def validate(project_or_path, *, data=None, registry: str | Path | None = None) -> Resolved:
+def validate(project_or_path, *, data=None, registry: str | Path | None = None, scope: str = "dossier") -> Resolved:
     """Everything ``impact check``, ``estimate`` and ``dossier`` validate, nothing computed or written.
 
     Parameters
@@ -67,6 +63,12 @@ def validate(project_or_path, *, data=None, registry: str | Path | None = None) 
         Where the data files are read and parsed once (a new one when None).
     registry : str or Path, optional
         A registry of data centres given besides the project (read like ``context.registry``).
+    scope : {"dossier", "estimate"}
+        ``dossier`` (``impact check`` and ``impact dossier``): everything. ``estimate``: what an
+        estimate reads, no more (:func:`impact.estimate` of a project): the schema, every data file's
+        presence and kind, the inputs and the files they read; the alternatives and the map layers
+        (cables, boundaries, registry) are left to the dossier, so an estimate never refuses what
+        ``check`` passes, and ``check`` refuses everything either refuses.
 
     Returns
     -------
@@ -83,24 +85,29 @@ def validate(project_or_path, *, data=None, registry: str | Path | None = None) 
     from .project import Project, load_project
     from .project_data import DataFiles, read_registry_file
 
+    if scope not in ("dossier", "estimate"):
+        raise ValueError(f"scope must be 'dossier' or 'estimate', got {scope!r}")
     project = project_or_path if isinstance(project_or_path, Project) else load_project(project_or_path)
     data = data if data is not None else DataFiles()
-    resolved = _resolve(project, data)
-    resolved.alternatives = _alternatives(project, data)
+    everything = scope == "dossier"
+    resolved = _resolve(project, data, everything)
+    if everything:
+        resolved.alternatives = _alternatives(project, data)
     if registry is not None:
         resolved.registry = read_registry_file(Path(registry), data)
     return resolved
 
 
-def _resolve(project, data) -> Resolved:
-    """One project (the declared one or an alternative): its data files, inputs and context."""
+def _resolve(project, data, everything: bool = True) -> Resolved:
+    """One project (the declared one or an alternative): its data files, inputs and (``everything``)
+    its context layers."""
     from .engine import _Model
-    from .project_data import check_data_files, load_context, read_data_files
+    from .project_data import ESTIMATE_FIELDS, check_data_files, load_context, read_data_files
 
     check_data_files(project, _label(project))
-    read_data_files(project, data)
+    read_data_files(project, data, None if everything else ESTIMATE_FIELDS)
     model = _Model(project, data)
-    return Resolved(project, data, model, load_context(project, data))
+    return Resolved(project, data, model, load_context(project, data) if everything else {})
 
 
 def _alternatives(project, data) -> list[tuple[str, Resolved]]:

@@ -5,22 +5,26 @@ names to ours. Heavy libraries (geopandas, pvlib) are imported inside the
 functions, so importing this package stays cheap.
 """
 
-from .boundaries import read_boundaries
-from .cadastre import parcels_area_m2, read_cadastre_parcels
+from .boundaries import parse_boundaries, read_boundaries
+from .cadastre import parcels_area_m2, parse_cadastre_parcels, read_cadastre_parcels
 from .eco2mix import parse_eco2mix, read_eco2mix
 from .epw import parse_epw, read_epw, wet_bulb_c
 from .pvgis import parse_pvgis, read_pvgis
-from .registry import RegistryRows, read_registry, registry_row
+from .registry import RegistryRows, parse_registry, read_registry, registry_row
 from .rte import parse_rte_substations, read_rte_substations
-from .telegeography import read_submarine_cables
+from .telegeography import parse_submarine_cables, read_submarine_cables
 
 __all__ = [
     "RegistryRows",
     "parcels_area_m2",
+    "parse_boundaries",
+    "parse_cadastre_parcels",
     "parse_eco2mix",
     "parse_epw",
     "parse_pvgis",
+    "parse_registry",
     "parse_rte_substations",
+    "parse_submarine_cables",
     "read_boundaries",
     "read_cadastre_parcels",
     "read_eco2mix",

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..textsafe import excerpt
-from .files import exception_text, read_bytes
 from ._text import decode, label
+from .files import exception_text, read_bytes
 
 GPKG_MAGIC = b"SQLite format 3\x00"
 #: ``application_id`` of a GeoPackage (offset 68 of the SQLite header): "GPKG" (1.2 and later),
@@ -143,7 +143,7 @@ def _geojson(raw: bytes, source: str, what: str):
             props = {**props, "id": feat["id"]}
         rows.append(props)
         geoms.append(_shape(feat.get("geometry"), n, source))
-    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(index=range(0))
+    frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows)))  # features without properties count too
     frame.columns = [str(c) for c in frame.columns]
     if "geometry" in frame.columns:  # a property of that name would shadow the geometry
         frame = frame.rename(columns={"geometry": "geometry_property"})

@@ -205,7 +205,7 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
         ours = _MAP.get(_key(col))
         if ours is None or ours in out:
             continue
-        where = lambda i: f"line {lines[i]}, column {header.index(col) + 1}"  # noqa: E731
+        where = lambda i, col=col: f"line {lines[i]}, column {header.index(col) + 1}"  # noqa: E731
         if pd.api.types.is_numeric_dtype(df[col]):
             values = df[col].to_numpy(dtype=float)
         else:

@@ -3,7 +3,7 @@
 Every loader of :mod:`impact.sources` (and the project file) reads through :func:`read_bytes`, so
 that no data path can block, eat memory or reach past the local disk:
 
-- a FIFO, a device, a socket, a folder or a kernel file (``/proc``, ``/sys``, ``/dev``) is refused
+- a FIFO, a device, a socket, a folder or a kernel file (``/proc``, ``/sys``) is refused
   at once, before it is opened, and again on the opened descriptor (``fstat``), so that a FIFO
   swapped in between cannot block: the file is opened with ``O_NONBLOCK``;
 - each kind of file has a size limit (:data:`KINDS`), stated in the message, and at most the
@@ -69,8 +69,8 @@ KINDS: dict[str, FileKind] = {
 }
 
 #: Folders of kernel files: they say they are regular files of size 0 and hold anything
-#: (``/proc/self/environ`` holds the environment).
-SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
+#: (``/proc/self/environ`` holds the environment). Devices (``/dev``) are no regular files.
+SYSTEM_FOLDERS = ("/proc", "/sys")
 
 
 class NotRegularFileError(OSError):
@@ -200,7 +200,8 @@ def read_bytes(path: str | Path, kind: str) -> bytes:
     try:
         raw = read_regular(path, k.max_bytes)
     except OSError as exc:
-        raise InputError(str(path) if isinstance(exc, FileNotFoundError) else name, problem(exc, k)) from None
+        where = strip_controls(os.fspath(path)) if isinstance(exc, FileNotFoundError) else name
+        raise InputError(where, problem(exc, k)) from None
     if k.text and b"\x00" in raw:
         raise InputError(name, f"holds NUL bytes: it is not a text file, expected {k.what}")
     return raw
