@@ -288,8 +288,9 @@ def check_targets(targets, *, force: bool = False, inputs=()) -> list[Path]:
         if not folder.is_dir():
             raise InputError(label, f"folder {folder} does not exist")
         _sweep_once(folder, [path.name])
-        error = None if os.access(folder, os.W_OK | os.X_OK) else OSError(errno.EACCES, "permission denied")
-        error = error or _probe(folder)
+        error = _probe(folder)  # the truth (read-only file system, quota, ACL...); access() as well
+        if error is None and not os.access(folder, os.W_OK | os.X_OK):
+            error = OSError(errno.EACCES, os.strerror(errno.EACCES))
         if error is not None:
             raise InputError(label, f"cannot write in folder {folder} ({error.strerror or error})")
         seen.append((option, path))
