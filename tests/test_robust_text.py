@@ -188,10 +188,14 @@ def _md_lines(md: str):
     return md.split("\n")
 
 
+def _commonmark_text(s: str) -> str:
+    """What CommonMark shows for backslash escapes (spec 0.31, section 2.4: any ASCII punctuation)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", s)
+
+
 def test_contribution_escapes_user_text():
     """Unit check of the draft: no heading, list item, link, quote or HTML from user text."""
     from impact.report import narrative
-    from impact.report.markdown import md_unescape
 
     p = SimpleNamespace(name=INJECT_NAME, operator=INJECT_OPERATOR, city=INJECT_CITY, procedure=None)
     results = SimpleNamespace(project=p, meta={}, inputs={}, indicators={})
@@ -205,8 +209,8 @@ def test_contribution_escapes_user_text():
     assert len(items) == 2 and not any(line.startswith(">") for line in lines)
     assert "<script>" not in md and "\\<script\\>" in md
     assert "[click](" not in md and "\\[click\\](http://evil.example)" in md
-    assert INJECT_AUTHOR not in md and md_unescape(lines[-3]) == INJECT_AUTHOR
-    assert md_unescape(headings[0]).endswith(f"projet Evil # Injected heading - injected item "
+    assert INJECT_AUTHOR not in md and _commonmark_text(lines[-3]) == INJECT_AUTHOR
+    assert _commonmark_text(headings[0]).endswith(f"projet Evil # Injected heading - injected item "
                                              f"({INJECT_OPERATOR}), {INJECT_CITY}")
 
 
@@ -349,3 +353,23 @@ def test_terminal_output_has_no_control_characters(tmp_path):
     assert "RED" in outputs[0].stdout and "RED" in outputs[3].stdout
     assert outputs[-2].returncode == 2 and "missing[2J.yaml" in outputs[-2].stderr
     assert outputs[-1].returncode == 2 and "does not exist" in outputs[-1].stderr
+
+
+def test_a_usetex_setting_does_not_send_names_to_latex(tmp_path):
+    """A user's ``text.usetex: True`` (matplotlibrc) would hand every name to LaTeX: the
+    figures keep drawing their texts themselves."""
+    import matplotlib
+
+    from impact.project import Project
+    from impact.report import charts, maps
+
+    project = Project.model_validate(yaml.safe_load(_project_yaml(BROKEN_MATH)))
+    with matplotlib.rc_context({"text.usetex": True}):
+        fig = maps.site_map(project)
+        maps.save_figure(fig, tmp_path / "map.png")
+        from impact.results import Indicator
+
+        ind = Indicator("facility_energy_mwh", "MWh", 1.0, 2.0, 3.0, "estimated", "", (), "")
+        charts.save_figure(charts.alternatives_bars([(BROKEN_MATH, ind), ("x_y", ind)], "facility_energy_mwh"),
+                           tmp_path / "bars.png")
+    assert not [t for t in _texts(fig) if t.get_usetex()]
