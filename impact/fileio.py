@@ -96,11 +96,10 @@ def clean_stale(folder: Path, names=()) -> list[Path]:
 
 
 def _sweep_once(folder: Path, names=()) -> None:
+    """:func:`clean_stale` on ``folder``, once per process (a batch writes many files there)."""
     key = (str(Path(folder).absolute()), "files")
     if key not in _cleaned:
         _cleaned.add(key)
-        clean_stale(folder, names)
-    elif names:  # an older run's leftover beside this very target
         clean_stale(folder, names)
 
 
@@ -244,6 +243,13 @@ def _probe(folder: Path) -> OSError | None:
     return None
 
 
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder if folder.is_dir() else ".", "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
 def _same_file(a: Path, b: Path) -> bool:
     if a.resolve() == b.resolve():
         return True
@@ -267,6 +273,9 @@ def check_targets(targets, *, force: bool = False, inputs=()) -> list[Path]:
         naming the target (or the option) and what is expected.
     """
     pairs = [(None, Path(t)) if not isinstance(t, tuple) else (t[0], Path(t[1])) for t in targets]
+    for option, path in pairs:  # before anything touches the path (the OS refuses such names)
+        if len(os.fsencode(path.name)) > _name_max(path.parent):
+            raise InputError(str(path), f"file name too long (at most {_name_max(path.parent)} bytes)")
     seen: list[tuple[str | None, Path]] = []
     for option, path in pairs:
         label = str(path)
@@ -286,8 +295,9 @@ def check_targets(targets, *, force: bool = False, inputs=()) -> list[Path]:
                 raise InputError(label, "already exists; use --force to overwrite it")
         folder = path.parent
         if not folder.is_dir():
-            raise InputError(label, f"folder {folder} does not exist")
-        _sweep_once(folder, [path.name])
+            what = "is not a folder" if os.path.lexists(folder) else "does not exist"
+            raise InputError(label, f"folder {folder} {what}")
+        _sweep_once(folder, [p.name for _, p in pairs if p.parent == folder])
         error = _probe(folder)  # the truth (read-only file system, quota, ACL...); access() as well
         if error is None and not os.access(folder, os.W_OK | os.X_OK):
             error = OSError(errno.EACCES, os.strerror(errno.EACCES))

@@ -261,3 +261,11 @@ def test_a_killed_dossier_leaves_files_that_the_next_run_removes(tmp_path):
     assert sorted(p.name for p in tmpdir.iterdir()) == sorted([f"impact-dossier-{os.getpid()}-alive",
                                                                "impact-dossier-other"])
     assert pdf.exists() and pdf.with_suffix(".md").exists()
+
+
+def test_a_file_name_too_long_is_refused_before_computing(tmp_path):
+    """A 300-character output name: the old code computed everything, then failed to write."""
+    r = run_cli("estimate", MRS5, "-o", tmp_path / ("x" * 300 + ".json"))
+    assert r.returncode == 2 and "file name too long" in r.stderr, r.stderr
+    _no_traceback(r)
+    assert _files(tmp_path) == []
