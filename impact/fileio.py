@@ -75,7 +75,7 @@ def clean_stale(folder: Path, names=()) -> list[Path]:
     raises (a folder that cannot be read is left as it is).
     """
     folder = Path(folder)
-    removed = []
+    removed: list[Path] = []
     legacy = set(names)
     try:
         entries = list(os.scandir(folder))
@@ -185,10 +185,10 @@ def staged_files(paths, *, overwrite: bool = True):
             yield tmps
         except OSError as exc:
             if exc.errno in _WRITE_ERRORS:
-                named = [p for p, t in zip(paths, tmps) if exc.filename and Path(exc.filename) == t]
+                named = [p for p, t in zip(paths, tmps, strict=False) if exc.filename and Path(exc.filename) == t]
                 raise _write_error(named or paths, exc) from None
             raise
-        for tmp, p in zip(tmps, paths):
+        for tmp, p in zip(tmps, paths, strict=True):
             st = os.stat(tmp)
             try:
                 _publish(tmp, p, overwrite)
@@ -273,7 +273,7 @@ def check_targets(targets, *, force: bool = False, inputs=()) -> list[Path]:
         naming the target (or the option) and what is expected.
     """
     pairs = [(None, Path(t)) if not isinstance(t, tuple) else (t[0], Path(t[1])) for t in targets]
-    for option, path in pairs:  # before anything touches the path (the OS refuses such names)
+    for _, path in pairs:  # before anything touches the path (the OS refuses such names)
         if len(os.fsencode(path.name)) > _name_max(path.parent):
             raise InputError(str(path), f"file name too long (at most {_name_max(path.parent)} bytes)")
     seen: list[tuple[str | None, Path]] = []
@@ -312,7 +312,7 @@ def clean_stale_tempdirs(kind: str, root: Path | None = None) -> list[Path]:
     """Remove the temporary folders ``impact-<kind>-<pid>-*`` of dead runs from the system's
     temporary folder (``root``); only folders of the current user, never a link."""
     root = Path(root or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(root))
     except OSError:

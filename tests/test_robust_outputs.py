@@ -208,7 +208,7 @@ def test_the_dossier_publishes_all_its_files_or_none(tmp_path):
     from impact.fileio import staged_files
 
     pdf, md = tmp_path / "x.pdf", tmp_path / "x.md"
-    with pytest.raises(InputError, match="x.md: was created by another run"):
+    with pytest.raises(InputError, match=r"x\.md: was created by another run"):
         with staged_files([pdf, md], overwrite=False) as (t1, t2):
             t1.write_bytes(b"pdf")
             t2.write_bytes(b"md")

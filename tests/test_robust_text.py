@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from .conftest import ROOT, run_cli
+from .conftest import run_cli
 
 DATE = "2026-11-25"
 #: Text that matplotlib's mathtext reads as maths (``$\frac$`` does not even parse), TeX and
