@@ -149,7 +149,11 @@ def _estimate(args) -> int:
     if args.format == "json":
         import json
 
+        import re
+
         text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        # C1 controls and bidirectional overrides as \u escapes: the same JSON, safe in a terminal.
+        text = re.sub("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m[0]):04x}", text)
     elif args.format == "markdown":
         from .report.markdown import format_markdown
 
@@ -165,7 +169,7 @@ def _estimate(args) -> int:
     if args.output is None:
         from .textsafe import terminal_text
 
-        # JSON escapes control characters itself; the other formats are read in a terminal.
+        # JSON has no control character left (escaped above); the other formats are read as text.
         sys.stdout.write(text if args.format == "json" else terminal_text(text))
     else:
         write_atomic(args.output, text.encode("utf-8"), args.force)

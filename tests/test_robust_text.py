@@ -28,6 +28,8 @@ NAMES = [MATH, "Prix 5 $ le kWh", BROKEN_MATH, r"back\slash 50 % {x} _u_ ^v", "<
 #: A site in Dugny (Seine-Saint-Denis): the real shipped basemap and substations around it.
 LAT, LON = 48.94899, 2.42263
 
+pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the emoji: a box, not a crash
+
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
@@ -345,13 +347,16 @@ def test_terminal_output_has_no_control_characters(tmp_path):
                                       allow_unicode=True), encoding="utf-8")
     outputs = [run_cli("estimate", project, "--draws", "100", "--format", f) for f in ("table", "markdown", "csv")]
     outputs.append(run_cli("check", project))
+    as_json = run_cli("estimate", project, "--draws", "100", "--format", "json")
+    assert json.loads(as_json.stdout)["project"]["name"] == ESC_NAME  # escaped, not lost
+    outputs.append(as_json)
     outputs.append(run_cli("estimate", tmp_path / "missing\x1b[2J.yaml"))
     outputs.append(run_cli("estimate", project, "-o", tmp_path / "no-folder\x1b]0;x\x07" / "out.csv"))
     for r in outputs:
         for stream in (r.stdout, r.stderr):
             assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", stream), repr(stream[:300])
     assert "RED" in outputs[0].stdout and "RED" in outputs[3].stdout
-    assert outputs[-2].returncode == 2 and "missing[2J.yaml" in outputs[-2].stderr
+    assert outputs[-2].returncode == 2 and "missing[2J.yaml" in outputs[-2].stderr, outputs[-2].stderr
     assert outputs[-1].returncode == 2 and "does not exist" in outputs[-1].stderr
 
 
