@@ -344,7 +344,7 @@ class _Model:
             note_key=note_key, note_args=(("ratio_high", hi), ("ratio_low", lo), ("value_mw", p.central)))
         self.ranges = self.inp.ranges()
 
-    def copy(self) -> "_Model":
+    def copy(self) -> _Model:
         """A model of its own to run: its records can change (:meth:`replace_grid_intensity`) without
         changing this one's (the resolved inputs that :func:`impact.validate` keeps)."""
         import copy

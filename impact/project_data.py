@@ -82,7 +82,7 @@ class DataFiles:
     """
 
     def __init__(self) -> None:
-        self._content: dict[tuple[str, str], tuple[tuple, Any, bytes]] = {}
+        self._content: dict[tuple[str, str], tuple[tuple | None, Any, bytes]] = {}
         self.parses: Counter = Counter()
 
     @staticmethod
@@ -93,7 +93,7 @@ class DataFiles:
             return None
         return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
-    def _entry(self, path: str | Path, kind: str) -> tuple[tuple, Any, bytes]:
+    def _entry(self, path: str | Path, kind: str) -> tuple[tuple | None, Any, bytes]:
         real = os.path.realpath(os.fspath(path))
         key = (real, kind)
         identity = self._identity(real)

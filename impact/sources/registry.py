@@ -91,7 +91,7 @@ def _rows_csv(text: str, source: str):
     for n, row in enumerate(csv_rows(reader, source), start=1):
         if None in row:
             raise InputError(source, [(f"row {n} (line {reader.line_num})",
-                                       f"has more cells than the header ({len(reader.fieldnames)} columns)")])
+                                       f"has more cells than the header ({len(fields)} columns)")])
         if not any((v or "").strip() for v in row.values()):
             continue
         yield n, f"line {reader.line_num}", {k.strip(): (v or "") for k, v in row.items() if k and k.strip()}, None
@@ -108,8 +108,8 @@ def _rows_geojson(text: str, source: str):
         raise InputError(source, [("features", f"must be a list of features, got {excerpt(features)}")])
     for n, feat in enumerate(features, start=1):
         feat = feat if isinstance(feat, dict) else {}
-        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
-        geom = feat.get("geometry") if isinstance(feat.get("geometry"), dict) else {}
+        props: dict = feat["properties"] if isinstance(feat.get("properties"), dict) else {}
+        geom: dict = feat["geometry"] if isinstance(feat.get("geometry"), dict) else {}
         point = None
         xy = geom.get("coordinates")
         if geom.get("type") == "Point" and isinstance(xy, list) and len(xy) >= 2:
@@ -146,7 +146,7 @@ def read_registry(path: str | Path, errors: str = "raise") -> RegistryRows:
     return parse_registry(read_bytes(path, "registry"), path, errors)
 
 
-def parse_registry(raw: bytes, path: str | Path, errors: str = "raise") -> RegistryRows:
+def parse_registry(content: bytes, path: str | Path, errors: str = "raise") -> RegistryRows:
     """Parse the bytes of a registry read from ``path``; see :func:`read_registry` (``path`` names
     the file in messages, tells CSV from GeoJSON and anchors the rows' relative paths)."""
     from ..project import parse_project
@@ -155,7 +155,7 @@ def parse_registry(raw: bytes, path: str | Path, errors: str = "raise") -> Regis
         raise ValueError(f"errors must be 'raise' or 'collect', got {errors!r}")
     p = Path(path)
     name = label(p)
-    text = decode(raw)
+    text = decode(content)
     is_json = p.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{")
     rows = _rows_geojson(text, name) if is_json else _rows_csv(text, name)
     good, bad, raw = [], [], {}

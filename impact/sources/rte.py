@@ -201,8 +201,9 @@ def parse_rte_substations(text: str, source: str = "<substations>"):
             try:
                 y, x = (float(v) for v in rec["geo_point"].split(","))
             except ValueError:
-                raise InputError(source, [(f"line {line}, column {cols.index('geo_point') + 1}",
-                                           f"'Géo-point poste (DD)' is not 'lat, lon': {excerpt(rec['geo_point'])}")]) from None
+                where = f"line {line}, column {cols.index('geo_point') + 1}"
+                raise InputError(source, [(where, f"'Géo-point poste (DD)' is not 'lat, lon': "
+                                                  f"{excerpt(rec['geo_point'])}")]) from None
         else:
             x = y = float("nan")
         if not (np.isnan(x) or (-180 <= x <= 180 and -90 <= y <= 90)):
