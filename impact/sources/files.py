@@ -189,8 +189,9 @@ def problem(exc: OSError, kind: FileKind) -> str:
 def read_bytes(path: str | Path, kind: str) -> bytes:
     """The bytes of the data file ``path`` of ``kind`` (a key of :data:`KINDS`), or an :class:`InputError`.
 
-    The error names the file (its name), says what it is instead of a regular file, or its size
-    beside the limit of its kind; a text kind holding NUL bytes is refused (it is no text file).
+    The error names the file (its path as given when it cannot be read, else its name), says what
+    it is instead of a regular file, or its size beside the limit of its kind; a text kind holding
+    NUL bytes is refused (it is no text file).
     """
     k = KINDS[kind]
     name = label(path)
@@ -200,8 +201,7 @@ def read_bytes(path: str | Path, kind: str) -> bytes:
     try:
         raw = read_regular(path, k.max_bytes)
     except OSError as exc:
-        where = strip_controls(os.fspath(path)) if isinstance(exc, FileNotFoundError) else name
-        raise InputError(where, problem(exc, k)) from None
+        raise InputError(strip_controls(os.fspath(path)), problem(exc, k)) from None
     if k.text and b"\x00" in raw:
         raise InputError(name, f"holds NUL bytes: it is not a text file, expected {k.what}")
     return raw
