@@ -10,7 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "Results", "InputError", "paths"]
+__all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "project_json_schema", "Results",
+           "InputError", "paths"]
 
 
 #: Public names, imported on first use so that ``impact --help`` does not pay for
@@ -20,6 +21,7 @@ _LAZY = {
     "sensitivity": (".engine", "sensitivity"),
     "estimate_many": (".batch", "estimate_many"),
     "load_project": (".project", "load_project"),
+    "project_json_schema": (".schema", "project_json_schema"),
     "Results": (".results", "Results"),
     "InputError": (".errors", "InputError"),
     "paths": (".paths", None),

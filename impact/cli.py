@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
     bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     bat.add_argument("--force", action="store_true", help="rebuild everything and overwrite existing files")
+    sch = sub.add_parser("schema", help="print the project file's JSON Schema (every field with its unit and bounds)")
+    sch.add_argument("-o", "--output", type=Path, help="write to this file instead of the terminal")
+    sch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     clim = sub.add_parser("climate", help="hourly climates: get a typical year for a point (impact climate fetch)")
     clim_sub = clim.add_subparsers(dest="climate_command", metavar="ACTION")
     fetch = clim_sub.add_parser("fetch", help="download the PVGIS typical year of a point (needs the Internet) "
@@ -68,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("-o", "--output", type=Path, help="CSV to write (default: pvgis_tmy_LAT_LON.csv here)")
     fetch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     return parser
+
+
+def _schema(args) -> int:
+    from .schema import schema_json
+
+    text = schema_json()
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    write_atomic(args.output, text.encode("utf-8"), args.force)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
 
 
 def _climate(args) -> int:
@@ -136,9 +151,7 @@ def _estimate(args) -> int:
     project = load_project(args.file)
     results = estimate(project, draws=draws, seed=DEFAULT_SEED if args.seed is None else args.seed)
     if args.format == "json":
-        import json
-
-        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = results.to_json()  # strict JSON: no NaN nor Infinity
     elif args.format == "markdown":
         from .report.markdown import format_markdown
 
@@ -185,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args)
         if args.command == "climate":
             return _climate(args)
+        if args.command == "schema":
+            return _schema(args)
     except InputError as exc:
         print(f"error: {exc.message}".replace("\n", "\nerror: "), file=sys.stderr)
         return EXIT_BAD_INPUT
