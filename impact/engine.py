@@ -504,13 +504,13 @@ def _not_finite(model: "_Model", name: str, deps: tuple[str, ...], central: floa
     """
     from .errors import InputError
     from .project import project_path
-    from .textsafe import excerpt
+    from .textsafe import strip_controls
 
     records = model.records
     what = f"{central:g}" if not math.isfinite(central) else "some of its draws are not finite"
     used = [d for d in dict.fromkeys(deps) if d in records and isinstance(records[d].value, Range)]
     own = [d for d in used if records[d].status == "given"] or used
-    shown = ", ".join(f"{d} = {excerpt(str(records[d].value), 40)}" for d in own[:8])
+    shown = ", ".join(f"{d} = {strip_controls(str(records[d].value))[:40]}" for d in own[:8])
     more = f" and {len(own) - 8} more" if len(own) > 8 else ""
     path = project_path(model.project)
     cause = f"it depends on {shown}{more}" if shown else "no input explains it"

@@ -392,7 +392,7 @@ class Generators(_Strict):
     def _count_and_power(self):
         if self.total_mw is not None and isinstance(self.unit_mw, Range):
             raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
-        if isinstance(self.count, int) and isinstance(self.unit_mw, Range):
+        if isinstance(self.count, int) and isinstance(self.unit_mw, Range) and self.count > 0:
             check_total(self.count * self.unit_mw.high, "generators.total_mw",
                         "the installed power (count x unit_mw)")
         return self
@@ -810,7 +810,8 @@ def _message(err: dict) -> str:
                 if isinstance(value, str) else "is too long")
     if kind == "too_long":
         what = "entries" if isinstance(value, dict) else "items"
-        return f"must have at most {ctx.get('max_length', '?'):,} {what}, got {ctx.get('actual_length', '?'):,}"
+        actual = ctx.get("actual_length") or (len(value) if hasattr(value, "__len__") else "more")
+        return f"must have at most {ctx.get('max_length', '?'):,} {what}, got {actual:,}"
     return re.sub(r"^(Value error|Assertion failed), ", "", msg)
 
 
@@ -834,7 +835,10 @@ def parse_project(data: Any, source: str = "<project>") -> Project:
     try:
         return Project.model_validate(data)
     except ValidationError as exc:
-        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()]
+        # The Unknown member of a union (generators, refrigerant) is reached from the word unknown
+        # only: its "not an instance" adds nothing to the other member's error.
+        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()
+                    if e["type"] != "is_instance_of" or "is-instance[Unknown]" not in e["loc"]]
         raise InputError(source, problems) from None
 
 

@@ -119,12 +119,20 @@ def check_bounds(value: float, where: str, ge=None, gt=None, le=None, lt=None) -
     if low_ok and high_ok:
         return
     if ge is not None and le is not None:
-        raise ValueError(f"{prefix}must be between {_fmt(ge)} and {_fmt(le)}, got {_fmt(value)}")
+        raise ValueError(f"{prefix}must be between {_fmt(ge)} and {_fmt(le)}, got {_got(value, ge, le)}")
     if not low_ok:
         word, bound = ("at least", ge) if ge is not None else ("greater than", gt)
     else:
         word, bound = ("at most", le) if le is not None else ("less than", lt)
-    raise ValueError(f"{prefix}must be {word} {_fmt(bound)}, got {_fmt(value)}")
+    raise ValueError(f"{prefix}must be {word} {_fmt(bound)}, got {_got(value, bound)}")
+
+
+def _got(value: float, *bounds: float) -> str:
+    """``value`` as a message shows it: in full when its short form would look like a bound."""
+    text = _fmt(value)
+    if any(text == _fmt(b) for b in bounds) and isinstance(value, float):
+        return repr(value)
+    return text
 
 
 def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range | Unknown:

@@ -234,8 +234,10 @@ def schema_json() -> str:
 
 
 def _fmt_bound(x: float) -> str:
-    if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e12):
-        return f"{int(x):,}".replace(",", " ")
+    if abs(x) >= 1e9:
+        return f"{float(x):g}"
+    if isinstance(x, int) or (isinstance(x, float) and x.is_integer()):
+        return f"{int(x):,}" if abs(x) >= 10000 else str(int(x))
     return f"{x:g}"
 
 
