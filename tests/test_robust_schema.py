@@ -144,6 +144,9 @@ def test_the_list_of_required_fields_is_complete():
 
     walk(Project, "")
     assert found | {"generators.count", "generators.unit_mw"} == set(REQUIRED)
+    # and the table says so: "yes" (in its block), or "yes ... unless" for the generators' pair
+    said = {k for k, r in TABLE.items() if r["required"].startswith("yes") and ", or " not in r["required"]}
+    assert said == set(REQUIRED), said ^ set(REQUIRED)
 
 
 @pytest.mark.parametrize("path", REQUIRED)
@@ -737,3 +740,13 @@ def test_every_bound_has_a_reason():
     for name, row in TABLE.items():
         if any(row[b] is not None for b in BOUND_KEYS) or row["max_length"].strip():
             assert len(row["bounds_reason"]) > 10, name
+
+
+def test_a_site_in_a_commune_without_inhabitants():
+    # Fleury-devant-Douaumont (one of the villages destroyed at Verdun, no inhabitants): its
+    # electricity estimate was 0 and the share divided by zero; it is unknown, and says why.
+    r = impact.estimate(parse_project({**BASE, "location": {"lat": 49.19611, "lon": 5.42326}}), draws=100)
+    rec = r.inputs["city.annual_electricity_mwh"]
+    assert rec.status == "unknown" and rec.note_key == "note.local.city_no_inhabitants"
+    assert not r["share_of_city_electricity"].known and r["share_of_departement_electricity"].known
+    _all_finite(r)
