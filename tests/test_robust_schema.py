@@ -655,7 +655,7 @@ def test_the_json_schema_is_valid_and_carries_the_table():
     assert props["cooling.type"]["enum"][0] == "air_chillers"
     assert "W32" in json.dumps(props["cooling.liquid_class"]) and "R134a" in json.dumps(props["refrigerant.type"])
     assert "cooling_saving_share" in json.dumps(props["claims.indicator"])
-    assert props["name"]["maxLength"] == 200
+    assert props["name"]["maxLength"] == 500 and props["city"]["anyOf"][0]["maxLength"] == 200
 
 
 def test_projects_validate_against_the_json_schema():
@@ -672,7 +672,7 @@ def test_projects_validate_against_the_json_schema():
         data = yaml.load(f.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
         assert not list(validator.iter_errors(data)), f.name
     for bad in ({**BASE, "utilisation": 5}, {**BASE, "location": {"lat": 91, "lon": 0}}, {**BASE, "nonsense": 1},
-                {**BASE, "assumptions": {"cooling.aux_share": -5}}, {**BASE, "name": "x" * 201}):
+                {**BASE, "assumptions": {"cooling.aux_share": -5}}, {**BASE, "name": "x" * 501}):
         assert list(validator.iter_errors(bad)), bad
 
 
