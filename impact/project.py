@@ -697,7 +697,8 @@ def _construct_int(loader, node):
     digits = sum(c.isdigit() for c in text)
     if digits > MAX_INT_DIGITS:
         raise yaml.constructor.ConstructorError(
-            None, None, f"an integer of {digits:,} digits: no field accepts more than {MAX_INT_DIGITS}", node.start_mark)
+            None, None, f"an integer of {digits:,} digits: no field accepts more than {MAX_INT_DIGITS}",
+            node.start_mark)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 

@@ -151,7 +151,7 @@ def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range |
         expected = {"low", "central", "high"}
         if keys != expected:
             missing = ", ".join(sorted(expected - keys))
-            unexpected = sorted((str(k)[:40] for k in keys - expected))
+            unexpected = sorted(str(k)[:40] for k in keys - expected)
             extra = ", ".join(unexpected[:5]) + (f" and {len(unexpected) - 5} more" if len(unexpected) > 5 else "")
             detail = "; ".join(
                 p for p in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "") if p

@@ -81,7 +81,7 @@ def field_table() -> dict[str, FieldSpec]:
                 _number(row["minimum"]), _number(row["exclusive_minimum"]), _number(row["maximum"]),
                 _number(row["exclusive_maximum"]), int(ml) if ml else None, row["description"], row["source"],
                 row["bounds_reason"])
-            if spec.minimum is not None and spec.exclusive_minimum is not None or (
+            if (spec.minimum is not None and spec.exclusive_minimum is not None) or (
                     spec.maximum is not None and spec.exclusive_maximum is not None):
                 raise ValueError(f"{path.name}: {spec.field}: give a minimum or an exclusive minimum, not both")
             out[spec.field] = spec

@@ -136,7 +136,7 @@ def test_the_list_of_required_fields_is_complete():
         for name, f in model.model_fields.items():
             if f.is_required():
                 found.add(prefix + name)
-            for cand in getattr(f.annotation, "__args__", ()) + (f.annotation,):
+            for cand in (*getattr(f.annotation, "__args__", ()), f.annotation):
                 inner = getattr(cand, "__args__", (cand,))[0] if getattr(cand, "__origin__", None) is list else cand
                 if isinstance(inner, type) and hasattr(inner, "model_fields"):
                     walk(inner, prefix + name + ".")
@@ -240,7 +240,7 @@ def test_assumed_water_temperatures_must_rise_like_the_fields():
     data = {**BASE, "location": {"lat": 45.76, "lon": 4.84},
             "cooling": {"type": "river", "water_flow_m3_per_h": 100, "water_out_c": 20},
             "assumptions": {"cooling.water_in_c": 25}}
-    with pytest.raises(InputError, match="assumptions: water_out_c .20. must be warmer than water_in_c .25."):
+    with pytest.raises(InputError, match=r"assumptions: water_out_c .20. must be warmer than water_in_c .25."):
         impact.estimate(parse_project(data), draws=100)
     # and in every draw, not only at the central values
     found = problems({**BASE, "cooling": {"type": "river", "water_in_c": {"low": 10, "central": 14, "high": 22},
@@ -264,8 +264,8 @@ def test_non_finite_and_huge_numbers_are_refused_everywhere(path, value):
 def test_non_finite_and_huge_numbers_in_yaml(text):
     # 1e308 is text for YAML 1.1 (no decimal point); in a numeric field it can only mean the number.
     with pytest.raises(InputError) as info:
-        parse_project_text(f"name: x\ncountry: FR\nit_capacity_mw: 1\nrefrigerant: {{type: R134a, charge_kg: {text}}}\n",
-                           "p.yaml")
+        parse_project_text("name: x\ncountry: FR\nit_capacity_mw: 1\n"
+                           f"refrigerant: {{type: R134a, charge_kg: {text}}}\n", "p.yaml")
     [(field, message)] = info.value.problems
     assert field == "refrigerant.charge_kg" and ("between 0 and 1e+06" in message or "finite" in message), message
 
@@ -435,7 +435,7 @@ def _bomb_project(where: str) -> str:
     value = "[*h,*h,*h,*h,*h,*h,*h,*h,*h]"
     body = {"name": f"name: {value}\n", "notes": f"name: x\nnotes: {value}\n",
             "sources": f"name: x\nsources: {{cooling: {value}}}\n",
-            "changes": f"name: x\n"}[where]
+            "changes": "name: x\n"}[where]
     if where == "changes":
         alts += f"  - name: bomb\n    changes: {{pue: {value}}}\n"
     return "country: FR\nit_capacity_mw: 1\nalternatives:\n" + alts + body
@@ -669,7 +669,7 @@ def test_projects_validate_against_the_json_schema():
              *sorted((ROOT / "tests" / "data").glob("*.yaml"))]
     assert len(files) > 10
     for f in files:
-        data = yaml.load(f.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        data = yaml.load(f.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader subclass
         assert not list(validator.iter_errors(data)), f.name
     for bad in ({**BASE, "utilisation": 5}, {**BASE, "location": {"lat": 91, "lon": 0}}, {**BASE, "nonsense": 1},
                 {**BASE, "assumptions": {"cooling.aux_share": -5}}, {**BASE, "name": "x" * 501}):
@@ -711,7 +711,7 @@ def test_every_field_takes_its_bounds_from_its_own_row():
             if found:
                 used[prefix + name] = True
             ann = f.annotation
-            for cand in getattr(ann, "__args__", ()) + (ann,):
+            for cand in (*getattr(ann, "__args__", ()), ann):
                 inner = getattr(cand, "__args__", (cand,))[0] if getattr(cand, "__origin__", None) is list else cand
                 if isinstance(inner, type) and hasattr(inner, "model_fields"):
                     walk(inner, prefix + name + ".")
