@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -386,7 +387,7 @@ def territory_groups(projects: list, bad_cities: list[str], by: str = "commune")
 NEIGHBOUR_MARGIN_M = 100.0
 
 
-def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
+def map_neighbours(groups: Sequence[Hashable], projects: list) -> dict[Any, list[int]]:
     """For each territory, the indices of the other territories' projects its map can show.
 
     The map's frame is rebuilt as the map builds it
@@ -405,7 +406,7 @@ def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
     points = [map_point(p) for p in projects]
     lat, lon = np.array([pt if pt is not None else (np.nan, np.nan) for pt in points], dtype=float).reshape(-1, 2).T
     communes = [commune_of(p) for p in projects]
-    out: dict[str, list[int]] = {}
+    out: dict[Any, list[int]] = {}
     for group in dict.fromkeys(groups):
         frame = territory_map_frame([p for p, g in zip(projects, groups) if g == group])
         if frame is None:
@@ -441,7 +442,7 @@ def _tool_fingerprint(lang: str, by: str = "commune") -> bytes:
 
 
 def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None = None,
-                     neighbours: list[SiteOutcome] = (), territory: str = "") -> str:
+                     neighbours: Sequence[SiteOutcome] = (), territory: str = "") -> str:
     """What a city report depends on: the tool, templates, reference data (``tool``, from
     :func:`_tool_fingerprint`, computed if not given), the territory's name as shown
     (``territory``), its sites (``outcomes``, estimated or not yet) and the registry's other
@@ -737,8 +738,9 @@ class _Batch:
         if task.kind == "site":
             o = self.failed_site(task, result) if failed else result
             if not o.ok:
-                self.log(f"{self.label} row {o.row} ({o.name}): {o.error}")
-                self.failures.append((f"{self.label} row {o.row} ({o.name})", o.error, o.trace))
+                what = f"{self.label} row {o.row} ({strip_controls(o.name)})"
+                self.log(f"{what}: {o.error}")
+                self.failures.append((what, o.error or "", o.trace))
             self.outcomes.append(o)
             self.by_city[t].append(o)
             self.left[t] -= 1
@@ -787,7 +789,8 @@ class _Batch:
         # memory until they write to it; the garbage collector would write to every
         # object it scans: keep it off the inherited ones.
         gc.freeze()
-        pool, running = None, {}
+        pool: Any = None
+        running: dict[Any, _Task] = {}
         try:
             while self.ready or running:
                 if pool is None:
@@ -849,21 +852,19 @@ class _Batch:
         return lost
 
     # -- the tables
-    def file_of(self, t: Territory) -> str:
-        """The report's file, if it holds the territory's report now (written or up to date)."""
-        path = self.outdir / t.file
-        return t.file if (path in self.written or path in self.skipped) else ""
-
     def write_tables(self) -> None:
         """summary.csv, sites.gpkg, the log of the failures; then the manifest."""
         import pandas as pd
 
         done = sorted(self.outcomes, key=lambda o: o.row)
-        rows = [{**_row(o), "file": self.file_of(self.territory_of[o.row])} for o in done]
+        # The file of a territory's report, if it holds it now (written, or up to date).
+        holding = {p.name for p in self.written + self.skipped}
+        file_of = {t: t.file if t.file in holding else "" for t in self.all}
+        rows = [{**_row(o), "file": file_of[self.territory_of[o.row]]} for o in done]
         for t in self.all:
             row = _city_row(self.totals[t], self.report_errors.get(t))
             row[f"{self.level}_code"] = t.code or None
-            rows.append({**row, "file": self.file_of(t)})
+            rows.append({**row, "file": file_of[t]})
         summary = pd.DataFrame(rows)
         summary["row"] = summary["row"].astype("Int64")
         columns = list(summary.columns)
@@ -871,17 +872,17 @@ class _Batch:
         text = csv_safe_frame(summary[columns]).to_csv(index=False, lineterminator="\n")
         summary_path, gpkg_path = self.outdir / "summary.csv", self.outdir / "sites.gpkg"
         _write_output(summary_path, lambda: write_atomic(summary_path, text.encode("utf-8")))
-        files = {o.row: self.file_of(self.territory_of[o.row]) for o in done}
+        files = {o.row: file_of[self.territory_of[o.row]] for o in done}
         _write_output(gpkg_path, lambda: _write_sites_gpkg(done, gpkg_path, self.day, files))
         self.write_log()
         self.manifest.save()
 
     def write_log(self) -> None:
         path = self.outdir / LOG
-        if not self.failures:
+        if not self.failures:  # the log of an earlier run that failed would tell of failures no more
             if self.manifest.owns(LOG):
-                with_no_file = path.unlink if os.path.lexists(path) else (lambda: None)
-                _write_output(path, with_no_file)
+                if os.path.lexists(path):
+                    _write_output(path, path.unlink)
                 del self.manifest.files[LOG]
             return
         blocks = []
@@ -958,7 +959,7 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
     batch.claim_outputs()
     for o in bad:
         log(o.error)
-        batch.failures.append((f"{batch.label} row {o.row} ({o.name})", o.error, None))
+        batch.failures.append((f"{batch.label} row {o.row} ({strip_controls(o.name)})", o.error or "", None))
     show = sys.stderr.isatty() if progress is None else progress
     batch.bar = tqdm(total=len(pairs) + len(batch.all), desc="impact batch", unit="task", disable=not show,
                      file=sys.stderr)
@@ -1091,7 +1092,7 @@ def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path, day=None, files: 
         if tmp.exists():
             tmp.unlink()
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
-        gdf.to_file(tmp, layer="sites", driver="GPKG")
+        gdf.to_file(tmp, layer="sites", driver="GPKG", engine="pyogrio")
         os.replace(tmp, path)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
