@@ -656,6 +656,7 @@ class _Batch:
         for name in ("summary.csv", "sites.gpkg"):
             self.manifest.claim(name)
         self.manifest.save()
+        _clean_stale_gpkg(self.outdir)
 
     def fingerprint(self, t: Territory, outcomes: list[SiteOutcome]) -> str:
         return city_fingerprint(outcomes, self.lang, self.tool, self.neighbours[t], t.name)
@@ -1059,6 +1060,27 @@ def _worker_init(parent_pid: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     if os.getppid() != parent_pid:  # the parent died before the signal was armed
         os._exit(1)
+
+
+#: The temporary GeoPackage of :func:`_write_sites_gpkg` (and SQLite's files beside it).
+_GPKG_TMP = re.compile(r"^\.sites\.(?P<pid>\d+)\.tmp\.gpkg(-journal|-wal|-shm)?$")
+
+
+def _clean_stale_gpkg(folder: Path) -> None:
+    """Remove the temporary GeoPackages that batches killed while writing one left in ``folder``."""
+    for entry in os.scandir(folder):
+        m = _GPKG_TMP.match(entry.name)
+        if m is None or not entry.is_file(follow_symlinks=False) or int(m["pid"]) == os.getpid():
+            continue
+        try:
+            os.kill(int(m["pid"]), 0)
+        except ProcessLookupError:  # its batch is gone
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        except (PermissionError, OverflowError, OSError):
+            continue
 
 
 def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path, day=None, files: dict | None = None) -> None:

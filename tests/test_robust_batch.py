@@ -265,10 +265,17 @@ def test_an_interrupted_batch_redoes_only_the_missing_reports(tmp_path):
     first = ["Bouc-Bel-Air-13015.pdf", "Lille-59350.pdf"]
     assert _pdfs(out) == first and sorted(_recorded(out)) == first
     assert not (out / "summary.csv").exists()
+    # A batch killed while it wrote sites.gpkg leaves its temporary file: the next one removes
+    # it (its pid is above Linux's pid_max: no such process), not a live process's.
+    stale, live = out / ".sites.999999999.tmp.gpkg", out / f".sites.{os.getpid()}.tmp.gpkg"
+    stale.write_bytes(b"SQLite format 3\x00")
+    live.write_bytes(b"SQLite format 3\x00")
     before = {f: (out / f).stat().st_mtime_ns for f in first}
     r = _batch(reg, out, "--date", DATE)
     assert r.returncode == 0, r.stderr
     assert "1 report(s) written, 2 up to date" in r.stderr
+    assert not stale.exists() and live.exists()
+    live.unlink()
     assert {f: (out / f).stat().st_mtime_ns for f in first} == before
     assert sorted(_recorded(out)) == first + ["Septèmes-les-Vallons-13106.pdf"]
     assert {x["file"] for x in _summary(out) if x["level"] == "commune"} == set(_recorded(out))
