@@ -229,6 +229,41 @@ def test_workers_die_with_their_parent(tmp_path):
                 os.kill(pid, signal.SIGKILL)
 
 
+WATCHED = """
+import os, time
+from impact.batch import _watch_parent
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    _watch_parent(parent, 0.05)  # ends the process once its parent is gone
+    os._exit(3)
+print(child, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_fallback_watch_ends_a_worker_whose_parent_died():
+    # Where prctl(PR_SET_PDEATHSIG) is missing (not Linux), a worker polls its parent's pid.
+    proc = subprocess.Popen([sys.executable, "-c", WATCHED], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    child = 0
+    try:
+        child = int(proc.stdout.readline())
+        with open(f"/proc/{child}/cmdline", "rb") as f:
+            cmdline = f.read()
+        assert _alive(child, cmdline)
+        _kill(proc)
+        deadline = time.monotonic() + 10
+        while _alive(child, cmdline) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not _alive(child, cmdline)
+    finally:
+        _kill(proc)
+        proc.stdout.close()
+        if child and _alive(child, cmdline):
+            os.kill(child, signal.SIGKILL)
+
+
 def test_a_killed_batch_resumes_without_force(tmp_path):
     # A real SIGKILL of a batch (--jobs 2) once its manifest records a report: the next run,
     # without --force, takes its files for its own (old code: the manifest was written at the
