@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # WeasyPrint's system libraries and fonts, plus the PDF tools the tests use.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils qpdf
 
-.PHONY: setup system-deps demo test bench clean
+.PHONY: setup system-deps demo test lint fuzz bench clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -39,6 +39,16 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# ruff (lint and format) over the tree, mypy over impact/ (configuration in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# The long fuzz run of issue 11 (10,000 mutated projects; prints its figures, fails on any crash).
+fuzz: setup
+	$(BIN)/python scripts/fuzz_projects.py --count 10000
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py

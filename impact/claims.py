@@ -68,9 +68,10 @@ def check_claims(results) -> list[ClaimCheck]:
         value = claim.value_in_indicator_unit
         verdict, reason = _verdict(name, value, ind, results)
         why, missing = unknown_reason(ind, results) if reason == "unknown" else ("", ())
-        written = (claim.value, claim.unit) if claim.unit is not None else (None, None)
-        out.append(ClaimCheck(name, target, value, claim.source, claim.note,
-                              ind.low, ind.central, ind.high, verdict, reason, *written, why, missing))
+        written = claim.unit is not None
+        out.append(ClaimCheck(name, target, value, claim.source, claim.note, ind.low, ind.central, ind.high,
+                              verdict, reason, claimed_as_written=claim.value if written else None,
+                              unit_as_written=claim.unit if written else None, unknown_reason=why, missing=missing))
     return out
 
 

@@ -80,11 +80,12 @@ def _climate(args) -> int:
         if not -bound <= value <= bound:
             raise InputError(name, f"must be between {-bound} and {bound} degrees, got {value:g}")
     out = args.output or Path(f"pvgis_tmy_{args.lat:.3f}_{args.lon:.3f}.csv")
-    if out.exists() and not args.force:
-        raise InputError(str(out), "already exists; use --force to overwrite it")
+    from .fileio import check_targets
+
+    check_targets([out], force=args.force)
     write_atomic(out, fetch_pvgis_tmy(args.lat, args.lon), args.force)
-    print(f"wrote {out} (PVGIS typical year at {args.lat:g}, {args.lon:g}; PVGIS © European Union)", file=sys.stderr)
-    print(f"add to the project file (path relative to it):\nclimate: {{pvgis: {out.name}}}")
+    _say(f"wrote {out} (PVGIS typical year at {args.lat:g}, {args.lon:g}; PVGIS © European Union)")
+    _say(f"add to the project file (path relative to it):\nclimate: {{pvgis: {out.name}}}", sys.stdout)
     return 0
 
 
@@ -111,15 +112,23 @@ def _dossier(args) -> int:
     out = build_dossier(args.file, args.output, html_output=args.html, lang=args.lang, author=args.author,
                         force=args.force, date=args.date, registry=args.registry)
     written = [out.pdf, out.markdown] + ([out.html] if out.html else [])
-    print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
+    _say("wrote " + ", ".join(str(p) for p in written))
     if out.blocked:
-        print(f"note: {len(out.blocked)} resource(s) outside the dossier's own files were not loaded",
-              file=sys.stderr)
+        _say(f"note: {len(out.blocked)} resource(s) outside the dossier's own files were not loaded")
     return 0
 
 
+def _say(message: str, stream=None) -> None:
+    """Print a message for a person (stderr by default): control characters and ANSI escapes
+    of user text (a name, a path) never reach the terminal."""
+    from .textsafe import terminal_text
+
+    print(terminal_text(message), file=stream or sys.stderr)
+
+
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
-    """Write ``data`` to ``path`` through a temporary file, refusing to overwrite without ``force``."""
+    """Write ``data`` to ``path`` through a temporary file, refusing to overwrite without ``force``
+    (checked again when the file is published: another run may have written it meanwhile)."""
     path = Path(path)
     if path.exists() and not force:
         raise InputError(str(path), "already exists; use --force to overwrite it")
@@ -127,15 +136,17 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
         raise InputError(str(path), f"folder {path.parent} does not exist")
     from .fileio import write_atomic as write
 
-    write(path, data)
+    write(path, data, overwrite=force)
 
 
 def _estimate(args) -> int:
     from .engine import DEFAULT_DRAWS, DEFAULT_SEED, estimate
     from .project import load_project
 
-    if args.output is not None and args.output.exists() and not args.force:
-        raise InputError(str(args.output), "already exists; use --force to overwrite it")
+    if args.output is not None:  # before any computation
+        from .fileio import check_targets
+
+        check_targets([("-o", args.output)], force=args.force, inputs=[args.file])
     draws = DEFAULT_DRAWS if args.draws is None else args.draws
     if draws < 100:
         raise InputError("--draws", f"must be at least 100, got {draws}")
@@ -144,22 +155,31 @@ def _estimate(args) -> int:
     if args.format == "json":
         import json
 
+        import re
+
         text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        # C1 controls and bidirectional overrides as \u escapes: the same JSON, safe in a terminal.
+        text = re.sub("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m[0]):04x}", text)
     elif args.format == "markdown":
         from .report.markdown import format_markdown
 
         text = format_markdown(results)
     elif args.format == "csv":
-        text = results.to_frame().to_csv(index=False, lineterminator="\n")
+        from .report.table import format_csv
+
+        text = format_csv(results)
     else:
         from .report.table import format_table
 
         text = format_table(results)
     if args.output is None:
-        sys.stdout.write(text)
+        from .textsafe import terminal_text
+
+        # JSON has no control character left (escaped above); the other formats are read as text.
+        sys.stdout.write(text if args.format == "json" else terminal_text(text))
     else:
         write_atomic(args.output, text.encode("utf-8"), args.force)
-        print(f"wrote {args.output}", file=sys.stderr)
+        _say(f"wrote {args.output}")
     return 0
 
 
@@ -170,7 +190,7 @@ def _check(args) -> int:
 
     project = load_project(args.file)
     check_data_files(project, args.file.name)
-    print(f"{args.file}: ok ({project.name}, {project.country})")
+    _say(f"{args.file}: ok ({project.name}, {project.country})", sys.stdout)
     return 0
 
 
@@ -192,12 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "climate":
             return _climate(args)
     except InputError as exc:
-        print(f"error: {exc.message}".replace("\n", "\nerror: "), file=sys.stderr)
+        _say(f"error: {exc.message}".replace("\n", "\nerror: "))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the disk or the system, not impact: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"error: {where}{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
     return EXIT_BAD_INPUT
 
 

@@ -156,6 +156,8 @@ def _national_records(country: str, inp) -> None:
                     source_key="source.local.not_france")
         return
     n = france.national_consumption()
+    if n is None:  # the shipped table always has its latest year; a rebuilt one might not
+        raise RuntimeError("data/france/electricity_national.csv has no year: rebuild it")
     if "france.annual_electricity_mwh" in keys:
         inp.put("france.annual_electricity_mwh", Range.point(n["gross_gwh"] * 1000.0), "MWh/yr", "default",
                 f"{_sourced(n['source'])}, {n['year']}",

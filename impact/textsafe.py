@@ -60,9 +60,10 @@ def csv_cell(value: Any) -> Any:
 
     The OWASP rule (https://owasp.org/www-community/attacks/CSV_Injection): a cell that
     begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'`` so
-    that a spreadsheet shows it as text. Numbers are left alone (``-3.5`` stays a number).
+    that a spreadsheet shows it as text. Numbers are left alone (``-3.5`` stays a number), and
+    so is a lone sign (``-``, the unit of a ratio: nothing follows it to compute).
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES) and value not in ("-", "+"):
         return "'" + value
     return value
 

@@ -66,7 +66,36 @@ _RC = {
     "svg.hashsalt": SVG_SALT,
     "svg.fonttype": "path",
     "axes.unicode_minus": True,
+    "text.usetex": False,
 }
+
+#: Keywords of every Text the charts and maps draw: as written. Names, cities, operators and
+#: substations are data: a ``$`` is a dollar, not mathtext, and nothing goes to LaTeX.
+LITERAL = {"parse_math": False, "usetex": False}
+
+
+def literal(*texts):
+    """Set Text artists to draw their string as written (see :data:`LITERAL`); returns the first."""
+    for text in texts:
+        if text is not None:
+            text.set_parse_math(False)
+            text.set_usetex(False)
+    return texts[0] if texts else None
+
+
+def literal_legend(legend):
+    """A legend whose entries and title are drawn as written (its labels are user text too)."""
+    if legend is not None:
+        literal(*legend.get_texts(), legend.get_title())
+    return legend
+
+
+def literal_figure(fig) -> None:
+    """Every Text of ``fig`` drawn as written (a last pass before saving; the texts whose
+    extent is measured while a figure is built are made literal when they are created)."""
+    from matplotlib.text import Text
+
+    literal(*fig.findobj(Text))
 
 #: Inputs whose values are shares (printed as percentages).
 _SHARE_INPUTS = ("utilisation", "effectiveness", "_share", "leak_rate")
@@ -183,18 +212,19 @@ def _frame(fig, title: str, subtitle: str = "", notes: Iterable[str] = ()) -> No
     h = fig.get_figheight()
     pad = 0.06
     y = h - pad
-    fig.text(pad / WIDTH_IN, y / h, _wrap(title, 80), fontsize=TITLE_PT, fontweight="bold", va="top", ha="left")
+    fig.text(pad / WIDTH_IN, y / h, _wrap(title, 80), fontsize=TITLE_PT, fontweight="bold", va="top", ha="left",
+             **LITERAL)
     y -= LINE_IN * TITLE_PT * (1 + _wrap(title, 80).count("\n"))
     if subtitle:
         sub = _wrap(subtitle, 88)
-        fig.text(pad / WIDTH_IN, y / h, sub, fontsize=FONT_PT, va="top", ha="left", color="#333333")
+        fig.text(pad / WIDTH_IN, y / h, sub, fontsize=FONT_PT, va="top", ha="left", color="#333333", **LITERAL)
         y -= LINE_IN * FONT_PT * (1 + sub.count("\n"))
     top = y - 0.04
     note_text = "\n".join(_wrap(n, 100) for n in notes if n)
     bottom = pad
     if note_text:
         fig.text(pad / WIDTH_IN, pad / h, note_text, fontsize=SMALL_PT, va="bottom", ha="left", color="#444444",
-                 linespacing=1.25)
+                 linespacing=1.25, **LITERAL)
         bottom += LINE_IN * SMALL_PT * (1 + note_text.count("\n")) + 0.06
     fig.get_layout_engine().set(rect=(0, bottom / h, 1, (top - bottom) / h), h_pad=0.03, w_pad=0.03)
 
@@ -289,15 +319,15 @@ def monthly_electricity(results, lang: str = "fr"):
         ax.errorbar(x, month_total / scale, yerr=[(month_total - lo) / scale, (hi - month_total) / scale],
                     fmt="none", ecolor="#222222", elinewidth=0.8, capsize=2.5, capthick=0.8)
         notes.append(t("chart.monthly.note.whiskers"))
-    ax.set_xticks(x, [_months(lang)[m] for m in month_index])
+    ax.set_xticks(x, [_months(lang)[m] for m in month_index], **LITERAL)
     ax.tick_params(axis="x", length=0)
     ax.yaxis.set_major_formatter(_number_formatter(lang))
-    ax.set_ylabel(t("chart.axis.per_month", unit=_unit(unit, lang)))
+    ax.set_ylabel(t("chart.axis.per_month", unit=_unit(unit, lang)), **LITERAL)
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     ax.set_ylim(0, max((month_total * (fac.high or total) / total).max() / scale * 1.08, 1e-9))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, borderaxespad=0, handlelength=1.2,
-              columnspacing=1.2)
+    literal_legend(ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, borderaxespad=0,
+                             handlelength=1.2, columnspacing=1.2))
     title = t("chart.monthly.title")
     subtitle = t("chart.monthly.subtitle", total=_range_text(fac, lang))
     if it.central is not None:
@@ -317,7 +347,7 @@ def _why_no_hourly(results, lang: str) -> str:
 def _unknown_panel(ax, lang: str) -> None:
     ax.set_axis_off()
     ax.text(0.5, 0.5, fmt.unknown(lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=TITLE_PT, style="italic", color="#555555")
+            fontsize=TITLE_PT, style="italic", color="#555555", **LITERAL)
 
 
 # --------------------------------------------------------------------------- 2. cooling modes
@@ -354,21 +384,21 @@ def cooling_modes(results, lang: str = "fr"):
     ax.set_ylim(0, 1)
     ax.set_xlim(days[0], days[-1] + 1)
     ax.yaxis.set_major_formatter(_number_formatter(lang, percent=True))
-    ax.set_ylabel(t("chart.cooling.axis_share"))
+    ax.set_ylabel(t("chart.cooling.axis_share"), **LITERAL)
     _month_axis(ax, daily.index, lang)
     ax2 = ax.twinx()
     ax2.plot(days, tmax.to_numpy(), color="black", linewidth=1.0,
              label=t("chart.cooling.tmax"))
     ax2.spines["right"].set_visible(True)
     ax2.yaxis.set_major_formatter(_number_formatter(lang))
-    ax2.set_ylabel(t("chart.cooling.axis_temperature"))
+    ax2.set_ylabel(t("chart.cooling.axis_temperature"), **LITERAL)
     lo_t = math.floor(min(0.0, float(tmax.min())) / 5) * 5
     hi_t = math.ceil(max(35.0, float(tmax.max())) / 5) * 5
     ax2.set_ylim(lo_t, hi_t)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2,
-              borderaxespad=0, handlelength=1.5)
+    literal_legend(ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2,
+                             borderaxespad=0, handlelength=1.5))
     bits = [t(f"chart.cooling.share.{ind}", share=fmt.percent(results.central(ind), lang)) for *_, ind in parts
             if results.central(ind) is not None and (ind != "cooling_share_water" or medium != "none")]
     title = t("chart.cooling.title")
@@ -388,7 +418,7 @@ def _month_axis(ax, index, lang: str) -> None:
     ax.set_xticks(starts)
     ax.set_xticklabels([])
     mids = [(a + b) / 2 for a, b in zip(starts[:-1], starts[1:])]
-    ax.set_xticks(mids, [months[index[i].month - 1] for i in starts[:-1]], minor=True)
+    ax.set_xticks(mids, [months[index[i].month - 1] for i in starts[:-1]], minor=True, **LITERAL)
     ax.tick_params(axis="x", which="minor", length=0)
 
 
@@ -440,10 +470,11 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
             value = _input_value(row[f"input_{side}"], row["input"], row["unit"], lang)
             ax.annotate(value, (v / scale, yi + (0.18 if side == "low" else -0.18)),
                         xytext=(3 if v >= central else -3, 0), textcoords="offset points",
-                        ha="left" if v >= central else "right", va="center", fontsize=SMALL_PT, color="#333333")
+                        ha="left" if v >= central else "right", va="center", fontsize=SMALL_PT, color="#333333",
+                        **LITERAL)
     ax.axvline(central / scale, color="black", linewidth=0.8)
     labels = [_wrap(input_label(r["input"], lang), 30) for _, r in shown.iterrows()]
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, labels, **LITERAL)
     ax.tick_params(axis="y", length=0)
     lo, hi = min(extent + [central]), max(extent + [central])
     span = (hi - lo) or abs(central) or 1.0
@@ -451,12 +482,14 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.set_major_formatter(_number_formatter(lang, percent=share))
     if unit and not share:
-        ax.set_xlabel(t("chart.axis.per_year", unit=unit) if info.period == "year" and "/" not in unit else unit)
+        ax.set_xlabel(t("chart.axis.per_year", unit=unit) if info.period == "year" and "/" not in unit else unit,
+                      **LITERAL)
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     handles, leg = ax.get_legend_handles_labels()
     uniq = dict(zip(leg, handles))
-    ax.legend(uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=2, borderaxespad=0)
+    literal_legend(ax.legend(uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=2,
+                             borderaxespad=0))
     central_text = fmt.percent(central, lang) if share else fmt.quantity(central, info.unit, lang)
     subtitle = t("chart.tornado.subtitle", central=central_text)
     notes = []
@@ -519,7 +552,7 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
     for p, (label, ind), colour in zip(pos, rows, colours):
         if ind is None or ind.central is None:
             ax.annotate(fmt.unknown(lang), (0, p), xytext=(4, 0), textcoords="offset points", ha="left",
-                        va="center", fontsize=FONT_PT, style="italic", color="#555555")
+                        va="center", fontsize=FONT_PT, style="italic", color="#555555", **LITERAL)
             continue
         partial = ind.status == "partial"
         c = ind.central / scale
@@ -531,8 +564,8 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
                         elinewidth=0.8, capsize=3, capthick=0.8)
             end = ind.high / scale
         ax.annotate(_compact(ind, lang, scale, share), (end, p), xytext=(4, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=SMALL_PT)
-    ax.set_yticks(pos, [_wrap(_nbsp_quotes(label), label_width) for label, _ in rows])
+                    ha="left", va="center", fontsize=SMALL_PT, **LITERAL)
+    ax.set_yticks(pos, [_wrap(_nbsp_quotes(label), label_width) for label, _ in rows], **LITERAL)
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, vmax / scale * 1.7)
     ax.set_ylim(-0.6, n - 0.4)
@@ -570,7 +603,7 @@ def water_bars(results, lang: str = "fr"):
     fig = _new_figure(8.0)
     ax = _subplots(fig)
     axis_unit = _range_bars(ax, rows, lang, [c for _, c in names], unit="m3")
-    ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit))
+    ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit), **LITERAL)
     title = t("chart.water.title")
     subtitle = t("chart.water.subtitle", unit=axis_unit)
     notes = [t("chart.water.note." + ("water" if water_medium(results) else "air"))]
@@ -605,7 +638,7 @@ def carbon_bars(results, lang: str = "fr"):
     ax = _subplots(fig)
     axis_unit = _range_bars(ax, [(label, results[n]) for n, label, _ in rows], lang, [c for *_, c in rows],
                             label_width=36, unit="t CO2e")
-    ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit))
+    ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit), **LITERAL)
     # The total is separated from its parts.
     ax.axhline(0.5, color="#888888", linewidth=0.6, linestyle=(0, (3, 2)))
     title = t("chart.carbon.title")
@@ -639,7 +672,7 @@ def alternatives_bars(rows, indicator: str, lang: str = "fr", title: str | None 
     axis_unit = _range_bars(ax, list(rows), lang, colours, share=share, label_width=30, unit=info.unit)
     if not share and axis_unit:
         per_year = info.period == "year" and "/" not in info.unit
-        ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit) if per_year else axis_unit)
+        ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit) if per_year else axis_unit, **LITERAL)
     title = title or t("chart.alternatives.title", label=info.label(lang))
     subtitle = t("chart.alternatives.subtitle")
     notes = []
@@ -673,7 +706,8 @@ def save_figure(fig, path, dpi: int = DPI) -> Path:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    with matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path"}):
+    literal_figure(fig)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "text.usetex": False}):
         fig.savefig(path, facecolor="white", **kw)
     if "matplotlib.pyplot" in sys.modules:  # a pyplot figure: release it
         sys.modules["matplotlib.pyplot"].close(fig)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from .. import __version__
-from ..fileio import staged
+from ..fileio import run_tempdir, staged
 from ..indicators import INDICATORS
 from ..paths import templates_dir
+from ..textsafe import csv_cell
 from . import fmt, narrative
 from .catalogue import catalogue
 from .dossier import date_words, template_env
@@ -139,8 +139,8 @@ def territory_frame(points) -> tuple[tuple[float, float], float]:
 
 def _png_data_url(fig, save_figure) -> str:
     """``fig`` saved as PNG by ``save_figure`` (reproducible bytes), as a data: URL."""
-    with tempfile.TemporaryDirectory(prefix="impact-city-") as tmp:
-        path = Path(tmp) / "figure.png"
+    with run_tempdir("city") as tmp:
+        path = tmp / "figure.png"
         save_figure(fig, path)
         return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
@@ -252,5 +252,7 @@ def _sites_csv(total) -> bytes:
     names = list(INDICATORS)
     w.writerow(["name", "status", "source", *names])
     for o in sorted(total.sites, key=lambda o: o.row):
-        w.writerow([o.name, o.status, o.source, *[o.results[n].central for n in names]])
+        # Names, statuses and sources are the registry's text: spreadsheet-safe (OWASP).
+        w.writerow([csv_cell(o.name), csv_cell(o.status), csv_cell(o.source),
+                    *[o.results[n].central for n in names]])
     return buf.getvalue().encode("utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError
+from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import fmt, narrative
@@ -583,8 +583,18 @@ def date_words(date: dt.date, lang: str) -> str:
 
 
 def markdown_to_html(text: str) -> str:
-    """The draft contribution's small Markdown (headings, lists, emphasis) as escaped HTML."""
+    """The draft contribution's small Markdown (headings, lists, emphasis) as escaped HTML.
+
+    Only the draft's own structure is read: a line starting with ``#``, ``- ``, ``1. `` or
+    wrapped in ``*``. Backslash escapes (:func:`impact.report.markdown.md_escape`, which
+    the draft applies to every text) show as the character escaped, so a name such as
+    ``# x`` or ``1. x`` is text, never a heading or a list; any HTML is escaped.
+    """
+    import re
+
     from markupsafe import Markup, escape
+
+    from .markdown import md_unescape
 
     out, in_ul, in_ol = [], False, False
 
@@ -596,33 +606,37 @@ def markdown_to_html(text: str) -> str:
             out.append("</ol>")
         in_ul = in_ol = False
 
-    for line in text.splitlines():
+    def inline(s: str):
+        return escape(md_unescape(s))
+
+    for line in text.split("\n"):  # not splitlines: U+2028 and the like are no line break here
         s = line.strip()
+        numbered = re.match(r"\d{1,9}\. ", s)
         if not s:
             close()
             continue
         if s.startswith("#"):
             close()
             level = min(len(s) - len(s.lstrip("#")) + 2, 4)
-            out.append(f"<h{level}>{escape(s.lstrip('#').strip())}</h{level}>")
+            out.append(f"<h{level}>{inline(s.lstrip('#').strip())}</h{level}>")
         elif s.startswith("- "):
             if not in_ul:
                 close()
                 out.append("<ul>")
                 in_ul = True
-            out.append(f"<li>{escape(s[2:])}</li>")
-        elif s[:1].isdigit() and ". " in s[:4]:
+            out.append(f"<li>{inline(s[2:])}</li>")
+        elif numbered:
             if not in_ol:
                 close()
                 out.append("<ol>")
                 in_ol = True
-            out.append(f"<li>{escape(s.split('. ', 1)[1])}</li>")
-        elif s.startswith("*") and s.endswith("*"):
+            out.append(f"<li>{inline(s[numbered.end():])}</li>")
+        elif len(s) > 1 and s.startswith("*") and s.endswith("*") and not s.endswith("\\*"):
             close()
-            out.append(f"<p><em>{escape(s.strip('*'))}</em></p>")
+            out.append(f"<p><em>{inline(s[1:-1])}</em></p>")
         else:
             close()
-            out.append(f"<p>{escape(s)}</p>")
+            out.append(f"<p>{inline(s)}</p>")
     close()
     return Markup("\n".join(out))
 
@@ -697,11 +711,8 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
     if output.suffix.lower() != ".pdf":
         raise InputError(str(output), "the dossier is a PDF: give a file name ending in .pdf")
     targets = _outputs(output, Path(html_output) if html_output else None)
-    for t in targets:
-        if t.exists() and not force:
-            raise InputError(str(t), "already exists; use --force to overwrite it")
-        if not t.parent.exists():
-            raise InputError(str(t), f"folder {t.parent} does not exist")
+    check_targets(list(zip(("-o", "the draft (.md beside the PDF)", "--html"), targets)), force=force,
+                  inputs=[project_file, registry])
     day = dossier_date(date)
 
     timings = Timings()
@@ -721,8 +732,7 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
     fingerprint = results.meta["input_fingerprint"]
     timings.estimate = time.perf_counter() - t0
 
-    with tempfile.TemporaryDirectory(prefix="impact-dossier-") as tmp:
-        tmp = Path(tmp)
+    with run_tempdir("dossier") as tmp:
         t0 = time.perf_counter()
         from .figures import make_figures
 
@@ -737,33 +747,22 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
 
         t0 = time.perf_counter()
         from ..project import project_text
+        from .table import format_csv
 
         attachments = [
             (project_file.name, (project_text(project) or "").encode("utf-8"), "Project file (input)"),
-            (f"{project_file.stem}-estimate.csv", results.to_frame().to_csv(index=False, lineterminator="\n")
-             .encode("utf-8"), "Results: one row per indicator"),
+            (f"{project_file.stem}-estimate.csv", format_csv(results).encode("utf-8"),
+             "Results: one row per indicator"),
         ]
-        staged = {}
-        try:
-            pdf_tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-            staged[output] = pdf_tmp
-            from .pdf import write_pdf
+        from .pdf import write_pdf
 
-            blocked = write_pdf(html, pdf_tmp, base_dir=templates_dir(), allowed_dirs=[templates_dir(), tmp],
+        # All the outputs or none; without force, none replaces a file another run wrote meanwhile.
+        with staged_files(targets, overwrite=force) as tmps:
+            blocked = write_pdf(html, tmps[0], base_dir=templates_dir(), allowed_dirs=[templates_dir(), tmp],
                                 date=day, attachments=attachments, lang=lang)
-            md_tmp = output.with_name(f".{output.stem}.md.{os.getpid()}.tmp")
-            staged[output.with_suffix(".md")] = md_tmp
-            md_tmp.write_text(context["contribution"], encoding="utf-8")
+            tmps[1].write_text(context["contribution"], encoding="utf-8")
             if html_output:
-                html_tmp = Path(html_output).with_name(f".{Path(html_output).name}.{os.getpid()}.tmp")
-                staged[Path(html_output)] = html_tmp
-                html_tmp.write_text(html, encoding="utf-8")  # figures are data: URLs: it opens anywhere
-            for final, staged_path in staged.items():
-                os.replace(staged_path, final)
-        finally:
-            for staged_path in staged.values():
-                if staged_path.exists():
-                    staged_path.unlink()
+                tmps[2].write_text(html, encoding="utf-8")  # figures are data: URLs: it opens anywhere
         timings.pdf = time.perf_counter() - t0
     return DossierOutput(output, output.with_suffix(".md"), Path(html_output) if html_output else None,
                          timings, blocked)

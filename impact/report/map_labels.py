@@ -107,8 +107,9 @@ class Labeller:
         halo = style.pop("halo", 2.5)
         effects = [pe.withStroke(linewidth=halo, foreground="white")] if halo else None
         (x, y), (dx, dy, ha, va) = anchors[0], offsets[0]
+        # As written (no mathtext): the measured box is the box of the text drawn.
         t = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, zorder=30,
-                             annotation_clip=False, path_effects=effects, **style)
+                             annotation_clip=False, path_effects=effects, parse_math=False, usetex=False, **style)
         t.set_gid(LABEL_GID)
         first = t.get_window_extent(self.renderer)
         w, h = first.width, first.height

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -326,8 +327,10 @@ def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) 
     unit = (f"{fmt.number(km, t.lang, decimals=0 if km == int(km) else 1)} km" if ground >= 1000
             else f"{fmt.number(ground, t.lang, decimals=0)} m")
     for x, text in ((x0, "0"), (x0 + length, unit)):
-        artists.append(ax.text(x, y0 + 2.2 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=20))
-    artists.append(ax.text(x0, y0 - 1.2 * h, t("map.scale"), ha="left", va="top", fontsize=fontsize, zorder=20))
+        artists.append(ax.text(x, y0 + 2.2 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=20,
+                               **LITERAL))
+    artists.append(ax.text(x0, y0 - 1.2 * h, t("map.scale"), ha="left", va="top", fontsize=fontsize, zorder=20,
+                           **LITERAL))
     for a in artists:
         a.set_gid(SCALEBAR_GID)
     return artists
@@ -344,7 +347,7 @@ def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> li
                         arrowprops=dict(arrowstyle="-|>,head_width=0.5,head_length=1", color="black", lw=1.6),
                         zorder=21)
     text = ax.text(x + dx * 1.15, y + dy * 1.15, t("map.north"), transform=ax.transAxes, ha="center", va="bottom",
-                   fontsize=fontsize, fontweight="bold", zorder=21)
+                   fontsize=fontsize, fontweight="bold", zorder=21, **LITERAL)
     for a in (arrow, text):
         a.set_gid(NORTH_GID)
     return [arrow, text]
@@ -608,7 +611,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     fs = 5.6 if small else 7.0
     fig.text(layout.axes_rect()[0] if own else 0.03, 1 - 0.08 / layout.height if own else 0.97,
              title or t("map.title", name=name), fontsize=8.5 if small else 12, fontweight="bold", ha="left",
-             va="top")
+             va="top", **LITERAL)
 
     width_in = ax.get_position().width * fig.get_figwidth()
     _separate_at_commune(layers, site, frame, 2 * half / (width_in * 72))
@@ -629,12 +632,13 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     reserved = []
     handles = [h for _, h in items]
     if own:
-        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, layout.legend_top()),
-                   ncol=layout.ncol, fontsize=layout.legend_fs, frameon=False, handlelength=2.0 if small else 2.2,
-                   columnspacing=1.2 if small else 1.6, labelspacing=0.35 if small else 0.5)
+        literal_legend(fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, layout.legend_top()),
+                                  ncol=layout.ncol, fontsize=layout.legend_fs, frameon=False,
+                                  handlelength=2.0 if small else 2.2, columnspacing=1.2 if small else 1.6,
+                                  labelspacing=0.35 if small else 0.5))
     else:
-        leg = ax.legend(handles=handles, loc="upper left", fontsize=fs, framealpha=0.92, edgecolor="#999999",
-                        borderpad=0.4, labelspacing=0.3, handlelength=1.6)
+        leg = literal_legend(ax.legend(handles=handles, loc="upper left", fontsize=fs, framealpha=0.92,
+                                       edgecolor="#999999", borderpad=0.4, labelspacing=0.3, handlelength=1.6))
         leg.set_zorder(40)
         reserved.append(leg.get_window_extent(renderer).padded(2))
     reserved += [a.get_window_extent(renderer).padded(2)
@@ -646,11 +650,11 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     if own and (bold or small_lines or src_wrapped):
         y = layout.text_top()
         if bold:
-            fig.text(0.045, y, bold[0], fontsize=8.5, fontweight="bold", ha="left", va="top")
+            fig.text(0.045, y, bold[0], fontsize=8.5, fontweight="bold", ha="left", va="top", **LITERAL)
             y -= (0.165 * (bold[0].count("\n") + 1) + 0.04) / layout.height
         lines = small_lines + [src_wrapped]
         fig.text(0.045 if not small else 0.03, y, "\n".join(lines), fontsize=fs if not small else 4.5,
-                 ha="left", va="top", color="#333333", linespacing=1.3)
+                 ha="left", va="top", color="#333333", linespacing=1.3, **LITERAL)
 
     subs = layers.substations
     grid = site.grid or {}
@@ -697,9 +701,9 @@ def _no_location_figure(ax, title, t, scale):
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.03, 0.09, 0.94, 0.84))
     fig = ax.figure
-    ax.set_title(title, fontsize=12, fontweight="bold", loc="left")
+    ax.set_title(title, fontsize=12, fontweight="bold", loc="left", **LITERAL)
     ax.set_axis_off()
-    ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10)
+    ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10, **LITERAL)
     fig.impact_map = {"crs": None, "layers": [], "legend": [], "sources": [], "notes": [], "nearest_text": "",
                       "connection": None, "connectable": [], "outside": None, "substations": None, "labels": [],
                       "registry_sites": [], "at_commune": []}
@@ -841,7 +845,7 @@ def _draw_at_commune(ax, gdf, marker: str, colour: str, zorder: float) -> None:
             dy = -0.5 if marker == "*" else 0.0
             text = ax.annotate(str(int(n)), (x, y), xytext=(0, dy), textcoords="offset points", ha="center",
                                va="center", fontsize=6.0 if marker == "*" else 5.6, fontweight="bold", color=colour,
-                               zorder=zorder + 0.1)
+                               zorder=zorder + 0.1, **LITERAL)
             text.set_gid(COUNT_GID)
 
 
@@ -1192,6 +1196,8 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     }.get(fmt_)
     if metadata is None:
         raise ValueError(f"unsupported figure format {path.suffix!r}: use .png, .svg or .pdf")
-    with matplotlib.rc_context({"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42}):
+    literal_figure(fig)
+    with matplotlib.rc_context({"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42,
+                                "text.usetex": False}):
         fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
     return path

@@ -360,7 +360,15 @@ def _question(t, rec, results) -> str | None:
 # ----------------------------------------------------------------------------- contribution
 def contribution_markdown(results, checks, findings_list, questions_list, lang: str = "fr",
                           author: str | None = None, date: str = "") -> str:
-    """A draft contribution to the public procedure, in Markdown, for the resident to edit."""
+    """A draft contribution to the public procedure, in Markdown, for the resident to edit.
+
+    Every text is escaped for Markdown (:func:`impact.report.markdown.md_escape`): the
+    sentences hold user text (the project's name, operator and city, the author, the
+    claims), which must show as written, never as a heading, a list, a link or HTML. Only
+    the draft's own structure (headings, lists, the emphasised note) is Markdown.
+    """
+    from .markdown import md_escape as esc
+
     t = catalogue(lang)
     p = results.project
     facts = procedure_facts(results)
@@ -369,27 +377,30 @@ def contribution_markdown(results, checks, findings_list, questions_list, lang: 
     where = t("contribution.where", city=p.city) if p.city else ""
     op = t("contribution.operator", operator=p.operator) if p.operator else ""
     lines = [
-        "# " + t("contribution.title", kind=t(f"procedure.kind.{kind}"), name=p.name, operator=op, where=where),
+        "# " + esc(t("contribution.title", kind=t(f"procedure.kind.{kind}"), name=p.name, operator=op,
+                     where=where)),
         "",
-        "*" + t("contribution.draft_note") + "*",
+        "*" + esc(t("contribution.draft_note")) + "*",
         "",
-        t(f"procedure.salutation.{kind}"),
+        esc(t(f"procedure.salutation.{kind}")),
         "",
-        t("contribution.intro", name=p.name),
+        esc(t("contribution.intro", name=p.name)),
         "",
-        "## " + t("contribution.findings"),
+        "## " + esc(t("contribution.findings")),
         "",
-        *[f"{n}. {f}" for n, f in enumerate(findings_list, 1)],
+        *[f"{n}. {esc(f)}" for n, f in enumerate(findings_list, 1)],
         "",
     ]
     if checks:
-        lines += ["## " + t("contribution.claims"), ""]
+        lines += ["## " + esc(t("contribution.claims")), ""]
         for c in checks:
-            lines.append("- " + t("contribution.claim", indicator=label(c.indicator, lang),
-                                  claimed=claim_value(c, lang), verdict=verdict_text(c.verdict, lang).lower(),
-                                  reason=claim_reason(c, results, lang)))
+            lines.append("- " + esc(t("contribution.claim", indicator=label(c.indicator, lang),
+                                      claimed=claim_value(c, lang), verdict=verdict_text(c.verdict, lang).lower(),
+                                      reason=claim_reason(c, results, lang))))
         lines.append("")
-    lines += ["## " + t("contribution.questions"), "", t(f"procedure.questions_intro.{to}"), ""]
-    lines += [f"- {q}" for q in questions_list]
-    lines += ["", t(f"procedure.closing.{kind}"), "", author or t("contribution.signature"), date, ""]
+    lines += ["## " + esc(t("contribution.questions")), "", esc(t(f"procedure.questions_intro.{to}")), ""]
+    lines += [f"- {esc(q)}" for q in questions_list]
+    # The signature placeholder is the draft's own (« [Nom, prénom, adresse] »), left to edit.
+    signature = esc(author) if author and author.strip() else t("contribution.signature")
+    lines += ["", esc(t(f"procedure.closing.{kind}")), "", signature, esc(date), ""]
     return "\n".join(lines)

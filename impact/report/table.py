@@ -60,3 +60,12 @@ def format_table(results, width: int = 100) -> str:
     for n, s in enumerate(refs, 1):
         lines.extend(textwrap.wrap(f"[{n}] {s}", width, subsequent_indent="    "))
     return "\n".join(lines) + "\n"
+
+
+def format_csv(results) -> str:
+    """The estimate as CSV, one row per indicator (``impact estimate --format csv``, and the
+    file attached to the dossier); text cells are spreadsheet-safe (OWASP: a cell starting
+    with ``=``, ``+``, ``-``, ``@`` gets a leading apostrophe)."""
+    from ..textsafe import csv_safe_frame
+
+    return csv_safe_frame(results.to_frame()).to_csv(index=False, lineterminator="\n")
