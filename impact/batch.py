@@ -85,7 +85,7 @@ def one_line(exc: BaseException) -> str:
     else:
         try:
             text = str(exc)
-        except Exception:  # noqa: BLE001 - a __str__ that fails is still reported
+        except Exception:  # a __str__ that fails is still reported
             text = ""
         lines = [f"{type(exc).__name__}: {text}" if text.strip() else type(exc).__name__]
         limit = MESSAGE_CHARS
@@ -143,7 +143,7 @@ def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool =
             out.results.hourly = None
     except InputError as exc:
         out.error, out.results = one_line(exc), None
-    except Exception as exc:  # noqa: BLE001 - a bug on one site's path: that site fails, the others go on
+    except Exception as exc:  # a bug on one site's path: that site fails, the others go on
         out.error, out.results, out.trace = one_line(exc), None, _traceback()
     return out
 
@@ -355,7 +355,7 @@ def territories(projects: list, bad_cities: list[str], by: str = "commune") -> l
     for p in projects:
         try:
             t = place_site(p).territory(level)
-        except Exception:  # noqa: BLE001 - its own estimate will say what is wrong with the site
+        except Exception:  # its own estimate will say what is wrong with the site
             t = None
         keys.append(t if t is not None else ("", _declared(p.city)))
     keys += [("", _declared(c)) for c in bad_cities]
@@ -408,7 +408,7 @@ def map_neighbours(groups: Sequence[Hashable], projects: list) -> dict[Any, list
     communes = [commune_of(p) for p in projects]
     out: dict[Any, list[int]] = {}
     for group in dict.fromkeys(groups):
-        frame = territory_map_frame([p for p, g in zip(projects, groups) if g == group])
+        frame = territory_map_frame([p for p, g in zip(projects, groups, strict=True) if g == group])
         if frame is None:
             out[group] = []
             continue
@@ -449,7 +449,7 @@ def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None 
     sites its map can show (``neighbours``)."""
     h = hashlib.sha256(tool if tool is not None else _tool_fingerprint(lang))
     h.update(f"|territory|{territory}|".encode("utf-8", "surrogatepass"))
-    for o in sorted(outcomes, key=lambda o: o.row) + [None] + sorted(neighbours, key=lambda o: o.row):
+    for o in [*sorted(outcomes, key=lambda o: o.row), None, *sorted(neighbours, key=lambda o: o.row)]:
         if o is None:  # between the sites and the neighbours
             h.update(b"|neighbours|")
             continue
@@ -616,11 +616,11 @@ class _Batch:
         self.planned: dict[Territory, list[SiteOutcome]] = {}
         self.territory_of: dict[int, Territory] = {}
         self.outcome_of: list[SiteOutcome] = []  # the planned outcome of each pair, in order
-        for (n, p), t in zip(pairs, found):
+        for (n, p), t in zip(pairs, found[:len(pairs)], strict=True):
             meta = _site_meta(p)
             self.outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
             self.planned.setdefault(t, []).append(self.outcome_of[-1])
-        for o, t in zip(bad, found[len(pairs):]):
+        for o, t in zip(bad, found[len(pairs):], strict=True):
             self.planned.setdefault(t, []).append(o)
         for t, outcomes in self.planned.items():
             for o in outcomes:
@@ -636,7 +636,7 @@ class _Batch:
         # (on a failure, reports are still written, their fingerprints without their neighbours).
         try:
             near = map_neighbours(found[:len(pairs)], [p for _, p in pairs])
-        except Exception as exc:  # noqa: BLE001 - see above
+        except Exception as exc:  # see above
             self.log(f"warning: the sites each territory's map can show could not be found: {one_line(exc)}")
             near = {}
         self.neighbours = {t: [self.outcome_of[j] for j in near.get(t, [])] for t in self.all}
@@ -693,7 +693,7 @@ class _Batch:
         try:
             total = self.totals[t] = city_total(t.name, outcomes, self.level)
             fp = self.fingerprint(t, total.sites + total.failed)
-        except Exception as exc:  # noqa: BLE001 - a bug in the sums: this report fails, the others go on
+        except Exception as exc:  # a bug in the sums: this report fails, the others go on
             ok = sorted((o for o in outcomes if o.ok), key=lambda o: o.row)
             self.totals[t] = CityTotal(t.name, ok, {}, sorted((o for o in outcomes if not o.ok),
                                                                key=lambda o: o.row), self.level)
@@ -847,7 +847,7 @@ class _Batch:
             except broken_error:
                 lost.append(task)
                 continue
-            except Exception as exc:  # noqa: BLE001 - a result or an argument that could not cross between processes
+            except Exception as exc:  # a result or an argument that could not cross between processes
                 result, seconds = _Failure(one_line(exc), _traceback()), 0.0
             self.finished(task, result, seconds)
         return lost
@@ -896,7 +896,7 @@ class _Batch:
     def outcome(self) -> BatchOutcome:
         self.outcomes.sort(key=lambda o: o.row)
         self.written.sort(key=lambda p: p.name)
-        written = self.written + [self.outdir / "summary.csv", self.outdir / "sites.gpkg"]
+        written = [*self.written, self.outdir / "summary.csv", self.outdir / "sites.gpkg"]
         return BatchOutcome(self.outcomes, [self.totals[t] for t in self.all], written, self.skipped, self.tasks,
                             {t.name: m for t, m in self.report_errors.items()}, list(self.all),
                             self.outdir / LOG if self.failures else None, self.pools)
@@ -1014,7 +1014,7 @@ def _run_task(kind: str, name: str, fn, *args):
         result = fn(*args)
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:  # noqa: BLE001 - SystemExit too: a task never ends the batch
+    except BaseException as exc:  # SystemExit too: a task never ends the batch
         result = _Failure(one_line(exc), _traceback())
     return result, time.perf_counter() - t0
 

@@ -1,7 +1,6 @@
 """Batch reports per city: cumulative sums, bad rows, resumption, parallel runs."""
 
 import csv
-import os
 
 import numpy as np
 import pytest

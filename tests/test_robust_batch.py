@@ -35,7 +35,7 @@ def _registry(path, rows):
     """A registry CSV of ``(name, city)`` or ``(name, city, extra cells...)`` rows."""
     lines = []
     for name, city, *rest in rows:
-        cells = dict(zip(("operator", "status", "source", "lat", "lon"), rest))
+        cells = dict(zip(("operator", "status", "source", "lat", "lon"), rest, strict=False))
         lines.append(",".join(_quote(v) for v in (name, cells.get("operator", "Op"), city, "FR",
                                                   cells.get("status", "planned"), cells.get("source", "test"), "2",
                                                   cells.get("lat", ""), cells.get("lon", ""))))
@@ -146,8 +146,8 @@ def test_a_killed_worker_fails_only_its_task(tmp_path):
     # they run): those two fail, the tasks lost with them are run again and complete.
     reg = _registry(tmp_path / "reg.csv", [("L1", LILLE[0]), ("L2", LILLE[0]), ("B", BBA[0]), ("S", SEPTEMES[0])])
     out = tmp_path / "out"
-    r = _batch(reg, out, "--date", DATE, "--jobs", "2", env=_env(IMPACT_BATCH_FAULT=f"site:L2:kill,render:{BBA[0]}:kill"),
-               timeout=400)
+    faults = f"site:L2:kill,render:{BBA[0]}:kill"
+    r = _batch(reg, out, "--date", DATE, "--jobs", "2", env=_env(IMPACT_BATCH_FAULT=faults), timeout=400)
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr and "BrokenProcessPool" not in r.stderr
     rows = {(x["level"], x["name"]): x for x in _summary(out)}
@@ -312,7 +312,7 @@ def test_an_interrupted_batch_redoes_only_the_missing_reports(tmp_path):
     assert not stale.exists() and live.exists()
     live.unlink()
     assert {f: (out / f).stat().st_mtime_ns for f in first} == before
-    assert sorted(_recorded(out)) == first + ["Septèmes-les-Vallons-13106.pdf"]
+    assert sorted(_recorded(out)) == [*first, "Septèmes-les-Vallons-13106.pdf"]
     assert {x["file"] for x in _summary(out) if x["level"] == "commune"} == set(_recorded(out))
     # A file the batch did not write is still never overwritten without --force.
     (out / "Lille-59350.pdf").unlink()
@@ -367,7 +367,7 @@ def test_distinct_names_get_distinct_safe_files(named_batch):
     rows = [x for x in _summary(out) if x["level"] == "commune"]
     files = {x["name"]: x["file"] for x in rows}
     assert len(rows) == 5 and len(set(files.values())) == 5 and sorted(files.values()) == _pdfs(out)
-    for name, f in files.items():
+    for f in files.values():
         assert f.endswith(".pdf") and "/" not in f and ".." not in f and not f.startswith(("-", "."))
         assert 5 < len(f.encode("utf-8")) <= 100, f
     assert files["Lille"] == "Lille-59350.pdf"
