@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
     bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     bat.add_argument("--force", action="store_true", help="rebuild everything and overwrite existing files")
+    bat.add_argument("--draws", type=int, default=None, help="Monte Carlo draws per site (default 2000)")
     sch = sub.add_parser("schema", help="print the project file's JSON Schema (every field with its unit and bounds)")
     sch.add_argument("-o", "--output", type=Path, help="write to this file instead of the terminal")
     sch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
@@ -109,13 +110,18 @@ def _climate(args) -> int:
 def _batch(args) -> int:
     from .batch import run_batch
 
+    if args.draws is not None and args.draws < 100:
+        raise InputError("--draws", f"must be at least 100, got {args.draws}")
     out = run_batch(args.registry, args.output, by=args.by, jobs=args.jobs, force=args.force, lang=args.lang,
-                    date=args.date)
+                    date=args.date, draws=args.draws)
     built = [p for p in out.written if p.suffix == ".pdf"]
     print(f"{len(out.sites)} site(s), {len(out.failed)} failed; {len(built)} report(s) written, "
-          f"{len(out.skipped)} up to date; {args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}",
-          file=sys.stderr)
-    return 1 if out.failed else 0
+          f"{len(out.skipped)} up to date, {len(out.reports_failed)} failed; "
+          f"{args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}", file=sys.stderr)
+    if out.log is not None:
+        print(f"failures: in summary.csv (result column) and {out.log}", file=sys.stderr)
+    # Some sites or reports failed (the others are written): 1; bad input of the whole batch: 2.
+    return 1 if out.failed or out.reports_failed else 0
 
 
 def _dossier(args) -> int:
