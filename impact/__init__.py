@@ -10,8 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "validate", "Results", "InputError",
-           "paths"]
+__all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "validate", "project_json_schema",
+           "Results", "InputError", "paths"]
 
 
 #: Public names, imported on first use so that ``impact --help`` does not pay for
@@ -22,6 +22,7 @@ _LAZY = {
     "estimate_many": (".batch", "estimate_many"),
     "load_project": (".project", "load_project"),
     "validate": (".validation", "validate"),
+    "project_json_schema": (".schema", "project_json_schema"),
     "Results": (".results", "Results"),
     "InputError": (".errors", "InputError"),
     "paths": (".paths", None),

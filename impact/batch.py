@@ -2,9 +2,11 @@
 
 :func:`estimate_many` gives one row per site (central, low and high of every
 indicator). :func:`run_batch` writes one PDF per city with the cumulative impact of
-its sites, ``summary.csv`` (one row per site and per city) and ``sites.gpkg``; a bad
-site is reported and the others go on; a second run skips the reports that are up
-to date.
+its sites, ``summary.csv`` (one row per site and per city) and ``sites.gpkg``. Each
+site and each report is isolated: a bad row, any exception, even a worker process that
+dies, fails that row or that report only, and the others go on. The manifest is written
+as reports complete, so an interrupted batch resumes where it stopped, and a second run
+skips the reports that are up to date.
 
 City totals add the sites draw by draw: every site is estimated with the same seed,
 so the draws of shared assumptions (grid intensity, climate, utilisation defaults)
@@ -20,7 +22,8 @@ import json
 import os
 import re
 import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import unicodedata
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ from . import __version__
 from .errors import InputError
 from .fileio import write_atomic
 from .indicators import INDICATORS
+from .textsafe import csv_safe_frame, strip_controls
 
 #: Indicators that add up across sites (others, such as the PUE or shares, do not).
 ADDITIVE = tuple(
@@ -59,11 +63,40 @@ class SiteOutcome:
     source: str
     project: Any = None
     results: Any = None
-    error: str | None = None
+    error: str | None = None  # one line
+    #: The traceback of an unexpected exception (for the batch's log file, never the terminal).
+    trace: str | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+#: The longest message of an unexpected exception kept for a row or a report [characters].
+MESSAGE_CHARS = 300
+
+
+def one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one printable line: an :class:`InputError`'s problems joined
+    by ``; ``; any other exception as ``Type: message``, cut at :data:`MESSAGE_CHARS`."""
+    if isinstance(exc, InputError):
+        lines = exc.message.splitlines()
+        limit = None
+    else:
+        try:
+            text = str(exc)
+        except Exception:  # a __str__ that fails is still reported
+            text = ""
+        lines = [f"{type(exc).__name__}: {text}" if text.strip() else type(exc).__name__]
+        limit = MESSAGE_CHARS
+    text = "; ".join(" ".join(strip_controls(line).split()) for line in lines if line.strip())
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _traceback() -> str:
+    import traceback
+
+    return "\n".join(strip_controls(line, "") for line in traceback.format_exc().splitlines())
 
 
 def _site_meta(project) -> dict:
@@ -84,7 +117,7 @@ def _projects(projects_or_registry) -> tuple[list[tuple[int, Any]], list[SiteOut
             cells = rows.raw.get(n, {})
             bad.append(SiteOutcome(n, str(cells.get("name") or f"row {n}"), str(cells.get("city") or ""),
                                    str(cells.get("status") or ""), str(cells.get("source") or ""),
-                                   error=exc.message))
+                                   error=one_line(exc)))
         return list(rows), bad
     pairs = []
     for i, item in enumerate(projects_or_registry, start=1):
@@ -93,10 +126,12 @@ def _projects(projects_or_registry) -> tuple[list[tuple[int, Any]], list[SiteOut
 
 
 def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool = True) -> SiteOutcome:
-    """Estimate one site (runs in a worker process).
+    """Estimate one site (runs in a worker process); any exception fails this site only.
 
     ``keep_hourly=False`` drops the hourly frame, which city reports do not use,
-    so that it is not sent back between processes.
+    so that it is not sent back between processes. The error is one line
+    (:func:`one_line`); an exception other than :class:`InputError` keeps its traceback
+    in ``trace``.
     """
     from .engine import estimate
 
@@ -107,8 +142,9 @@ def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool =
         if not keep_hourly:
             out.results.hourly = None
     except InputError as exc:
-        out.error = exc.message
-        out.results = None
+        out.error, out.results = one_line(exc), None
+    except Exception as exc:  # a bug on one site's path: that site fails, the others go on
+        out.error, out.results, out.trace = one_line(exc), None, _traceback()
     return out
 
 
@@ -228,11 +264,14 @@ def city_total(city: str, outcomes: list[SiteOutcome], level: str = "commune") -
     return CityTotal(city, ok, indicators, failed, level)
 
 
-def _city_row(total: CityTotal) -> dict:
+def _city_row(total: CityTotal, report_error: str | None = None) -> dict:
     statuses = sorted({o.status for o in total.sites + total.failed if o.status})
+    problems = [f"{len(total.failed)} site(s) failed"] if total.failed else []
+    if report_error:
+        problems.append(f"report not written: {report_error}")
     row = {"level": total.level, "row": None, "name": total.city, "city": total.city,
            "status": ", ".join(statuses), "source": "",
-           "result": "ok" if not total.failed else f"error: {len(total.failed)} site(s) failed"}
+           "result": "ok" if not problems else "error: " + "; ".join(problems)}
     for n in INDICATORS:
         ind = total.indicators.get(n)
         row[n] = ind.central if ind is not None else None
@@ -241,8 +280,63 @@ def _city_row(total: CityTotal) -> dict:
     return row
 
 
-def territory_groups(projects: list, bad_cities: list[str], by: str = "commune") -> list[str]:
-    """The report each site goes to: its territory's name at level ``by``.
+# ----------------------------------------------------------------------------- territories
+@dataclass(frozen=True)
+class Territory:
+    """A report of a batch: the territory of its sites, and the file that holds it.
+
+    Attributes
+    ----------
+    code : str
+        The territory's code from :mod:`impact.site` (INSEE code of a commune, département or
+        région; SIREN of an EPCI), or ``""`` when its sites are placed nowhere: then they are
+        grouped by their declared city, written exactly (two spellings are two territories).
+    name : str
+        As shown in its report and in ``summary.csv``: the territory's name, with its code
+        when another territory of the batch bears the same name.
+    file : str
+        Its report's file name (:func:`territory_filename`).
+    """
+
+    code: str
+    name: str
+    file: str
+
+
+#: The longest name part of a report's file name [bytes of UTF-8]: with the code and
+#: ``.pdf`` a file name stays under 100 bytes (most file systems allow 255).
+FILE_NAME_BYTES = 72
+
+
+def _slug(text: str, limit: int) -> str:
+    """``text`` as letters, digits and ``-`` only (NFC), at most ``limit`` bytes of UTF-8."""
+    text = unicodedata.normalize("NFC", strip_controls(str(text)))
+    slug = re.sub(r"[^\w]+", "-", text).strip("-_")
+    return slug.encode("utf-8")[:limit].decode("utf-8", "ignore").strip("-_")
+
+
+def territory_filename(name: str, code: str = "") -> str:
+    """The file name of a territory's report: ``Marseille-13055.pdf``, ``Seine-Saint-Denis-93.pdf``.
+
+    The name's letters, digits and hyphens (cut at :data:`FILE_NAME_BYTES`), then the
+    territory's code, or for a territory placed nowhere (``code`` empty) the first 8 hex
+    digits of the SHA-256 of its declared name: distinct territories get distinct names,
+    the same one always the same, never a path separator, ``..``, or an empty name.
+    """
+    slug = _slug(name, FILE_NAME_BYTES) or "territoire"
+    if code:
+        tag = _slug(code, 16) or hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    else:
+        tag = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug}-{tag}.pdf"
+
+
+def _declared(city) -> str:
+    return strip_controls(str(city or "")).strip() or "?"
+
+
+def territories(projects: list, bad_cities: list[str], by: str = "commune") -> list[Territory]:
+    """The report each site goes to: its :class:`Territory` at level ``by``.
 
     Sites are placed from their coordinates (or their declared city's name, see
     :func:`impact.site.place_site`); a site that cannot be placed goes to the report of
@@ -251,21 +345,41 @@ def territory_groups(projects: list, bad_cities: list[str], by: str = "commune")
 
     Returns
     -------
-    list of str
-        One name per project, then one per bad row, in order.
+    list of Territory
+        One per project, then one per bad row, in order.
     """
     from .site import place_site
 
     level = "commune" if by == "city" else by
     keys: list[tuple[str, str]] = []
     for p in projects:
-        t = place_site(p).territory(level)
-        keys.append(t if t is not None else ("", (p.city or "").strip() or "?"))
-    keys += [("", (c or "").strip() or "?") for c in bad_cities]
+        try:
+            t = place_site(p).territory(level)
+        except Exception:  # its own estimate will say what is wrong with the site
+            t = None
+        keys.append(t if t is not None else ("", _declared(p.city)))
+    keys += [("", _declared(c)) for c in bad_cities]
     codes_by_name: dict[str, set[str]] = {}
     for code, name in keys:
         codes_by_name.setdefault(name, set()).add(code)
-    return [f"{name} ({code})" if code and len(codes_by_name[name]) > 1 else name for code, name in keys]
+    files: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for code, name in sorted(set(keys)):
+        base = f = territory_filename(name, code)
+        k = 1
+        while f.casefold() in taken:  # an 8-digit digest in common: a suffix, stable for a registry
+            k += 1
+            f = f"{base.removesuffix('.pdf')}-{k}.pdf"
+        taken.add(f.casefold())
+        files[(code, name)] = f
+    out = {k: Territory(k[0], f"{k[1]} ({k[0]})" if k[0] and len(codes_by_name[k[1]]) > 1 else k[1], files[k])
+           for k in files}
+    return [out[k] for k in keys]
+
+
+def territory_groups(projects: list, bad_cities: list[str], by: str = "commune") -> list[str]:
+    """The name of the territory of each site (:func:`territories`), as shown in its report."""
+    return [t.name for t in territories(projects, bad_cities, by)]
 
 
 #: A territory's frame widened by this much when finding the other sites its map can show [m]:
@@ -273,7 +387,7 @@ def territory_groups(projects: list, bad_cities: list[str], by: str = "commune")
 NEIGHBOUR_MARGIN_M = 100.0
 
 
-def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
+def map_neighbours(groups: Sequence[Hashable], projects: list) -> dict[Any, list[int]]:
     """For each territory, the indices of the other territories' projects its map can show.
 
     The map's frame is rebuilt as the map builds it
@@ -292,9 +406,9 @@ def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
     points = [map_point(p) for p in projects]
     lat, lon = np.array([pt if pt is not None else (np.nan, np.nan) for pt in points], dtype=float).reshape(-1, 2).T
     communes = [commune_of(p) for p in projects]
-    out: dict[str, list[int]] = {}
+    out: dict[Any, list[int]] = {}
     for group in dict.fromkeys(groups):
-        frame = territory_map_frame([p for p, g in zip(projects, groups) if g == group])
+        frame = territory_map_frame([p for p, g in zip(projects, groups, strict=True) if g == group])
         if frame is None:
             out[group] = []
             continue
@@ -307,11 +421,6 @@ def map_neighbours(groups: list[str], projects: list) -> dict[str, list[int]]:
         out[group] = [j for j in range(len(projects)) if groups[j] != group and (bool(drawn[j]) or j in noted)]
     return out
 
-
-def city_filename(city: str) -> str:
-    """``Marseille.pdf``, ``Bouc-Bel-Air.pdf``: the city's name, safe as a file name."""
-    name = re.sub(r"[^\w\-]+", "-", city.strip(), flags=re.UNICODE).strip("-") or "sans-ville"
-    return f"{name}.pdf"
 
 
 def _tool_fingerprint(lang: str, by: str = "commune") -> bytes:
@@ -331,20 +440,23 @@ def _tool_fingerprint(lang: str, by: str = "commune") -> bytes:
     return h.digest()
 
 
+
 def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None = None,
-                     neighbours: list[SiteOutcome] = ()) -> str:
+                     neighbours: Sequence[SiteOutcome] = (), territory: str = "") -> str:
     """What a city report depends on: the tool, templates, reference data (``tool``, from
-    :func:`_tool_fingerprint`, computed if not given), its sites (``outcomes``, estimated
-    or not yet) and the registry's other sites its map can show (``neighbours``)."""
+    :func:`_tool_fingerprint`, computed if not given), the territory's name as shown
+    (``territory``), its sites (``outcomes``, estimated or not yet) and the registry's other
+    sites its map can show (``neighbours``)."""
     h = hashlib.sha256(tool if tool is not None else _tool_fingerprint(lang))
-    for o in sorted(outcomes, key=lambda o: o.row) + [None] + sorted(neighbours, key=lambda o: o.row):
+    h.update(f"|territory|{territory}|".encode("utf-8", "surrogatepass"))
+    for o in [*sorted(outcomes, key=lambda o: o.row), None, *sorted(neighbours, key=lambda o: o.row)]:
         if o is None:  # between the sites and the neighbours
             h.update(b"|neighbours|")
             continue
-        h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode())
+        h.update(f"{o.row}|{o.name}|{o.status}|{o.source}|{o.error}".encode("utf-8", "surrogatepass"))
         if o.project is not None:
             # repr for values JSON has no type for (ranges, ``unknown``), as the estimate's fingerprint does
-            h.update(json.dumps(o.project.model_dump(), sort_keys=True, default=repr).encode())
+            h.update(json.dumps(o.project.model_dump(), sort_keys=True, default=repr).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -356,27 +468,453 @@ class BatchOutcome:
     skipped: list[Path]
     #: (kind, city, seconds) of every task: ``site``, ``map``, ``chart`` or ``render``.
     tasks: list[tuple[str, str, float]] = field(default_factory=list)
+    #: The territories whose report could not be written: name -> why (one line).
+    reports_failed: dict[str, str] = field(default_factory=dict)
+    territories: list[Territory] = field(default_factory=list)
+    #: The log of the failures (with the tracebacks of unexpected errors), if any failed.
+    log: Path | None = None
+    #: Worker pools started: one, plus one for each time a worker died.
+    pools: int = 0
 
     @property
     def failed(self) -> list[SiteOutcome]:
         return [o for o in self.sites if not o.ok]
 
 
-def _check_outputs(outdir: Path, names: list[str], force: bool) -> dict:
-    manifest_path = outdir / MANIFEST
-    manifest = {}
-    if manifest_path.exists():
+# ----------------------------------------------------------------------------- manifest
+#: The log of a batch's failures, in its output folder (written only when something failed).
+LOG = "impact-batch.log"
+#: The largest manifest read [bytes]: about 300,000 reports.
+MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+class _Manifest:
+    """The batch's record of the files it wrote (:data:`MANIFEST` in the output folder).
+
+    Each file has its territory and the fingerprint of the inputs it was built from
+    (``None``: claimed, not built yet or built from unrecorded inputs). Every file a
+    batch will write is claimed before any work, and a report's fingerprint recorded as
+    soon as it is written, atomically: an interrupted batch leaves a manifest that knows
+    every file it wrote, so that the next run takes them for its own and redoes only
+    what is missing or out of date.
+    """
+
+    FORMAT = 2
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.files: dict[str, dict] = {}
+        data: Any = {}
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            manifest = {}
-    if not force:
-        for name in names:
-            path = outdir / name
-            if path.exists() and name not in manifest:
-                raise InputError(str(path), "already exists and was not written by impact batch; "
-                                            "use --force to overwrite it")
-    return manifest
+            import stat
+
+            st = path.stat()
+            if stat.S_ISREG(st.st_mode) and st.st_size <= MANIFEST_BYTES:
+                data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):  # absent or unreadable: no file there is known as the batch's
+            data = {}
+        if not isinstance(data, dict):
+            return
+        if data.get("format") == self.FORMAT and isinstance(data.get("files"), dict):
+            entries = data["files"]
+        elif "format" not in data:  # the first format: {file: fingerprint or "always"}
+            entries = {name: {"fingerprint": fp} for name, fp in data.items()}
+        else:
+            return
+        for name, entry in entries.items():
+            if isinstance(name, str) and isinstance(entry, dict):
+                fp = entry.get("fingerprint")
+                kept = {k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str)}
+                self.files[name] = {**kept, "fingerprint": fp if isinstance(fp, str) and fp != "always" else None}
+
+    def owns(self, name: str) -> bool:
+        return name in self.files
+
+    def fingerprint(self, name: str) -> str | None:
+        return self.files.get(name, {}).get("fingerprint")
+
+    def claim(self, name: str, **info: str) -> None:
+        self.files.setdefault(name, {"fingerprint": None}).update(info)
+
+    def record(self, name: str, fingerprint: str | None) -> None:
+        self.files.setdefault(name, {})["fingerprint"] = fingerprint
+
+    def save(self) -> None:
+        data = {"format": self.FORMAT, "tool": f"impact {__version__}", "files": self.files}
+        _write_output(self.path, lambda: write_atomic(
+            self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")))
+
+
+def _write_output(path: Path, write) -> None:
+    """Run ``write()``; a file system's refusal (full disk, read-only folder) is an input error."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be written: {exc.strerror or one_line(exc)}") from None
+
+
+# ----------------------------------------------------------------------------- the run
+@dataclass(eq=False)
+class _Task:
+    """One unit of work: estimate a site, draw a territory's map or chart, render its report."""
+
+    kind: str  # site, map, chart or render
+    territory: Territory
+    fn: Any
+    args: tuple
+    name: str  # the site's (kind site) or the territory's name
+    row: int | None = None
+    #: Times the process running it died under it: a task lost once runs alone, then fails.
+    lost: int = 0
+
+
+@dataclass
+class _Failure:
+    """A task that raised: its message (one line) and traceback (for the log)."""
+
+    message: str
+    trace: str | None = None
+
+
+#: What a task that killed its worker twice fails with.
+WORKER_DIED = ("worker died: the process running this task died twice (killed by a signal, "
+               "or out of memory)")
+#: Task stages, the most advanced first: a territory's next task is its most advanced one.
+STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
+
+
+class _Batch:
+    """One run of :func:`run_batch`: the plan, the queue of tasks, and what came back."""
+
+    def __init__(self, registry: Path, outdir: Path, *, by: str, lang: str, day, draws: int, seed: int,
+                 force: bool, log):
+        self.registry, self.outdir, self.by, self.lang, self.day = registry, outdir, by, lang, day
+        self.level = "commune" if by == "city" else by
+        self.draws, self.seed, self.force, self.log = draws, seed, force, log
+        self.label = strip_controls(registry.name)
+        self.ready: list = []
+        self.order = itertools.count()
+        self.outcomes: list[SiteOutcome] = []
+        self.totals: dict[Territory, CityTotal] = {}
+        self.maps: dict[Territory, Any] = {}
+        self.charts: dict[Territory, Any] = {}
+        self.to_render: dict[Territory, str] = {}  # territory -> the fingerprint of the report to write
+        self.report_errors: dict[Territory, str] = {}
+        self.failures: list[tuple[str, str, str | None]] = []  # (what, message, traceback) for the log
+        self.written: list[Path] = []
+        self.skipped: list[Path] = []
+        self.tasks: list[tuple[str, str, float]] = []
+        self.pools = 0
+        self.bar: Any = None
+
+    # -- the plan
+    def plan(self, pairs, bad) -> None:
+        """Every site of every territory, before any estimate (bad rows included)."""
+        self.pairs, self.bad = pairs, bad
+        self.outcomes = list(bad)
+        found = territories([p for _, p in pairs], [o.city for o in bad], self.by)
+        self.planned: dict[Territory, list[SiteOutcome]] = {}
+        self.territory_of: dict[int, Territory] = {}
+        self.outcome_of: list[SiteOutcome] = []  # the planned outcome of each pair, in order
+        for (n, p), t in zip(pairs, found[:len(pairs)], strict=True):
+            meta = _site_meta(p)
+            self.outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
+            self.planned.setdefault(t, []).append(self.outcome_of[-1])
+        for o, t in zip(bad, found[len(pairs):], strict=True):
+            self.planned.setdefault(t, []).append(o)
+        for t, outcomes in self.planned.items():
+            for o in outcomes:
+                self.territory_of[o.row] = t
+        self.all = sorted(self.planned, key=lambda t: (t.name, t.code))
+        # The biggest territory first: its chain (sites, chart, report) is the longest.
+        self.rank = {t: k for k, t in enumerate(sorted(self.all, key=lambda t: (-len(self.planned[t]), t.name,
+                                                                                 t.code)))}
+        self.by_city = {t: [o for o in self.planned[t] if not o.ok] for t in self.all}
+        self.left = {t: sum(1 for o in self.planned[t] if o.ok) for t in self.all}
+        self.tool = _tool_fingerprint(self.lang, self.by)
+        # The registry's other sites a territory's map can show: part of its report's fingerprint
+        # (on a failure, reports are still written, their fingerprints without their neighbours).
+        try:
+            near = map_neighbours(found[:len(pairs)], [p for _, p in pairs])
+        except Exception as exc:  # see above
+            self.log(f"warning: the sites each territory's map can show could not be found: {one_line(exc)}")
+            near = {}
+        self.neighbours = {t: [self.outcome_of[j] for j in near.get(t, [])] for t in self.all}
+
+    def claim_outputs(self) -> None:
+        """Refuse to overwrite a file the batch did not write (without ``force``); claim the others."""
+        self.manifest = _Manifest(self.outdir / MANIFEST)
+        outputs = [t.file for t in self.all] + ["summary.csv", "sites.gpkg", LOG]
+        if not self.force:
+            for name in outputs:
+                path = self.outdir / name
+                if os.path.lexists(path) and not self.manifest.owns(name):
+                    raise InputError(str(path), "already exists and was not written by impact batch; "
+                                                "use --force to overwrite it")
+        for t in self.all:
+            self.manifest.claim(t.file, territory=t.name, code=t.code)
+        for name in ("summary.csv", "sites.gpkg"):
+            self.manifest.claim(name)
+        self.manifest.save()
+        _clean_stale_gpkg(self.outdir)
+
+    def fingerprint(self, t: Territory, outcomes: list[SiteOutcome]) -> str:
+        return city_fingerprint(outcomes, self.lang, self.tool, self.neighbours[t], t.name)
+
+    def current(self, t: Territory, fp: str) -> bool:
+        return (not self.force and (self.outdir / t.file).is_file()
+                and self.manifest.fingerprint(t.file) == fp)
+
+    # -- the tasks
+    def push(self, task: _Task) -> None:
+        heapq.heappush(self.ready, ((0 if task.lost else 1, self.rank[task.territory], STAGE[task.kind]),
+                                    next(self.order), task))
+
+    def push_map(self, t: Territory) -> None:
+        sites = [(o.name, o.project) for o in sorted(self.planned[t], key=lambda o: o.row)]
+        self.maps[t] = None  # submitted
+        self.push(_Task("map", t, _map_task, (t.name, sites, self.lang, list(self.pairs)), t.name))
+
+    def start(self) -> None:
+        for t in self.all:
+            # A map needs no estimate: draw it early, unless the report looks up to date already.
+            if not self.current(t, self.fingerprint(t, self.planned[t])):
+                self.push_map(t)
+            for o in self.planned[t]:
+                if o.ok:
+                    self.push(_Task("site", t, _estimate_site, (o.row, o.project, self.draws, self.seed, False),
+                                    o.name, o.row))
+        for t in self.all:
+            if self.left[t] == 0:
+                self.sites_done(t)
+
+    def sites_done(self, t: Territory) -> None:
+        outcomes = self.by_city[t]
+        try:
+            total = self.totals[t] = city_total(t.name, outcomes, self.level)
+            fp = self.fingerprint(t, total.sites + total.failed)
+        except Exception as exc:  # a bug in the sums: this report fails, the others go on
+            ok = sorted((o for o in outcomes if o.ok), key=lambda o: o.row)
+            self.totals[t] = CityTotal(t.name, ok, {}, sorted((o for o in outcomes if not o.ok),
+                                                               key=lambda o: o.row), self.level)
+            self.report_failed(t, f"total: {one_line(exc)}", _traceback())
+            return
+        if self.current(t, fp):
+            self.skipped.append(self.outdir / t.file)
+            self.bar.update()
+            return
+        self.to_render[t] = fp
+        if t not in self.maps:
+            self.push_map(t)
+        if total.sites:
+            self.push(_Task("chart", t, _chart_task, (total, self.lang), t.name))
+        else:
+            self.charts[t] = None
+        self.render_if_ready(t)
+
+    def render_if_ready(self, t: Territory) -> None:
+        if t not in self.to_render or self.maps.get(t) is None or t not in self.charts:
+            return
+        for stage, part in (("map", self.maps[t]), ("chart", self.charts[t])):
+            if isinstance(part, _Failure):
+                self.report_failed(t, f"{stage}: {part.message}", part.trace)
+                return
+        self.push(_Task("render", t, _render_city, (self.totals[t], self.outdir / t.file, self.lang, self.day,
+                                                    self.maps[t], self.charts[t]), t.name))
+
+    def report_failed(self, t: Territory, message: str, trace: str | None = None) -> None:
+        if t in self.report_errors:
+            return
+        self.report_errors[t] = message
+        self.to_render.pop(t, None)
+        self.failures.append((f"report of {t.name} ({t.file})", message, trace))
+        self.log(f"report of {t.name} ({t.file}) not written: {message}")
+        self.bar.update()
+
+    def finished(self, task: _Task, result: Any, seconds: float) -> None:
+        """A task came back with its ``result`` (a :class:`_Failure` if it failed)."""
+        t = task.territory
+        self.tasks.append((task.kind, t.name, seconds))
+        failed = isinstance(result, _Failure)
+        if task.kind == "site":
+            o = self.failed_site(task, result) if failed else result
+            if not o.ok:
+                what = f"{self.label} row {o.row} ({strip_controls(o.name)})"
+                self.log(f"{what}: {o.error}")
+                self.failures.append((what, o.error or "", o.trace))
+            self.outcomes.append(o)
+            self.by_city[t].append(o)
+            self.left[t] -= 1
+            self.bar.update()
+            if self.left[t] == 0:
+                self.sites_done(t)
+        elif task.kind in ("map", "chart"):
+            (self.maps if task.kind == "map" else self.charts)[t] = result
+            self.render_if_ready(t)
+        elif failed:
+            self.report_failed(t, f"render: {result.message}", result.trace)
+        else:
+            self.written.append(result)
+            self.manifest.record(t.file, self.to_render.pop(t))
+            self.manifest.save()  # as soon as it is written: an interrupted batch resumes from here
+            self.bar.update()
+
+    def failed_site(self, task: _Task, failure: _Failure) -> SiteOutcome:
+        p = next(o for o in self.planned[task.territory] if o.row == task.row)
+        return SiteOutcome(p.row, p.name, p.city, p.status, p.source, p.project, error=failure.message,
+                           trace=failure.trace)
+
+    # -- the executors
+    def run_serial(self) -> None:
+        while self.ready:
+            *_, task = heapq.heappop(self.ready)
+            self.finished(task, *_run_task(task.kind, task.name, task.fn, *task.args))
+
+    def run_pool(self, jobs: int) -> None:
+        """Run the tasks in ``jobs`` worker processes; a worker that dies fails only its task.
+
+        A pool whose worker dies is broken: every task it was running is lost. The pool is
+        renewed and those tasks are run again, each alone, so that the one that killed its
+        worker is known: a task lost twice (the second time alone) fails with
+        :data:`WORKER_DIED`; the others complete.
+        """
+        import gc
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        # Each worker imports what its tasks need (matplotlib, WeasyPrint), in parallel
+        # with the other: measured, as fast as importing all of it here first, and the
+        # parent forks without graphics libraries loaded. The workers share the parent's
+        # memory until they write to it; the garbage collector would write to every
+        # object it scans: keep it off the inherited ones.
+        gc.freeze()
+        pool: Any = None
+        running: dict[Any, _Task] = {}
+        try:
+            while self.ready or running:
+                if pool is None:
+                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                               initargs=(os.getpid(),))
+                    self.pools += 1
+                broken = not self._fill(pool, running, jobs, BrokenProcessPool)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                lost = self._collect(done, running, BrokenProcessPool)
+                if lost or broken:
+                    rest, _ = wait(running)  # a broken pool fails every task it holds, at once
+                    lost += self._collect(rest, running, BrokenProcessPool)
+                    pool.shutdown(wait=True)
+                    pool = None
+                    for task in lost:
+                        task.lost += 1
+                        if task.lost >= 2:
+                            self.finished(task, _Failure(WORKER_DIED), 0.0)
+                        else:
+                            self.push(task)
+        finally:
+            if pool is not None:
+                if running:  # interrupted (Ctrl-C): the tasks still running are not waited for
+                    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                        proc.terminate()
+                pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
+
+    def _fill(self, pool, running: dict, jobs: int, broken_error) -> bool:
+        """Submit the next tasks, never more than workers (the order decides what runs next);
+        a task that was lost once runs alone. False if the pool is broken."""
+        while self.ready and len(running) < jobs:
+            task = self.ready[0][-1]
+            if running and (task.lost or any(r.lost for r in running.values())):
+                break
+            heapq.heappop(self.ready)
+            try:
+                running[pool.submit(_run_task, task.kind, task.name, task.fn, *task.args)] = task
+            except broken_error:
+                self.push(task)
+                return False
+            if task.lost:
+                break
+        return True
+
+    def _collect(self, futures, running: dict, broken_error) -> list[_Task]:
+        """Hand the results of ``futures`` on; the tasks lost with a dead worker."""
+        lost = []
+        for fut in futures:
+            task = running.pop(fut)
+            try:
+                result, seconds = fut.result()
+            except broken_error:
+                lost.append(task)
+                continue
+            except Exception as exc:  # a result or an argument that could not cross between processes
+                result, seconds = _Failure(one_line(exc), _traceback()), 0.0
+            self.finished(task, result, seconds)
+        return lost
+
+    # -- the tables
+    def write_tables(self) -> None:
+        """summary.csv, sites.gpkg, the log of the failures; then the manifest."""
+        import pandas as pd
+
+        done = sorted(self.outcomes, key=lambda o: o.row)
+        # The file of a territory's report, if it holds it now (written, or up to date).
+        holding = {p.name for p in self.written + self.skipped}
+        file_of = {t: t.file if t.file in holding else "" for t in self.all}
+        rows = [{**_row(o), "file": file_of[self.territory_of[o.row]]} for o in done]
+        for t in self.all:
+            row = _city_row(self.totals[t], self.report_errors.get(t))
+            row[f"{self.level}_code"] = t.code or None
+            rows.append({**row, "file": file_of[t]})
+        summary = pd.DataFrame(rows)
+        summary["row"] = summary["row"].astype("Int64")
+        columns = list(summary.columns)
+        columns.insert(columns.index("city") + 1, columns.pop(columns.index("file")))
+        text = csv_safe_frame(summary[columns]).to_csv(index=False, lineterminator="\n")
+        summary_path, gpkg_path = self.outdir / "summary.csv", self.outdir / "sites.gpkg"
+        _write_output(summary_path, lambda: write_atomic(summary_path, text.encode("utf-8")))
+        files = {o.row: file_of[self.territory_of[o.row]] for o in done}
+        _write_output(gpkg_path, lambda: _write_sites_gpkg(done, gpkg_path, self.day, files))
+        self.write_log()
+        self.manifest.save()
+
+    def write_log(self) -> None:
+        path = self.outdir / LOG
+        if not self.failures:  # the log of an earlier run that failed would tell of failures no more
+            if self.manifest.owns(LOG):
+                if os.path.lexists(path):
+                    _write_output(path, path.unlink)
+                del self.manifest.files[LOG]
+            return
+        blocks = []
+        for what, message, trace in self.failures:
+            blocks.append(f"{what}: {message}" + (f"\n{trace}" if trace else ""))
+        text = f"impact {__version__} batch of {self.label}: {len(self.failures)} failure(s)\n\n"
+        self.manifest.claim(LOG)
+        _write_output(path, lambda: write_atomic(path, (text + "\n\n".join(blocks) + "\n").encode("utf-8")))
+
+    def outcome(self) -> BatchOutcome:
+        self.outcomes.sort(key=lambda o: o.row)
+        self.written.sort(key=lambda p: p.name)
+        written = [*self.written, self.outdir / "summary.csv", self.outdir / "sites.gpkg"]
+        return BatchOutcome(self.outcomes, [self.totals[t] for t in self.all], written, self.skipped, self.tasks,
+                            {t.name: m for t, m in self.report_errors.items()}, list(self.all),
+                            self.outdir / LOG if self.failures else None, self.pools)
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _check_folder(outdir: Path) -> None:
+    if os.path.lexists(outdir) and not outdir.is_dir():
+        raise InputError(str(outdir), "is not a folder; expected the folder to write the reports into")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(outdir), f"cannot be created: {exc.strerror or one_line(exc)}") from None
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise InputError(str(outdir), "is not writable")
 
 
 def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 1, force: bool = False,
@@ -390,12 +928,20 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
     many processes; the next task is always the most advanced one of the city with
     the most sites, so that the longest chain of work starts first.
 
+    Any exception fails its site or its territory's report only (the message on one line
+    in ``summary.csv`` and through ``log``, the traceback in :data:`LOG`); with ``jobs``
+    > 1 a worker that dies fails only its task (:meth:`_Batch.run_pool`), and workers
+    die with this process (:func:`_worker_init`). The manifest is saved after each report,
+    so that a run that was interrupted resumes without ``force``.
+
     Raises
     ------
     InputError
-        for an unreadable registry, a bad argument, or an output file that
-        ``impact batch`` did not write (without ``force``).
+        for an unreadable registry, a bad argument, an output folder that cannot be
+        written, or an output file that ``impact batch`` did not write (without ``force``).
     """
+    from tqdm import tqdm
+
     from .engine import DEFAULT_DRAWS, DEFAULT_SEED
     from .report.dossier import dossier_date
 
@@ -405,211 +951,173 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
         raise InputError("--jobs", f"must be at least 1, got {jobs}")
     registry, outdir = Path(registry), Path(outdir)
     day = dossier_date(date)
-    log = log or (lambda msg: print(msg, file=sys.stderr))
+    log = log or _stderr
     pairs, bad = _projects(registry)
-    outdir.mkdir(parents=True, exist_ok=True)
-
-    # Every site of every territory, before any estimate (bad rows included).
-    groups = territory_groups([p for _, p in pairs], [o.city for o in bad], by)
-    planned: dict[str, list[SiteOutcome]] = {}
-    outcome_of = []  # the planned outcome of each pair, in order
-    for (n, p), group in zip(pairs, groups):
-        meta = _site_meta(p)
-        outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
-        planned.setdefault(group, []).append(outcome_of[-1])
-    for o, group in zip(bad, groups[len(pairs):]):
-        planned.setdefault(group, []).append(o)
-    cities_all = sorted(planned)
-    outputs = [city_filename(c) for c in cities_all] + ["summary.csv", "sites.gpkg"]
-    manifest = _check_outputs(outdir, outputs, force)
+    _check_folder(outdir)
+    batch = _Batch(registry, outdir, by=by, lang=lang, day=day, draws=draws or DEFAULT_DRAWS, seed=DEFAULT_SEED,
+                   force=force, log=log)
+    batch.plan(pairs, bad)
+    batch.claim_outputs()
     for o in bad:
-        log(f"{o.error}")
-
-    draws = draws or DEFAULT_DRAWS
-    from tqdm import tqdm
-
+        log(o.error)
+        batch.failures.append((f"{batch.label} row {o.row} ({strip_controls(o.name)})", o.error or "", None))
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(pairs) + len(cities_all), desc="impact batch", unit="task", disable=not show,
-               file=sys.stderr)
-
-    # The biggest city first: its chain (sites, chart, report) is the longest.
-    rank = {c: k for k, c in enumerate(sorted(cities_all, key=lambda c: (-len(planned[c]), c)))}
-    outcomes: list[SiteOutcome] = list(bad)
-    by_city: dict[str, list[SiteOutcome]] = {c: [o for o in planned[c] if not o.ok] for c in cities_all}
-    left = {c: sum(1 for o in planned[c] if o.ok) for c in cities_all}
-    totals: dict[str, CityTotal] = {}
-    maps: dict[str, Any] = {}
-    charts: dict[str, Any] = {}
-    to_render: dict[str, Path] = {}
-    written, skipped = [], []
-    new_manifest = dict(manifest)
-    tables_written = []
-
-    tool = _tool_fingerprint(lang, by)
-    # The registry's other sites a territory's map can show: part of its report's fingerprint.
-    near = map_neighbours(groups[:len(pairs)], [p for _, p in pairs])
-    neighbours = {c: [outcome_of[j] for j in near.get(c, [])] for c in cities_all}
-
-    def current(city, fp) -> bool:
-        return not force and (outdir / city_filename(city)).exists() and manifest.get(city_filename(city)) == fp
-
-    def write_tables():
-        """summary.csv and sites.gpkg (always rewritten: cheap, and they list every site)."""
-        import pandas as pd
-
-        done = sorted(outcomes, key=lambda o: o.row)
-        for o in done:
-            if not o.ok and o not in bad:
-                log(f"{registry.name} row {o.row} ({o.name}): {o.error}")
-        rows = [_row(o) for o in done] + [_city_row(totals[c]) for c in cities_all]
-        summary = pd.DataFrame(rows)
-        summary["row"] = summary["row"].astype("Int64")
-        write_atomic(outdir / "summary.csv", summary.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-        _write_sites_gpkg(done, outdir / "sites.gpkg")
-        tables_written.append(True)
-
-    # Tasks: (rank of the city, stage) orders them; later stages of a city come first.
-    STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
-    ready: list = []
-    order = itertools.count()
-
-    def push(kind, city, fn, *args):
-        heapq.heappush(ready, ((rank[city], STAGE[kind], next(order)), kind, city, fn, args))
-
-    def push_map(city):
-        sites = [(o.name, o.project) for o in sorted(planned[city], key=lambda o: o.row)]
-        maps[city] = None  # submitted
-        push("map", city, _map_task, city, sites, lang, list(pairs))
-
-    def sites_done(city):
-        total = totals[city] = city_total(city, by_city[city], "commune" if by == "city" else by)
-        fp = city_fingerprint(total.sites + total.failed, lang, tool, neighbours[city])
-        if current(city, fp):
-            skipped.append(outdir / city_filename(city))
-            bar.update()
-            return
-        new_manifest[city_filename(city)] = fp
-        to_render[city] = outdir / city_filename(city)
-        if city not in maps:
-            push_map(city)
-        if total.sites:
-            push("chart", city, _chart_task, total, lang)
+    batch.bar = tqdm(total=len(pairs) + len(batch.all), desc="impact batch", unit="task", disable=not show,
+                     file=sys.stderr)
+    try:
+        batch.start()
+        if jobs == 1:
+            batch.run_serial()
         else:
-            charts[city] = None
-        render_if_ready(city)
-
-    def render_if_ready(city):
-        if city in to_render and maps.get(city) is not None and city in charts:
-            push("render", city, _render_city, totals[city], to_render[city], lang, day, maps[city], charts[city])
-
-    for city in cities_all:
-        # A map needs no estimate: draw it early, unless the report looks up to date already.
-        if not current(city, city_fingerprint(planned[city], lang, tool, neighbours[city])):
-            push_map(city)
-        for o in planned[city]:
-            if o.ok:
-                push("site", city, _estimate_site, o.row, o.project, draws, DEFAULT_SEED, False)
-    for city in cities_all:
-        if left[city] == 0:
-            sites_done(city)
-
-    tasks: list[tuple[str, str, float]] = []
-
-    def finished(kind, city, timed):
-        result, seconds = timed
-        tasks.append((kind, city, seconds))
-        if kind == "site":
-            outcomes.append(result)
-            by_city[city].append(result)
-            left[city] -= 1
-            bar.update()
-            if left[city] == 0:
-                sites_done(city)
-        elif kind == "map":
-            maps[city] = result
-            render_if_ready(city)
-        elif kind == "chart":
-            charts[city] = result
-            render_if_ready(city)
-        else:
-            written.append(result)
-            bar.update()
-
-    def tables_due() -> bool:
-        return not tables_written and len(totals) == len(cities_all)
-
-    if jobs == 1:
-        while ready:
-            _, kind, city, fn, args = heapq.heappop(ready)
-            finished(kind, city, _timed(fn, *args))
-    else:
-        import gc
-        import multiprocessing
-
-        # Each worker imports what its tasks need (matplotlib, WeasyPrint), in parallel
-        # with the other: measured, as fast as importing all of it here first, and the
-        # parent forks without graphics libraries loaded. The workers share the parent's
-        # memory until they write to it; the garbage collector would write to every
-        # object it scans: keep it off the inherited ones.
-        gc.freeze()
-        try:
-            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                running: dict = {}
-                while ready or running:
-                    # Never more tasks than workers in the pool: the order above decides what runs next.
-                    while ready and len(running) < jobs:
-                        _, kind, city, fn, args = heapq.heappop(ready)
-                        running[pool.submit(_timed, fn, *args)] = (kind, city)
-                    if tables_due():
-                        write_tables()  # every site is estimated: while the last reports render
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        kind, city = running.pop(fut)
-                        finished(kind, city, fut.result())
-        finally:
-            gc.unfreeze()
-    bar.close()
-    if not tables_written:
-        write_tables()
-    outcomes.sort(key=lambda o: o.row)
-    written.sort(key=lambda p: p.name)
-    new_manifest["summary.csv"] = new_manifest["sites.gpkg"] = "always"
-    write_atomic(outdir / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True).encode("utf-8"))
-    written += [outdir / "summary.csv", outdir / "sites.gpkg"]
-    return BatchOutcome(outcomes, [totals[c] for c in cities_all], written, skipped, tasks)
+            batch.run_pool(jobs)
+    finally:
+        batch.bar.close()
+    batch.write_tables()
+    return batch.outcome()
 
 
-def _timed(fn, *args):
-    """Run a task and measure it (in the worker: the time of the task, not of the queue)."""
+# ----------------------------------------------------------------------------- in the workers
+#: Fault injection, for the tests only. Read by :func:`_run_task` alone, in the process
+#: that runs a task (a worker when ``jobs`` > 1): a comma-separated list of
+#: ``kind:name:action``, where ``kind`` is ``site``, ``map``, ``chart`` or ``render``,
+#: ``name`` the site's or the territory's name, and ``action`` ``raise`` (a RuntimeError)
+#: or ``kill`` (SIGKILL of the process running the task, as the kernel's OOM killer does).
+FAULT_ENV = "IMPACT_BATCH_FAULT"
+
+
+def _injected_fault(kind: str, name: str) -> None:
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    import signal
+
+    for item in spec.split(","):
+        k, _, rest = item.partition(":")
+        target, _, action = rest.rpartition(":")
+        if k == kind and target == name:
+            if action == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            if action == "raise":
+                raise RuntimeError(f"fault injected by {FAULT_ENV}")
+
+
+def _run_task(kind: str, name: str, fn, *args):
+    """Run a task: ``(result, seconds)``; an exception becomes a :class:`_Failure` result.
+
+    The time is the task's, measured where it runs (not the queue's).
+    """
     import time
 
     t0 = time.perf_counter()
-    result = fn(*args)
+    try:
+        _injected_fault(kind, name)
+        result = fn(*args)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit too: a task never ends the batch
+        result = _Failure(one_line(exc), _traceback())
     return result, time.perf_counter() - t0
 
 
-def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path) -> None:
+#: ``prctl`` option: the signal the kernel sends to this process when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> bool:
+    """Ask the kernel (Linux) to SIGKILL this process when its parent dies; False if it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    import time
+
+    while os.getppid() == parent_pid:
+        time.sleep(interval_s)
+    os._exit(1)
+
+
+def _worker_init(parent_pid: int) -> None:
+    """Set up a worker process: it dies with the batch's process, and leaves Ctrl-C to it.
+
+    On Linux the kernel kills the worker when its parent dies (``prctl(PR_SET_PDEATHSIG,
+    SIGKILL)``); elsewhere a daemon thread polls the parent's pid. The parent ends its
+    workers itself on Ctrl-C (:meth:`_Batch.run_pool`), so they ignore SIGINT.
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+#: The temporary GeoPackage of :func:`_write_sites_gpkg` (and SQLite's files beside it).
+_GPKG_TMP = re.compile(r"^\.sites\.(?P<pid>\d+)\.tmp\.gpkg(-journal|-wal|-shm)?$")
+
+
+def _clean_stale_gpkg(folder: Path) -> None:
+    """Remove the temporary GeoPackages that batches killed while writing one left in ``folder``."""
+    for entry in os.scandir(folder):
+        m = _GPKG_TMP.match(entry.name)
+        if m is None or not entry.is_file(follow_symlinks=False) or int(m["pid"]) == os.getpid():
+            continue
+        try:
+            os.kill(int(m["pid"]), 0)
+        except ProcessLookupError:  # its batch is gone
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+
+
+def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path, day=None, files: dict | None = None) -> None:
+    """The sites and their central indicators, as a GeoPackage layer ``sites`` (EPSG:4326).
+
+    Reproducible: the same outcomes and ``day`` give the same bytes. GDAL stamps the time
+    of writing in ``gpkg_contents.last_change``; it is the batch's date at 00:00 UTC instead
+    (as the PDFs' dates), set through GDAL's ``OGR_CURRENT_DATE``.
+    """
+    import datetime as dt
+
     import geopandas as gpd
+    import pyogrio
     from shapely.geometry import Point
 
     records, geoms = [], []
-    for o in outcomes:
-        rec = {"row": o.row, "name": o.name, "city": o.city, "status": o.status,
-               "result": "ok" if o.ok else f"error: {o.error}", "source": o.source}
+    for o in sorted(outcomes, key=lambda o: o.row):
+        rec = {"row": o.row, "name": o.name, "city": o.city, "file": (files or {}).get(o.row, ""),
+               "status": o.status, "result": "ok" if o.ok else f"error: {o.error}", "source": o.source}
         for n in INDICATORS:
             rec[n] = o.results.indicators[n].central if o.ok else None
         loc = o.project.location if o.project is not None else None
         geoms.append(Point(loc.lon, loc.lat) if loc is not None else None)
         records.append(rec)
     gdf = gpd.GeoDataFrame(records, geometry=geoms, crs="EPSG:4326")
+    day = day or dt.date.today()
+    stamp = f"{day.isoformat()}T00:00:00.000Z"
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.gpkg")
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     try:
         if tmp.exists():
             tmp.unlink()
-        gdf.to_file(tmp, layer="sites", driver="GPKG")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+        gdf.to_file(tmp, layer="sites", driver="GPKG", engine="pyogrio")
         os.replace(tmp, path)
     finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
         if tmp.exists():
             tmp.unlink()
 

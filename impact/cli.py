@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
     bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     bat.add_argument("--force", action="store_true", help="rebuild everything and overwrite existing files")
+    bat.add_argument("--draws", type=int, default=None, help="Monte Carlo draws per site (default 2000)")
+    sch = sub.add_parser("schema", help="print the project file's JSON Schema (every field with its unit and bounds)")
+    sch.add_argument("-o", "--output", type=Path, help="write to this file instead of the terminal")
+    sch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     clim = sub.add_parser("climate", help="hourly climates: get a typical year for a point (impact climate fetch)")
     clim_sub = clim.add_subparsers(dest="climate_command", metavar="ACTION")
     fetch = clim_sub.add_parser("fetch", help="download the PVGIS typical year of a point (needs the Internet) "
@@ -68,6 +72,21 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("-o", "--output", type=Path, help="CSV to write (default: pvgis_tmy_LAT_LON.csv here)")
     fetch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     return parser
+
+
+def _schema(args) -> int:
+    from .schema import schema_json
+
+    text = schema_json()
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    from .fileio import check_targets
+
+    check_targets([("-o", args.output)], force=args.force)
+    write_atomic(args.output, text.encode("utf-8"), args.force)
+    _say(f"wrote {args.output}")
+    return 0
 
 
 def _climate(args) -> int:
@@ -91,13 +110,18 @@ def _climate(args) -> int:
 def _batch(args) -> int:
     from .batch import run_batch
 
+    if args.draws is not None and args.draws < 100:
+        raise InputError("--draws", f"must be at least 100, got {args.draws}")
     out = run_batch(args.registry, args.output, by=args.by, jobs=args.jobs, force=args.force, lang=args.lang,
-                    date=args.date)
+                    date=args.date, draws=args.draws)
     built = [p for p in out.written if p.suffix == ".pdf"]
     print(f"{len(out.sites)} site(s), {len(out.failed)} failed; {len(built)} report(s) written, "
-          f"{len(out.skipped)} up to date; {args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}",
-          file=sys.stderr)
-    return 1 if out.failed else 0
+          f"{len(out.skipped)} up to date, {len(out.reports_failed)} failed; "
+          f"{args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}", file=sys.stderr)
+    if out.log is not None:
+        print(f"failures: in summary.csv (result column) and {out.log}", file=sys.stderr)
+    # Some sites or reports failed (the others are written): 1; bad input of the whole batch: 2.
+    return 1 if out.failed or out.reports_failed else 0
 
 
 def _dossier(args) -> int:
@@ -147,11 +171,9 @@ def _estimate(args) -> int:
     project = load_project(args.file)
     results = estimate(project, draws=draws, seed=DEFAULT_SEED if args.seed is None else args.seed)
     if args.format == "json":
-        import json
-
         import re
 
-        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = results.to_json()  # strict JSON: no NaN nor Infinity
         # C1 controls and bidirectional overrides as \u escapes: the same JSON, safe in a terminal.
         text = re.sub("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m[0]):04x}", text)
     elif args.format == "markdown":
@@ -202,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args)
         if args.command == "climate":
             return _climate(args)
+        if args.command == "schema":
+            return _schema(args)
     except InputError as exc:
         _say(f"error: {exc.message}".replace("\n", "\nerror: "))
         return EXIT_BAD_INPUT

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -430,16 +431,16 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     peak = cooling.simulate(system=cs.system, it_mw=col(v["it_capacity_mw"] * np.ones_like(v["utilisation"])),
                             temp_air_c=t_air[hot_hours], temp_wet_bulb_c=t_wb[hot_hours],
                             free_cooling=cs.free_cooling, water=water_for(hot_hours), hourly=True, **params)
-    load = res["cooling_load_mwh"]
     v.update({
         "pue_modelled": res["pue"],
         "cooling_energy_mwh": res["cooling_energy_mwh"],
         "cooling_energy_chillers_mwh": res["chiller_power_mwh"],
         "cooling_energy_auxiliaries_mwh": res["aux_power_mwh"],
-        "cooling_share_free": res["free_mwh"] / load,
-        "cooling_share_water": res["water_mwh"] / load,
-        "cooling_share_chillers": res["chillers_mwh"] / load,
-        "cooling_saving_share": res["saving_mwh"] / res["chillers_only_facility_mwh"],
+        # Shares of the cooling load (their limit when the IT load is 0: see cooling.simulate).
+        "cooling_share_free": res["free_share"],
+        "cooling_share_water": res["water_share"],
+        "cooling_share_chillers": res["chillers_share"],
+        "cooling_saving_share": res["saving_share"],
         "peak_modelled_mw": peak["hourly"]["facility_mw"].max(axis=-1),
         "water_heat_mwh": res["water_mwh"],
     })
@@ -492,9 +493,11 @@ def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: 
                                          f"unknown, {why}", tuple(missing))
             continue
         d = np.broadcast_to(np.asarray(drawn[name], dtype=float), (draws,))
+        c = float(c)
+        if not (math.isfinite(c) and np.isfinite(d).all()):
+            raise _not_finite(model, name, s.deps, c, d)
         samples[name] = d
         lo, hi = uncertainty.percentiles(d)
-        c = float(c)
         # A skewed range (central at a bound) can put the central value outside the
         # 5-95 % band: the band is widened to include it.
         lo, hi = min(lo, c), max(hi, c)
@@ -505,6 +508,29 @@ def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: 
         indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources,
                                      note, tuple(missing))
     return indicators, samples
+
+
+def _not_finite(model: "_Model", name: str, deps: tuple[str, ...], central: float, drawn) -> Exception:
+    """The input error of an indicator that is not a finite number, naming the inputs it depends on.
+
+    With bounded inputs (data/schema/project_fields.csv) no indicator should ever be infinite or
+    NaN: one that is says which inputs to look at, those the project sets first.
+    """
+    from .errors import InputError
+    from .project import project_path
+    from .textsafe import strip_controls
+
+    records = model.records
+    what = f"{central:g}" if not math.isfinite(central) else "some of its draws are not finite"
+    used = [d for d in dict.fromkeys(deps) if d in records and isinstance(records[d].value, Range)]
+    own = [d for d in used if records[d].status == "given"] or used
+    shown = ", ".join(f"{d} = {strip_controls(str(records[d].value))[:40]}" for d in own[:8])
+    more = f" and {len(own) - 8} more" if len(own) > 8 else ""
+    path = project_path(model.project)
+    cause = f"it depends on {shown}{more}" if shown else "no input explains it"
+    return InputError(path.name if path else "<project>",
+                      [("", f"the estimate of {name} is not a finite number ({what}); {cause}: one of them is "
+                            "out of the range where the model means something")])
 
 
 def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, data=None) -> Results:

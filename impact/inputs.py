@@ -398,6 +398,21 @@ def _generator_power(gen, inp: "_Inputs", src) -> None:
         inp.given("generators.unit_mw", gen.unit_mw, "MW", where)
 
 
+def _water_rise(p: Project, inp: "_Inputs") -> None:
+    """The return warmer than the intake in every draw, also when an assumption sets one of them
+    (the project's own fields are checked when it is read)."""
+    from .errors import InputError
+    from .project import check_water_rise, project_path
+
+    keys = ("cooling.water_in_c", "cooling.water_out_c")
+    try:
+        check_water_rise(*(inp.records[k].value for k in keys))
+    except ValueError as exc:
+        path = project_path(p)
+        field = "assumptions" if inp.used_assumptions.intersection(keys) else "cooling"
+        raise InputError(path.name if path else "<project>", [(field, str(exc))]) from None
+
+
 def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:
     return ref.Sourced(Range.point(value), unit, source, "", "assumption", note)
 
@@ -481,6 +496,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
                     missing_note="not given", source_key="source.not_given")
         inp.resolve("cooling.water_out_c", c.water_out_c, "°C", None, project_source=src("cooling.water_out_c"),
                     missing_note="not given", source_key="source.not_given")
+        _water_rise(p, inp)
         inp.resolve("cooling.coverage_share", c.coverage_share, "-",
                     _fixed(1.0, "-", "assumption: without a stated share, all the heat goes to the water (upper bound)"),
                     project_source=src("cooling.coverage_share"), source_key="source.assumption.coverage_share")

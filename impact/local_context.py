@@ -66,6 +66,14 @@ def resolve_local_context(project, site, inp) -> None:
         if found is not None and found.value is not None:
             inp.resolve(key, None, "", found, project_source="")
             continue
+        if key == "city.annual_electricity_mwh" and commune is not None and commune.population == 0:
+            # A commune without inhabitants (the villages destroyed at Verdun): no figure to compare
+            # with, and a share of zero would divide by zero.
+            inp.put(key, None, "MWh/yr", "unknown", "the commune has no inhabitants",
+                    f"{commune.name} has no inhabitants: no electricity to compare the site's with",
+                    "note.local.city_no_inhabitants", source_key="source.local.city_no_inhabitants",
+                    city=commune.name)
+            continue
         if key == "city.annual_electricity_mwh" and commune is not None and dep is not None:
             e = france.electricity(commune.dep)
             if e is not None and dep.population:

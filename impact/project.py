@@ -22,12 +22,25 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+from typing_extensions import TypedDict
 
 from .errors import InputError
 from .ranges import UNKNOWN, Range, Unknown, check_bounds, parse_range
+from .schema import (
+    ASSUMPTIONS,
+    UNKNOWN_SCHEMA,
+    UNKNOWN_WORDS,
+    assumption_keys,
+    field_spec,
+    number_schema,
+    path_pattern,
+    range_schema,
+)
+from .textsafe import excerpt, strip_controls
 
 COOLING_TYPES = (
     "air_chillers",
@@ -48,19 +61,62 @@ PROCEDURE_TYPES = ("enquete_publique", "consultation_publique", "concertation_pr
 ANNOUNCED_POWER_BASES = ("it", "facility", "grid_connection")
 
 
-def _range_or_none(value: Any, allow_unknown: bool, bounds: dict) -> Range | Unknown | None:
+#: The deepest nesting a project file may have: its deepest field is about 6 levels down
+#: (``alternatives[0].changes.cooling.water_in_c.low``); deeper is no project file.
+MAX_DEPTH = 20
+#: The most values (numbers, texts, lists, mappings) a project file may hold, counted with
+#: every repetition of a YAML alias: a full equipment list, parcel list and claims list hold
+#: fewer than 100,000; an alias bomb holds billions.
+MAX_VALUES = 200_000
+#: The longest key of ``sources`` and of ``alternatives[].changes``, a citation, a parcel id [characters].
+KEY_CHARS = 200
+CITATION_CHARS = 2000
+ID_CHARS = 30
+#: A null written for a required field.
+NULL_REQUIRED = "is required; got nothing (null)"
+
+
+class _TablePath:
+    """Marks a field with the row of the field table it takes its bounds from."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"_TablePath({self.path!r})"
+
+
+def _optional(schema: dict, required: bool) -> dict:
+    if required:
+        return schema
+    forms = schema["anyOf"] if set(schema) == {"anyOf"} else [schema]
+    return {"anyOf": [*forms, {"type": "null"}]}
+
+
+def _range_or_none(value: Any, allow_unknown: bool, bounds: dict, required: bool = False,
+                   null: str = NULL_REQUIRED) -> Range | Unknown | None:
     if value is None:
+        if required:
+            raise ValueError(null)
         return None
     return parse_range(value, allow_unknown=allow_unknown, **bounds)
 
 
-def Q(*, required: bool = False, **bounds) -> Any:
-    """A ranged quantity field with bounds (``ge``, ``gt``, ``le``, ``lt``)."""
-    return Annotated[Any, BeforeValidator(partial(_range_or_none, allow_unknown=not required, bounds=bounds))]
+def Q(path: str, *, required: bool = False, null: str = NULL_REQUIRED) -> Any:
+    """A ranged quantity field, bounded by the row ``path`` of the field table.
+
+    Optional (``required=False``): ``unknown`` is accepted and null means absent.
+    """
+    spec = field_spec(path)
+    check = partial(_range_or_none, allow_unknown=not required, bounds=spec.bounds, required=required, null=null)
+    return Annotated[Any, BeforeValidator(check),
+                     WithJsonSchema(_optional(range_schema(spec, unknown=not required), required)), _TablePath(path)]
 
 
-def _number(value: Any, **bounds) -> float | None:
+def _number(value: Any, required: bool = False, **bounds) -> float | None:
     if value is None:
+        if required:
+            raise ValueError(NULL_REQUIRED)
         return None
     r = parse_range(value, **bounds)
     if not r.is_point:
@@ -68,38 +124,51 @@ def _number(value: Any, **bounds) -> float | None:
     return r.central
 
 
-def N(**bounds) -> Any:
-    """A plain (non-ranged) number with bounds."""
-    return Annotated[Any, BeforeValidator(partial(_number, **bounds))]
+def N(path: str, *, required: bool = False) -> Any:
+    """A plain (non-ranged) number, bounded by the row ``path`` of the field table."""
+    spec = field_spec(path)
+    return Annotated[Any, BeforeValidator(partial(_number, required=required, **spec.bounds)),
+                     WithJsonSchema(_optional(number_schema(spec), required)), _TablePath(path)]
 
 
-def _whole(value: Any, ge: int = 0, le: int | None = None) -> int | None:
+def _whole(value: Any, required: bool = False, **bounds) -> int | None:
     if value is None:
+        if required:
+            raise ValueError(NULL_REQUIRED)
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-        isinstance(value, float) and (not math.isfinite(value) or value != int(value))
-    ):
-        raise ValueError(f"must be a whole number, got {value!r}")
-    check_bounds(int(value), "", ge=ge, le=le)
-    return int(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        check_bounds(value, "", **bounds)
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, got {excerpt(value)}")
+    check_bounds(value, "", **bounds)  # exact on any integer, even 10**400
+    return value
 
 
-def Int(ge: int = 0, le: int | None = None) -> Any:
-    return Annotated[Any, BeforeValidator(partial(_whole, ge=ge, le=le))]
+def Int(path: str, *, required: bool = False) -> Any:
+    """A whole number, bounded by the row ``path`` of the field table."""
+    spec = field_spec(path)
+    return Annotated[Any, BeforeValidator(partial(_whole, required=required, **spec.bounds)),
+                     WithJsonSchema(_optional(number_schema(spec, integer=True), required)), _TablePath(path)]
 
 
-def _whole_or_unknown(value: Any, ge: int = 0, le: int | None = None) -> int | Unknown | None:
-    if isinstance(value, str) and value.strip().lower() in {"unknown", "inconnu"}:
+def _whole_or_unknown(value: Any, **bounds) -> int | Unknown | None:
+    if isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS:
         return UNKNOWN
     try:
-        return _whole(value, ge=ge, le=le)
+        return _whole(value, **bounds)
     except ValueError as exc:
         raise ValueError(f"{exc} (or unknown, when not published)") from None
 
 
-def IntOrUnknown(ge: int = 0, le: int | None = None) -> Any:
-    """A whole number, or ``unknown`` (not published)."""
-    return Annotated[Any, BeforeValidator(partial(_whole_or_unknown, ge=ge, le=le))]
+def _whole_or_unknown_schema(spec) -> dict:
+    return {"anyOf": [number_schema(spec, integer=True), dict(UNKNOWN_SCHEMA), {"type": "null"}]}
+
+
+def Text(path: str, *, min_length: int = 0) -> Any:
+    """Text of at most the table's ``max_length`` characters (the row ``path``)."""
+    spec = field_spec(path)
+    return Annotated[str, Field(min_length=min_length, max_length=spec.max_length), _TablePath(path)]
 
 
 def _date(value: Any) -> _dt.date | None:
@@ -111,13 +180,16 @@ def _date(value: Any) -> _dt.date | None:
         return value
     if isinstance(value, str):
         try:
-            return _dt.date.fromisoformat(value.strip())
+            return _dt.date.fromisoformat(value.strip()[:40])
         except ValueError:
             pass
-    raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2024-09-27, got {value!r}")
+    raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2024-09-27, got {excerpt(value)}")
 
 
-Date = Annotated[Any, BeforeValidator(_date)]
+def DateField(path: str) -> Any:
+    return Annotated[Any, BeforeValidator(_date),
+                     WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}),
+                     _TablePath(path)]
 
 
 class _Strict(BaseModel):
@@ -125,35 +197,34 @@ class _Strict(BaseModel):
 
 
 class Location(_Strict):
-    lat: N(ge=-90, le=90)
-    lon: N(ge=-180, le=180)
-    # Site altitude [m], for the choice of the climate series and its lapse-rate
-    # correction: from land below sea level (polders, deltas) to Mont Blanc (4,806 m).
-    altitude_m: N(ge=-10, le=4810) = None
+    lat: N("location.lat", required=True)
+    lon: N("location.lon", required=True)
+    # Site altitude [m], for the choice of the climate series and its lapse-rate correction.
+    altitude_m: N("location.altitude_m") = None
     # True when the point is not the site's own (its commune's centre, a nearby landmark):
     # the map draws it hollow and distances from it are said to be indicative.
     approximate: bool = False
 
 
 class EquipmentItem(_Strict):
-    kind: str = Field(min_length=1)
-    count: Int(ge=1)
-    power_kw: Q(required=True, gt=0, le=1000)
-    embodied_kgco2e: Q(ge=0) = None  # per unit, when the maker publishes it
+    kind: Text("equipment.kind", min_length=1)
+    count: Int("equipment.count", required=True)
+    power_kw: Q("equipment.power_kw", required=True)
+    embodied_kgco2e: Q("equipment.embodied_kgco2e") = None  # per unit, when the maker publishes it
 
 
 class Cooling(_Strict):
     type: Literal[COOLING_TYPES]
-    water_flow_m3_per_h: Q(gt=0) = None
-    water_in_c: Q(ge=-2, le=40) = None
-    water_out_c: Q(ge=-2, le=60) = None
-    coverage_share: Q(ge=0, le=1) = None
+    water_flow_m3_per_h: Q("cooling.water_flow_m3_per_h") = None
+    water_in_c: Q("cooling.water_in_c") = None
+    water_out_c: Q("cooling.water_out_c") = None
+    coverage_share: Q("cooling.coverage_share") = None
     free_cooling: bool | None = None  # economiser present; default by type
     # liquid_closed_loop: share of the IT heat taken by the liquid, facility-water supply
     # temperature (or its ASHRAE class, W17 ... W45, W+).
-    liquid_share: Q(gt=0, le=1) = None
-    liquid_supply_c: Q(ge=5, le=70) = None
-    liquid_class: str | None = None
+    liquid_share: Q("cooling.liquid_share") = None
+    liquid_supply_c: Q("cooling.liquid_supply_c") = None
+    liquid_class: Annotated[str, Field(max_length=10)] | None = None
 
     @model_validator(mode="after")
     def _water_fields(self):
@@ -172,30 +243,51 @@ class Cooling(_Strict):
             classes = [r["class"] for r in read_reference_table("ashrae_liquid_classes")]
             if self.liquid_class not in classes:
                 raise ValueError(f"liquid_class must be one of {', '.join(classes)} (ASHRAE TC 9.9), "
-                                 f"got {self.liquid_class!r}")
+                                 f"got {excerpt(self.liquid_class)}")
             if isinstance(self.liquid_supply_c, Range):
                 raise ValueError("give either liquid_supply_c or liquid_class, not both")
-        tin, tout = self.water_in_c, self.water_out_c
-        if isinstance(tin, Range) and isinstance(tout, Range) and tout.central <= tin.central:
-            raise ValueError(
-                f"water_out_c ({tout.central:g}) must be warmer than water_in_c ({tin.central:g})"
-            )
+        check_water_rise(self.water_in_c, self.water_out_c)
         return self
 
 
-def _data_path(value: Any, suffixes: tuple[str, ...] = (), what: str = "") -> str | None:
+def check_water_rise(t_in: Any, t_out: Any, what: str = "") -> None:
+    """The returned water must be warmer than the intake in every case (every draw: its low above the
+    intake's high), or the water would carry no heat, or a negative one."""
+    if not (isinstance(t_in, Range) and isinstance(t_out, Range)):
+        return
+    if t_out.central <= t_in.central:
+        raise ValueError(f"{what}water_out_c ({t_out.central:g}) must be warmer than water_in_c ({t_in.central:g})")
+    if t_out.low <= t_in.high:
+        raise ValueError(f"{what}water_out_c must be warmer than water_in_c in every case: its low "
+                         f"({t_out.low:g}) is not above water_in_c's high ({t_in.high:g})")
+
+
+def _data_path(value: Any, suffixes: tuple[str, ...] = (), what: str = "", required: bool = False,
+               max_length: int = 4096) -> str | None:
     """A path to a data file (relative paths resolve against the project file's folder)."""
     if value is None:
+        if required:
+            raise ValueError(NULL_REQUIRED)
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a file path (text), got {value!r}")
+        raise ValueError(f"must be a file path (text), got {excerpt(value)}")
+    if len(value) > max_length:
+        raise ValueError(f"must be a file path of at most {max_length} characters, got {len(value):,}")
+    if strip_controls(value, "") != value:
+        raise ValueError(f"must be a file path without control characters, got {excerpt(value)}")
     if suffixes and not value.strip().lower().endswith(suffixes):
-        raise ValueError(f"must be {what} ({' or '.join(suffixes)}), got {value!r}")
+        raise ValueError(f"must be {what} ({' or '.join(suffixes)}), got {excerpt(value)}")
     return value.strip()
 
 
-def DataPath(suffixes: tuple[str, ...] = (), what: str = "") -> Any:
-    return Annotated[Any, BeforeValidator(partial(_data_path, suffixes=suffixes, what=what))]
+def DataPath(path: str, suffixes: tuple[str, ...] = (), what: str = "", *, required: bool = False) -> Any:
+    spec = field_spec(path)
+    schema = {"type": "string", "minLength": 1, "maxLength": spec.max_length}
+    if suffixes:
+        schema["pattern"] = path_pattern(suffixes)
+    return Annotated[Any, BeforeValidator(partial(_data_path, suffixes=suffixes, what=what, required=required,
+                                                  max_length=spec.max_length)),
+                     WithJsonSchema(_optional(schema, required)), _TablePath(path)]
 
 
 GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
@@ -203,10 +295,10 @@ GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
 
 
 class Grid(_Strict):
-    carbon_intensity_g_per_kwh: Q(ge=0, le=2000) = None
-    renewable_contract_share: Q(ge=0, le=1) = None
-    residual_mix_g_per_kwh: Q(ge=0, le=2000) = None
-    eco2mix: DataPath((".csv", ".tsv", ".txt", ".xls"), "an éCO2mix export") = None
+    carbon_intensity_g_per_kwh: Q("grid.carbon_intensity_g_per_kwh") = None
+    renewable_contract_share: Q("grid.renewable_contract_share") = None
+    residual_mix_g_per_kwh: Q("grid.residual_mix_g_per_kwh") = None
+    eco2mix: DataPath("grid.eco2mix", (".csv", ".tsv", ".txt", ".xls"), "an éCO2mix export") = None
 
     @model_validator(mode="after")
     def _one_intensity(self):
@@ -216,9 +308,10 @@ class Grid(_Strict):
 
 
 class Climate(_Strict):
-    epw: DataPath((".epw",), "an EnergyPlus weather file") = None  # relative to the project file
-    pvgis: DataPath((".csv",), "a PVGIS typical-year export (CSV)") = None  # e.g. from `impact climate fetch`
-    warming_c: N(ge=-10, le=10) = None  # shift of every temperature, e.g. 4 for a +4 °C scenario
+    epw: DataPath("climate.epw", (".epw",), "an EnergyPlus weather file") = None  # relative to the project file
+    # e.g. from `impact climate fetch`
+    pvgis: DataPath("climate.pvgis", (".csv",), "a PVGIS typical-year export (CSV)") = None
+    warming_c: N("climate.warming_c") = None  # shift of every temperature, e.g. 4 for a +4 °C scenario
 
     @model_validator(mode="after")
     def _one_file(self):
@@ -228,8 +321,9 @@ class Climate(_Strict):
 
 
 class Land(_Strict):
-    parcels: DataPath(GEO_SUFFIXES, "a cadastre parcels GeoJSON")
-    ids: list[Annotated[str, Field(min_length=1)]]
+    parcels: DataPath("land.parcels", GEO_SUFFIXES, "a cadastre parcels GeoJSON", required=True)
+    ids: Annotated[list[Annotated[str, Field(min_length=1, max_length=ID_CHARS)]],
+                   Field(max_length=field_spec("land.ids").max_length), _TablePath("land.ids")]
 
     @field_validator("ids")
     @classmethod
@@ -240,16 +334,17 @@ class Land(_Strict):
         for v in value:
             key = v.replace(" ", "")
             if key in seen:
-                raise ValueError(f"parcel {v!r} is listed twice")
+                raise ValueError(f"parcel {excerpt(v)} is listed twice")
             seen.add(key)
         return value
 
 
 class Context(_Strict):
-    substations: DataPath((".csv",), "RTE's substations CSV") = None
-    cables: DataPath(GEO_SUFFIXES, "a GeoJSON of submarine cables") = None
-    boundaries: DataPath(GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
-    registry: DataPath((".csv", ".geojson", ".json"), "a registry of data centres (CSV or GeoJSON)") = None
+    substations: DataPath("context.substations", (".csv",), "RTE's substations CSV") = None
+    cables: DataPath("context.cables", GEO_SUFFIXES, "a GeoJSON of submarine cables") = None
+    boundaries: DataPath("context.boundaries", GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
+    registry: DataPath("context.registry", (".csv", ".geojson", ".json"),
+                       "a registry of data centres (CSV or GeoJSON)") = None
 
 
 _REQUIRED = object()
@@ -271,37 +366,54 @@ class Generators(_Strict):
     power is not published): their emissions are then unknown, not zero.
     """
 
-    count: Annotated[Any, BeforeValidator(_required_unless_total(partial(_whole_or_unknown, ge=0)))] = None
+    count: Annotated[Any, BeforeValidator(_required_unless_total(
+        partial(_whole_or_unknown, **field_spec("generators.count").bounds))),
+        WithJsonSchema(_whole_or_unknown_schema(field_spec("generators.count"))),
+        _TablePath("generators.count")] = None
     unit_mw: Annotated[Any, BeforeValidator(_required_unless_total(
-        partial(_range_or_none, allow_unknown=True, bounds={"gt": 0, "le": 100})))] = None
-    total_mw: Q(gt=0, le=10000) = None
-    test_hours_per_year: Q(ge=0, le=8760) = None
-    test_load_share: Q(gt=0, le=1) = None
+        partial(_range_or_none, allow_unknown=True, bounds=field_spec("generators.unit_mw").bounds))),
+        WithJsonSchema(_optional(range_schema(field_spec("generators.unit_mw"), unknown=True), False)),
+        _TablePath("generators.unit_mw")] = None
+    total_mw: Q("generators.total_mw") = None
+    test_hours_per_year: Q("generators.test_hours_per_year") = None
+    test_load_share: Q("generators.test_load_share") = None
     fuel: Literal["diesel"] = "diesel"
 
     @model_validator(mode="before")
     @classmethod
     def _mark_required(cls, data: Any) -> Any:
-        # Without total_mw, count and unit_mw are required: a marker lets their own
-        # validators name them in the error.
+        # Without total_mw, count and unit_mw are required (null is no value): a marker lets
+        # their own validators name them in the error.
         if isinstance(data, dict) and data.get("total_mw") is None:
-            data = {**{k: _REQUIRED for k in ("count", "unit_mw") if k not in data}, **data}
+            data = {**data, **{k: _REQUIRED for k in ("count", "unit_mw") if data.get(k) is None}}
         return data
 
     @model_validator(mode="after")
     def _count_and_power(self):
         if self.total_mw is not None and isinstance(self.unit_mw, Range):
             raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
+        if isinstance(self.count, int) and isinstance(self.unit_mw, Range) and self.count > 0:
+            check_total(self.count * self.unit_mw.high, "generators.total_mw",
+                        "the installed power (count x unit_mw)")
         return self
+
+
+def check_total(total: float, path: str, what: str) -> None:
+    """A total (of a list, of count x unit) obeys the bounds of the field ``path`` that it stands for."""
+    spec = field_spec(path)
+    try:
+        check_bounds(total, "", **spec.bounds)
+    except ValueError as exc:
+        raise ValueError(f"{what} {exc} ({spec.unit}, the bounds of {path})") from None
 
 
 NO_REFRIGERANT = "none"
 
 
 class Refrigerant(_Strict):
-    type: str = Field(min_length=1)
-    charge_kg: Q(ge=0) = None
-    leak_rate_per_year: Q(ge=0, le=1) = None
+    type: Text("refrigerant.type", min_length=1)
+    charge_kg: Q("refrigerant.charge_kg") = None
+    leak_rate_per_year: Q("refrigerant.leak_rate_per_year") = None
 
     @field_validator("type")
     @classmethod
@@ -315,7 +427,7 @@ class Refrigerant(_Strict):
         for name in names:
             if name.upper().replace("-", "") == canon:
                 return name
-        raise ValueError(f"unknown refrigerant {value!r}; known: {', '.join(names)}, or none")
+        raise ValueError(f"unknown refrigerant {excerpt(value)}; known: {', '.join(names)}, or none")
 
     @model_validator(mode="after")
     def _none_has_no_charge(self):
@@ -326,7 +438,7 @@ class Refrigerant(_Strict):
 
 def _unknown_block(value: Any) -> Any:
     """``generators: unknown``: the block exists but is not published (``UNKNOWN``)."""
-    if isinstance(value, str) and value.strip().lower() in {"unknown", "inconnu"}:
+    if isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS:
         return UNKNOWN
     return value
 
@@ -336,27 +448,28 @@ def _refrigerant_block(value: Any) -> Any:
     if isinstance(value, str):
         if value.strip().lower() in {"none", "aucun"}:
             return {"type": NO_REFRIGERANT}
-        if value.strip().lower() in {"unknown", "inconnu"}:
+        if value.strip().lower() in UNKNOWN_WORDS:
             return UNKNOWN
         raise ValueError(f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, none or unknown, "
-                         f"got {value!r}")
+                         f"got {excerpt(value)}")
     return value
 
 
 class Building(_Strict):
-    site_area_m2: Q(ge=0) = None
-    floor_area_m2: Q(ge=0) = None
-    it_floor_area_m2: Q(ge=0) = None
-    artificialised_m2: Q(ge=0) = None
-    embodied_tco2e: Q(ge=0) = None
+    site_area_m2: Q("building.site_area_m2") = None
+    floor_area_m2: Q("building.floor_area_m2") = None
+    it_floor_area_m2: Q("building.it_floor_area_m2") = None
+    artificialised_m2: Q("building.artificialised_m2") = None
+    embodied_tco2e: Q("building.embodied_tco2e") = None
 
 
 class Claim(_Strict):
-    indicator: str
-    value: N()
-    unit: str | None = None  # e.g. GWh for facility_energy_mwh, % for a share; default: the indicator's unit
-    source: str = Field(min_length=1)
-    note: str | None = None
+    indicator: Annotated[str, Field(max_length=100)]
+    value: N("claims.value", required=True)
+    # e.g. GWh for facility_energy_mwh, % for a share; default: the indicator's unit
+    unit: Text("claims.unit") | None = None
+    source: Text("claims.source", min_length=1)
+    note: Text("claims.note") | None = None
 
     @field_validator("unit")
     @classmethod
@@ -386,7 +499,7 @@ class Claim(_Strict):
 
         if value not in INDICATORS:
             raise ValueError(
-                f"unknown indicator {value!r}; expected one of: {', '.join(INDICATORS)}"
+                f"unknown indicator {excerpt(value)}; expected one of: {', '.join(INDICATORS)}"
             )
         return value
 
@@ -395,10 +508,10 @@ class Procedure(_Strict):
     """The public participation procedure the contribution answers (data/reference/procedures.csv)."""
 
     type: Literal[PROCEDURE_TYPES]
-    start: Date = None
-    end: Date = None
-    authority: str | None = Field(default=None, min_length=1)
-    url: str | None = Field(default=None, min_length=1)
+    start: DateField("procedure.start") = None
+    end: DateField("procedure.end") = None
+    authority: Text("procedure.authority", min_length=1) | None = None
+    url: Text("procedure.url", min_length=1) | None = None
 
     @model_validator(mode="after")
     def _dates(self):
@@ -410,15 +523,19 @@ class Procedure(_Strict):
 class AnnouncedPower(_Strict):
     """A power the promoter announces, with what it measures: IT, the whole facility, or the grid connection."""
 
-    value_mw: Q(required=True, gt=0, le=20000)
+    value_mw: Q("announced_power.value_mw", required=True)
     basis: Literal[ANNOUNCED_POWER_BASES]
-    source: str | None = Field(default=None, min_length=1)
+    source: Text("announced_power.source", min_length=1) | None = None
+
+
+_Key = Annotated[str, Field(max_length=KEY_CHARS)]
 
 
 class Alternative(_Strict):
-    name: str = Field(min_length=1)
-    description: str | None = None
-    changes: dict[str, Any]
+    name: Text("alternatives.name", min_length=1)
+    description: Text("alternatives.description") | None = None
+    changes: Annotated[dict[_Key, Any], Field(max_length=field_spec("alternatives.changes").max_length),
+                       _TablePath("alternatives.changes")]
 
     @field_validator("changes")
     @classmethod
@@ -429,20 +546,33 @@ class Alternative(_Strict):
         return value
 
 
+def _assumptions_type() -> Any:
+    """``assumptions`` as a mapping whose keys and bounds are the table's ``assumptions.*`` rows."""
+    keys = {key: Q(ASSUMPTIONS + key, required=True,
+                   null="got nothing (null): give a value, or leave the key out for the default")
+            for key in assumption_keys()}
+    td = TypedDict("Assumptions", keys, total=False)  # type: ignore[operator]
+    td.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+    return td
+
+
+Assumptions = _assumptions_type()
+
+
 class Project(_Strict):
     """A data-center project as described in a project file."""
 
-    name: str = Field(min_length=1)
-    operator: str | None = None
-    city: str | None = None
-    country: str
+    name: Text("name", min_length=1)
+    operator: Text("operator") | None = None
+    city: Text("city") | None = None
+    country: Annotated[str, _TablePath("country")]  # two letters: checked by _iso2
     location: Location | None = None
-    year: Int(ge=1990, le=2100) = None
-    it_capacity_mw: Q(gt=0, le=5000) = None
-    equipment: list[EquipmentItem] | None = None
-    utilisation: Q(ge=0, le=1) = None
-    pue: Q(ge=1, le=5) = None
-    wue_l_per_kwh: Q(ge=0, le=50) = None
+    year: Int("year") = None
+    it_capacity_mw: Q("it_capacity_mw") = None
+    equipment: list[EquipmentItem] | None = Field(None, max_length=field_spec("equipment").max_length)
+    utilisation: Q("utilisation") = None
+    pue: Q("pue") = None
+    wue_l_per_kwh: Q("wue_l_per_kwh") = None
     cooling: Cooling | None = None
     climate: Climate | None = None
     grid: Grid | None = None
@@ -451,23 +581,25 @@ class Project(_Strict):
     building: Building | None = None
     land: Land | None = None
     context: Context | None = None
-    heat_reuse_share: Q(ge=0, le=1) = None  # unknown: reuse announced, share not published
+    heat_reuse_share: Q("heat_reuse_share") = None  # unknown: reuse announced, share not published
     announced_power: AnnouncedPower | None = None
     procedure: Procedure | None = None
-    lifetime_years: Q(gt=0, le=100) = None
-    claims: list[Claim] = []
+    lifetime_years: Q("lifetime_years") = None
+    claims: list[Claim] = Field([], max_length=field_spec("claims").max_length)
     # Overrides of the model's default assumptions, by input name (see the
-    # "Inputs" list of `impact estimate`), e.g. {cooling.supply_c: 24}.
-    assumptions: dict[str, Q(required=True)] = {}
-    alternatives: list[Alternative] = []
-    sources: dict[str, str] = {}
-    notes: str | None = None
+    # "Inputs" list of `impact estimate`), e.g. {cooling.supply_c: 24}; keys and bounds:
+    # the assumptions.* rows of data/schema/project_fields.csv.
+    assumptions: Assumptions = {}
+    alternatives: list[Alternative] = Field([], max_length=field_spec("alternatives").max_length)
+    sources: Annotated[dict[_Key, Annotated[str, Field(max_length=CITATION_CHARS)]],
+                       Field(max_length=field_spec("sources").max_length)] = {}
+    notes: Text("notes") | None = None
 
     @field_validator("country")
     @classmethod
     def _iso2(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z]{2}", value or ""):
-            raise ValueError(f"must be an ISO 3166-1 alpha-2 code such as FR, got {value!r}")
+            raise ValueError(f"must be an ISO 3166-1 alpha-2 code such as FR, got {excerpt(value)}")
         return value.upper()
 
     @model_validator(mode="after")
@@ -480,6 +612,9 @@ class Project(_Strict):
                 "give either it_capacity_mw or equipment, not both "
                 "(with equipment, IT capacity = sum of count x power_kw)"
             )
+        if eq:
+            total_mw = math.fsum(e.count * e.power_kw.high for e in eq) / 1000.0
+            check_total(total_mw, "it_capacity_mw", "equipment: the total IT power (sum of count x power_kw)")
         if not eq and not isinstance(cap, Range) and self.announced_power is None:
             raise ValueError(
                 "it_capacity_mw is required (nameplate IT power in MW, e.g. 22), "
@@ -504,31 +639,113 @@ class Project(_Strict):
         return self
 
 
+#: The table prefix of each model's fields (the JSON Schema's ``$defs`` are named after the models).
+MODEL_PATHS = {
+    "Location": "location", "EquipmentItem": "equipment", "Cooling": "cooling", "Climate": "climate",
+    "Grid": "grid", "Generators": "generators", "Refrigerant": "refrigerant", "Building": "building",
+    "Land": "land", "Context": "context", "Claim": "claims", "Procedure": "procedure",
+    "AnnouncedPower": "announced_power", "Alternative": "alternatives", "Assumptions": "assumptions",
+}
+
+
 # --------------------------------------------------------------------------- loading
 
 
+#: The longest integer a project file may write [digits]: no field's bound has more than 20
+#: (and Python refuses to read more than 4,300).
+MAX_INT_DIGITS = 100
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys (PyYAML keeps the last silently)."""
+    """Safe loader that refuses duplicate keys (PyYAML keeps the last silently), keys that are
+    lists or mappings, nesting deeper than :data:`MAX_DEPTH` (PyYAML's composer recurses: 10,000
+    levels would exhaust Python's stack) and integers of more than :data:`MAX_INT_DIGITS` digits."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader, node, deep=False):
     seen = {}
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be a name, not {kind} (a '?' key or a key in brackets)",
+                key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark
+                None, None, f"key {excerpt(key)} appears twice", key_node.start_mark
             )
         seen[key] = True
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
+def _construct_int(loader, node):
+    text = loader.construct_scalar(node)
+    digits = sum(c.isdigit() for c in text)
+    if digits > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {digits:,} digits: no field accepts more than {MAX_INT_DIGITS}",
+            node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 # Dates stay text, read by the fields that expect one (``procedure.start``): YAML's own
 # timestamps would turn « 2025-13-01 » into a crash of the loader instead of a field's error.
 _UniqueKeyLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def check_shape(data: Any, source: str = "<project>") -> None:
+    """Refuse, before validation, data that no project file has: nesting deeper than
+    :data:`MAX_DEPTH`, more than :data:`MAX_VALUES` values (each repetition of a YAML alias
+    counts: an alias bomb stops here, in a fraction of a second), keys that are not text.
+
+    Iterative (no recursion) and bounded: it stops at the first problem.
+    """
+    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    count = 0
+    while stack:
+        node, depth, where = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise InputError(source, [(where, f"nested more than {MAX_DEPTH} levels deep; "
+                                              "a project file needs no more than a few")])
+        if isinstance(node, dict):
+            children = node.items()
+        elif isinstance(node, (list, tuple)):
+            children = enumerate(node)
+        else:
+            continue
+        count += len(node)
+        if count > MAX_VALUES:
+            top = re.match(r"[^.\[]*", where).group(0)  # the field that holds it, not the deepest part
+            raise InputError(source, [(top, f"holds more than {MAX_VALUES:,} values (a YAML alias repeats "
+                                              "its anchor's whole content each time): no project file is so large")])
+        for key, value in children:
+            if isinstance(node, dict):
+                if not isinstance(key, str):
+                    raise InputError(source, [(where, f"a key must be text, got {excerpt(key)}")])
+                path = f"{where}.{key[:60]}" if where else key[:60]
+            else:
+                path = f"{where}[{key}]"
+            if isinstance(value, (dict, list, tuple)):
+                stack.append((value, depth + 1, path))
 
 
 def _field_path(loc: tuple) -> str:
@@ -564,25 +781,38 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 def _message(err: dict) -> str:
     kind, msg, value = err["type"], err["msg"], err.get("input")
+    ctx = err.get("ctx") or {}
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
+        if err["loc"][:1] == ("assumptions",):
+            return f"is not an input with a default; expected one of: {', '.join(assumption_keys())}"
         model = _model_at(err["loc"][:-1])
         known = ", ".join(model.model_fields) if model else ""
         return f"unknown field; expected one of: {known}" if known else "unknown field"
+    if value is None and kind in {"literal_error", "model_type", "dict_type", "model_attributes_type",
+                                  "list_type", "string_type", "typed_dict_type"}:
+        return NULL_REQUIRED
     if kind == "literal_error":
         expected = msg.split("Input should be ", 1)[-1].replace(" or ", ", ")
-        return f"must be one of {expected}, got {value!r}"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"must be a mapping (key: value), got {type(value).__name__} {value!r}"
+        return f"must be one of {expected}, got {excerpt(value)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type", "typed_dict_type"}:
+        return f"must be a mapping (key: value), got {type(value).__name__} {excerpt(value)}"
     if kind == "list_type":
-        return f"must be a list (lines starting with '- '), got {value!r}"
+        return f"must be a list (lines starting with '- '), got {excerpt(value)}"
     if kind in {"string_type"}:
-        return f"must be text, got {value!r}"
+        return f"must be text, got {excerpt(value)}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"must be true or false, got {excerpt(value)}"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind == "dict_type":
-        return "must be a mapping"
+    if kind == "string_too_long":
+        return (f"must be at most {ctx.get('max_length', '?'):,} characters, got {len(value):,}"
+                if isinstance(value, str) else "is too long")
+    if kind == "too_long":
+        what = "entries" if isinstance(value, dict) else "items"
+        actual = ctx.get("actual_length") or (len(value) if hasattr(value, "__len__") else "more")
+        return f"must have at most {ctx.get('max_length', '?'):,} {what}, got {actual:,}"
     return re.sub(r"^(Value error|Assertion failed), ", "", msg)
 
 
@@ -601,12 +831,22 @@ def parse_project(data: Any, source: str = "<project>") -> Project:
         raise InputError(source, f"the top level must be a mapping (key: value), got {kind}")
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
-        raise InputError(source, [(str(bad_keys[0]), "field names must be text")])
+        raise InputError(source, [(excerpt(bad_keys[0], 40), "field names must be text")])
+    check_shape(data, source)
     try:
         return Project.model_validate(data)
     except ValidationError as exc:
-        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()]
+        # The Unknown member of a union (generators, refrigerant) is reached from the word unknown
+        # only: its "not an instance" adds nothing to the other member's error.
+        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()
+                    if e["type"] != "is_instance_of" or "is-instance[Unknown]" not in e["loc"]]
         raise InputError(source, problems) from None
+
+
+def _short(text: Any) -> str:
+    """A parser's message, on one line and cut (it may quote the file)."""
+    text = strip_controls(str(text)).strip()
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def parse_project_text(text: str, source: str = "<project>") -> Project:
@@ -616,9 +856,9 @@ def parse_project_text(text: str, source: str = "<project>") -> Project:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(source, f"not valid YAML{where}: {exc.problem or exc.context}") from None
+        raise InputError(source, f"not valid YAML{where}: {_short(exc.problem or exc.context)}") from None
     except yaml.YAMLError as exc:
-        raise InputError(source, f"not valid YAML: {exc}") from None
+        raise InputError(source, f"not valid YAML: {_short(exc)}") from None
     project = parse_project(data, source)
     object.__setattr__(project, "_text", text)
     return project

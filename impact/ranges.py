@@ -7,6 +7,7 @@ A number in a project file is either a plain number or a mapping
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,12 @@ class Unknown:
 
     def __bool__(self) -> bool:
         return False
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):  # the project file's ``unknown``
+        from .schema import UNKNOWN_SCHEMA
+
+        return dict(UNKNOWN_SCHEMA)
 
 
 UNKNOWN = Unknown()
@@ -60,36 +67,47 @@ class Range:
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
+    # Never the repr of a whole value: a YAML alias bomb has a repr of gigabytes.
+    from .textsafe import excerpt
+
     if value is None:
         return "nothing (empty)"
-    return str(value)
+    return excerpt(value)
+
+
+#: A number in e-notation without a decimal point or without the exponent's sign (``1e6``,
+#: ``2.5e3``) is text for YAML 1.1 (PyYAML); in a numeric field it can only mean the number.
+_E_NOTATION = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 
 
 def _number(value: Any, where: str = "") -> float:
     prefix = f"{where} " if where else ""
+    if isinstance(value, str) and _E_NOTATION.fullmatch(value.strip()):
+        value = float(value.strip())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = ""
         if isinstance(value, str) and value.strip():
-            head = value.strip().split()[0].replace(",", ".")
+            head = value.strip()[:40].split()[0].replace(",", ".")
             try:
                 float(head)
                 hint = f" (write the number alone, e.g. {head}, the unit is in the field's name)"
             except ValueError:
                 pass
         raise ValueError(f"{prefix}must be a number, got {_describe(value)}{hint}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond any float (10**400)
+        raise ValueError(f"{prefix}must be a finite number, got {_describe(value)}") from None
     if not math.isfinite(value):
         raise ValueError(f"{prefix}must be a finite number, got {value}")
     return value
 
 
 def _fmt(x: float) -> str:
+    if isinstance(x, int) and abs(x) > 2**63:  # a huge integer: format() would overflow
+        from .textsafe import excerpt
+
+        return excerpt(x)
     return f"{x:g}"
 
 
@@ -101,12 +119,20 @@ def check_bounds(value: float, where: str, ge=None, gt=None, le=None, lt=None) -
     if low_ok and high_ok:
         return
     if ge is not None and le is not None:
-        raise ValueError(f"{prefix}must be between {_fmt(ge)} and {_fmt(le)}, got {_fmt(value)}")
+        raise ValueError(f"{prefix}must be between {_fmt(ge)} and {_fmt(le)}, got {_got(value, ge, le)}")
     if not low_ok:
         word, bound = ("at least", ge) if ge is not None else ("greater than", gt)
     else:
         word, bound = ("at most", le) if le is not None else ("less than", lt)
-    raise ValueError(f"{prefix}must be {word} {_fmt(bound)}, got {_fmt(value)}")
+    raise ValueError(f"{prefix}must be {word} {_fmt(bound)}, got {_got(value, bound)}")
+
+
+def _got(value: float, *bounds: float) -> str:
+    """``value`` as a message shows it: in full when its short form would look like a bound."""
+    text = _fmt(value)
+    if any(text == _fmt(b) for b in bounds) and isinstance(value, float):
+        return repr(value)
+    return text
 
 
 def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range | Unknown:
@@ -125,7 +151,8 @@ def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range |
         expected = {"low", "central", "high"}
         if keys != expected:
             missing = ", ".join(sorted(expected - keys))
-            extra = ", ".join(sorted(keys - expected, key=str))
+            unexpected = sorted(str(k)[:40] for k in keys - expected)
+            extra = ", ".join(unexpected[:5]) + (f" and {len(unexpected) - 5} more" if len(unexpected) > 5 else "")
             detail = "; ".join(
                 p for p in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "") if p
             )

@@ -208,6 +208,13 @@ class Results:
             out["nearest_substations"] = self.nearest_substations
         return out
 
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as strict JSON text: never NaN nor Infinity (a value that is not a finite
+        number is written null, unknown); UTF-8 text, not ASCII escapes."""
+        import json
+
+        return json.dumps(finite_or_null(self.to_dict()), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
     def __repr__(self) -> str:
         known = sum(1 for i in self.indicators.values() if i.known)
         return f"<Results {self.project.name!r}: {known}/{len(self.indicators)} indicators estimated>"
@@ -217,8 +224,28 @@ class Results:
 
 
 def clean_number(x: Any) -> float | None:
-    """A float, or None for NaN / missing (JSON has no NaN)."""
+    """A float, or None for NaN, infinity or missing (JSON has none of them)."""
     if x is None:
         return None
     x = float(x)
-    return None if math.isnan(x) else x
+    return x if math.isfinite(x) else None
+
+
+def finite_or_null(value: Any) -> Any:
+    """``value`` (a tree of dicts, lists and scalars) for strict JSON: every float that is not
+    finite becomes None, NumPy scalars become Python numbers, tuples become lists."""
+    if isinstance(value, dict):
+        return {k: finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_null(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float) or hasattr(value, "dtype"):  # a NumPy scalar too
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        if hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iub":
+            return value.item()
+        return x if math.isfinite(x) else None
+    return value

@@ -1,7 +1,6 @@
 """Batch reports per city: cumulative sums, bad rows, resumption, parallel runs."""
 
 import csv
-import os
 
 import numpy as np
 import pytest
@@ -30,8 +29,8 @@ def batch_dir(tmp_path_factory):
 
 def test_outputs(batch_dir):
     names = sorted(p.name for p in batch_dir.iterdir() if not p.name.startswith("."))
-    assert names == ["Bouc-Bel-Air.pdf", "Marseille.pdf", "sites.gpkg", "summary.csv"]
-    assert (batch_dir / "Marseille.pdf").read_bytes().startswith(b"%PDF")
+    assert names == ["Bouc-Bel-Air-13015.pdf", "Marseille-13055.pdf", "sites.gpkg", "summary.csv"]
+    assert (batch_dir / "Marseille-13055.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_summary_has_sites_and_cities(batch_dir):
@@ -86,7 +85,7 @@ def test_gpkg_lists_the_sites(batch_dir):
 def test_city_report_text(batch_dir):
     import subprocess
 
-    text = subprocess.run(["pdftotext", "-layout", str(batch_dir / "Marseille.pdf"), "-"], capture_output=True,
+    text = subprocess.run(["pdftotext", "-layout", str(batch_dir / "Marseille-13055.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Impact cumulé des centres de données" in text.replace("IMPACT CUMULÉ DES CENTRES DE DONNÉES",
                                                                   "Impact cumulé des centres de données")
@@ -96,7 +95,7 @@ def test_city_report_text(batch_dir):
 
 
 def test_second_run_skips_what_is_up_to_date(batch_dir):
-    pdf = batch_dir / "Marseille.pdf"
+    pdf = batch_dir / "Marseille-13055.pdf"
     before = pdf.stat().st_mtime_ns
     r = run_cli("batch", REGISTRY, "-o", batch_dir, "--date", DATE)
     assert r.returncode == 0, r.stderr
@@ -109,11 +108,11 @@ def test_a_changed_site_rebuilds_only_its_city(tmp_path):
     reg.write_text(REGISTRY.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     assert run_cli("batch", reg, "-o", out, "--date", DATE).returncode == 0
-    bba = (out / "Bouc-Bel-Air.pdf").stat().st_mtime_ns
+    bba = (out / "Bouc-Bel-Air-13015.pdf").stat().st_mtime_ns
     reg.write_text(reg.read_text(encoding="utf-8").replace(",2018,7,", ",2018,7.5,"), encoding="utf-8")
     r = run_cli("batch", reg, "-o", out, "--date", DATE)
     assert r.returncode == 0 and "1 report(s) written, 1 up to date" in r.stderr
-    assert (out / "Bouc-Bel-Air.pdf").stat().st_mtime_ns == bba
+    assert (out / "Bouc-Bel-Air-13015.pdf").stat().st_mtime_ns == bba
 
 
 def test_a_bad_row_is_reported_and_the_others_go_on(tmp_path):
@@ -131,7 +130,7 @@ def test_a_bad_row_is_reported_and_the_others_go_on(tmp_path):
     assert bad["result"].startswith("error:") and "row 3" in bad["result"] and "cooling.type" in bad["result"]
     assert bad["facility_energy_mwh"] == ""
     assert all(r["result"] == "ok" for r in rows if r["level"] == "site" and r["name"] != "MRS3")
-    assert (out / "Marseille.pdf").exists() and (out / "Bouc-Bel-Air.pdf").exists()
+    assert (out / "Marseille-13055.pdf").exists() and (out / "Bouc-Bel-Air-13015.pdf").exists()
 
 
 def test_foreign_files_are_not_overwritten(tmp_path):
@@ -148,7 +147,7 @@ def test_parallel_run_gives_the_same_outputs(batch_dir, tmp_path):
     out = tmp_path / "par"
     r = run_cli("batch", REGISTRY, "-o", out, "--date", DATE, "--jobs", "2")
     assert r.returncode == 0, r.stderr
-    for name in ("Marseille.pdf", "Bouc-Bel-Air.pdf", "summary.csv"):
+    for name in ("Marseille-13055.pdf", "Bouc-Bel-Air-13015.pdf", "summary.csv"):
         assert (out / name).read_bytes() == (batch_dir / name).read_bytes(), name
 
 
@@ -176,7 +175,7 @@ def test_the_biggest_city_goes_first_and_up_to_date_reports_cost_nothing(tmp_pat
     # A second run estimates the sites again (for summary.csv) but draws and renders nothing.
     second = run_batch(REGISTRY, out, date=DATE, draws=200, progress=False, log=lambda m: None)
     assert [k for k, _, _ in second.tasks] == ["site"] * 6
-    assert sorted(p.name for p in second.skipped) == ["Bouc-Bel-Air.pdf", "Marseille.pdf"]
+    assert sorted(p.name for p in second.skipped) == ["Bouc-Bel-Air-13015.pdf", "Marseille-13055.pdf"]
 
 
 def test_fingerprint_of_a_site_with_unknown_values():
@@ -230,7 +229,7 @@ def test_batch_by_departement_adds_the_sites_of_each(tmp_path):
         # A département's share is of its own electricity; a share of one commune only with one site.
         assert deps[name]["share_of_departement_electricity"]
         assert bool(deps[name]["share_of_city_electricity"]) == (len({x["commune_code"] for x in mine}) == 1)
-    assert (tmp_path / "Seine-Saint-Denis.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "Seine-Saint-Denis-93.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_a_report_depends_on_the_registry_sites_its_map_can_show():

@@ -228,11 +228,66 @@ def simulate(
     draws = _draw_count(args)
     if not hourly and draws > DRAWS_PER_BLOCK:
         return _in_blocks(args, draws)
-    spec = SYSTEMS[system]
     if free_cooling is None:
-        free_cooling = spec["free_cooling"]
-    if spec.get("liquid"):
-        return liquid_closed_loop(args, free_cooling)
+        args["free_cooling"] = SYSTEMS[system]["free_cooling"]
+    out = _system(args)
+    zero = np.asarray(it_mw) == 0
+    if np.any(zero):  # no IT load: energies are 0, ratios are their limit (the same site at any load)
+        out = _zero_load_ratios(args, out, zero)
+    return out
+
+
+#: The results of :func:`simulate` that are ratios: at zero IT load, their limit.
+RATIOS = ("pue", "free_share", "water_share", "chillers_share", "saving_share")
+
+
+def _system(args: dict) -> dict:
+    """One run of the system's model, with the shares of each mode added."""
+    if SYSTEMS[args["system"]].get("liquid"):
+        out = liquid_closed_loop(args, args["free_cooling"])
+    else:
+        out = _air_and_water(**args)
+    load = out["cooling_load_mwh"]
+    out["free_share"] = _ratio(out["free_mwh"], load)
+    out["water_share"] = _ratio(out["water_mwh"], load)
+    out["chillers_share"] = _ratio(out["chillers_mwh"], load)
+    out["saving_share"] = _ratio(out["saving_mwh"], out["chillers_only_facility_mwh"])
+    return out
+
+
+def _ratio(num, den):
+    """``num / den``; NaN where ``den`` is 0 (no IT load: :func:`_zero_load_ratios` replaces it).
+
+    The same floating-point division as ``num / den`` wherever ``den`` is not 0.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.divide(num, den)
+
+
+def _zero_load_ratios(args: dict, out: dict, zero) -> dict:
+    """Where the IT load is 0, the ratios (PUE, shares) of :func:`simulate` are 0 / 0: they take
+    their limit as the load tends to 0, the ratios of the same site at 1 MW with a flow that no
+    longer limits the water (every other term of the model is proportional to the load)."""
+    unit_args = {**args, "it_mw": np.where(zero, 1.0, args["it_mw"]), "hourly": args["hourly"]}
+    water = args.get("water")
+    if water is not None and water.get("flow_m3_per_h") is not None:
+        # At a vanishing load, any flow carries the whole share the temperatures allow.
+        unit_args["water"] = {**water, "flow_m3_per_h": np.where(zero, 1e30, water["flow_m3_per_h"])}
+    unit = _system(unit_args)
+    rows = zero[..., 0] if np.ndim(zero) else zero
+    for key in RATIOS:
+        out[key] = np.where(rows, unit[key], out[key])
+    if "hourly" in out:
+        out["hourly"]["pue"] = np.where(zero, unit["hourly"]["pue"], out["hourly"]["pue"])
+    return out
+
+
+def _air_and_water(*, system, it_mw, temp_air_c, temp_wet_bulb_c, supply_c, approach_k, band_k, chiller_approach_k,
+                   air_condenser_approach_k, tower_approach_k, adiabatic_effectiveness, aux_share, distribution_share,
+                   cop_air_rated, t_air_rated_c, cop_water_rated, t_water_rated_c, free_cooling, water, hourly,
+                   temp_offset_k, liquid):
+    """:func:`simulate` for every system but ``liquid_closed_loop``."""
+    spec = SYSTEMS[system]
     t_air = np.asarray(temp_air_c, dtype=float)
     t_wb = np.asarray(temp_wet_bulb_c, dtype=float)
     hours = t_air.shape[-1]
@@ -266,7 +321,11 @@ def simulate(
         if water.get("flow_m3_per_h") is not None:
             capacity = (water["flow_m3_per_h"] * water["density_kg_per_m3"] / 3600.0
                         * water["specific_heat_j_per_kg_k"] * (water["t_out_c"] - t_in) / 1e6)
-            w = np.minimum(w, capacity / load)
+            # An intake at or above the allowed return temperature carries no heat (not a negative one).
+            capacity = np.maximum(capacity, 0.0)
+            # No load (no IT load): the flow does not limit; else the share the flow can carry.
+            w = np.minimum(w, capacity / load if np.all(np.asarray(load) != 0) else
+                           np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf))
     else:
         w = 0.0
     rest = 1.0 - w
@@ -329,7 +388,7 @@ def simulate(
     }
     out["cooling_energy_mwh"] = out["chiller_power_mwh"] + out["aux_power_mwh"]
     out["facility_mwh"] = out["it_mwh"] + out["cooling_energy_mwh"] + out["distribution_mwh"]
-    out["pue"] = out["facility_mwh"] / out["it_mwh"]
+    out["pue"] = _ratio(out["facility_mwh"], out["it_mwh"])
     # The same site with chillers alone (no water, no free cooling), same climate.
     out["chillers_only_facility_mwh"] = (out["it_mwh"] + load_1 * inv_cop_sum + out["aux_power_mwh"]
                                          + out["distribution_mwh"])
@@ -355,7 +414,7 @@ def simulate(
                 "aux_power_mw": p_aux,
                 "distribution_mw": p_distribution,
                 "facility_mw": p_facility,
-                "pue": p_facility / it_mw,
+                "pue": _ratio(p_facility, it_mw),
             }.items()
         }
     return out
@@ -481,7 +540,7 @@ def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
     }
     out["cooling_energy_mwh"] = out["chiller_power_mwh"] + out["aux_power_mwh"]
     out["facility_mwh"] = out["it_mwh"] + out["cooling_energy_mwh"] + out["distribution_mwh"]
-    out["pue"] = out["facility_mwh"] / out["it_mwh"]
+    out["pue"] = _ratio(out["facility_mwh"], out["it_mwh"])
     reference_mwh = hsum(reference_h)
     out["chillers_only_facility_mwh"] = out["it_mwh"] + reference_mwh + out["aux_power_mwh"] + out["distribution_mwh"]
     out["saving_mwh"] = reference_mwh - out["chiller_power_mwh"]
@@ -505,7 +564,7 @@ def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
                 "aux_power_mw": p_aux,
                 "distribution_mw": p_dist,
                 "facility_mw": facility,
-                "pue": facility / it,
+                "pue": _ratio(facility, it),
                 "liquid_mw": q_liquid,
                 "liquid_free_mw": q_liquid * e_liq,
             }.items()

@@ -74,10 +74,13 @@ def annual_intensity(intensity_g_per_kwh, load_mw=None) -> AnnualIntensity:
     Raises
     ------
     ValueError
-        if the series holds no value or the load sums to zero.
+        if the series holds no value. A load that is zero every hour (no IT load) weighs
+        every hour alike, as ``None`` does.
     """
     hourly = _hourly(intensity_g_per_kwh)
     by_mh, by_h, overall = _profile(hourly)
+    if load_mw is not None and not (_hourly(load_mw) > 0).any():
+        load_mw = None  # a site that draws nothing (no IT load): no weighting, its emissions are 0 anyway
     if load_mw is not None:
         load_hourly = _hourly(load_mw)
         l_mh, l_h, l_all = _profile(load_hourly)
