@@ -429,7 +429,7 @@ def _bad_epw(tmp_path: Path) -> str:
 @pytest.mark.parametrize("case, expected", [
     ("bad data file content", "e.csv: line 2, column 3: 'Taux de CO2 (g/kWh)' is not a number: 'cinq'"),
     ("bad weather file", "w.epw: line 9, column 10: station pressure must be"),
-    ("unknown assumption", "p.yaml: assumptions.not_an_input: is not an input with a default here"),
+    ("unknown assumption", "p.yaml: assumptions.not_an_input: is not an input with a default"),
     ("missing data file", "p.yaml: grid.eco2mix: file not found: "),
 ])
 def test_check_refuses_what_estimate_refuses_with_the_same_message(tmp_path, case, expected):
@@ -445,7 +445,7 @@ def test_check_refuses_what_estimate_refuses_with_the_same_message(tmp_path, cas
 @pytest.mark.parametrize("alternatives, expected", [
     ("[{name: Overloaded, changes: {utilisation: 7}}]", "p.yaml: alternatives[0].changes.utilisation: "),
     ("[{name: Typo, changes: {assumptions: {not_an_input: 1}}}]",
-     "p.yaml: alternatives[0]: assumptions.not_an_input: is not an input with a default here"),
+     "p.yaml: alternatives[0].changes.assumptions.not_an_input: is not an input with a default"),
     ("[{name: Other weather, changes: {climate: {epw: none.epw}}}]",
      "p.yaml: alternatives[0]: climate.epw: file not found: "),
 ])
