@@ -241,7 +241,7 @@ def test_sqlite_that_is_not_a_geopackage_is_refused(tmp_path):
 
 
 def test_geopackage_view_is_not_run(shared_data, tmp_path):
-    """A view can hold any SQL (GDAL's SQL functions include network geocoding): only tables are read."""
+    """A view is SQL run when the layer is read (by GDAL, with its own SQL functions): only tables are read."""
     gdf = sources.read_boundaries(shared_data / "france-geojson" / "departement-13-bouches-du-rhone.geojson")
     gpkg = tmp_path / "b.gpkg"
     gdf.to_file(gpkg, layer="dep", driver="GPKG")
