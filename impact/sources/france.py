@@ -23,8 +23,13 @@ from ..paths import data_dir
 
 #: Levels of :func:`boundaries`.
 LEVELS = ("commune", "arrondissement", "departement", "region", "epci")
-_LAYER = {"commune": "communes", "arrondissement": "arrondissements", "departement": "departements",
-          "region": "regions", "epci": "epci"}
+_LAYER = {
+    "commune": "communes",
+    "arrondissement": "arrondissements",
+    "departement": "departements",
+    "region": "regions",
+    "epci": "epci",
+}
 #: A point at most this far outside the coverage is given the nearest commune (``off_coast``) [km]:
 #: the coverage is simplified and drawn from IGN's coast at about 100 m.
 OFF_COAST_KM = 0.5
@@ -86,8 +91,16 @@ def _territories(level: str) -> dict[str, Territory]:
     out = {}
     for r in _rows({"departement": "departements.csv", "region": "regions.csv", "epci": "epci.csv"}[level]):
         members = r.get("communes") or r.get("departements") or r.get("members")
-        out[r["code"]] = Territory(level, r["code"], r["name"], int(r["population"]), int(members),
-                                   r.get("region", ""), r.get("type", ""), r["source"])
+        out[r["code"]] = Territory(
+            level,
+            r["code"],
+            r["name"],
+            int(r["population"]),
+            int(members),
+            r.get("region", ""),
+            r.get("type", ""),
+            r["source"],
+        )
     return out
 
 
@@ -165,10 +178,27 @@ class Commune:
 def _commune_of(r: dict[str, str]) -> Commune:
     dep, reg, ep = departement(r["dep"]), region(r["region"]), epci(r["epci"]) if r["epci"] else None
     coastal = {"true": True, "false": False}.get(r["coastal"])
-    return Commune(r["code"], r["name"], r["kind"], r["parent"], r["dep"], dep.name if dep else "",
-                   r["region"], reg.name if reg else "", r["epci"], ep.name if ep else "", int(r["population"]),
-                   _num(r["area_km2"]), _num(r["lat"]), _num(r["lon"]), coastal, r["has_polygon"] == "true",
-                   tuple(r["postcodes"].split()), False, r["source"])
+    return Commune(
+        r["code"],
+        r["name"],
+        r["kind"],
+        r["parent"],
+        r["dep"],
+        dep.name if dep else "",
+        r["region"],
+        reg.name if reg else "",
+        r["epci"],
+        ep.name if ep else "",
+        int(r["population"]),
+        _num(r["area_km2"]),
+        _num(r["lat"]),
+        _num(r["lon"]),
+        coastal,
+        r["has_polygon"] == "true",
+        tuple(r["postcodes"].split()),
+        False,
+        r["source"],
+    )
 
 
 @cache
@@ -224,7 +254,7 @@ def normalise_name(text: str) -> str:
 def _strip_article(key: str) -> str:
     for a in _ARTICLES:
         if key.startswith(a):
-            return key[len(a):]
+            return key[len(a) :]
     return key
 
 
@@ -334,9 +364,13 @@ def _geoms(level: str, idx):
         p0, p1 = o_multi[i], o_multi[i + 1]
         r0, r1 = o_poly[p0], o_poly[p1]
         c0, c1 = o_ring[r0], o_ring[r1]
-        out.append(shapely.from_ragged_array(
-            shapely.GeometryType.MULTIPOLYGON, xy[c0:c1],
-            (o_ring[r0:r1 + 1] - c0, o_poly[p0:p1 + 1] - r0, np.array([0, p1 - p0])))[0])
+        out.append(
+            shapely.from_ragged_array(
+                shapely.GeometryType.MULTIPOLYGON,
+                xy[c0:c1],
+                (o_ring[r0 : r1 + 1] - c0, o_poly[p0 : p1 + 1] - r0, np.array([0, p1 - p0])),
+            )[0]
+        )
     return np.asarray(out, dtype=object)
 
 
@@ -392,8 +426,9 @@ def boundaries(level: str = "commune", bbox: tuple[float, float, float, float] |
         keep = shapely.intersects(geoms, shapely.box(*bbox))
         idx, geoms = idx[keep], geoms[keep]
     names = _names(level)
-    gdf = gpd.GeoDataFrame({"code": codes[idx], "name": [names.get(c, "") for c in codes[idx]]},
-                           geometry=geoms, crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": codes[idx], "name": [names.get(c, "") for c in codes[idx]]}, geometry=geoms, crs="EPSG:4326"
+    )
     gdf.attrs["source"] = "IGN ADMIN EXPRESS (Licence Ouverte 2.0); INSEE COG 2026"
     return gdf
 
@@ -402,7 +437,7 @@ def _rings(level: str, i: int):
     """The rings (closed coordinate arrays, lon/lat) of feature ``i`` of ``level``, shells and holes."""
     _, xy, (o_ring, o_poly, o_multi), _ = _layer(level)
     r0, r1 = o_poly[o_multi[i]], o_poly[o_multi[i + 1]]
-    return [xy[o_ring[r]:o_ring[r + 1]] for r in range(r0, r1)]
+    return [xy[o_ring[r] : o_ring[r + 1]] for r in range(r0, r1)]
 
 
 def _contains(rings, x: float, y: float) -> bool:
@@ -513,10 +548,14 @@ def _substations():
     import geopandas as gpd
     import pandas as pd
 
-    df = pd.read_csv(folder() / "substations.csv", dtype={"code": str, "name": str, "kind": str, "source": str},
-                     keep_default_na=False)
-    gdf = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]), geometry=gpd.points_from_xy(df["lon"], df["lat"]),
-                           crs="EPSG:4326")
+    df = pd.read_csv(
+        folder() / "substations.csv",
+        dtype={"code": str, "name": str, "kind": str, "source": str},
+        keep_default_na=False,
+    )
+    gdf = gpd.GeoDataFrame(
+        df.drop(columns=["lat", "lon"]), geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326"
+    )
     gdf["voltage_kv"] = gdf["voltage_kv"].astype(float)
     gdf.attrs["source"] = "RTE, postes électriques (ODRÉ), Licence Ouverte v2.0"
     return gdf
@@ -570,8 +609,14 @@ def _electricity_record(deps: list[str], year: int | None, what: str) -> dict | 
         return None
     rows = [table[(d, year)] for d in deps]
     out = {f"{s}_mwh": sum(float(r[f"{s}_mwh"]) for r in rows) for s in (*SECTORS, "total")}
-    out.update({"year": year, "delivery_points_residential": sum(int(r["delivery_points_residential"]) for r in rows),
-                "area": what, "source": rows[0]["source"]})
+    out.update(
+        {
+            "year": year,
+            "delivery_points_residential": sum(int(r["delivery_points_residential"]) for r in rows),
+            "area": what,
+            "source": rows[0]["source"],
+        }
+    )
     return out
 
 
@@ -617,8 +662,13 @@ def national_consumption(year: int | None = None) -> dict | None:
     r = rows.get(year)
     if r is None:
         return None
-    return {"year": year, "gross_gwh": float(r["gross_gwh"]), "weather_corrected_gwh": float(r["weather_corrected_gwh"]),
-            "status": r["status"], "source": r["source"]}
+    return {
+        "year": year,
+        "gross_gwh": float(r["gross_gwh"]),
+        "weather_corrected_gwh": float(r["weather_corrected_gwh"]),
+        "status": r["status"],
+        "source": r["source"],
+    }
 
 
 # --------------------------------------------------------------------------- heat networks
@@ -653,8 +703,14 @@ def heat_networks(commune_code: str | None = None, dep: str | None = None) -> li
             continue
         if dep is not None and r["dep"] != dep:
             continue
-        out.append({**r, "co2_kg_per_kwh": _num(r["co2_kg_per_kwh"]), "co2_lca_kg_per_kwh": _num(r["co2_lca_kg_per_kwh"]),
-                    "renewable_share_pct": _num(r["renewable_share_pct"])})
+        out.append(
+            {
+                **r,
+                "co2_kg_per_kwh": _num(r["co2_kg_per_kwh"]),
+                "co2_lca_kg_per_kwh": _num(r["co2_lca_kg_per_kwh"]),
+                "renewable_share_pct": _num(r["renewable_share_pct"]),
+            }
+        )
     return out
 
 

@@ -88,14 +88,16 @@ def grid_carbon_intensity(country: str, year: int) -> tuple[Sourced | None, str]
 
     Returns the figure and a sentence saying which year and basis were used.
     """
-    rows = [r for r in read_reference_table("grid_carbon_intensity")
-            if r["country"] == country and r["value"].strip()]  # rows without a value are known gaps
+    rows = [
+        r for r in read_reference_table("grid_carbon_intensity") if r["country"] == country and r["value"].strip()
+    ]  # rows without a value are known gaps
     if not rows:
         return None, f"no grid carbon intensity is known for {country}"
 
     def pick(basis: str, exact: bool):
-        cands = [r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else
-                                                              int(r["year"]) <= year)]
+        cands = [
+            r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else int(r["year"]) <= year)
+        ]
         if not cands and not exact:  # a project before the first year known: the earliest
             cands = sorted((r for r in rows if r["basis"] == basis), key=lambda r: int(r["year"]))[:1]
         return max(cands, key=lambda r: int(r["year"])) if cands else None
