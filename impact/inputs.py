@@ -8,14 +8,19 @@ unknown. Nothing here computes an indicator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import energy
 from .model.cooling import SYSTEMS
 from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
-from .ranges import UNKNOWN, Range
+from .ranges import UNKNOWN, Range, Unknown
 from .results import InputRecord
 from .sources import reference as ref
+
+if TYPE_CHECKING:
+    from .procedure import ProcedureFacts
+    from .site import Site
+    from .sources.climate import Climate
 
 
 class _Inputs:
@@ -30,9 +35,9 @@ class _Inputs:
         self.used_assumptions: set[str] = set()
         self.cooling: CoolingSetup | None = None  # None: the hourly model cannot run
         self.cooling_note = ""
-        self.climate = None
-        self.procedure = None  # impact.procedure.ProcedureFacts
-        self.site = None  # impact.site.Site
+        self.climate: Climate | None = None
+        self.procedure: ProcedureFacts | None = None
+        self.site: Site | None = None
 
     def given(
         self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "", note_args: tuple = ()
@@ -210,7 +215,8 @@ def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int
         return
     inp.climate = climate
     _climate_records(p, inp, climate, warming, src)
-    if cooling_type not in SYSTEMS:
+    cooling = p.cooling
+    if cooling is None or cooling_type not in SYSTEMS:
         inp.cooling_note = "the cooling system is not described"
         return
     for name in _NUMERIC_PARAMETERS:
@@ -240,8 +246,8 @@ def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int
         note_key="note.cooling.t_water_rated",
     )
     spec = SYSTEMS[cooling_type]
-    free = p.cooling.free_cooling if p.cooling.free_cooling is not None else spec["free_cooling"]
-    if p.cooling.free_cooling is not None:
+    free = cooling.free_cooling if cooling.free_cooling is not None else spec["free_cooling"]
+    if cooling.free_cooling is not None:
         inp.given("cooling.free_cooling", "yes" if free else "no", "-", src("cooling"))
     else:
         why = (
@@ -376,7 +382,7 @@ def _choice_note(c) -> tuple[str, tuple]:
 
 
 def _altitude_record(c) -> InputRecord:
-    lapse = ref.lookup("climate_uncertainty", quantity="lapse_rate_k_per_km")
+    lapse = ref.require("climate_uncertainty", quantity="lapse_rate_k_per_km")
     value = Range.point(c.correction_k)
     if c.site_altitude_m is None:
         return InputRecord(
@@ -407,13 +413,13 @@ def _altitude_record(c) -> InputRecord:
         "derived",
         lapse.citation,
         f"site at {c.site_altitude_m:g} m, series at {c.station_altitude_m:g} m: dry bulb and dew point shifted by "
-        f"{c.correction_k:+g} K (standard atmosphere, {lapse.value.central:g} K/km)",
+        f"{c.correction_k:+g} K (standard atmosphere, {lapse.known().central:g} K/km)",
         note_key="note.climate.altitude_corrected",
         note_args=(
             ("site_altitude_m", c.site_altitude_m),
             ("station_altitude_m", c.station_altitude_m),
             ("correction_k", c.correction_k),
-            ("lapse_rate_k_per_km", lapse.value.central),
+            ("lapse_rate_k_per_km", lapse.known().central),
         ),
     )
 
@@ -508,9 +514,9 @@ LIQUID_PARAMETERS = ("liquid_share", "liquid_supply_c", "liquid_delta_t_k", "dry
 
 def _liquid_inputs(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
     """The liquid loop of ``liquid_closed_loop``: share, facility-water temperature, band, dry coolers."""
-    if cooling_type not in LIQUID_COOLED or inp.cooling is None:
-        return
     c = p.cooling
+    if cooling_type not in LIQUID_COOLED or inp.cooling is None or c is None:
+        return
     units = {"liquid_share": "-", "liquid_supply_c": "°C", "liquid_delta_t_k": "K", "dry_cooler_approach_k": "K"}
     given = {"liquid_share": c.liquid_share, "liquid_supply_c": c.liquid_supply_c}
     for name in LIQUID_PARAMETERS:
@@ -522,7 +528,7 @@ def _liquid_inputs(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
             project_source=src(f"cooling.{name}"),
         )
     if c.liquid_class is not None:
-        row = ref.lookup("ashrae_liquid_classes", **{"class": c.liquid_class})
+        row = ref.require("ashrae_liquid_classes", **{"class": c.liquid_class})
         inp.put(
             "cooling.liquid_supply_c",
             row.value,
@@ -539,8 +545,8 @@ def _pue_range(p: Project, cooling_type: str) -> tuple[Range, str]:
     """The PUE range to turn a facility power into an IT power: declared, else the default."""
     if isinstance(p.pue, Range):
         return p.pue, "declared PUE"
-    d = ref.lookup("pue_defaults", cooling_type=cooling_type) or ref.lookup("pue_defaults", cooling_type="unknown")
-    return d.value, f"default PUE range for {cooling_type} ({d.citation})"
+    d = ref.lookup("pue_defaults", cooling_type=cooling_type) or ref.require("pue_defaults", cooling_type="unknown")
+    return d.known(), f"default PUE range for {cooling_type} ({d.citation})"
 
 
 def _announced_power(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
@@ -551,6 +557,7 @@ def _announced_power(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
     and the estimate flags a peak above the connection.
     """
     a = p.announced_power
+    assert a is not None  # only called when the project announces a power
     source = a.source or src("announced_power")
     inp.put(
         "announced_power",
@@ -646,7 +653,7 @@ def _water_rise(p: Project, inp: _Inputs) -> None:
 
     keys = ("cooling.water_in_c", "cooling.water_out_c")
     try:
-        check_water_rise(*(inp.records[k].value for k in keys))
+        check_water_rise(inp.records[keys[0]].value, inp.records[keys[1]].value)
     except ValueError as exc:
         path = project_path(p)
         field = "assumptions" if inp.used_assumptions.intersection(keys) else "cooling"
@@ -753,6 +760,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     if cooling_type in WATER_COOLED:
         c = p.cooling
+        assert c is not None  # cooling_type is the declared cooling's type
         medium = "fresh water" if cooling_type == "river" else "sea water"
         inp.resolve(
             "cooling.water_flow_m3_per_h",
@@ -871,7 +879,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     )
     loc = inp.records["grid.carbon_intensity_g_per_kwh"]
     residual_default = None
-    if loc.value is not None:
+    if isinstance(loc.value, Range):  # resolve() records a Range or None
         residual_default = ref.Sourced(
             loc.value,
             loc.unit,
@@ -902,7 +910,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     # --- generators -----------------------------------------------------------------
     gen = p.generators
-    if gen is not None and gen is not UNKNOWN:
+    if gen is not None and not isinstance(gen, Unknown):  # Unknown: the singleton UNKNOWN
         _generator_power(gen, inp, src)
         inp.resolve(
             "generators.test_hours_per_year",
@@ -918,11 +926,11 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             ref.lookup("generator_tests", quantity="test_load_share"),
             project_source=src("generators"),
         )
-        full = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
-        half = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
-        engine = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
+        full = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
+        half = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
+        engine = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
         fuel_range = ref.Sourced(
-            Range(engine.value.central, full.value.central, half.value.central),
+            Range(engine.known().central, full.known().central, half.known().central),
             "L/kWh",
             f"{engine.citation}; {full.citation}; {half.citation}",
             full.year,
@@ -961,7 +969,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     # --- refrigerant -------------------------------------------------------------------
     rf = p.refrigerant
-    if rf is UNKNOWN:
+    if isinstance(rf, Unknown):  # the singleton UNKNOWN
         rf = None
     if rf is not None and rf.type == NO_REFRIGERANT:
         inp.put(
@@ -1008,21 +1016,22 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     # --- embodied --------------------------------------------------------------------------
     if p.equipment:
-        base = ref.lookup("embodied_carbon", item="server", quantity="manufacturing_base")
-        r740 = ref.lookup("embodied_carbon", item="server", quantity="manufacturing")
-        per_unit = Range(base.value.central, (base.value.central + r740.value.central) / 2, r740.value.central)
-        lows = cens = highs = 0.0
+        base = ref.require("embodied_carbon", item="server", quantity="manufacturing_base")
+        r740 = ref.require("embodied_carbon", item="server", quantity="manufacturing")
+        base_kg, r740_kg = base.known().central, r740.known().central
+        per_unit = Range(base_kg, (base_kg + r740_kg) / 2, r740_kg)
+        low_t = central_t = high_t = 0.0
         given_all = True
         for e in p.equipment:
             u = e.embodied_kgco2e if isinstance(e.embodied_kgco2e, Range) else per_unit
             given_all &= isinstance(e.embodied_kgco2e, Range)
-            lows += e.count * u.low / 1000.0
-            cens += e.count * u.central / 1000.0
-            highs += e.count * u.high / 1000.0
+            low_t += e.count * u.low / 1000.0
+            central_t += e.count * u.central / 1000.0
+            high_t += e.count * u.high / 1000.0
         source = src("equipment") if given_all else f"{base.citation}; {r740.citation}"
         inp.records["equipment.embodied_t"] = InputRecord(
             "equipment.embodied_t",
-            Range(lows, cens, highs),
+            Range(low_t, central_t, high_t),
             "t CO2e",
             "given" if given_all else "default",
             source,
@@ -1156,7 +1165,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     project_data.apply_to_inputs(p, inp, data)
 
-    unused = sorted(set(p.assumptions) - inp.used_assumptions)
+    unused: list[str] = sorted(set(p.assumptions) - inp.used_assumptions)
     if unused:
         from .errors import InputError
         from .project import project_path

@@ -35,6 +35,12 @@ class Sourced:
         year = f", {self.year}" if self.year and self.year not in self.source else ""
         return f"{self.source}{year} [{self.quality}]"
 
+    def known(self) -> Range:
+        """The value, which the caller needs: raises when the row has none (no source found)."""
+        if self.value is None:
+            raise ValueError(f"the reference figure {self.citation} has no value")
+        return self.value
+
 
 @cache
 def read_reference_table(name: str) -> tuple[dict[str, str], ...]:
@@ -62,6 +68,15 @@ def lookup(name: str, **match: str) -> Sourced | None:
         if all(row.get(k) == v for k, v in match.items()):
             return _sourced(row)
     return None
+
+
+def require(name: str, **match: str) -> Sourced:
+    """As :func:`lookup`, for a row the data files must hold: raises naming the table and key when missing."""
+    found = lookup(name, **match)
+    if found is None:
+        key = ", ".join(f"{k}={v!r}" for k, v in match.items())
+        raise LookupError(f"no row {key} in the reference table data/reference/{name}.csv")
+    return found
 
 
 def refrigerant_names() -> list[str]:
