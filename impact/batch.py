@@ -276,8 +276,8 @@ def city_total(city: str, outcomes: list[SiteOutcome], level: str = "commune") -
         recs = [o.results.inputs.get(key) for o in ok]
         values = {None if r is None or r.value is None else r.value.central for r in recs}
         t = indicators[total]
-        if recs and len(values) == 1 and None not in values and t.known:
-            whole = values.pop()
+        whole = next(iter(values)) if len(values) == 1 else None
+        if recs and whole is not None and t.low is not None and t.central is not None and t.high is not None:
             indicators[share] = Indicator(
                 share,
                 "-",

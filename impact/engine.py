@@ -443,6 +443,7 @@ class _Model:
         hours (grid connection) or the annual PUE (facility), low / high from 500 seeded draws.
         """
         a = project.announced_power
+        assert a is not None  # the IT capacity's note says it comes from the announced power
         if a.basis == "facility" and isinstance(project.pue, Range):
             return  # a declared PUE sets the facility power: IT = facility / PUE, already so
         key = "peak_modelled_mw" if a.basis == "grid_connection" else "pue_modelled"
@@ -812,11 +813,13 @@ def sensitivity(project, indicator: str, data=None):
     for name, r in model.ranges.items():
         if r.is_point:
             continue
-        at = {}
+        at: dict[str, float] = {}
         for side in ("low", "high"):
             value = model.evaluate({**base, name: getattr(r, side)})[0].get(indicator)
-            at[side] = None if value is None else float(value)
-        if at["low"] is None:
+            if value is None:
+                break
+            at[side] = float(value)
+        if len(at) < 2:  # the indicator is not known
             continue
         # Rounding noise of the model is not an effect.
         scale = max(abs(at["low"]), abs(at["high"]), abs(float(central or 0.0)), 1e-300)
@@ -920,10 +923,16 @@ def _check_consistency(indicators, model: _Model, hourly) -> None:
     records = model.records
     if not all(isinstance(records[k].value, Range) for k in ("cooling.water_in_c", "cooling.water_out_c")):
         return
-    flow = records["cooling.water_flow_m3_per_h"].value.central
-    dt = records["cooling.water_out_c"].value.central - records["cooling.water_in_c"].value.central
-    rho = records["water_density_kg_per_m3"].value.central
-    cp = records["water_specific_heat_j_per_kg_k"].value.central
+
+    def central(key: str) -> float:
+        value = records[key].value
+        assert isinstance(value, Range), key  # checked above (flow_given, temperatures), or a physical constant
+        return value.central
+
+    flow = central("cooling.water_flow_m3_per_h")
+    dt = central("cooling.water_out_c") - central("cooling.water_in_c")
+    rho = central("water_density_kg_per_m3")
+    cp = central("water_specific_heat_j_per_kg_k")
     capacity = heat.thermal_power_mw(flow, dt, rho, cp)
     td = indicators["thermal_discharge_mw"]
     if td.known and td.central < 0.95 * capacity:
@@ -934,6 +943,6 @@ def _check_consistency(indicators, model: _Model, hourly) -> None:
         if hourly is not None and "water_return_c" in hourly:
             note += (
                 f", so the water returns at {hourly['water_return_c'].max():.1f} °C at most, not the declared "
-                f"{records['cooling.water_out_c'].value.central:g} °C (or the flow is lower)"
+                f"{central('cooling.water_out_c'):g} °C (or the flow is lower)"
             )
         indicators["thermal_discharge_mw"] = Indicator(**{**td.__dict__, "note": note})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
 from .errors import InputError
@@ -123,6 +125,7 @@ def _number(value: Any, required: bool = False, **bounds) -> float | None:
             raise ValueError(NULL_REQUIRED)
         return None
     r = parse_range(value, **bounds)
+    assert isinstance(r, Range)  # allow_unknown is off: parse_range raises on 'unknown'
     if not r.is_point:
         raise ValueError("must be a single number here, not a range")
     return r.central
@@ -300,6 +303,8 @@ def _data_path(
 
 def DataPath(path: str, suffixes: tuple[str, ...] = (), what: str = "", *, required: bool = False) -> Any:
     spec = field_spec(path)
+    if spec.max_length is None:
+        raise ValueError(f"data/schema/project_fields.csv: the path {path} needs a max_length")
     schema = {"type": "string", "minLength": 1, "maxLength": spec.max_length}
     if suffixes:
         schema["pattern"] = path_pattern(suffixes)
@@ -596,7 +601,7 @@ def _assumptions_type() -> Any:
         )
         for key in assumption_keys()
     }
-    td = TypedDict("Assumptions", keys, total=False)  # type: ignore[operator]
+    td = TypedDict("Assumptions", keys, total=False)  # type: ignore[misc]  # keys from the table: no literal
     td.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
     return td
 
@@ -789,14 +794,16 @@ def check_shape(data: Any, source: str = "<project>") -> None:
                 source, [(where, f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few")]
             )
         if isinstance(node, dict):
-            children = node.items()
+            children: Iterable[tuple[Any, Any]] = node.items()
         elif isinstance(node, (list, tuple)):
             children = enumerate(node)
         else:
             continue
         count += len(node)
         if count > MAX_VALUES:
-            top = re.match(r"[^.\[]*", where).group(0)  # the field that holds it, not the deepest part
+            top_match = re.match(r"[^.\[]*", where)
+            assert top_match is not None  # the pattern matches any text (if only the empty start)
+            top = top_match.group(0)  # the field that holds it, not the deepest part
             raise InputError(
                 source,
                 [
@@ -849,8 +856,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _message(err: dict) -> str:
-    kind, msg, value = err["type"], err["msg"], err.get("input")
+def _message(err: ErrorDetails) -> str:
+    kind, msg, value = err["type"], err["msg"], err["input"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "is required but missing"

@@ -200,7 +200,7 @@ class Results:
             "location": p.location.model_dump() if p.location else None,
         }
         project.update(self.meta)
-        out = {
+        out: dict[str, Any] = {
             "project": project,
             "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
             "inputs": {k: v.to_dict() for k, v in self.inputs.items()},

@@ -149,13 +149,13 @@ def coefficient(quantity: str) -> ref.Sourced:
 
 
 def max_distance_km() -> float:
-    return coefficient("max_distance_km").value.central
+    return coefficient("max_distance_km").known().central
 
 
 def _sigma(distance_km, altitude_difference_m, years_represented) -> tuple[float, tuple[float, float, float]]:
-    g = coefficient("gradient_k_per_km").value.central
-    s_l = coefficient("lapse_rate_sd_k_per_km").value.central
-    s_y = coefficient("interannual_sd_k").value.central
+    g = coefficient("gradient_k_per_km").known().central
+    s_l = coefficient("lapse_rate_sd_k_per_km").known().central
+    s_y = coefficient("interannual_sd_k").known().central
     d = 0.0 if distance_km is None else distance_km
     dz = 0.0 if altitude_difference_m is None else abs(altitude_difference_m)
     parts = (g * d, s_l * dz / 1000.0, s_y / math.sqrt(max(years_represented, 1)))
@@ -169,7 +169,7 @@ def candidates(lat: float, lon: float, altitude_m: float | None = None) -> list[
     """Every shipped station within the maximum distance, best first."""
     out = []
     limit = max_distance_km()
-    lapse = coefficient("lapse_rate_k_per_km").value.central
+    lapse = coefficient("lapse_rate_k_per_km").known().central
     for s in shipped_stations():
         d = float(haversine_km(lat, lon, s["lat"], s["lon"]))
         if d > limit:
