@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..paths import data_dir
 
@@ -91,6 +92,8 @@ def _territories(level: str) -> dict[str, Territory]:
     out = {}
     for r in _rows({"departement": "departements.csv", "region": "regions.csv", "epci": "epci.csv"}[level]):
         members = r.get("communes") or r.get("departements") or r.get("members")
+        if members is None:
+            raise ValueError(f"{level} {r['code']}: no count of communes, départements or members")
         out[r["code"]] = Territory(
             level,
             r["code"],
@@ -226,9 +229,17 @@ def _commune(code: str) -> Commune | None:
     return _commune_of(dict(zip(header, next(csv.reader([lines[i]])))))
 
 
+def _known_commune(code: str) -> Commune:
+    """The commune of a code taken from the communes table itself (its index, its postcodes)."""
+    c = _commune(code)
+    if c is None:
+        raise LookupError(f"commune {code} is not in the shipped communes table")
+    return c
+
+
 def communes() -> list[Commune]:
     """Every commune and arrondissement, by code (34,746 communes + 45 arrondissements)."""
-    return [_commune(code) for code in _commune_rows()]
+    return [_known_commune(code) for code in _commune_rows()]
 
 
 def commune(code: str) -> Commune | None:
@@ -259,7 +270,7 @@ def _strip_article(key: str) -> str:
 
 
 @cache
-def _search_index() -> tuple[tuple[str, str, str, tuple], ...]:
+def _search_index() -> tuple[tuple[str, str, str, tuple, str], ...]:
     """(name key, key without article, key without spaces, rank, code) per commune."""
     out = []
     for code, r in _commune_rows().items():
@@ -317,11 +328,12 @@ def find_communes(text: str, limit: int = 10) -> list[Commune]:
                 groups[2].append((rank, code))
         for group in groups:
             codes += [code for _, code in sorted(group)]
-    out, seen = [], set()
+    out: list[Commune] = []
+    seen = set()
     for code in codes:
         if code not in seen:
             seen.add(code)
-            out.append(commune(code))
+            out.append(_known_commune(code.strip().upper()))
         if len(out) == limit:
             break
     return out
@@ -525,7 +537,7 @@ def commune_at(lat: float, lon: float, off_coast_km: float = OFF_COAST_KM) -> Co
     if code is None:
         return None
     c = commune(code)
-    return dataclasses.replace(c, off_coast=True) if off else c
+    return dataclasses.replace(c, off_coast=True) if off and c is not None else c
 
 
 def arrondissement_at(lat: float, lon: float, off_coast_km: float = OFF_COAST_KM) -> Commune | None:
@@ -537,7 +549,7 @@ def arrondissement_at(lat: float, lon: float, off_coast_km: float = OFF_COAST_KM
     if code is None:
         return None
     c = commune(code)
-    return dataclasses.replace(c, off_coast=True) if off else c
+    return dataclasses.replace(c, off_coast=True) if off and c is not None else c
 
 
 # --------------------------------------------------------------------------- substations
@@ -608,7 +620,7 @@ def _electricity_record(deps: list[str], year: int | None, what: str) -> dict | 
     elif year not in years:
         return None
     rows = [table[(d, year)] for d in deps]
-    out = {f"{s}_mwh": sum(float(r[f"{s}_mwh"]) for r in rows) for s in (*SECTORS, "total")}
+    out: dict[str, Any] = {f"{s}_mwh": sum(float(r[f"{s}_mwh"]) for r in rows) for s in (*SECTORS, "total")}
     out.update(
         {
             "year": year,
