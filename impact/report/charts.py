@@ -829,6 +829,7 @@ def save_figure(fig, path, dpi: int = DPI) -> Path:
 
     path = Path(path)
     suffix = path.suffix.lower()
+    kw: dict[str, Any]
     if suffix == ".svg":
         kw = {"format": "svg", "metadata": {"Date": None, "Creator": None}}
     elif suffix == ".png":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..fileio import run_tempdir, staged
@@ -18,6 +19,9 @@ from ..textsafe import csv_cell
 from . import fmt, narrative
 from .catalogue import catalogue
 from .dossier import date_words, template_env
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 KEY = (
     "facility_energy_mwh",
@@ -53,7 +57,7 @@ def _value(ind, lang: str) -> str:
 
 
 def city_map(
-    city: str, sites: list[tuple[str, object]], lang: str = "fr", registry: list | None = None
+    city: str, sites: list[tuple[str, Project | None]], lang: str = "fr", registry: list | None = None
 ) -> tuple[str | None, str]:
     """The map of a territory's sites, as a data: URL, and a note on those placed nowhere
     (:func:`city_map_figure`)."""
@@ -63,7 +67,7 @@ def city_map(
     return (None if fig is None else _png_data_url(fig, maps.save_figure)), note
 
 
-def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr", registry: list | None = None):
+def city_map_figure(city: str, sites: list[tuple[str, Project | None]], lang: str = "fr", registry: list | None = None):
     """The map of a territory's sites (a Figure, or None without one), and a note on the others.
 
     ``sites`` lists ``(name, project or None)`` in registry order; it needs no
@@ -83,7 +87,9 @@ def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr"
 
     points = [map_point(p) if p is not None else None for _, p in sites]
     located = [(n, p) for n, p in sites if p is not None and p.location is not None]
-    at_commune = [(n, p) for (n, p), pt in zip(sites, points) if pt is not None and p.location is None]
+    at_commune = [
+        (n, p) for (n, p), pt in zip(sites, points) if pt is not None and p is not None and p.location is None
+    ]
     missing = [n for (n, _), pt in zip(sites, points) if pt is None]
     t = catalogue(lang)
     note = t("city_report.map.unplaced", names=t.join(missing)) if missing else ""
@@ -94,9 +100,10 @@ def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr"
     (main_name, main), others = (located[0], located[1:]) if located else (at_commune[0], [])
     context = map_context(load_context(main), lang) if main.location is not None else {}
     if others:
+        locations = [p.location for _, p in others if p.location is not None]  # all: others are located
         context["territory_sites"] = gpd.GeoDataFrame(
             {"name": [n for n, _ in others]},
-            geometry=gpd.points_from_xy([p.location.lon for _, p in others], [p.location.lat for _, p in others]),
+            geometry=gpd.points_from_xy([loc.lon for loc in locations], [loc.lat for loc in locations]),
             crs=4326,
         )
     if at_commune:
@@ -165,7 +172,7 @@ def _png_data_url(fig, save_figure) -> str:
         return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _city_sites(total) -> list[tuple[str, object]]:
+def _city_sites(total) -> list[tuple[str, Project | None]]:
     return [(o.name, o.project) for o in sorted(total.sites + total.failed, key=lambda o: o.row)]
 
 

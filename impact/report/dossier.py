@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..errors import InputError
@@ -273,7 +274,7 @@ def _territory(r, lang: str) -> dict:
         if rec is None:
             continue
         shown = input_row(rec, r, lang)
-        name = narrative.place_name(r, level)
+        place = narrative.place_name(r, level)
         # The basis: how the figure was made (an estimate's method), and where it comes from.
         method = shown["note"] if rec.note_key not in ("", "note.not_given") else ""
         basis = t.markup("territory.basis", status=shown["status"], basis=method or shown["source"])
@@ -281,7 +282,7 @@ def _territory(r, lang: str) -> dict:
             basis = Markup("{}<br>{}").format(basis, shown["source"])
         rows.append(
             {
-                "territory": t(f"territory.row.{key}", name=name),
+                "territory": t(f"territory.row.{key}", name=place),
                 "consumption": shown["value"],
                 "share": narrative.share_cell(r[share], lang),
                 "known": r[share].known,
@@ -469,7 +470,9 @@ def _cooling_description(r, lang: str) -> str:
     from ..model.cooling import SYSTEMS
 
     t = catalogue(lang)
-    spec = SYSTEMS[narrative.cooling_type(r)]
+    cooling_type = narrative.cooling_type(r)
+    assert cooling_type is not None  # only called when the hourly model ran: a declared cooling system
+    spec = SYSTEMS[cooling_type]
     steps = []
     if narrative.water_medium(r):
         steps.append(t(f"dossier.cooling.step.water.{narrative.water_medium(r)}"))
@@ -489,7 +492,7 @@ def _climate(r, lang: str) -> dict:
 
     t = catalogue(lang)
     c = r.meta.get("climate")
-    out = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
+    out: dict[str, Any] = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
     if c:
         num = lambda x: fmt.plain(x, lang, digits=3) if x is not None else fmt.unknown(lang)  # noqa: E731
         if c["kind"] in ("weather file", "PVGIS file"):

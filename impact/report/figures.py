@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import time
 from pathlib import Path
+from typing import Any
 
 
 def tornado_indicator(results) -> str:
@@ -62,7 +63,7 @@ def make_figures(
     from . import charts, maps
 
     timings = {} if timings is None else timings
-    out: dict[str, str | None] = {}
+    out: dict[str, Any] = {}  # data: URLs (None when not drawn), the map's texts, its connectable list
 
     def save(name, fig, save_fn, suffix):
         if fig is None:

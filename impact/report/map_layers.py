@@ -154,7 +154,7 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
     if len(communes) == 0 and not in_france_box(frame):
         return
     communes = _in_frame(communes, frame)
-    pops = {c: (france.commune(c).population if france.commune(c) else 0) for c in communes["code"]}
+    pops = {c: (known.population if (known := france.commune(c)) else 0) for c in communes["code"]}
     communes["population"] = [pops[c] for c in communes["code"]]
     out.sources["communes"] = communes.attrs.get("source", "")
     land = shapely.union_all(np.asarray(communes.geometry.values)) if len(communes) else None

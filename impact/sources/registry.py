@@ -164,7 +164,7 @@ def parse_registry(content: bytes, path: str | Path, errors: str = "raise") -> R
     for n, where, cells, point in rows:
         row_label = f"{name} row {n} ({where})"
         try:
-            flat = {}
+            flat: dict[str, object] = {}
             for key, value in cells.items():
                 try:
                     if isinstance(value, str) and (key in TEXT_KEYS or key.startswith("sources.")):
