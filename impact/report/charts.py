@@ -79,7 +79,7 @@ _RC = {
 
 #: Keywords of every Text the charts and maps draw: as written. Names, cities, operators and
 #: substations are data: a ``$`` is a dollar, not mathtext, and nothing goes to LaTeX.
-LITERAL = {"parse_math": False, "usetex": False}
+LITERAL: dict[str, Any] = {"parse_math": False, "usetex": False}
 
 
 def literal(*texts):

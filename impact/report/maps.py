@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
@@ -202,13 +203,13 @@ def _gather(frame, site: _Site, context: dict, t):
         layers.territory_sites = ts if len(ts) else None
     unlocated = [(n, *ml._power(p), ml.commune_of(p)) for n, p in context.get("territory_unlocated") or []]
     layers.territory_at_commune = ml.at_communes([e for e in unlocated if e[3] is not None], frame)[0]
-    lp = context.get("landing_points")
-    if lp is not None:
-        lp = ml._to_crs(lp, frame.crs)
+    landing = context.get("landing_points")
+    if landing is not None:
+        lp = ml._to_crs(landing, frame.crs)
         lp = lp[lp.intersects(frame.polygon)] if lp is not None else None
         if lp is not None and len(lp):
             layers.landing_points = lp
-            layers.sources["landing"] = context.get("landing_points").attrs.get("source", "")
+            layers.sources["landing"] = landing.attrs.get("source", "")
     return layers
 
 
@@ -217,10 +218,11 @@ def _gather(frame, site: _Site, context: dict, t):
 
 def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     """``(key, handle)`` pairs, in order, for what is drawn (handles carry the label)."""
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    items = []
+    items: list[tuple[str, Artist]] = []
     if site.located and site.approximate:
         items.append(
             (
@@ -418,7 +420,7 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
         )
     if small:  # the thumbnail's two columns are narrow: its entries are wrapped to them
         for _, handle in items:
-            handle.set_label(_wrap(handle.get_label().replace("\n", " "), SMALL_LEGEND_COLUMN_IN, 5.2))
+            handle.set_label(_wrap(str(handle.get_label()).replace("\n", " "), SMALL_LEGEND_COLUMN_IN, 5.2))
     return items
 
 
@@ -529,9 +531,11 @@ def _arrow_box(artist, renderer, pad_px: float = 8.0):
 
     if isinstance(artist, Annotation) and artist.arrow_patch is not None:
         ax = artist.axes
+        assert ax is not None  # the north arrow, drawn on the map's axes
         transforms = {"data": ax.transData, "axes fraction": ax.transAxes}
-        head = transforms[artist.xycoords].transform(artist.xy)
-        tail = transforms[artist.anncoords].transform(artist.xyann)
+        # The stubs allow any coordinate system; the map's arrows use these two names.
+        head = transforms[cast(str, artist.xycoords)].transform(artist.xy)
+        tail = transforms[cast(str, artist.anncoords)].transform(artist.xyann)
         return Bbox(
             [
                 [min(head[0], tail[0]) - pad_px, min(head[1], tail[1]) - pad_px],
@@ -615,7 +619,9 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 
     space = width("a a") - 2 * width("a")
     limit = width_in * dpi
-    lines, line, used = [], [], 0.0
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
     for word in text.split():
         w = width(word)
         extra = w if not line else space + w
@@ -759,6 +765,7 @@ def site_map(
         site.grid, site.domain, site.distribution = None, None, None
         site.commune_code = site.arrondissement_code = None
     if not site.located:
+        assert center is not None  # no location: a territory's map, framed on its center (checked above)
         site.lat, site.lon = center
     # Distances to substations are the site's: not on a territory's map (several sites).
     site.distances = site.located and not territory
@@ -832,7 +839,8 @@ def site_map(
     for spine in ax.spines.values():
         spine.set_color("#444444")
 
-    renderer = fig.canvas.get_renderer()
+    # The canvas has get_renderer (an Agg canvas is attached above otherwise): the base class's stubs do not.
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()
     ax.apply_aspect()
     reserved = []
     handles = [h for _, h in items]
@@ -890,7 +898,7 @@ def site_map(
 
     subs = layers.substations
     grid = site.grid or {}
-    fig.impact_map = {
+    fig.impact_map = {  # type: ignore[attr-defined]  # the map's facts travel with the figure (figures.py)
         "crs": crs,
         "half_width_m": half,
         "layers": [k for k, _ in items],
@@ -1324,7 +1332,7 @@ def _site_labels(labeller: Labeller, layers, site: _Site, frame, t, fs: float, b
     import numpy as np
 
     lang = t.lang
-    marks = []  # (x, y, what to label)
+    marks: list[tuple[float, float, tuple]] = []  # (x, y, what to label)
     for gdf, marker, colour in (
         (layers.territory_at_commune, "*", SITE),
         (layers.datacenters_at_commune, "D", DATACENTER),
