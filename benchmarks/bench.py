@@ -102,12 +102,14 @@ def schedule_bound(tasks, workers: int = 2) -> tuple[float, float, str, float]:
     work = sum(t for _, _, t in tasks)
     chains = {}
     for city in {c for _, c, _ in tasks}:
+
         def cost(kind):
             return [t for k, c, t in tasks if c == city and k == kind]
 
         sites, chart, map_, render = sum(cost("site")), sum(cost("chart")), sum(cost("map")), sum(cost("render"))
-        before = max(max(cost("site"), default=0.0) + chart, sites / workers + chart, map_,
-                     (sites + chart + map_) / workers)
+        before = max(
+            max(cost("site"), default=0.0) + chart, sites / workers + chart, map_, (sites + chart + map_) / workers
+        )
         chains[city] = before + render
     city = max(chains, key=chains.get)
     return work / max(work / workers, chains[city]), work, city, chains[city]
@@ -125,18 +127,34 @@ def batch() -> None:
         # The same six sites under four city names: a registry the size of a region.
         lines = registry.read_text(encoding="utf-8").splitlines()
         big = Path(tmp) / "region.csv"
-        rows = [lines[0]] + [line.replace(",Marseille,", f",Marseille {k},").replace(",Bouc-Bel-Air,",
-                                                                                       f",Bouc-Bel-Air {k},")
-                             for k in range(1, 5) for line in lines[1:]]
+        rows = [lines[0]] + [
+            line.replace(",Marseille,", f",Marseille {k},").replace(",Bouc-Bel-Air,", f",Bouc-Bel-Air {k},")
+            for k in range(1, 5)
+            for line in lines[1:]
+        ]
         big.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        for label, reg, repeat in (("marseille.csv (6 sites, 2 cities)", registry, 5),
-                                   ("x4 (24 sites, 8 cities)", big, 3)):
+        for label, reg, repeat in (
+            ("marseille.csv (6 sites, 2 cities)", registry, 5),
+            ("x4 (24 sites, 8 cities)", big, 3),
+        ):
             print(f"impact batch {label}")
             ceiling = parallel_ceiling()
 
             def command(jobs):
-                cmd = [sys.executable, "-m", "impact", "batch", str(reg), "-o", str(Path(tmp) / f"out{jobs}"),
-                       "--date", "2026-11-25", "--jobs", str(jobs), "--force"]
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "impact",
+                    "batch",
+                    str(reg),
+                    "-o",
+                    str(Path(tmp) / f"out{jobs}"),
+                    "--date",
+                    "2026-11-25",
+                    "--jobs",
+                    str(jobs),
+                    "--force",
+                ]
                 subprocess.run(cmd, check=True, capture_output=True)
 
             whole = _alternate(command, repeat)
@@ -145,19 +163,26 @@ def batch() -> None:
                 pass
 
             def in_process(jobs):
-                return run_batch(reg, Path(tmp) / f"w{jobs}", jobs=jobs, force=True, date="2026-11-25",
-                                 progress=False, log=quiet)
+                return run_batch(
+                    reg, Path(tmp) / f"w{jobs}", jobs=jobs, force=True, date="2026-11-25", progress=False, log=quiet
+                )
 
             in_process(1)  # imports and caches: what a long batch has paid already
             warm = _alternate(in_process, repeat)
             bound, work, city, chain = schedule_bound(in_process(1).tasks)
-            for name, t in (("whole command (start-up and imports included)", whole),
-                            ("in a warm process (throughput)", warm)):
+            for name, t in (
+                ("whole command (start-up and imports included)", whole),
+                ("in a warm process (throughput)", warm),
+            ):
                 t1, t2 = min(t[1]), min(t[2])
-                print(f"  {name:<48} best {t1 * 1000:6.0f} ms with 1 job, {t2 * 1000:6.0f} ms with 2:"
-                      f" {t1 / t2:5.2f} x   (target >= 1.7)")
-            print(f"  best any 2-process schedule could do here       {bound:5.2f} x   (work {work * 1000:.0f} ms;"
-                  f" {city}'s report cannot end before {chain * 1000:.0f} ms)")
+                print(
+                    f"  {name:<48} best {t1 * 1000:6.0f} ms with 1 job, {t2 * 1000:6.0f} ms with 2:"
+                    f" {t1 / t2:5.2f} x   (target >= 1.7)"
+                )
+            print(
+                f"  best any 2-process schedule could do here       {bound:5.2f} x   (work {work * 1000:.0f} ms;"
+                f" {city}'s report cannot end before {chain * 1000:.0f} ms)"
+            )
             print(f"  machine ceiling just before                     {ceiling:5.2f} x")
 
 
@@ -221,11 +246,22 @@ def dossier() -> None:
     ratio = total / (t.pdf + t.figures)
     print(f"  whole / (WeasyPrint + figures)                 {ratio:7.2f} x   (target <= 1.5)")
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "impact", "dossier", str(MRS5), "-o", str(Path(tmp) / "m.pdf"),
-               "--date", "2026-11-25"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "impact",
+            "dossier",
+            str(MRS5),
+            "-o",
+            str(Path(tmp) / "m.pdf"),
+            "--date",
+            "2026-11-25",
+        ]
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
-        print(f"impact dossier mrs5.yaml (whole command)       {(time.perf_counter() - t0) * 1000:7.0f} ms   (target < 10 s)")
+        print(
+            f"impact dossier mrs5.yaml (whole command)       {(time.perf_counter() - t0) * 1000:7.0f} ms   (target < 10 s)"
+        )
 
 
 def cooling_monte_carlo(project) -> None:
@@ -243,29 +279,55 @@ def cooling_monte_carlo(project) -> None:
     def col(low, central, high):
         return rng.triangular(low, central, high, (draws, 1))
 
-    params = dict(supply_c=col(18, 22.5, 27), approach_k=col(3, 5.2, 8), band_k=col(8, 11, 15),
-                  chiller_approach_k=col(3, 5, 8), air_condenser_approach_k=col(10, 15, 20),
-                  tower_approach_k=col(3, 3.9, 6), adiabatic_effectiveness=col(0.6, 0.7, 0.85),
-                  aux_share=col(0.05, 0.08, 0.15), distribution_share=col(0.0204, 0.0417, 0.0638),
-                  cop_air_rated=2.8, t_air_rated_c=35.0, cop_water_rated=4.5, t_water_rated_c=29.4)
+    params = dict(
+        supply_c=col(18, 22.5, 27),
+        approach_k=col(3, 5.2, 8),
+        band_k=col(8, 11, 15),
+        chiller_approach_k=col(3, 5, 8),
+        air_condenser_approach_k=col(10, 15, 20),
+        tower_approach_k=col(3, 3.9, 6),
+        adiabatic_effectiveness=col(0.6, 0.7, 0.85),
+        aux_share=col(0.05, 0.08, 0.15),
+        distribution_share=col(0.0204, 0.0417, 0.0638),
+        cop_air_rated=2.8,
+        t_air_rated_c=35.0,
+        cop_water_rated=4.5,
+        t_water_rated_c=29.4,
+    )
     t_air, t_wb = frame["temp_air_c"].to_numpy(), frame["temp_wet_bulb_c"].to_numpy()
     for system in ("dry_free_cooling", "adiabatic", "river"):
         water = None
         if system == "river":
-            water = dict(coverage_share=col(0.2, 0.32, 0.4), t_in_c=15.0, t_out_c=30.0, flow_m3_per_h=None,
-                         density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=col(1, 2, 3))
+            water = dict(
+                coverage_share=col(0.2, 0.32, 0.4),
+                t_in_c=15.0,
+                t_out_c=30.0,
+                flow_m3_per_h=None,
+                density_kg_per_m3=998.21,
+                specific_heat_j_per_kg_k=4184.1,
+                hx_approach_k=col(1, 2, 3),
+            )
 
         def run():
-            cooling.simulate(system=system, it_mw=col(10, 12, 15), temp_air_c=t_air, temp_wet_bulb_c=t_wb,
-                             water=water, **params)
+            cooling.simulate(
+                system=system, it_mw=col(10, 12, 15), temp_air_c=t_air, temp_wet_bulb_c=t_wb, water=water, **params
+            )
 
         med, best = wall(run, repeat=5)
-        print(f"cooling model, 8,760 h x 2,000 draws, {system:<17} median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
+        print(
+            f"cooling model, 8,760 h x 2,000 draws, {system:<17} median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms"
+        )
     offset = col(-0.7, 0.0, 0.7)
 
     def shifted():
-        cooling.simulate(system="dry_free_cooling", it_mw=col(10, 12, 15), temp_air_c=t_air, temp_wet_bulb_c=t_wb,
-                         temp_offset_k=offset, **params)
+        cooling.simulate(
+            system="dry_free_cooling",
+            it_mw=col(10, 12, 15),
+            temp_air_c=t_air,
+            temp_wet_bulb_c=t_wb,
+            temp_offset_k=offset,
+            **params,
+        )
 
     med, best = wall(shifted, repeat=5)
     print(f"  the same with a climate offset per draw         median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
@@ -283,20 +345,29 @@ def climate_choice() -> None:
     points = [(43.3 + 0.35 * i, -1.0 + 0.45 * i) for i in range(16)]
     t0 = time.perf_counter()
     for i, (lat, lon) in enumerate(points):
-        p = parse_project_text(f"name: b\ncountry: FR\nit_capacity_mw: 1\n"
-                               f"location: {{lat: {lat}, lon: {lon}, altitude_m: {100 + 7 * i}}}\n", "b.yaml")
+        p = parse_project_text(
+            f"name: b\ncountry: FR\nit_capacity_mw: 1\n"
+            f"location: {{lat: {lat}, lon: {lon}, altitude_m: {100 + 7 * i}}}\n",
+            "b.yaml",
+        )
         climate.project_climate(p, 2026)
     per = (time.perf_counter() - t0) / len(points)
-    print(f"climate choice + hourly frame, per new site      {per * 1000:7.1f} ms   (16 sites, first one loads the data)")
+    print(
+        f"climate choice + hourly frame, per new site      {per * 1000:7.1f} ms   (16 sites, first one loads the data)"
+    )
 
 
 def site_placement() -> None:
     """Placing sites in their commune (point in polygon on the shipped outlines) and their local
     context: a fresh process's first site, then sites all over France (warm)."""
-    code = ("import time; t0 = time.perf_counter(); from impact.sources import france; "
-            "france.commune_at(48.949, 2.4226); print(time.perf_counter() - t0)")
-    firsts = sorted(float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                         text=True).stdout) for _ in range(3))
+    code = (
+        "import time; t0 = time.perf_counter(); from impact.sources import france; "
+        "france.commune_at(48.949, 2.4226); print(time.perf_counter() - t0)"
+    )
+    firsts = sorted(
+        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+        for _ in range(3)
+    )
     from impact.sources import france
 
     points = [(42.6 + 0.5 * (i % 17), -4.3 + 0.7 * (i % 19)) for i in range(200)]
@@ -304,8 +375,10 @@ def site_placement() -> None:
     for lat, lon in points:
         france.commune_at(lat, lon)
     per = (time.perf_counter() - t0) / len(points)
-    print(f"site in its commune: first in a fresh process   median {firsts[1] * 1000:7.1f} ms   "
-          f"then {per * 1000:.2f} ms a site (200 points)")
+    print(
+        f"site in its commune: first in a fresh process   median {firsts[1] * 1000:7.1f} ms   "
+        f"then {per * 1000:.2f} ms a site (200 points)"
+    )
 
 
 def write_eco2mix_year(src: Path, dest: Path, rows: int = 35040) -> Path:
@@ -351,10 +424,12 @@ def mrs5_with_data_files(folder: Path) -> Path:
     substations, cables and communes around Marseille."""
     text = MRS5.read_text(encoding="utf-8")
     text = text.replace("grid:\n", f"grid:\n  eco2mix: {ECO2MIX}\n", 1)
-    text += (f"climate: {{epw: {SHARED / 'climate/epw/FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw'}}}\n"
-             f"context:\n  substations: {SHARED / 'grid/postes-rte-marseille-bbox.csv'}\n"
-             f"  cables: {SHARED / 'submarine-cables/marseille-cables-geo.json'}\n"
-             f"  boundaries: {SHARED / 'france-geojson/communes-13-bouches-du-rhone.geojson'}\n")
+    text += (
+        f"climate: {{epw: {SHARED / 'climate/epw/FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw'}}}\n"
+        f"context:\n  substations: {SHARED / 'grid/postes-rte-marseille-bbox.csv'}\n"
+        f"  cables: {SHARED / 'submarine-cables/marseille-cables-geo.json'}\n"
+        f"  boundaries: {SHARED / 'france-geojson/communes-13-bouches-du-rhone.geojson'}\n"
+    )
     path = folder / "mrs5-data.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -376,9 +451,13 @@ def dossier_with_data_files() -> None:
     seconds: collections.Counter = collections.Counter()  # wall time inside the parsers
     wrapped = []
     # Vector files (boundaries, cables): read_vector before issue 11, parse_vector since.
-    for module, name, what in ((eco2mix, "parse_eco2mix", "éCO2mix"), (epw, "parse_epw", "EPW"),
-                               (rte, "parse_rte_substations", "substations"), (_geo, "read_vector", "vector"),
-                               (_geo, "parse_vector", "vector")):
+    for module, name, what in (
+        (eco2mix, "parse_eco2mix", "éCO2mix"),
+        (epw, "parse_epw", "EPW"),
+        (rte, "parse_rte_substations", "substations"),
+        (_geo, "read_vector", "vector"),
+        (_geo, "parse_vector", "vector"),
+    ):
         original = getattr(module, name, None)
         if original is None:
             continue
@@ -409,14 +488,22 @@ def dossier_with_data_files() -> None:
         for module, name, original in wrapped:
             setattr(module, name, original)
     per_run = {k: v / 3 for k, v in counts.items()}
-    print(f"impact dossier mrs5 + data files (in process)   median {statistics.median(times) * 1000:7.0f} ms   "
-          f"best {min(times) * 1000:7.0f} ms   (CPU median {statistics.median(cpu) * 1000:.0f} ms)")
+    print(
+        f"impact dossier mrs5 + data files (in process)   median {statistics.median(times) * 1000:7.0f} ms   "
+        f"best {min(times) * 1000:7.0f} ms   (CPU median {statistics.median(cpu) * 1000:.0f} ms)"
+    )
     print(f"  estimate (project + 4 alternatives)            {out.timings.estimate * 1000:7.0f} ms")
     print(f"  figures (maps, charts, sensitivity)            {out.timings.figures * 1000:7.0f} ms")
-    print("  parses per dossier: " + ", ".join(f"{k} {v:g}" for k, v in sorted(per_run.items()))
-          + "   (target: 1 each; vector: boundaries and cables, 2)")
-    print(f"  time in the parsers per dossier                {sum(seconds.values()) / 3 * 1000:7.0f} ms   ("
-          + ", ".join(f"{k} {v / 3 * 1000:.0f}" for k, v in sorted(seconds.items())) + ")")
+    print(
+        "  parses per dossier: "
+        + ", ".join(f"{k} {v:g}" for k, v in sorted(per_run.items()))
+        + "   (target: 1 each; vector: boundaries and cables, 2)"
+    )
+    print(
+        f"  time in the parsers per dossier                {sum(seconds.values()) / 3 * 1000:7.0f} ms   ("
+        + ", ".join(f"{k} {v / 3 * 1000:.0f}" for k, v in sorted(seconds.items()))
+        + ")"
+    )
 
 
 if __name__ == "__main__":

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "estimate", "estimate_many", "sensitivity", "load_project", "validate", "project_json_schema",
-           "Results", "InputError", "paths"]
+__all__ = [
+    "InputError",
+    "Results",
+    "__version__",
+    "estimate",
+    "estimate_many",
+    "load_project",
+    "paths",
+    "project_json_schema",
+    "sensitivity",
+    "validate",
+]
 
 
 #: Public names, imported on first use so that ``impact --help`` does not pay for

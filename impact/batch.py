@@ -35,18 +35,17 @@ from .indicators import INDICATORS
 from .textsafe import csv_safe_frame, strip_controls
 
 #: Indicators that add up across sites (others, such as the PUE or shares, do not).
-ADDITIVE = tuple(
-    n for n, info in INDICATORS.items()
-    if info.unit not in ("-",) and not n.startswith("pue")
-)
+ADDITIVE = tuple(n for n, info in INDICATORS.items() if info.unit not in ("-",) and not n.startswith("pue"))
 MANIFEST = ".impact-batch.json"
 #: Shares of a territory: (share indicator, summed indicator, the territory's figure).
-SHARES = (("share_of_city_peak_demand", "peak_demand_mw", "city.peak_demand_mw"),
-          ("share_of_city_electricity", "facility_energy_mwh", "city.annual_electricity_mwh"),
-          ("share_of_departement_electricity", "facility_energy_mwh", "departement.annual_electricity_mwh"),
-          ("share_of_region_electricity", "facility_energy_mwh", "region.annual_electricity_mwh"),
-          ("share_of_france_electricity", "facility_energy_mwh", "france.annual_electricity_mwh"),
-          ("share_of_france_datacentres", "facility_energy_mwh", "france.datacentres_electricity_mwh"))
+SHARES = (
+    ("share_of_city_peak_demand", "peak_demand_mw", "city.peak_demand_mw"),
+    ("share_of_city_electricity", "facility_energy_mwh", "city.annual_electricity_mwh"),
+    ("share_of_departement_electricity", "facility_energy_mwh", "departement.annual_electricity_mwh"),
+    ("share_of_region_electricity", "facility_energy_mwh", "region.annual_electricity_mwh"),
+    ("share_of_france_electricity", "facility_energy_mwh", "france.annual_electricity_mwh"),
+    ("share_of_france_datacentres", "facility_energy_mwh", "france.datacentres_electricity_mwh"),
+)
 #: ``--by`` choices: the territory a report covers (``city`` is the commune, as before).
 GROUPINGS = ("commune", "departement", "epci", "region", "city")
 
@@ -115,9 +114,16 @@ def _projects(projects_or_registry) -> tuple[list[tuple[int, Any]], list[SiteOut
         bad = []
         for n, exc in rows.errors:
             cells = rows.raw.get(n, {})
-            bad.append(SiteOutcome(n, str(cells.get("name") or f"row {n}"), str(cells.get("city") or ""),
-                                   str(cells.get("status") or ""), str(cells.get("source") or ""),
-                                   error=one_line(exc)))
+            bad.append(
+                SiteOutcome(
+                    n,
+                    str(cells.get("name") or f"row {n}"),
+                    str(cells.get("city") or ""),
+                    str(cells.get("status") or ""),
+                    str(cells.get("source") or ""),
+                    error=one_line(exc),
+                )
+            )
         return list(rows), bad
     pairs = []
     for i, item in enumerate(projects_or_registry, start=1):
@@ -149,9 +155,15 @@ def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool =
 
 
 def _row(outcome: SiteOutcome, level: str = "site") -> dict:
-    row = {"level": level, "row": outcome.row, "name": outcome.name, "city": outcome.city,
-           "status": outcome.status, "result": "ok" if outcome.ok else f"error: {outcome.error}",
-           "source": outcome.source}
+    row = {
+        "level": level,
+        "row": outcome.row,
+        "name": outcome.name,
+        "city": outcome.city,
+        "status": outcome.status,
+        "result": "ok" if outcome.ok else f"error: {outcome.error}",
+        "source": outcome.source,
+    }
     site = getattr(outcome.results, "site", None) if outcome.ok else None
     for t in ("commune", "departement", "region", "epci"):
         territory = getattr(site, t, None) if site is not None else None
@@ -201,8 +213,9 @@ def site_outcomes(projects_or_registry, *, draws: int | None = None, seed: int |
     from .engine import DEFAULT_DRAWS, DEFAULT_SEED
 
     pairs, bad = _projects(projects_or_registry)
-    outcomes = [_estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed)
-                for n, p in pairs] + bad
+    outcomes = [
+        _estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed) for n, p in pairs
+    ] + bad
     return sorted(outcomes, key=lambda o: o.row)
 
 
@@ -234,8 +247,9 @@ def city_total(city: str, outcomes: list[SiteOutcome], level: str = "commune") -
         missing = tuple(o.name for o in ok if not o.results[name].known)
         unit = INDICATORS[name].unit
         if not known:
-            indicators[name] = Indicator(name, unit, None, None, None, "unknown", "sum over the sites", (),
-                                         "unknown for every site", missing)
+            indicators[name] = Indicator(
+                name, unit, None, None, None, "unknown", "sum over the sites", (), "unknown for every site", missing
+            )
             continue
         central = float(sum(o.results[name].central for o in known))
         draws = sum(np.asarray(o.results.samples[name], dtype=float) for o in known)
@@ -243,9 +257,18 @@ def city_total(city: str, outcomes: list[SiteOutcome], level: str = "commune") -
         lo, hi = min(lo, central), max(hi, central)
         partial = bool(missing) or any(o.results[name].status == "partial" for o in known)
         note = f"partial: unknown for {', '.join(missing)}" if missing else ""
-        indicators[name] = Indicator(name, unit, clean_number(lo), central, clean_number(hi),
-                                     "partial" if partial else "estimated", "sum over the sites, draw by draw",
-                                     (), note, missing)
+        indicators[name] = Indicator(
+            name,
+            unit,
+            clean_number(lo),
+            central,
+            clean_number(hi),
+            "partial" if partial else "estimated",
+            "sum over the sites, draw by draw",
+            (),
+            note,
+            missing,
+        )
     # Shares of a territory, from the summed peak and energy: only when every site refers
     # to the same figure (the same commune, département...); a département's report has no
     # single commune, so its sites' shares of their communes are not added up.
@@ -253,14 +276,25 @@ def city_total(city: str, outcomes: list[SiteOutcome], level: str = "commune") -
         recs = [o.results.inputs.get(key) for o in ok]
         values = {None if r is None or r.value is None else r.value.central for r in recs}
         t = indicators[total]
-        if recs and len(values) == 1 and None not in values and t.known:
-            whole = values.pop()
-            indicators[share] = Indicator(share, "-", t.low / whole, t.central / whole, t.high / whole, t.status,
-                                          f"{total} / {key}", (recs[0].source,), t.note, t.missing)
+        whole = next(iter(values)) if len(values) == 1 else None
+        if recs and whole is not None and t.low is not None and t.central is not None and t.high is not None:
+            indicators[share] = Indicator(
+                share,
+                "-",
+                t.low / whole,
+                t.central / whole,
+                t.high / whole,
+                t.status,
+                f"{total} / {key}",
+                (recs[0].source,),
+                t.note,
+                t.missing,
+            )
         else:
-            why = ("the sites lie in different territories" if len(values) > 1 else f"no figure for {city}")
-            indicators[share] = Indicator(share, "-", None, None, None, "unknown", f"{total} / {key}", (),
-                                          f"unknown: {why}", ())
+            why = "the sites lie in different territories" if len(values) > 1 else f"no figure for {city}"
+            indicators[share] = Indicator(
+                share, "-", None, None, None, "unknown", f"{total} / {key}", (), f"unknown: {why}", ()
+            )
     return CityTotal(city, ok, indicators, failed, level)
 
 
@@ -269,9 +303,15 @@ def _city_row(total: CityTotal, report_error: str | None = None) -> dict:
     problems = [f"{len(total.failed)} site(s) failed"] if total.failed else []
     if report_error:
         problems.append(f"report not written: {report_error}")
-    row = {"level": total.level, "row": None, "name": total.city, "city": total.city,
-           "status": ", ".join(statuses), "source": "",
-           "result": "ok" if not problems else "error: " + "; ".join(problems)}
+    row = {
+        "level": total.level,
+        "row": None,
+        "name": total.city,
+        "city": total.city,
+        "status": ", ".join(statuses),
+        "source": "",
+        "result": "ok" if not problems else "error: " + "; ".join(problems),
+    }
     for n in INDICATORS:
         ind = total.indicators.get(n)
         row[n] = ind.central if ind is not None else None
@@ -372,8 +412,10 @@ def territories(projects: list, bad_cities: list[str], by: str = "commune") -> l
             f = f"{base.removesuffix('.pdf')}-{k}.pdf"
         taken.add(f.casefold())
         files[(code, name)] = f
-    out = {k: Territory(k[0], f"{k[1]} ({k[0]})" if k[0] and len(codes_by_name[k[1]]) > 1 else k[1], files[k])
-           for k in files}
+    out = {
+        k: Territory(k[0], f"{k[1]} ({k[0]})" if k[0] and len(codes_by_name[k[1]]) > 1 else k[1], files[k])
+        for k in files
+    }
     return [out[k] for k in keys]
 
 
@@ -422,7 +464,6 @@ def map_neighbours(groups: Sequence[Hashable], projects: list) -> dict[Any, list
     return out
 
 
-
 def _tool_fingerprint(lang: str, by: str = "commune") -> bytes:
     """What every report of a batch depends on: the tool, its templates, reference and
     France-wide data, and the grouping."""
@@ -440,9 +481,13 @@ def _tool_fingerprint(lang: str, by: str = "commune") -> bytes:
     return h.digest()
 
 
-
-def city_fingerprint(outcomes: list[SiteOutcome], lang: str, tool: bytes | None = None,
-                     neighbours: Sequence[SiteOutcome] = (), territory: str = "") -> str:
+def city_fingerprint(
+    outcomes: list[SiteOutcome],
+    lang: str,
+    tool: bytes | None = None,
+    neighbours: Sequence[SiteOutcome] = (),
+    territory: str = "",
+) -> str:
     """What a city report depends on: the tool, templates, reference data (``tool``, from
     :func:`_tool_fingerprint`, computed if not given), the territory's name as shown
     (``territory``), its sites (``outcomes``, estimated or not yet) and the registry's other
@@ -541,8 +586,12 @@ class _Manifest:
 
     def save(self) -> None:
         data = {"format": self.FORMAT, "tool": f"impact {__version__}", "files": self.files}
-        _write_output(self.path, lambda: write_atomic(
-            self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")))
+        _write_output(
+            self.path,
+            lambda: write_atomic(
+                self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            ),
+        )
 
 
 def _write_output(path: Path, write) -> None:
@@ -577,8 +626,7 @@ class _Failure:
 
 
 #: What a task that killed its worker twice fails with.
-WORKER_DIED = ("worker died: the process running this task died twice (killed by a signal, "
-               "or out of memory)")
+WORKER_DIED = "worker died: the process running this task died twice (killed by a signal, or out of memory)"
 #: Task stages, the most advanced first: a territory's next task is its most advanced one.
 STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
 
@@ -586,8 +634,9 @@ STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
 class _Batch:
     """One run of :func:`run_batch`: the plan, the queue of tasks, and what came back."""
 
-    def __init__(self, registry: Path, outdir: Path, *, by: str, lang: str, day, draws: int, seed: int,
-                 force: bool, log):
+    def __init__(
+        self, registry: Path, outdir: Path, *, by: str, lang: str, day, draws: int, seed: int, force: bool, log
+    ):
         self.registry, self.outdir, self.by, self.lang, self.day = registry, outdir, by, lang, day
         self.level = "commune" if by == "city" else by
         self.draws, self.seed, self.force, self.log = draws, seed, force, log
@@ -616,26 +665,27 @@ class _Batch:
         self.planned: dict[Territory, list[SiteOutcome]] = {}
         self.territory_of: dict[int, Territory] = {}
         self.outcome_of: list[SiteOutcome] = []  # the planned outcome of each pair, in order
-        for (n, p), t in zip(pairs, found[:len(pairs)], strict=True):
+        for (n, p), t in zip(pairs, found[: len(pairs)], strict=True):
             meta = _site_meta(p)
             self.outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
             self.planned.setdefault(t, []).append(self.outcome_of[-1])
-        for o, t in zip(bad, found[len(pairs):], strict=True):
+        for o, t in zip(bad, found[len(pairs) :], strict=True):
             self.planned.setdefault(t, []).append(o)
         for t, outcomes in self.planned.items():
             for o in outcomes:
                 self.territory_of[o.row] = t
         self.all = sorted(self.planned, key=lambda t: (t.name, t.code))
         # The biggest territory first: its chain (sites, chart, report) is the longest.
-        self.rank = {t: k for k, t in enumerate(sorted(self.all, key=lambda t: (-len(self.planned[t]), t.name,
-                                                                                 t.code)))}
+        self.rank = {
+            t: k for k, t in enumerate(sorted(self.all, key=lambda t: (-len(self.planned[t]), t.name, t.code)))
+        }
         self.by_city = {t: [o for o in self.planned[t] if not o.ok] for t in self.all}
         self.left = {t: sum(1 for o in self.planned[t] if o.ok) for t in self.all}
         self.tool = _tool_fingerprint(self.lang, self.by)
         # The registry's other sites a territory's map can show: part of its report's fingerprint
         # (on a failure, reports are still written, their fingerprints without their neighbours).
         try:
-            near = map_neighbours(found[:len(pairs)], [p for _, p in pairs])
+            near = map_neighbours(found[: len(pairs)], [p for _, p in pairs])
         except Exception as exc:  # see above
             self.log(f"warning: the sites each territory's map can show could not be found: {one_line(exc)}")
             near = {}
@@ -649,8 +699,9 @@ class _Batch:
             for name in outputs:
                 path = self.outdir / name
                 if os.path.lexists(path) and not self.manifest.owns(name):
-                    raise InputError(str(path), "already exists and was not written by impact batch; "
-                                                "use --force to overwrite it")
+                    raise InputError(
+                        str(path), "already exists and was not written by impact batch; use --force to overwrite it"
+                    )
         for t in self.all:
             self.manifest.claim(t.file, territory=t.name, code=t.code)
         for name in ("summary.csv", "sites.gpkg"):
@@ -662,13 +713,13 @@ class _Batch:
         return city_fingerprint(outcomes, self.lang, self.tool, self.neighbours[t], t.name)
 
     def current(self, t: Territory, fp: str) -> bool:
-        return (not self.force and (self.outdir / t.file).is_file()
-                and self.manifest.fingerprint(t.file) == fp)
+        return not self.force and (self.outdir / t.file).is_file() and self.manifest.fingerprint(t.file) == fp
 
     # -- the tasks
     def push(self, task: _Task) -> None:
-        heapq.heappush(self.ready, ((0 if task.lost else 1, self.rank[task.territory], STAGE[task.kind]),
-                                    next(self.order), task))
+        heapq.heappush(
+            self.ready, ((0 if task.lost else 1, self.rank[task.territory], STAGE[task.kind]), next(self.order), task)
+        )
 
     def push_map(self, t: Territory) -> None:
         sites = [(o.name, o.project) for o in sorted(self.planned[t], key=lambda o: o.row)]
@@ -682,8 +733,11 @@ class _Batch:
                 self.push_map(t)
             for o in self.planned[t]:
                 if o.ok:
-                    self.push(_Task("site", t, _estimate_site, (o.row, o.project, self.draws, self.seed, False),
-                                    o.name, o.row))
+                    self.push(
+                        _Task(
+                            "site", t, _estimate_site, (o.row, o.project, self.draws, self.seed, False), o.name, o.row
+                        )
+                    )
         for t in self.all:
             if self.left[t] == 0:
                 self.sites_done(t)
@@ -695,8 +749,9 @@ class _Batch:
             fp = self.fingerprint(t, total.sites + total.failed)
         except Exception as exc:  # a bug in the sums: this report fails, the others go on
             ok = sorted((o for o in outcomes if o.ok), key=lambda o: o.row)
-            self.totals[t] = CityTotal(t.name, ok, {}, sorted((o for o in outcomes if not o.ok),
-                                                               key=lambda o: o.row), self.level)
+            self.totals[t] = CityTotal(
+                t.name, ok, {}, sorted((o for o in outcomes if not o.ok), key=lambda o: o.row), self.level
+            )
             self.report_failed(t, f"total: {one_line(exc)}", _traceback())
             return
         if self.current(t, fp):
@@ -719,8 +774,15 @@ class _Batch:
             if isinstance(part, _Failure):
                 self.report_failed(t, f"{stage}: {part.message}", part.trace)
                 return
-        self.push(_Task("render", t, _render_city, (self.totals[t], self.outdir / t.file, self.lang, self.day,
-                                                    self.maps[t], self.charts[t]), t.name))
+        self.push(
+            _Task(
+                "render",
+                t,
+                _render_city,
+                (self.totals[t], self.outdir / t.file, self.lang, self.day, self.maps[t], self.charts[t]),
+                t.name,
+            )
+        )
 
     def report_failed(self, t: Territory, message: str, trace: str | None = None) -> None:
         if t in self.report_errors:
@@ -761,8 +823,9 @@ class _Batch:
 
     def failed_site(self, task: _Task, failure: _Failure) -> SiteOutcome:
         p = next(o for o in self.planned[task.territory] if o.row == task.row)
-        return SiteOutcome(p.row, p.name, p.city, p.status, p.source, p.project, error=failure.message,
-                           trace=failure.trace)
+        return SiteOutcome(
+            p.row, p.name, p.city, p.status, p.source, p.project, error=failure.message, trace=failure.trace
+        )
 
     # -- the executors
     def run_serial(self) -> None:
@@ -795,8 +858,9 @@ class _Batch:
         try:
             while self.ready or running:
                 if pool is None:
-                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                                               initargs=(os.getpid(),))
+                    pool = ProcessPoolExecutor(
+                        max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+                    )
                     self.pools += 1
                 broken = not self._fill(pool, running, jobs, BrokenProcessPool)
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -897,9 +961,17 @@ class _Batch:
         self.outcomes.sort(key=lambda o: o.row)
         self.written.sort(key=lambda p: p.name)
         written = [*self.written, self.outdir / "summary.csv", self.outdir / "sites.gpkg"]
-        return BatchOutcome(self.outcomes, [self.totals[t] for t in self.all], written, self.skipped, self.tasks,
-                            {t.name: m for t, m in self.report_errors.items()}, list(self.all),
-                            self.outdir / LOG if self.failures else None, self.pools)
+        return BatchOutcome(
+            self.outcomes,
+            [self.totals[t] for t in self.all],
+            written,
+            self.skipped,
+            self.tasks,
+            {t.name: m for t, m in self.report_errors.items()},
+            list(self.all),
+            self.outdir / LOG if self.failures else None,
+            self.pools,
+        )
 
 
 def _stderr(msg: str) -> None:
@@ -917,9 +989,19 @@ def _check_folder(outdir: Path) -> None:
         raise InputError(str(outdir), "is not writable")
 
 
-def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 1, force: bool = False,
-              lang: str = "fr", date: str | None = None, draws: int | None = None,
-              progress: bool | None = None, log=None) -> BatchOutcome:
+def run_batch(
+    registry: Path,
+    outdir: Path,
+    *,
+    by: str = "commune",
+    jobs: int = 1,
+    force: bool = False,
+    lang: str = "fr",
+    date: str | None = None,
+    draws: int | None = None,
+    progress: bool | None = None,
+    log=None,
+) -> BatchOutcome:
     """Estimate every site of ``registry`` and write the reports into ``outdir``.
 
     The work is a set of tasks: estimate a site, draw a city's map (it needs no
@@ -954,16 +1036,26 @@ def run_batch(registry: Path, outdir: Path, *, by: str = "commune", jobs: int = 
     log = log or _stderr
     pairs, bad = _projects(registry)
     _check_folder(outdir)
-    batch = _Batch(registry, outdir, by=by, lang=lang, day=day, draws=draws or DEFAULT_DRAWS, seed=DEFAULT_SEED,
-                   force=force, log=log)
+    batch = _Batch(
+        registry,
+        outdir,
+        by=by,
+        lang=lang,
+        day=day,
+        draws=draws or DEFAULT_DRAWS,
+        seed=DEFAULT_SEED,
+        force=force,
+        log=log,
+    )
     batch.plan(pairs, bad)
     batch.claim_outputs()
     for o in bad:
         log(o.error)
         batch.failures.append((f"{batch.label} row {o.row} ({strip_controls(o.name)})", o.error or "", None))
     show = sys.stderr.isatty() if progress is None else progress
-    batch.bar = tqdm(total=len(pairs) + len(batch.all), desc="impact batch", unit="task", disable=not show,
-                     file=sys.stderr)
+    batch.bar = tqdm(
+        total=len(pairs) + len(batch.all), desc="impact batch", unit="task", disable=not show, file=sys.stderr
+    )
     try:
         batch.start()
         if jobs == 1:
@@ -1098,8 +1190,15 @@ def _write_sites_gpkg(outcomes: list[SiteOutcome], path: Path, day=None, files: 
 
     records, geoms = [], []
     for o in sorted(outcomes, key=lambda o: o.row):
-        rec = {"row": o.row, "name": o.name, "city": o.city, "file": (files or {}).get(o.row, ""),
-               "status": o.status, "result": "ok" if o.ok else f"error: {o.error}", "source": o.source}
+        rec = {
+            "row": o.row,
+            "name": o.name,
+            "city": o.city,
+            "file": (files or {}).get(o.row, ""),
+            "status": o.status,
+            "result": "ok" if o.ok else f"error: {o.error}",
+            "source": o.source,
+        }
         for n in INDICATORS:
             rec[n] = o.results.indicators[n].central if o.ok else None
         loc = o.project.location if o.project is not None else None

@@ -21,8 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Indicators where a larger value flatters the project; for all others, smaller does.
-HIGHER_IS_BETTER = {"cooling_saving_share", "cooling_share_free", "cooling_share_water",
-                    "heat_reuse_potential_homes"}
+HIGHER_IS_BETTER = {"cooling_saving_share", "cooling_share_free", "cooling_share_water", "heat_reuse_potential_homes"}
 
 #: A claim on the PUE is checked against the hourly model when it ran: the
 #: annual figures use the declared PUE itself.
@@ -31,8 +30,13 @@ COMPARE_WITH = {"pue": "pue_modelled"}
 VERDICTS = ("consistent", "optimistic", "cautious", "not_verifiable")
 
 #: Why an estimate is unknown, as keys (``ClaimCheck.unknown_reason``).
-UNKNOWN_REASONS = ("no_climate", "cooling_not_described", "water_temperature_unknown", "not_published",
-                   "no_reference_data")
+UNKNOWN_REASONS = (
+    "no_climate",
+    "cooling_not_described",
+    "water_temperature_unknown",
+    "not_published",
+    "no_reference_data",
+)
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,24 @@ def check_claims(results) -> list[ClaimCheck]:
         verdict, reason = _verdict(name, value, ind, results)
         why, missing = unknown_reason(ind, results) if reason == "unknown" else ("", ())
         written = claim.unit is not None
-        out.append(ClaimCheck(name, target, value, claim.source, claim.note, ind.low, ind.central, ind.high,
-                              verdict, reason, claimed_as_written=claim.value if written else None,
-                              unit_as_written=claim.unit if written else None, unknown_reason=why, missing=missing))
+        out.append(
+            ClaimCheck(
+                name,
+                target,
+                value,
+                claim.source,
+                claim.note,
+                ind.low,
+                ind.central,
+                ind.high,
+                verdict,
+                reason,
+                claimed_as_written=claim.value if written else None,
+                unit_as_written=claim.unit if written else None,
+                unknown_reason=why,
+                missing=missing,
+            )
+        )
     return out
 
 
@@ -98,9 +117,17 @@ def _verdict(name: str, value: float, ind, results) -> tuple[str, str]:
 
 
 #: Inputs taken from the tool's reference tables: unknown when the tool has no figure for the place.
-REFERENCE_INPUTS = {"grid.carbon_intensity_g_per_kwh", "grid.residual_mix_g_per_kwh", "ewif_l_per_kwh",
-                    "heating_per_home_mwh", "household_electricity_kwh", "domestic_water_l_per_day",
-                    "city.annual_electricity_mwh", "city.peak_demand_mw", "climate"}
+REFERENCE_INPUTS = {
+    "grid.carbon_intensity_g_per_kwh",
+    "grid.residual_mix_g_per_kwh",
+    "ewif_l_per_kwh",
+    "heating_per_home_mwh",
+    "household_electricity_kwh",
+    "domestic_water_l_per_day",
+    "city.annual_electricity_mwh",
+    "city.peak_demand_mw",
+    "climate",
+}
 
 
 def unknown_reason(ind, results) -> tuple[str, tuple[str, ...]]:

@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
 
     est = sub.add_parser("estimate", help="estimate every indicator with its range and sources")
     est.add_argument("file", type=Path, help="project file (YAML)")
-    est.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table",
-                     help="output format (default: table)")
+    est.add_argument(
+        "--format", choices=("table", "json", "csv", "markdown"), default="table", help="output format (default: table)"
+    )
     est.add_argument("-o", "--output", type=Path, help="write to this file instead of the terminal")
     est.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     est.add_argument("--draws", type=int, default=None, help="Monte Carlo draws (default 2000)")
@@ -46,15 +47,24 @@ def _parser() -> argparse.ArgumentParser:
     dos.add_argument("--author", help="name printed on the cover and under the draft contribution")
     dos.add_argument("--date", help="date of the dossier, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
     dos.add_argument("--force", action="store_true", help="overwrite existing output files")
-    dos.add_argument("--registry", type=Path, help="registry of data centers (CSV or GeoJSON): its other located "
-                                                    "sites near the project are drawn on the maps")
-    bat = sub.add_parser("batch", help="one report per city from a registry of data centers, plus summary.csv "
-                                       "and sites.gpkg")
+    dos.add_argument(
+        "--registry",
+        type=Path,
+        help="registry of data centers (CSV or GeoJSON): its other located "
+        "sites near the project are drawn on the maps",
+    )
+    bat = sub.add_parser(
+        "batch", help="one report per city from a registry of data centers, plus summary.csv and sites.gpkg"
+    )
     bat.add_argument("registry", type=Path, help="registry of data centers (CSV or GeoJSON)")
     bat.add_argument("-o", "--output", type=Path, required=True, help="folder to write the reports into")
-    bat.add_argument("--by", choices=("commune", "departement", "epci", "region", "city"), default="commune",
-                     help="one report per commune (default; 'city' is the same), département, EPCI or région, "
-                          "each site placed by its coordinates")
+    bat.add_argument(
+        "--by",
+        choices=("commune", "departement", "epci", "region", "city"),
+        default="commune",
+        help="one report per commune (default; 'city' is the same), département, EPCI or région, "
+        "each site placed by its coordinates",
+    )
     bat.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
     bat.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the reports (default: fr)")
     bat.add_argument("--date", help="date printed on the reports, YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today)")
@@ -65,8 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     clim = sub.add_parser("climate", help="hourly climates: get a typical year for a point (impact climate fetch)")
     clim_sub = clim.add_subparsers(dest="climate_command", metavar="ACTION")
-    fetch = clim_sub.add_parser("fetch", help="download the PVGIS typical year of a point (needs the Internet) "
-                                              "into a CSV that climate.pvgis reads")
+    fetch = clim_sub.add_parser(
+        "fetch",
+        help="download the PVGIS typical year of a point (needs the Internet) into a CSV that climate.pvgis reads",
+    )
     fetch.add_argument("--lat", type=float, required=True, help="latitude of the site, WGS 84 (degree)")
     fetch.add_argument("--lon", type=float, required=True, help="longitude of the site, WGS 84 (degree)")
     fetch.add_argument("-o", "--output", type=Path, help="CSV to write (default: pvgis_tmy_LAT_LON.csv here)")
@@ -112,12 +124,23 @@ def _batch(args) -> int:
 
     if args.draws is not None and args.draws < 100:
         raise InputError("--draws", f"must be at least 100, got {args.draws}")
-    out = run_batch(args.registry, args.output, by=args.by, jobs=args.jobs, force=args.force, lang=args.lang,
-                    date=args.date, draws=args.draws)
+    out = run_batch(
+        args.registry,
+        args.output,
+        by=args.by,
+        jobs=args.jobs,
+        force=args.force,
+        lang=args.lang,
+        date=args.date,
+        draws=args.draws,
+    )
     built = [p for p in out.written if p.suffix == ".pdf"]
-    print(f"{len(out.sites)} site(s), {len(out.failed)} failed; {len(built)} report(s) written, "
-          f"{len(out.skipped)} up to date, {len(out.reports_failed)} failed; "
-          f"{args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}", file=sys.stderr)
+    print(
+        f"{len(out.sites)} site(s), {len(out.failed)} failed; {len(built)} report(s) written, "
+        f"{len(out.skipped)} up to date, {len(out.reports_failed)} failed; "
+        f"{args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}",
+        file=sys.stderr,
+    )
     if out.log is not None:
         print(f"failures: in summary.csv (result column) and {out.log}", file=sys.stderr)
     # Some sites or reports failed (the others are written): 1; bad input of the whole batch: 2.
@@ -127,8 +150,16 @@ def _batch(args) -> int:
 def _dossier(args) -> int:
     from .report.dossier import build_dossier
 
-    out = build_dossier(args.file, args.output, html_output=args.html, lang=args.lang, author=args.author,
-                        force=args.force, date=args.date, registry=args.registry)
+    out = build_dossier(
+        args.file,
+        args.output,
+        html_output=args.html,
+        lang=args.lang,
+        author=args.author,
+        force=args.force,
+        date=args.date,
+        registry=args.registry,
+    )
     written = [out.pdf, out.markdown] + ([out.html] if out.html else [])
     _say("wrote " + ", ".join(str(p) for p in written))
     if out.blocked:

@@ -64,9 +64,16 @@ class Domain:
         return self.min_kv > 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"domain": self.name, "nominal_kv": list(self.nominal_kv), "min_kv": self.min_kv,
-                "above_mw": self.above_mw, "source": self.source, "year": self.year, "quality": self.quality,
-                "note": self.note}
+        return {
+            "domain": self.name,
+            "nominal_kv": list(self.nominal_kv),
+            "min_kv": self.min_kv,
+            "above_mw": self.above_mw,
+            "source": self.source,
+            "year": self.year,
+            "quality": self.quality,
+            "note": self.note,
+        }
 
 
 @cache
@@ -74,9 +81,20 @@ def domains(country: str = "FR") -> tuple[Domain, ...]:
     """The reference domains of ``country``, by increasing power."""
     from .sources.reference import read_reference_table
 
-    out = [Domain(r["domain"], tuple(float(v) for v in r["nominal_kv"].split()), float(r["min_kv"]),
-                  float(r["value"]), r["source"], r["year"], r["quality"], r["note"])
-           for r in read_reference_table(RULE_TABLE) if r["country"] == country]
+    out = [
+        Domain(
+            r["domain"],
+            tuple(float(v) for v in r["nominal_kv"].split()),
+            float(r["min_kv"]),
+            float(r["value"]),
+            r["source"],
+            r["year"],
+            r["quality"],
+            r["note"],
+        )
+        for r in read_reference_table(RULE_TABLE)
+        if r["country"] == country
+    ]
     return tuple(sorted(out, key=lambda d: d.above_mw))
 
 
@@ -130,10 +148,20 @@ def shipped_substations() -> SubstationTable:
     num = lambda k: np.array([float(r[k]) for r in rows])  # noqa: E731
     # The build kept only the substations in service (PROVENANCE.md): their Etat is EN EXPLOITATION.
     status = np.full(len(rows), "EN EXPLOITATION", dtype=object)
-    function = np.array(["Point de piquage" if r["kind"] == "tap" else "Poste de transformation" for r in rows],
-                        dtype=object)
-    return SubstationTable(col("code"), col("name"), col("kind"), num("voltage_kv"), num("lat"), num("lon"),
-                           status, function, SHIPPED_SOURCE)
+    function = np.array(
+        ["Point de piquage" if r["kind"] == "tap" else "Poste de transformation" for r in rows], dtype=object
+    )
+    return SubstationTable(
+        col("code"),
+        col("name"),
+        col("kind"),
+        num("voltage_kv"),
+        num("lat"),
+        num("lon"),
+        status,
+        function,
+        SHIPPED_SOURCE,
+    )
 
 
 def file_substations(path: str | Path) -> SubstationTable:
@@ -150,9 +178,18 @@ def frame_substations(gdf, name: str) -> SubstationTable:
     import numpy as np
 
     arr = lambda s: np.asarray(s.astype(object).to_numpy(), dtype=object)  # noqa: E731
-    return SubstationTable(arr(gdf["code"]), arr(gdf["name"]), arr(gdf["kind"]),
-                           gdf["voltage_kv"].to_numpy(dtype=float), gdf.geometry.y.to_numpy(), gdf.geometry.x.to_numpy(),
-                           arr(gdf["status"]), arr(gdf["function"]), f"RTE, postes électriques (ODRÉ), {name}", name)
+    return SubstationTable(
+        arr(gdf["code"]),
+        arr(gdf["name"]),
+        arr(gdf["kind"]),
+        gdf["voltage_kv"].to_numpy(dtype=float),
+        gdf.geometry.y.to_numpy(),
+        gdf.geometry.x.to_numpy(),
+        arr(gdf["status"]),
+        arr(gdf["function"]),
+        f"RTE, postes électriques (ODRÉ), {name}",
+        name,
+    )
 
 
 def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIONS, mask=None) -> list[dict]:
@@ -182,10 +219,21 @@ def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIO
     out = []
     for i in order.tolist():
         kv = float(table.voltage_kv[i])
-        out.append({"name": str(table.name[i]), "code": str(table.code[i]), "kind": str(table.kind[i]),
-                    "voltage_kv": kv, "voltage": f"{kv:g}kV", "function": table.function[i],
-                    "status": table.status[i], "distance_km": round(float(dist[i]), 3),
-                    "lat": float(table.lat[i]), "lon": float(table.lon[i]), "source": table.source})
+        out.append(
+            {
+                "name": str(table.name[i]),
+                "code": str(table.code[i]),
+                "kind": str(table.kind[i]),
+                "voltage_kv": kv,
+                "voltage": f"{kv:g}kV",
+                "function": table.function[i],
+                "status": table.status[i],
+                "distance_km": round(float(dist[i]), 3),
+                "lat": float(table.lat[i]),
+                "lon": float(table.lon[i]),
+                "source": table.source,
+            }
+        )
     return out
 
 
@@ -197,8 +245,14 @@ def connectable_mask(table: SubstationTable, domain: Domain | None):
     return ok
 
 
-def grid_connection(table: SubstationTable | None, lat: float, lon: float, peak_demand_mw: float | None,
-                    n: int = N_SUBSTATIONS, country: str = "FR") -> dict | None:
+def grid_connection(
+    table: SubstationTable | None,
+    lat: float,
+    lon: float,
+    peak_demand_mw: float | None,
+    n: int = N_SUBSTATIONS,
+    country: str = "FR",
+) -> dict | None:
     """The site's connection facts: its reference domain and the nearest substations.
 
     Returns

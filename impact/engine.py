@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -37,8 +38,13 @@ class _Spec:
     method: str
 
 
-def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tuple[str, ...] = (),
-         refrigerant_none: bool = False) -> tuple[dict[str, Any], dict[str, _Spec]]:
+def _run(
+    v: dict[str, Any],
+    cooling_type: str,
+    flow_given: bool,
+    model_deps: tuple[str, ...] = (),
+    refrigerant_none: bool = False,
+) -> tuple[dict[str, Any], dict[str, _Spec]]:
     """Run the annual model on values ``v`` (scalars or arrays); missing keys are unknown.
 
     ``v`` holds the inputs and, when the hourly cooling model ran, its results
@@ -61,24 +67,33 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         spec[name] = _Spec(model_deps, method)
         out[name] = v.get(key)
 
-    put("it_energy_mwh", ("it_capacity_mw", "utilisation"), energy.it_energy_mwh,
-        "IT capacity x utilisation x 8760 h")
+    put("it_energy_mwh", ("it_capacity_mw", "utilisation"), energy.it_energy_mwh, "IT capacity x utilisation x 8760 h")
     v["it_energy_mwh"] = out["it_energy_mwh"]
     put("facility_energy_mwh", ("it_energy_mwh", "pue"), energy.facility_energy_mwh, "IT energy x PUE")
     v["facility_energy_mwh"] = out["facility_energy_mwh"]
     if modelled and "pue" in v and v["pue"] is v["pue_modelled"]:
         from_model("pue", "pue", "PUE modelled hour by hour (no PUE declared)")
     else:
-        alias("pue", "pue", "PUE declared in the project file" if modelled else
-              "PUE declared in the project file, or a benchmark range for the cooling type")
+        alias(
+            "pue",
+            "pue",
+            "PUE declared in the project file"
+            if modelled
+            else "PUE declared in the project file, or a benchmark range for the cooling type",
+        )
     if modelled:
-        from_model("peak_demand_mw", "peak_modelled_mw",
-                   "full IT load on the hottest hour of the year, hourly cooling model")
+        from_model(
+            "peak_demand_mw", "peak_modelled_mw", "full IT load on the hottest hour of the year, hourly cooling model"
+        )
     else:
         put("peak_demand_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw, "IT capacity at full load x PUE")
     v["peak_demand_mw"] = out["peak_demand_mw"]
-    put("facility_power_mw", ("it_capacity_mw", "pue"), energy.peak_demand_mw,
-        "IT capacity at full load x annual PUE (declared, or modelled hour by hour)")
+    put(
+        "facility_power_mw",
+        ("it_capacity_mw", "pue"),
+        energy.peak_demand_mw,
+        "IT capacity at full load x annual PUE (declared, or modelled hour by hour)",
+    )
     cooling_methods = {
         "pue_modelled": "facility energy / IT energy, summed hour by hour",
         "cooling_energy_mwh": "chillers + fans and pumps, summed hour by hour",
@@ -92,47 +107,86 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
     for name, method in cooling_methods.items():
         from_model(name, name, method)
 
-    put("co2e_location_t", ("facility_energy_mwh", "grid.carbon_intensity_g_per_kwh"), carbon.co2e_electricity_t,
-        "facility energy x average grid intensity (location-based)")
-    put("co2e_market_t", ("facility_energy_mwh", "grid.renewable_contract_share", "grid.residual_mix_g_per_kwh"),
-        carbon.co2e_market_t, "facility energy x (1 - renewable contract share) x residual mix (market-based)")
-    tests = ("generators.test_hours_per_year", "generators.test_load_share", "generators.fuel_l_per_kwh",
-             "generators.emission_factor_kg_per_l")
+    put(
+        "co2e_location_t",
+        ("facility_energy_mwh", "grid.carbon_intensity_g_per_kwh"),
+        carbon.co2e_electricity_t,
+        "facility energy x average grid intensity (location-based)",
+    )
+    put(
+        "co2e_market_t",
+        ("facility_energy_mwh", "grid.renewable_contract_share", "grid.residual_mix_g_per_kwh"),
+        carbon.co2e_market_t,
+        "facility energy x (1 - renewable contract share) x residual mix (market-based)",
+    )
+    tests = (
+        "generators.test_hours_per_year",
+        "generators.test_load_share",
+        "generators.fuel_l_per_kwh",
+        "generators.emission_factor_kg_per_l",
+    )
     if "generators.total_mw" in v:  # the installed power, as published
-        put("co2e_generators_t", ("generators.total_mw",) + tests,
+        put(
+            "co2e_generators_t",
+            ("generators.total_mw",) + tests,
             lambda mw, h, load, fuel, ef: carbon.co2e_generators_t(
-                carbon.generator_test_energy_mwh(1.0, mw, h, load), fuel, ef),
-            "installed MW x test hours x test load x fuel per kWh x emission factor of the fuel")
+                carbon.generator_test_energy_mwh(1.0, mw, h, load), fuel, ef
+            ),
+            "installed MW x test hours x test load x fuel per kWh x emission factor of the fuel",
+        )
     else:
-        put("co2e_generators_t", ("generators.count", "generators.unit_mw") + tests,
+        put(
+            "co2e_generators_t",
+            ("generators.count", "generators.unit_mw") + tests,
             lambda n, mw, h, load, fuel, ef: carbon.co2e_generators_t(
-                carbon.generator_test_energy_mwh(n, mw, h, load), fuel, ef),
-            "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel")
+                carbon.generator_test_energy_mwh(n, mw, h, load), fuel, ef
+            ),
+            "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel",
+        )
     if refrigerant_none:
-        put("co2e_refrigerant_t", ("it_capacity_mw",), lambda x: 0.0 * x,
-            "no refrigerant declared (refrigerant: none): no leak emissions")
+        put(
+            "co2e_refrigerant_t",
+            ("it_capacity_mw",),
+            lambda x: 0.0 * x,
+            "no refrigerant declared (refrigerant: none): no leak emissions",
+        )
     else:
-        put("co2e_refrigerant_t", ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
-            carbon.co2e_refrigerant_t, "charge x annual leak rate x GWP-100 (IPCC AR6)")
+        put(
+            "co2e_refrigerant_t",
+            ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
+            carbon.co2e_refrigerant_t,
+            "charge x annual leak rate x GWP-100 (IPCC AR6)",
+        )
 
     # Embodied: the known parts are summed and the indicator is partial if one is missing.
-    it_part = (carbon.co2e_per_year_t(v["equipment.embodied_t"], v["it_lifetime_years"])
-               if "equipment.embodied_t" in v and "it_lifetime_years" in v else None)
-    bld_part = (carbon.co2e_per_year_t(v["building.embodied_tco2e"], v["lifetime_years"])
-                if "building.embodied_tco2e" in v and "lifetime_years" in v else None)
+    it_part = (
+        carbon.co2e_per_year_t(v["equipment.embodied_t"], v["it_lifetime_years"])
+        if "equipment.embodied_t" in v and "it_lifetime_years" in v
+        else None
+    )
+    bld_part = (
+        carbon.co2e_per_year_t(v["building.embodied_tco2e"], v["lifetime_years"])
+        if "building.embodied_tco2e" in v and "lifetime_years" in v
+        else None
+    )
     parts = [x for x in (it_part, bld_part) if x is not None]
     out["co2e_embodied_t_per_year"] = sum(parts) if parts else None
     spec["co2e_embodied_t_per_year"] = _Spec(
         ("equipment.embodied_t", "it_lifetime_years", "building.embodied_tco2e", "lifetime_years"),
-        "IT equipment embodied / IT lifetime + building embodied / building lifetime")
+        "IT equipment embodied / IT lifetime + building embodied / building lifetime",
+    )
 
     totals = ("co2e_location_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year")
     known = [out[k] for k in totals if out[k] is not None]
     out["co2e_total_t"] = sum(known) if known else None
     spec["co2e_total_t"] = _Spec((), "location-based electricity + generators + refrigerant + embodied per year")
 
-    put("water_onsite_m3", ("it_energy_mwh", "wue_l_per_kwh"), water.water_onsite_m3,
-        "IT energy x WUE (The Green Grid WUE is per kWh of IT energy)")
+    put(
+        "water_onsite_m3",
+        ("it_energy_mwh", "wue_l_per_kwh"),
+        water.water_onsite_m3,
+        "IT energy x WUE (The Green Grid WUE is per kWh of IT energy)",
+    )
     # On-site water / IT energy: the WUE used (declared, or the default for the cooling type).
     alias("wue_l_per_kwh", "wue_l_per_kwh", "on-site water / IT energy (The Green Grid WP35; ISO/IEC 30134-9)")
     water_cooled = cooling_type in WATER_COOLED
@@ -140,75 +194,144 @@ def _run(v: dict[str, Any], cooling_type: str, flow_given: bool, model_deps: tup
         temps = ("cooling.water_in_c", "cooling.water_out_c")
         props = ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k")
         if modelled:
-            from_model("thermal_discharge_mw", "thermal_discharge_modelled_mw",
-                       "largest hourly heat carried by the water (declared share, flow and temperatures)")
+            from_model(
+                "thermal_discharge_mw",
+                "thermal_discharge_modelled_mw",
+                "largest hourly heat carried by the water (declared share, flow and temperatures)",
+            )
         elif flow_given:
-            put("thermal_discharge_mw", ("cooling.water_flow_m3_per_h",) + temps + props,
+            put(
+                "thermal_discharge_mw",
+                ("cooling.water_flow_m3_per_h",) + temps + props,
                 lambda f, tin, tout, rho, cp: heat.thermal_power_mw(f, tout - tin, rho, cp),
-                "flow x density x specific heat x (return - intake temperature)")
+                "flow x density x specific heat x (return - intake temperature)",
+            )
         else:
-            put("thermal_discharge_mw", ("peak_demand_mw", "cooling.coverage_share"), lambda pk, s: pk * s,
-                "peak demand (all electricity becomes heat) x share of the cooling met by the water")
+            put(
+                "thermal_discharge_mw",
+                ("peak_demand_mw", "cooling.coverage_share"),
+                lambda pk, s: pk * s,
+                "peak demand (all electricity becomes heat) x share of the cooling met by the water",
+            )
         if flow_given:
-            put("water_returned_m3", ("cooling.water_flow_m3_per_h",), lambda f: water.once_through_m3(f, 8760.0),
-                "declared flow x 8760 h (pumped all year)")
+            put(
+                "water_returned_m3",
+                ("cooling.water_flow_m3_per_h",),
+                lambda f: water.once_through_m3(f, 8760.0),
+                "declared flow x 8760 h (pumped all year)",
+            )
         elif modelled:
-            put("water_returned_m3", ("water_heat_mwh",) + temps + props,
+            put(
+                "water_returned_m3",
+                ("water_heat_mwh",) + temps + props,
                 lambda q, tin, tout, rho, cp: heat.flow_for_heat_m3(q, tout - tin, rho, cp),
-                "heat carried by the water (hourly model) / (density x specific heat x temperature rise)")
+                "heat carried by the water (hourly model) / (density x specific heat x temperature rise)",
+            )
         else:
-            put("water_returned_m3", ("facility_energy_mwh", "cooling.coverage_share") + temps + props,
+            put(
+                "water_returned_m3",
+                ("facility_energy_mwh", "cooling.coverage_share") + temps + props,
                 lambda e, s, tin, tout, rho, cp: heat.flow_for_heat_m3(e * s, tout - tin, rho, cp),
-                "heat carried by the water / (density x specific heat x temperature rise)")
+                "heat carried by the water / (density x specific heat x temperature rise)",
+            )
         v_ret = out["water_returned_m3"]
-        spec["water_withdrawal_m3"] = _Spec(("it_energy_mwh", "wue_l_per_kwh"), "on-site water use + river or sea water drawn")
-        out["water_withdrawal_m3"] = (out["water_onsite_m3"] + v_ret
-                                      if out["water_onsite_m3"] is not None and v_ret is not None else None)
+        spec["water_withdrawal_m3"] = _Spec(
+            ("it_energy_mwh", "wue_l_per_kwh"), "on-site water use + river or sea water drawn"
+        )
+        out["water_withdrawal_m3"] = (
+            out["water_onsite_m3"] + v_ret if out["water_onsite_m3"] is not None and v_ret is not None else None
+        )
     else:
         none = lambda *a: 0.0 * (a[0] if a else 0.0)  # noqa: E731 - zero with the shape of the draws
         put("thermal_discharge_mw", ("it_capacity_mw",), none, "no river or sea cooling: no heat discharged into water")
         put("water_returned_m3", ("it_capacity_mw",), none, "no river or sea cooling")
         out["water_withdrawal_m3"] = out["water_onsite_m3"]
-        spec["water_withdrawal_m3"] = _Spec(("it_energy_mwh", "wue_l_per_kwh"), "on-site water use (no river or sea water)")
+        spec["water_withdrawal_m3"] = _Spec(
+            ("it_energy_mwh", "wue_l_per_kwh"), "on-site water use (no river or sea water)"
+        )
     if out["water_withdrawal_m3"] is not None:  # unknown (no return temperature): stays out of v
         v["water_withdrawal_m3"] = out["water_withdrawal_m3"]
-    put("water_offsite_m3", ("facility_energy_mwh", "ewif_l_per_kwh"), water.water_offsite_m3,
-        "facility energy x energy water intensity factor of the grid (water consumed by power plants)")
+    put(
+        "water_offsite_m3",
+        ("facility_energy_mwh", "ewif_l_per_kwh"),
+        water.water_offsite_m3,
+        "facility energy x energy water intensity factor of the grid (water consumed by power plants)",
+    )
 
     if "heat_reuse_share" in v:
-        put("heat_rejected_mwh", ("facility_energy_mwh", "heat_reuse_share"), heat.heat_rejected_mwh,
-            "facility energy x (1 - heat reuse share)")
+        put(
+            "heat_rejected_mwh",
+            ("facility_energy_mwh", "heat_reuse_share"),
+            heat.heat_rejected_mwh,
+            "facility energy x (1 - heat reuse share)",
+        )
         v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
-        put("heat_reuse_potential_homes", ("heat_rejected_mwh", "heating_per_home_mwh"), heat.homes_heated,
-            "heat rejected / space heating of one home (theoretical upper bound)")
+        put(
+            "heat_reuse_potential_homes",
+            ("heat_rejected_mwh", "heating_per_home_mwh"),
+            heat.homes_heated,
+            "heat rejected / space heating of one home (theoretical upper bound)",
+        )
     else:  # reuse announced, share not published: no reuse counted, an upper bound (marked partial)
         with_share = ("facility_energy_mwh", "heat_reuse_share")
         spec["heat_rejected_mwh"] = _Spec(with_share, "facility energy, no reuse counted (share not published)")
-        out["heat_rejected_mwh"] = (heat.heat_rejected_mwh(v["facility_energy_mwh"], 0.0)
-                                    if "facility_energy_mwh" in v else None)
+        out["heat_rejected_mwh"] = (
+            heat.heat_rejected_mwh(v["facility_energy_mwh"], 0.0) if "facility_energy_mwh" in v else None
+        )
         if out["heat_rejected_mwh"] is not None:
             v["heat_rejected_mwh"] = out["heat_rejected_mwh"]
-        spec["heat_reuse_potential_homes"] = _Spec(("heat_rejected_mwh", "heating_per_home_mwh", "heat_reuse_share"),
-                                                   "heat rejected (upper bound) / space heating of one home")
-        out["heat_reuse_potential_homes"] = (heat.homes_heated(v["heat_rejected_mwh"], v["heating_per_home_mwh"])
-                                             if "heat_rejected_mwh" in v and "heating_per_home_mwh" in v else None)
+        spec["heat_reuse_potential_homes"] = _Spec(
+            ("heat_rejected_mwh", "heating_per_home_mwh", "heat_reuse_share"),
+            "heat rejected (upper bound) / space heating of one home",
+        )
+        out["heat_reuse_potential_homes"] = (
+            heat.homes_heated(v["heat_rejected_mwh"], v["heating_per_home_mwh"])
+            if "heat_rejected_mwh" in v and "heating_per_home_mwh" in v
+            else None
+        )
     alias("land_site_m2", "building.site_area_m2", "site area as given")
     alias("land_artificialised_m2", "building.artificialised_m2", "artificialised area as given")
-    put("households_electricity_equiv", ("facility_energy_mwh", "household_electricity_kwh"),
-        equivalences.households_electricity, "facility energy / average household electricity")
-    put("inhabitants_water_equiv", ("water_withdrawal_m3", "domestic_water_l_per_day"), equivalences.inhabitants_water,
-        "water withdrawn on site / (domestic water per inhabitant x 365 days)")
-    put("share_of_city_electricity", ("facility_energy_mwh", "city.annual_electricity_mwh"), equivalences.share,
-        "facility energy / city's annual electricity")
-    put("share_of_city_peak_demand", ("peak_demand_mw", "city.peak_demand_mw"), equivalences.share,
-        "peak demand / city's peak demand")
-    for level, what in (("departement", "the département's electricity delivered (Agence ORE)"),
-                        ("region", "the région's electricity delivered (Agence ORE)"),
-                        ("france", "France's gross electricity consumption (RTE)")):
-        put(f"share_of_{level}_electricity", ("facility_energy_mwh", f"{level}.annual_electricity_mwh"),
-            equivalences.share, f"facility energy / {what}")
-    put("share_of_france_datacentres", ("facility_energy_mwh", "france.datacentres_electricity_mwh"),
-        equivalences.share, "facility energy / the electricity of France's data centres today (RTE)")
+    put(
+        "households_electricity_equiv",
+        ("facility_energy_mwh", "household_electricity_kwh"),
+        equivalences.households_electricity,
+        "facility energy / average household electricity",
+    )
+    put(
+        "inhabitants_water_equiv",
+        ("water_withdrawal_m3", "domestic_water_l_per_day"),
+        equivalences.inhabitants_water,
+        "water withdrawn on site / (domestic water per inhabitant x 365 days)",
+    )
+    put(
+        "share_of_city_electricity",
+        ("facility_energy_mwh", "city.annual_electricity_mwh"),
+        equivalences.share,
+        "facility energy / city's annual electricity",
+    )
+    put(
+        "share_of_city_peak_demand",
+        ("peak_demand_mw", "city.peak_demand_mw"),
+        equivalences.share,
+        "peak demand / city's peak demand",
+    )
+    for level, what in (
+        ("departement", "the département's electricity delivered (Agence ORE)"),
+        ("region", "the région's electricity delivered (Agence ORE)"),
+        ("france", "France's gross electricity consumption (RTE)"),
+    ):
+        put(
+            f"share_of_{level}_electricity",
+            ("facility_energy_mwh", f"{level}.annual_electricity_mwh"),
+            equivalences.share,
+            f"facility energy / {what}",
+        )
+    put(
+        "share_of_france_datacentres",
+        ("facility_energy_mwh", "france.datacentres_electricity_mwh"),
+        equivalences.share,
+        "facility energy / the electricity of France's data centres today (RTE)",
+    )
     return out, spec
 
 
@@ -278,6 +401,8 @@ def shipped_data_digest() -> bytes:
             h.update(f.relative_to(folder).as_posix().encode())
             h.update(f.read_bytes())
     return h.digest()
+
+
 _FROM_ANNOUNCED = ("note.it_capacity.from_announced_grid_connection", "note.it_capacity.from_announced_facility")
 
 
@@ -297,8 +422,10 @@ class _Model:
         self.model_deps: tuple[str, ...] = ()
         if cs is not None:
             self.model_deps = tuple(
-                k for k, r in self.records.items()
-                if r.status != "unknown" and (k.startswith(("cooling.", "climate")) or k in ("it_capacity_mw", "utilisation"))
+                k
+                for k, r in self.records.items()
+                if r.status != "unknown"
+                and (k.startswith(("cooling.", "climate")) or k in ("it_capacity_mw", "utilisation"))
             )
             frame = cs.climate.frame
             # The hours that can set the peak: the hottest by dry-bulb and by wet-bulb.
@@ -316,6 +443,7 @@ class _Model:
         hours (grid connection) or the annual PUE (facility), low / high from 500 seeded draws.
         """
         a = project.announced_power
+        assert a is not None  # the IT capacity's note says it comes from the announced power
         if a.basis == "facility" and isinstance(project.pue, Range):
             return  # a declared PUE sets the facility power: IT = facility / PUE, already so
         key = "peak_modelled_mw" if a.basis == "grid_connection" else "pue_modelled"
@@ -333,16 +461,25 @@ class _Model:
         it = Range(p.low / hi, p.central / central, p.high / lo)
         old = self.records["it_capacity_mw"]
         if a.basis == "grid_connection":
-            note = (f"announced grid connection {p.central:g} MW / site power per MW of IT at full load on the "
-                    f"hottest hours, {lo:.3f}-{hi:.3f} (hourly cooling model); no headroom of the connection is "
-                    "assumed: an upper bound of the IT power")
+            note = (
+                f"announced grid connection {p.central:g} MW / site power per MW of IT at full load on the "
+                f"hottest hours, {lo:.3f}-{hi:.3f} (hourly cooling model); no headroom of the connection is "
+                "assumed: an upper bound of the IT power"
+            )
             note_key = "note.it_capacity.from_announced_grid_connection_modelled"
         else:
             note = f"announced facility power {p.central:g} MW / modelled annual PUE {lo:.3f}-{hi:.3f}"
             note_key = "note.it_capacity.from_announced_facility_modelled"
         self.records["it_capacity_mw"] = InputRecord(
-            "it_capacity_mw", it, "MW", "derived", old.source.split("; ")[0] + "; hourly cooling model", note,
-            note_key=note_key, note_args=(("ratio_high", hi), ("ratio_low", lo), ("value_mw", p.central)))
+            "it_capacity_mw",
+            it,
+            "MW",
+            "derived",
+            old.source.split("; ")[0] + "; hourly cooling model",
+            note,
+            note_key=note_key,
+            note_args=(("ratio_high", hi), ("ratio_low", lo), ("value_mw", p.central)),
+        )
         self.ranges = self.inp.ranges()
 
     def copy(self) -> _Model:
@@ -363,8 +500,9 @@ class _Model:
         self.records[rec.name] = rec
         res = self.records.get("grid.residual_mix_g_per_kwh")
         if res is not None and old is not None and res.status == "default" and res.value == old.value:
-            self.records[res.name] = InputRecord(res.name, rec.value, rec.unit, "default", rec.source, res.note,
-                                                 res.declared_unknown)
+            self.records[res.name] = InputRecord(
+                res.name, rec.value, rec.unit, "default", rec.source, res.note, res.declared_unknown
+            )
         self.ranges = self.inp.ranges()
 
     def central_values(self) -> dict[str, Any]:
@@ -373,8 +511,10 @@ class _Model:
     def draw_values(self, draws: int, seed: int) -> dict[str, Any]:
         rng = np.random.default_rng(seed)
         # Point values stay scalars: they broadcast, and cost nothing over the hours.
-        return {k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
-                for k, r in sorted(self.ranges.items())}
+        return {
+            k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
+            for k, r in sorted(self.ranges.items())
+        }
 
     def evaluate(self, values: dict[str, Any], hourly: bool = False):
         """Indicators for ``values`` (scalars, or arrays of draws); with ``hourly``, the hourly frame too."""
@@ -400,8 +540,12 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     t_air = frame["temp_air_c"].to_numpy(dtype=work)
     t_wb = frame["temp_wet_bulb_c"].to_numpy(dtype=work)
     params = {name: col(v[f"cooling.{name}"]) for name in _NUMERIC_PARAMETERS if name != "hx_approach_k"}
-    params.update(cop_air_rated=col(v["cooling.cop_air_rated"]), t_air_rated_c=v["cooling.t_air_rated_c"],
-                  cop_water_rated=col(v["cooling.cop_water_rated"]), t_water_rated_c=v["cooling.t_water_rated_c"])
+    params.update(
+        cop_air_rated=col(v["cooling.cop_air_rated"]),
+        t_air_rated_c=v["cooling.t_air_rated_c"],
+        cop_water_rated=col(v["cooling.cop_water_rated"]),
+        t_water_rated_c=v["cooling.t_water_rated_c"],
+    )
     # The climate offset shifts every hour's temperatures, draw by draw, inside simulate's blocks.
     params["temp_offset_k"] = col(v["climate.offset_k"]) if "climate.offset_k" in v else None
 
@@ -423,27 +567,46 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
 
     all_hours = slice(None)
     if cooling.SYSTEMS[cs.system].get("liquid"):  # liquid_closed_loop: the liquid loop's parameters
-        params["liquid"] = {k: col(v[f"cooling.{name}"]) for k, name in
-                            zip(("share", "supply_c", "delta_t_k", "dry_cooler_approach_k"), LIQUID_PARAMETERS)}
+        params["liquid"] = {
+            k: col(v[f"cooling.{name}"])
+            for k, name in zip(("share", "supply_c", "delta_t_k", "dry_cooler_approach_k"), LIQUID_PARAMETERS)
+        }
     it_mw = col(v["it_capacity_mw"] * v["utilisation"])
-    res = cooling.simulate(system=cs.system, it_mw=it_mw, temp_air_c=t_air, temp_wet_bulb_c=t_wb,
-                           free_cooling=cs.free_cooling, water=water_for(all_hours), hourly=hourly, **params)
-    peak = cooling.simulate(system=cs.system, it_mw=col(v["it_capacity_mw"] * np.ones_like(v["utilisation"])),
-                            temp_air_c=t_air[hot_hours], temp_wet_bulb_c=t_wb[hot_hours],
-                            free_cooling=cs.free_cooling, water=water_for(hot_hours), hourly=True, **params)
-    v.update({
-        "pue_modelled": res["pue"],
-        "cooling_energy_mwh": res["cooling_energy_mwh"],
-        "cooling_energy_chillers_mwh": res["chiller_power_mwh"],
-        "cooling_energy_auxiliaries_mwh": res["aux_power_mwh"],
-        # Shares of the cooling load (their limit when the IT load is 0: see cooling.simulate).
-        "cooling_share_free": res["free_share"],
-        "cooling_share_water": res["water_share"],
-        "cooling_share_chillers": res["chillers_share"],
-        "cooling_saving_share": res["saving_share"],
-        "peak_modelled_mw": peak["hourly"]["facility_mw"].max(axis=-1),
-        "water_heat_mwh": res["water_mwh"],
-    })
+    res = cooling.simulate(
+        system=cs.system,
+        it_mw=it_mw,
+        temp_air_c=t_air,
+        temp_wet_bulb_c=t_wb,
+        free_cooling=cs.free_cooling,
+        water=water_for(all_hours),
+        hourly=hourly,
+        **params,
+    )
+    peak = cooling.simulate(
+        system=cs.system,
+        it_mw=col(v["it_capacity_mw"] * np.ones_like(v["utilisation"])),
+        temp_air_c=t_air[hot_hours],
+        temp_wet_bulb_c=t_wb[hot_hours],
+        free_cooling=cs.free_cooling,
+        water=water_for(hot_hours),
+        hourly=True,
+        **params,
+    )
+    v.update(
+        {
+            "pue_modelled": res["pue"],
+            "cooling_energy_mwh": res["cooling_energy_mwh"],
+            "cooling_energy_chillers_mwh": res["chiller_power_mwh"],
+            "cooling_energy_auxiliaries_mwh": res["aux_power_mwh"],
+            # Shares of the cooling load (their limit when the IT load is 0: see cooling.simulate).
+            "cooling_share_free": res["free_share"],
+            "cooling_share_water": res["water_share"],
+            "cooling_share_chillers": res["chillers_share"],
+            "cooling_saving_share": res["saving_share"],
+            "peak_modelled_mw": peak["hourly"]["facility_mw"].max(axis=-1),
+            "water_heat_mwh": res["water_mwh"],
+        }
+    )
     if cs.water:
         v["thermal_discharge_modelled_mw"] = res["thermal_discharge_max_mw"]
     if not hourly:
@@ -462,12 +625,14 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     if water is not None and water["flow_m3_per_h"] is not None:
         # Return temperature of the declared flow, hour by hour.
         data["water_return_c"] = water["t_in_c"] + h["water_mw"] * 1e6 / (
-            water["flow_m3_per_h"] * water["density_kg_per_m3"] / 3600.0 * water["specific_heat_j_per_kg_k"])
+            water["flow_m3_per_h"] * water["density_kg_per_m3"] / 3600.0 * water["specific_heat_j_per_kg_k"]
+        )
     return pd.DataFrame(data, index=frame.index)
 
 
-def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: int
-                ) -> tuple[dict[str, Indicator], dict[str, Any]]:
+def _indicators(
+    model: _Model, central: dict, spec: dict, drawn: dict, draws: int
+) -> tuple[dict[str, Indicator], dict[str, Any]]:
     """Every indicator from the central run and the draws: central, 5th-95th percentiles,
     status (estimated, partial or unknown) with the reason; and the draws themselves."""
     records = model.records
@@ -489,8 +654,9 @@ def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: 
                 why = f"the hourly cooling model could not run: {model.inp.cooling_note}"
             else:
                 why = "these inputs are unknown: " + ", ".join(missing) if missing else "an input is unknown"
-            indicators[name] = Indicator(name, info.unit, None, None, None, "unknown", method, sources,
-                                         f"unknown, {why}", tuple(missing))
+            indicators[name] = Indicator(
+                name, info.unit, None, None, None, "unknown", method, sources, f"unknown, {why}", tuple(missing)
+            )
             continue
         d = np.broadcast_to(np.asarray(drawn[name], dtype=float), (draws,))
         c = float(c)
@@ -505,12 +671,13 @@ def _indicators(model: "_Model", central: dict, spec: dict, drawn: dict, draws: 
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
         if "heat_reuse_share" in missing:
             note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
-        indicators[name] = Indicator(name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources,
-                                     note, tuple(missing))
+        indicators[name] = Indicator(
+            name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources, note, tuple(missing)
+        )
     return indicators, samples
 
 
-def _not_finite(model: "_Model", name: str, deps: tuple[str, ...], central: float, drawn) -> Exception:
+def _not_finite(model: _Model, name: str, deps: tuple[str, ...], central: float, drawn) -> Exception:
     """The input error of an indicator that is not a finite number, naming the inputs it depends on.
 
     With bounded inputs (data/schema/project_fields.csv) no indicator should ever be infinite or
@@ -528,9 +695,16 @@ def _not_finite(model: "_Model", name: str, deps: tuple[str, ...], central: floa
     more = f" and {len(own) - 8} more" if len(own) > 8 else ""
     path = project_path(model.project)
     cause = f"it depends on {shown}{more}" if shown else "no input explains it"
-    return InputError(path.name if path else "<project>",
-                      [("", f"the estimate of {name} is not a finite number ({what}); {cause}: one of them is "
-                            "out of the range where the model means something")])
+    return InputError(
+        path.name if path else "<project>",
+        [
+            (
+                "",
+                f"the estimate of {name} is not a finite number ({what}); {cause}: one of them is "
+                "out of the range where the model means something",
+            )
+        ],
+    )
 
 
 def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, data=None) -> Results:
@@ -590,8 +764,11 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "seed": seed,
         "cooling_model": "hourly" if model.inp.cooling is not None else f"not run: {model.inp.cooling_note}",
         # Which series stood for the site's climate (None: none), for the dossier.
-        "climate": (model.inp.climate.choice.to_dict()
-                    if model.inp.climate is not None and model.inp.climate.choice is not None else None),
+        "climate": (
+            model.inp.climate.choice.to_dict()
+            if model.inp.climate is not None and model.inp.climate.choice is not None
+            else None
+        ),
         "cooling_model_reason": cooling_model_reason(model.records, model.inp.cooling is not None),
         "procedure": model.inp.procedure.to_dict() if model.inp.procedure is not None else None,
         "announced_power": announced,
@@ -636,23 +813,31 @@ def sensitivity(project, indicator: str, data=None):
     for name, r in model.ranges.items():
         if r.is_point:
             continue
-        at = {}
+        at: dict[str, float] = {}
         for side in ("low", "high"):
             value = model.evaluate({**base, name: getattr(r, side)})[0].get(indicator)
-            at[side] = None if value is None else float(value)
-        if at["low"] is None:
+            if value is None:
+                break
+            at[side] = float(value)
+        if len(at) < 2:  # the indicator is not known
             continue
         # Rounding noise of the model is not an effect.
         scale = max(abs(at["low"]), abs(at["high"]), abs(float(central or 0.0)), 1e-300)
         for side in ("low", "high"):
             if central is not None and abs(at[side] - float(central)) <= 1e-9 * scale:
                 at[side] = float(central)
-        rows.append({
-            "input": name, "unit": model.records[name].unit, "input_low": r.low, "input_high": r.high,
-            "indicator_at_low": at["low"], "indicator_at_high": at["high"],
-            "central": None if central is None else float(central),
-            "swing": abs(at["high"] - at["low"]),
-        })
+        rows.append(
+            {
+                "input": name,
+                "unit": model.records[name].unit,
+                "input_low": r.low,
+                "input_high": r.high,
+                "indicator_at_low": at["low"],
+                "indicator_at_high": at["high"],
+                "central": None if central is None else float(central),
+                "swing": abs(at["high"] - at["low"]),
+            }
+        )
     columns = ["input", "unit", "input_low", "input_high", "indicator_at_low", "indicator_at_high", "central", "swing"]
     return pd.DataFrame(rows, columns=columns).sort_values("swing", ascending=False, ignore_index=True)
 
@@ -686,9 +871,14 @@ def _check_announced_power(indicators: dict[str, Indicator], project: Project, r
     it_rec = records["it_capacity_mw"]
     derived = it_rec.status == "derived" and it_rec.note_key.startswith("note.it_capacity.from_announced")
     value = a.value_mw.central
-    out: dict[str, Any] = {"value_mw": value, "basis": a.basis, "source": a.source,
-                           "use": "it_capacity_derived" if derived else "checked", "check": None,
-                           "peak_exceeds_connection": None}
+    out: dict[str, Any] = {
+        "value_mw": value,
+        "basis": a.basis,
+        "source": a.source,
+        "use": "it_capacity_derived" if derived else "checked",
+        "check": None,
+        "peak_exceeds_connection": None,
+    }
     compare = {"grid_connection": "peak_demand_mw", "facility": "facility_power_mw", "it": "it_capacity_mw"}[a.basis]
     if compare == "it_capacity_mw":
         v = it_rec.value
@@ -700,8 +890,14 @@ def _check_announced_power(indicators: dict[str, Indicator], project: Project, r
         from .claims import verdict_for
 
         verdict, reason = verdict_for(compare, value, low, central, high)
-        out["check"] = {"compared_with": compare, "low": low, "central": central, "high": high,
-                        "verdict": verdict, "reason": reason}
+        out["check"] = {
+            "compared_with": compare,
+            "low": low,
+            "central": central,
+            "high": high,
+            "verdict": verdict,
+            "reason": reason,
+        }
     pk = indicators["peak_demand_mw"]
     if a.basis == "grid_connection" and pk.known:
         # A 0.5 % slack for the rounding of the announced figure, as for claims.
@@ -709,11 +905,14 @@ def _check_announced_power(indicators: dict[str, Indicator], project: Project, r
         out["peak_exceeds_connection"] = above or False
         if above:
             where = "the central estimate" if above == "central" else "the high end of the range"
-            note = (f"{where} of the peak exceeds the announced grid connection ({value:g} MW): the site cannot "
-                    "draw more than its connection, so the IT power or the PUE is lower than assumed, or the "
-                    "connection is larger")
-            indicators["peak_demand_mw"] = Indicator(**{**pk.__dict__, "note": "; ".join(
-                x for x in (pk.note, note) if x)})
+            note = (
+                f"{where} of the peak exceeds the announced grid connection ({value:g} MW): the site cannot "
+                "draw more than its connection, so the IT power or the PUE is lower than assumed, or the "
+                "connection is larger"
+            )
+            indicators["peak_demand_mw"] = Indicator(
+                **{**pk.__dict__, "note": "; ".join(x for x in (pk.note, note) if x)}
+            )
     return out
 
 
@@ -724,16 +923,26 @@ def _check_consistency(indicators, model: _Model, hourly) -> None:
     records = model.records
     if not all(isinstance(records[k].value, Range) for k in ("cooling.water_in_c", "cooling.water_out_c")):
         return
-    flow = records["cooling.water_flow_m3_per_h"].value.central
-    dt = records["cooling.water_out_c"].value.central - records["cooling.water_in_c"].value.central
-    rho = records["water_density_kg_per_m3"].value.central
-    cp = records["water_specific_heat_j_per_kg_k"].value.central
+
+    def central(key: str) -> float:
+        value = records[key].value
+        assert isinstance(value, Range), key  # checked above (flow_given, temperatures), or a physical constant
+        return value.central
+
+    flow = central("cooling.water_flow_m3_per_h")
+    dt = central("cooling.water_out_c") - central("cooling.water_in_c")
+    rho = central("water_density_kg_per_m3")
+    cp = central("water_specific_heat_j_per_kg_k")
     capacity = heat.thermal_power_mw(flow, dt, rho, cp)
     td = indicators["thermal_discharge_mw"]
     if td.known and td.central < 0.95 * capacity:
-        note = (f"the declared flow and temperatures could carry {capacity:.1f} MW; the site sends at most "
-                f"{td.central:.1f} MW to the water")
+        note = (
+            f"the declared flow and temperatures could carry {capacity:.1f} MW; the site sends at most "
+            f"{td.central:.1f} MW to the water"
+        )
         if hourly is not None and "water_return_c" in hourly:
-            note += f", so the water returns at {hourly['water_return_c'].max():.1f} °C at most, not the declared " \
-                    f"{records['cooling.water_out_c'].value.central:g} °C (or the flow is lower)"
+            note += (
+                f", so the water returns at {hourly['water_return_c'].max():.1f} °C at most, not the declared "
+                f"{central('cooling.water_out_c'):g} °C (or the flow is lower)"
+            )
         indicators["thermal_discharge_mw"] = Indicator(**{**td.__dict__, "note": note})

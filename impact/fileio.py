@@ -148,15 +148,20 @@ def _publish(tmp: Path, path: Path, overwrite: bool) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise InputError(str(path), "was created by another run while this one was writing; it was left "
-                                    "as it is (use --force to overwrite it)") from None
+        raise InputError(
+            str(path),
+            "was created by another run while this one was writing; it was left as it is (use --force to overwrite it)",
+        ) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK, errno.EXDEV):
             raise
         # A file system without hard links (FAT, some network shares): checked, then renamed.
         if os.path.lexists(path):
-            raise InputError(str(path), "was created by another run while this one was writing; it was left "
-                                        "as it is (use --force to overwrite it)") from None
+            raise InputError(
+                str(path),
+                "was created by another run while this one was writing; it was left "
+                "as it is (use --force to overwrite it)",
+            ) from None
         os.rename(tmp, path)
         return
     _unlink(tmp)

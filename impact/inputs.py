@@ -8,44 +8,80 @@ unknown. Nothing here computes an indicator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model.cooling import SYSTEMS
 from .model import energy
+from .model.cooling import SYSTEMS
 from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
-from .ranges import UNKNOWN, Range
+from .ranges import UNKNOWN, Range, Unknown
 from .results import InputRecord
 from .sources import reference as ref
+
+if TYPE_CHECKING:
+    from .procedure import ProcedureFacts
+    from .site import Site
+    from .sources.climate import Climate
 
 
 class _Inputs:
     """Collects every input with its status and source while resolving them."""
 
-    def __init__(self, assumptions: dict[str, Range] | None = None, project_sources: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, assumptions: dict[str, Range] | None = None, project_sources: dict[str, str] | None = None
+    ) -> None:
         self.records: dict[str, InputRecord] = {}
         self.assumptions = dict(assumptions or {})
         self.project_sources = project_sources or {}
         self.used_assumptions: set[str] = set()
         self.cooling: CoolingSetup | None = None  # None: the hourly model cannot run
         self.cooling_note = ""
-        self.climate = None
-        self.procedure = None  # impact.procedure.ProcedureFacts
-        self.site = None  # impact.site.Site
+        self.climate: Climate | None = None
+        self.procedure: ProcedureFacts | None = None
+        self.site: Site | None = None
 
-    def given(self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "",
-              note_args: tuple = ()) -> None:
-        self.records[name] = InputRecord(name, value, unit, "given", source, note, note_key=note_key,
-                                         note_args=note_args,
-                                         source_key="source.project_file" if source == "project file" else "")
+    def given(
+        self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "", note_args: tuple = ()
+    ) -> None:
+        self.records[name] = InputRecord(
+            name,
+            value,
+            unit,
+            "given",
+            source,
+            note,
+            note_key=note_key,
+            note_args=note_args,
+            source_key="source.project_file" if source == "project file" else "",
+        )
 
-    def put(self, name: str, value: Any, unit: str, status: str, source: str, note: str, note_key: str,
-            *, declared_unknown: bool = False, source_key: str = "", **note_args: Any) -> None:
+    def put(
+        self,
+        name: str,
+        value: Any,
+        unit: str,
+        status: str,
+        source: str,
+        note: str,
+        note_key: str,
+        *,
+        declared_unknown: bool = False,
+        source_key: str = "",
+        **note_args: Any,
+    ) -> None:
         """Record an input with its note as English text and as a catalogue key (``note_key``);
         ``source_key``: the catalogue key of a source that is impact's own words, not a citation."""
-        self.records[name] = InputRecord(name, value, unit, status, source, note, declared_unknown,
-                                         note_key=note_key, note_args=tuple(sorted(note_args.items())),
-                                         source_key=source_key or ("source.project_file" if source == "project file"
-                                                                   else ""))
+        self.records[name] = InputRecord(
+            name,
+            value,
+            unit,
+            status,
+            source,
+            note,
+            declared_unknown,
+            note_key=note_key,
+            note_args=tuple(sorted(note_args.items())),
+            source_key=source_key or ("source.project_file" if source == "project file" else ""),
+        )
 
     def resolve(
         self,
@@ -73,15 +109,29 @@ class _Inputs:
         if not isinstance(given, Range) and name in self.assumptions:
             self.used_assumptions.add(name)
             source = self.project_sources.get(name) or "project file (assumptions)"
-            self.records[name] = InputRecord(name, self.assumptions[name], default.unit if default else unit,
-                                             "given", source, "assumption set in the project file, instead of the default",
-                                             note_key="note.assumption", source_key="" if self.project_sources.get(name)
-                                             else "source.project_assumptions")
+            self.records[name] = InputRecord(
+                name,
+                self.assumptions[name],
+                default.unit if default else unit,
+                "given",
+                source,
+                "assumption set in the project file, instead of the default",
+                note_key="note.assumption",
+                source_key="" if self.project_sources.get(name) else "source.project_assumptions",
+            )
             return
         if isinstance(given, Range):
-            self.records[name] = InputRecord(name, given, unit, "given", project_source, note, note_key=note_key,
-                                             note_args=note_args, source_key="source.project_file"
-                                             if project_source == "project file" else "")
+            self.records[name] = InputRecord(
+                name,
+                given,
+                unit,
+                "given",
+                project_source,
+                note,
+                note_key=note_key,
+                note_args=note_args,
+                source_key="source.project_file" if project_source == "project file" else "",
+            )
         elif default is not None and default.value is not None:
             why = "declared unknown in the project file" if declared_unknown else "not given"
             self.records[name] = InputRecord(
@@ -93,15 +143,24 @@ class _Inputs:
                 "; ".join(p for p in (f"{why}: default used", default.note, note) if p),
                 declared_unknown,
                 note_key=note_key or ("note.declared_unknown" if declared_unknown else "note.not_given"),
-                note_args=note_args, source_key=source_key,
+                note_args=note_args,
+                source_key=source_key,
                 source_note=default.note if source_note is None else source_note,
             )
         else:
             reason = (default.source if default is not None else "") or missing_note or "no source found"
-            self.records[name] = InputRecord(name, None, unit, "unknown", reason, note, declared_unknown,
-                                             note_key=note_key, note_args=note_args,
-                                             source_key="" if default is not None and default.source
-                                             else source_key or "source.none_found")
+            self.records[name] = InputRecord(
+                name,
+                None,
+                unit,
+                "unknown",
+                reason,
+                note,
+                declared_unknown,
+                note_key=note_key,
+                note_args=note_args,
+                source_key="" if default is not None and default.source else source_key or "source.none_found",
+            )
 
     def ranges(self) -> dict[str, Range]:
         return {k: r.value for k, r in self.records.items() if isinstance(r.value, Range)}
@@ -119,11 +178,21 @@ class CoolingSetup:
     t_water_in_hourly: Any = None  # sea temperature per hour when no intake temperature is declared
 
 
-_NUMERIC_PARAMETERS = ("supply_c", "approach_k", "band_k", "chiller_approach_k", "air_condenser_approach_k", "tower_approach_k",
-                       "adiabatic_effectiveness", "aux_share", "distribution_share", "hx_approach_k")
+_NUMERIC_PARAMETERS = (
+    "supply_c",
+    "approach_k",
+    "band_k",
+    "chiller_approach_k",
+    "air_condenser_approach_k",
+    "tower_approach_k",
+    "adiabatic_effectiveness",
+    "aux_share",
+    "distribution_share",
+    "hx_approach_k",
+)
 
 
-def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: int, src, data=None) -> None:
+def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int, src, data=None) -> None:
     """Resolve the climate and parameters of the hourly cooling model, if it can run."""
     from .sources.climate import NoClimate, project_climate
 
@@ -131,43 +200,76 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
     climate = project_climate(p, year, warming, data)
     if isinstance(climate, NoClimate):
         inp.climate = None
-        inp.records["climate"] = InputRecord("climate", None, "-", "unknown", "no hourly climate for this place",
-                                             climate.reason, note_key=climate.note_key, note_args=climate.note_args,
-                                             source_key="source.climate.none")
+        inp.records["climate"] = InputRecord(
+            "climate",
+            None,
+            "-",
+            "unknown",
+            "no hourly climate for this place",
+            climate.reason,
+            note_key=climate.note_key,
+            note_args=climate.note_args,
+            source_key="source.climate.none",
+        )
         inp.cooling_note = climate.reason
         return
     inp.climate = climate
     _climate_records(p, inp, climate, warming, src)
-    if cooling_type not in SYSTEMS:
+    cooling = p.cooling
+    if cooling is None or cooling_type not in SYSTEMS:
         inp.cooling_note = "the cooling system is not described"
         return
     for name in _NUMERIC_PARAMETERS:
         inp.resolve(f"cooling.{name}", None, "", ref.lookup("cooling_parameters", parameter=name), project_source="")
-    for key, chiller, quantity in (("cooling.cop_air_rated", "air-cooled", "minimum_cop"),
-                                   ("cooling.cop_water_rated", "water-cooled positive displacement, < 75 tons",
-                                    "minimum_cop")):
+    for key, chiller, quantity in (
+        ("cooling.cop_air_rated", "air-cooled", "minimum_cop"),
+        ("cooling.cop_water_rated", "water-cooled positive displacement, < 75 tons", "minimum_cop"),
+    ):
         inp.resolve(key, None, "-", ref.lookup("chillers", chiller=chiller, quantity=quantity), project_source="")
     # Rating conditions of AHRI 550/590 (chillers.csv, rating_conditions column).
     inp.records["cooling.t_air_rated_c"] = InputRecord(
-        "cooling.t_air_rated_c", Range.point(35.0), "°C", "default", "AHRI 550/590 rating conditions [primary]",
-        "outdoor air at the air-cooled rating point", note_key="note.cooling.t_air_rated")
+        "cooling.t_air_rated_c",
+        Range.point(35.0),
+        "°C",
+        "default",
+        "AHRI 550/590 rating conditions [primary]",
+        "outdoor air at the air-cooled rating point",
+        note_key="note.cooling.t_air_rated",
+    )
     inp.records["cooling.t_water_rated_c"] = InputRecord(
-        "cooling.t_water_rated_c", Range.point(29.4), "°C", "default", "AHRI 550/590 rating conditions [primary]",
-        "entering condenser water at the water-cooled rating point", note_key="note.cooling.t_water_rated")
+        "cooling.t_water_rated_c",
+        Range.point(29.4),
+        "°C",
+        "default",
+        "AHRI 550/590 rating conditions [primary]",
+        "entering condenser water at the water-cooled rating point",
+        note_key="note.cooling.t_water_rated",
+    )
     spec = SYSTEMS[cooling_type]
-    free = p.cooling.free_cooling if p.cooling.free_cooling is not None else spec["free_cooling"]
-    if p.cooling.free_cooling is not None:
+    free = cooling.free_cooling if cooling.free_cooling is not None else spec["free_cooling"]
+    if cooling.free_cooling is not None:
         inp.given("cooling.free_cooling", "yes" if free else "no", "-", src("cooling"))
     else:
-        why = ("an economiser is part of this cooling type" if free else
-               "the declared system replaces chillers for the share it covers: the rest is chillers without "
-               "an economiser (set cooling.free_cooling: true if the promoter says otherwise)"
-               if cooling_type in WATER_COOLED else "chillers without an economiser unless the project says so")
+        why = (
+            "an economiser is part of this cooling type"
+            if free
+            else "the declared system replaces chillers for the share it covers: the rest is chillers without "
+            "an economiser (set cooling.free_cooling: true if the promoter says otherwise)"
+            if cooling_type in WATER_COOLED
+            else "chillers without an economiser unless the project says so"
+        )
         inp.records["cooling.free_cooling"] = InputRecord(
-            "cooling.free_cooling", "yes" if free else "no", "-", "default", f"default for {cooling_type}", why,
-            note_key="note.free_cooling." + ("economiser" if free else "water_cooled" if cooling_type in WATER_COOLED
-                                             else "chillers"),
-            note_args=(("cooling_type", cooling_type),), source_key="source.default_for_cooling_type")
+            "cooling.free_cooling",
+            "yes" if free else "no",
+            "-",
+            "default",
+            f"default for {cooling_type}",
+            why,
+            note_key="note.free_cooling."
+            + ("economiser" if free else "water_cooled" if cooling_type in WATER_COOLED else "chillers"),
+            note_args=(("cooling_type", cooling_type),),
+            source_key="source.default_for_cooling_type",
+        )
     water = cooling_type in WATER_COOLED
     t_hourly = None
     if water and inp.records["cooling.water_in_c"].status == "unknown":
@@ -175,53 +277,91 @@ def _cooling_model_inputs(p: Project, inp: "_Inputs", cooling_type: str, year: i
         if t_hourly is None:
             return
     inp.cooling = CoolingSetup(
-        cooling_type, bool(free), climate, water,
-        water and isinstance(inp.records["cooling.water_flow_m3_per_h"].value, Range), t_hourly)
+        cooling_type,
+        bool(free),
+        climate,
+        water,
+        water and isinstance(inp.records["cooling.water_flow_m3_per_h"].value, Range),
+        t_hourly,
+    )
 
 
-def _climate_records(p: Project, inp: "_Inputs", climate, warming: float, src) -> None:
+def _climate_records(p: Project, inp: _Inputs, climate, warming: float, src) -> None:
     """The ``climate`` record (which series, from where), its altitude correction and its offset range."""
     from .sources import climate as sc
 
     c = climate.choice
     if climate.kind == "shipped series":
         key, args = _choice_note(c)
-        inp.records["climate"] = InputRecord("climate", c.station, "-", "default", c.attribution, climate.note,
-                                             note_key=key, note_args=args)
+        inp.records["climate"] = InputRecord(
+            "climate", c.station, "-", "default", c.attribution, climate.note, note_key=key, note_args=args
+        )
         inp.records["climate.altitude_correction_k"] = _altitude_record(c)
     else:
-        where = (f", {c.distance_km:g} km from the site" if c is not None and c.distance_km is not None else "")
+        where = f", {c.distance_km:g} km from the site" if c is not None and c.distance_km is not None else ""
         inp.records["climate"] = InputRecord(
-            "climate", f"{climate.kind} {c.station}", "-", "given", src("climate"), climate.note + where,
-            note_key="note.climate.file", note_args=(("file", c.station if c else climate.source),
-                                                     ("distance_km", c.distance_km if c else None)))
+            "climate",
+            f"{climate.kind} {c.station}",
+            "-",
+            "given",
+            src("climate"),
+            climate.note + where,
+            note_key="note.climate.file",
+            note_args=(("file", c.station if c else climate.source), ("distance_km", c.distance_km if c else None)),
+        )
     if warming:
-        inp.given("climate.warming_c", Range.point(warming), "K", src("climate"),
-                  f"every temperature shifted by {warming:+g} °C")
+        inp.given(
+            "climate.warming_c",
+            Range.point(warming),
+            "K",
+            src("climate"),
+            f"every temperature shifted by {warming:+g} °C",
+        )
         rec = inp.records["climate.warming_c"]
-        inp.records["climate.warming_c"] = InputRecord(rec.name, rec.value, rec.unit, rec.status, rec.source,
-                                                       rec.note, note_key="note.climate.warming",
-                                                       note_args=(("warming_c", warming),))
+        inp.records["climate.warming_c"] = InputRecord(
+            rec.name,
+            rec.value,
+            rec.unit,
+            rec.status,
+            rec.source,
+            rec.note,
+            note_key="note.climate.warming",
+            note_args=(("warming_c", warming),),
+        )
     if "climate.offset_k" in inp.assumptions:
         inp.used_assumptions.add("climate.offset_k")
         inp.records["climate.offset_k"] = InputRecord(
-            "climate.offset_k", inp.assumptions["climate.offset_k"], "K", "given",
+            "climate.offset_k",
+            inp.assumptions["climate.offset_k"],
+            "K",
+            "given",
             inp.project_sources.get("climate.offset_k") or "project file (assumptions)",
-            "assumption set in the project file, instead of the default")
+            "assumption set in the project file, instead of the default",
+        )
         return
     year = sc.coefficient("gradient_k_per_km").year
     d_k, z_k, y_k = (round(x, 2) for x in c.sigma_parts_k)
     w = round(c.offset_half_width_k, 2)
     inp.records["climate.offset_k"] = InputRecord(
-        "climate.offset_k", climate.offset, "K", "default",
+        "climate.offset_k",
+        climate.offset,
+        "K",
+        "default",
         "derived from the shipped stations by scripts/build_climate.py (data/reference/climate_uncertainty.csv: "
         f"gradient_k_per_km, lapse_rate_sd_k_per_km, interannual_sd_k), {year} [assumption]",
         f"every hour's dry bulb and wet bulb shifted by the same amount in each draw, within ±{w:g} K "
         f"(triangular; standard deviation {c.sigma_k:.2f} K from the distance {d_k:g} K, the altitude {z_k:g} K "
         f"and {c.years_represented} year(s) of weather {y_k:g} K)",
         note_key="note.climate.offset",
-        note_args=(("half_width_k", w), ("sigma_k", round(c.sigma_k, 2)), ("distance_part_k", d_k),
-                   ("altitude_part_k", z_k), ("years_part_k", y_k), ("years", c.years_represented)))
+        note_args=(
+            ("half_width_k", w),
+            ("sigma_k", round(c.sigma_k, 2)),
+            ("distance_part_k", d_k),
+            ("altitude_part_k", z_k),
+            ("years_part_k", y_k),
+            ("years", c.years_represented),
+        ),
+    )
 
 
 def _choice_note(c) -> tuple[str, tuple]:
@@ -232,33 +372,59 @@ def _choice_note(c) -> tuple[str, tuple]:
         key = "note.climate.observed_year" if c.years_represented == 1 else "note.climate.observed_median_year"
     else:
         key = "note.climate.model_median_year"
-    return key, (("station", c.station), ("distance_km", c.distance_km), ("year", c.year), ("period", c.period),
-                 ("attribution", c.attribution))
+    return key, (
+        ("station", c.station),
+        ("distance_km", c.distance_km),
+        ("year", c.year),
+        ("period", c.period),
+        ("attribution", c.attribution),
+    )
 
 
 def _altitude_record(c) -> InputRecord:
-    lapse = ref.lookup("climate_uncertainty", quantity="lapse_rate_k_per_km")
+    lapse = ref.require("climate_uncertainty", quantity="lapse_rate_k_per_km")
     value = Range.point(c.correction_k)
     if c.site_altitude_m is None:
-        return InputRecord("climate.altitude_correction_k", value, "K", "derived", lapse.citation,
-                           "site altitude not given (location.altitude_m): no altitude correction",
-                           note_key="note.climate.altitude_not_given")
+        return InputRecord(
+            "climate.altitude_correction_k",
+            value,
+            "K",
+            "derived",
+            lapse.citation,
+            "site altitude not given (location.altitude_m): no altitude correction",
+            note_key="note.climate.altitude_not_given",
+        )
     if c.station_altitude_m is None:
         return InputRecord(
-            "climate.altitude_correction_k", value, "K", "derived", lapse.citation,
+            "climate.altitude_correction_k",
+            value,
+            "K",
+            "derived",
+            lapse.citation,
             "the altitude of the series' point is not known: no altitude correction; the range counts the "
             f"site's altitude ({c.site_altitude_m:g} m) as a possible difference",
-            note_key="note.climate.altitude_unknown_station", note_args=(("site_altitude_m", c.site_altitude_m),))
+            note_key="note.climate.altitude_unknown_station",
+            note_args=(("site_altitude_m", c.site_altitude_m),),
+        )
     return InputRecord(
-        "climate.altitude_correction_k", value, "K", "derived", lapse.citation,
+        "climate.altitude_correction_k",
+        value,
+        "K",
+        "derived",
+        lapse.citation,
         f"site at {c.site_altitude_m:g} m, series at {c.station_altitude_m:g} m: dry bulb and dew point shifted by "
-        f"{c.correction_k:+g} K (standard atmosphere, {lapse.value.central:g} K/km)",
+        f"{c.correction_k:+g} K (standard atmosphere, {lapse.known().central:g} K/km)",
         note_key="note.climate.altitude_corrected",
-        note_args=(("site_altitude_m", c.site_altitude_m), ("station_altitude_m", c.station_altitude_m),
-                   ("correction_k", c.correction_k), ("lapse_rate_k_per_km", lapse.value.central)))
+        note_args=(
+            ("site_altitude_m", c.site_altitude_m),
+            ("station_altitude_m", c.station_altitude_m),
+            ("correction_k", c.correction_k),
+            ("lapse_rate_k_per_km", lapse.known().central),
+        ),
+    )
 
 
-def _water_temperature(p: Project, inp: "_Inputs", cooling_type: str, climate):
+def _water_temperature(p: Project, inp: _Inputs, cooling_type: str, climate):
     """River or sea water temperature per hour when the project gives none, with its offset range."""
     import math
 
@@ -270,22 +436,36 @@ def _water_temperature(p: Project, inp: "_Inputs", cooling_type: str, climate):
     frame = climate.frame
     if cooling_type == "river":
         a, b, sd = row("river_intercept_c"), row("river_slope"), row("river_sd_k")
-        t = wt.river_temperature_c(frame["temp_air_c"].to_numpy(), intercept_c=a.value.central,
-                                   slope=b.value.central)
-        args = (("mean_c", round(float(t.mean()), 1)), ("min_c", round(float(t.min()), 1)),
-                ("max_c", round(float(t.max()), 1)))
+        t = wt.river_temperature_c(frame["temp_air_c"].to_numpy(), intercept_c=a.value.central, slope=b.value.central)
+        args = (
+            ("mean_c", round(float(t.mean()), 1)),
+            ("min_c", round(float(t.min()), 1)),
+            ("max_c", round(float(t.max()), 1)),
+        )
         inp.records["cooling.water_in_c"] = InputRecord(
-            "cooling.water_in_c", f"from the air temperature: {a.value.central:g} + {b.value.central:g} x 7-day mean "
-            f"(mean {args[0][1]:g} °C, {args[1][1]:g} to {args[2][1]:g} °C)", "°C", "default",
+            "cooling.water_in_c",
+            f"from the air temperature: {a.value.central:g} + {b.value.central:g} x 7-day mean "
+            f"(mean {args[0][1]:g} °C, {args[1][1]:g} to {args[2][1]:g} °C)",
+            "°C",
+            "default",
             f"{a.citation}; coefficients applied to the site's climate",
             "not given: river temperature estimated from the air temperature of the site's climate (a general "
-            "relation, not this river's measurements)", note_key="note.water.river_relation", note_args=args)
+            "relation, not this river's measurements)",
+            note_key="note.water.river_relation",
+            note_args=args,
+        )
         w = math.sqrt(6.0) * sd.value.central
         inp.records["cooling.water_in_offset_k"] = InputRecord(
-            "cooling.water_in_offset_k", Range(-w, 0.0, w), "K", "default", sd.citation,
+            "cooling.water_in_offset_k",
+            Range(-w, 0.0, w),
+            "K",
+            "default",
+            sd.citation,
             f"the river's temperature shifted in each draw within ±{w:.1f} K (triangular, standard deviation "
-            f"{sd.value.central:g} K)", note_key="note.water.river_offset",
-            note_args=(("half_width_k", round(w, 1)), ("sd_k", sd.value.central)))
+            f"{sd.value.central:g} K)",
+            note_key="note.water.river_offset",
+            note_args=(("half_width_k", round(w, 1)), ("sd_k", sd.value.central)),
+        )
         return t
     loc = p.location
     lat, lon = (loc.lat, loc.lon) if loc is not None else (climate.choice.lat, climate.choice.lon)
@@ -296,55 +476,80 @@ def _water_temperature(p: Project, inp: "_Inputs", cooling_type: str, climate):
     cold, warm = row("sea_coldest_month_c", basin=basin), row("sea_warmest_month_c", basin=basin)
     day = row("sea_coldest_day").value.central
     index = frame.index
-    t = wt.sea_temperature_c(index.day_of_year.to_numpy() + index.hour.to_numpy() / 24.0, cold.value.central,
-                             warm.value.central, day)
+    t = wt.sea_temperature_c(
+        index.day_of_year.to_numpy() + index.hour.to_numpy() / 24.0, cold.value.central, warm.value.central, day
+    )
     args = (("basin", basin), ("coldest_c", cold.value.central), ("warmest_c", warm.value.central))
     inp.records["cooling.water_in_c"] = InputRecord(
-        "cooling.water_in_c", f"seasonal: {cold.value.central:g} °C (1 March) to {warm.value.central:g} °C "
-        f"(end of August), {basin.replace('_', ' ')}", "°C", "default",
+        "cooling.water_in_c",
+        f"seasonal: {cold.value.central:g} °C (1 March) to {warm.value.central:g} °C "
+        f"(end of August), {basin.replace('_', ' ')}",
+        "°C",
+        "default",
         f"{cold.citation}; {row('sea_coldest_day').citation}",
         f"not given: mean surface temperatures of the sea basin ({basin.replace('_', ' ')}), chosen by the "
-        "site's position; an intake at depth is colder in summer", note_key="note.water.sea_basin", note_args=args)
+        "site's position; an intake at depth is colder in summer",
+        note_key="note.water.sea_basin",
+        note_args=args,
+    )
     mean = (cold.value.central + warm.value.central) / 2
     lo = (cold.value.low + warm.value.low) / 2 - mean
     hi = (cold.value.high + warm.value.high) / 2 - mean
     inp.records["cooling.water_in_offset_k"] = InputRecord(
-        "cooling.water_in_offset_k", Range(lo, 0.0, hi), "K", "default", f"{cold.citation}; {warm.citation}",
+        "cooling.water_in_offset_k",
+        Range(lo, 0.0, hi),
+        "K",
+        "default",
+        f"{cold.citation}; {warm.citation}",
         f"the sea temperature shifted in each draw between {lo:+.1f} and {hi:+.1f} K (the sourced spread of the "
-        "basin's monthly means)", note_key="note.water.sea_offset",
-        note_args=(("low_k", round(lo, 1)), ("high_k", round(hi, 1))))
+        "basin's monthly means)",
+        note_key="note.water.sea_offset",
+        note_args=(("low_k", round(lo, 1)), ("high_k", round(hi, 1))),
+    )
     return t
 
 
 LIQUID_PARAMETERS = ("liquid_share", "liquid_supply_c", "liquid_delta_t_k", "dry_cooler_approach_k")
 
 
-def _liquid_inputs(p: Project, inp: "_Inputs", cooling_type: str, src) -> None:
+def _liquid_inputs(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
     """The liquid loop of ``liquid_closed_loop``: share, facility-water temperature, band, dry coolers."""
-    if cooling_type not in LIQUID_COOLED or inp.cooling is None:
-        return
     c = p.cooling
+    if cooling_type not in LIQUID_COOLED or inp.cooling is None or c is None:
+        return
     units = {"liquid_share": "-", "liquid_supply_c": "°C", "liquid_delta_t_k": "K", "dry_cooler_approach_k": "K"}
     given = {"liquid_share": c.liquid_share, "liquid_supply_c": c.liquid_supply_c}
     for name in LIQUID_PARAMETERS:
-        inp.resolve(f"cooling.{name}", given.get(name), units[name],
-                    ref.lookup("cooling_parameters", parameter=name), project_source=src(f"cooling.{name}"))
+        inp.resolve(
+            f"cooling.{name}",
+            given.get(name),
+            units[name],
+            ref.lookup("cooling_parameters", parameter=name),
+            project_source=src(f"cooling.{name}"),
+        )
     if c.liquid_class is not None:
-        row = ref.lookup("ashrae_liquid_classes", **{"class": c.liquid_class})
-        inp.put("cooling.liquid_supply_c", row.value, "°C", "derived", f"{src('cooling')}; {row.citation}",
-                f"highest facility water supply temperature of ASHRAE class {c.liquid_class}",
-                "note.cooling.liquid_supply_from_class", liquid_class=c.liquid_class)
+        row = ref.require("ashrae_liquid_classes", **{"class": c.liquid_class})
+        inp.put(
+            "cooling.liquid_supply_c",
+            row.value,
+            "°C",
+            "derived",
+            f"{src('cooling')}; {row.citation}",
+            f"highest facility water supply temperature of ASHRAE class {c.liquid_class}",
+            "note.cooling.liquid_supply_from_class",
+            liquid_class=c.liquid_class,
+        )
 
 
 def _pue_range(p: Project, cooling_type: str) -> tuple[Range, str]:
     """The PUE range to turn a facility power into an IT power: declared, else the default."""
     if isinstance(p.pue, Range):
         return p.pue, "declared PUE"
-    d = ref.lookup("pue_defaults", cooling_type=cooling_type) or ref.lookup("pue_defaults", cooling_type="unknown")
-    return d.value, f"default PUE range for {cooling_type} ({d.citation})"
+    d = ref.lookup("pue_defaults", cooling_type=cooling_type) or ref.require("pue_defaults", cooling_type="unknown")
+    return d.known(), f"default PUE range for {cooling_type} ({d.citation})"
 
 
-def _announced_power(p: Project, inp: "_Inputs", cooling_type: str, src) -> None:
+def _announced_power(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
     """Record the announced power; derive the IT capacity from it when it_capacity_mw is absent.
 
     it: taken as is. facility: / PUE. grid_connection: / PUE, the annual PUE standing in
@@ -352,31 +557,59 @@ def _announced_power(p: Project, inp: "_Inputs", cooling_type: str, src) -> None
     and the estimate flags a peak above the connection.
     """
     a = p.announced_power
+    assert a is not None  # only called when the project announces a power
     source = a.source or src("announced_power")
-    inp.put("announced_power", a.value_mw, "MW", "given", source, f"announced power, basis: {a.basis}",
-            f"note.announced_power.basis.{a.basis}")
+    inp.put(
+        "announced_power",
+        a.value_mw,
+        "MW",
+        "given",
+        source,
+        f"announced power, basis: {a.basis}",
+        f"note.announced_power.basis.{a.basis}",
+    )
     if "it_capacity_mw" in inp.records:
         return  # given (or from equipment): the announced power is checked as a claim
     v = a.value_mw
     if a.basis == "it":
-        inp.put("it_capacity_mw", v, "MW", "derived", source, "the announced power is the IT power",
-                "note.it_capacity.from_announced_it", value_mw=v.central)
+        inp.put(
+            "it_capacity_mw",
+            v,
+            "MW",
+            "derived",
+            source,
+            "the announced power is the IT power",
+            "note.it_capacity.from_announced_it",
+            value_mw=v.central,
+        )
         return
     pue, pue_source = _pue_range(p, cooling_type)
     it = Range(v.low / pue.high, v.central / pue.central, v.high / pue.low)
     if a.basis == "facility":
-        note = (f"announced facility power {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source})")
+        note = f"announced facility power {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source})"
         key = "note.it_capacity.from_announced_facility"
     else:
-        note = (f"announced grid connection {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source}); "
-                "the annual PUE stands in for the peak PUE, which is higher, and no headroom of the connection "
-                "is assumed: an upper bound of the IT power")
+        note = (
+            f"announced grid connection {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source}); "
+            "the annual PUE stands in for the peak PUE, which is higher, and no headroom of the connection "
+            "is assumed: an upper bound of the IT power"
+        )
         key = "note.it_capacity.from_announced_grid_connection"
-    inp.put("it_capacity_mw", it, "MW", "derived", f"{source}; {pue_source}", note, key,
-            value_mw=v.central, pue_low=pue.low, pue_high=pue.high)
+    inp.put(
+        "it_capacity_mw",
+        it,
+        "MW",
+        "derived",
+        f"{source}; {pue_source}",
+        note,
+        key,
+        value_mw=v.central,
+        pue_low=pue.low,
+        pue_high=pue.high,
+    )
 
 
-def _generator_power(gen, inp: "_Inputs", src) -> None:
+def _generator_power(gen, inp: _Inputs, src) -> None:
     """Count and unit power (each may be unknown), or the installed total."""
     where = src("generators")
     if isinstance(gen.total_mw, Range):
@@ -385,20 +618,34 @@ def _generator_power(gen, inp: "_Inputs", src) -> None:
             inp.given("generators.count", Range.point(gen.count), "-", where)
         return
     if gen.count is UNKNOWN:
-        inp.put("generators.count", None, "-", "unknown", where,
-                "generators exist, their number is not published: their emissions are unknown",
-                "note.generators.count_unknown", declared_unknown=True)
+        inp.put(
+            "generators.count",
+            None,
+            "-",
+            "unknown",
+            where,
+            "generators exist, their number is not published: their emissions are unknown",
+            "note.generators.count_unknown",
+            declared_unknown=True,
+        )
     else:
         inp.given("generators.count", Range.point(gen.count), "-", where)
     if gen.unit_mw is UNKNOWN:
-        inp.put("generators.unit_mw", None, "MW", "unknown", where,
-                "generators exist, their power is not published: their emissions are unknown",
-                "note.generators.unit_unknown", declared_unknown=True)
+        inp.put(
+            "generators.unit_mw",
+            None,
+            "MW",
+            "unknown",
+            where,
+            "generators exist, their power is not published: their emissions are unknown",
+            "note.generators.unit_unknown",
+            declared_unknown=True,
+        )
     else:
         inp.given("generators.unit_mw", gen.unit_mw, "MW", where)
 
 
-def _water_rise(p: Project, inp: "_Inputs") -> None:
+def _water_rise(p: Project, inp: _Inputs) -> None:
     """The return warmer than the intake in every draw, also when an assumption sets one of them
     (the project's own fields are checked when it is read)."""
     from .errors import InputError
@@ -406,7 +653,7 @@ def _water_rise(p: Project, inp: "_Inputs") -> None:
 
     keys = ("cooling.water_in_c", "cooling.water_out_c")
     try:
-        check_water_rise(*(inp.records[k].value for k in keys))
+        check_water_rise(inp.records[keys[0]].value, inp.records[keys[1]].value)
     except ValueError as exc:
         path = project_path(p)
         field = "assumptions" if inp.used_assumptions.intersection(keys) else "cooling"
@@ -442,12 +689,21 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         year = p.year
         inp.given("year", str(year), "-", src("year"))
     else:
-        years = [int(r["year"]) for r in ref.read_reference_table("grid_carbon_intensity")
-                 if r["country"] == p.country and r["value"].strip()]
+        years = [
+            int(r["year"])
+            for r in ref.read_reference_table("grid_carbon_intensity")
+            if r["country"] == p.country and r["value"].strip()
+        ]
         year = max(years) if years else 2024
         inp.records["year"] = InputRecord(
-            "year", str(year), "-", "default", "latest year of the reference tables for this country", "not given",
-            note_key="note.not_given", source_key="source.latest_year"
+            "year",
+            str(year),
+            "-",
+            "default",
+            "latest year of the reference tables for this country",
+            "not given",
+            note_key="note.not_given",
+            source_key="source.latest_year",
         )
 
     # --- IT capacity ------------------------------------------------------------
@@ -462,16 +718,22 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             energy.it_capacity_from_equipment_mw(counts, highs),
         )
         inp.records["it_capacity_mw"] = InputRecord(
-            "it_capacity_mw", cap, "MW", "derived", src("equipment"), "sum of count x power_kw of the equipment list",
-            note_key="note.it_capacity.equipment", source_key="source.project_file" if src("equipment") == "project file"
-            else ""
+            "it_capacity_mw",
+            cap,
+            "MW",
+            "derived",
+            src("equipment"),
+            "sum of count x power_kw of the equipment list",
+            note_key="note.it_capacity.equipment",
+            source_key="source.project_file" if src("equipment") == "project file" else "",
         )
     elif isinstance(p.it_capacity_mw, Range):
         inp.given("it_capacity_mw", p.it_capacity_mw, "MW", src("it_capacity_mw"))
     # else: derived from announced_power once the PUE is known (below)
 
-    inp.resolve("utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"),
-                project_source=src("utilisation"))
+    inp.resolve(
+        "utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"), project_source=src("utilisation")
+    )
 
     # --- cooling and PUE ----------------------------------------------------------
     cooling_type = p.cooling.type if p.cooling else "unknown"
@@ -479,50 +741,118 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         inp.given("cooling.type", cooling_type, "-", src("cooling"))
     else:
         inp.records["cooling.type"] = InputRecord(
-            "cooling.type", "unknown", "-", "unknown", "not given", "generic PUE and WUE ranges apply",
-            note_key="note.cooling_type.unknown", source_key="source.not_given"
+            "cooling.type",
+            "unknown",
+            "-",
+            "unknown",
+            "not given",
+            "generic PUE and WUE ranges apply",
+            note_key="note.cooling_type.unknown",
+            source_key="source.not_given",
         )
-    inp.resolve("wue_l_per_kwh", p.wue_l_per_kwh, "L/kWh", ref.lookup("wue_defaults", cooling_type=cooling_type),
-                project_source=src("wue_l_per_kwh"))
+    inp.resolve(
+        "wue_l_per_kwh",
+        p.wue_l_per_kwh,
+        "L/kWh",
+        ref.lookup("wue_defaults", cooling_type=cooling_type),
+        project_source=src("wue_l_per_kwh"),
+    )
 
     if cooling_type in WATER_COOLED:
         c = p.cooling
+        assert c is not None  # cooling_type is the declared cooling's type
         medium = "fresh water" if cooling_type == "river" else "sea water"
-        inp.resolve("cooling.water_flow_m3_per_h", c.water_flow_m3_per_h, "m3/h", None,
-                    project_source=src("cooling.water_flow_m3_per_h"),
-                    missing_note="not given: the volume is derived from the heat to carry away",
-                    source_key="source.missing.water_flow")
-        inp.resolve("cooling.water_in_c", c.water_in_c, "°C", None, project_source=src("cooling.water_in_c"),
-                    missing_note="not given", source_key="source.not_given")
-        inp.resolve("cooling.water_out_c", c.water_out_c, "°C", None, project_source=src("cooling.water_out_c"),
-                    missing_note="not given", source_key="source.not_given")
+        inp.resolve(
+            "cooling.water_flow_m3_per_h",
+            c.water_flow_m3_per_h,
+            "m3/h",
+            None,
+            project_source=src("cooling.water_flow_m3_per_h"),
+            missing_note="not given: the volume is derived from the heat to carry away",
+            source_key="source.missing.water_flow",
+        )
+        inp.resolve(
+            "cooling.water_in_c",
+            c.water_in_c,
+            "°C",
+            None,
+            project_source=src("cooling.water_in_c"),
+            missing_note="not given",
+            source_key="source.not_given",
+        )
+        inp.resolve(
+            "cooling.water_out_c",
+            c.water_out_c,
+            "°C",
+            None,
+            project_source=src("cooling.water_out_c"),
+            missing_note="not given",
+            source_key="source.not_given",
+        )
         _water_rise(p, inp)
-        inp.resolve("cooling.coverage_share", c.coverage_share, "-",
-                    _fixed(1.0, "-", "assumption: without a stated share, all the heat goes to the water (upper bound)"),
-                    project_source=src("cooling.coverage_share"), source_key="source.assumption.coverage_share")
-        inp.resolve("water_density_kg_per_m3", None, "kg/m3", ref.lookup("physical_constants", quantity="density", medium=medium),
-                    project_source="")
-        inp.resolve("water_specific_heat_j_per_kg_k", None, "J/(kg K)",
-                    ref.lookup("physical_constants", quantity="specific_heat", medium=medium), project_source="")
+        inp.resolve(
+            "cooling.coverage_share",
+            c.coverage_share,
+            "-",
+            _fixed(1.0, "-", "assumption: without a stated share, all the heat goes to the water (upper bound)"),
+            project_source=src("cooling.coverage_share"),
+            source_key="source.assumption.coverage_share",
+        )
+        inp.resolve(
+            "water_density_kg_per_m3",
+            None,
+            "kg/m3",
+            ref.lookup("physical_constants", quantity="density", medium=medium),
+            project_source="",
+        )
+        inp.resolve(
+            "water_specific_heat_j_per_kg_k",
+            None,
+            "J/(kg K)",
+            ref.lookup("physical_constants", quantity="specific_heat", medium=medium),
+            project_source="",
+        )
         for k in ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k"):
             rec = inp.records[k]
-            inp.records[k] = InputRecord(k, rec.value, rec.unit, "default", rec.source, f"property of {medium}",
-                                         note_key=f"note.water_property.{cooling_type}", source_note=rec.source_note)
+            inp.records[k] = InputRecord(
+                k,
+                rec.value,
+                rec.unit,
+                "default",
+                rec.source,
+                f"property of {medium}",
+                note_key=f"note.water_property.{cooling_type}",
+                source_note=rec.source_note,
+            )
 
     _cooling_model_inputs(p, inp, cooling_type, year, src, data)
     if isinstance(p.pue, Range) or inp.cooling is None:
-        inp.resolve("pue", p.pue, "-", ref.lookup("pue_defaults", cooling_type=cooling_type),
-                    project_source=src("pue"),
-                    note="" if p.pue is not None else f"benchmark range for cooling type '{cooling_type}' "
-                    f"(the hourly model could not run: {inp.cooling_note})",
-                    note_key="" if p.pue is not None else "note.pue.benchmark",
-                    note_args=(("cooling_type", cooling_type),))
+        inp.resolve(
+            "pue",
+            p.pue,
+            "-",
+            ref.lookup("pue_defaults", cooling_type=cooling_type),
+            project_source=src("pue"),
+            note=""
+            if p.pue is not None
+            else f"benchmark range for cooling type '{cooling_type}' "
+            f"(the hourly model could not run: {inp.cooling_note})",
+            note_key="" if p.pue is not None else "note.pue.benchmark",
+            note_args=(("cooling_type", cooling_type),),
+        )
     else:
         inp.records["pue"] = InputRecord(
-            "pue", "modelled hour by hour", "-", "derived", "hourly cooling model (impact.model.cooling)",
+            "pue",
+            "modelled hour by hour",
+            "-",
+            "derived",
+            "hourly cooling model (impact.model.cooling)",
             "declared unknown in the project file" if p.pue is UNKNOWN else "not given",
-            p.pue is UNKNOWN, note_key="note.declared_unknown" if p.pue is UNKNOWN else "note.not_given",
-            value_key="value.pue.modelled", source_key="source.cooling_model")
+            p.pue is UNKNOWN,
+            note_key="note.declared_unknown" if p.pue is UNKNOWN else "note.not_given",
+            value_key="value.pue.modelled",
+            source_key="source.cooling_model",
+        )
 
     _liquid_inputs(p, inp, cooling_type, src)
     if p.announced_power is not None:
@@ -531,142 +861,292 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     # --- grid -----------------------------------------------------------------------
     g = p.grid
     intensity, intensity_note = ref.grid_carbon_intensity(p.country, year)
-    inp.resolve("grid.carbon_intensity_g_per_kwh", g.carbon_intensity_g_per_kwh if g else None, "g CO2e/kWh",
-                intensity, project_source=src("grid.carbon_intensity_g_per_kwh"), missing_note=intensity_note)
-    inp.resolve("grid.renewable_contract_share", g.renewable_contract_share if g else None, "-",
-                _fixed(0.0, "-", "none declared: no renewable contract is counted"),
-                project_source=src("grid.renewable_contract_share"), source_key="source.none_declared.contract")
+    inp.resolve(
+        "grid.carbon_intensity_g_per_kwh",
+        g.carbon_intensity_g_per_kwh if g else None,
+        "g CO2e/kWh",
+        intensity,
+        project_source=src("grid.carbon_intensity_g_per_kwh"),
+        missing_note=intensity_note,
+    )
+    inp.resolve(
+        "grid.renewable_contract_share",
+        g.renewable_contract_share if g else None,
+        "-",
+        _fixed(0.0, "-", "none declared: no renewable contract is counted"),
+        project_source=src("grid.renewable_contract_share"),
+        source_key="source.none_declared.contract",
+    )
     loc = inp.records["grid.carbon_intensity_g_per_kwh"]
     residual_default = None
-    if loc.value is not None:
+    if isinstance(loc.value, Range):  # resolve() records a Range or None
         residual_default = ref.Sourced(
-            loc.value, loc.unit, loc.source, "", "assumption",
+            loc.value,
+            loc.unit,
+            loc.source,
+            "",
+            "assumption",
             "residual mix not known: the location-based intensity stands in for it (a residual mix is usually higher)",
         )
-    inp.resolve("grid.residual_mix_g_per_kwh", g.residual_mix_g_per_kwh if g else None, "g CO2e/kWh",
-                residual_default, project_source=src("grid.residual_mix_g_per_kwh"),
-                note_key="note.residual_mix.location", source_note="")
-    inp.resolve("ewif_l_per_kwh", None, "L/kWh", ref.lookup("water_intensity_electricity", country=p.country),
-                project_source="", missing_note=f"no water intensity of electricity is known for {p.country}",
-                source_key="source.missing.ewif", note_args=(("country", p.country),))
+    inp.resolve(
+        "grid.residual_mix_g_per_kwh",
+        g.residual_mix_g_per_kwh if g else None,
+        "g CO2e/kWh",
+        residual_default,
+        project_source=src("grid.residual_mix_g_per_kwh"),
+        note_key="note.residual_mix.location",
+        source_note="",
+    )
+    inp.resolve(
+        "ewif_l_per_kwh",
+        None,
+        "L/kWh",
+        ref.lookup("water_intensity_electricity", country=p.country),
+        project_source="",
+        missing_note=f"no water intensity of electricity is known for {p.country}",
+        source_key="source.missing.ewif",
+        note_args=(("country", p.country),),
+    )
 
     # --- generators -----------------------------------------------------------------
     gen = p.generators
-    if gen is not None and gen is not UNKNOWN:
+    if gen is not None and not isinstance(gen, Unknown):  # Unknown: the singleton UNKNOWN
         _generator_power(gen, inp, src)
-        inp.resolve("generators.test_hours_per_year", gen.test_hours_per_year, "h/yr",
-                    ref.lookup("generator_tests", quantity="test_hours_per_year"), project_source=src("generators"))
-        inp.resolve("generators.test_load_share", gen.test_load_share, "-",
-                    ref.lookup("generator_tests", quantity="test_load_share"), project_source=src("generators"))
-        full = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
-        half = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
-        engine = ref.lookup("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
+        inp.resolve(
+            "generators.test_hours_per_year",
+            gen.test_hours_per_year,
+            "h/yr",
+            ref.lookup("generator_tests", quantity="test_hours_per_year"),
+            project_source=src("generators"),
+        )
+        inp.resolve(
+            "generators.test_load_share",
+            gen.test_load_share,
+            "-",
+            ref.lookup("generator_tests", quantity="test_load_share"),
+            project_source=src("generators"),
+        )
+        full = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
+        half = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
+        engine = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
         fuel_range = ref.Sourced(
-            Range(engine.value.central, full.value.central, half.value.central), "L/kWh",
-            f"{engine.citation}; {full.citation}; {half.citation}", full.year, "secondary",
+            Range(engine.known().central, full.known().central, half.known().central),
+            "L/kWh",
+            f"{engine.citation}; {full.citation}; {half.citation}",
+            full.year,
+            "secondary",
             "low: engine data sheet (mechanical output); central: generator at full load; high: at half load",
         )
-        inp.resolve("generators.fuel_l_per_kwh", None, "L/kWh", fuel_range, project_source="",
-                    note_key="note.generators.fuel_range", source_note="")
-        inp.resolve("generators.emission_factor_kg_per_l", None, "kg CO2e/L",
-                    ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"), project_source="")
+        inp.resolve(
+            "generators.fuel_l_per_kwh",
+            None,
+            "L/kWh",
+            fuel_range,
+            project_source="",
+            note_key="note.generators.fuel_range",
+            source_note="",
+        )
+        inp.resolve(
+            "generators.emission_factor_kg_per_l",
+            None,
+            "kg CO2e/L",
+            ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"),
+            project_source="",
+        )
     else:
         declared = gen is UNKNOWN
         inp.records["generators"] = InputRecord(
-            "generators", None, "-", "unknown",
+            "generators",
+            None,
+            "-",
+            "unknown",
             "declared unknown in the project file" if declared else "not described in the project file",
-            "number and power of the backup generators are needed for their emissions", declared,
-            note_key="note.generators.needed", source_key="source.declared_unknown" if declared else
-            "source.not_described",
+            "number and power of the backup generators are needed for their emissions",
+            declared,
+            note_key="note.generators.needed",
+            source_key="source.declared_unknown" if declared else "source.not_described",
         )
 
     # --- refrigerant -------------------------------------------------------------------
     rf = p.refrigerant
-    if rf is UNKNOWN:
+    if isinstance(rf, Unknown):  # the singleton UNKNOWN
         rf = None
     if rf is not None and rf.type == NO_REFRIGERANT:
-        inp.put("refrigerant.type", "none", "-", "given", src("refrigerant"),
-                "no refrigerant declared: no leak emissions", "note.refrigerant.none")
+        inp.put(
+            "refrigerant.type",
+            "none",
+            "-",
+            "given",
+            src("refrigerant"),
+            "no refrigerant declared: no leak emissions",
+            "note.refrigerant.none",
+        )
     elif rf is not None:
         inp.given("refrigerant.type", rf.type, "-", src("refrigerant"))
-        inp.resolve("refrigerant.charge_kg", rf.charge_kg, "kg", None, project_source=src("refrigerant"),
-                    missing_note="not published: the refrigerant charge is needed for leak emissions",
-                    source_key="source.missing.refrigerant_charge")
-        inp.resolve("refrigerant.leak_rate_per_year", rf.leak_rate_per_year, "1/yr",
-                    ref.lookup("refrigerant_leaks", equipment="chillers"), project_source=src("refrigerant"))
+        inp.resolve(
+            "refrigerant.charge_kg",
+            rf.charge_kg,
+            "kg",
+            None,
+            project_source=src("refrigerant"),
+            missing_note="not published: the refrigerant charge is needed for leak emissions",
+            source_key="source.missing.refrigerant_charge",
+        )
+        inp.resolve(
+            "refrigerant.leak_rate_per_year",
+            rf.leak_rate_per_year,
+            "1/yr",
+            ref.lookup("refrigerant_leaks", equipment="chillers"),
+            project_source=src("refrigerant"),
+        )
         inp.resolve("refrigerant.gwp", None, "kg CO2e/kg", ref.refrigerant_gwp(rf.type, "AR6"), project_source="")
     else:
         declared = p.refrigerant is UNKNOWN
         inp.records["refrigerant"] = InputRecord(
-            "refrigerant", None, "-", "unknown",
+            "refrigerant",
+            None,
+            "-",
+            "unknown",
             "declared unknown in the project file" if declared else "not described in the project file",
-            "type and charge of the refrigerant are needed for leak emissions", declared,
-            note_key="note.refrigerant.needed", source_key="source.declared_unknown" if declared else
-            "source.not_described",
+            "type and charge of the refrigerant are needed for leak emissions",
+            declared,
+            note_key="note.refrigerant.needed",
+            source_key="source.declared_unknown" if declared else "source.not_described",
         )
 
     # --- embodied --------------------------------------------------------------------------
     if p.equipment:
-        base = ref.lookup("embodied_carbon", item="server", quantity="manufacturing_base")
-        r740 = ref.lookup("embodied_carbon", item="server", quantity="manufacturing")
-        per_unit = Range(base.value.central, (base.value.central + r740.value.central) / 2, r740.value.central)
-        lows = cens = highs = 0.0
+        base = ref.require("embodied_carbon", item="server", quantity="manufacturing_base")
+        r740 = ref.require("embodied_carbon", item="server", quantity="manufacturing")
+        base_kg, r740_kg = base.known().central, r740.known().central
+        per_unit = Range(base_kg, (base_kg + r740_kg) / 2, r740_kg)
+        low_t = central_t = high_t = 0.0
         given_all = True
         for e in p.equipment:
             u = e.embodied_kgco2e if isinstance(e.embodied_kgco2e, Range) else per_unit
             given_all &= isinstance(e.embodied_kgco2e, Range)
-            lows += e.count * u.low / 1000.0
-            cens += e.count * u.central / 1000.0
-            highs += e.count * u.high / 1000.0
+            low_t += e.count * u.low / 1000.0
+            central_t += e.count * u.central / 1000.0
+            high_t += e.count * u.high / 1000.0
         source = src("equipment") if given_all else f"{base.citation}; {r740.citation}"
         inp.records["equipment.embodied_t"] = InputRecord(
-            "equipment.embodied_t", Range(lows, cens, highs), "t CO2e", "given" if given_all else "default", source,
-            "" if given_all else "per unit: low = CCF base server, high = Dell R740 LCA, central = their middle "
+            "equipment.embodied_t",
+            Range(low_t, central_t, high_t),
+            "t CO2e",
+            "given" if given_all else "default",
+            source,
+            ""
+            if given_all
+            else "per unit: low = CCF base server, high = Dell R740 LCA, central = their middle "
             "(assumption); GPUs and storage beyond these are not counted",
             note_key="" if given_all else "note.equipment.embodied_default",
             source_key="source.project_file" if given_all and source == "project file" else "",
         )
-        inp.resolve("it_lifetime_years", None, "yr", ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
-                    project_source="")
+        inp.resolve(
+            "it_lifetime_years",
+            None,
+            "yr",
+            ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
+            project_source="",
+        )
     else:
         inp.records["equipment.embodied_t"] = InputRecord(
-            "equipment.embodied_t", None, "t CO2e", "unknown",
+            "equipment.embodied_t",
+            None,
+            "t CO2e",
+            "unknown",
             "no equipment list: the number of servers is not known",
             "give an equipment list to estimate the IT equipment's embodied emissions",
-            note_key="note.equipment.give_list", source_key="source.missing.equipment",
+            note_key="note.equipment.give_list",
+            source_key="source.missing.equipment",
         )
     b = p.building
-    inp.resolve("building.embodied_tco2e", b.embodied_tco2e if b else None, "t CO2e",
-                ref.lookup("embodied_carbon", item="building"), project_source=src("building"))
-    inp.resolve("lifetime_years", p.lifetime_years, "yr", None, project_source=src("lifetime_years"),
-                missing_note="not given: the building's service life is needed to spread its embodied emissions",
-                source_key="source.missing.lifetime")
+    inp.resolve(
+        "building.embodied_tco2e",
+        b.embodied_tco2e if b else None,
+        "t CO2e",
+        ref.lookup("embodied_carbon", item="building"),
+        project_source=src("building"),
+    )
+    inp.resolve(
+        "lifetime_years",
+        p.lifetime_years,
+        "yr",
+        None,
+        project_source=src("lifetime_years"),
+        missing_note="not given: the building's service life is needed to spread its embodied emissions",
+        source_key="source.missing.lifetime",
+    )
 
     # --- heat, land, equivalences --------------------------------------------------------
     if p.heat_reuse_share is UNKNOWN:
-        inp.put("heat_reuse_share", None, "-", "unknown", src("heat_reuse_share"),
-                "heat reuse announced, share not published: the heat rejected is an upper bound (no reuse counted)",
-                "note.heat_reuse_share.unknown", declared_unknown=True)
+        inp.put(
+            "heat_reuse_share",
+            None,
+            "-",
+            "unknown",
+            src("heat_reuse_share"),
+            "heat reuse announced, share not published: the heat rejected is an upper bound (no reuse counted)",
+            "note.heat_reuse_share.unknown",
+            declared_unknown=True,
+        )
     else:
-        inp.resolve("heat_reuse_share", p.heat_reuse_share, "-",
-                    _fixed(0.0, "-", "none declared: no heat is counted as reused"),
-                    project_source=src("heat_reuse_share"), source_key="source.none_declared.heat_reuse")
-    inp.resolve("heating_per_home_mwh", None, "MWh/yr",
-                ref.lookup("equivalences", country=p.country, quantity="heating_per_home"), project_source="",
-                missing_note=f"no heating demand per home is known for {p.country}",
-                source_key="source.missing.heating_per_home", note_args=(("country", p.country),))
-    inp.resolve("building.site_area_m2", b.site_area_m2 if b else None, "m2", None, project_source=src("building"),
-                missing_note="not given", source_key="source.not_given")
-    inp.resolve("building.artificialised_m2", b.artificialised_m2 if b else None, "m2", None,
-                project_source=src("building"), missing_note="not given", source_key="source.not_given")
-    inp.resolve("household_electricity_kwh", None, "kWh/yr",
-                ref.lookup("equivalences", country=p.country, quantity="household_electricity"), project_source="",
-                missing_note=f"no household electricity figure is known for {p.country}",
-                source_key="source.missing.household_electricity", note_args=(("country", p.country),))
-    inp.resolve("domestic_water_l_per_day", None, "L/day",
-                ref.lookup("equivalences", country=p.country, quantity="domestic_water_per_inhabitant"),
-                project_source="", missing_note=f"no domestic water figure is known for {p.country}",
-                source_key="source.missing.domestic_water", note_args=(("country", p.country),))
+        inp.resolve(
+            "heat_reuse_share",
+            p.heat_reuse_share,
+            "-",
+            _fixed(0.0, "-", "none declared: no heat is counted as reused"),
+            project_source=src("heat_reuse_share"),
+            source_key="source.none_declared.heat_reuse",
+        )
+    inp.resolve(
+        "heating_per_home_mwh",
+        None,
+        "MWh/yr",
+        ref.lookup("equivalences", country=p.country, quantity="heating_per_home"),
+        project_source="",
+        missing_note=f"no heating demand per home is known for {p.country}",
+        source_key="source.missing.heating_per_home",
+        note_args=(("country", p.country),),
+    )
+    inp.resolve(
+        "building.site_area_m2",
+        b.site_area_m2 if b else None,
+        "m2",
+        None,
+        project_source=src("building"),
+        missing_note="not given",
+        source_key="source.not_given",
+    )
+    inp.resolve(
+        "building.artificialised_m2",
+        b.artificialised_m2 if b else None,
+        "m2",
+        None,
+        project_source=src("building"),
+        missing_note="not given",
+        source_key="source.not_given",
+    )
+    inp.resolve(
+        "household_electricity_kwh",
+        None,
+        "kWh/yr",
+        ref.lookup("equivalences", country=p.country, quantity="household_electricity"),
+        project_source="",
+        missing_note=f"no household electricity figure is known for {p.country}",
+        source_key="source.missing.household_electricity",
+        note_args=(("country", p.country),),
+    )
+    inp.resolve(
+        "domestic_water_l_per_day",
+        None,
+        "L/day",
+        ref.lookup("equivalences", country=p.country, quantity="domestic_water_per_inhabitant"),
+        project_source="",
+        missing_note=f"no domestic water figure is known for {p.country}",
+        source_key="source.missing.domestic_water",
+        note_args=(("country", p.country),),
+    )
     # --- the site's commune and territories, and their electricity ----------------------
     from .local_context import resolve_local_context
     from .site import place_site
@@ -685,17 +1165,21 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     project_data.apply_to_inputs(p, inp, data)
 
-    unused = sorted(set(p.assumptions) - inp.used_assumptions)
+    unused: list[str] = sorted(set(p.assumptions) - inp.used_assumptions)
     if unused:
         from .errors import InputError
         from .project import project_path
 
         path = project_path(p)
-        allowed = ", ".join(sorted(k for k, r in inp.records.items()
-                                   if r.status == "default" and isinstance(r.value, Range) or k in inp.used_assumptions))
-        raise InputError(path.name if path else "<project>",
-                         [(f"assumptions.{k}", f"is not an input with a default here; expected one of: {allowed}")
-                          for k in unused])
+        allowed = ", ".join(
+            sorted(
+                k
+                for k, r in inp.records.items()
+                if (r.status == "default" and isinstance(r.value, Range)) or k in inp.used_assumptions
+            )
+        )
+        raise InputError(
+            path.name if path else "<project>",
+            [(f"assumptions.{k}", f"is not an input with a default here; expected one of: {allowed}") for k in unused],
+        )
     return inp
-
-

@@ -22,12 +22,19 @@ from .ranges import Range
 from .sources import reference as ref
 
 #: Names of the records this module writes (the engine's share indicators use them).
-KEYS = ("city.annual_electricity_mwh", "city.peak_demand_mw", "departement.annual_electricity_mwh",
-        "region.annual_electricity_mwh", "france.annual_electricity_mwh", "france.datacentres_electricity_mwh")
+KEYS = (
+    "city.annual_electricity_mwh",
+    "city.peak_demand_mw",
+    "departement.annual_electricity_mwh",
+    "region.annual_electricity_mwh",
+    "france.annual_electricity_mwh",
+    "france.datacentres_electricity_mwh",
+)
 
 
-def commune_electricity_estimate_mwh(population: float, dep_residential_mwh: float, dep_tertiary_mwh: float,
-                                     dep_population: float) -> float:
+def commune_electricity_estimate_mwh(
+    population: float, dep_residential_mwh: float, dep_tertiary_mwh: float, dep_population: float
+) -> float:
     """A commune's annual electricity from its département's, per inhabitant [MWh/yr].
 
     ``population x (residential + tertiary) / département population``: the
@@ -58,8 +65,10 @@ def resolve_local_context(project, site, inp) -> None:
     country = project.country
     commune = site.commune
     dep = site.departement
-    for key, quantity in (("city.annual_electricity_mwh", "annual_electricity"),
-                          ("city.peak_demand_mw", "peak_electricity_demand")):
+    for key, quantity in (
+        ("city.annual_electricity_mwh", "annual_electricity"),
+        ("city.peak_demand_mw", "peak_electricity_demand"),
+    ):
         if _assumed(inp, key, "MWh/yr" if quantity == "annual_electricity" else "MW"):
             continue
         found = ref.lookup("city_context", city=city, country=country, quantity=quantity) if city else None
@@ -69,28 +78,57 @@ def resolve_local_context(project, site, inp) -> None:
         if key == "city.annual_electricity_mwh" and commune is not None and commune.population == 0:
             # A commune without inhabitants (the villages destroyed at Verdun): no figure to compare
             # with, and a share of zero would divide by zero.
-            inp.put(key, None, "MWh/yr", "unknown", "the commune has no inhabitants",
-                    f"{commune.name} has no inhabitants: no electricity to compare the site's with",
-                    "note.local.city_no_inhabitants", source_key="source.local.city_no_inhabitants",
-                    city=commune.name)
+            inp.put(
+                key,
+                None,
+                "MWh/yr",
+                "unknown",
+                "the commune has no inhabitants",
+                f"{commune.name} has no inhabitants: no electricity to compare the site's with",
+                "note.local.city_no_inhabitants",
+                source_key="source.local.city_no_inhabitants",
+                city=commune.name,
+            )
             continue
         if key == "city.annual_electricity_mwh" and commune is not None and dep is not None:
             e = france.electricity(commune.dep)
             if e is not None and dep.population:
-                value = commune_electricity_estimate_mwh(commune.population, e["residential_mwh"],
-                                                         e["tertiary_mwh"], dep.population)
+                value = commune_electricity_estimate_mwh(
+                    commune.population, e["residential_mwh"], e["tertiary_mwh"], dep.population
+                )
                 source = f"{_sourced(e['source'])}, {e['year']}; {_sourced(commune.source)}"
-                note = (f"estimate: {commune.population:,} inhabitants x the residential and tertiary electricity "
-                        f"per inhabitant of {dep.name} ({e['year']}); industry left out")
-                inp.put(key, Range.point(value), "MWh/yr", "default", source, note,
-                        "note.local.city_electricity_estimate", commune=commune.name, departement=dep.name,
-                        population=commune.population, year=e["year"])
+                note = (
+                    f"estimate: {commune.population:,} inhabitants x the residential and tertiary electricity "
+                    f"per inhabitant of {dep.name} ({e['year']}); industry left out"
+                )
+                inp.put(
+                    key,
+                    Range.point(value),
+                    "MWh/yr",
+                    "default",
+                    source,
+                    note,
+                    "note.local.city_electricity_estimate",
+                    commune=commune.name,
+                    departement=dep.name,
+                    population=commune.population,
+                    year=e["year"],
+                )
                 continue
         if key == "city.peak_demand_mw" and _peak_estimate(inp, country):
             continue
         source, note, note_key = _why_unknown(site, quantity)
-        inp.put(key, None, "MWh/yr" if quantity == "annual_electricity" else "MW", "unknown", source, note,
-                note_key, source_key=note_key.replace("note.", "source.", 1), city=city or "-")
+        inp.put(
+            key,
+            None,
+            "MWh/yr" if quantity == "annual_electricity" else "MW",
+            "unknown",
+            source,
+            note,
+            note_key,
+            source_key=note_key.replace("note.", "source.", 1),
+            city=city or "-",
+        )
     _territory_records(site, inp)
     _national_records(country, inp)
 
@@ -114,72 +152,128 @@ def _peak_estimate(inp, country: str) -> bool:
         return False
     ratio = peak.value.central / (national["gross_gwh"] * 1000.0 / 8760.0)
     value = peak_from_annual_mw(annual.value.central, peak.value.central, national["gross_gwh"] * 1000.0)
-    inp.put("city.peak_demand_mw", Range.point(value), "MW", "default",
-            f"{annual.source}; {peak.citation}; {_sourced(national['source'])}, 2021",
-            f"estimate: the commune's mean demand x France's ratio of peak to mean demand in 2021 ({ratio:.2f})",
-            "note.local.city_peak_estimate", ratio=round(ratio, 2))
+    inp.put(
+        "city.peak_demand_mw",
+        Range.point(value),
+        "MW",
+        "default",
+        f"{annual.source}; {peak.citation}; {_sourced(national['source'])}, 2021",
+        f"estimate: the commune's mean demand x France's ratio of peak to mean demand in 2021 ({ratio:.2f})",
+        "note.local.city_peak_estimate",
+        ratio=round(ratio, 2),
+    )
     return True
 
 
 def _why_unknown(site, quantity: str) -> tuple[str, str, str]:
     """(source, note, note key) of an unknown city figure."""
     if quantity == "peak_electricity_demand":
-        return ("no open figure of a commune's peak demand",
-                "no sourced peak demand for this commune, and no sourced method to estimate one",
-                "note.local.city_peak_unknown")
-    return ("the site could not be placed in a commune",
-            f"the site could not be placed in a commune ({site.reason or 'unknown reason'})",
-            "note.local.city_not_placed")
+        return (
+            "no open figure of a commune's peak demand",
+            "no sourced peak demand for this commune, and no sourced method to estimate one",
+            "note.local.city_peak_unknown",
+        )
+    return (
+        "the site could not be placed in a commune",
+        f"the site could not be placed in a commune ({site.reason or 'unknown reason'})",
+        "note.local.city_not_placed",
+    )
 
 
 def _territory_records(site, inp) -> None:
     from .sources import france
 
-    for key, territory, record in (("departement.annual_electricity_mwh", site.departement,
-                                    lambda t: france.electricity(t.code)),
-                                   ("region.annual_electricity_mwh", site.region,
-                                    lambda t: france.electricity_region(t.code))):
+    for key, territory, record in (
+        ("departement.annual_electricity_mwh", site.departement, lambda t: france.electricity(t.code)),
+        ("region.annual_electricity_mwh", site.region, lambda t: france.electricity_region(t.code)),
+    ):
         if _assumed(inp, key, "MWh/yr"):
             continue
         e = record(territory) if territory is not None else None
         if e is None:
-            inp.put(key, None, "MWh/yr", "unknown", "the site could not be placed in a territory",
-                    "the site could not be placed in a territory", "note.local.territory_not_placed",
-                    source_key="source.local.territory_not_placed")
+            inp.put(
+                key,
+                None,
+                "MWh/yr",
+                "unknown",
+                "the site could not be placed in a territory",
+                "the site could not be placed in a territory",
+                "note.local.territory_not_placed",
+                source_key="source.local.territory_not_placed",
+            )
             continue
-        inp.put(key, Range.point(e["total_mwh"]), "MWh/yr", "default", f"{_sourced(e['source'])}, {e['year']}",
-                f"electricity delivered in {territory.name} in {e['year']}, all sectors",
-                "note.local.territory_electricity", territory=territory.name, year=e["year"])
+        inp.put(
+            key,
+            Range.point(e["total_mwh"]),
+            "MWh/yr",
+            "default",
+            f"{_sourced(e['source'])}, {e['year']}",
+            f"electricity delivered in {territory.name} in {e['year']}, all sectors",
+            "note.local.territory_electricity",
+            territory=territory.name,
+            year=e["year"],
+        )
 
 
 def _national_records(country: str, inp) -> None:
     from .sources import france
 
-    keys = [k for k in ("france.annual_electricity_mwh", "france.datacentres_electricity_mwh")
-            if not _assumed(inp, k, "MWh/yr")]
+    keys = [
+        k
+        for k in ("france.annual_electricity_mwh", "france.datacentres_electricity_mwh")
+        if not _assumed(inp, k, "MWh/yr")
+    ]
     if country != "FR":
         for key in keys:
-            inp.put(key, None, "MWh/yr", "unknown", "only France's figures are shipped",
-                    "only France's national figures are shipped", "note.local.not_france",
-                    source_key="source.local.not_france")
+            inp.put(
+                key,
+                None,
+                "MWh/yr",
+                "unknown",
+                "only France's figures are shipped",
+                "only France's national figures are shipped",
+                "note.local.not_france",
+                source_key="source.local.not_france",
+            )
         return
     n = france.national_consumption()
     if n is None:  # the shipped table always has its latest year; a rebuilt one might not
         raise RuntimeError("data/france/electricity_national.csv has no year: rebuild it")
     if "france.annual_electricity_mwh" in keys:
-        inp.put("france.annual_electricity_mwh", Range.point(n["gross_gwh"] * 1000.0), "MWh/yr", "default",
-                f"{_sourced(n['source'])}, {n['year']}",
-                f"France's gross electricity consumption in {n['year']} (network losses included)",
-                "note.local.france_electricity", year=n["year"])
+        inp.put(
+            "france.annual_electricity_mwh",
+            Range.point(n["gross_gwh"] * 1000.0),
+            "MWh/yr",
+            "default",
+            f"{_sourced(n['source'])}, {n['year']}",
+            f"France's gross electricity consumption in {n['year']} (network losses included)",
+            "note.local.france_electricity",
+            year=n["year"],
+        )
     if "france.datacentres_electricity_mwh" not in keys:
         return
     dc: Any = ref.lookup("national_context", country=country, quantity="data_centres_consumption_today")
     if dc is None or dc.value is None or dc.unit != "TWh/yr":
-        inp.put("france.datacentres_electricity_mwh", None, "MWh/yr", "unknown", "no sourced figure",
-                "no sourced figure of the data centres' consumption", "note.local.datacentres_unknown",
-                source_key="source.local.datacentres_unknown")
+        inp.put(
+            "france.datacentres_electricity_mwh",
+            None,
+            "MWh/yr",
+            "unknown",
+            "no sourced figure",
+            "no sourced figure of the data centres' consumption",
+            "note.local.datacentres_unknown",
+            source_key="source.local.datacentres_unknown",
+        )
         return
     # The table gives TWh/yr.
     twh = dc.value.central
-    inp.put("france.datacentres_electricity_mwh", Range.point(twh * 1e6), "MWh/yr", "default", dc.citation,
-            f"the electricity of France's data centres, {dc.year}", "note.local.datacentres", year=dc.year)
+    inp.put(
+        "france.datacentres_electricity_mwh",
+        Range.point(twh * 1e6),
+        "MWh/yr",
+        "default",
+        dc.citation,
+        f"the electricity of France's data centres, {dc.year}",
+        "note.local.datacentres",
+        year=dc.year,
+    )

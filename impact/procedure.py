@@ -62,16 +62,30 @@ class ProcedureFacts:
     def records(self, project_source: str) -> list[InputRecord]:
         """The procedure as input records (type and addressee), for the inputs table."""
         if self.status == "given":
-            kind = InputRecord("procedure.type", self.type, "-", "given", project_source, "",
-                               note_key="note.procedure.given")
+            kind = InputRecord(
+                "procedure.type", self.type, "-", "given", project_source, "", note_key="note.procedure.given"
+            )
         else:
-            kind = InputRecord("procedure.type", self.type, "-", "default", self.source,
-                               "no procedure given: the enquête publique, the most common, is assumed",
-                               note_key="note.procedure.default", note_args=(("type", self.type),))
-        addressee = InputRecord("procedure.addressee", self.addressee, "-", "derived" if self.status == "given"
-                                else "default", self.source, f"who receives the contribution ({self.legal_basis})",
-                                note_key="note.procedure.addressee",
-                                note_args=(("addressee", self.addressee), ("legal_basis", self.legal_basis)))
+            kind = InputRecord(
+                "procedure.type",
+                self.type,
+                "-",
+                "default",
+                self.source,
+                "no procedure given: the enquête publique, the most common, is assumed",
+                note_key="note.procedure.default",
+                note_args=(("type", self.type),),
+            )
+        addressee = InputRecord(
+            "procedure.addressee",
+            self.addressee,
+            "-",
+            "derived" if self.status == "given" else "default",
+            self.source,
+            f"who receives the contribution ({self.legal_basis})",
+            note_key="note.procedure.addressee",
+            note_args=(("addressee", self.addressee), ("legal_basis", self.legal_basis)),
+        )
         return [kind, addressee]
 
 
@@ -87,9 +101,16 @@ def resolve_procedure(project) -> ProcedureFacts:
     row = procedure_types()[kind]
     source = f"{row['source']}, {row['year']} [{row['quality']}]"
     return ProcedureFacts(
-        type=kind, addressee=row["addressee"], legal_basis=row["legal_basis"], led_by=row["led_by"],
-        minimum_duration=float(row["value"]), minimum_duration_unit=row["unit"],
-        status="given" if given is not None else "default", source=source,
-        start=given.start if given else None, end=given.end if given else None,
-        authority=given.authority if given else None, url=given.url if given else None,
+        type=kind,
+        addressee=row["addressee"],
+        legal_basis=row["legal_basis"],
+        led_by=row["led_by"],
+        minimum_duration=float(row["value"]),
+        minimum_duration_unit=row["unit"],
+        status="given" if given is not None else "default",
+        source=source,
+        start=given.start if given else None,
+        end=given.end if given else None,
+        authority=given.authority if given else None,
+        url=given.url if given else None,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
 from .errors import InputError
@@ -56,8 +58,7 @@ WATER_COOLED = ("river", "sea")
 #: Direct-to-chip or immersion liquid cooling whose heat ends in dry coolers.
 LIQUID_COOLED = ("liquid_closed_loop",)
 #: The public participation procedures (data/reference/procedures.csv).
-PROCEDURE_TYPES = ("enquete_publique", "consultation_publique", "concertation_prealable",
-                   "participation_electronique")
+PROCEDURE_TYPES = ("enquete_publique", "consultation_publique", "concertation_prealable", "participation_electronique")
 ANNOUNCED_POWER_BASES = ("it", "facility", "grid_connection")
 
 
@@ -93,8 +94,9 @@ def _optional(schema: dict, required: bool) -> dict:
     return {"anyOf": [*forms, {"type": "null"}]}
 
 
-def _range_or_none(value: Any, allow_unknown: bool, bounds: dict, required: bool = False,
-                   null: str = NULL_REQUIRED) -> Range | Unknown | None:
+def _range_or_none(
+    value: Any, allow_unknown: bool, bounds: dict, required: bool = False, null: str = NULL_REQUIRED
+) -> Range | Unknown | None:
     if value is None:
         if required:
             raise ValueError(null)
@@ -109,8 +111,12 @@ def Q(path: str, *, required: bool = False, null: str = NULL_REQUIRED) -> Any:
     """
     spec = field_spec(path)
     check = partial(_range_or_none, allow_unknown=not required, bounds=spec.bounds, required=required, null=null)
-    return Annotated[Any, BeforeValidator(check),
-                     WithJsonSchema(_optional(range_schema(spec, unknown=not required), required)), _TablePath(path)]
+    return Annotated[
+        Any,
+        BeforeValidator(check),
+        WithJsonSchema(_optional(range_schema(spec, unknown=not required), required)),
+        _TablePath(path),
+    ]
 
 
 def _number(value: Any, required: bool = False, **bounds) -> float | None:
@@ -119,6 +125,7 @@ def _number(value: Any, required: bool = False, **bounds) -> float | None:
             raise ValueError(NULL_REQUIRED)
         return None
     r = parse_range(value, **bounds)
+    assert isinstance(r, Range)  # allow_unknown is off: parse_range raises on 'unknown'
     if not r.is_point:
         raise ValueError("must be a single number here, not a range")
     return r.central
@@ -127,8 +134,12 @@ def _number(value: Any, required: bool = False, **bounds) -> float | None:
 def N(path: str, *, required: bool = False) -> Any:
     """A plain (non-ranged) number, bounded by the row ``path`` of the field table."""
     spec = field_spec(path)
-    return Annotated[Any, BeforeValidator(partial(_number, required=required, **spec.bounds)),
-                     WithJsonSchema(_optional(number_schema(spec), required)), _TablePath(path)]
+    return Annotated[
+        Any,
+        BeforeValidator(partial(_number, required=required, **spec.bounds)),
+        WithJsonSchema(_optional(number_schema(spec), required)),
+        _TablePath(path),
+    ]
 
 
 def _whole(value: Any, required: bool = False, **bounds) -> int | None:
@@ -148,8 +159,12 @@ def _whole(value: Any, required: bool = False, **bounds) -> int | None:
 def Int(path: str, *, required: bool = False) -> Any:
     """A whole number, bounded by the row ``path`` of the field table."""
     spec = field_spec(path)
-    return Annotated[Any, BeforeValidator(partial(_whole, required=required, **spec.bounds)),
-                     WithJsonSchema(_optional(number_schema(spec, integer=True), required)), _TablePath(path)]
+    return Annotated[
+        Any,
+        BeforeValidator(partial(_whole, required=required, **spec.bounds)),
+        WithJsonSchema(_optional(number_schema(spec, integer=True), required)),
+        _TablePath(path),
+    ]
 
 
 def _whole_or_unknown(value: Any, **bounds) -> int | Unknown | None:
@@ -187,9 +202,12 @@ def _date(value: Any) -> _dt.date | None:
 
 
 def DateField(path: str) -> Any:
-    return Annotated[Any, BeforeValidator(_date),
-                     WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}),
-                     _TablePath(path)]
+    return Annotated[
+        Any,
+        BeforeValidator(_date),
+        WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}),
+        _TablePath(path),
+    ]
 
 
 class _Strict(BaseModel):
@@ -231,9 +249,7 @@ class Cooling(_Strict):
         water = ("water_flow_m3_per_h", "water_in_c", "water_out_c", "coverage_share")
         given = [k for k in water if getattr(self, k) is not None]
         if given and self.type not in WATER_COOLED:
-            raise ValueError(
-                f"{', '.join(given)} only apply to river or sea cooling, but type is {self.type}"
-            )
+            raise ValueError(f"{', '.join(given)} only apply to river or sea cooling, but type is {self.type}")
         liquid = [k for k in ("liquid_share", "liquid_supply_c", "liquid_class") if getattr(self, k) is not None]
         if liquid and self.type not in LIQUID_COOLED:
             raise ValueError(f"{', '.join(liquid)} only apply to liquid_closed_loop cooling, but type is {self.type}")
@@ -242,8 +258,10 @@ class Cooling(_Strict):
 
             classes = [r["class"] for r in read_reference_table("ashrae_liquid_classes")]
             if self.liquid_class not in classes:
-                raise ValueError(f"liquid_class must be one of {', '.join(classes)} (ASHRAE TC 9.9), "
-                                 f"got {excerpt(self.liquid_class)}")
+                raise ValueError(
+                    f"liquid_class must be one of {', '.join(classes)} (ASHRAE TC 9.9), "
+                    f"got {excerpt(self.liquid_class)}"
+                )
             if isinstance(self.liquid_supply_c, Range):
                 raise ValueError("give either liquid_supply_c or liquid_class, not both")
         check_water_rise(self.water_in_c, self.water_out_c)
@@ -258,12 +276,15 @@ def check_water_rise(t_in: Any, t_out: Any, what: str = "") -> None:
     if t_out.central <= t_in.central:
         raise ValueError(f"{what}water_out_c ({t_out.central:g}) must be warmer than water_in_c ({t_in.central:g})")
     if t_out.low <= t_in.high:
-        raise ValueError(f"{what}water_out_c must be warmer than water_in_c in every case: its low "
-                         f"({t_out.low:g}) is not above water_in_c's high ({t_in.high:g})")
+        raise ValueError(
+            f"{what}water_out_c must be warmer than water_in_c in every case: its low "
+            f"({t_out.low:g}) is not above water_in_c's high ({t_in.high:g})"
+        )
 
 
-def _data_path(value: Any, suffixes: tuple[str, ...] = (), what: str = "", required: bool = False,
-               max_length: int = 4096) -> str | None:
+def _data_path(
+    value: Any, suffixes: tuple[str, ...] = (), what: str = "", required: bool = False, max_length: int = 4096
+) -> str | None:
     """A path to a data file (relative paths resolve against the project file's folder)."""
     if value is None:
         if required:
@@ -282,16 +303,22 @@ def _data_path(value: Any, suffixes: tuple[str, ...] = (), what: str = "", requi
 
 def DataPath(path: str, suffixes: tuple[str, ...] = (), what: str = "", *, required: bool = False) -> Any:
     spec = field_spec(path)
+    if spec.max_length is None:
+        raise ValueError(f"data/schema/project_fields.csv: the path {path} needs a max_length")
     schema = {"type": "string", "minLength": 1, "maxLength": spec.max_length}
     if suffixes:
         schema["pattern"] = path_pattern(suffixes)
-    return Annotated[Any, BeforeValidator(partial(_data_path, suffixes=suffixes, what=what, required=required,
-                                                  max_length=spec.max_length)),
-                     WithJsonSchema(_optional(schema, required)), _TablePath(path)]
+    return Annotated[
+        Any,
+        BeforeValidator(
+            partial(_data_path, suffixes=suffixes, what=what, required=required, max_length=spec.max_length)
+        ),
+        WithJsonSchema(_optional(schema, required)),
+        _TablePath(path),
+    ]
 
 
 GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
-
 
 
 class Grid(_Strict):
@@ -322,8 +349,11 @@ class Climate(_Strict):
 
 class Land(_Strict):
     parcels: DataPath("land.parcels", GEO_SUFFIXES, "a cadastre parcels GeoJSON", required=True)
-    ids: Annotated[list[Annotated[str, Field(min_length=1, max_length=ID_CHARS)]],
-                   Field(max_length=field_spec("land.ids").max_length), _TablePath("land.ids")]
+    ids: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=ID_CHARS)]],
+        Field(max_length=field_spec("land.ids").max_length),
+        _TablePath("land.ids"),
+    ]
 
     @field_validator("ids")
     @classmethod
@@ -343,8 +373,9 @@ class Context(_Strict):
     substations: DataPath("context.substations", (".csv",), "RTE's substations CSV") = None
     cables: DataPath("context.cables", GEO_SUFFIXES, "a GeoJSON of submarine cables") = None
     boundaries: DataPath("context.boundaries", GEO_SUFFIXES, "a GeoJSON or GeoPackage of boundaries") = None
-    registry: DataPath("context.registry", (".csv", ".geojson", ".json"),
-                       "a registry of data centres (CSV or GeoJSON)") = None
+    registry: DataPath(
+        "context.registry", (".csv", ".geojson", ".json"), "a registry of data centres (CSV or GeoJSON)"
+    ) = None
 
 
 _REQUIRED = object()
@@ -353,9 +384,12 @@ _REQUIRED = object()
 def _required_unless_total(parse):
     def check(value: Any) -> Any:
         if value is _REQUIRED:
-            raise ValueError("is required but missing (give count and unit_mw, either may be unknown, "
-                             "or total_mw, the installed power, e.g. {total_mw: 200})")
+            raise ValueError(
+                "is required but missing (give count and unit_mw, either may be unknown, "
+                "or total_mw, the installed power, e.g. {total_mw: 200})"
+            )
         return parse(value)
+
     return check
 
 
@@ -366,14 +400,22 @@ class Generators(_Strict):
     power is not published): their emissions are then unknown, not zero.
     """
 
-    count: Annotated[Any, BeforeValidator(_required_unless_total(
-        partial(_whole_or_unknown, **field_spec("generators.count").bounds))),
+    count: Annotated[
+        Any,
+        BeforeValidator(_required_unless_total(partial(_whole_or_unknown, **field_spec("generators.count").bounds))),
         WithJsonSchema(_whole_or_unknown_schema(field_spec("generators.count"))),
-        _TablePath("generators.count")] = None
-    unit_mw: Annotated[Any, BeforeValidator(_required_unless_total(
-        partial(_range_or_none, allow_unknown=True, bounds=field_spec("generators.unit_mw").bounds))),
+        _TablePath("generators.count"),
+    ] = None
+    unit_mw: Annotated[
+        Any,
+        BeforeValidator(
+            _required_unless_total(
+                partial(_range_or_none, allow_unknown=True, bounds=field_spec("generators.unit_mw").bounds)
+            )
+        ),
         WithJsonSchema(_optional(range_schema(field_spec("generators.unit_mw"), unknown=True), False)),
-        _TablePath("generators.unit_mw")] = None
+        _TablePath("generators.unit_mw"),
+    ] = None
     total_mw: Q("generators.total_mw") = None
     test_hours_per_year: Q("generators.test_hours_per_year") = None
     test_load_share: Q("generators.test_load_share") = None
@@ -393,8 +435,7 @@ class Generators(_Strict):
         if self.total_mw is not None and isinstance(self.unit_mw, Range):
             raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
         if isinstance(self.count, int) and isinstance(self.unit_mw, Range) and self.count > 0:
-            check_total(self.count * self.unit_mw.high, "generators.total_mw",
-                        "the installed power (count x unit_mw)")
+            check_total(self.count * self.unit_mw.high, "generators.total_mw", "the installed power (count x unit_mw)")
         return self
 
 
@@ -431,7 +472,9 @@ class Refrigerant(_Strict):
 
     @model_validator(mode="after")
     def _none_has_no_charge(self):
-        if self.type == NO_REFRIGERANT and (isinstance(self.charge_kg, Range) or isinstance(self.leak_rate_per_year, Range)):
+        if self.type == NO_REFRIGERANT and (
+            isinstance(self.charge_kg, Range) or isinstance(self.leak_rate_per_year, Range)
+        ):
             raise ValueError("refrigerant none has no charge nor leak rate")
         return self
 
@@ -450,8 +493,9 @@ def _refrigerant_block(value: Any) -> Any:
             return {"type": NO_REFRIGERANT}
         if value.strip().lower() in UNKNOWN_WORDS:
             return UNKNOWN
-        raise ValueError(f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, none or unknown, "
-                         f"got {excerpt(value)}")
+        raise ValueError(
+            f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, none or unknown, got {excerpt(value)}"
+        )
     return value
 
 
@@ -498,9 +542,7 @@ class Claim(_Strict):
         from .indicators import INDICATORS
 
         if value not in INDICATORS:
-            raise ValueError(
-                f"unknown indicator {excerpt(value)}; expected one of: {', '.join(INDICATORS)}"
-            )
+            raise ValueError(f"unknown indicator {excerpt(value)}; expected one of: {', '.join(INDICATORS)}")
         return value
 
 
@@ -534,8 +576,11 @@ _Key = Annotated[str, Field(max_length=KEY_CHARS)]
 class Alternative(_Strict):
     name: Text("alternatives.name", min_length=1)
     description: Text("alternatives.description") | None = None
-    changes: Annotated[dict[_Key, Any], Field(max_length=field_spec("alternatives.changes").max_length),
-                       _TablePath("alternatives.changes")]
+    changes: Annotated[
+        dict[_Key, Any],
+        Field(max_length=field_spec("alternatives.changes").max_length),
+        _TablePath("alternatives.changes"),
+    ]
 
     @field_validator("changes")
     @classmethod
@@ -548,10 +593,15 @@ class Alternative(_Strict):
 
 def _assumptions_type() -> Any:
     """``assumptions`` as a mapping whose keys and bounds are the table's ``assumptions.*`` rows."""
-    keys = {key: Q(ASSUMPTIONS + key, required=True,
-                   null="got nothing (null): give a value, or leave the key out for the default")
-            for key in assumption_keys()}
-    td = TypedDict("Assumptions", keys, total=False)  # type: ignore[operator]
+    keys = {
+        key: Q(
+            ASSUMPTIONS + key,
+            required=True,
+            null="got nothing (null): give a value, or leave the key out for the default",
+        )
+        for key in assumption_keys()
+    }
+    td = TypedDict("Assumptions", keys, total=False)  # type: ignore[misc]  # keys from the table: no literal
     td.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
     return td
 
@@ -591,8 +641,9 @@ class Project(_Strict):
     # the assumptions.* rows of data/schema/project_fields.csv.
     assumptions: Assumptions = {}
     alternatives: list[Alternative] = Field([], max_length=field_spec("alternatives").max_length)
-    sources: Annotated[dict[_Key, Annotated[str, Field(max_length=CITATION_CHARS)]],
-                       Field(max_length=field_spec("sources").max_length)] = {}
+    sources: Annotated[
+        dict[_Key, Annotated[str, Field(max_length=CITATION_CHARS)]], Field(max_length=field_spec("sources").max_length)
+    ] = {}
     notes: Text("notes") | None = None
 
     @field_validator("country")
@@ -641,10 +692,21 @@ class Project(_Strict):
 
 #: The table prefix of each model's fields (the JSON Schema's ``$defs`` are named after the models).
 MODEL_PATHS = {
-    "Location": "location", "EquipmentItem": "equipment", "Cooling": "cooling", "Climate": "climate",
-    "Grid": "grid", "Generators": "generators", "Refrigerant": "refrigerant", "Building": "building",
-    "Land": "land", "Context": "context", "Claim": "claims", "Procedure": "procedure",
-    "AnnouncedPower": "announced_power", "Alternative": "alternatives", "Assumptions": "assumptions",
+    "Location": "location",
+    "EquipmentItem": "equipment",
+    "Cooling": "cooling",
+    "Climate": "climate",
+    "Grid": "grid",
+    "Generators": "generators",
+    "Refrigerant": "refrigerant",
+    "Building": "building",
+    "Land": "land",
+    "Context": "context",
+    "Claim": "claims",
+    "Procedure": "procedure",
+    "AnnouncedPower": "announced_power",
+    "Alternative": "alternatives",
+    "Assumptions": "assumptions",
 }
 
 
@@ -668,8 +730,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few",
-                    self.peek_event().start_mark)
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few",
+                    self.peek_event().start_mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -681,8 +746,8 @@ def _construct_mapping(loader, node, deep=False):
         if not isinstance(key_node, yaml.ScalarNode):
             kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
             raise yaml.constructor.ConstructorError(
-                None, None, f"a key must be a name, not {kind} (a '?' key or a key in brackets)",
-                key_node.start_mark)
+                None, None, f"a key must be a name, not {kind} (a '?' key or a key in brackets)", key_node.start_mark
+            )
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -697,8 +762,8 @@ def _construct_int(loader, node):
     digits = sum(c.isdigit() for c in text)
     if digits > MAX_INT_DIGITS:
         raise yaml.constructor.ConstructorError(
-            None, None, f"an integer of {digits:,} digits: no field accepts more than {MAX_INT_DIGITS}",
-            node.start_mark)
+            None, None, f"an integer of {digits:,} digits: no field accepts more than {MAX_INT_DIGITS}", node.start_mark
+        )
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
@@ -708,7 +773,8 @@ _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 # timestamps would turn « 2025-13-01 » into a crash of the loader instead of a field's error.
 _UniqueKeyLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def check_shape(data: Any, source: str = "<project>") -> None:
@@ -724,19 +790,30 @@ def check_shape(data: Any, source: str = "<project>") -> None:
         node, depth, where = stack.pop()
         count += 1
         if depth > MAX_DEPTH:
-            raise InputError(source, [(where, f"nested more than {MAX_DEPTH} levels deep; "
-                                              "a project file needs no more than a few")])
+            raise InputError(
+                source, [(where, f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few")]
+            )
         if isinstance(node, dict):
-            children = node.items()
+            children: Iterable[tuple[Any, Any]] = node.items()
         elif isinstance(node, (list, tuple)):
             children = enumerate(node)
         else:
             continue
         count += len(node)
         if count > MAX_VALUES:
-            top = re.match(r"[^.\[]*", where).group(0)  # the field that holds it, not the deepest part
-            raise InputError(source, [(top, f"holds more than {MAX_VALUES:,} values (a YAML alias repeats "
-                                              "its anchor's whole content each time): no project file is so large")])
+            top_match = re.match(r"[^.\[]*", where)
+            assert top_match is not None  # the pattern matches any text (if only the empty start)
+            top = top_match.group(0)  # the field that holds it, not the deepest part
+            raise InputError(
+                source,
+                [
+                    (
+                        top,
+                        f"holds more than {MAX_VALUES:,} values (a YAML alias repeats "
+                        "its anchor's whole content each time): no project file is so large",
+                    )
+                ],
+            )
         for key, value in children:
             if isinstance(node, dict):
                 if not isinstance(key, str):
@@ -779,8 +856,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _message(err: dict) -> str:
-    kind, msg, value = err["type"], err["msg"], err.get("input")
+def _message(err: ErrorDetails) -> str:
+    kind, msg, value = err["type"], err["msg"], err["input"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "is required but missing"
@@ -790,8 +867,15 @@ def _message(err: dict) -> str:
         model = _model_at(err["loc"][:-1])
         known = ", ".join(model.model_fields) if model else ""
         return f"unknown field; expected one of: {known}" if known else "unknown field"
-    if value is None and kind in {"literal_error", "model_type", "dict_type", "model_attributes_type",
-                                  "list_type", "string_type", "typed_dict_type"}:
+    if value is None and kind in {
+        "literal_error",
+        "model_type",
+        "dict_type",
+        "model_attributes_type",
+        "list_type",
+        "string_type",
+        "typed_dict_type",
+    }:
         return NULL_REQUIRED
     if kind == "literal_error":
         expected = msg.split("Input should be ", 1)[-1].replace(" or ", ", ")
@@ -807,8 +891,11 @@ def _message(err: dict) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
-        return (f"must be at most {ctx.get('max_length', '?'):,} characters, got {len(value):,}"
-                if isinstance(value, str) else "is too long")
+        return (
+            f"must be at most {ctx.get('max_length', '?'):,} characters, got {len(value):,}"
+            if isinstance(value, str)
+            else "is too long"
+        )
     if kind == "too_long":
         what = "entries" if isinstance(value, dict) else "items"
         actual = ctx.get("actual_length") or (len(value) if hasattr(value, "__len__") else "more")
@@ -825,7 +912,9 @@ def parse_project(data: Any, source: str = "<project>") -> Project:
         naming ``source`` and each faulty field.
     """
     if data is None:
-        raise InputError(source, "the file is empty; expected a YAML mapping with at least name, country and it_capacity_mw")
+        raise InputError(
+            source, "the file is empty; expected a YAML mapping with at least name, country and it_capacity_mw"
+        )
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
         raise InputError(source, f"the top level must be a mapping (key: value), got {kind}")
@@ -838,8 +927,11 @@ def parse_project(data: Any, source: str = "<project>") -> Project:
     except ValidationError as exc:
         # The Unknown member of a union (generators, refrigerant) is reached from the word unknown
         # only: its "not an instance" adds nothing to the other member's error.
-        problems = [(_field_path(e["loc"]), _message(e)) for e in exc.errors()
-                    if e["type"] != "is_instance_of" or "is-instance[Unknown]" not in e["loc"]]
+        problems = [
+            (_field_path(e["loc"]), _message(e))
+            for e in exc.errors()
+            if e["type"] != "is_instance_of" or "is-instance[Unknown]" not in e["loc"]
+        ]
         raise InputError(source, problems) from None
 
 
@@ -852,7 +944,7 @@ def _short(text: Any) -> str:
 def parse_project_text(text: str, source: str = "<project>") -> Project:
     """Parse YAML text (safe loading, duplicate keys refused) into a :class:`Project`."""
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

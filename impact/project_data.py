@@ -225,15 +225,26 @@ def hourly_grid_intensity(project: Project, load_mw=None, data: DataFiles | None
     df = _data(data).read(path, "eco2mix")
     src = df.attrs.get("source", path.name)
     if "co2_g_per_kwh" not in df or df["co2_g_per_kwh"].notna().sum() == 0:
-        raise InputError(src, [("grid.eco2mix", "has no value in a 'Taux de CO2 (g/kWh)' column (regional exports "
-                                                "have none): use a national éCO2mix export")])
+        raise InputError(
+            src,
+            [
+                (
+                    "grid.eco2mix",
+                    "has no value in a 'Taux de CO2 (g/kWh)' column (regional exports "
+                    "have none): use a national éCO2mix export",
+                )
+            ],
+        )
     result = annual_intensity(df["co2_g_per_kwh"], load_mw)
     perimeter = df.attrs.get("perimeter") or df.attrs.get("region") or ""
     source = f"RTE éCO2mix, {src}{f' ({perimeter})' if perimeter else ''}, 'Taux de CO2 (g/kWh)' [primary]"
-    note = (f"{result.description}; RTE's rate counts the direct CO2 of the power plants in France "
-            "(no life cycle, no imports)")
-    return InputRecord("grid.carbon_intensity_g_per_kwh", Range.point(result.value_g_per_kwh), "g CO2e/kWh",
-                       "derived", source, note)
+    note = (
+        f"{result.description}; RTE's rate counts the direct CO2 of the power plants in France "
+        "(no life cycle, no imports)"
+    )
+    return InputRecord(
+        "grid.carbon_intensity_g_per_kwh", Range.point(result.value_g_per_kwh), "g CO2e/kWh", "derived", source, note
+    )
 
 
 # ---------------------------------------------------------------------------- land
@@ -253,9 +264,14 @@ def site_area_from_parcels(project: Project, data: DataFiles | None = None) -> I
     parcels = _data(data).read(path, "cadastre")
     area = parcels_area_m2(parcels, project.land.ids, parcels.attrs.get("source", path.name))
     ids = ", ".join(project.land.ids)
-    return InputRecord("building.site_area_m2", Range.point(area), "m2", "derived",
-                       f"cadastre, {path.name} (cadastre.data.gouv.fr) [primary]",
-                       f"sum of the land-register areas (contenance) of parcels {ids}")
+    return InputRecord(
+        "building.site_area_m2",
+        Range.point(area),
+        "m2",
+        "derived",
+        f"cadastre, {path.name} (cadastre.data.gouv.fr) [primary]",
+        f"sum of the land-register areas (contenance) of parcels {ids}",
+    )
 
 
 def apply_to_inputs(project: Project, inputs: Any, data: DataFiles | None = None) -> None:
@@ -271,8 +287,9 @@ def apply_to_inputs(project: Project, inputs: Any, data: DataFiles | None = None
         records[grid.name] = grid
         res = records.get("grid.residual_mix_g_per_kwh")
         if res is not None and res.status == "default" and old is not None and res.source == old.source:
-            records[res.name] = InputRecord(res.name, grid.value, grid.unit, "default", grid.source, res.note,
-                                            res.declared_unknown)
+            records[res.name] = InputRecord(
+                res.name, grid.value, grid.unit, "default", grid.source, res.note, res.declared_unknown
+            )
     land = site_area_from_parcels(project, data)
     if land is not None:
         records[land.name] = land
@@ -306,8 +323,11 @@ def load_context(project: Project, data: DataFiles | None = None) -> dict[str, A
     if c is None:
         return {}
     data = _data(data)
-    return {key: data.read(resolve_path(project, getattr(c, key)), FIELDS[f"context.{key}"])
-            for key in ("substations", "cables", "boundaries", "registry") if getattr(c, key, None)}
+    return {
+        key: data.read(resolve_path(project, getattr(c, key)), FIELDS[f"context.{key}"])
+        for key in ("substations", "cables", "boundaries", "registry")
+        if getattr(c, key, None)
+    }
 
 
 def read_registry_file(path: Path, data: DataFiles | None = None):
@@ -335,8 +355,9 @@ def substation_table(project: Project, data: DataFiles | None = None):
     return connection.shipped_substations()
 
 
-def grid_connection(project: Project, peak_demand_mw: float | None = None, site=None,
-                    data: DataFiles | None = None) -> dict | None:
+def grid_connection(
+    project: Project, peak_demand_mw: float | None = None, site=None, data: DataFiles | None = None
+) -> dict | None:
     """The project's connection facts (:func:`impact.connection.grid_connection`), or None.
 
     Parameters
@@ -361,8 +382,15 @@ def grid_connection(project: Project, peak_demand_mw: float | None = None, site=
     has_file = project.context is not None and bool(project.context.substations)
     region = getattr(getattr(site, "commune", None), "region", None)
     if not has_file and region in connection.OUTSIDE_NETWORK_REGIONS:
-        return {"covered": False, "peak_demand_mw": peak_demand_mw, "domain": None, "nearest": [],
-                "nearest_connectable": [], "source": connection.SHIPPED_SOURCE, "file": None}
+        return {
+            "covered": False,
+            "peak_demand_mw": peak_demand_mw,
+            "domain": None,
+            "nearest": [],
+            "nearest_connectable": [],
+            "source": connection.SHIPPED_SOURCE,
+            "file": None,
+        }
     table = substation_table(project, data)
     facts = connection.grid_connection(table, project.location.lat, project.location.lon, peak_demand_mw)
     if facts is not None:

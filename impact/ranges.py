@@ -47,14 +47,14 @@ class Range:
     high: float
 
     @classmethod
-    def point(cls, value: float) -> "Range":
+    def point(cls, value: float) -> Range:
         return cls(float(value), float(value), float(value))
 
     @property
     def is_point(self) -> bool:
         return self.low == self.high
 
-    def scale(self, factor: float) -> "Range":
+    def scale(self, factor: float) -> Range:
         return Range(self.low * factor, self.central * factor, self.high * factor)
 
     def to_dict(self) -> dict[str, float]:
@@ -156,9 +156,7 @@ def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range |
             detail = "; ".join(
                 p for p in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "") if p
             )
-            raise ValueError(
-                f"must be a number or {{low: .., central: .., high: ..}} ({detail})"
-            )
+            raise ValueError(f"must be a number or {{low: .., central: .., high: ..}} ({detail})")
         parts = {k: _number(value[k], k) for k in ("low", "central", "high")}
     else:
         try:

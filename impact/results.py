@@ -54,8 +54,9 @@ class InputRecord:
             "declared_unknown": self.declared_unknown,
             # The note as a catalogue key and its arguments (templates/catalogue), for other languages.
             "note_key": self.note_key,
-            "note_args": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
-                          for k, v in self.note_args},
+            "note_args": {
+                k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in self.note_args
+            },
         }
 
 
@@ -199,7 +200,7 @@ class Results:
             "location": p.location.model_dump() if p.location else None,
         }
         project.update(self.meta)
-        out = {
+        out: dict[str, Any] = {
             "project": project,
             "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
             "inputs": {k: v.to_dict() for k, v in self.inputs.items()},

@@ -22,8 +22,10 @@ from .project import Project, parse_project, project_path, project_text
 def _merge(base: dict, changes: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and not (
-            set(value) == {"low", "central", "high"}
+        if (
+            isinstance(value, dict)
+            and isinstance(out.get(key), dict)
+            and not (set(value) == {"low", "central", "high"})
         ):
             out[key] = _merge(out[key], value)
         else:
@@ -69,8 +71,10 @@ def alternatives(project: Project) -> list[tuple[str, Project]]:
         try:
             variant = parse_project(data, label)
         except InputError as exc:
-            raise InputError(label, [(f"alternatives[{i}].changes.{f}" if f else f"alternatives[{i}].changes", m)
-                                     for f, m in exc.problems]) from None
+            raise InputError(
+                label,
+                [(f"alternatives[{i}].changes.{f}" if f else f"alternatives[{i}].changes", m) for f, m in exc.problems],
+            ) from None
         if path is not None:  # relative data paths keep resolving against the file's folder
             object.__setattr__(variant, "_path", path)
         out.append((alt.name, variant))

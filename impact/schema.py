@@ -48,15 +48,23 @@ class FieldSpec:
     @property
     def bounds(self) -> dict[str, float]:
         """The bounds as keywords of :func:`impact.ranges.check_bounds` (``ge``, ``gt``, ``le``, ``lt``)."""
-        pairs = (("ge", self.minimum), ("gt", self.exclusive_minimum), ("le", self.maximum),
-                 ("lt", self.exclusive_maximum))
+        pairs = (
+            ("ge", self.minimum),
+            ("gt", self.exclusive_minimum),
+            ("le", self.maximum),
+            ("lt", self.exclusive_maximum),
+        )
         return {k: v for k, v in pairs if v is not None}
 
     @property
     def json_bounds(self) -> dict[str, float]:
         """The bounds as JSON Schema keywords."""
-        pairs = (("minimum", self.minimum), ("exclusiveMinimum", self.exclusive_minimum),
-                 ("maximum", self.maximum), ("exclusiveMaximum", self.exclusive_maximum))
+        pairs = (
+            ("minimum", self.minimum),
+            ("exclusiveMinimum", self.exclusive_minimum),
+            ("maximum", self.maximum),
+            ("exclusiveMaximum", self.exclusive_maximum),
+        )
         return {k: v for k, v in pairs if v is not None}
 
 
@@ -77,12 +85,22 @@ def field_table() -> dict[str, FieldSpec]:
         for row in csv.DictReader(f):
             ml = row["max_length"].strip()
             spec = FieldSpec(
-                row["field"], row["title"], row["unit"], row["required"],
-                _number(row["minimum"]), _number(row["exclusive_minimum"]), _number(row["maximum"]),
-                _number(row["exclusive_maximum"]), int(ml) if ml else None, row["description"], row["source"],
-                row["bounds_reason"])
+                row["field"],
+                row["title"],
+                row["unit"],
+                row["required"],
+                _number(row["minimum"]),
+                _number(row["exclusive_minimum"]),
+                _number(row["maximum"]),
+                _number(row["exclusive_maximum"]),
+                int(ml) if ml else None,
+                row["description"],
+                row["source"],
+                row["bounds_reason"],
+            )
             if (spec.minimum is not None and spec.exclusive_minimum is not None) or (
-                    spec.maximum is not None and spec.exclusive_maximum is not None):
+                spec.maximum is not None and spec.exclusive_maximum is not None
+            ):
                 raise ValueError(f"{path.name}: {spec.field}: give a minimum or an exclusive minimum, not both")
             out[spec.field] = spec
     return out
@@ -98,7 +116,7 @@ def field_spec(name: str) -> FieldSpec:
 
 def assumption_keys() -> tuple[str, ...]:
     """The names that ``assumptions`` accepts, in the table's order."""
-    return tuple(k[len(ASSUMPTIONS):] for k in field_table() if k.startswith(ASSUMPTIONS))
+    return tuple(k[len(ASSUMPTIONS) :] for k in field_table() if k.startswith(ASSUMPTIONS))
 
 
 # --------------------------------------------------------------------------- JSON Schema pieces
@@ -108,8 +126,11 @@ def number_schema(spec: FieldSpec, *, integer: bool = False) -> dict[str, Any]:
     return {"type": "integer" if integer else "number", **spec.json_bounds}
 
 
-UNKNOWN_SCHEMA = {"type": "string", "enum": list(UNKNOWN_WORDS),
-                  "description": "not published by the promoter: a sourced default replaces it, and says so"}
+UNKNOWN_SCHEMA = {
+    "type": "string",
+    "enum": list(UNKNOWN_WORDS),
+    "description": "not published by the promoter: a sourced default replaces it, and says so",
+}
 
 
 def range_schema(spec: FieldSpec, *, unknown: bool) -> dict[str, Any]:
@@ -117,9 +138,14 @@ def range_schema(spec: FieldSpec, *, unknown: bool) -> dict[str, Any]:
     part = number_schema(spec)
     forms: list[dict[str, Any]] = [
         part,
-        {"type": "object", "title": "range", "description": "low <= central <= high",
-         "properties": {k: dict(part) for k in ("low", "central", "high")},
-         "required": ["low", "central", "high"], "additionalProperties": False},
+        {
+            "type": "object",
+            "title": "range",
+            "description": "low <= central <= high",
+            "properties": {k: dict(part) for k in ("low", "central", "high")},
+            "required": ["low", "central", "high"],
+            "additionalProperties": False,
+        },
     ]
     if unknown:
         forms.append(dict(UNKNOWN_SCHEMA))
@@ -128,8 +154,10 @@ def range_schema(spec: FieldSpec, *, unknown: bool) -> dict[str, Any]:
 
 def path_pattern(suffixes: tuple[str, ...]) -> str:
     """A case-insensitive JSON Schema pattern (ECMA 262 has no ``(?i)``) for names ending in ``suffixes``."""
+
     def ci(s: str) -> str:
         return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in s)
+
     return "^.*(" + "|".join(ci(s) for s in suffixes) + ")$"
 
 
@@ -175,13 +203,16 @@ def _choices(schema: dict[str, Any], defs: dict[str, Any]) -> None:
     from .indicators import INDICATORS
     from .sources.reference import read_reference_table, refrigerant_names
 
-    _text_choice(defs["Cooling"]["properties"]["liquid_class"],
-                 [r["class"] for r in read_reference_table("ashrae_liquid_classes")])
+    _text_choice(
+        defs["Cooling"]["properties"]["liquid_class"],
+        [r["class"] for r in read_reference_table("ashrae_liquid_classes")],
+    )
     _text_choice(defs["Refrigerant"]["properties"]["type"], [*refrigerant_names(), "none"])
     _text_choice(defs["Claim"]["properties"]["indicator"], list(INDICATORS))
     refrigerant = schema["properties"]["refrigerant"]
-    refrigerant["anyOf"].insert(1, {"type": "string", "enum": ["none", "aucun"],
-                                    "description": "no refrigerant at all: no leak emissions"})
+    refrigerant["anyOf"].insert(
+        1, {"type": "string", "enum": ["none", "aucun"], "description": "no refrigerant at all: no leak emissions"}
+    )
     changes = defs["Alternative"]["properties"]["changes"]
     changes["description"] += " (any field of the project file, validated once laid over it)"
 
@@ -218,8 +249,10 @@ def project_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://example.invalid/impact/project.schema.json"
     schema["title"] = "impact project file"
-    schema["description"] = ("A data-centre project as described in an impact project file (YAML); every field's "
-                             "unit, bounds and source come from data/schema/project_fields.csv.")
+    schema["description"] = (
+        "A data-centre project as described in an impact project file (YAML); every field's "
+        "unit, bounds and source come from data/schema/project_fields.csv."
+    )
     return schema
 
 
@@ -243,10 +276,20 @@ def _fmt_bound(x: float) -> str:
 
 def bounds_text(spec: FieldSpec) -> str:
     """``0 < x ≤ 5 000`` and the like; ``""`` without bounds; the text and list limits too."""
-    low = (f"{_fmt_bound(spec.minimum)} ≤ " if spec.minimum is not None else
-           f"{_fmt_bound(spec.exclusive_minimum)} < " if spec.exclusive_minimum is not None else "")
-    high = (f" ≤ {_fmt_bound(spec.maximum)}" if spec.maximum is not None else
-            f" < {_fmt_bound(spec.exclusive_maximum)}" if spec.exclusive_maximum is not None else "")
+    low = (
+        f"{_fmt_bound(spec.minimum)} ≤ "
+        if spec.minimum is not None
+        else f"{_fmt_bound(spec.exclusive_minimum)} < "
+        if spec.exclusive_minimum is not None
+        else ""
+    )
+    high = (
+        f" ≤ {_fmt_bound(spec.maximum)}"
+        if spec.maximum is not None
+        else f" < {_fmt_bound(spec.exclusive_maximum)}"
+        if spec.exclusive_maximum is not None
+        else ""
+    )
     text = f"{low}x{high}" if low or high else ""
     if spec.max_length is not None:
         text = (text + "; " if text else "") + f"at most {_fmt_bound(spec.max_length)}"
@@ -260,21 +303,26 @@ def _cell(text: str) -> str:
 def fields_markdown() -> str:
     """The documentation page of the fields (``docs/project-fields.md``), generated from the table."""
     table = field_table()
-    head = ("# Project file fields\n\n"
-            "Generated from `data/schema/project_fields.csv` by `impact.schema.fields_markdown()`; "
-            "a test keeps this page equal to the table. `impact schema` prints the same fields as JSON Schema.\n\n"
-            "Bounds apply to every part of a range (`{low, central, high}`). For a text, *at most* counts "
-            "characters; for a list, items; for a mapping, entries.\n\n")
+    head = (
+        "# Project file fields\n\n"
+        "Generated from `data/schema/project_fields.csv` by `impact.schema.fields_markdown()`; "
+        "a test keeps this page equal to the table. `impact schema` prints the same fields as JSON Schema.\n\n"
+        "Bounds apply to every part of a range (`{low, central, high}`). For a text, *at most* counts "
+        "characters; for a list, items; for a mapping, entries.\n\n"
+    )
     cols = "| field | unit | required | bounds | meaning | why these bounds |\n|---|---|---|---|---|---|\n"
     fields = [s for k, s in table.items() if not k.startswith(ASSUMPTIONS)]
     keys = [s for k, s in table.items() if k.startswith(ASSUMPTIONS)]
 
     def rows(specs, strip=""):
         return "".join(
-            f"| `{s.field[len(strip):]}` | {_cell(s.unit)} | {_cell(s.required)} | {_cell(bounds_text(s))} | "
-            f"{_cell(s.description)} | {_cell(s.bounds_reason)} |\n" for s in specs)
+            f"| `{s.field[len(strip) :]}` | {_cell(s.unit)} | {_cell(s.required)} | {_cell(bounds_text(s))} | "
+            f"{_cell(s.description)} | {_cell(s.bounds_reason)} |\n"
+            for s in specs
+        )
 
-    return (head + "## Fields\n\n" + cols + rows(fields)
-            + "\n## Keys of `assumptions`\n\n"
-            "Each replaces a model default by name (see the inputs list of `impact estimate`); the same bounds "
-            "apply.\n\n" + cols + rows(keys, ASSUMPTIONS))
+    return (
+        head + "## Fields\n\n" + cols + rows(fields) + "\n## Keys of `assumptions`\n\n"
+        "Each replaces a model default by name (see the inputs list of `impact estimate`); the same bounds "
+        "apply.\n\n" + cols + rows(keys, ASSUMPTIONS)
+    )

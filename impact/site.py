@@ -78,8 +78,12 @@ class Site:
 
     def to_dict(self) -> dict:
         """Plain values, for JSON: codes and names of each level, and how the site was placed."""
-        out: dict[str, Any] = {"placed_by": self.placed_by, "reason": self.reason,
-                               "declared_city": self.declared_city, "city_check": self.city_check}
+        out: dict[str, Any] = {
+            "placed_by": self.placed_by,
+            "reason": self.reason,
+            "declared_city": self.declared_city,
+            "city_check": self.city_check,
+        }
         for level in ("commune", "arrondissement", "departement", "region", "epci"):
             t = getattr(self, level)
             out[level] = None if t is None else {"code": t.code, "name": t.name, "population": t.population}
@@ -104,8 +108,13 @@ def _same_place(declared: str, commune, arrondissement) -> bool:
 def _with_levels(commune, **kw) -> Site:
     from .sources import france
 
-    return Site(commune=commune, departement=france.departement(commune.dep), region=france.region(commune.region),
-                epci=france.epci(commune.epci) if commune.epci else None, **kw)
+    return Site(
+        commune=commune,
+        departement=france.departement(commune.dep),
+        region=france.region(commune.region),
+        epci=france.epci(commune.epci) if commune.epci else None,
+        **kw,
+    )
 
 
 def place_site(project) -> Site:
@@ -137,13 +146,17 @@ def place_site(project) -> Site:
             check = "not_declared"
         else:
             check = "match" if _same_place(declared, commune, arrondissement) else "mismatch"
-        return _with_levels(commune, arrondissement=arrondissement, placed_by="coordinates",
-                            declared_city=declared, city_check=check)
+        return _with_levels(
+            commune, arrondissement=arrondissement, placed_by="coordinates", declared_city=declared, city_check=check
+        )
     if declared is None:
         return Site(reason="no_location")
     key = france.normalise_name(declared)
-    exact = [c for c in france.find_communes(declared, limit=50)
-             if c.kind == "commune" and france.normalise_name(c.name) == key]
+    exact = [
+        c
+        for c in france.find_communes(declared, limit=50)
+        if c.kind == "commune" and france.normalise_name(c.name) == key
+    ]
     if not exact:
         return Site(reason="city_not_found", declared_city=declared)
     if len(exact) > 1:

@@ -23,8 +23,18 @@ CONVERSIONS: dict[str, dict[str, float]] = {
 }
 
 #: Other spellings of the same units.
-ALIASES = {"m³": "m3", "m²": "m2", "km²": "km2", "share": "-", "percent": "%", "tCO2e": "t CO2e",
-           "ktCO2e": "kt CO2e", "kgCO2e": "kg CO2e", "l/kwh": "L/kWh", "l": "L"}
+ALIASES = {
+    "m³": "m3",
+    "m²": "m2",
+    "km²": "km2",
+    "share": "-",
+    "percent": "%",
+    "tCO2e": "t CO2e",
+    "ktCO2e": "kt CO2e",
+    "kgCO2e": "kg CO2e",
+    "l/kwh": "L/kWh",
+    "l": "L",
+}
 
 
 def _canonical(unit: str) -> str:
@@ -45,6 +55,8 @@ def convert(value: float, unit: str, to_unit: str) -> float:
     by_lower = {k.lower(): k for k in table}
     key = u if u in table else by_lower.get(u.lower())
     if key is None:
-        raise ValueError(f"unit {unit!r} cannot be converted to the indicator's unit {to_unit!r}; "
-                         f"expected one of: {', '.join(table)}")
+        raise ValueError(
+            f"unit {unit!r} cannot be converted to the indicator's unit {to_unit!r}; "
+            f"expected one of: {', '.join(table)}"
+        )
     return value * table[key]

@@ -127,5 +127,6 @@ def _alternatives(project, data) -> list[tuple[str, Resolved]]:
 
 
 def _in_alternative(i: int, field: str) -> str:
-    return field if field.startswith("alternatives[") else f"alternatives[{i}]: {field}" if field \
-        else f"alternatives[{i}]"
+    return (
+        field if field.startswith("alternatives[") else f"alternatives[{i}]: {field}" if field else f"alternatives[{i}]"
+    )

@@ -67,8 +67,9 @@ def write_gpkg(path: Path, layers: dict) -> Path:
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
     try:
         for name, gdf in layers.items():
-            pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", append=path.exists(),
-                                    layer_options={"SPATIAL_INDEX": "YES"})
+            pyogrio.write_dataframe(
+                gdf, path, layer=name, driver="GPKG", append=path.exists(), layer_options={"SPATIAL_INDEX": "YES"}
+            )
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return path
@@ -84,8 +85,13 @@ def round_coords(geoms, decimals: int):
 
 def parser(doc: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
-    p.add_argument("shared", nargs="?", type=Path, default=DEFAULT_SHARED,
-                   help=f"the shared data folder (default: {DEFAULT_SHARED})")
+    p.add_argument(
+        "shared",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help=f"the shared data folder (default: {DEFAULT_SHARED})",
+    )
     p.add_argument("-o", "--out", type=Path, default=OUT_DIR, help=f"output folder (default: {OUT_DIR})")
     return p
 
@@ -110,9 +116,9 @@ def write_polygons_npz(path: Path, layers: dict, decimals: int = 5) -> Path:
         geoms = np.asarray(geoms, dtype=object)
         kind, coords, offsets = shapely.to_ragged_array(geoms)
         assert kind == shapely.GeometryType.MULTIPOLYGON, name
-        q = np.round(coords * 10 ** decimals).astype(np.int64)
+        q = np.round(coords * 10**decimals).astype(np.int64)
         d = np.diff(q, axis=0, prepend=np.zeros((1, 2), np.int64))
-        assert np.abs(d).max() < 2 ** 31
+        assert np.abs(d).max() < 2**31
         arrays[f"{name}.codes"] = np.asarray(codes, dtype=str)
         arrays[f"{name}.x"] = d[:, 0].astype(np.int32)
         arrays[f"{name}.y"] = d[:, 1].astype(np.int32)

@@ -23,15 +23,29 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _france_common import DEFAULT_SHARED, ROOT, parser, round_coords, write_gpkg  # noqa: E402
+from _france_common import DEFAULT_SHARED, ROOT, parser, round_coords, write_gpkg
 
 BOX = (-6.0, 41.0, 10.0, 51.6)
 MARGIN = 0.5
 DECIMALS = 4
 #: ISO 3166-1 numeric -> alpha-2, for the countries in the widened box (ISO 3166-1).
-ISO_ALPHA2 = {"020": "AD", "040": "AT", "056": "BE", "276": "DE", "380": "IT", "438": "LI", "442": "LU",
-              "492": "MC", "528": "NL", "620": "PT", "724": "ES", "756": "CH", "826": "GB", "831": "GG",
-              "832": "JE"}
+ISO_ALPHA2 = {
+    "020": "AD",
+    "040": "AT",
+    "056": "BE",
+    "276": "DE",
+    "380": "IT",
+    "438": "LI",
+    "442": "LU",
+    "492": "MC",
+    "528": "NL",
+    "620": "PT",
+    "724": "ES",
+    "756": "CH",
+    "826": "GB",
+    "831": "GG",
+    "832": "JE",
+}
 SOURCE = "Natural Earth 1:50m countries (public domain), via world-atlas 2.0.2"
 OUT = ROOT / "data" / "basemap"
 
@@ -51,8 +65,11 @@ def build(shared: Path = DEFAULT_SHARED, out: Path = OUT) -> Path:
         raise SystemExit(f"no alpha-2 code for ISO numeric {unknown}: add them to ISO_ALPHA2")
     geoms = shapely.clip_by_rect(shapely.make_valid(np.asarray(c.geometry.values)), *box)
     geoms = shapely.make_valid(round_coords(geoms, DECIMALS))
-    gdf = gpd.GeoDataFrame({"code": [ISO_ALPHA2[i] for i in c["id"]], "name": list(c["name"]),
-                            "source": SOURCE}, geometry=list(geoms), crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": [ISO_ALPHA2[i] for i in c["id"]], "name": list(c["name"]), "source": SOURCE},
+        geometry=list(geoms),
+        crs="EPSG:4326",
+    )
     gdf = gdf[~gdf.geometry.is_empty].sort_values("code").reset_index(drop=True)
     return write_gpkg(out / "countries.gpkg", {"countries": gdf})
 

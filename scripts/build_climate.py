@@ -68,9 +68,13 @@ LAPSE_PAIR_MAX_KM = 100.0
 LAPSE_PAIR_MIN_DZ_M = 150.0
 DATA_YEAR = "2024"  # the latest year of weather behind the derived coefficients
 
-TMYX_ATTRIBUTION = "Climate.OneBuilding.Org, TMYx (NOAA ISD; ERA5: contains modified Copernicus Climate Change Service information)"
+TMYX_ATTRIBUTION = (
+    "Climate.OneBuilding.Org, TMYx (NOAA ISD; ERA5: contains modified Copernicus Climate Change Service information)"
+)
 TMYX_LICENCE = "free to use and redistribute with attribution (climate.onebuilding.org)"
-PVGIS_ATTRIBUTION = "PVGIS © European Union, 2001-2022 (ERA5: contains modified Copernicus Climate Change Service information)"
+PVGIS_ATTRIBUTION = (
+    "PVGIS © European Union, 2001-2022 (ERA5: contains modified Copernicus Climate Change Service information)"
+)
 PVGIS_LICENCE = "reuse authorised with acknowledgement of the source (Decision 2011/833/EU)"
 OM_ATTRIBUTION = "Weather data by Open-Meteo.com (CC BY 4.0)"
 OM_LICENCE = "CC BY 4.0"
@@ -229,32 +233,79 @@ def load_stations(shared: Path) -> tuple[list[Station], list[str]]:
     stations: list[Station] = []
     excluded: list[str] = []
     tmyx = [
-        ("tmyx_074800", "Lyon-Bron (aéroport)", "FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw", "2004-2018", 15,
-         "GitHub cghiaus/dm4bem, weather_data/, commit 9fba129d8cbad49cdf36b3d752537788aa79c057"),
-        ("tmyx_075100", "Bordeaux-Mérignac (aéroport)", "FRA_AC_Bordeaux.Merignac.AP.075100_TMYx.2009-2023.epw",
-         "2009-2023", 15, "GitHub EURAC-EEBgroup/venticoolpy @ 5f5319a2f7c43ce2be90897535295d9ca7985284, "
-         "tests/inputs/data/climate/"),
-        ("tmyx_074860", "Grenoble-Alpes-Isère (aéroport)", "FRA_AR_Grenoble.Alpes.Isere.AP.074860_TMYx.2007-2021.epw",
-         "2007-2021", 15, "GitHub dm4bem/model-steady-state-smart_cities_group_5 @ "
-         "47b62cb92c30d81c4616603ffade0a4b5f8f2c4c"),
+        (
+            "tmyx_074800",
+            "Lyon-Bron (aéroport)",
+            "FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw",
+            "2004-2018",
+            15,
+            "GitHub cghiaus/dm4bem, weather_data/, commit 9fba129d8cbad49cdf36b3d752537788aa79c057",
+        ),
+        (
+            "tmyx_075100",
+            "Bordeaux-Mérignac (aéroport)",
+            "FRA_AC_Bordeaux.Merignac.AP.075100_TMYx.2009-2023.epw",
+            "2009-2023",
+            15,
+            "GitHub EURAC-EEBgroup/venticoolpy @ 5f5319a2f7c43ce2be90897535295d9ca7985284, tests/inputs/data/climate/",
+        ),
+        (
+            "tmyx_074860",
+            "Grenoble-Alpes-Isère (aéroport)",
+            "FRA_AR_Grenoble.Alpes.Isere.AP.074860_TMYx.2007-2021.epw",
+            "2007-2021",
+            15,
+            "GitHub dm4bem/model-steady-state-smart_cities_group_5 @ 47b62cb92c30d81c4616603ffade0a4b5f8f2c4c",
+        ),
         # Villard-de-Lans: the file name says 2007-2021, the record covers 2007-2017 (PROVENANCE-tmyx-2.md).
-        ("tmyx_074840", "Villard-de-Lans", "FRA_AR_Villard.de.Lans.074840_TMYx.2007-2021.epw", "2007-2017", 11,
-         "GitHub dm4bem/model-steady-state-smart @ 68fd2574d9d4c11689602ba3e6156c299ce3e556"),
+        (
+            "tmyx_074840",
+            "Villard-de-Lans",
+            "FRA_AR_Villard.de.Lans.074840_TMYx.2007-2021.epw",
+            "2007-2017",
+            11,
+            "GitHub dm4bem/model-steady-state-smart @ 68fd2574d9d4c11689602ba3e6156c299ce3e556",
+        ),
     ]
     for sid, name, fname, period, n, origin in tmyx:
         series, meta = read_tmyx(climate / "epw" / fname)
-        stations.append(Station(
-            sid, name, "typical year", float(meta["latitude"]), float(meta["longitude"]), float(meta["altitude"]),
-            "EPW LOCATION line (TMYx)", period, n, TMYX_LICENCE, TMYX_ATTRIBUTION,
-            f"shared/data/climate/epw/{fname} ({origin})", [series]))
+        stations.append(
+            Station(
+                sid,
+                name,
+                "typical year",
+                float(meta["latitude"]),
+                float(meta["longitude"]),
+                float(meta["altitude"]),
+                "EPW LOCATION line (TMYx)",
+                period,
+                n,
+                TMYX_LICENCE,
+                TMYX_ATTRIBUTION,
+                f"shared/data/climate/epw/{fname} ({origin})",
+                [series],
+            )
+        )
     series, meta = read_pvgis(climate / "epw" / "PVGIS_tmy_47.360_2.080_2005_2020.csv")
     inputs = meta["inputs"]
-    stations.append(Station(
-        "pvgis_47.360_2.080", "PVGIS-ERA5, point 47.36 N 2.08 E (Centre-Val de Loire)", "model",
-        float(inputs["latitude"]), float(inputs["longitude"]), float(inputs["elevation"]),
-        "PVGIS export header (elevation of the point used by PVGIS)", "2005-2020", 16, PVGIS_LICENCE,
-        PVGIS_ATTRIBUTION, "shared/data/climate/epw/PVGIS_tmy_47.360_2.080_2005_2020.csv (PyPI sdist "
-        "pybuildingenergy 1.0.6, tests/input_data/weatherdata/)", [series]))
+    stations.append(
+        Station(
+            "pvgis_47.360_2.080",
+            "PVGIS-ERA5, point 47.36 N 2.08 E (Centre-Val de Loire)",
+            "model",
+            float(inputs["latitude"]),
+            float(inputs["longitude"]),
+            float(inputs["elevation"]),
+            "PVGIS export header (elevation of the point used by PVGIS)",
+            "2005-2020",
+            16,
+            PVGIS_LICENCE,
+            PVGIS_ATTRIBUTION,
+            "shared/data/climate/epw/PVGIS_tmy_47.360_2.080_2005_2020.csv (PyPI sdist "
+            "pybuildingenergy 1.0.6, tests/input_data/weatherdata/)",
+            [series],
+        )
+    )
 
     with (climate / "hourly" / "stations.csv").open(encoding="utf-8") as f:
         listed = list(csv.DictReader(f))
@@ -262,13 +313,25 @@ def load_stations(shared: Path) -> tuple[list[Station], list[str]]:
         if not r["site_id"].startswith("om_"):
             continue
         city = r["name"].split(" (")[0]
-        stations.append(Station(
-            r["site_id"], f"{city} (centre), Open-Meteo", "model", float(r["lat"]), float(r["lon"]), None,
-            "not stored by the source (Open-Meteo answers with the height of its 90 m elevation model; the "
-            "staged files dropped it)", "2022-2024", 3, OM_LICENCE, OM_ATTRIBUTION,
-            f"shared/data/climate/hourly/openmeteo_10cities/{r['file']} (GitHub rcap107/forecasting @ "
-            "a7a564dfbb2829b0fae426cee9229153abae4693)",
-            read_openmeteo(climate / "hourly" / "openmeteo_10cities" / r["file"])))
+        stations.append(
+            Station(
+                r["site_id"],
+                f"{city} (centre), Open-Meteo",
+                "model",
+                float(r["lat"]),
+                float(r["lon"]),
+                None,
+                "not stored by the source (Open-Meteo answers with the height of its 90 m elevation model; the "
+                "staged files dropped it)",
+                "2022-2024",
+                3,
+                OM_LICENCE,
+                OM_ATTRIBUTION,
+                f"shared/data/climate/hourly/openmeteo_10cities/{r['file']} (GitHub rcap107/forecasting @ "
+                "a7a564dfbb2829b0fae426cee9229153abae4693)",
+                read_openmeteo(climate / "hourly" / "openmeteo_10cities" / r["file"]),
+            )
+        )
 
     positions = synop_positions(shared)
     synop = [r for r in listed if r["site_id"].startswith("synop_")]
@@ -283,10 +346,23 @@ def load_stations(shared: Path) -> tuple[list[Station], list[str]]:
         if not kept:
             continue
         years = [s.year for s in kept]
-        stations.append(Station(
-            r["site_id"], f"{name.title()} (station Météo-France {wmo})", "observation", lat, lon, alt,
-            "Météo-France station list (postesSynop.csv)", _period(years), len(years), SYNOP_LICENCE,
-            SYNOP_ATTRIBUTION, f"shared/data/climate/hourly/{r['source_folder']}/{r['file']}", kept))
+        stations.append(
+            Station(
+                r["site_id"],
+                f"{name.title()} (station Météo-France {wmo})",
+                "observation",
+                lat,
+                lon,
+                alt,
+                "Météo-France station list (postesSynop.csv)",
+                _period(years),
+                len(years),
+                SYNOP_LICENCE,
+                SYNOP_ATTRIBUTION,
+                f"shared/data/climate/hourly/{r['source_folder']}/{r['file']}",
+                kept,
+            )
+        )
     for s in stations:
         s.central_year = central(s)
     return stations, excluded
@@ -317,7 +393,7 @@ def pairs(stations: list[Station]):
     difference of annual mean temperature [K] (lapse-corrected when both altitudes are known)."""
     out = []
     for i, a in enumerate(stations):
-        for b in stations[i + 1:]:
+        for b in stations[i + 1 :]:
             if a.group != b.group:
                 continue
             d = float(haversine_km(a.lat, a.lon, b.lat, b.lon))
@@ -332,28 +408,44 @@ def pairs(stations: list[Station]):
 
 def coefficients(stations: list[Station]) -> dict[str, tuple[float, str]]:
     all_pairs = pairs(stations)
-    grad = [(d, diff) for _, _, d, dz, diff in all_pairs
-            if d <= GRADIENT_PAIR_MAX_KM and (dz is None or dz < GRADIENT_PAIR_MAX_DZ_M)]
+    grad = [
+        (d, diff)
+        for _, _, d, dz, diff in all_pairs
+        if d <= GRADIENT_PAIR_MAX_KM and (dz is None or dz < GRADIENT_PAIR_MAX_DZ_M)
+    ]
     d = np.array([g[0] for g in grad])
     diff = np.array([g[1] for g in grad])
     gradient = math.sqrt(float((d**2 * diff**2).sum() / (d**4).sum()))
-    lapse_pairs = [(a, b, dd, dz, df) for a, b, dd, dz, df in all_pairs
-                   if dz is not None and dd <= LAPSE_PAIR_MAX_KM and dz >= LAPSE_PAIR_MIN_DZ_M]
+    lapse_pairs = [
+        (a, b, dd, dz, df)
+        for a, b, dd, dz, df in all_pairs
+        if dz is not None and dd <= LAPSE_PAIR_MAX_KM and dz >= LAPSE_PAIR_MIN_DZ_M
+    ]
     # Residual of the corrected difference, per km of altitude difference.
     lapse_sd = math.sqrt(float(np.mean([(df / (dz / 1000.0)) ** 2 for _, _, _, dz, df in lapse_pairs])))
     multi = [s for s in stations if len(s.series) >= 3]
     ss = sum(((np.array([x.temp_air_c.mean() for x in s.series]) - annual_mean_c(s)) ** 2).sum() for s in multi)
     dof = sum(len(s.series) - 1 for s in multi)
     interannual = math.sqrt(float(ss) / dof)
-    lapse_names = "; ".join(f"{a.id}-{b.id} ({dd:.0f} km, {dz:.0f} m: {df:+.2f} K after correction)"
-                            for a, b, dd, dz, df in lapse_pairs)
+    lapse_names = "; ".join(
+        f"{a.id}-{b.id} ({dd:.0f} km, {dz:.0f} m: {df:+.2f} K after correction)" for a, b, dd, dz, df in lapse_pairs
+    )
     return {
-        "gradient": (gradient, f"{len(grad)} pairs of shipped stations of the same period, at most "
-                               f"{GRADIENT_PAIR_MAX_KM:.0f} km and less than {GRADIENT_PAIR_MAX_DZ_M:.0f} m apart"),
-        "lapse_sd": (lapse_sd, f"{len(lapse_pairs)} pairs within {LAPSE_PAIR_MAX_KM:.0f} km and at least "
-                               f"{LAPSE_PAIR_MIN_DZ_M:.0f} m apart: {lapse_names}"),
-        "interannual": (interannual, f"{len(multi)} stations with 3 years or more "
-                                     f"({sum(len(s.series) for s in multi)} station-years, {dof} degrees of freedom)"),
+        "gradient": (
+            gradient,
+            f"{len(grad)} pairs of shipped stations of the same period, at most "
+            f"{GRADIENT_PAIR_MAX_KM:.0f} km and less than {GRADIENT_PAIR_MAX_DZ_M:.0f} m apart",
+        ),
+        "lapse_sd": (
+            lapse_sd,
+            f"{len(lapse_pairs)} pairs within {LAPSE_PAIR_MAX_KM:.0f} km and at least "
+            f"{LAPSE_PAIR_MIN_DZ_M:.0f} m apart: {lapse_names}",
+        ),
+        "interannual": (
+            interannual,
+            f"{len(multi)} stations with 3 years or more "
+            f"({sum(len(s.series) for s in multi)} station-years, {dof} degrees of freedom)",
+        ),
     }
 
 
@@ -367,10 +459,19 @@ def coverage(stations: list[Station], shared: Path, distances=(100, 125, 150, 17
     nearest = np.min([haversine_km(lat, lon, s.lat, s.lon) for s in stations], axis=0)
     corsica = c["dep"].isin(["2A", "2B"]).to_numpy()
     pop = c["population_2026"].to_numpy(float)
-    table = {D: (float((nearest[~corsica] <= D).mean()), float(pop[~corsica][nearest[~corsica] <= D].sum()
-                                                              / pop[~corsica].sum())) for D in distances}
-    return {"table": table, "corsica_min_km": float(nearest[corsica].min()),
-            "continental_max_km": float(nearest[~corsica].max()), "communes": int((~corsica).sum())}
+    table = {
+        D: (
+            float((nearest[~corsica] <= D).mean()),
+            float(pop[~corsica][nearest[~corsica] <= D].sum() / pop[~corsica].sum()),
+        )
+        for D in distances
+    }
+    return {
+        "table": table,
+        "corsica_min_km": float(nearest[corsica].min()),
+        "continental_max_km": float(nearest[~corsica].max()),
+        "communes": int((~corsica).sum()),
+    }
 
 
 # ------------------------------------------------------------------------- writers
@@ -403,13 +504,24 @@ def station_rows(stations: list[Station]) -> list[dict]:
     rows = []
     for s in stations:
         years = "typical" if s.series[0].year == 0 else ";".join(str(x.year) for x in s.series)
-        rows.append({
-            "id": s.id, "name": s.name, "kind": s.kind, "lat": f"{s.lat:.4f}", "lon": f"{s.lon:.4f}",
-            "altitude_m": "" if s.altitude_m is None else f"{s.altitude_m:g}", "altitude_source": s.altitude_source,
-            "years": years, "central_year": "typical" if s.central_year == 0 else str(s.central_year),
-            "period": s.period, "years_represented": str(s.years_represented), "licence": s.licence,
-            "attribution": s.attribution, "source": s.source,
-        })
+        rows.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "lat": f"{s.lat:.4f}",
+                "lon": f"{s.lon:.4f}",
+                "altitude_m": "" if s.altitude_m is None else f"{s.altitude_m:g}",
+                "altitude_source": s.altitude_source,
+                "years": years,
+                "central_year": "typical" if s.central_year == 0 else str(s.central_year),
+                "period": s.period,
+                "years_represented": str(s.years_represented),
+                "licence": s.licence,
+                "attribution": s.attribution,
+                "source": s.source,
+            }
+        )
     return rows
 
 
@@ -428,31 +540,57 @@ def reference_rows(coef: dict, cov: dict) -> list[dict]:
     share = cov["table"][MAX_DISTANCE_KM]
     derived = "derived by scripts/build_climate.py from the stations of data/france/climate: "
     return [
-        {"quantity": "lapse_rate_k_per_km", "value": "6.5", "unit": "K/km",
-         "source": "ISO 2533:1975 Standard Atmosphere (ICAO standard atmosphere), troposphere", "year": "1975",
-         "quality": "primary", "note": "applied to dry bulb and dew point from the station's altitude to the site's"},
-        {"quantity": "gradient_k_per_km", "value": f"{g:.5f}", "unit": "K/km",
-         "source": derived + "root-mean-square fit through the origin of the pairwise differences of annual mean "
-                   "dry bulb (lapse-corrected when both altitudes are known) against distance, " + g_how,
-         "year": DATA_YEAR, "quality": "assumption",
-         "note": "spatial part of the climate offset's standard deviation: gradient x distance"},
-        {"quantity": "lapse_rate_sd_k_per_km", "value": f"{l_sd:.2f}", "unit": "K/km",
-         "source": derived + "root mean square of what the 6.5 K/km correction leaves, per km of altitude "
-                   "difference, over " + l_how,
-         "year": DATA_YEAR, "quality": "assumption",
-         "note": "altitude part of the climate offset's standard deviation: this x altitude difference"},
-        {"quantity": "interannual_sd_k", "value": f"{ia:.3f}", "unit": "K",
-         "source": derived + "pooled standard deviation of the annual mean dry bulb between the years of a "
-                   "station, " + ia_how,
-         "year": DATA_YEAR, "quality": "assumption",
-         "note": "a series of n years stands for the climate within this / sqrt(n)"},
-        {"quantity": "max_distance_km", "value": f"{MAX_DISTANCE_KM:g}", "unit": "km",
-         "source": f"coverage computed by scripts/build_climate.py on shared/data/communes/"
-                   f"communes_metropole_points.csv: {100 * share[0]:.1f} % of the {cov['communes']} communes and "
-                   f"{100 * share[1]:.1f} % of the inhabitants of continental France are within {MAX_DISTANCE_KM:g} km "
-                   f"of a shipped station; Corsica's nearest is {cov['corsica_min_km']:.0f} km away, across the sea",
-         "year": DATA_YEAR, "quality": "assumption",
-         "note": "beyond it the tool has no climate for the place: impact climate fetch, or climate.epw / climate.pvgis"},
+        {
+            "quantity": "lapse_rate_k_per_km",
+            "value": "6.5",
+            "unit": "K/km",
+            "source": "ISO 2533:1975 Standard Atmosphere (ICAO standard atmosphere), troposphere",
+            "year": "1975",
+            "quality": "primary",
+            "note": "applied to dry bulb and dew point from the station's altitude to the site's",
+        },
+        {
+            "quantity": "gradient_k_per_km",
+            "value": f"{g:.5f}",
+            "unit": "K/km",
+            "source": derived + "root-mean-square fit through the origin of the pairwise differences of annual mean "
+            "dry bulb (lapse-corrected when both altitudes are known) against distance, " + g_how,
+            "year": DATA_YEAR,
+            "quality": "assumption",
+            "note": "spatial part of the climate offset's standard deviation: gradient x distance",
+        },
+        {
+            "quantity": "lapse_rate_sd_k_per_km",
+            "value": f"{l_sd:.2f}",
+            "unit": "K/km",
+            "source": derived + "root mean square of what the 6.5 K/km correction leaves, per km of altitude "
+            "difference, over " + l_how,
+            "year": DATA_YEAR,
+            "quality": "assumption",
+            "note": "altitude part of the climate offset's standard deviation: this x altitude difference",
+        },
+        {
+            "quantity": "interannual_sd_k",
+            "value": f"{ia:.3f}",
+            "unit": "K",
+            "source": derived + "pooled standard deviation of the annual mean dry bulb between the years of a "
+            "station, " + ia_how,
+            "year": DATA_YEAR,
+            "quality": "assumption",
+            "note": "a series of n years stands for the climate within this / sqrt(n)",
+        },
+        {
+            "quantity": "max_distance_km",
+            "value": f"{MAX_DISTANCE_KM:g}",
+            "unit": "km",
+            "source": f"coverage computed by scripts/build_climate.py on shared/data/communes/"
+            f"communes_metropole_points.csv: {100 * share[0]:.1f} % of the {cov['communes']} communes and "
+            f"{100 * share[1]:.1f} % of the inhabitants of continental France are within {MAX_DISTANCE_KM:g} km "
+            f"of a shipped station; Corsica's nearest is {cov['corsica_min_km']:.0f} km away, across the sea",
+            "year": DATA_YEAR,
+            "quality": "assumption",
+            "note": "beyond it the tool has no climate for the place: impact climate fetch, or climate.epw / climate.pvgis",
+        },
     ]
 
 
@@ -485,56 +623,63 @@ def provenance(stations, excluded, coef, cov) -> str:
         cy = "—" if s.central_year == 0 else str(s.central_year)
         lines.append(f"| {s.id} | {s.name} | {s.kind} | {s.lat:.4f} | {s.lon:.4f} | {alt} | {years} | {cy} |")
     filled = [(s.id, x.year, x.filled_h) for s in stations for x in s.series if x.filled_h]
-    lines += [
-        "",
-        "## What was changed",
-        "- TMYx (EPW): dry bulb and dew point in file order; the EPW hour h of local standard time (UTC+1) holds "
-        "the observation at its end, h:00 LST = (h-1):00 UTC, so the records are already UTC hours from 00:00. "
-        "Bordeaux: the 2009-2023 edition (an original EPW); the 2011-2025 one in the same folder was rebuilt from a "
-        "Modelica table and is not used. Villard-de-Lans: its record covers 2007-2017.",
-        "- PVGIS: read with `pvlib.iotools.read_pvgis_tmy`; UTC hours; the dew point is computed from T and RH "
-        "(ASHRAE saturation pressure).",
-        "- Open-Meteo: the full years 2022, 2023, 2024, dry bulb and the dew point of the staged file (Magnus, "
-        "computed when staged). Model data for a city-centre grid point, not a station.",
-        f"- SYNOP (3-hourly): linear in time between observations at most {MAX_LINEAR_GAP_H:g} h apart, for T and "
-        "dew point (Montpellier: the staged dew point, computed from T and RH); longer gaps filled with the mean "
-        "of the same hour over the 7 days on each side (Falge et al. 2001). A station-year is kept only when every "
-        f"month passes the WMO 3/5 rule (at most 5 missing days, at most 3 in a row; a day is missing with fewer "
-        f"than {MIN_OBS_PER_DAY} of its 8 observations).",
-        "- Hours filled over long gaps, per kept station-year: "
-        + (", ".join(f"{i} {y}: {h} h" for i, y, h in filled) if filled else "none") + ".",
-        "- Every value rounded to 0.1 °C.",
-        "",
-        "## Left out",
-        "- IWEC files (ASHRAE copyright).",
-    ] + [f"- {e}" for e in excluded] + [
-        "",
-        "## Coefficients of the climate offset (data/reference/climate_uncertainty.csv)",
-        f"- spatial gradient: {coef['gradient'][0]:.5f} K/km ({coef['gradient'][1]});",
-        f"- error of the 6.5 K/km lapse rate: {coef['lapse_sd'][0]:.2f} K/km ({coef['lapse_sd'][1]});",
-        f"- inter-annual standard deviation of the annual mean: {coef['interannual'][0]:.3f} K "
-        f"({coef['interannual'][1]}).",
-        "",
-        "## Coverage of continental France (communes' inside points, populations 2026)",
-        "",
-        "| within (km) | communes | inhabitants |",
-        "|---|---|---|",
-    ] + [f"| {D} | {100 * a:.1f} % | {100 * b:.1f} % |" for D, (a, b) in cov["table"].items()] + [
-        "",
-        f"Farthest continental commune from a station: {cov['continental_max_km']:.0f} km. Corsica: nearest "
-        f"station {cov['corsica_min_km']:.0f} km away, across the sea. Maximum distance used: {MAX_DISTANCE_KM:g} km.",
-        "",
-        "## Attribution (to print wherever these data are used)",
-        f"- {OM_ATTRIBUTION}",
-        f"- {SYNOP_ATTRIBUTION}",
-        f"- {TMYX_ATTRIBUTION}",
-        f"- {PVGIS_ATTRIBUTION}",
-        "",
-        "## Licences",
-        f"- Open-Meteo: {OM_LICENCE}. Météo-France SYNOP: {SYNOP_LICENCE}. TMYx: {TMYX_LICENCE}. "
-        f"PVGIS: {PVGIS_LICENCE}.",
-        "",
-    ]
+    lines += (
+        [
+            "",
+            "## What was changed",
+            "- TMYx (EPW): dry bulb and dew point in file order; the EPW hour h of local standard time (UTC+1) holds "
+            "the observation at its end, h:00 LST = (h-1):00 UTC, so the records are already UTC hours from 00:00. "
+            "Bordeaux: the 2009-2023 edition (an original EPW); the 2011-2025 one in the same folder was rebuilt from a "
+            "Modelica table and is not used. Villard-de-Lans: its record covers 2007-2017.",
+            "- PVGIS: read with `pvlib.iotools.read_pvgis_tmy`; UTC hours; the dew point is computed from T and RH "
+            "(ASHRAE saturation pressure).",
+            "- Open-Meteo: the full years 2022, 2023, 2024, dry bulb and the dew point of the staged file (Magnus, "
+            "computed when staged). Model data for a city-centre grid point, not a station.",
+            f"- SYNOP (3-hourly): linear in time between observations at most {MAX_LINEAR_GAP_H:g} h apart, for T and "
+            "dew point (Montpellier: the staged dew point, computed from T and RH); longer gaps filled with the mean "
+            "of the same hour over the 7 days on each side (Falge et al. 2001). A station-year is kept only when every "
+            f"month passes the WMO 3/5 rule (at most 5 missing days, at most 3 in a row; a day is missing with fewer "
+            f"than {MIN_OBS_PER_DAY} of its 8 observations).",
+            "- Hours filled over long gaps, per kept station-year: "
+            + (", ".join(f"{i} {y}: {h} h" for i, y, h in filled) if filled else "none")
+            + ".",
+            "- Every value rounded to 0.1 °C.",
+            "",
+            "## Left out",
+            "- IWEC files (ASHRAE copyright).",
+        ]
+        + [f"- {e}" for e in excluded]
+        + [
+            "",
+            "## Coefficients of the climate offset (data/reference/climate_uncertainty.csv)",
+            f"- spatial gradient: {coef['gradient'][0]:.5f} K/km ({coef['gradient'][1]});",
+            f"- error of the 6.5 K/km lapse rate: {coef['lapse_sd'][0]:.2f} K/km ({coef['lapse_sd'][1]});",
+            f"- inter-annual standard deviation of the annual mean: {coef['interannual'][0]:.3f} K "
+            f"({coef['interannual'][1]}).",
+            "",
+            "## Coverage of continental France (communes' inside points, populations 2026)",
+            "",
+            "| within (km) | communes | inhabitants |",
+            "|---|---|---|",
+        ]
+        + [f"| {D} | {100 * a:.1f} % | {100 * b:.1f} % |" for D, (a, b) in cov["table"].items()]
+        + [
+            "",
+            f"Farthest continental commune from a station: {cov['continental_max_km']:.0f} km. Corsica: nearest "
+            f"station {cov['corsica_min_km']:.0f} km away, across the sea. Maximum distance used: {MAX_DISTANCE_KM:g} km.",
+            "",
+            "## Attribution (to print wherever these data are used)",
+            f"- {OM_ATTRIBUTION}",
+            f"- {SYNOP_ATTRIBUTION}",
+            f"- {TMYX_ATTRIBUTION}",
+            f"- {PVGIS_ATTRIBUTION}",
+            "",
+            "## Licences",
+            f"- Open-Meteo: {OM_LICENCE}. Météo-France SYNOP: {SYNOP_LICENCE}. TMYx: {TMYX_LICENCE}. "
+            f"PVGIS: {PVGIS_LICENCE}.",
+            "",
+        ]
+    )
     return "\n".join(lines)
 
 
@@ -556,14 +701,17 @@ def build(shared: Path, out: Path = OUT, reference: Path = REFERENCE) -> dict:
     write_csv(out / "stations.csv", station_rows(stations))
     (out / "PROVENANCE.md").write_text(provenance(stations, excluded, coef, cov), encoding="utf-8")
     write_csv(reference, reference_rows(coef, cov))
-    return {"stations": len(stations), "series": len(rows), "excluded": excluded, "coefficients": coef,
-            "coverage": cov}
+    return {"stations": len(stations), "series": len(rows), "excluded": excluded, "coefficients": coef, "coverage": cov}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="the shared data folder (default: ../shared/data)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="the shared data folder (default: ../shared/data)",
+    )
     args = parser.parse_args()
     summary = build(args.shared)
     print(f"{summary['stations']} stations, {summary['series']} station-years -> {OUT}")

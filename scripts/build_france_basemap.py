@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _france_common import parser, round_coords, write_gpkg  # noqa: E402
+from _france_common import parser, round_coords, write_gpkg
 
 BOX = (-6.0, 41.0, 10.0, 51.6)  # lon_min, lat_min, lon_max, lat_max: the GSHHG extract's box
 SIMPLIFY_M = 30.0
@@ -47,8 +47,7 @@ def _lines(gdf, decimals=DECIMALS):
     lam = gdf.to_crs(2154)
     simple = shapely.simplify(np.asarray(lam.geometry.values), SIMPLIFY_M, preserve_topology=True)
     out = gdf.copy()
-    out["geometry"] = round_coords(np.asarray(
-        type(lam.geometry)(simple, crs=2154).to_crs(4326).values), decimals)
+    out["geometry"] = round_coords(np.asarray(type(lam.geometry)(simple, crs=2154).to_crs(4326).values), decimals)
     return out
 
 
@@ -59,8 +58,9 @@ def france_land(out: Path):
 
     z = np.load(out / "boundaries.npz", allow_pickle=False)
     xy = np.cumsum(np.stack([z["regions.x"], z["regions.y"]], 1).astype(np.int64), axis=0) / 10 ** int(z["decimals"][0])
-    geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, xy,
-                                      (z["regions.o0"], z["regions.o1"], z["regions.o2"]))
+    geoms = shapely.from_ragged_array(
+        shapely.GeometryType.MULTIPOLYGON, xy, (z["regions.o0"], z["regions.o1"], z["regions.o2"])
+    )
     return shapely.coverage_union_all(geoms)
 
 
@@ -102,14 +102,22 @@ def build(shared: Path, out: Path, verbose: bool = True) -> dict:
     shores = read("lake_shores_full")
     closed = shores.geometry.is_closed
     lake_polys = [shapely.make_valid(shapely.Polygon(g.coords)) for g in shores.geometry[closed]]
-    lakes = gpd.GeoDataFrame({"kind": "lake", "level": 2}, index=range(len(lake_polys)),
-                             geometry=list(lake_polys), crs=4326)
+    lakes = gpd.GeoDataFrame(
+        {"kind": "lake", "level": 2}, index=range(len(lake_polys)), geometry=list(lake_polys), crs=4326
+    )
     lakes = _lines(lakes)
-    lakes["geometry"] = [shapely.multipolygons([p for p in shapely.get_parts(shapely.make_valid(g))
-                                                if p.geom_type == "Polygon"]) for g in lakes.geometry]
+    lakes["geometry"] = [
+        shapely.multipolygons([p for p in shapely.get_parts(shapely.make_valid(g)) if p.geom_type == "Polygon"])
+        for g in lakes.geometry
+    ]
     lake_shores = _lines(shores[~closed].reset_index(drop=True))[["kind", "level", "geometry"]]
-    layers = {"borders": borders, "rivers": rivers, "lakes": lakes, "lake_shores": lake_shores,
-              "foreign_land": foreign_land(shared, france_land(out))}
+    layers = {
+        "borders": borders,
+        "rivers": rivers,
+        "lakes": lakes,
+        "lake_shores": lake_shores,
+        "foreign_land": foreign_land(shared, france_land(out)),
+    }
     for name, gdf in layers.items():
         if name != "foreign_land":
             gdf["source"] = SOURCE_GSHHG
@@ -117,8 +125,10 @@ def build(shared: Path, out: Path, verbose: bool = True) -> dict:
     write_gpkg(out / "basemap.gpkg", layers)
     summary = {name: (len(g), int(shapely.get_num_coordinates(g.geometry.values).sum())) for name, g in layers.items()}
     if verbose:
-        print(f"{out / 'basemap.gpkg'}: {(out / 'basemap.gpkg').stat().st_size / 1e6:.2f} MB, "
-              f"(features, vertices) {summary}")
+        print(
+            f"{out / 'basemap.gpkg'}: {(out / 'basemap.gpkg').stat().st_size / 1e6:.2f} MB, "
+            f"(features, vertices) {summary}"
+        )
     return summary
 
 

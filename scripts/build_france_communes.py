@@ -37,7 +37,7 @@ import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _france_common import parser, round_coords, write_csv, write_polygons_npz  # noqa: E402
+from _france_common import parser, round_coords, write_csv, write_polygons_npz
 
 #: Coverage simplification tolerance [m] (Visvalingam-Whyatt: about the square root of the area
 #: of the triangles removed), chosen with ``--measure``: see PROVENANCE.md.
@@ -90,9 +90,16 @@ def read_inputs(shared: Path, deps: set[str] | None = None) -> dict:
     if deps is not None:
         gdf = gdf[gdf["dep"].isin(deps)]
         points = points[points["dep"].isin(deps)]
-    return {"gdf": gdf, "points": points, "cog": cog, "departements": load("departements.json"),
-            "regions": load("regions.json"), "epci": load("epci.json"), "borders": borders,
-            "shoreline": shoreline}
+    return {
+        "gdf": gdf,
+        "points": points,
+        "cog": cog,
+        "departements": load("departements.json"),
+        "regions": load("regions.json"),
+        "epci": load("epci.json"),
+        "borders": borders,
+        "shoreline": shoreline,
+    }
 
 
 def fine_partition(gdf):
@@ -281,7 +288,7 @@ def to_wgs84(geoms, decimals: int = DECIMALS):
     wgs = round_coords(np.asarray(gpd.GeoSeries(geoms, crs=2154).to_crs(4326).values), decimals)
     bad = ~shapely.is_valid(wgs)
     if bad.any():  # rounding can pinch a ring: snap those few to the same grid, which repairs them
-        wgs[bad] = shapely.set_precision(wgs[bad], 10.0 ** -decimals)
+        wgs[bad] = shapely.set_precision(wgs[bad], 10.0**-decimals)
     wgs = np.asarray([shapely.multipolygons(shapely.get_parts(g)) for g in wgs], dtype=object)
     assert shapely.is_valid(wgs).all() and not shapely.is_empty(wgs).any(), "invalid polygons in WGS 84"
     return wgs
@@ -289,7 +296,6 @@ def to_wgs84(geoms, decimals: int = DECIMALS):
 
 def measure(geoms, codes, points, tolerance_m: float) -> dict:
     """Figures of one tolerance: vertices, displacement, agreement with the inside points."""
-    import geopandas as gpd
     import numpy as np
     import shapely
 
@@ -307,10 +313,16 @@ def measure(geoms, codes, points, tolerance_m: float) -> dict:
     found[pi] = gi
     own = np.flatnonzero(ok)
     agree = float(np.mean(found == own))
-    return {"tolerance_m": tolerance_m, "vertices": int(shapely.get_num_coordinates(wgs).sum()),
-            "max_displacement_m": float(disp.max()), "p99_displacement_m": float(np.quantile(disp, 0.99)),
-            "median_displacement_m": float(np.median(disp)), "agreement": agree,
-            "disagree": int((found != own).sum()), "seconds": round(seconds, 1)}
+    return {
+        "tolerance_m": tolerance_m,
+        "vertices": int(shapely.get_num_coordinates(wgs).sum()),
+        "max_displacement_m": float(disp.max()),
+        "p99_displacement_m": float(np.quantile(disp, 0.99)),
+        "median_displacement_m": float(np.median(disp)),
+        "agreement": agree,
+        "disagree": int((found != own).sum()),
+        "seconds": round(seconds, 1),
+    }
 
 
 # ----------------------------------------------------------------------------- tables
@@ -328,8 +340,11 @@ def absorbed_communes(cog) -> set[str]:
     deleg = cog[cog["type"].isin(["commune-deleguee", "commune-associee"])]
     # A former code with the commune's own last three digits is the same commune renumbered when the
     # Seine and Seine-et-Oise were split in 1968 (Stains 93072 was 75072): not an absorption.
-    merged = {code for code, old in zip(cur["code"], cur["anciensCodes"])
-              if any(o[2:] != code[2:] for o in old.split(";") if o)}
+    merged = {
+        code
+        for code, old in zip(cur["code"], cur["anciensCodes"])
+        if any(o[2:] != code[2:] for o in old.split(";") if o)
+    }
     return set(deleg["chefLieu"]) | merged
 
 
@@ -367,21 +382,46 @@ def commune_rows(inputs: dict, shipped: dict, clean: dict, coast: dict) -> list[
     def row(code, r, kind, parent):
         lat, lon = inside_point(code)
         has_polygon = code in shipped
-        return {"code": code, "name": r["nom"], "kind": kind, "parent": parent, "dep": r["departement"],
-                "region": r["region"], "epci": epci_of.get(parent or code, ""),
-                "population": int(float(r["population"])),
-                "area_km2": float(shapely.area(clean[code])) / 1e6 if has_polygon else None, "lat": lat, "lon": lon,
-                "postcodes": " ".join(sorted(set(r["codesPostaux"].split(";")) - {""})),
-                "coastal": coast.get(code, 0.0) >= MIN_COAST_M if has_polygon else None,
-                "has_polygon": has_polygon, "source": SOURCE_COMMUNE}
+        return {
+            "code": code,
+            "name": r["nom"],
+            "kind": kind,
+            "parent": parent,
+            "dep": r["departement"],
+            "region": r["region"],
+            "epci": epci_of.get(parent or code, ""),
+            "population": int(float(r["population"])),
+            "area_km2": float(shapely.area(clean[code])) / 1e6 if has_polygon else None,
+            "lat": lat,
+            "lon": lon,
+            "postcodes": " ".join(sorted(set(r["codesPostaux"].split(";")) - {""})),
+            "coastal": coast.get(code, 0.0) >= MIN_COAST_M if has_polygon else None,
+            "has_polygon": has_polygon,
+            "source": SOURCE_COMMUNE,
+        }
 
     rows = [row(code, r, "commune", "") for code, r in current.iterrows()]
     rows += [row(code, r, "arrondissement", r["commune"]) for code, r in arm.iterrows()]
     return sorted(rows, key=lambda r: r["code"])
 
 
-COMMUNE_COLUMNS = ["code", "name", "kind", "parent", "dep", "region", "epci", "population", "area_km2", "lat", "lon",
-                   "postcodes", "coastal", "has_polygon", "source"]
+COMMUNE_COLUMNS = [
+    "code",
+    "name",
+    "kind",
+    "parent",
+    "dep",
+    "region",
+    "epci",
+    "population",
+    "area_km2",
+    "lat",
+    "lon",
+    "postcodes",
+    "coastal",
+    "has_polygon",
+    "source",
+]
 
 
 def territory_tables(inputs: dict, rows: list[dict]) -> dict[str, list[dict]]:
@@ -390,13 +430,30 @@ def territory_tables(inputs: dict, rows: list[dict]) -> dict[str, list[dict]]:
     pop = lambda key, value: sum(r["population"] for r in communes if r[key] == value)  # noqa: E731
     count = lambda key, value: sum(1 for r in communes if r[key] == value)  # noqa: E731
     deps = sorted({r["dep"] for r in communes})
-    dep_rows = [{"code": d["code"], "name": d["nom"], "region": d["region"], "population": pop("dep", d["code"]),
-                 "communes": count("dep", d["code"]), "source": SOURCE_TABLE}
-                for d in sorted(inputs["departements"], key=lambda d: d["code"]) if d["code"] in deps]
+    dep_rows = [
+        {
+            "code": d["code"],
+            "name": d["nom"],
+            "region": d["region"],
+            "population": pop("dep", d["code"]),
+            "communes": count("dep", d["code"]),
+            "source": SOURCE_TABLE,
+        }
+        for d in sorted(inputs["departements"], key=lambda d: d["code"])
+        if d["code"] in deps
+    ]
     regs = sorted({r["region"] for r in communes})
-    reg_rows = [{"code": r["code"], "name": r["nom"], "population": pop("region", r["code"]),
-                 "departements": sum(1 for d in dep_rows if d["region"] == r["code"]), "source": SOURCE_TABLE}
-                for r in sorted(inputs["regions"], key=lambda r: r["code"]) if r["code"] in regs]
+    reg_rows = [
+        {
+            "code": r["code"],
+            "name": r["nom"],
+            "population": pop("region", r["code"]),
+            "departements": sum(1 for d in dep_rows if d["region"] == r["code"]),
+            "source": SOURCE_TABLE,
+        }
+        for r in sorted(inputs["regions"], key=lambda r: r["code"])
+        if r["code"] in regs
+    ]
     codes = {r["code"] for r in communes}
     pop_of = {r["code"]: r["population"] for r in communes}
     epci_rows = []
@@ -406,17 +463,25 @@ def territory_tables(inputs: dict, rows: list[dict]) -> dict[str, list[dict]]:
             continue
         # The members' populations (same vintage as the communes'), not DGCL's own figure, which is
         # of an older census (Aix-Marseille-Provence: 1,922,626 there, 1,939,077 from its communes).
-        epci_rows.append({"code": e["code"], "name": e["nom"], "type": e["type"],
-                          "population": sum(pop_of[m["code"]] for m in members), "members": len(members),
-                          "source": SOURCE_TABLE})
+        epci_rows.append(
+            {
+                "code": e["code"],
+                "name": e["nom"],
+                "type": e["type"],
+                "population": sum(pop_of[m["code"]] for m in members),
+                "members": len(members),
+                "source": SOURCE_TABLE,
+            }
+        )
     return {"departements": dep_rows, "regions": reg_rows, "epci": epci_rows}
 
 
 # ----------------------------------------------------------------------------- build
 
 
-def build(shared: Path, out: Path, deps: set[str] | None = None, tolerance_m: float = TOLERANCE_M,
-          verbose: bool = True) -> dict:
+def build(
+    shared: Path, out: Path, deps: set[str] | None = None, tolerance_m: float = TOLERANCE_M, verbose: bool = True
+) -> dict:
     """Build every output into ``out``; ``deps`` restricts to some départements (for tests)."""
     t0 = time.perf_counter()
     return finish(prepare(shared, deps), out, tolerance_m, verbose, t0)
@@ -427,12 +492,18 @@ def prepare(shared: Path, deps: set[str] | None = None) -> dict:
     inputs = read_inputs(shared, deps)
     fine = fine_partition(inputs["gdf"])
     codes, clean, gaps = clean_coverage(fine, inputs["borders"], absorbed_communes(inputs["cog"]))
-    return {"inputs": inputs, "codes": codes, "clean": clean, "gaps": gaps,
-            "coast_m": coast_length_m(clean, inputs["borders"], inputs["shoreline"])}
+    return {
+        "inputs": inputs,
+        "codes": codes,
+        "clean": clean,
+        "gaps": gaps,
+        "coast_m": coast_length_m(clean, inputs["borders"], inputs["shoreline"]),
+    }
 
 
-def finish(prepared: dict, out: Path, tolerance_m: float = TOLERANCE_M, verbose: bool = True,
-           t0: float | None = None) -> dict:
+def finish(
+    prepared: dict, out: Path, tolerance_m: float = TOLERANCE_M, verbose: bool = True, t0: float | None = None
+) -> dict:
     """Steps 4-5: simplify, dissolve, write the tables and the GeoPackage into ``out``."""
     import shapely
 
@@ -440,8 +511,12 @@ def finish(prepared: dict, out: Path, tolerance_m: float = TOLERANCE_M, verbose:
     inputs, codes, clean, gaps, coast_m = (prepared[k] for k in ("inputs", "codes", "clean", "gaps", "coast_m"))
     simple = simplify(clean, tolerance_m)
     cog = inputs["cog"]
-    parent_of = dict(zip(cog.loc[cog["type"] == "arrondissement-municipal", "code"],
-                         cog.loc[cog["type"] == "arrondissement-municipal", "commune"]))
+    parent_of = dict(
+        zip(
+            cog.loc[cog["type"] == "arrondissement-municipal", "code"],
+            cog.loc[cog["type"] == "arrondissement-municipal", "commune"],
+        )
+    )
     by_code_l93 = dict(zip(codes, simple))
     clean_by_code = dict(zip(codes, clean))
     coast = dict(zip(codes, map(float, coast_m)))
@@ -470,37 +545,51 @@ def finish(prepared: dict, out: Path, tolerance_m: float = TOLERANCE_M, verbose:
         keys = sorted(k for k in keyed if k)
         return layer(keys, to_wgs84([shapely.coverage_union_all(keyed[k]) for k in keys]))
 
-    layers = {"communes": layer(com_codes, [shipped[c] for c in com_codes]),
-              "arrondissements": layer(arm_codes, [shipped[c] for c in arm_codes]),
-              "departements": dissolve("dep"), "regions": dissolve("region"), "epci": dissolve("epci")}
+    layers = {
+        "communes": layer(com_codes, [shipped[c] for c in com_codes]),
+        "arrondissements": layer(arm_codes, [shipped[c] for c in arm_codes]),
+        "departements": dissolve("dep"),
+        "regions": dissolve("region"),
+        "epci": dissolve("epci"),
+    }
     for name, (_, geoms) in layers.items():
         assert shapely.is_valid(geoms).all(), name
     out.mkdir(parents=True, exist_ok=True)
     write_polygons_npz(out / "boundaries.npz", layers, DECIMALS)
     write_csv(out / "communes.csv", COMMUNE_COLUMNS, rows, {"area_km2": 3, "lat": DECIMALS, "lon": DECIMALS})
-    write_csv(out / "departements.csv", ["code", "name", "region", "population", "communes", "source"],
-              tables["departements"])
+    write_csv(
+        out / "departements.csv", ["code", "name", "region", "population", "communes", "source"], tables["departements"]
+    )
     write_csv(out / "regions.csv", ["code", "name", "population", "departements", "source"], tables["regions"])
     write_csv(out / "epci.csv", ["code", "name", "type", "population", "members", "source"], tables["epci"])
-    summary = {"communes": sum(r["kind"] == "commune" for r in rows),
-               "arrondissements": sum(r["kind"] == "arrondissement" for r in rows),
-               "without_polygon": [r["code"] for r in rows if not r["has_polygon"]],
-               "coastal": sum(bool(r["coastal"]) for r in rows if r["kind"] == "commune"),
-               "gaps": gaps, "vertices": {name: int(shapely.get_num_coordinates(geoms).sum())
-                                          for name, (_, geoms) in layers.items()},
-               "seconds": round(time.perf_counter() - t0, 1)}
+    summary = {
+        "communes": sum(r["kind"] == "commune" for r in rows),
+        "arrondissements": sum(r["kind"] == "arrondissement" for r in rows),
+        "without_polygon": [r["code"] for r in rows if not r["has_polygon"]],
+        "coastal": sum(bool(r["coastal"]) for r in rows if r["kind"] == "commune"),
+        "gaps": gaps,
+        "vertices": {name: int(shapely.get_num_coordinates(geoms).sum()) for name, (_, geoms) in layers.items()},
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
     if verbose:
-        print(f"{out}: {summary['communes']} communes, {summary['arrondissements']} arrondissements, "
-              f"{summary['coastal']} coastal, {len(gaps)} gaps, {summary['vertices']} vertices, "
-              f"boundaries.npz {(out / 'boundaries.npz').stat().st_size / 1e6:.2f} MB, {summary['seconds']} s")
+        print(
+            f"{out}: {summary['communes']} communes, {summary['arrondissements']} arrondissements, "
+            f"{summary['coastal']} coastal, {len(gaps)} gaps, {summary['vertices']} vertices, "
+            f"boundaries.npz {(out / 'boundaries.npz').stat().st_size / 1e6:.2f} MB, {summary['seconds']} s"
+        )
         print("without polygon:", ", ".join(summary["without_polygon"]))
     return summary
 
 
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__)
-    p.add_argument("--measure", nargs="*", type=float, metavar="TOLERANCE_M",
-                   help="print vertices, displacement and point agreement for these tolerances, build nothing")
+    p.add_argument(
+        "--measure",
+        nargs="*",
+        type=float,
+        metavar="TOLERANCE_M",
+        help="print vertices, displacement and point agreement for these tolerances, build nothing",
+    )
     p.add_argument("--gaps", action="store_true", help="print how each gap of the source was filled")
     args = p.parse_args(argv)
     if args.measure is not None:

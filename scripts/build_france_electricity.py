@@ -22,15 +22,21 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _france_common import parser, write_csv  # noqa: E402
+from _france_common import parser, write_csv
 
 ORE_FILE = "agence_ore_conso_elec_gaz_annuelle_secteur_departement_2011-2021.csv"
 ODRE_FILE = "odre_consommation_annuelle_brute_2001-2021.csv"
 SOURCE_ORE = "Agence ORE, consommation annuelle d'électricité par département et secteur (Licence Ouverte 2.0)"
 SOURCE_ODRE = "RTE via ODRÉ, consommation annuelle brute (Licence Ouverte 2.0)"
 FIRST_YEAR = 2012  # 2011 is incomplete in the source (94 départements)
-SECTORS = {"agriculture_mwh": "consoa", "industry_mwh": "consoi", "tertiary_mwh": "consot",
-           "residential_mwh": "consor", "unassigned_mwh": "consona", "total_mwh": "consototale"}
+SECTORS = {
+    "agriculture_mwh": "consoa",
+    "industry_mwh": "consoi",
+    "tertiary_mwh": "consot",
+    "residential_mwh": "consor",
+    "unassigned_mwh": "consona",
+    "total_mwh": "consototale",
+}
 DEP_COLUMNS = ["dep", "year", *SECTORS, "delivery_points_residential", "operators", "source"]
 NAT_COLUMNS = ["year", "gross_gwh", "weather_corrected_gwh", "status", "source"]
 
@@ -46,8 +52,17 @@ def departement_rows(path: Path) -> list[dict]:
             if r["filiere"] != "Electricité" or int(r["annee"]) < FIRST_YEAR:
                 continue
             key = (r["code_departement"], int(r["annee"]))
-            t = totals.setdefault(key, {"dep": key[0], "year": key[1], **{k: 0.0 for k in SECTORS},
-                                        "delivery_points_residential": 0, "operators": 0, "source": SOURCE_ORE})
+            t = totals.setdefault(
+                key,
+                {
+                    "dep": key[0],
+                    "year": key[1],
+                    **{k: 0.0 for k in SECTORS},
+                    "delivery_points_residential": 0,
+                    "operators": 0,
+                    "source": SOURCE_ORE,
+                },
+            )
             for ours, theirs in SECTORS.items():
                 t[ours] += _num(r[theirs])
             t["delivery_points_residential"] += int(_num(r["pdlr"]))
@@ -60,9 +75,16 @@ def departement_rows(path: Path) -> list[dict]:
 
 def national_rows(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as f:
-        rows = [{"year": int(r["Année"]), "gross_gwh": int(r["Consommation brute électricité (GWh) - RTE"]),
-                 "weather_corrected_gwh": int(r["Consommation corrigée électricité (GWh) - RTE"]),
-                 "status": r["Statut - RTE"], "source": SOURCE_ODRE} for r in csv.DictReader(f, delimiter=";")]
+        rows = [
+            {
+                "year": int(r["Année"]),
+                "gross_gwh": int(r["Consommation brute électricité (GWh) - RTE"]),
+                "weather_corrected_gwh": int(r["Consommation corrigée électricité (GWh) - RTE"]),
+                "status": r["Statut - RTE"],
+                "source": SOURCE_ODRE,
+            }
+            for r in csv.DictReader(f, delimiter=";")
+        ]
     return sorted(rows, key=lambda r: r["year"])
 
 
@@ -72,8 +94,11 @@ def build(shared: Path, out: Path, verbose: bool = True) -> dict:
     write_csv(out / "electricity_departements.csv", DEP_COLUMNS, deps, {k: 2 for k in SECTORS})
     write_csv(out / "electricity_national.csv", NAT_COLUMNS, nat)
     years = sorted({r["year"] for r in deps})
-    summary = {"rows": len(deps), "years": (years[0], years[-1]),
-               "total_2021_twh": round(sum(r["total_mwh"] for r in deps if r["year"] == 2021) / 1e6, 2)}
+    summary = {
+        "rows": len(deps),
+        "years": (years[0], years[-1]),
+        "total_2021_twh": round(sum(r["total_mwh"] for r in deps if r["year"] == 2021) / 1e6, 2),
+    }
     if verbose:
         print(f"{out}: {summary}")
     return summary

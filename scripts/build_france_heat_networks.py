@@ -24,11 +24,23 @@ import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _france_common import parser, write_csv  # noqa: E402
+from _france_common import parser, write_csv
 
 SOURCE = "Arrêté DPE 2026 (contenus CO2 des réseaux de chaleur et de froid), via France Chaleur Urbaine"
-COLUMNS = ["id", "name", "kind", "dep", "localisation", "commune", "commune_name", "co2_kg_per_kwh",
-           "co2_lca_kg_per_kwh", "renewable_share_pct", "reference_year", "source"]
+COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "dep",
+    "localisation",
+    "commune",
+    "commune_name",
+    "co2_kg_per_kwh",
+    "co2_lca_kg_per_kwh",
+    "renewable_share_pct",
+    "reference_year",
+    "source",
+]
 ARTICLES = ("le ", "la ", "les ", "l ")
 
 
@@ -49,7 +61,7 @@ def keys(name: str) -> set[str]:
     out = {k}
     for a in ARTICLES:
         if k.startswith(a):
-            out.add(k[len(a):])
+            out.add(k[len(a) :])
     return out
 
 
@@ -89,23 +101,38 @@ def match(dep: str, localisation: str, index) -> tuple[str, str]:
 def build(shared: Path, out: Path, verbose: bool = True) -> dict:
     index = commune_index(shared / "communes" / "communes_cog2026_etalab.csv")
     rows = []
-    with open(shared / "heat-networks" / "arrete_dpe_2026_reseaux_chaleur_froid.csv", encoding="utf-8",
-              newline="") as f:
+    with open(
+        shared / "heat-networks" / "arrete_dpe_2026_reseaux_chaleur_froid.csv", encoding="utf-8", newline=""
+    ) as f:
         for r in csv.DictReader(f):
             ident = r["identifiant"].strip()
             dep = ident[:2]
             code, cname = match(dep, r["localisation"], index)
-            rows.append({"id": ident, "name": r["nom"].strip(), "kind": {"C": "heat", "F": "cooling"}[ident[-1]],
-                         "dep": code[:2] if code else dep, "localisation": r["localisation"].strip(),
-                         "commune": code, "commune_name": cname,
-                         "co2_kg_per_kwh": r["contenu_co2"], "co2_lca_kg_per_kwh": r["contenu_co2_acv"],
-                         "renewable_share_pct": r["taux_enrr"], "reference_year": r["annee_reference"],
-                         "source": SOURCE})
+            rows.append(
+                {
+                    "id": ident,
+                    "name": r["nom"].strip(),
+                    "kind": {"C": "heat", "F": "cooling"}[ident[-1]],
+                    "dep": code[:2] if code else dep,
+                    "localisation": r["localisation"].strip(),
+                    "commune": code,
+                    "commune_name": cname,
+                    "co2_kg_per_kwh": r["contenu_co2"],
+                    "co2_lca_kg_per_kwh": r["contenu_co2_acv"],
+                    "renewable_share_pct": r["taux_enrr"],
+                    "reference_year": r["annee_reference"],
+                    "source": SOURCE,
+                }
+            )
     rows.sort(key=lambda r: r["id"])
     write_csv(out / "heat_networks.csv", COLUMNS, rows)
     unmatched = [(r["id"], r["localisation"]) for r in rows if not r["commune"]]
-    summary = {"networks": len(rows), "heat": sum(r["kind"] == "heat" for r in rows),
-               "cooling": sum(r["kind"] == "cooling" for r in rows), "unmatched": unmatched}
+    summary = {
+        "networks": len(rows),
+        "heat": sum(r["kind"] == "heat" for r in rows),
+        "cooling": sum(r["kind"] == "cooling" for r in rows),
+        "unmatched": unmatched,
+    }
     if verbose:
         print(f"{out / 'heat_networks.csv'}: {len(rows)} networks, {len(unmatched)} unmatched")
     return summary

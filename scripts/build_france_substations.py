@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _france_common import parser, write_csv  # noqa: E402
+from _france_common import parser, write_csv
 
 SOURCE = "RTE, postes électriques (ODRÉ), Licence Ouverte v2.0"
 COLUMNS = ["code", "name", "kind", "voltage_kv", "lat", "lon", "source"]
@@ -26,10 +26,20 @@ COLUMNS = ["code", "name", "kind", "voltage_kv", "lat", "lon", "source"]
 
 def rows_of(cleaned) -> list[dict]:
     """The shipped rows of a cleaned substations table, in a fixed order."""
-    rows = [{"code": c, "name": n, "kind": k, "voltage_kv": int(v) if float(v).is_integer() else float(v),
-             "lat": round(float(g.y), 5), "lon": round(float(g.x), 5), "source": SOURCE}
-            for c, n, k, v, g in zip(cleaned["code"], cleaned["name"], cleaned["kind"], cleaned["voltage_kv"],
-                                     cleaned.geometry)]
+    rows = [
+        {
+            "code": c,
+            "name": n,
+            "kind": k,
+            "voltage_kv": int(v) if float(v).is_integer() else float(v),
+            "lat": round(float(g.y), 5),
+            "lon": round(float(g.x), 5),
+            "source": SOURCE,
+        }
+        for c, n, k, v, g in zip(
+            cleaned["code"], cleaned["name"], cleaned["kind"], cleaned["voltage_kv"], cleaned.geometry
+        )
+    ]
     return sorted(rows, key=lambda r: (r["code"], r["lat"], r["lon"], r["name"]))
 
 
@@ -41,9 +51,16 @@ def build(shared: Path, out: Path, verbose: bool = True) -> dict:
     rows = rows_of(cleaned)
     write_csv(out / "substations.csv", COLUMNS, rows, {"lat": 5, "lon": 5})
     kinds = {k: sum(r["kind"] == k for r in rows) for k in ("transformation", "tap", "customer")}
-    summary = {"read": len(raw), "kept": len(rows), "dropped": cleaned.attrs["dropped"], "kinds": kinds,
-               "dropped_voltages": raw.loc[raw["status"].str.upper() == "EN EXPLOITATION"]
-               .loc[lambda d: d["voltage_kv"].isna(), "voltage"].value_counts().to_dict()}
+    summary = {
+        "read": len(raw),
+        "kept": len(rows),
+        "dropped": cleaned.attrs["dropped"],
+        "kinds": kinds,
+        "dropped_voltages": raw.loc[raw["status"].str.upper() == "EN EXPLOITATION"]
+        .loc[lambda d: d["voltage_kv"].isna(), "voltage"]
+        .value_counts()
+        .to_dict(),
+    }
     if verbose:
         print(f"{out / 'substations.csv'}: {summary}")
     return summary

@@ -75,7 +75,8 @@ def main(argv=None) -> int:
                 args.failures.mkdir(parents=True, exist_ok=True)
                 (args.failures / f"fuzz-{args.seed + i}.yaml").write_text(
                     f"# {kind}: {str(exc)[:200]!r}\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+                    encoding="utf-8",
+                )
         finally:
             signal.alarm(0)
         if (i + 1) % 1000 == 0:

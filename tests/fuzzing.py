@@ -29,67 +29,178 @@ PROJECTS = [ROOT / "data" / "projects" / "mrs5.yaml", *sorted((ROOT / "data" / "
 SHARED = ROOT.parent / "shared" / "data"
 TEST_DATA = ROOT / "tests" / "data"
 
-MINIMAL = {"name": "Minimal", "country": "FR", "it_capacity_mw": 10, "cooling": {"type": "air_chillers"},
-           "location": {"lat": 45.0, "lon": 4.9}}
+MINIMAL = {
+    "name": "Minimal",
+    "country": "FR",
+    "it_capacity_mw": 10,
+    "cooling": {"type": "air_chillers"},
+    "location": {"lat": 45.0, "lon": 4.9},
+}
 
 HOSTILE: list[Any] = [
-    None, 0, -1, 0.5, 1, 5, -5, 1e308, -1e308, float("inf"), float("-inf"), float("nan"), 10**400, 1e-300, -0.0,
-    True, False, "", " ", "unknown", "inconnu", "1,5", "12 MW", "$x^2$", "$", "\\", "=HYPERLINK(\"http://x\")",
-    "+1", "@SUM(A1)", "-2", "<script>alert(1)</script>", "# Titre\n- item\n[lien](http://example.org)",
-    "\x1b[31mrouge\x1b[0m", "\x00\x07", "é" * 3000, "a" * 100_000, "../../etc/passwd", "2024-13-45", "2024-09-27",
-    [], [1, 2], [{}], {}, {"low": 2, "central": 1, "high": 3}, {"low": 0, "central": 0, "high": 0},
-    {"low": -1, "central": 0, "high": 1}, {"low": 1, "central": 2}, {"low": 1e308, "central": 1e308, "high": 1e308},
+    None,
+    0,
+    -1,
+    0.5,
+    1,
+    5,
+    -5,
+    1e308,
+    -1e308,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    10**400,
+    1e-300,
+    -0.0,
+    True,
+    False,
+    "",
+    " ",
+    "unknown",
+    "inconnu",
+    "1,5",
+    "12 MW",
+    "$x^2$",
+    "$",
+    "\\",
+    '=HYPERLINK("http://x")',
+    "+1",
+    "@SUM(A1)",
+    "-2",
+    "<script>alert(1)</script>",
+    "# Titre\n- item\n[lien](http://example.org)",
+    "\x1b[31mrouge\x1b[0m",
+    "\x00\x07",
+    "é" * 3000,
+    "a" * 100_000,
+    "../../etc/passwd",
+    "2024-13-45",
+    "2024-09-27",
+    [],
+    [1, 2],
+    [{}],
+    {},
+    {"low": 2, "central": 1, "high": 3},
+    {"low": 0, "central": 0, "high": 0},
+    {"low": -1, "central": 0, "high": 1},
+    {"low": 1, "central": 2},
+    {"low": 1e308, "central": 1e308, "high": 1e308},
     {"a": {"b": {"c": {"d": 1}}}},
 ]
 FACTORS = [0, -1, 1e-9, 1e-3, 10, 1e3, 1e9, 1.0000001]
 
 ENUMS = {
-    ("cooling", "type"): ["air_chillers", "water_chillers", "evaporative", "adiabatic", "dry_free_cooling",
-                          "river", "sea", "liquid_closed_loop", "unknown"],
-    ("procedure", "type"): ["enquete_publique", "consultation_publique", "concertation_prealable",
-                            "participation_electronique"],
+    ("cooling", "type"): [
+        "air_chillers",
+        "water_chillers",
+        "evaporative",
+        "adiabatic",
+        "dry_free_cooling",
+        "river",
+        "sea",
+        "liquid_closed_loop",
+        "unknown",
+    ],
+    ("procedure", "type"): [
+        "enquete_publique",
+        "consultation_publique",
+        "concertation_prealable",
+        "participation_electronique",
+    ],
     ("announced_power", "basis"): ["it", "facility", "grid_connection"],
     ("refrigerant", "type"): ["none", "R134a", "R1234ze", "R744", "R717", "R290", "R410A"],
 }
 FRAGMENTS: dict[str, Any] = {
     "generators": [{"count": 4, "unit_mw": 2.5}, {"count": "unknown", "unit_mw": "unknown"}, {"total_mw": 30}],
-    "refrigerant": [{"type": "R134a", "charge_kg": 2000}, {"type": "none"}, {"type": "R1234ze", "charge_kg": "unknown"}],
-    "equipment": [[{"kind": "server", "count": 1000, "power_kw": 0.5}],
-                  [{"kind": "gpu", "count": 10**6, "power_kw": 10}]],
-    "announced_power": [{"value_mw": 100, "basis": "grid_connection", "source": "press"},
-                        {"value_mw": 40, "basis": "facility", "source": "press"}],
-    "procedure": [{"type": "enquete_publique", "start": "2026-01-05", "end": "2026-02-05", "authority": "Préfet"},
-                  {"type": "concertation_prealable", "start": "2026-03-01", "end": "2026-02-01"}],
+    "refrigerant": [
+        {"type": "R134a", "charge_kg": 2000},
+        {"type": "none"},
+        {"type": "R1234ze", "charge_kg": "unknown"},
+    ],
+    "equipment": [
+        [{"kind": "server", "count": 1000, "power_kw": 0.5}],
+        [{"kind": "gpu", "count": 10**6, "power_kw": 10}],
+    ],
+    "announced_power": [
+        {"value_mw": 100, "basis": "grid_connection", "source": "press"},
+        {"value_mw": 40, "basis": "facility", "source": "press"},
+    ],
+    "procedure": [
+        {"type": "enquete_publique", "start": "2026-01-05", "end": "2026-02-05", "authority": "Préfet"},
+        {"type": "concertation_prealable", "start": "2026-03-01", "end": "2026-02-01"},
+    ],
     "heat_reuse_share": [0.3, "unknown", 1.5],
-    "claims": [[{"indicator": "pue", "value": 1.2, "source": "press"}],
-               [{"indicator": "wue_l_per_kwh", "value": 0, "source": "press"}],
-               [{"indicator": "water_onsite_m3", "value": 3, "unit": "hm3", "source": "x"}]],
-    "alternatives": [[{"name": "Air", "changes": {"cooling": {"type": "air_chillers"}}}],
-                     [{"name": "Zero", "changes": {"it_capacity_mw": 0}}],
-                     [{"name": "Bad", "changes": {"nothing_here": 1}}]],
-    "location": [{"lat": 48.85, "lon": 2.35}, {"lat": 0, "lon": 0}, {"lat": 42.7, "lon": 9.45},
-                 {"lat": 51.5, "lon": -0.1}, {"lat": 43.3, "lon": 5.35, "approximate": True, "altitude_m": 4000}],
+    "claims": [
+        [{"indicator": "pue", "value": 1.2, "source": "press"}],
+        [{"indicator": "wue_l_per_kwh", "value": 0, "source": "press"}],
+        [{"indicator": "water_onsite_m3", "value": 3, "unit": "hm3", "source": "x"}],
+    ],
+    "alternatives": [
+        [{"name": "Air", "changes": {"cooling": {"type": "air_chillers"}}}],
+        [{"name": "Zero", "changes": {"it_capacity_mw": 0}}],
+        [{"name": "Bad", "changes": {"nothing_here": 1}}],
+    ],
+    "location": [
+        {"lat": 48.85, "lon": 2.35},
+        {"lat": 0, "lon": 0},
+        {"lat": 42.7, "lon": 9.45},
+        {"lat": 51.5, "lon": -0.1},
+        {"lat": 43.3, "lon": 5.35, "approximate": True, "altitude_m": 4000},
+    ],
     "utilisation": [0, 1, {"low": 0, "central": 0.5, "high": 1}],
-    "cooling": [{"type": "river"}, {"type": "sea"}, {"type": "river", "water_flow_m3_per_h": 100},
-                {"type": "sea", "water_in_c": 14, "water_out_c": 14}, {"type": "liquid_closed_loop"}],
+    "cooling": [
+        {"type": "river"},
+        {"type": "sea"},
+        {"type": "river", "water_flow_m3_per_h": 100},
+        {"type": "sea", "water_in_c": 14, "water_out_c": 14},
+        {"type": "liquid_closed_loop"},
+    ],
 }
-ASSUMPTION_KEYS = ["utilisation", "cooling.aux_share", "cooling.cop_air_rated", "cooling.supply_c",
-                   "cooling.hx_approach_k", "cooling.band_k", "grid.carbon_intensity_g_per_kwh", "climate.offset_k",
-                   "wue_l_per_kwh", "heat_reuse_share", "water_density_kg_per_m3", "ewif_l_per_kwh",
-                   "household_electricity_kwh", "no_such_input"]
+ASSUMPTION_KEYS = [
+    "utilisation",
+    "cooling.aux_share",
+    "cooling.cop_air_rated",
+    "cooling.supply_c",
+    "cooling.hx_approach_k",
+    "cooling.band_k",
+    "grid.carbon_intensity_g_per_kwh",
+    "climate.offset_k",
+    "wue_l_per_kwh",
+    "heat_reuse_share",
+    "water_density_kg_per_m3",
+    "ewif_l_per_kwh",
+    "household_electricity_kwh",
+    "no_such_input",
+]
 
 
 def data_file_candidates() -> list[str]:
     """Paths a careless or hostile user might give as a data file: real files of another kind,
     devices, folders, the process environment, missing files, remote and GDAL virtual paths."""
-    paths = [str(TEST_DATA), "/dev/null", "/proc/self/environ", "/nonexistent/file.csv", "/vsicurl/http://x/y",
-             "http://example.org/a.geojson", str(ROOT / "README.md"), str(ROOT / "data" / "projects" / "mrs5.yaml")]
+    paths = [
+        str(TEST_DATA),
+        "/dev/null",
+        "/proc/self/environ",
+        "/nonexistent/file.csv",
+        "/vsicurl/http://x/y",
+        "http://example.org/a.geojson",
+        str(ROOT / "README.md"),
+        str(ROOT / "data" / "projects" / "mrs5.yaml"),
+    ]
     paths += [str(p) for p in sorted(TEST_DATA.glob("*"))[:12] if p.is_file()]
     return paths
 
 
-DATA_FIELDS = [("grid", "eco2mix"), ("climate", "epw"), ("climate", "pvgis"), ("context", "substations"),
-               ("context", "registry"), ("context", "boundaries"), ("land", "parcels")]
+DATA_FIELDS = [
+    ("grid", "eco2mix"),
+    ("climate", "epw"),
+    ("climate", "pvgis"),
+    ("context", "substations"),
+    ("context", "registry"),
+    ("context", "boundaries"),
+    ("land", "parcels"),
+]
 
 
 def base_projects() -> list[dict]:
@@ -134,8 +245,11 @@ def mutate(data: dict, rnd: random.Random) -> dict:
         op = rnd.choices(range(10), weights=(2, 1, 1, 1, 2, 2, 2, 2, 1, 2))[0]
         paths = _paths(data)
         if op == 9:  # a number moved within a plausible factor (mostly still valid)
-            numeric = [p for p in paths if isinstance(_parent(data, p)[p[-1]], (int, float))
-                       and not isinstance(_parent(data, p)[p[-1]], bool)]
+            numeric = [
+                p
+                for p in paths
+                if isinstance(_parent(data, p)[p[-1]], (int, float)) and not isinstance(_parent(data, p)[p[-1]], bool)
+            ]
             if numeric:
                 path = rnd.choice(numeric)
                 parent = _parent(data, path)
@@ -148,8 +262,11 @@ def mutate(data: dict, rnd: random.Random) -> dict:
             parent = _parent(data, path)
             del parent[path[-1]]
         elif op == 4:  # a number scaled
-            numeric = [p for p in paths if isinstance(_parent(data, p)[p[-1]], (int, float))
-                       and not isinstance(_parent(data, p)[p[-1]], bool)]
+            numeric = [
+                p
+                for p in paths
+                if isinstance(_parent(data, p)[p[-1]], (int, float)) and not isinstance(_parent(data, p)[p[-1]], bool)
+            ]
             if numeric:
                 path = rnd.choice(numeric)
                 parent = _parent(data, path)

@@ -64,8 +64,11 @@ def test_city_range_is_the_sum_of_the_draws():
     lo, hi = np.percentile(draws, [5, 95])
     from impact.batch import _estimate_site, city_total
 
-    outcomes = [_estimate_site(n, p, 2000, impact.engine.DEFAULT_SEED)
-                for n, p in read_registry(REGISTRY) if p.city == "Marseille"]
+    outcomes = [
+        _estimate_site(n, p, 2000, impact.engine.DEFAULT_SEED)
+        for n, p in read_registry(REGISTRY)
+        if p.city == "Marseille"
+    ]
     total = city_total("Marseille", outcomes).indicators["facility_energy_mwh"]
     assert total.central == pytest.approx(central)
     assert total.low == pytest.approx(min(lo, central)) and total.high == pytest.approx(max(hi, central))
@@ -85,10 +88,15 @@ def test_gpkg_lists_the_sites(batch_dir):
 def test_city_report_text(batch_dir):
     import subprocess
 
-    text = subprocess.run(["pdftotext", "-layout", str(batch_dir / "Marseille-13055.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    assert "Impact cumulé des centres de données" in text.replace("IMPACT CUMULÉ DES CENTRES DE DONNÉES",
-                                                                  "Impact cumulé des centres de données")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(batch_dir / "Marseille-13055.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Impact cumulé des centres de données" in text.replace(
+        "IMPACT CUMULÉ DES CENTRES DE DONNÉES", "Impact cumulé des centres de données"
+    )
     for site in ("MRS1", "MRS2", "MRS3", "MRS4", "MRS5"):
         assert site in text
     assert "MRS6" not in text  # Bouc-Bel-Air has its own report
@@ -201,12 +209,19 @@ def test_homonymous_communes_get_reports_of_their_own():
     def p(name, **kw):
         return parse_project({"name": name, "country": "FR", "it_capacity_mw": 1, **kw})
 
-    projects = [p("A", city="Saint-Denis", location={"lat": 48.92637, "lon": 2.35626}),
-                p("B", city="Saint-Denis", location={"lat": 43.35553, "lon": 2.21538}),
-                p("C", city="Saint-Denis", location={"lat": 48.92637, "lon": 2.35626}),
-                p("D", city="Atlantis")]
+    projects = [
+        p("A", city="Saint-Denis", location={"lat": 48.92637, "lon": 2.35626}),
+        p("B", city="Saint-Denis", location={"lat": 43.35553, "lon": 2.21538}),
+        p("C", city="Saint-Denis", location={"lat": 48.92637, "lon": 2.35626}),
+        p("D", city="Atlantis"),
+    ]
     assert territory_groups(projects, ["Lost city"]) == [
-        "Saint-Denis (93066)", "Saint-Denis (11339)", "Saint-Denis (93066)", "Atlantis", "Lost city"]
+        "Saint-Denis (93066)",
+        "Saint-Denis (11339)",
+        "Saint-Denis (93066)",
+        "Atlantis",
+        "Lost city",
+    ]
     assert territory_groups(projects, [], "departement")[:3] == ["Seine-Saint-Denis", "Aude", "Seine-Saint-Denis"]
 
 
@@ -217,8 +232,13 @@ def test_batch_by_departement_adds_the_sites_of_each(tmp_path):
     rows = _summary(tmp_path / "summary.csv")
     sites = [x for x in rows if x["level"] == "site"]
     deps = {x["name"]: x for x in rows if x["level"] == "departement"}
-    names = {"93": "Seine-Saint-Denis", "77": "Seine-et-Marne", "91": "Essonne", "92": "Hauts-de-Seine",
-             "95": "Val-d'Oise"}
+    names = {
+        "93": "Seine-Saint-Denis",
+        "77": "Seine-et-Marne",
+        "91": "Essonne",
+        "92": "Hauts-de-Seine",
+        "95": "Val-d'Oise",
+    }
     assert set(deps) == {names[x["departement_code"]] for x in sites}
     for code, name in names.items():
         if name not in deps:
@@ -246,15 +266,27 @@ def test_a_report_depends_on_the_registry_sites_its_map_can_show():
     def p(name, **kw):
         return parse_project({"name": name, "country": "FR", "it_capacity_mw": 1, **kw})
 
-    projects = [p("M", city="Marseille", location={"lat": 43.37, "lon": 5.36}), p("S", city="Septèmes-les-Vallons"),
-                p("B", city="Bouc-Bel-Air"), p("L", city="Lille", location={"lat": 50.63, "lon": 3.06}),
-                p("D", city="Dugny"), p("N", city="Saint-Denis")]
+    projects = [
+        p("M", city="Marseille", location={"lat": 43.37, "lon": 5.36}),
+        p("S", city="Septèmes-les-Vallons"),
+        p("B", city="Bouc-Bel-Air"),
+        p("L", city="Lille", location={"lat": 50.63, "lon": 3.06}),
+        p("D", city="Dugny"),
+        p("N", city="Saint-Denis"),
+    ]
     near = map_neighbours(["Marseille", "Septèmes", "Bouc-Bel-Air", "Lille", "Dugny", "Saint-Denis"], projects)
-    assert near == {"Marseille": [1], "Septèmes": [0, 2], "Bouc-Bel-Air": [1], "Lille": [], "Dugny": [5],
-                    "Saint-Denis": []}
+    assert near == {
+        "Marseille": [1],
+        "Septèmes": [0, 2],
+        "Bouc-Bel-Air": [1],
+        "Lille": [],
+        "Dugny": [5],
+        "Saint-Denis": [],
+    }
 
     def fp(neighbour):
-        return city_fingerprint([SiteOutcome(1, "M", "", "", "", projects[0])], "fr", b"tool",
-                                [SiteOutcome(2, "S", "", "", "", neighbour)])
+        return city_fingerprint(
+            [SiteOutcome(1, "M", "", "", "", projects[0])], "fr", b"tool", [SiteOutcome(2, "S", "", "", "", neighbour)]
+        )
 
     assert fp(projects[1]) != fp(p("S", city="Septèmes-les-Vallons", it_capacity_mw=50))

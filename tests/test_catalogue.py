@@ -18,10 +18,39 @@ from .conftest import ROOT
 
 #: Namespaces of the catalogue: a quoted string starting with one of them in the code or the
 #: templates is a key (input names such as "cooling.type" or "city.peak_demand_mw" are not).
-NAMESPACES = ("dossier", "finding", "question", "unit", "status", "note", "source", "value", "chart", "city_report",
-              "claim", "verdict", "contribution", "procedure", "cooling_model", "annex", "method", "input", "short",
-              "month", "month_short", "number", "list", "sentence", "date", "national", "alternatives", "figures",
-              "site_status", "cooling_type", "map")
+NAMESPACES = (
+    "dossier",
+    "finding",
+    "question",
+    "unit",
+    "status",
+    "note",
+    "source",
+    "value",
+    "chart",
+    "city_report",
+    "claim",
+    "verdict",
+    "contribution",
+    "procedure",
+    "cooling_model",
+    "annex",
+    "method",
+    "input",
+    "short",
+    "month",
+    "month_short",
+    "number",
+    "list",
+    "sentence",
+    "date",
+    "national",
+    "alternatives",
+    "figures",
+    "site_status",
+    "cooling_type",
+    "map",
+)
 _KEY_IN_CODE = re.compile(r"""(f?)["']((?:%s)\.[^"'\s{}]*)(\{|["'])""" % "|".join(NAMESPACES))
 #: In templates, any key given to t(): ``t("key"`` or ``t("prefix." ~ ...``.
 _KEY_IN_TEMPLATE = re.compile(r"""\bt\(\s*()["']([^"'\s{}]+)()["']""")
@@ -125,14 +154,17 @@ def test_a_key_defined_twice_names_both_files(tmp_path, monkeypatch):
         cat_module._load.cache_clear()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("dossier.x: [a, b]\n", "expected a text"),
-    ("dossier.x: no\n", "expected a text"),
-    ("nokey: texte\n", "a key is a namespace and a name"),
-    ("dossier.x: 'a {0} b'\n", "placeholders must be named"),
-    ("dossier.x: 'a { b'\n", "literal braces"),
-    ("- a\n", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("dossier.x: [a, b]\n", "expected a text"),
+        ("dossier.x: no\n", "expected a text"),
+        ("nokey: texte\n", "a key is a namespace and a name"),
+        ("dossier.x: 'a {0} b'\n", "placeholders must be named"),
+        ("dossier.x: 'a { b'\n", "literal braces"),
+        ("- a\n", "expected a mapping"),
+    ],
+)
 def test_a_bad_catalogue_file_is_refused_clearly(tmp_path, text, message):
     path = _write(tmp_path, "bad.yaml", text)
     with pytest.raises(CatalogueError, match=message):
@@ -161,29 +193,33 @@ def test_every_unit_of_the_data_has_words(tmp_path):
     from impact.engine import estimate
     from impact.project import load_project
 
-    units = _data_units() | {rec.unit for rec in estimate(load_project(ROOT / "data" / "projects" / "mrs5.yaml"),
-                                                           draws=100).inputs.values()}
+    units = _data_units() | {
+        rec.unit for rec in estimate(load_project(ROOT / "data" / "projects" / "mrs5.yaml"), draws=100).inputs.values()
+    }
     units -= {"", "-", "degree", "Btu/Wh", "kW/ton"}  # coordinates and US rating units: never printed
     for lang in languages():
         missing = sorted(u for u in units if not catalogue(lang).has(f"unit.{u}"))
         assert not missing, (lang, missing)
 
 
-@pytest.mark.parametrize("value, unit, fr, en", [
-    # By hand: 0.0409 MW = 40.9 kW; 140 000 MWh = 140 GWh; 3 040 t = 3.04 kt; 999.6 MW rounds to 1.00 GW.
-    (0.0409, "MW", "40,9\u00a0kW", "40.9\u00a0kW"),
-    (22.0, "MW", "22,0\u00a0MW", "22.0\u00a0MW"),
-    (999.6, "MW", "1,00\u00a0GW", "1.00\u00a0GW"),
-    (140_000.0, "MWh", "140\u00a0GWh", "140\u00a0GWh"),
-    (0.5, "MWh", "500\u00a0kWh", "500\u00a0kWh"),
-    (10.0, "TWh", "10,0\u00a0TWh", "10.0\u00a0TWh"),
-    (3040.0, "t CO2e", "3,04\u00a0kt CO₂e", "3.04\u00a0kt CO₂e"),
-    (0.3, "t CO2e", "300\u00a0kg CO₂e", "300\u00a0kg CO₂e"),
-    (12.5, "t CO2e/yr", "12,5\u00a0t CO₂e/an", "12.5\u00a0t CO₂e/yr"),
-    (2_070_000.0, "m3", "2\u202f070\u202f000\u00a0m³", "2,070,000\u00a0m³"),
-    (0.0, "MW", "0\u00a0MW", "0\u00a0MW"),
-    (15.0, "°C", "15,0\u00a0°C", "15.0\u00a0°C"),
-])
+@pytest.mark.parametrize(
+    "value, unit, fr, en",
+    [
+        # By hand: 0.0409 MW = 40.9 kW; 140 000 MWh = 140 GWh; 3 040 t = 3.04 kt; 999.6 MW rounds to 1.00 GW.
+        (0.0409, "MW", "40,9\u00a0kW", "40.9\u00a0kW"),
+        (22.0, "MW", "22,0\u00a0MW", "22.0\u00a0MW"),
+        (999.6, "MW", "1,00\u00a0GW", "1.00\u00a0GW"),
+        (140_000.0, "MWh", "140\u00a0GWh", "140\u00a0GWh"),
+        (0.5, "MWh", "500\u00a0kWh", "500\u00a0kWh"),
+        (10.0, "TWh", "10,0\u00a0TWh", "10.0\u00a0TWh"),
+        (3040.0, "t CO2e", "3,04\u00a0kt CO₂e", "3.04\u00a0kt CO₂e"),
+        (0.3, "t CO2e", "300\u00a0kg CO₂e", "300\u00a0kg CO₂e"),
+        (12.5, "t CO2e/yr", "12,5\u00a0t CO₂e/an", "12.5\u00a0t CO₂e/yr"),
+        (2_070_000.0, "m3", "2\u202f070\u202f000\u00a0m³", "2,070,000\u00a0m³"),
+        (0.0, "MW", "0\u00a0MW", "0\u00a0MW"),
+        (15.0, "°C", "15,0\u00a0°C", "15.0\u00a0°C"),
+    ],
+)
 def test_units_scale_per_value_with_three_significant_digits(value, unit, fr, en):
     assert fmt.quantity(value, unit, "fr") == fr
     assert fmt.quantity(value, unit, "en") == en
@@ -226,8 +262,12 @@ def test_the_procedure_picks_the_contribution_s_words():
     t = catalogue("fr")
     assert t("procedure.salutation.concertation_prealable") == "Madame, Monsieur le garant,"
     for lang in languages():
-        for proc in ("enquete_publique", "consultation_publique", "concertation_prealable",
-                     "participation_electronique"):
+        for proc in (
+            "enquete_publique",
+            "consultation_publique",
+            "concertation_prealable",
+            "participation_electronique",
+        ):
             for part in ("kind", "salutation", "closing", "description"):
                 assert catalogue(lang).has(f"procedure.{part}.{proc}")
         for addressee in ("commissaire_enqueteur", "garants", "autorite"):
@@ -243,8 +283,10 @@ def test_the_reason_the_cooling_model_did_not_run_is_read_from_the_inputs():
     base = "name: X\ncountry: FR\nit_capacity_mw: 5\n"
     far = base + "location: {lat: 42.697, lon: 9.451}\ncooling: {type: air_chillers}\n"  # Bastia: no series near
     near_none = base + "location: {lat: 43.33, lon: 5.35}\n"
-    for text, key in ((far, "cooling_model.not_run.no_climate"),
-                      (near_none, "cooling_model.not_run.cooling_not_described")):
+    for text, key in (
+        (far, "cooling_model.not_run.no_climate"),
+        (near_none, "cooling_model.not_run.cooling_not_described"),
+    ):
         results = estimate(parse_project_text(text), draws=100)
         if results.hourly is not None:
             pytest.skip("a climate was found for the place: the hourly model ran")
@@ -252,10 +294,16 @@ def test_the_reason_the_cooling_model_did_not_run_is_read_from_the_inputs():
         assert cooling_reason(results, "fr") == catalogue("fr")(key)
     # A river whose intake temperature stays unknown while a climate exists (the estimate now
     # estimates it from the air, so the case is built from records).
-    rec = {"climate": InputRecord("climate", "x", "-", "default", "s"),
-           "cooling.water_in_c": InputRecord("cooling.water_in_c", None, "°C", "unknown", "not given")}
-    river = SimpleNamespace(hourly=None, meta={"cooling_model": "not run: ..."}, inputs=rec,
-                            project=SimpleNamespace(cooling=SimpleNamespace(type="river")))
+    rec = {
+        "climate": InputRecord("climate", "x", "-", "default", "s"),
+        "cooling.water_in_c": InputRecord("cooling.water_in_c", None, "°C", "unknown", "not given"),
+    }
+    river = SimpleNamespace(
+        hourly=None,
+        meta={"cooling_model": "not run: ..."},
+        inputs=rec,
+        project=SimpleNamespace(cooling=SimpleNamespace(type="river")),
+    )
     assert cooling_reason_key(river) == "cooling_model.not_run.water_temperature_unknown"
     rec["cooling.water_in_c"] = InputRecord("cooling.water_in_c", None, "°C", "given", "p")
     assert cooling_reason_key(river) == "cooling_model.not_run.other"

@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-import impact.paths  # noqa: E402
-from impact.engine import estimate, sensitivity  # noqa: E402
-from impact.project import load_project, parse_project_text  # noqa: E402
-from impact.report import charts  # noqa: E402
+import impact.paths
+from impact.engine import estimate, sensitivity
+from impact.project import load_project, parse_project_text
+from impact.report import charts
 
 LYON = """\
 name: X
@@ -62,8 +62,9 @@ def test_every_chart_renders_for_mrs5(mrs5, lang, tmp_path):
         charts.tornado(sensitivity(project, "facility_energy_mwh"), "facility_energy_mwh", lang),
         charts.water_bars(results, lang),
         charts.carbon_bars(results, lang),
-        charts.alternatives_bars([("A", results["facility_energy_mwh"]), ("B", results["co2e_total_t"])],
-                                 "facility_energy_mwh", lang),
+        charts.alternatives_bars(
+            [("A", results["facility_energy_mwh"]), ("B", results["co2e_total_t"])], "facility_energy_mwh", lang
+        ),
     ]
     for i, fig in enumerate(figs):
         assert fig is not None
@@ -74,8 +75,12 @@ def test_every_chart_renders_for_mrs5(mrs5, lang, tmp_path):
 
 def test_charts_render_without_hourly_results(lyon, tmp_path):
     assert charts.cooling_modes(lyon) is None
-    figs = [charts.monthly_electricity(lyon), charts.water_bars(lyon), charts.carbon_bars(lyon),
-            charts.alternatives_bars([("Lyon", lyon["co2e_refrigerant_t"])], "co2e_refrigerant_t")]
+    figs = [
+        charts.monthly_electricity(lyon),
+        charts.water_bars(lyon),
+        charts.carbon_bars(lyon),
+        charts.alternatives_bars([("Lyon", lyon["co2e_refrigerant_t"])], "co2e_refrigerant_t"),
+    ]
     for i, fig in enumerate(figs):
         charts.save_figure(fig, tmp_path / f"{i}.svg")
     note = " ".join(_texts(figs[0]))
@@ -104,16 +109,27 @@ def test_a_tornado_with_no_uncertain_input_still_renders(mrs5):
 
 def test_unknown_carbon_parts_are_written_unknown_not_zero(mrs5):
     results = mrs5[1]
-    unknown = [n for n in ("co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year")
-               if results[n].central is None]
+    unknown = [
+        n for n in ("co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year") if results[n].central is None
+    ]
     assert unknown  # MRS5 publishes neither generators nor refrigerant
     fig = charts.carbon_bars(results)
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("inconnu") == len(unknown)
     # No zero-width bar stands for an unknown part: one bar per known row only.
-    known = [n for n in ("co2e_location_t", "co2e_market_t", "co2e_generators_t", "co2e_refrigerant_t",
-                         "co2e_embodied_t_per_year", "co2e_total_t") if results[n].central is not None]
+    known = [
+        n
+        for n in (
+            "co2e_location_t",
+            "co2e_market_t",
+            "co2e_generators_t",
+            "co2e_refrigerant_t",
+            "co2e_embodied_t_per_year",
+            "co2e_total_t",
+        )
+        if results[n].central is not None
+    ]
     assert len(ax.patches) == len(known)
     # Each value label is a number only where the value is known.
     assert sum(1 for t in texts if t[:1].isdigit()) == len(known)

@@ -1,8 +1,8 @@
 """The command line as a user runs it: output, errors, exit codes, files."""
 
 import json
-import sys
 import subprocess
+import sys
 
 import pytest
 
@@ -55,13 +55,19 @@ def test_existing_output_is_not_overwritten_without_force(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        (MINIMAL.replace("it_capacity_mw: 10", "it_capacity_mw: -10"), "bad.yaml: it_capacity_mw: must be greater than 0, got -10"),
+        (
+            MINIMAL.replace("it_capacity_mw: 10", "it_capacity_mw: -10"),
+            "bad.yaml: it_capacity_mw: must be greater than 0, got -10",
+        ),
         (MINIMAL + "utilisation: 1.7\n", "bad.yaml: utilisation: must be between 0 and 1, got 1.7"),
         ("", "bad.yaml: the file is empty"),
         ("- a\n- b\n", "bad.yaml: the top level must be a mapping"),
         ("name: [x\n", "bad.yaml: not valid YAML at line"),
         (MINIMAL + "pue: .nan\n", "bad.yaml: pue: must be a finite number, got nan"),
-        (MINIMAL + "utilisation: {low: 0.9, central: 0.5, high: 0.95}\n", "bad.yaml: utilisation: must satisfy low <= central <= high"),
+        (
+            MINIMAL + "utilisation: {low: 0.9, central: 0.5, high: 0.95}\n",
+            "bad.yaml: utilisation: must satisfy low <= central <= high",
+        ),
     ],
 )
 def test_bad_input_exit_2_one_message_no_output(tmp_path, text, message):
@@ -98,7 +104,9 @@ def test_no_command_shows_help():
 HEAVY = ("geopandas", "matplotlib", "weasyprint", "shapely", "pyproj")
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["estimate", "data/projects/mrs5.yaml"], ["check", "data/projects/mrs5.yaml"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["estimate", "data/projects/mrs5.yaml"], ["check", "data/projects/mrs5.yaml"]]
+)
 def test_fast_commands_do_not_import_heavy_libraries(argv):
     code = (
         "import sys\n"

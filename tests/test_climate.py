@@ -50,14 +50,21 @@ def coef(quantity):
 
 
 def site(lat, lon, cooling_type="air_chillers", extra="", altitude=None):
-    where = f"location: {{lat: {lat}, lon: {lon}" + (f", altitude_m: {altitude}" if altitude is not None else "") + "}\n"
-    return parse_project_text(f"name: T\ncountry: FR\nyear: 2026\n{where}it_capacity_mw: 10\n"
-                              f"cooling: {{type: {cooling_type}}}\n{extra}", "t.yaml")
+    where = (
+        f"location: {{lat: {lat}, lon: {lon}" + (f", altitude_m: {altitude}" if altitude is not None else "") + "}\n"
+    )
+    return parse_project_text(
+        f"name: T\ncountry: FR\nyear: 2026\n{where}it_capacity_mw: 10\ncooling: {{type: {cooling_type}}}\n{extra}",
+        "t.yaml",
+    )
 
 
 def expected_sigma(d_km, dz_m, years):
-    return math.sqrt((coef("gradient_k_per_km") * d_km) ** 2 + (coef("lapse_rate_sd_k_per_km") * dz_m / 1000) ** 2
-                     + coef("interannual_sd_k") ** 2 / years)
+    return math.sqrt(
+        (coef("gradient_k_per_km") * d_km) ** 2
+        + (coef("lapse_rate_sd_k_per_km") * dz_m / 1000) ** 2
+        + coef("interannual_sd_k") ** 2 / years
+    )
 
 
 # ------------------------------------------------------------------------- shipped data
@@ -77,9 +84,12 @@ def test_shipped_files_are_small_and_safe():
         assert r["source"].strip() and r["attribution"].strip() and r["licence"].strip()
         assert "IWEC" not in r["source"]
     text = (CLIMATE / "PROVENANCE.md").read_text(encoding="utf-8")
-    for attribution in ("Weather data by Open-Meteo.com (CC BY 4.0)",
-                        "Source : Météo-France (données SYNOP essentielles OMM), Licence Ouverte v2.0",
-                        "Climate.OneBuilding.Org, TMYx", "PVGIS © European Union"):
+    for attribution in (
+        "Weather data by Open-Meteo.com (CC BY 4.0)",
+        "Source : Météo-France (données SYNOP essentielles OMM), Licence Ouverte v2.0",
+        "Climate.OneBuilding.Org, TMYx",
+        "PVGIS © European Union",
+    ):
         assert attribution in text
 
 
@@ -91,15 +101,19 @@ def test_the_build_script_rebuilds_the_same_bytes(shared_data, tmp_path):
     build.build(shared_data, out=tmp_path, reference=tmp_path / "climate_uncertainty.csv")
     for name in ("hourly.npz", "stations.csv", "PROVENANCE.md"):
         assert (tmp_path / name).read_bytes() == (CLIMATE / name).read_bytes(), name
-    assert ((tmp_path / "climate_uncertainty.csv").read_bytes()
-            == (data_dir() / "reference" / "climate_uncertainty.csv").read_bytes())
+    assert (tmp_path / "climate_uncertainty.csv").read_bytes() == (
+        data_dir() / "reference" / "climate_uncertainty.csv"
+    ).read_bytes()
 
 
 def _openmeteo_raw(shared, city, year):
     path = shared / "climate/hourly/openmeteo_10cities" / f"openmeteo_hf_{city}_2021-03-23_2025-05-31.csv.gz"
     with gzip.open(path, "rt", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["time_utc"].startswith(str(year))
-                and not r["time_utc"].startswith(f"{year}-02-29")]
+        rows = [
+            r
+            for r in csv.DictReader(f)
+            if r["time_utc"].startswith(str(year)) and not r["time_utc"].startswith(f"{year}-02-29")
+        ]
     return np.array([float(r["temperature_2m_C"]) for r in rows])
 
 
@@ -108,16 +122,23 @@ def _epw_raw(path):
     return np.array([float(line.split(",")[6]) for line in lines if line.strip()])
 
 
-@pytest.mark.parametrize("station, year, source", [
-    ("om_paris", 2022, ("openmeteo", "paris")), ("om_lille", 2024, ("openmeteo", "lille")),
-    ("om_marseille", 2023, ("openmeteo", "marseille")),
-    ("tmyx_074800", None, ("epw", "FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw")),
-    ("tmyx_074840", None, ("epw", "FRA_AR_Villard.de.Lans.074840_TMYx.2007-2021.epw")),
-])
+@pytest.mark.parametrize(
+    "station, year, source",
+    [
+        ("om_paris", 2022, ("openmeteo", "paris")),
+        ("om_lille", 2024, ("openmeteo", "lille")),
+        ("om_marseille", 2023, ("openmeteo", "marseille")),
+        ("tmyx_074800", None, ("epw", "FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw")),
+        ("tmyx_074840", None, ("epw", "FRA_AR_Villard.de.Lans.074840_TMYx.2007-2021.epw")),
+    ],
+)
 def test_shipped_arrays_reproduce_the_hourly_source_files(shared_data, station, year, source):
     kind, name = source
-    raw = (_openmeteo_raw(shared_data, name, year) if kind == "openmeteo"
-           else _epw_raw(shared_data / "climate" / "epw" / name))
+    raw = (
+        _openmeteo_raw(shared_data, name, year)
+        if kind == "openmeteo"
+        else _epw_raw(shared_data / "climate" / "epw" / name)
+    )
     t, _ = sc.station_series(station, year)
     assert len(raw) == len(t) == 8760
     # Stored in tenths of a degree: each hour within 0.05 K of the file, so the mean and the maximum too.
@@ -127,22 +148,34 @@ def test_shipped_arrays_reproduce_the_hourly_source_files(shared_data, station, 
 
 
 def _synop_raw(shared, folder, name):
-    rows = list(csv.DictReader(io.StringIO(
-        (gzip.open if name.endswith(".gz") else open)(shared / "climate/hourly" / folder / name, "rt",
-                                                       encoding="utf-8-sig").read())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                (gzip.open if name.endswith(".gz") else open)(
+                    shared / "climate/hourly" / folder / name, "rt", encoding="utf-8-sig"
+                ).read()
+            )
+        )
+    )
     return [(r["time_utc"], float(r["t_C"])) for r in rows if r["t_C"].strip()]
 
 
-@pytest.mark.parametrize("station, folder, name, year", [
-    ("synop_07690", "synop_stations", "synop_07690_NICE_20230701-20250819.csv", 2024),
-    ("synop_07643", "synop_montpellier", "synop_07643_MONTPELLIER_20000101-20201231.csv.gz", 2019),
-    ("synop_07643", "synop_montpellier", "synop_07643_MONTPELLIER_20000101-20201231.csv.gz", 2005),
-])
+@pytest.mark.parametrize(
+    "station, folder, name, year",
+    [
+        ("synop_07690", "synop_stations", "synop_07690_NICE_20230701-20250819.csv", 2024),
+        ("synop_07643", "synop_montpellier", "synop_07643_MONTPELLIER_20000101-20201231.csv.gz", 2019),
+        ("synop_07643", "synop_montpellier", "synop_07643_MONTPELLIER_20000101-20201231.csv.gz", 2005),
+    ],
+)
 def test_synop_hours_equal_the_observations_at_observation_times(shared_data, station, folder, name, year):
     import pandas as pd
 
-    obs = [(s, v) for s, v in _synop_raw(shared_data, folder, name) if s.startswith(str(year))
-           and not s.startswith(f"{year}-02-29")]
+    obs = [
+        (s, v)
+        for s, v in _synop_raw(shared_data, folder, name)
+        if s.startswith(str(year)) and not s.startswith(f"{year}-02-29")
+    ]
     t, _ = sc.station_series(station, year)
     start = pd.Timestamp(f"{year}-01-01", tz="UTC")
     hours = pd.date_range(start, periods=8784 if year % 4 == 0 else 8760, freq="h")
@@ -201,9 +234,9 @@ def test_interpolation_and_long_gaps():
     assert out[0] == 0.0 and out[3] == 3.0 and out[4] == pytest.approx(5.0)  # 3 + (9 - 3) / 3
     assert np.isnan(out[7:24]).all() and out[24] == 24.0  # 18 h apart: left for the mean diurnal course
     days = np.tile(np.arange(24.0), 10)
-    days[24 * 4 + 2: 24 * 4 + 5] = np.nan
+    days[24 * 4 + 2 : 24 * 4 + 5] = np.nan
     filled = mc.fill_mean_diurnal(days, window_days=3)
-    assert filled[24 * 4 + 2: 24 * 4 + 5].tolist() == [2.0, 3.0, 4.0]
+    assert filled[24 * 4 + 2 : 24 * 4 + 5].tolist() == [2.0, 3.0, 4.0]
 
 
 def test_wmo_3_5_rule():
@@ -222,7 +255,9 @@ def test_wet_bulb_agrees_with_psychrolib():
     td = t - rng.uniform(0, 25, 300)
     p = rng.uniform(88000, 102000, 300)
     ours = psychrometrics.wet_bulb_from_dew_point(t, td, p)
-    ref = [psychrolib.GetTWetBulbFromHumRatio(a, psychrolib.GetHumRatioFromTDewPoint(b, c), c) for a, b, c in zip(t, td, p)]
+    ref = [
+        psychrolib.GetTWetBulbFromHumRatio(a, psychrolib.GetHumRatioFromTDewPoint(b, c), c) for a, b, c in zip(t, td, p)
+    ]
     np.testing.assert_allclose(ours, ref, atol=2e-3)  # PsychroLib stops at 0.001 K
 
 
@@ -388,9 +423,17 @@ def test_river_temperature_follows_the_air():
     assert r.inputs["cooling.water_in_offset_k"].value.high == pytest.approx(w)
 
 
-@pytest.mark.parametrize("lat, lon, basin", [(43.30, 5.36, "mediterranean"), (42.70, 3.03, "mediterranean"),
-                                             (48.38, -4.49, "atlantic"), (43.48, -1.56, "atlantic"),
-                                             (51.04, 2.37, "channel_north_sea"), (49.64, -1.62, "channel_north_sea")])
+@pytest.mark.parametrize(
+    "lat, lon, basin",
+    [
+        (43.30, 5.36, "mediterranean"),
+        (42.70, 3.03, "mediterranean"),
+        (48.38, -4.49, "atlantic"),
+        (43.48, -1.56, "atlantic"),
+        (51.04, 2.37, "channel_north_sea"),
+        (49.64, -1.62, "channel_north_sea"),
+    ],
+)
 def test_sea_basin_by_position(lat, lon, basin):
     assert water_temperature.sea_basin(lat, lon) == basin
 
@@ -428,11 +471,25 @@ def _run(offset=None, water_offset=None, system="adiabatic", n=cooling.DRAWS_PER
     supply = rng.uniform(18, 27, (n, 1))
     water = None
     if system == "river":
-        water = dict(coverage_share=0.4, t_in_c=np.linspace(8, 22, 8760), t_out_c=30.0, flow_m3_per_h=None,
-                     density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0,
-                     t_in_offset_k=water_offset)
-    return cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"], temp_wet_bulb_c=c["temp_wet_bulb_c"],
-                            water=water, temp_offset_k=offset, **{**PARAMS, "supply_c": supply})
+        water = dict(
+            coverage_share=0.4,
+            t_in_c=np.linspace(8, 22, 8760),
+            t_out_c=30.0,
+            flow_m3_per_h=None,
+            density_kg_per_m3=998.21,
+            specific_heat_j_per_kg_k=4184.1,
+            hx_approach_k=2.0,
+            t_in_offset_k=water_offset,
+        )
+    return cooling.simulate(
+        system=system,
+        it_mw=10.0,
+        temp_air_c=c["temp_air_c"],
+        temp_wet_bulb_c=c["temp_wet_bulb_c"],
+        water=water,
+        temp_offset_k=offset,
+        **{**PARAMS, "supply_c": supply},
+    )
 
 
 @pytest.mark.parametrize("system", ["adiabatic", "river", "water_chillers"])
@@ -449,10 +506,21 @@ def test_a_zero_offset_leaves_the_results_bit_identical(system):
 def test_the_offset_equals_shifted_temperatures(system):
     c = marseille_climate()
     for o in (-1.3, 0.8):
-        shifted = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"] + o,
-                                   temp_wet_bulb_c=c["temp_wet_bulb_c"] + o, **PARAMS)
-        offset = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"],
-                                  temp_wet_bulb_c=c["temp_wet_bulb_c"], temp_offset_k=o, **PARAMS)
+        shifted = cooling.simulate(
+            system=system,
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"] + o,
+            temp_wet_bulb_c=c["temp_wet_bulb_c"] + o,
+            **PARAMS,
+        )
+        offset = cooling.simulate(
+            system=system,
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"],
+            temp_wet_bulb_c=c["temp_wet_bulb_c"],
+            temp_offset_k=o,
+            **PARAMS,
+        )
         for key in ("facility_mwh", "free_mwh", "chiller_power_mwh", "saving_mwh"):
             assert offset[key] == pytest.approx(shifted[key], rel=1e-9, abs=1e-9), key
 
@@ -462,15 +530,35 @@ def test_the_offset_shifts_the_air_not_the_water(system):
     c = marseille_climate()
     extra = {}
     if system == "river":
-        extra["water"] = dict(coverage_share=0.4, t_in_c=np.linspace(8, 22, 8760), t_out_c=30.0, flow_m3_per_h=None,
-                              density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0)
+        extra["water"] = dict(
+            coverage_share=0.4,
+            t_in_c=np.linspace(8, 22, 8760),
+            t_out_c=30.0,
+            flow_m3_per_h=None,
+            density_kg_per_m3=998.21,
+            specific_heat_j_per_kg_k=4184.1,
+            hx_approach_k=2.0,
+        )
     else:
         extra["liquid"] = dict(share=0.75, supply_c=32.0, delta_t_k=10.0, dry_cooler_approach_k=10.0)
     for o in (-1.1, 1.4):
-        shifted = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"] + o,
-                                   temp_wet_bulb_c=c["temp_wet_bulb_c"] + o, **PARAMS, **extra)
-        offset = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"],
-                                  temp_wet_bulb_c=c["temp_wet_bulb_c"], temp_offset_k=o, **PARAMS, **extra)
+        shifted = cooling.simulate(
+            system=system,
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"] + o,
+            temp_wet_bulb_c=c["temp_wet_bulb_c"] + o,
+            **PARAMS,
+            **extra,
+        )
+        offset = cooling.simulate(
+            system=system,
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"],
+            temp_wet_bulb_c=c["temp_wet_bulb_c"],
+            temp_offset_k=o,
+            **PARAMS,
+            **extra,
+        )
         for key in ("facility_mwh", "water_mwh", "free_mwh", "saving_mwh"):
             assert offset[key] == pytest.approx(shifted[key], rel=1e-9, abs=1e-9), key
 
@@ -482,12 +570,25 @@ def test_draws_of_the_offset_in_blocks_match_one_by_one():
     c = marseille_climate()
     supply = np.random.default_rng(5).uniform(18, 27, (n, 1))
     for i in (0, n - 1):
-        water = dict(coverage_share=0.4, t_in_c=np.linspace(8, 22, 8760), t_out_c=30.0, flow_m3_per_h=None,
-                     density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0,
-                     t_in_offset_k=off[i, 0] * 2)
-        one = cooling.simulate(system="river", it_mw=10.0, temp_air_c=c["temp_air_c"],
-                               temp_wet_bulb_c=c["temp_wet_bulb_c"], water=water, temp_offset_k=off[i, 0],
-                               **{**PARAMS, "supply_c": supply[i, 0]})
+        water = dict(
+            coverage_share=0.4,
+            t_in_c=np.linspace(8, 22, 8760),
+            t_out_c=30.0,
+            flow_m3_per_h=None,
+            density_kg_per_m3=998.21,
+            specific_heat_j_per_kg_k=4184.1,
+            hx_approach_k=2.0,
+            t_in_offset_k=off[i, 0] * 2,
+        )
+        one = cooling.simulate(
+            system="river",
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"],
+            temp_wet_bulb_c=c["temp_wet_bulb_c"],
+            water=water,
+            temp_offset_k=off[i, 0],
+            **{**PARAMS, "supply_c": supply[i, 0]},
+        )
         assert many["facility_mwh"][i] == pytest.approx(one["facility_mwh"], rel=1e-12)
 
 
@@ -539,8 +640,11 @@ def test_what_climate_fetch_writes_reads_back(shared_data, tmp_path):
     raw = real.read_bytes().split(b"\r\n")
     assert [line for line in written.split(b"\r\n") if line[:2] == b"20"] == [line for line in raw if line[:2] == b"20"]
     (tmp_path / "tmy.csv").write_bytes(written)
-    (tmp_path / "p.yaml").write_text("name: T\ncountry: FR\nlocation: {lat: 47.36, lon: 2.08}\nit_capacity_mw: 5\n"
-                                     "cooling: {type: dry_free_cooling}\nclimate: {pvgis: tmy.csv}\n", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(
+        "name: T\ncountry: FR\nlocation: {lat: 47.36, lon: 2.08}\nit_capacity_mw: 5\n"
+        "cooling: {type: dry_free_cooling}\nclimate: {pvgis: tmy.csv}\n",
+        encoding="utf-8",
+    )
     r = impact.estimate(impact.load_project(tmp_path / "p.yaml"), draws=100)
     assert r["pue_modelled"].known and r.inputs["climate"].status == "given"
     c = r.meta["climate"]
@@ -550,8 +654,10 @@ def test_what_climate_fetch_writes_reads_back(shared_data, tmp_path):
 
 def test_bad_pvgis_file_is_a_clear_error(tmp_path, write_project):
     (tmp_path / "bad.csv").write_text("time,T\n1,2\n", encoding="utf-8")
-    path = write_project("name: T\ncountry: FR\nlocation: {lat: 45, lon: 5}\nit_capacity_mw: 5\n"
-                         "cooling: {type: air_chillers}\nclimate: {pvgis: bad.csv}\n")
+    path = write_project(
+        "name: T\ncountry: FR\nlocation: {lat: 45, lon: 5}\nit_capacity_mw: 5\n"
+        "cooling: {type: air_chillers}\nclimate: {pvgis: bad.csv}\n"
+    )
     with pytest.raises(impact.InputError, match="bad.csv: line 1: not a PVGIS typical-year export"):
         impact.estimate(impact.load_project(path), draws=100)
     r = run_cli("check", path)  # check parses the data files, as the estimate does (issue 11)
@@ -561,11 +667,14 @@ def test_bad_pvgis_file_is_a_clear_error(tmp_path, write_project):
     assert r.returncode == 2 and "climate.pvgis: file not found" in r.stderr
 
 
-@pytest.mark.parametrize("text, message", [
-    ("location: {lat: 45, lon: 5, altitude_m: 5000}\n", "location.altitude_m: must be"),
-    ("climate: {epw: a.epw, pvgis: b.csv}\n", "give either epw or pvgis"),
-    ("climate: {pvgis: b.json}\n", "climate.pvgis: must be a PVGIS typical-year export"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("location: {lat: 45, lon: 5, altitude_m: 5000}\n", "location.altitude_m: must be"),
+        ("climate: {epw: a.epw, pvgis: b.csv}\n", "give either epw or pvgis"),
+        ("climate: {pvgis: b.json}\n", "climate.pvgis: must be a PVGIS typical-year export"),
+    ],
+)
 def test_project_file_checks(text, message):
     with pytest.raises(impact.InputError, match=message):
         parse_project_text("name: T\ncountry: FR\nit_capacity_mw: 5\n" + text, "t.yaml")
@@ -583,11 +692,14 @@ def test_climate_fetch_offline_fails_cleanly(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--lat", "95", "--lon", "5"), "error: --lat: must be between -90 and 90"),
-    (("--lat", "45", "--lon", "200"), "error: --lon: must be between -180 and 180"),
-    (("--lat", "45"), "the following arguments are required: --lon"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--lat", "95", "--lon", "5"), "error: --lat: must be between -90 and 90"),
+        (("--lat", "45", "--lon", "200"), "error: --lon: must be between -180 and 180"),
+        (("--lat", "45"), "the following arguments are required: --lon"),
+    ],
+)
 def test_climate_fetch_argument_errors(args, message):
     r = run_cli("climate", "fetch", *args)
     assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
@@ -625,9 +737,15 @@ def test_catalogue_has_the_same_keys_and_placeholders_in_both_languages():
 
 def test_every_note_key_written_is_in_the_catalogue(tmp_path):
     fr = _catalogue("fr")
-    projects = [site(48.45, 2.85, "river"), site(43.30, 5.36, "sea", altitude=20), site(45.10, 5.50, altitude=1000),
-                site(48.93, 2.40, altitude=60), site(41.93, 8.74), site(47.0, 2.0, extra="climate: {warming_c: 2}\n"),
-                parse_project_text("name: T\ncountry: FR\nit_capacity_mw: 1\ncooling: {type: sea}\n", "t.yaml")]
+    projects = [
+        site(48.45, 2.85, "river"),
+        site(43.30, 5.36, "sea", altitude=20),
+        site(45.10, 5.50, altitude=1000),
+        site(48.93, 2.40, altitude=60),
+        site(41.93, 8.74),
+        site(47.0, 2.0, extra="climate: {warming_c: 2}\n"),
+        parse_project_text("name: T\ncountry: FR\nit_capacity_mw: 1\ncooling: {type: sea}\n", "t.yaml"),
+    ]
     keys = set()
     for p in projects:
         for rec in impact.estimate(p, draws=100).inputs.values():
@@ -635,8 +753,15 @@ def test_every_note_key_written_is_in_the_catalogue(tmp_path):
                 keys.add(rec.note_key)
                 assert rec.note_key in fr, rec.note_key
                 assert _fields(fr[rec.note_key]) <= set(dict(rec.note_args)), rec.note_key
-    assert {"note.climate.none", "note.climate.no_location", "note.water.river_relation", "note.water.sea_basin",
-            "note.climate.altitude_corrected", "note.climate.offset", "note.climate.warming"} <= keys
+    assert {
+        "note.climate.none",
+        "note.climate.no_location",
+        "note.water.river_relation",
+        "note.water.sea_basin",
+        "note.climate.altitude_corrected",
+        "note.climate.offset",
+        "note.climate.warming",
+    } <= keys
 
 
 def test_climate_keys_live_in_one_catalogue_file():
@@ -673,8 +798,9 @@ def test_a_weather_file_without_a_project_location_still_places_the_sea(tmp_path
 
     c = marseille_climate()
     write_epw_year(tmp_path / "year.epw", c["temp_air_c"], c["relative_humidity"])  # LOCATION 43.33 N 5.35 E
-    (tmp_path / "p.yaml").write_text("name: T\ncountry: FR\nit_capacity_mw: 5\ncooling: {type: sea}\n"
-                                     "climate: {epw: year.epw}\n", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(
+        "name: T\ncountry: FR\nit_capacity_mw: 5\ncooling: {type: sea}\nclimate: {epw: year.epw}\n", encoding="utf-8"
+    )
     r = impact.estimate(impact.load_project(tmp_path / "p.yaml"), draws=100)
     assert dict(r.inputs["cooling.water_in_c"].note_args)["basin"] == "mediterranean"
     assert r["pue_modelled"].known and r.meta["climate"]["distance_km"] is None

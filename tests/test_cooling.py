@@ -19,9 +19,21 @@ it_capacity_mw: {mw}
 """
 
 # Default parameters of data/reference/cooling_parameters.csv (central values).
-PARAMS = dict(supply_c=22.5, approach_k=5.2, band_k=11.0, chiller_approach_k=5.0, air_condenser_approach_k=15.0,
-              tower_approach_k=3.9, adiabatic_effectiveness=0.7, aux_share=0.08, distribution_share=0.0417,
-              cop_air_rated=2.8, t_air_rated_c=35.0, cop_water_rated=4.5, t_water_rated_c=29.4)
+PARAMS = dict(
+    supply_c=22.5,
+    approach_k=5.2,
+    band_k=11.0,
+    chiller_approach_k=5.0,
+    air_condenser_approach_k=15.0,
+    tower_approach_k=3.9,
+    adiabatic_effectiveness=0.7,
+    aux_share=0.08,
+    distribution_share=0.0417,
+    cop_air_rated=2.8,
+    t_air_rated_c=35.0,
+    cop_water_rated=4.5,
+    t_water_rated_c=29.4,
+)
 
 
 # Central values of the liquid-loop rows of cooling_parameters.csv.
@@ -94,11 +106,26 @@ def test_energy_balance_every_hour(system):
     c = marseille_climate()
     water = None
     if system in ("river", "sea"):
-        water = dict(coverage_share=0.5, t_in_c=15.0, t_out_c=30.0, flow_m3_per_h=300.0,
-                     density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0)
+        water = dict(
+            coverage_share=0.5,
+            t_in_c=15.0,
+            t_out_c=30.0,
+            flow_m3_per_h=300.0,
+            density_kg_per_m3=998.21,
+            specific_heat_j_per_kg_k=4184.1,
+            hx_approach_k=2.0,
+        )
     liquid = LIQUID if cooling.SYSTEMS[system].get("liquid") else None
-    r = cooling.simulate(system=system, it_mw=10.0, temp_air_c=c["temp_air_c"], temp_wet_bulb_c=c["temp_wet_bulb_c"],
-                         water=water, hourly=True, liquid=liquid, **PARAMS)
+    r = cooling.simulate(
+        system=system,
+        it_mw=10.0,
+        temp_air_c=c["temp_air_c"],
+        temp_wet_bulb_c=c["temp_wet_bulb_c"],
+        water=water,
+        hourly=True,
+        liquid=liquid,
+        **PARAMS,
+    )
     h = r["hourly"]
     # Cooling delivered by the modes equals the cooling load, every hour.
     np.testing.assert_allclose(h["water_mw"] + h["free_mw"] + h["chillers_mw"], h["cooling_load_mw"], rtol=1e-12)
@@ -113,11 +140,21 @@ def test_energy_balance_every_hour(system):
 def test_vectorised_draws_match_one_by_one():
     c = marseille_climate()
     supply = np.array([[18.0], [22.5], [27.0]])
-    many = cooling.simulate(system="dry_free_cooling", it_mw=10.0, temp_air_c=c["temp_air_c"],
-                            temp_wet_bulb_c=c["temp_wet_bulb_c"], **{**PARAMS, "supply_c": supply})
+    many = cooling.simulate(
+        system="dry_free_cooling",
+        it_mw=10.0,
+        temp_air_c=c["temp_air_c"],
+        temp_wet_bulb_c=c["temp_wet_bulb_c"],
+        **{**PARAMS, "supply_c": supply},
+    )
     for i, s in enumerate(supply[:, 0]):
-        one = cooling.simulate(system="dry_free_cooling", it_mw=10.0, temp_air_c=c["temp_air_c"],
-                               temp_wet_bulb_c=c["temp_wet_bulb_c"], **{**PARAMS, "supply_c": s})
+        one = cooling.simulate(
+            system="dry_free_cooling",
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"],
+            temp_wet_bulb_c=c["temp_wet_bulb_c"],
+            **{**PARAMS, "supply_c": s},
+        )
         assert many["facility_mwh"][i] == pytest.approx(one["facility_mwh"])
 
 
@@ -130,16 +167,34 @@ def test_draws_in_blocks_match_draws_one_by_one():
     supply, coverage = rng.uniform(18, 27, (n, 1)), rng.uniform(0.1, 0.4, (n, 1))
 
     def water(share):
-        return dict(coverage_share=share, t_in_c=15.0, t_out_c=30.0, flow_m3_per_h=None,
-                    density_kg_per_m3=998.21, specific_heat_j_per_kg_k=4184.1, hx_approach_k=2.0)
+        return dict(
+            coverage_share=share,
+            t_in_c=15.0,
+            t_out_c=30.0,
+            flow_m3_per_h=None,
+            density_kg_per_m3=998.21,
+            specific_heat_j_per_kg_k=4184.1,
+            hx_approach_k=2.0,
+        )
 
-    many = cooling.simulate(system="river", it_mw=10.0, temp_air_c=c["temp_air_c"], temp_wet_bulb_c=c["temp_wet_bulb_c"],
-                            water=water(coverage), **{**PARAMS, "supply_c": supply})
+    many = cooling.simulate(
+        system="river",
+        it_mw=10.0,
+        temp_air_c=c["temp_air_c"],
+        temp_wet_bulb_c=c["temp_wet_bulb_c"],
+        water=water(coverage),
+        **{**PARAMS, "supply_c": supply},
+    )
     assert many["facility_mwh"].shape == (n,) and many["it_mwh"].shape == (n,)
     for i in (0, cooling.DRAWS_PER_BLOCK - 1, cooling.DRAWS_PER_BLOCK, n - 1):
-        one = cooling.simulate(system="river", it_mw=10.0, temp_air_c=c["temp_air_c"],
-                               temp_wet_bulb_c=c["temp_wet_bulb_c"], water=water(coverage[i, 0]),
-                               **{**PARAMS, "supply_c": supply[i, 0]})
+        one = cooling.simulate(
+            system="river",
+            it_mw=10.0,
+            temp_air_c=c["temp_air_c"],
+            temp_wet_bulb_c=c["temp_wet_bulb_c"],
+            water=water(coverage[i, 0]),
+            **{**PARAMS, "supply_c": supply[i, 0]},
+        )
         for key in ("facility_mwh", "water_mwh", "saving_mwh", "thermal_discharge_max_mw"):
             assert many[key][i] == pytest.approx(one[key], rel=1e-12), (i, key)
 
@@ -154,8 +209,11 @@ def test_chiller_only_site_saves_nothing():
 
 def test_cold_water_with_enough_flow_stops_the_chillers():
     # Water at 5 °C, far below the chilled-water temperature (>= 12.8 °C), and a large flow.
-    r = impact.estimate(project("cooling: {type: river, water_flow_m3_per_h: 5000, water_in_c: 5, water_out_c: 20, "
-                                "coverage_share: 1.0}\n"))
+    r = impact.estimate(
+        project(
+            "cooling: {type: river, water_flow_m3_per_h: 5000, water_in_c: 5, water_out_c: 20, coverage_share: 1.0}\n"
+        )
+    )
     assert r.central("cooling_share_chillers") == 0.0
     assert r.central("cooling_energy_chillers_mwh") == 0.0
     assert r.hourly["chiller_power_mw"].max() == 0.0
@@ -163,8 +221,11 @@ def test_cold_water_with_enough_flow_stops_the_chillers():
 
 def test_thermal_discharge_is_flow_density_heat_capacity_temperature_rise():
     # A small flow saturates: 200 m3/h x 998.21 kg/m3 / 3600 x 4184.1 J/(kg K) x 15 K = 3.4805 MW.
-    r = impact.estimate(project("cooling: {type: river, water_flow_m3_per_h: 200, water_in_c: 15, water_out_c: 30, "
-                                "coverage_share: 1.0}\n"))
+    r = impact.estimate(
+        project(
+            "cooling: {type: river, water_flow_m3_per_h: 200, water_in_c: 15, water_out_c: 30, coverage_share: 1.0}\n"
+        )
+    )
     expected = 200 * 998.21 / 3600 * 4184.1 * 15 / 1e6
     assert r.central("thermal_discharge_mw") == pytest.approx(expected, rel=1e-9)
     assert r.hourly["water_return_c"].max() == pytest.approx(30.0)
@@ -214,9 +275,13 @@ def test_hourly_results_are_a_tz_aware_year():
 
 def test_no_climate_for_the_place_says_so():
     # Ajaccio: Corsica has no shipped station; the nearest (Nice) is across the sea, beyond 150 km.
-    r = impact.estimate(parse_project_text(
-        "name: Ajaccio DC\ncountry: FR\ncity: Ajaccio\nlocation: {lat: 41.93, lon: 8.74}\nit_capacity_mw: 5\n"
-        "cooling: {type: air_chillers}\n", "ajaccio.yaml"))
+    r = impact.estimate(
+        parse_project_text(
+            "name: Ajaccio DC\ncountry: FR\ncity: Ajaccio\nlocation: {lat: 41.93, lon: 8.74}\nit_capacity_mw: 5\n"
+            "cooling: {type: air_chillers}\n",
+            "ajaccio.yaml",
+        )
+    )
     assert r.hourly is None
     assert r["pue_modelled"].status == "unknown"
     note = r["pue_modelled"].note
@@ -261,8 +326,9 @@ def test_existing_sites_claim_order_of_magnitude():
     # returned at 30 °C (Le Monde Informatique 2021); no declared share: all the heat may go to
     # the water. Claim: "up to 18,400 MWh/yr saved". With the default utilisation (0.56) the model
     # saves more; the order of magnitude holds (factor 2).
-    r = impact.estimate(project("cooling: {type: river, water_flow_m3_per_h: 2000, water_in_c: 15, water_out_c: 30}\n",
-                                mw=36.6))
+    r = impact.estimate(
+        project("cooling: {type: river, water_flow_m3_per_h: 2000, water_in_c: 15, water_out_c: 30}\n", mw=36.6)
+    )
     share = r.central("cooling_saving_share")
     saved_mwh = share / (1 - share) * r.central("facility_energy_mwh")
     assert 18_400 / 2 < saved_mwh < 18_400 * 2
@@ -272,8 +338,16 @@ def test_existing_sites_claim_order_of_magnitude():
 def test_sensitivity_table_for_the_tornado():
     p = impact.load_project(impact.paths.default_project())
     t = impact.sensitivity(p, "cooling_saving_share")
-    assert list(t.columns) == ["input", "unit", "input_low", "input_high", "indicator_at_low",
-                               "indicator_at_high", "central", "swing"]
+    assert list(t.columns) == [
+        "input",
+        "unit",
+        "input_low",
+        "input_high",
+        "indicator_at_low",
+        "indicator_at_high",
+        "central",
+        "swing",
+    ]
     assert "cooling.supply_c" in set(t["input"])
     assert (t["swing"].diff().dropna() <= 0).all()  # sorted
     row = t.set_index("input").loc["cooling.supply_c"]
@@ -282,14 +356,16 @@ def test_sensitivity_table_for_the_tornado():
     assert e.loc["utilisation", "indicator_at_high"] == pytest.approx(22 * 0.7 * 8760)
 
 
-@pytest.mark.parametrize("system", ["air_chillers", "water_chillers", "evaporative", "adiabatic",
-                                    "dry_free_cooling", "river"])
+@pytest.mark.parametrize(
+    "system", ["air_chillers", "water_chillers", "evaporative", "adiabatic", "dry_free_cooling", "river"]
+)
 def test_a_hotter_climate_never_lowers_the_pue(system):
     extra = ", water_in_c: 15, water_out_c: 30, coverage_share: 0.5" if system == "river" else ""
     pues = []
     for warming in (0, 1, 2, 4):
-        r = impact.estimate(project(f"cooling: {{type: {system}{extra}}}\nclimate: {{warming_c: {warming}}}\n"),
-                            draws=100)
+        r = impact.estimate(
+            project(f"cooling: {{type: {system}{extra}}}\nclimate: {{warming_c: {warming}}}\n"), draws=100
+        )
         pues.append(r.central("pue_modelled"))
     assert all(b >= a for a, b in zip(pues, pues[1:])), pues
     assert pues[-1] > pues[0]
@@ -305,19 +381,24 @@ def write_epw_year(path, temp_c, rh):
     """A whole-year EPW file (8 header lines + 8,760 records), in the real format."""
     header = [
         "LOCATION,Marseille-shipped,PACA,FRA,impact test file,076500,43.33,5.35,1.0,5.0",
-        "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
+        "DESIGN CONDITIONS,0",
+        "TYPICAL/EXTREME PERIODS,0",
+        "GROUND TEMPERATURES,0",
         "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
         "COMMENTS 1,Generated by impact's tests from the shipped Marseille hours (Open-Meteo, CC BY 4.0)",
-        "COMMENTS 2,", "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31",
+        "COMMENTS 2,",
+        "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31",
     ]
     idx = pd.date_range("2019-01-01 01:00", periods=8760, freq="h")
     rows = []
     for i, (t, h) in enumerate(zip(temp_c, rh)):
         stamp = idx[i] - pd.Timedelta(hours=1)
         hour = stamp.hour + 1
-        rows.append(f"2019,{stamp.month},{stamp.day},{hour},60,?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9,"
-                    f"{t:.1f},{t - 5:.1f},{h:.0f},101325,0,1415,380,0,0,0,999999,999999,999999,9999,300,4.5,2,2,"
-                    "20.0,77777,9,999999999,20,0.1,0,88,0.2,0.0,1.0")
+        rows.append(
+            f"2019,{stamp.month},{stamp.day},{hour},60,?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9,"
+            f"{t:.1f},{t - 5:.1f},{h:.0f},101325,0,1415,380,0,0,0,999999,999999,999999,9999,300,4.5,2,2,"
+            "20.0,77777,9,999999999,20,0.1,0,88,0.2,0.0,1.0"
+        )
     path.write_text("\n".join(header + rows) + "\n", encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from impact.report import fmt
 
-from .conftest import MRS5, ROOT, run_cli
+from .conftest import MRS5, run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -43,8 +43,15 @@ def test_outputs_are_written(built):
 def test_pdf_carries_the_estimates_key_figures(built):
     est = json.loads(run_cli("estimate", MRS5, "--format", "json").stdout)["indicators"]
     text = squash(pdftext(built))
-    for name in ("facility_energy_mwh", "it_energy_mwh", "peak_demand_mw", "water_withdrawal_m3",
-                 "co2e_location_t", "thermal_discharge_mw", "households_electricity_equiv"):
+    for name in (
+        "facility_energy_mwh",
+        "it_energy_mwh",
+        "peak_demand_mw",
+        "water_withdrawal_m3",
+        "co2e_location_t",
+        "thermal_discharge_mw",
+        "households_electricity_equiv",
+    ):
         central, unit = est[name]["central"], est[name]["unit"]
         # In the unit it reads best in (140 GWh, 28,4 MW, 3,04 kt CO2e), three significant digits.
         assert squash(fmt.quantity(central, unit, "fr")) in text, name
@@ -55,10 +62,23 @@ def test_pdf_carries_the_estimates_key_figures(built):
 
 def test_document_structure_and_content(built):
     text = pdftext(built)
-    for heading in ("Contribution à l'enquête publique", "Synthèse", "Le projet et son site", "Électricité et réseau",
-                    "Refroidissement", "Eau", "Climat", "Chaleur", "Sol", "Alternatives",
-                    "Vérification des affirmations", "Questions à poser", "Projet de contribution", "Annexes",
-                    "Reproductibilité"):
+    for heading in (
+        "Contribution à l'enquête publique",
+        "Synthèse",
+        "Le projet et son site",
+        "Électricité et réseau",
+        "Refroidissement",
+        "Eau",
+        "Climat",
+        "Chaleur",
+        "Sol",
+        "Alternatives",
+        "Vérification des affirmations",
+        "Questions à poser",
+        "Projet de contribution",
+        "Annexes",
+        "Reproductibilité",
+    ):
         assert heading in text, heading
     assert "Camille Martin" in text and "25 novembre 2026" in text
     assert "inconnu" in text  # what the promoter did not publish is shown as unknown
@@ -120,10 +140,18 @@ def test_url_fetcher_blocks_other_files_and_the_network(tmp_path):
     from impact.paths import templates_dir
     from impact.report.pdf import write_pdf
 
-    html = ('<html><body><p>x</p><img src="file:///etc/passwd"><img src="http://example.org/a.png">'
-            f'<img src="file://{tmp_path}/../secret.png"></body></html>')
-    blocked = write_pdf(html, tmp_path / "t.pdf", base_dir=templates_dir(), allowed_dirs=[templates_dir()],
-                        date=dt.date(2026, 1, 1), attachments=[])
+    html = (
+        '<html><body><p>x</p><img src="file:///etc/passwd"><img src="http://example.org/a.png">'
+        f'<img src="file://{tmp_path}/../secret.png"></body></html>'
+    )
+    blocked = write_pdf(
+        html,
+        tmp_path / "t.pdf",
+        base_dir=templates_dir(),
+        allowed_dirs=[templates_dir()],
+        date=dt.date(2026, 1, 1),
+        attachments=[],
+    )
     assert "file:///etc/passwd" in blocked and "http://example.org/a.png" in blocked
     assert any("secret.png" in b for b in blocked)
 
@@ -172,8 +200,12 @@ def test_bad_project_exit_2(tmp_path):
 @pytest.mark.parametrize("where", ["location: {lat: 41.93, lon: 8.74}\n", ""])
 def test_a_project_outside_marseille_builds_and_says_what_is_unknown(tmp_path, where):
     project = tmp_path / "ajaccio.yaml"
-    project.write_text("name: Ajaccio DC\noperator: Example\ncity: Ajaccio\ncountry: FR\n" + where +
-                       "it_capacity_mw: 8\ncooling: {type: air_chillers}\n", encoding="utf-8")
+    project.write_text(
+        "name: Ajaccio DC\noperator: Example\ncity: Ajaccio\ncountry: FR\n"
+        + where
+        + "it_capacity_mw: 8\ncooling: {type: air_chillers}\n",
+        encoding="utf-8",
+    )
     pdf = tmp_path / "ajaccio.pdf"
     r = run_cli("dossier", project, "-o", pdf, "--date", DATE)
     assert r.returncode == 0, r.stderr

@@ -27,13 +27,27 @@ def example(write_project):
 def test_all_indicators_with_exact_names_and_units(mrs5):
     assert list(mrs5.indicators) == list(INDICATORS)
     expected = {
-        "it_energy_mwh": "MWh", "facility_energy_mwh": "MWh", "pue": "-", "peak_demand_mw": "MW",
-        "co2e_location_t": "t CO2e", "co2e_market_t": "t CO2e", "co2e_generators_t": "t CO2e",
-        "co2e_refrigerant_t": "t CO2e", "co2e_embodied_t_per_year": "t CO2e/yr", "co2e_total_t": "t CO2e",
-        "water_onsite_m3": "m3", "water_withdrawal_m3": "m3", "water_offsite_m3": "m3",
-        "heat_rejected_mwh": "MWh", "thermal_discharge_mw": "MW", "heat_reuse_potential_homes": "homes",
-        "land_site_m2": "m2", "land_artificialised_m2": "m2", "households_electricity_equiv": "households",
-        "inhabitants_water_equiv": "inhabitants", "share_of_city_electricity": "-",
+        "it_energy_mwh": "MWh",
+        "facility_energy_mwh": "MWh",
+        "pue": "-",
+        "peak_demand_mw": "MW",
+        "co2e_location_t": "t CO2e",
+        "co2e_market_t": "t CO2e",
+        "co2e_generators_t": "t CO2e",
+        "co2e_refrigerant_t": "t CO2e",
+        "co2e_embodied_t_per_year": "t CO2e/yr",
+        "co2e_total_t": "t CO2e",
+        "water_onsite_m3": "m3",
+        "water_withdrawal_m3": "m3",
+        "water_offsite_m3": "m3",
+        "heat_rejected_mwh": "MWh",
+        "thermal_discharge_mw": "MW",
+        "heat_reuse_potential_homes": "homes",
+        "land_site_m2": "m2",
+        "land_artificialised_m2": "m2",
+        "households_electricity_equiv": "households",
+        "inhabitants_water_equiv": "inhabitants",
+        "share_of_city_electricity": "-",
     }
     for name, unit in expected.items():
         assert mrs5[name].unit == unit, name
@@ -122,13 +136,19 @@ def test_issue_example_by_hand(example):
     # Total: location + generators + refrigerant; embodied unknown (no equipment list, no building figure)
     assert example["co2e_total_t"].status == "partial"
     assert example.central("co2e_total_t") == pytest.approx(
-        fac * 52 / 1000 + 12 * 2.5 * 24 * 0.5 * 0.269 * 3.17 + 3000 * 0.05 * 1530 / 1000)
+        fac * 52 / 1000 + 12 * 2.5 * 24 * 0.5 * 0.269 * 3.17 + 3000 * 0.05 * 1530 / 1000
+    )
 
 
 def test_equipment_project(write_project):
-    r = impact.estimate(load_project(write_project(
-        "name: Paris AI\ncountry: FR\nyear: 2024\npue: 1.5\nutilisation: 0.5\n"
-        "equipment:\n  - {kind: gpu_server, count: 48, power_kw: 10.0}\n")))
+    r = impact.estimate(
+        load_project(
+            write_project(
+                "name: Paris AI\ncountry: FR\nyear: 2024\npue: 1.5\nutilisation: 0.5\n"
+                "equipment:\n  - {kind: gpu_server, count: 48, power_kw: 10.0}\n"
+            )
+        )
+    )
     assert r.inputs["it_capacity_mw"].status == "derived"
     assert r.central("it_energy_mwh") == pytest.approx(0.48 * 0.5 * 8760)
     # Embodied IT: 48 servers x (1,000 + 4,288) / 2 kg over 4 years; building unknown -> partial
@@ -180,14 +200,18 @@ def test_minimal_project(write_project):
     assert 1.3 < r["pue"].low < 1.46 < r["pue"].high < 1.56
 
 
-@pytest.mark.parametrize("year, value, basis", [
-    (2024, 21.7, "direct"),    # RTE Bilan électrique 2024
-    (2023, 32.0, "direct"),    # RTE Bilan électrique 2023
-    (2022, 78.54, "life cycle"),  # RTE's 2022 figure is a known gap: OWID life cycle for 2022
-    (2030, 21.7, "direct"),    # later years: the latest known
-])
+@pytest.mark.parametrize(
+    "year, value, basis",
+    [
+        (2024, 21.7, "direct"),  # RTE Bilan électrique 2024
+        (2023, 32.0, "direct"),  # RTE Bilan électrique 2023
+        (2022, 78.54, "life cycle"),  # RTE's 2022 figure is a known gap: OWID life cycle for 2022
+        (2030, 21.7, "direct"),  # later years: the latest known
+    ],
+)
 def test_default_grid_intensity_by_year(write_project, year, value, basis):
-    r = impact.estimate(load_project(write_project(f"name: x\ncountry: FR\nyear: {year}\nit_capacity_mw: 1\n")),
-                        draws=100)
+    r = impact.estimate(
+        load_project(write_project(f"name: x\ncountry: FR\nyear: {year}\nit_capacity_mw: 1\n")), draws=100
+    )
     rec = r.inputs["grid.carbon_intensity_g_per_kwh"]
     assert rec.value.central == value and basis in rec.note

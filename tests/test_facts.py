@@ -57,30 +57,46 @@ def error(write_project, text):
 
 
 # ----------------------------------------------------------------------------- schema
-@pytest.mark.parametrize("extra, expected", [
-    ("cooling: {type: air_chillers, liquid_share: 0.8}\n",
-     "cooling: liquid_share only apply to liquid_closed_loop cooling, but type is air_chillers"),
-    ("cooling: {type: liquid_closed_loop, liquid_class: W99}\n", "liquid_class must be one of W17, W27, W32, W40"),
-    ("cooling: {type: liquid_closed_loop, liquid_class: W32, liquid_supply_c: 30}\n",
-     "give either liquid_supply_c or liquid_class, not both"),
-    ("cooling: {type: liquid_closed_loop, liquid_share: 1.5}\n", "cooling.liquid_share: must be"),
-    ("generators: {count: 2}\n", "generators.unit_mw: is required but missing"),
-    ("generators: {unit_mw: 2}\n", "generators.count: is required but missing"),
-    ("generators: {count: many, unit_mw: 2}\n", "generators.count: must be a whole number, got 'many' (or unknown"),
-    ("generators: {count: 10, unit_mw: 2, total_mw: 20}\n", "give either count x unit_mw or total_mw"),
-    ("refrigerant: nothing\n", "refrigerant: must be a mapping such as {type: R134a, charge_kg: 3000}, none or unknown"),
-    ("refrigerant: {type: none, charge_kg: 10}\n", "refrigerant none has no charge nor leak rate"),
-    ("refrigerant: {type: R999}\n", "unknown refrigerant 'R999'"),
-    ("claims: [{indicator: facility_energy_mwh, value: 1, unit: kW, source: x}]\n",
-     "claims[0].unit: unit 'kW' cannot be converted to the indicator's unit 'MWh'; expected one of: kWh, MWh, GWh, TWh"),
-    ("procedure: {type: enquete_publique, start: 2024-09-27, end: 2024-09-01}\n",
-     "procedure: end (2024-09-01) must not be before start (2024-09-27)"),
-    ("procedure: {type: enquete_publique, start: 27/09/2024}\n",
-     "procedure.start: must be a date written YYYY-MM-DD"),
-    ("procedure: {type: referendum}\n", "procedure.type: must be one of 'enquete_publique'"),
-    ("announced_power: {value_mw: 200, basis: nameplate}\n", "announced_power.basis: must be one of 'it'"),
-    ("announced_power: {basis: it}\n", "announced_power.value_mw: is required but missing"),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (
+            "cooling: {type: air_chillers, liquid_share: 0.8}\n",
+            "cooling: liquid_share only apply to liquid_closed_loop cooling, but type is air_chillers",
+        ),
+        ("cooling: {type: liquid_closed_loop, liquid_class: W99}\n", "liquid_class must be one of W17, W27, W32, W40"),
+        (
+            "cooling: {type: liquid_closed_loop, liquid_class: W32, liquid_supply_c: 30}\n",
+            "give either liquid_supply_c or liquid_class, not both",
+        ),
+        ("cooling: {type: liquid_closed_loop, liquid_share: 1.5}\n", "cooling.liquid_share: must be"),
+        ("generators: {count: 2}\n", "generators.unit_mw: is required but missing"),
+        ("generators: {unit_mw: 2}\n", "generators.count: is required but missing"),
+        ("generators: {count: many, unit_mw: 2}\n", "generators.count: must be a whole number, got 'many' (or unknown"),
+        ("generators: {count: 10, unit_mw: 2, total_mw: 20}\n", "give either count x unit_mw or total_mw"),
+        (
+            "refrigerant: nothing\n",
+            "refrigerant: must be a mapping such as {type: R134a, charge_kg: 3000}, none or unknown",
+        ),
+        ("refrigerant: {type: none, charge_kg: 10}\n", "refrigerant none has no charge nor leak rate"),
+        ("refrigerant: {type: R999}\n", "unknown refrigerant 'R999'"),
+        (
+            "claims: [{indicator: facility_energy_mwh, value: 1, unit: kW, source: x}]\n",
+            "claims[0].unit: unit 'kW' cannot be converted to the indicator's unit 'MWh'; expected one of: kWh, MWh, GWh, TWh",
+        ),
+        (
+            "procedure: {type: enquete_publique, start: 2024-09-27, end: 2024-09-01}\n",
+            "procedure: end (2024-09-01) must not be before start (2024-09-27)",
+        ),
+        (
+            "procedure: {type: enquete_publique, start: 27/09/2024}\n",
+            "procedure.start: must be a date written YYYY-MM-DD",
+        ),
+        ("procedure: {type: referendum}\n", "procedure.type: must be one of 'enquete_publique'"),
+        ("announced_power: {value_mw: 200, basis: nameplate}\n", "announced_power.basis: must be one of 'it'"),
+        ("announced_power: {basis: it}\n", "announced_power.value_mw: is required but missing"),
+    ],
+)
 def test_bad_facts_name_the_field_and_the_form(write_project, extra, expected):
     assert expected in error(write_project, MINIMAL + extra)
 
@@ -93,8 +109,9 @@ def test_the_facts_load(write_project):
     assert p.claims[3].value_in_indicator_unit == pytest.approx(0.95)  # 95 % = 0.95
 
 
-@pytest.mark.parametrize("written, canonical", [("R-744", "R744"), ("r717", "R717"), ("R 290", "R290"),
-                                                ("R1270", "R1270")])
+@pytest.mark.parametrize(
+    "written, canonical", [("R-744", "R744"), ("r717", "R717"), ("R 290", "R290"), ("R1270", "R1270")]
+)
 def test_natural_refrigerants_are_known(write_project, written, canonical):
     p = load_project(write_project(MINIMAL + f"refrigerant: {{type: {written}, charge_kg: 100}}\n"))
     assert p.refrigerant.type == canonical
@@ -134,8 +151,10 @@ def test_no_refrigerant_means_no_leaks():
 
 # ----------------------------------------------------------------------------- generators
 def test_generators_of_unknown_number_have_unknown_emissions():
-    r = est(NO_CLIMATE + "it_capacity_mw: 10\ngenerators: {count: unknown, unit_mw: 2.5}\n"
-            "claims: [{indicator: co2e_generators_t, value: 5, source: x}]\n")
+    r = est(
+        NO_CLIMATE + "it_capacity_mw: 10\ngenerators: {count: unknown, unit_mw: 2.5}\n"
+        "claims: [{indicator: co2e_generators_t, value: 5, source: x}]\n"
+    )
     ind = r["co2e_generators_t"]
     assert ind.central is None and ind.status == "unknown" and ind.missing == ("generators.count",)
     rec = r.inputs["generators.count"]
@@ -147,8 +166,9 @@ def test_generators_of_unknown_number_have_unknown_emissions():
 
 
 def test_generators_total_power_by_hand():
-    r = est(NO_CLIMATE + "it_capacity_mw: 10\n"
-            "generators: {total_mw: 200, test_hours_per_year: 10, test_load_share: 0.5}\n")
+    r = est(
+        NO_CLIMATE + "it_capacity_mw: 10\ngenerators: {total_mw: 200, test_hours_per_year: 10, test_load_share: 0.5}\n"
+    )
     fuel = ref.lookup("fuel", fuel="diesel", quantity="specific_consumption_full_load").value.central
     ef = ref.lookup("fuel", fuel="diesel", quantity="emission_factor").value.central
     # 200 MW x 10 h x 0.5 = 1,000 MWh = 1e6 kWh; x 0.269 L/kWh x 3.17 kg/L = 852,730 kg = 852.73 t
@@ -177,8 +197,10 @@ def test_absent_heat_reuse_stays_none_declared():
 # ----------------------------------------------------------------------------- claims
 def test_claim_in_gwh_is_converted():
     base = NO_CLIMATE + "it_capacity_mw: 10\npue: 1.5\nutilisation: 0.5\n"
-    r = est(base + "claims:\n  - {indicator: facility_energy_mwh, value: 65.7, unit: GWh, source: x}\n"
-            "  - {indicator: facility_energy_mwh, value: 50, unit: GWh, source: y}\n")
+    r = est(
+        base + "claims:\n  - {indicator: facility_energy_mwh, value: 65.7, unit: GWh, source: x}\n"
+        "  - {indicator: facility_energy_mwh, value: 50, unit: GWh, source: y}\n"
+    )
     ok, low = check_claims(r)
     # 65.7 GWh = 65,700 MWh = 10 MW x 0.5 x 8760 h x 1.5
     assert ok.claimed == pytest.approx(65700) and ok.claimed_as_written == 65.7 and ok.unit_as_written == "GWh"
@@ -187,8 +209,10 @@ def test_claim_in_gwh_is_converted():
 
 
 def test_wue_is_onsite_water_per_it_energy():
-    r = est(NO_CLIMATE + "it_capacity_mw: 10\nutilisation: 0.5\nwue_l_per_kwh: 0.4\n"
-            "claims: [{indicator: wue_l_per_kwh, value: 0.4, source: x}]\n")
+    r = est(
+        NO_CLIMATE + "it_capacity_mw: 10\nutilisation: 0.5\nwue_l_per_kwh: 0.4\n"
+        "claims: [{indicator: wue_l_per_kwh, value: 0.4, source: x}]\n"
+    )
     water, it = r["water_onsite_m3"].central, r["it_energy_mwh"].central
     # 43,800 MWh x 0.4 L/kWh = 17,520 m3; 17,520 m3 / 43,800 MWh = 0.4 L/kWh
     assert it == pytest.approx(43800) and water == pytest.approx(17520)
@@ -196,22 +220,29 @@ def test_wue_is_onsite_water_per_it_energy():
     assert check_claims(r)[0].reason == "echoes_input"  # the declared WUE itself
 
 
-@pytest.mark.parametrize("indicator, claimed, verdict", [
-    ("wue_l_per_kwh", 1.0, "cautious"),  # more water than the estimate (0 to 0.38 L/kWh) does not flatter
-    ("cooling_share_free", 0.5, "optimistic"),  # more free cooling than the estimate (none) flatters
-    ("cooling_share_chillers", 0.5, "optimistic"),  # fewer chillers than the estimate (all) flatters
-])
+@pytest.mark.parametrize(
+    "indicator, claimed, verdict",
+    [
+        ("wue_l_per_kwh", 1.0, "cautious"),  # more water than the estimate (0 to 0.38 L/kWh) does not flatter
+        ("cooling_share_free", 0.5, "optimistic"),  # more free cooling than the estimate (none) flatters
+        ("cooling_share_chillers", 0.5, "optimistic"),  # fewer chillers than the estimate (all) flatters
+    ],
+)
 def test_the_side_that_flatters(indicator, claimed, verdict):
-    r = est(MARSEILLE + "it_capacity_mw: 10\ncooling: {type: air_chillers}\n"
-            f"claims: [{{indicator: {indicator}, value: {claimed}, source: x}}]\n")
+    r = est(
+        MARSEILLE + "it_capacity_mw: 10\ncooling: {type: air_chillers}\n"
+        f"claims: [{{indicator: {indicator}, value: {claimed}, source: x}}]\n"
+    )
     assert check_claims(r)[0].verdict == verdict
 
 
 def test_unknown_estimate_says_why():
     # A city that is no French commune: no climate, and no local figure to compare with.
-    r = est(NO_CLIMATE + "city: Nowhere-sur-Rien\nit_capacity_mw: 10\ncooling: {type: dry_free_cooling}\nclaims:\n"
-            "  - {indicator: cooling_saving_share, value: 0.3, source: x}\n"
-            "  - {indicator: share_of_city_peak_demand, value: 1, unit: '%', source: y}\n")
+    r = est(
+        NO_CLIMATE + "city: Nowhere-sur-Rien\nit_capacity_mw: 10\ncooling: {type: dry_free_cooling}\nclaims:\n"
+        "  - {indicator: cooling_saving_share, value: 0.3, source: x}\n"
+        "  - {indicator: share_of_city_peak_demand, value: 1, unit: '%', source: y}\n"
+    )
     saving, city = check_claims(r)
     assert saving.unknown_reason == "no_climate" and r.meta["cooling_model_reason"] == "no_climate"
     assert city.unknown_reason == "no_reference_data" and city.missing == ("city.peak_demand_mw",)
@@ -233,9 +264,14 @@ def test_procedure_default_is_an_enquete_publique():
     assert p["addressee"] == "commissaire_enqueteur" and "L. 123-1" in p["legal_basis"]
 
 
-@pytest.mark.parametrize("kind, addressee", [("concertation_prealable", "garants"),
-                                             ("participation_electronique", "autorite"),
-                                             ("consultation_publique", "commissaire_enqueteur")])
+@pytest.mark.parametrize(
+    "kind, addressee",
+    [
+        ("concertation_prealable", "garants"),
+        ("participation_electronique", "autorite"),
+        ("consultation_publique", "commissaire_enqueteur"),
+    ],
+)
 def test_procedure_given(kind, addressee):
     r = est(NO_CLIMATE + f"it_capacity_mw: 10\nprocedure: {{type: {kind}, start: 2025-01-10, end: 2025-02-10}}\n")
     p = r.meta["procedure"]
@@ -260,8 +296,9 @@ def test_it_capacity_from_a_grid_connection_with_the_hourly_model():
     rec = r.inputs["it_capacity_mw"]
     assert rec.note_key == "note.it_capacity.from_announced_grid_connection_modelled"
     # The site's power per MW of IT at full load on the hottest hours, straight from the cooling model:
-    c = impact.estimate(parse_project_text(MARSEILLE + "it_capacity_mw: 1\ncooling: {type: dry_free_cooling}\n"),
-                        draws=100)
+    c = impact.estimate(
+        parse_project_text(MARSEILLE + "it_capacity_mw: 1\ncooling: {type: dry_free_cooling}\n"), draws=100
+    )
     per_mw = c["peak_demand_mw"].central
     assert rec.value.central == pytest.approx(200 / per_mw, rel=1e-9)
     assert r["peak_demand_mw"].central == pytest.approx(200, rel=1e-9)
@@ -290,16 +327,35 @@ def test_a_peak_above_the_announced_connection_is_flagged():
 
 
 # ----------------------------------------------------------------------------- liquid cooling
-PARAMS = dict(supply_c=22.5, approach_k=5.2, band_k=11.0, chiller_approach_k=5.0, air_condenser_approach_k=15.0,
-              tower_approach_k=3.9, adiabatic_effectiveness=0.7, aux_share=0.08, distribution_share=0.0417,
-              cop_air_rated=2.8, t_air_rated_c=35.0, cop_water_rated=4.5, t_water_rated_c=29.4)
+PARAMS = dict(
+    supply_c=22.5,
+    approach_k=5.2,
+    band_k=11.0,
+    chiller_approach_k=5.0,
+    air_condenser_approach_k=15.0,
+    tower_approach_k=3.9,
+    adiabatic_effectiveness=0.7,
+    aux_share=0.08,
+    distribution_share=0.0417,
+    cop_air_rated=2.8,
+    t_air_rated_c=35.0,
+    cop_water_rated=4.5,
+    t_water_rated_c=29.4,
+)
 LIQUID = dict(share=0.75, supply_c=32.0, delta_t_k=10.0, dry_cooler_approach_k=10.0)
 
 
 def test_liquid_loop_against_a_hand_calculation():
     t = np.array([10.0, 20.0, 27.0, 35.0])
-    r = cooling.simulate(system="liquid_closed_loop", it_mw=10.0, temp_air_c=t, temp_wet_bulb_c=t - 3,
-                         hourly=True, liquid=LIQUID, **PARAMS)
+    r = cooling.simulate(
+        system="liquid_closed_loop",
+        it_mw=10.0,
+        temp_air_c=t,
+        temp_wet_bulb_c=t - 3,
+        hourly=True,
+        liquid=LIQUID,
+        **PARAMS,
+    )
     # Load 10 x 1.0417 = 10.417 MW; liquid 0.75 x 10 = 7.5 MW; air 2.917 MW.
     q_liq, q_air = 7.5, 10.417 - 7.5
     # Air economiser: full below 22.5 - 5.2 = 17.3 °C, none above 28.3 °C: 1, 8.3/11, 1.3/11, 0.
@@ -326,19 +382,35 @@ def test_liquid_loop_against_a_hand_calculation():
 def test_liquid_loop_draws_match_one_by_one():
     t = np.linspace(-5, 38, 200)
     share = np.array([[0.6], [0.9]])
-    many = cooling.simulate(system="liquid_closed_loop", it_mw=5.0, temp_air_c=t, temp_wet_bulb_c=t - 2,
-                            liquid={**LIQUID, "share": share}, **PARAMS)
+    many = cooling.simulate(
+        system="liquid_closed_loop",
+        it_mw=5.0,
+        temp_air_c=t,
+        temp_wet_bulb_c=t - 2,
+        liquid={**LIQUID, "share": share},
+        **PARAMS,
+    )
     for i, s in enumerate(share[:, 0]):
-        one = cooling.simulate(system="liquid_closed_loop", it_mw=5.0, temp_air_c=t, temp_wet_bulb_c=t - 2,
-                               liquid={**LIQUID, "share": s}, **PARAMS)
+        one = cooling.simulate(
+            system="liquid_closed_loop",
+            it_mw=5.0,
+            temp_air_c=t,
+            temp_wet_bulb_c=t - 2,
+            liquid={**LIQUID, "share": s},
+            **PARAMS,
+        )
         assert many["facility_mwh"][i] == pytest.approx(one["facility_mwh"], rel=1e-12)
 
 
 def test_liquid_cooling_estimate_uses_its_defaults():
     r = est(MARSEILLE + "it_capacity_mw: 10\ncooling: {type: liquid_closed_loop}\n")
     assert r.meta["cooling_model"] == "hourly"
-    for name, central in (("cooling.liquid_share", 0.75), ("cooling.liquid_supply_c", 32),
-                          ("cooling.dry_cooler_approach_k", 10), ("cooling.liquid_delta_t_k", 10)):
+    for name, central in (
+        ("cooling.liquid_share", 0.75),
+        ("cooling.liquid_supply_c", 32),
+        ("cooling.dry_cooler_approach_k", 10),
+        ("cooling.liquid_delta_t_k", 10),
+    ):
         assert r.inputs[name].status == "default" and r.inputs[name].value.central == central
     assert r["wue_l_per_kwh"].central == 0 and r["water_withdrawal_m3"].central == 0
     # Warmer water needs fewer chiller hours: the W40 class beats W27 on the same site.
@@ -426,6 +498,8 @@ def test_an_impossible_date_is_a_field_error_not_a_crash(write_project):
     r = run_cli("check", path)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "procedure.start: must be a date written YYYY-MM-DD" in r.stderr
-    ok = write_project(NO_CLIMATE + "it_capacity_mw: 1\nprocedure: {type: enquete_publique, start: 2025-10-06, "
-                                    "end: 2025-11-07}\n", "ok.yaml")
+    ok = write_project(
+        NO_CLIMATE + "it_capacity_mw: 1\nprocedure: {type: enquete_publique, start: 2025-10-06, end: 2025-11-07}\n",
+        "ok.yaml",
+    )
     assert run_cli("check", ok).returncode == 0

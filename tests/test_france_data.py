@@ -44,9 +44,16 @@ def _haversine_km(lat1, lon1, lat2, lon2):
 
 def test_every_csv_row_has_a_source():
     tables = sorted(FRANCE.glob("*.csv"))
-    assert {p.name for p in tables} >= {"communes.csv", "departements.csv", "regions.csv", "epci.csv",
-                                        "substations.csv", "electricity_departements.csv",
-                                        "electricity_national.csv", "heat_networks.csv"}
+    assert {p.name for p in tables} >= {
+        "communes.csv",
+        "departements.csv",
+        "regions.csv",
+        "epci.csv",
+        "substations.csv",
+        "electricity_departements.csv",
+        "electricity_national.csv",
+        "heat_networks.csv",
+    }
     for path in tables:
         rows = _csv(path)
         assert rows and "source" in rows[0], path.name
@@ -101,8 +108,9 @@ def test_territory_totals_are_their_communes(shared_data):
     assert france.region("93").population == by_reg["93"]
     # EPCI: the sum of its member communes' populations (COG), members as listed by DGCL.
     pop = {r["code"]: int(float(r["population"])) for r in metro}
-    epci = json.loads((shared_data / "communes" / "etalab_decoupage_administratif_6.0.0" / "epci.json")
-                      .read_text(encoding="utf-8"))
+    epci = json.loads(
+        (shared_data / "communes" / "etalab_decoupage_administratif_6.0.0" / "epci.json").read_text(encoding="utf-8")
+    )
     amp = next(e for e in epci if e["code"] == "200054807")
     assert france.epci("200054807").population == sum(pop[m["code"]] for m in amp["membres"])
     assert france.epci("200054807").members == len(amp["membres"]) == 92
@@ -110,8 +118,12 @@ def test_territory_totals_are_their_communes(shared_data):
 
 def test_commune_records():
     m = france.commune("13055")
-    assert (m.name, m.dep_name, m.region_name, m.epci) == ("Marseille", "Bouches-du-Rhône",
-                                                          "Provence-Alpes-Côte d'Azur", "200054807")
+    assert (m.name, m.dep_name, m.region_name, m.epci) == (
+        "Marseille",
+        "Bouches-du-Rhône",
+        "Provence-Alpes-Côte d'Azur",
+        "200054807",
+    )
     assert m.kind == "commune" and "13008" in m.postcodes and m.area_km2 == pytest.approx(240, rel=0.02)
     a = france.commune("13208")
     assert a.kind == "arrondissement" and a.parent == "13055" and a.epci == "200054807"
@@ -119,10 +131,23 @@ def test_commune_records():
     assert france.commune("99999") is None
 
 
-@pytest.mark.parametrize(("code", "coastal"), [
-    ("13055", True), ("29019", True), ("59183", True), ("06083", True), ("64260", True), ("59107", True),
-    ("69123", False), ("26362", False), ("68254", False), ("75056", False), ("74010", False), ("31555", False),
-])
+@pytest.mark.parametrize(
+    ("code", "coastal"),
+    [
+        ("13055", True),
+        ("29019", True),
+        ("59183", True),
+        ("06083", True),
+        ("64260", True),
+        ("59107", True),
+        ("69123", False),
+        ("26362", False),
+        ("68254", False),
+        ("75056", False),
+        ("74010", False),
+        ("31555", False),
+    ],
+)
 def test_coastal_rule_on_known_cases(code, coastal):
     # Marseille, Brest, Dunkerque, Menton, Hendaye, Bray-Dunes are on the sea; Lyon, Valence, Petit-Landau
     # (on the Rhine, the German border), Paris, Annecy (a lake), Toulouse are not.
@@ -235,20 +260,23 @@ def test_substations_cleaned_at_run_time_equal_the_shipped_table(shared_data, tm
     assert len(local) and local.geometry.x.between(5.2, 5.5).all()
 
 
-@pytest.mark.parametrize(("name", "function", "kind"), [
-    ("BLANQUEFORT (FORD)", "Poste de transformation", "customer"),
-    ("PIQUAGE PEUGEOT (LIGNE N0 1)", "Point de piquage", "customer"),
-    ("AIGUEBELLE (CLIENT)", "Poste de transformation", "customer"),
-    ("MIRAMAS (S.N.C.F.)", "Poste de transformation", "customer"),
-    ("FEYZIN RAFFINERIE", "Poste de transformation", "customer"),
-    ("STEAM STE EXXON A PORT JEROME", "Poste de transformation", "customer"),
-    ("ARCACHON (ENEDIS)", "Poste de transformation", "transformation"),
-    ("GRAVELINES (CENTRALE)", "Poste de transformation", "transformation"),
-    ("STE-HELENE-DU-LAC", "Poste de transformation", "transformation"),
-    ("FORGES-D ABEL", "Poste de transformation", "transformation"),
-    ("PIQUAGE A STE CROIX", "Point de piquage", "tap"),
-    ("ZGARA", "Point de piquage", "tap"),
-])
+@pytest.mark.parametrize(
+    ("name", "function", "kind"),
+    [
+        ("BLANQUEFORT (FORD)", "Poste de transformation", "customer"),
+        ("PIQUAGE PEUGEOT (LIGNE N0 1)", "Point de piquage", "customer"),
+        ("AIGUEBELLE (CLIENT)", "Poste de transformation", "customer"),
+        ("MIRAMAS (S.N.C.F.)", "Poste de transformation", "customer"),
+        ("FEYZIN RAFFINERIE", "Poste de transformation", "customer"),
+        ("STEAM STE EXXON A PORT JEROME", "Poste de transformation", "customer"),
+        ("ARCACHON (ENEDIS)", "Poste de transformation", "transformation"),
+        ("GRAVELINES (CENTRALE)", "Poste de transformation", "transformation"),
+        ("STE-HELENE-DU-LAC", "Poste de transformation", "transformation"),
+        ("FORGES-D ABEL", "Poste de transformation", "transformation"),
+        ("PIQUAGE A STE CROIX", "Point de piquage", "tap"),
+        ("ZGARA", "Point de piquage", "tap"),
+    ],
+)
 def test_substation_kind(name, function, kind):
     from impact.sources.rte import substation_kind
 
@@ -266,15 +294,23 @@ def test_nearest_substations_with_the_national_file(shared_data, write_project, 
     path = write_project(MINIMAL + f"location: {{lat: {lat}, lon: {lon}}}\ncontext: {{substations: {subs}}}\n")
     near = nearest_substations(impact.load_project(path))
     # Independently: the raw rows in service with a kV figure, haversine distances.
-    raw = [r for r in _csv(subs, delimiter=";")
-           if r["Etat"] == "EN EXPLOITATION" and r["Tension (kV)"].removesuffix("kV").isdigit()]
-    ref = sorted((_haversine_km(lat, lon, float(r["Latitude poste (DD)"]), float(r["Longitude poste (DD)"])),
-                  r["Code poste"]) for r in raw)[:3]
+    raw = [
+        r
+        for r in _csv(subs, delimiter=";")
+        if r["Etat"] == "EN EXPLOITATION" and r["Tension (kV)"].removesuffix("kV").isdigit()
+    ]
+    ref = sorted(
+        (_haversine_km(lat, lon, float(r["Latitude poste (DD)"]), float(r["Longitude poste (DD)"])), r["Code poste"])
+        for r in raw
+    )[:3]
     assert [n["code"] for n in near] == [c for _, c in ref]
     for n, (km, _) in zip(near, ref):
         assert n["distance_km"] == pytest.approx(km, rel=1e-3)
-        assert n["voltage_kv"] > 0 and n["status"] == "EN EXPLOITATION" and n["kind"] in ("transformation", "tap",
-                                                                                          "customer")
+        assert (
+            n["voltage_kv"] > 0
+            and n["status"] == "EN EXPLOITATION"
+            and n["kind"] in ("transformation", "tap", "customer")
+        )
     assert [n["distance_km"] for n in near] == sorted(n["distance_km"] for n in near)
 
 
@@ -292,8 +328,9 @@ def test_electricity_by_departement():
     assert france.electricity("13")["year"] == 2021 and france.electricity("13", 2011) is None
     assert france.electricity("2A", 2021)["total_mwh"] > 0
     paca = france.electricity_region("93", 2021)
-    assert paca["total_mwh"] == pytest.approx(sum(france.electricity(d, 2021)["total_mwh"]
-                                                  for d in ("04", "05", "06", "13", "83", "84")))
+    assert paca["total_mwh"] == pytest.approx(
+        sum(france.electricity(d, 2021)["total_mwh"] for d in ("04", "05", "06", "13", "83", "84"))
+    )
     nat = france.national_consumption(2021)
     assert (nat["gross_gwh"], nat["weather_corrected_gwh"]) == (472147, 467977)  # the ODRÉ file's 2021 row
     assert france.national_consumption()["year"] == 2021 and france.national_consumption(1990) is None
@@ -308,7 +345,7 @@ def test_heat_networks(shared_data):
     assert len(matched) >= 1070
     for r in matched:
         c = france.commune(r["commune"])
-        assert c is not None and c.dep[:2] == r["id"][:2] or r["id"][:2] == "20"
+        assert (c is not None and c.dep[:2] == r["id"][:2]) or r["id"][:2] == "20"
     marseille = {n["id"] for n in france.heat_networks("13208")}  # an arrondissement: its commune's networks
     assert "1301F" in marseille
     assert all(n["dep"] == "75" for n in france.heat_networks(dep="75"))

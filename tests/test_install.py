@@ -10,9 +10,21 @@ from .conftest import ROOT
 def test_wheel_install_finds_its_data(tmp_path):
     target = tmp_path / "site"
     r = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(ROOT)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     code = (
@@ -22,14 +34,20 @@ def test_wheel_install_finds_its_data(tmp_path):
         "r = impact.estimate(impact.load_project(p.default_project()), draws=200)\n"
         "print(p.data_dir(), round(r.central('facility_energy_mwh')))\n"
     ) % str(target)
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "PYTHONPATH": str(target)})
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+    )
     assert run.returncode == 0, run.stderr
     assert "impact/_data" in run.stdout
     assert run.stdout.split()[-1] == str(round(22 * 0.56 * 8760 * 1.3))
     # The templates and every reference table travelled.
     assert sorted(p.name for p in (target / "impact" / "_data" / "reference").glob("*.csv")) == sorted(
-        p.name for p in (ROOT / "data" / "reference").glob("*.csv"))
+        p.name for p in (ROOT / "data" / "reference").glob("*.csv")
+    )
     assert any((target / "impact" / "_templates").iterdir())
     # The France-wide data travelled too.
     for name in ("boundaries.npz", "communes.csv", "substations.csv", "basemap.gpkg", "PROVENANCE.md"):
@@ -40,8 +58,23 @@ def test_wheel_metadata_has_one_version_a_licence_and_types(tmp_path):
     """The wheel's version is impact.__version__ (one source), it carries the AGPL text and py.typed."""
     import zipfile
 
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                        "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     (wheel,) = tmp_path.glob("impact-*.whl")
     init = (ROOT / "impact" / "__init__.py").read_text(encoding="utf-8")

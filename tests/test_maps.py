@@ -32,7 +32,7 @@ SITES = {
     # Not real projects: a site on the Rade de Brest (coast) and one on the Rhine (border).
     "brest-29": "name: Test Brest\ncountry: FR\nlocation: {lat: 48.3834, lon: -4.4880}\nit_capacity_mw: 30\n",
     "petit-landau-68": "name: Test Petit-Landau\ncountry: FR\nlocation: {lat: 47.7258, lon: 7.5134}\n"
-                       "it_capacity_mw: 200\n",
+    "it_capacity_mw: 200\n",
 }
 #: The frames with sea, and the neighbouring countries each frame shows (geography).
 WITH_SEA = {"marseille-13", "brest-29"}
@@ -113,10 +113,12 @@ def test_basemap_layers(site, shared_data):
     # Sea only where there is sea: independently of IGN's outlines, GSHHG's full-resolution
     # shoreline (the unsimplified shared file) crosses the frame.
     frame = _frame(r, fig)
-    coast = pyogrio.read_dataframe(shared_data / "basemap-france" / "france_gshhg_wdbii.gpkg",
-                                   layer="coastline_full", bbox=frame.bbox_wgs84)
-    crossing = bool(len(coast)) and bool(gpd.GeoSeries(coast.geometry, crs=4326).to_crs(frame.crs)
-                                         .intersects(frame.polygon).any())
+    coast = pyogrio.read_dataframe(
+        shared_data / "basemap-france" / "france_gshhg_wdbii.gpkg", layer="coastline_full", bbox=frame.bbox_wgs84
+    )
+    crossing = bool(len(coast)) and bool(
+        gpd.GeoSeries(coast.geometry, crs=4326).to_crs(frame.crs).intersects(frame.polygon).any()
+    )
     assert ("sea" in layers) == crossing == (site in WITH_SEA), site
     # Foreign land at a border, named, with the national border.
     shown = {k.split(":", 1)[1] for k in layers if k.startswith("foreign:")}
@@ -128,8 +130,9 @@ def test_basemap_layers(site, shared_data):
 def _frame(r, fig):
     from impact.report.map_layers import make_frame
 
-    return make_frame(r.project.location.lat, r.project.location.lon, fig.impact_map["crs"],
-                      fig.impact_map["half_width_m"])
+    return make_frame(
+        r.project.location.lat, r.project.location.lon, fig.impact_map["crs"], fig.impact_map["half_width_m"]
+    )
 
 
 def _colours(collection):
@@ -160,8 +163,13 @@ def test_the_legend_names_exactly_what_is_drawn(site, scale):
             drawn |= {to_hex(patch.get_facecolor()), to_hex(patch.get_edgecolor())}
     # A layer in the legend has artists of its colour on the map, and a colour on the map has its
     # layer in the legend.
-    pairs = {"sea": maps.SEA, "rivers": maps.WATER, "border": maps.BORDER, "departements": maps.DEPARTEMENT_LINE,
-             "site_area": maps.SITE_AREA}
+    pairs = {
+        "sea": maps.SEA,
+        "rivers": maps.WATER,
+        "border": maps.BORDER,
+        "departements": maps.DEPARTEMENT_LINE,
+        "site_area": maps.SITE_AREA,
+    }
     pairs.update({f"kv:{kv}": c for kv, c in maps.VOLTAGE_COLOURS.items()})
     for key, colour in pairs.items():
         assert (key in layers) == (colour in drawn), (key, colour)
@@ -223,10 +231,16 @@ def test_the_national_odre_file_as_context(shared_data, write_project):
         assert raw[s["code"]]["Tension (kV)"] == f"{s['voltage_kv']:g}kV"
     # The frame's raw rows out of service or without a kV figure are not drawn.
     lat, lon = project.location.lat, project.location.lon
-    near = [row for row in raw.values() if _haversine_km(lat, lon, float(row["Latitude poste (DD)"]),
-                                                         float(row["Longitude poste (DD)"])) < 6]
-    excluded = {c for c, row in raw.items() if row in near and (row["Etat"] != "EN EXPLOITATION"
-                                                                 or not row["Tension (kV)"][:-2].isdigit())}
+    near = [
+        row
+        for row in raw.values()
+        if _haversine_km(lat, lon, float(row["Latitude poste (DD)"]), float(row["Longitude poste (DD)"])) < 6
+    ]
+    excluded = {
+        c
+        for c, row in raw.items()
+        if row in near and (row["Etat"] != "EN EXPLOITATION" or not row["Tension (kV)"][:-2].isdigit())
+    }
     assert not excluded & {s["code"] for s in drawn}
     assert any(s.endswith("postes-electriques-rte.utf8.csv (Licence Ouverte v2.0)") for s in fig.impact_map["sources"])
 
@@ -236,8 +250,11 @@ def test_taps_and_customers_are_shown_as_such():
     subs = fig.impact_map["substations"]
     assert {"tap", "customer", "transformation"} <= {s["kind"] for s in subs}
     legend = fig.impact_map["legend"]
-    assert {"Point de piquage RTE (sur une ligne)", "Poste client RTE (un seul utilisateur)",
-            "Poste de transformation RTE"} <= set(legend)
+    assert {
+        "Point de piquage RTE (sur une ligne)",
+        "Poste client RTE (un seul utilisateur)",
+        "Poste de transformation RTE",
+    } <= set(legend)
     labels = fig.impact_map["labels"]
     for s in subs:
         text = next((t for t in labels if t.startswith(s["name"].title() + "\n")), None)
@@ -259,10 +276,27 @@ def test_the_connection_table_is_the_arretes():
 
     table = {d.name: d for d in domains()}
     assert [(n, table[n].above_mw, table[n].min_kv) for n in ("BT", "HTA", "HTB1", "HTB2", "HTB3")] == [
-        ("BT", 0, 0), ("HTA", 0.25, 0), ("HTB1", 12, 63), ("HTB2", 50, 225), ("HTB3", 250, 400)]
+        ("BT", 0, 0),
+        ("HTA", 0.25, 0),
+        ("HTB1", 12, 63),
+        ("HTB2", 50, 225),
+        ("HTB3", 250, 400),
+    ]
     assert all(d.quality == "assumption" and "analogy" in d.note for d in table.values())
-    cases = [(0.06, "BT"), (0.25, "BT"), (0.3, "HTA"), (5, "HTA"), (12, "HTA"), (12.5, "HTB1"), (50, "HTB1"),
-             (51, "HTB2"), (200, "HTB2"), (250, "HTB2"), (251, "HTB3"), (1000, "HTB3")]
+    cases = [
+        (0.06, "BT"),
+        (0.25, "BT"),
+        (0.3, "HTA"),
+        (5, "HTA"),
+        (12, "HTA"),
+        (12.5, "HTB1"),
+        (50, "HTB1"),
+        (51, "HTB2"),
+        (200, "HTB2"),
+        (250, "HTB2"),
+        (251, "HTB3"),
+        (1000, "HTB3"),
+    ]
     for mw, domain in cases:
         assert reference_domain(mw).name == domain, mw
     assert reference_domain(None) is None and reference_domain(float("nan")) is None
@@ -303,8 +337,9 @@ def test_the_map_marks_and_names_the_connectable_substations():
         assert s["connectable"] == (s["kind"] == "transformation" and s["voltage_kv"] >= 225)
     # The dossier's nearest substations come from the shipped table (no file given), any kind.
     lat, lon = r.project.location.lat, r.project.location.lon
-    ref3 = sorted(_shipped_substations(), key=lambda s: (_haversine_km(lat, lon, float(s["lat"]), float(s["lon"])),
-                                                         s["code"]))[:3]
+    ref3 = sorted(
+        _shipped_substations(), key=lambda s: (_haversine_km(lat, lon, float(s["lat"]), float(s["lon"])), s["code"])
+    )[:3]
     assert [s["code"] for s in r.nearest_substations] == [s["code"] for s in ref3]
 
 
@@ -332,8 +367,18 @@ def test_corsica_is_not_on_rte_s_network():
 
 def _registry(tmp_path, rows):
     path = tmp_path / "registry.csv"
-    cols = ["name", "city", "country", "status", "source", "it_capacity_mw", "announced_power.value_mw",
-            "announced_power.basis", "location.lat", "location.lon"]
+    cols = [
+        "name",
+        "city",
+        "country",
+        "status",
+        "source",
+        "it_capacity_mw",
+        "announced_power.value_mw",
+        "announced_power.basis",
+        "location.lat",
+        "location.lon",
+    ]
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, cols, lineterminator="\n")
         w.writeheader()
@@ -350,17 +395,43 @@ def test_the_registry_layer(tmp_path):
     from impact.report.maps import site_map
 
     r = _results("dugny-93")
-    path = _registry(tmp_path, [
-        {"name": r.project.name, "city": "Dugny", "announced_power.value_mw": 200, "announced_power.basis": "facility",
-         "location.lat": r.project.location.lat, "location.lon": r.project.location.lon},
-        {"name": "Test Le Bourget", "city": "Le Bourget", "it_capacity_mw": 30, "location.lat": 48.9333,
-         "location.lon": 2.4250},
-        {"name": "Test Garonor", "city": "Aulnay-sous-Bois", "announced_power.value_mw": 120,
-         "announced_power.basis": "grid_connection", "location.lat": 48.9466, "location.lon": 2.4747},
-        {"name": "Test Fouju", "city": "Fouju", "it_capacity_mw": 100, "location.lat": 48.5838, "location.lon": 2.7741},
-        {"name": "Test sans coordonnées", "city": "La Courneuve", "it_capacity_mw": 85},
-        {"name": "Test ambigu", "city": "Saint-Denis", "it_capacity_mw": 5},  # three communes bear that name
-    ])
+    path = _registry(
+        tmp_path,
+        [
+            {
+                "name": r.project.name,
+                "city": "Dugny",
+                "announced_power.value_mw": 200,
+                "announced_power.basis": "facility",
+                "location.lat": r.project.location.lat,
+                "location.lon": r.project.location.lon,
+            },
+            {
+                "name": "Test Le Bourget",
+                "city": "Le Bourget",
+                "it_capacity_mw": 30,
+                "location.lat": 48.9333,
+                "location.lon": 2.4250,
+            },
+            {
+                "name": "Test Garonor",
+                "city": "Aulnay-sous-Bois",
+                "announced_power.value_mw": 120,
+                "announced_power.basis": "grid_connection",
+                "location.lat": 48.9466,
+                "location.lon": 2.4747,
+            },
+            {
+                "name": "Test Fouju",
+                "city": "Fouju",
+                "it_capacity_mw": 100,
+                "location.lat": 48.5838,
+                "location.lon": 2.7741,
+            },
+            {"name": "Test sans coordonnées", "city": "La Courneuve", "it_capacity_mw": 85},
+            {"name": "Test ambigu", "city": "Saint-Denis", "it_capacity_mw": 5},  # three communes bear that name
+        ],
+    )
     rows = read_registry_file(path)
     fig = site_map(r, context={"registry": rows})
     assert {"datacenters", "datacenters_at_commune"} <= set(fig.impact_map["layers"])
@@ -379,13 +450,16 @@ def test_the_registry_layer(tmp_path):
 def test_context_registry_key_and_missing_file(write_project, tmp_path):
     from .conftest import run_cli
 
-    path = _registry(tmp_path, [{"name": "Test A", "city": "Dugny", "it_capacity_mw": 5, "location.lat": 48.95,
-                                 "location.lon": 2.42}])
+    path = _registry(
+        tmp_path,
+        [{"name": "Test A", "city": "Dugny", "it_capacity_mw": 5, "location.lat": 48.95, "location.lon": 2.42}],
+    )
     ok = write_project(SITES["dugny-93"].read_text(encoding="utf-8") + f"context: {{registry: {path}}}\n")
     r = run_cli("check", ok)
     assert r.returncode == 0, r.stderr
-    bad = write_project(SITES["dugny-93"].read_text(encoding="utf-8") + "context: {registry: none.csv}\n",
-                        name="bad.yaml")
+    bad = write_project(
+        SITES["dugny-93"].read_text(encoding="utf-8") + "context: {registry: none.csv}\n", name="bad.yaml"
+    )
     r = run_cli("check", bad)
     assert r.returncode == 2 and "bad.yaml: context.registry: file not found:" in r.stderr
 
@@ -394,12 +468,32 @@ def test_batch_city_map_shows_the_territory_and_the_registry(tmp_path):
     from impact.project_data import read_registry_file
     from impact.report.city import city_map, city_map_figure
 
-    path = _registry(tmp_path, [
-        {"name": "Test Dugny", "city": "Dugny", "it_capacity_mw": 50, "location.lat": 48.9490, "location.lon": 2.4226},
-        {"name": "Test Dugny 2", "city": "Dugny", "it_capacity_mw": 20, "location.lat": 48.9560, "location.lon": 2.4100},
-        {"name": "Test Le Bourget", "city": "Le Bourget", "it_capacity_mw": 30, "location.lat": 48.9333,
-         "location.lon": 2.4250},
-    ])
+    path = _registry(
+        tmp_path,
+        [
+            {
+                "name": "Test Dugny",
+                "city": "Dugny",
+                "it_capacity_mw": 50,
+                "location.lat": 48.9490,
+                "location.lon": 2.4226,
+            },
+            {
+                "name": "Test Dugny 2",
+                "city": "Dugny",
+                "it_capacity_mw": 20,
+                "location.lat": 48.9560,
+                "location.lon": 2.4100,
+            },
+            {
+                "name": "Test Le Bourget",
+                "city": "Le Bourget",
+                "it_capacity_mw": 30,
+                "location.lat": 48.9333,
+                "location.lon": 2.4250,
+            },
+        ],
+    )
     rows = list(read_registry_file(path))
     sites = [(p.name, p) for _, p in rows if p.city == "Dugny"]
     fig, note = city_map_figure("Dugny", sites, "fr", rows)
@@ -518,8 +612,9 @@ def test_a_territory_without_coordinates_gets_its_map():
     fig, note = _territory_figure(REGISTRIES / "ile-de-france.csv", "departement", "Seine-Saint-Denis")
     assert fig is not None and note == ""  # every site is placed in its commune
     info = fig.impact_map
-    _same_points(_hollow_points(fig, "territory"),
-                 _commune_points(["La Courneuve", "Pantin", "Dugny", "Le Bourget"], "93"))
+    _same_points(
+        _hollow_points(fig, "territory"), _commune_points(["La Courneuve", "Pantin", "Dugny", "Le Bourget"], "93")
+    )
     assert not any(m["shifted"] for m in info["at_commune"]) and len(info["at_commune"]) == 4
     assert "territory_at_commune" in info["layers"] and AT_COMMUNE_FR in info["legend"]
     # No filled star: no site is drawn as located.
@@ -590,8 +685,16 @@ def test_a_hollow_marker_never_hides_a_located_site():
     step_pt = math.sqrt(AT_COMMUNE_SIZES["star"][0]) / 2 + math.sqrt(230) / 2 + 1
     moved_km = _haversine_km(point[0], point[1], commune[0], commune[1])
     assert moved_km == pytest.approx(step_pt * metres_per_point / 1000, rel=0.01)
-    assert info["at_commune"] == [{"layer": "territory", "code": "93030", "commune": "Dugny", "count": 1,
-                                   "names": ["Test autre Dugny"], "shifted": True}]
+    assert info["at_commune"] == [
+        {
+            "layer": "territory",
+            "code": "93030",
+            "commune": "Dugny",
+            "count": 1,
+            "names": ["Test autre Dugny"],
+            "shifted": True,
+        }
+    ]
     assert info["layers"][0] == "site" and dugny.name in info["labels"]
     assert any(label.startswith("Test autre Dugny") for label in info["labels"])
     _assert_labels_clear(fig)
@@ -647,8 +750,15 @@ def test_no_hollow_symbol_without_sites_at_their_commune(site):
         assert not _hollow(fig, "territory") and not _hollow(fig, "registry")
 
 
-@pytest.mark.parametrize(("registry", "by"), [("ile-de-france.csv", "departement"), ("ile-de-france.csv", "commune"),
-                                              ("marseille.csv", "commune"), ("grand-est.csv", "commune")])
+@pytest.mark.parametrize(
+    ("registry", "by"),
+    [
+        ("ile-de-france.csv", "departement"),
+        ("ile-de-france.csv", "commune"),
+        ("marseille.csv", "commune"),
+        ("grand-est.csv", "commune"),
+    ],
+)
 def test_the_fingerprint_s_neighbours_are_the_sites_the_map_shows(registry, by):
     """impact.batch.map_neighbours (a report's fingerprint) lists exactly the other territories'
     sites that its map draws or names."""
@@ -687,8 +797,16 @@ def test_a_substation_at_the_site_is_said_to_be_there():
     first = context["nearest_substations"][0]
     assert first["name"].upper().startswith("EMILE") and first["distance"] == "sur le site"
     # The rule, by hand: to the nearest 100 m; « sur le site » below 50 m; metres below 1 km.
-    cases = [(0.0, "sur le site"), (0.049, "sur le site"), (0.05, "100\u00a0m"), (0.26, "300\u00a0m"),
-             (0.949, "900\u00a0m"), (0.97, "1,0\u00a0km"), (2.04, "2,0\u00a0km"), (12.34, "12,3\u00a0km")]
+    cases = [
+        (0.0, "sur le site"),
+        (0.049, "sur le site"),
+        (0.05, "100\u00a0m"),
+        (0.26, "300\u00a0m"),
+        (0.949, "900\u00a0m"),
+        (0.97, "1,0\u00a0km"),
+        (2.04, "2,0\u00a0km"),
+        (12.34, "12,3\u00a0km"),
+    ]
     for km, text in cases:
         assert fmt.distance(km, "fr") == text, km
     assert fmt.distance(2.04, "fr", away=True) == "à 2,0\u00a0km"
@@ -828,8 +946,15 @@ def test_map_outside_france_does_not_crash(where, tmp_path):
 def test_sources_name_every_attribution():
     fig = _figure("petit-landau-68")
     sources = " ".join(fig.impact_map["sources"])
-    for needle in ("IGN ADMIN EXPRESS", "RTE via ODRÉ", "GSHHG", "Wessel", "LGPL-3.0", "Natural Earth",
-                   "arrêtés du 23 avril 2008"):
+    for needle in (
+        "IGN ADMIN EXPRESS",
+        "RTE via ODRÉ",
+        "GSHHG",
+        "Wessel",
+        "LGPL-3.0",
+        "Natural Earth",
+        "arrêtés du 23 avril 2008",
+    ):
         assert needle in sources, needle
     assert "OpenStreetMap" not in sources
     from impact.report.maps import map_caption
@@ -842,8 +967,18 @@ def test_dossier_with_a_registry_prints_the_map_sources(tmp_path):
     from .conftest import run_cli
 
     html = tmp_path / "d.html"
-    r = run_cli("dossier", MRS5, "-o", tmp_path / "d.pdf", "--html", html, "--date", "2024-09-20",
-                "--registry", data_dir() / "geo" / "datacenters_marseille_registry.csv")
+    r = run_cli(
+        "dossier",
+        MRS5,
+        "-o",
+        tmp_path / "d.pdf",
+        "--html",
+        html,
+        "--date",
+        "2024-09-20",
+        "--registry",
+        data_dir() / "geo" / "datacenters_marseille_registry.csv",
+    )
     assert r.returncode == 0, r.stderr
     text = html.read_text(encoding="utf-8")
     caption = re.search(r'<figure class="map">.*?<figcaption>(.*?)</figcaption>', text, re.S).group(1)
@@ -862,8 +997,14 @@ def test_an_approximate_position_is_drawn_hollow_and_said(approximate):
     from impact.report import maps
     from impact.report.dossier import build_context, render_html
 
-    p = parse_project({"name": "Test", "country": "FR", "it_capacity_mw": 20,
-                       "location": {"lat": 48.94899, "lon": 2.42263, "approximate": approximate}})
+    p = parse_project(
+        {
+            "name": "Test",
+            "country": "FR",
+            "it_capacity_mw": 20,
+            "location": {"lat": 48.94899, "lon": 2.42263, "approximate": approximate},
+        }
+    )
     r = impact.estimate(p, draws=200)
     fig = maps.site_map(r, scale="city", lang="fr")
     info = fig.impact_map
@@ -874,6 +1015,16 @@ def test_an_approximate_position_is_drawn_hollow_and_said(approximate):
     assert (face == "#ffffff") == approximate
     from .test_words import FIGURES
 
-    html = render_html(build_context(r, [], [], {k: None for k in FIGURES}, lang="fr", author=None,
-                                     date=__import__("datetime").date(2026, 11, 25), fingerprint="0" * 16))
+    html = render_html(
+        build_context(
+            r,
+            [],
+            [],
+            {k: None for k in FIGURES},
+            lang="fr",
+            author=None,
+            date=__import__("datetime").date(2026, 11, 25),
+            fingerprint="0" * 16,
+        )
+    )
     assert ("position approximative du site" in html) == approximate

@@ -30,7 +30,9 @@ def test_the_notebooks_are_there():
 def test_stored_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    dirty = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+    ]
     assert not dirty, f"{path.name}: cells {dirty} have outputs; run python scripts/clear_notebooks.py"
 
 
@@ -44,10 +46,14 @@ def kernel_env(monkeypatch):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_without_errors(path, kernel_env):
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import impact, pathlib; print(pathlib.Path(impact.__file__).resolve().parent.parent)"))
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT_S,
-                                     resources={"metadata": {"path": str(ROOT)}})
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import impact, pathlib; print(pathlib.Path(impact.__file__).resolve().parent.parent)"
+        )
+    )
+    client = nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=CELL_TIMEOUT_S, resources={"metadata": {"path": str(ROOT)}}
+    )
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as exc:  # names the cell and the traceback

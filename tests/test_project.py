@@ -49,8 +49,9 @@ def test_issue_example_loads_exactly_as_written(write_project):
 
 
 def test_equipment_list_instead_of_capacity(write_project):
-    p = load_project(write_project(
-        "name: Paris AI\ncountry: FR\nequipment:\n  - {kind: gpu_server, count: 48, power_kw: 10.0}\n"))
+    p = load_project(
+        write_project("name: Paris AI\ncountry: FR\nequipment:\n  - {kind: gpu_server, count: 48, power_kw: 10.0}\n")
+    )
     assert p.equipment[0].count == 48 and p.it_capacity_mw is None
 
 
@@ -77,21 +78,33 @@ def _error(write_project, text, name="project.yaml"):
         ("pue: 0.9\n", "project.yaml: pue: must be between 1 and 5, got 0.9"),
         ("pue: .nan\n", "project.yaml: pue: must be a finite number, got nan"),
         ("pue: .inf\n", "project.yaml: pue: must be a finite number, got inf"),
-        ("utilisation: {low: 0.8, central: 0.6, high: 0.9}\n",
-         "project.yaml: utilisation: must satisfy low <= central <= high, got low=0.8, central=0.6, high=0.9"),
-        ("utilisation: {low: 0.4, high: 0.9}\n", "project.yaml: utilisation: must be a number or {low: .., central: .., high: ..} (missing central)"),
+        (
+            "utilisation: {low: 0.8, central: 0.6, high: 0.9}\n",
+            "project.yaml: utilisation: must satisfy low <= central <= high, got low=0.8, central=0.6, high=0.9",
+        ),
+        (
+            "utilisation: {low: 0.4, high: 0.9}\n",
+            "project.yaml: utilisation: must be a number or {low: .., central: .., high: ..} (missing central)",
+        ),
         ("pue: true\n", "project.yaml: pue: must be a number, got True"),
         ("wue_l_per_kwh: -1\n", "project.yaml: wue_l_per_kwh: must be between 0 and 50, got -1"),
         ("colour: blue\n", "project.yaml: colour: unknown field; expected one of: name, operator"),
         ("cooling: {type: ice}\n", "project.yaml: cooling.type: must be one of 'air_chillers'"),
-        ("cooling: {type: air_chillers, water_flow_m3_per_h: 10}\n",
-         "project.yaml: cooling: water_flow_m3_per_h only apply to river or sea cooling, but type is air_chillers"),
-        ("cooling: {type: river, water_in_c: 30, water_out_c: 15}\n",
-         "project.yaml: cooling: water_out_c (15) must be warmer than water_in_c (30)"),
+        (
+            "cooling: {type: air_chillers, water_flow_m3_per_h: 10}\n",
+            "project.yaml: cooling: water_flow_m3_per_h only apply to river or sea cooling, but type is air_chillers",
+        ),
+        (
+            "cooling: {type: river, water_in_c: 30, water_out_c: 15}\n",
+            "project.yaml: cooling: water_out_c (15) must be warmer than water_in_c (30)",
+        ),
         ("refrigerant: {type: R999}\n", "project.yaml: refrigerant.type: unknown refrigerant 'R999'; known:"),
         ("generators: {count: 2.5, unit_mw: 2}\n", "project.yaml: generators.count: must be a whole number, got 2.5"),
         ("generators: {count: 2}\n", "project.yaml: generators.unit_mw: is required but missing"),
-        ("claims: [{indicator: speed, value: 1, source: x}]\n", "project.yaml: claims[0].indicator: unknown indicator 'speed'"),
+        (
+            "claims: [{indicator: speed, value: 1, source: x}]\n",
+            "project.yaml: claims[0].indicator: unknown indicator 'speed'",
+        ),
         ("location: {lat: 95, lon: 5}\n", "project.yaml: location.lat: must be between -90 and 90, got 95"),
     ],
 )
@@ -127,17 +140,19 @@ def test_capacity_and_equipment_together(write_project):
 
 def test_bad_country(write_project):
     assert "country: must be an ISO 3166-1 alpha-2 code such as FR, got 'France'" in _error(
-        write_project, "name: x\ncountry: France\nit_capacity_mw: 1\n")
+        write_project, "name: x\ncountry: France\nit_capacity_mw: 1\n"
+    )
 
 
 def test_empty_file(write_project):
-    assert _error(write_project, "") .startswith("project.yaml: the file is empty")
+    assert _error(write_project, "").startswith("project.yaml: the file is empty")
     assert _error(write_project, "# only a comment\n").startswith("project.yaml: the file is empty")
 
 
 def test_top_level_list(write_project):
     assert _error(write_project, "- name: x\n- name: y\n") == (
-        "project.yaml: the top level must be a mapping (key: value), got a list")
+        "project.yaml: the top level must be a mapping (key: value), got a list"
+    )
 
 
 def test_not_yaml(write_project):
@@ -169,5 +184,7 @@ def test_folder_instead_of_file(tmp_path):
 
 def test_yaml_tags_are_not_executed(write_project):
     # Safe loading: a Python tag is refused, not run.
-    msg = _error(write_project, "name: !!python/object/apply:os.system ['echo hacked']\ncountry: FR\nit_capacity_mw: 1\n")
+    msg = _error(
+        write_project, "name: !!python/object/apply:os.system ['echo hacked']\ncountry: FR\nit_capacity_mw: 1\n"
+    )
     assert "not valid YAML" in msg

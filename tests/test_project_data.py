@@ -48,7 +48,8 @@ def _small_eco2mix(folder, bad=False):
     folder.mkdir(parents=True, exist_ok=True)
     rows = [HEADER] + [
         f"France;Données temps réel;2021-12-01;{h:02d}:00;2021-12-01T{h:02d}:00:00+01:00;67000;43000;{40 + h};"
-        for h in range(24)]
+        for h in range(24)
+    ]
     if bad:
         rows[13] = rows[13].replace(";52;", ";5 2;")
     path = folder / "eco2mix.csv"
@@ -106,15 +107,24 @@ def test_land_parcels_give_the_site_area(tmp_path, write_project):
     assert r.returncode == 2 and "cadastre.json: land.ids: parcel '132020000A0099' is not in the file" in r.stderr
 
 
-@pytest.mark.parametrize("extra, message", [
-    ("land: {parcels: c.json, ids: [A1]}\nbuilding: {site_area_m2: 100}\n", "give either building.site_area_m2 or land"),
-    ("land: {parcels: c.json, ids: []}\n", "land.ids: must list at least one parcel id"),
-    ("land: {parcels: c.json, ids: [A1, A1]}\n", "land.ids: parcel 'A1' is listed twice"),
-    ("climate: {epw: weather.csv}\n", "climate.epw: must be an EnergyPlus weather file (.epw)"),
-    ("grid: {eco2mix: e.csv, carbon_intensity_g_per_kwh: 50}\n", "give either carbon_intensity_g_per_kwh or eco2mix"),
-    ("context: {substations: postes.csv}\n", "context.substations needs location"),
-    ("context: {cables: 3}\n", "context.cables: must be a file path (text), got 3"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (
+            "land: {parcels: c.json, ids: [A1]}\nbuilding: {site_area_m2: 100}\n",
+            "give either building.site_area_m2 or land",
+        ),
+        ("land: {parcels: c.json, ids: []}\n", "land.ids: must list at least one parcel id"),
+        ("land: {parcels: c.json, ids: [A1, A1]}\n", "land.ids: parcel 'A1' is listed twice"),
+        ("climate: {epw: weather.csv}\n", "climate.epw: must be an EnergyPlus weather file (.epw)"),
+        (
+            "grid: {eco2mix: e.csv, carbon_intensity_g_per_kwh: 50}\n",
+            "give either carbon_intensity_g_per_kwh or eco2mix",
+        ),
+        ("context: {substations: postes.csv}\n", "context.substations needs location"),
+        ("context: {cables: 3}\n", "context.cables: must be a file path (text), got 3"),
+    ],
+)
 def test_data_file_keys_are_validated(write_project, extra, message):
     r = run_cli("check", write_project(MINIMAL + extra))
     assert r.returncode == 2 and message in r.stderr, r.stderr
@@ -175,9 +185,11 @@ def test_eco2mix_is_weighted_by_the_modelled_hourly_load(shared_data, write_proj
     from impact.model.grid_hourly import annual_intensity
     from impact.sources import read_eco2mix
 
-    path = write_project("name: M\ncountry: FR\ncity: Marseille\nlocation: {lat: 43.33, lon: 5.35}\n"
-                         "it_capacity_mw: 10\ncooling: {type: dry_free_cooling}\n"
-                         f"grid: {{eco2mix: {shared_data / NATIONAL}}}\n")
+    path = write_project(
+        "name: M\ncountry: FR\ncity: Marseille\nlocation: {lat: 43.33, lon: 5.35}\n"
+        "it_capacity_mw: 10\ncooling: {type: dry_free_cooling}\n"
+        f"grid: {{eco2mix: {shared_data / NATIONAL}}}\n"
+    )
     r = impact.estimate(impact.load_project(path), draws=200)
     rec = r.inputs["grid.carbon_intensity_g_per_kwh"]
     assert "weighted by the site's load by month and hour of day" in rec.note

@@ -19,9 +19,21 @@ def _rows(path):
 def test_there_are_reference_tables():
     names = {p.stem for p in TABLES}
     # The topics the core needs (issue 2 §3).
-    for topic in ("pue_benchmarks", "wue_defaults", "grid_carbon_intensity", "water_intensity_electricity",
-                  "equivalences", "fuel", "refrigerant_gwp", "chillers", "ashrae_envelope", "climate_uncertainty", "water_temperature",
-                  "embodied_carbon", "city_context"):
+    for topic in (
+        "pue_benchmarks",
+        "wue_defaults",
+        "grid_carbon_intensity",
+        "water_intensity_electricity",
+        "equivalences",
+        "fuel",
+        "refrigerant_gwp",
+        "chillers",
+        "ashrae_envelope",
+        "climate_uncertainty",
+        "water_temperature",
+        "embodied_carbon",
+        "city_context",
+    ):
         assert topic in names
 
 

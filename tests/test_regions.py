@@ -118,7 +118,10 @@ def test_no_sentence_from_another_place_nor_in_the_wrong_language(built, case, l
     names = [t.name for t in (r.site.commune, r.site.departement, r.site.region, r.site.epci) if t is not None]
     names += [r.project.name, r.project.operator or "", str((r.meta.get("climate") or {}).get("station") or "")]
     own = path.read_text(encoding="utf-8") + "\n" + "\n".join(names)
-    others = tuple(b.site.commune.name for _, b, _, _ in built.values()
-                   if b.site.placed and b.site.commune.code != r.site.commune.code)
+    others = tuple(
+        b.site.commune.name
+        for _, b, _, _ in built.values()
+        if b.site.placed and b.site.commune.code != r.site.commune.code
+    )
     problems = check_text(visible_blocks(html), lang, own, PLACE_TERMS + others, names)
     assert not problems, "\n".join(problems)

@@ -36,9 +36,22 @@ def _registry(path, rows):
     lines = []
     for name, city, *rest in rows:
         cells = dict(zip(("operator", "status", "source", "lat", "lon"), rest, strict=False))
-        lines.append(",".join(_quote(v) for v in (name, cells.get("operator", "Op"), city, "FR",
-                                                  cells.get("status", "planned"), cells.get("source", "test"), "2",
-                                                  cells.get("lat", ""), cells.get("lon", ""))))
+        lines.append(
+            ",".join(
+                _quote(v)
+                for v in (
+                    name,
+                    cells.get("operator", "Op"),
+                    city,
+                    "FR",
+                    cells.get("status", "planned"),
+                    cells.get("source", "test"),
+                    "2",
+                    cells.get("lat", ""),
+                    cells.get("lon", ""),
+                )
+            )
+        )
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -59,8 +72,15 @@ def _batch_cmd(registry, out, *args):
 
 
 def _batch(registry, out, *args, env=None, timeout=300):
-    return subprocess.run(_batch_cmd(registry, out, *args), capture_output=True, text=True, cwd=ROOT,
-                          env=env or _env(), timeout=timeout, check=False)
+    return subprocess.run(
+        _batch_cmd(registry, out, *args),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env or _env(),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def _summary(out):
@@ -175,7 +195,7 @@ def _children(pid: int) -> dict[int, bytes]:
                 cmdline = f.read()
         except OSError:
             continue
-        if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
+        if int(stat[stat.rindex(b")") + 2 :].split()[1]) == pid:
             out[int(entry)] = cmdline
     return out
 
@@ -189,12 +209,17 @@ def _alive(pid: int, cmdline: bytes) -> bool:
             same = f.read() == cmdline
     except OSError:
         return False
-    return same and stat[stat.rindex(b")") + 2:].split()[0] not in (b"Z", b"X")
+    return same and stat[stat.rindex(b")") + 2 :].split()[0] not in (b"Z", b"X")
 
 
 def _start(registry, out, *args):
-    return subprocess.Popen(_batch_cmd(registry, out, "--date", DATE, *args), cwd=ROOT, env=_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        _batch_cmd(registry, out, "--date", DATE, *args),
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _kill(proc) -> None:
@@ -327,8 +352,12 @@ def test_an_interrupted_batch_redoes_only_the_missing_reports(tmp_path):
 
 # ----------------------------------------------------------------------------- names, cells, gpkg
 LONG_CITY = "Saint-" + "Quelque-Part-" * 22 + "sur-Mer"  # 299 characters, no such commune
-FORMULAS = {"name": "=HYPERLINK(\"http://x.invalid\",\"clic\")", "operator": "@SUM(A1:A9)", "status": "+planned",
-            "source": "-2+3"}
+FORMULAS = {
+    "name": '=HYPERLINK("http://x.invalid","clic")',
+    "operator": "@SUM(A1:A9)",
+    "status": "+planned",
+    "source": "-2+3",
+}
 
 
 @pytest.fixture(scope="module")
@@ -336,11 +365,16 @@ def named_batch(tmp_path_factory):
     """One batch of sites whose names would collide, a 299-character city, formula cells."""
     tmp = tmp_path_factory.mktemp("names")
     assert len(LONG_CITY) == 299
-    reg = _registry(tmp / "reg.csv", [
-        ("A", "Saint Denis"), ("B", "Saint-Denis"), ("C", "Saint/Denis"),  # three communes bear the name: unplaced
-        ("D", LONG_CITY),
-        (FORMULAS["name"], LILLE[0], FORMULAS["operator"], FORMULAS["status"], FORMULAS["source"]),
-    ])
+    reg = _registry(
+        tmp / "reg.csv",
+        [
+            ("A", "Saint Denis"),
+            ("B", "Saint-Denis"),
+            ("C", "Saint/Denis"),  # three communes bear the name: unplaced
+            ("D", LONG_CITY),
+            (FORMULAS["name"], LILLE[0], FORMULAS["operator"], FORMULAS["status"], FORMULAS["source"]),
+        ],
+    )
     out = tmp / "out"
     env = _env(SOURCE_DATE_EPOCH="1764028800")  # 2025-11-25T00:00:00Z
     first = _batch(reg, out, env=env)
@@ -405,8 +439,9 @@ def test_sites_gpkg_is_reproducible(named_batch):
     # Two runs, the same inputs and SOURCE_DATE_EPOCH: the same bytes. Old code: GDAL wrote the
     # time of writing into gpkg_contents.last_change, so every run differed.
     out = named_batch["out"]
-    assert hashlib.sha256((out / "sites.gpkg").read_bytes()).hexdigest() == \
-        hashlib.sha256(named_batch["gpkg"]).hexdigest()
+    assert (
+        hashlib.sha256((out / "sites.gpkg").read_bytes()).hexdigest() == hashlib.sha256(named_batch["gpkg"]).hexdigest()
+    )
     assert "0 report(s) written, 5 up to date" in named_batch["second"]
     assert (out / "summary.csv").read_bytes() == named_batch["summary"]
     with sqlite3.connect(f"file:{out / 'sites.gpkg'}?mode=ro", uri=True) as db:
@@ -419,18 +454,22 @@ def test_sites_gpkg_is_reproducible(named_batch):
 def _projects(*specs):
     from impact.project import parse_project
 
-    return [parse_project({"name": f"P{k}", "country": "FR", "it_capacity_mw": 1, **spec})
-            for k, spec in enumerate(specs)]
+    return [
+        parse_project({"name": f"P{k}", "country": "FR", "it_capacity_mw": 1, **spec}) for k, spec in enumerate(specs)
+    ]
 
 
 def test_a_territory_is_its_placement():
     from impact.batch import territories
 
     projects = _projects(
-        {"city": "Saint Denis"}, {"city": "Saint-Denis"}, {"city": "Saint/Denis"},  # names: 3 territories
+        {"city": "Saint Denis"},
+        {"city": "Saint-Denis"},
+        {"city": "Saint/Denis"},  # names: 3 territories
         {"city": "Saint-Denis", "location": {"lat": 48.92637, "lon": 2.35626}},  # 93066, from its coordinates
         {"city": "Saint Denis", "location": {"lat": 43.35553, "lon": 2.21538}},  # 11339 (Aude)
-        {"city": "Bouc Bel Air"}, {"city": "Bouc-Bel-Air"},  # the same commune (13015), two spellings
+        {"city": "Bouc Bel Air"},
+        {"city": "Bouc-Bel-Air"},  # the same commune (13015), two spellings
     )
     found = territories(projects, ["Saint-Denis"])  # a bad row, unplaced: the unplaced « Saint-Denis »
     assert [t.code for t in found] == ["", "", "", "93066", "11339", "13015", "13015", ""]
@@ -443,8 +482,24 @@ def test_a_territory_is_its_placement():
     assert [t.file for t in again[:7]] == [t.file for t in found[:7]][::-1]
 
 
-@pytest.mark.parametrize("name", ["..", "/", "../../etc/passwd", "", "   ", "\x00\x1b[31m", "CON", "-rf",
-                                  "é" * 300, "Saint/Denis", "a" * 5000, "日本" * 100, "\ud800x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..",
+        "/",
+        "../../etc/passwd",
+        "",
+        "   ",
+        "\x00\x1b[31m",
+        "CON",
+        "-rf",
+        "é" * 300,
+        "Saint/Denis",
+        "a" * 5000,
+        "日本" * 100,
+        "\ud800x",
+    ],
+)
 def test_file_names_are_safe_for_any_name(name):
     from impact.batch import territory_filename
 

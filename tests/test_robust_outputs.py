@@ -84,8 +84,12 @@ def test_a_device_is_not_an_output(tmp_path):
 def _namespace_ok() -> bool:
     if shutil.which("unshare") is None:
         return False
-    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True,
-                          timeout=30).returncode == 0
+    return (
+        subprocess.run(
+            ["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True, timeout=30
+        ).returncode
+        == 0
+    )
 
 
 needs_namespace = pytest.mark.skipif(not _namespace_ok(), reason="no private mount namespace (unshare) here")
@@ -97,10 +101,17 @@ def _in_namespace(mount_options: str, folder: Path, *cli: str, after: str = "") 
     import shlex
 
     cmd = " ".join(shlex.quote(str(c)) for c in (sys.executable, "-m", "impact", *cli))
-    script = (f"mount -t tmpfs -o {mount_options} impact-test {shlex.quote(str(folder))} || exit 97\n"
-              f"{cmd}\necho \"rc=$?\" >&2\n{after}")
-    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    script = (
+        f"mount -t tmpfs -o {mount_options} impact-test {shlex.quote(str(folder))} || exit 97\n"
+        f'{cmd}\necho "rc=$?" >&2\n{after}'
+    )
+    return subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 @needs_namespace
@@ -109,8 +120,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_file(tmp_path):
     partial file, no temporary file. The old code printed a traceback and left ``.x.pdf.PID.tmp``."""
     full = tmp_path / "full"
     full.mkdir()
-    r = _in_namespace("size=64k", full, "dossier", MRS5, "-o", full / "x.pdf", "--date", DATE,
-                      after=f"ls -A {full}")
+    r = _in_namespace("size=64k", full, "dossier", MRS5, "-o", full / "x.pdf", "--date", DATE, after=f"ls -A {full}")
     assert "rc=2" in r.stderr, r.stderr
     assert "x.pdf" in r.stderr and "no space left on the device" in r.stderr, r.stderr
     _no_traceback(r)
@@ -124,8 +134,11 @@ def test_a_read_only_folder_is_refused_before_computing(tmp_path):
     ro.mkdir()
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD_PROJECT, encoding="utf-8")
-    for cli in (("dossier", MRS5, "-o", ro / "x.pdf", "--date", DATE), ("estimate", MRS5, "-o", ro / "x.json"),
-                ("estimate", bad, "-o", ro / "x.json")):
+    for cli in (
+        ("dossier", MRS5, "-o", ro / "x.pdf", "--date", DATE),
+        ("estimate", MRS5, "-o", ro / "x.json"),
+        ("estimate", bad, "-o", ro / "x.json"),
+    ):
         r = _in_namespace("ro,size=64k", ro, *cli)
         assert "rc=2" in r.stderr, r.stderr
         assert f"cannot write in folder {ro} (Read-only file system)" in r.stderr, r.stderr
@@ -169,8 +182,12 @@ def test_two_processes_publishing_the_same_file(tmp_path):
     fails clearly and the file is the winner's, whole. The old code: the last one replaced it."""
     target = tmp_path / "out" / "x.csv"
     target.parent.mkdir()
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(target), me, str(tmp_path)], cwd=ROOT,
-                              stderr=subprocess.PIPE, text=True) for me in "AB"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(target), me, str(tmp_path)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for me in "AB"
+    ]
     deadline = time.monotonic() + 60
     while not all((tmp_path / f"ready-{me}").exists() for me in "AB"):
         assert time.monotonic() < deadline and all(p.poll() is None for p in procs), "a writer died"
@@ -190,8 +207,9 @@ def test_two_estimates_into_the_same_file(tmp_path):
     """Two real ``impact estimate -o`` at once: one writes, the other says why it did not."""
     out = tmp_path / "x.json"
     cmd = [sys.executable, "-m", "impact", "estimate", str(MRS5), "--format", "json", "-o", str(out)]
-    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     codes = sorted(c for c, _ in results)
     assert codes == [0, 2], results
@@ -232,8 +250,13 @@ def test_a_killed_dossier_leaves_files_that_the_next_run_removes(tmp_path):
     tmpdir.mkdir()
     env = {**os.environ, "TMPDIR": str(tmpdir)}
     pdf = out / "x.pdf"
-    proc = subprocess.Popen([sys.executable, "-m", "impact", "dossier", str(MRS5), "-o", str(pdf), "--date", DATE],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "impact", "dossier", str(MRS5), "-o", str(pdf), "--date", DATE],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     try:
         while not list(out.glob(f".x.pdf.impact-{proc.pid}-*.tmp")):
@@ -258,8 +281,9 @@ def test_a_killed_dossier_leaves_files_that_the_next_run_removes(tmp_path):
     assert r.returncode == 0, r.stderr
     assert not any(p.exists() for p in left_files + left_dirs + [legacy])
     assert all(k.exists() for k in kept)
-    assert sorted(p.name for p in tmpdir.iterdir()) == sorted([f"impact-dossier-{os.getpid()}-alive",
-                                                               "impact-dossier-other"])
+    assert sorted(p.name for p in tmpdir.iterdir()) == sorted(
+        [f"impact-dossier-{os.getpid()}-alive", "impact-dossier-other"]
+    )
     assert pdf.exists() and pdf.with_suffix(".md").exists()
 
 

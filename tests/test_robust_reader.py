@@ -38,14 +38,26 @@ def _limit_memory():  # a file read without bound (``/dev/zero``) fails fast ins
 
 def run(*args, env: dict | None = None, timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess:
     """``python -m impact ARGS`` with a timeout: a hang is a failure, not a stuck suite."""
-    return subprocess.run([sys.executable, "-m", "impact", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout,
-                          preexec_fn=_limit_memory)
+    return subprocess.run(
+        [sys.executable, "-m", "impact", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
 
 
 def run_python(code: str, timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=timeout, preexec_fn=_limit_memory)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
 
 
 def project(tmp_path: Path, extra: str, name: str = "p.yaml") -> Path:
@@ -86,14 +98,17 @@ def test_fifo_swapped_in_after_the_check_cannot_block(tmp_path):
     block (O_NONBLOCK) and the descriptor's fstat refuses it."""
     fifo = tmp_path / "swapped.csv"
     os.mkfifo(fifo)
-    r = run_python(f"""
+    r = run_python(
+        f"""
         from impact.sources import files
         files.stat_file = lambda path, limit: None   # the check saw a regular file
         try:
             files.read_regular({str(fifo)!r}, 1000)
         except files.NotRegularFileError as exc:
             print("refused:", exc)
-        """, timeout=60)
+        """,
+        timeout=60,
+    )
     assert r.returncode == 0 and r.stdout.strip() == "refused: not a regular file (a FIFO)", r.stderr
 
 
@@ -145,7 +160,8 @@ def test_a_file_growing_while_read_stops_at_the_limit(tmp_path, monkeypatch):
 
 
 def _vrt(path: Path, source: str) -> Path:
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         <OGRVRTDataSource>
           <OGRVRTLayer name="secret">
             <SrcDataSource>{source}</SrcDataSource>
@@ -154,7 +170,9 @@ def _vrt(path: Path, source: str) -> Path:
             <GeometryField encoding="PointFromColumns" x="lon" y="lat"/>
           </OGRVRTLayer>
         </OGRVRTDataSource>
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -272,16 +290,25 @@ def test_proc_self_environ_never_reaches_a_message(tmp_path):
             assert "not a regular file (a system file under /proc)" in r.stderr
 
 
-@pytest.mark.parametrize("field, name", [
-    ("context.substations", "s.csv"), ("grid.eco2mix", "e.csv"),
-    ("climate.epw", "w.epw"), ("context.boundaries", "b.geojson"), ("context.cables", "c.geojson"),
-])
+@pytest.mark.parametrize(
+    "field, name",
+    [
+        ("context.substations", "s.csv"),
+        ("grid.eco2mix", "e.csv"),
+        ("climate.epw", "w.epw"),
+        ("context.boundaries", "b.geojson"),
+        ("context.cables", "c.geojson"),
+    ],
+)
 def test_a_message_quotes_at_most_a_short_excerpt(tmp_path, field, name):
     """A file whose first line is long and ends with a secret: whatever the parser says, the
     message is short, one line, and does not reach the secret."""
     secret = "SECRET-4e1f"
-    line = "Code poste;" + "x" * 5000 + ";\x1b[31m" + secret if name.endswith(".csv") else \
-        "Latitude " + "y" * 5000 + secret
+    line = (
+        "Code poste;" + "x" * 5000 + ";\x1b[31m" + secret
+        if name.endswith(".csv")
+        else "Latitude " + "y" * 5000 + secret
+    )
     (tmp_path / name).write_text(line + "\n" + line + "\n", encoding="utf-8")
     block, key = field.split(".")
     path = project(tmp_path, f"location: {{lat: 43.3, lon: 5.4}}\n{block}: {{{key}: {name}}}\n")
@@ -305,12 +332,18 @@ def _epw_with(tmp_path: Path, column: int, value: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("value, message", [
-    ("0", "line 9, column 10: station pressure must be between 31,000 and 120,000 Pa (or 999999, missing), got 0"),
-    ("-5", "line 9, column 10: station pressure must be between 31,000 and 120,000 Pa (or 999999, missing), got -5"),
-    ("nan", "line 9, column 10: station pressure is not a number: 'nan'"),
-    ("inf", "line 9, column 10: station pressure must be between"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("0", "line 9, column 10: station pressure must be between 31,000 and 120,000 Pa (or 999999, missing), got 0"),
+        (
+            "-5",
+            "line 9, column 10: station pressure must be between 31,000 and 120,000 Pa (or 999999, missing), got -5",
+        ),
+        ("nan", "line 9, column 10: station pressure is not a number: 'nan'"),
+        ("inf", "line 9, column 10: station pressure must be between"),
+    ],
+)
 def test_epw_pressure_must_be_a_pressure(tmp_path, value, message):
     # 101325 Pa is the standard atmosphere; the EPW data dictionary bounds station pressure to
     # 31,000-120,000 Pa and writes 999999 for a missing one.
@@ -333,8 +366,10 @@ def _eco2mix_with(shared_data: Path, tmp_path: Path, value: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("value, got", [("inf", "got inf"), ("-inf", "got -inf"), ("Infinity", "got inf"),
-                                        ("1e308", "got 1e+308"), ("-12", "got -12")])
+@pytest.mark.parametrize(
+    "value, got",
+    [("inf", "got inf"), ("-inf", "got -inf"), ("Infinity", "got inf"), ("1e308", "got 1e+308"), ("-12", "got -12")],
+)
 def test_eco2mix_non_finite_or_absurd_values_are_refused(shared_data, tmp_path, value, got):
     path = _eco2mix_with(shared_data, tmp_path, value)
     with pytest.raises(InputError) as e:
@@ -348,9 +383,21 @@ def test_eco2mix_non_finite_or_absurd_values_are_refused(shared_data, tmp_path, 
 
 def _bowtie(path: Path) -> Path:
     ring = [[5.30, 43.30], [5.40, 43.36], [5.40, 43.30], [5.30, 43.36], [5.30, 43.30]]  # crosses itself
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "X", "nom": "Bowtie"},
-         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"code": "X", "nom": "Bowtie"},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -363,9 +410,12 @@ def test_self_intersecting_boundary_is_repaired_and_drawn(tmp_path):
     # The same lines: the two triangles meeting where the ring crosses itself (5.35, 43.33), each of
     # base 0.06 deg (its edge at 5.30 or 5.40 deg) and height 0.05 deg.
     assert gdf.geometry.iloc[0].area == pytest.approx(2 * 0.5 * 0.06 * 0.05, rel=1e-9)
-    assert shapely.equals(gdf.geometry.iloc[0].boundary, shapely.polygons([[5.30, 43.30], [5.35, 43.33],
-                          [5.30, 43.36], [5.30, 43.30]]).boundary.union(shapely.polygons(
-                          [[5.40, 43.30], [5.40, 43.36], [5.35, 43.33], [5.40, 43.30]]).boundary))
+    assert shapely.equals(
+        gdf.geometry.iloc[0].boundary,
+        shapely.polygons([[5.30, 43.30], [5.35, 43.33], [5.30, 43.36], [5.30, 43.30]]).boundary.union(
+            shapely.polygons([[5.40, 43.30], [5.40, 43.36], [5.35, 43.33], [5.40, 43.30]]).boundary
+        ),
+    )
     p = project(tmp_path, "location: {lat: 43.33, lon: 5.35}\ncontext: {boundaries: b.geojson}\n")
     from impact.report.figures import map_context
     from impact.report.maps import site_map
@@ -376,31 +426,51 @@ def test_self_intersecting_boundary_is_repaired_and_drawn(tmp_path):
 
 def test_boundary_without_area_is_an_input_error(tmp_path):
     flat = [[5.30, 43.30], [5.40, 43.30], [5.35, 43.30], [5.30, 43.30]]
-    (tmp_path / "b.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [flat]}}]}))
+    (tmp_path / "b.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [flat]}}
+                ],
+            }
+        )
+    )
     with pytest.raises(InputError, match=r"b\.geojson: feature 1: the polygon has no area"):
         sources.read_boundaries(tmp_path / "b.geojson")
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"type": "FeatureCollection", "features": [[1, 2]]}', "feature 1: must be a GeoJSON Feature"),
-    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
-     '"geometry": {"type": "Polygon", "coordinates": [[["a", 1]]]}}]}', "feature 1: Polygon is not valid"),
-    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
-     '"geometry": {"type": "Point", "coordinates": [1e999, 2]}}]}', "feature 1: Point is not valid"),
-    ('{"type": "Topology", "objects": {}}', "is TopoJSON, not GeoJSON"),
-    ('{"type": "FeatureCollection", "features": [' * 100000, "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"type": "FeatureCollection", "features": [[1, 2]]}', "feature 1: must be a GeoJSON Feature"),
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+            '"geometry": {"type": "Polygon", "coordinates": [[["a", 1]]]}}]}',
+            "feature 1: Polygon is not valid",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+            '"geometry": {"type": "Point", "coordinates": [1e999, 2]}}]}',
+            "feature 1: Point is not valid",
+        ),
+        ('{"type": "Topology", "objects": {}}', "is TopoJSON, not GeoJSON"),
+        ('{"type": "FeatureCollection", "features": [' * 100000, "not valid JSON"),
+    ],
+)
 def test_broken_geojson_is_an_input_error(tmp_path, text, message):
     (tmp_path / "b.geojson").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         sources.read_boundaries(tmp_path / "b.geojson")
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"type": "FeatureCollection", "features": [[1, 2]]}', None),
-    ("name,city\n\"" + "x" * 200_000 + "\",Paris\n", "is not a valid CSV line"),  # past the csv module's limit
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"type": "FeatureCollection", "features": [[1, 2]]}', None),
+        ('name,city\n"' + "x" * 200_000 + '",Paris\n', "is not a valid CSV line"),  # past the csv module's limit
+    ],
+)
 def test_broken_registry_is_an_input_error(tmp_path, text, message):
     path = tmp_path / ("r.geojson" if text.startswith("{") else "r.csv")
     path.write_text(text, encoding="utf-8")
@@ -416,8 +486,9 @@ def test_broken_registry_is_an_input_error(tmp_path, text, message):
 
 
 def _bad_eco2mix(tmp_path: Path) -> str:
-    (tmp_path / "e.csv").write_text("Date - Heure;Consommation (MW);Taux de CO2 (g/kWh)\n"
-                                    "2021-12-01T00:00:00+01:00;70000;cinq\n", encoding="utf-8")
+    (tmp_path / "e.csv").write_text(
+        "Date - Heure;Consommation (MW);Taux de CO2 (g/kWh)\n2021-12-01T00:00:00+01:00;70000;cinq\n", encoding="utf-8"
+    )
     return "grid: {eco2mix: e.csv}\n"
 
 
@@ -426,29 +497,42 @@ def _bad_epw(tmp_path: Path) -> str:
     return "climate: {epw: w.epw}\n"
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("bad data file content", "e.csv: line 2, column 3: 'Taux de CO2 (g/kWh)' is not a number: 'cinq'"),
-    ("bad weather file", "w.epw: line 9, column 10: station pressure must be"),
-    ("unknown assumption", "p.yaml: assumptions.not_an_input: is not an input with a default"),
-    ("missing data file", "p.yaml: grid.eco2mix: file not found: "),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("bad data file content", "e.csv: line 2, column 3: 'Taux de CO2 (g/kWh)' is not a number: 'cinq'"),
+        ("bad weather file", "w.epw: line 9, column 10: station pressure must be"),
+        ("unknown assumption", "p.yaml: assumptions.not_an_input: is not an input with a default"),
+        ("missing data file", "p.yaml: grid.eco2mix: file not found: "),
+    ],
+)
 def test_check_refuses_what_estimate_refuses_with_the_same_message(tmp_path, case, expected):
-    extra = {"bad data file content": lambda: _bad_eco2mix(tmp_path), "bad weather file": lambda: _bad_epw(tmp_path),
-             "unknown assumption": lambda: "assumptions: {not_an_input: 1}\n",
-             "missing data file": lambda: "grid: {eco2mix: nowhere.csv}\n"}[case]()
+    extra = {
+        "bad data file content": lambda: _bad_eco2mix(tmp_path),
+        "bad weather file": lambda: _bad_epw(tmp_path),
+        "unknown assumption": lambda: "assumptions: {not_an_input: 1}\n",
+        "missing data file": lambda: "grid: {eco2mix: nowhere.csv}\n",
+    }[case]()
     path = project(tmp_path, extra)
     estimate, check = run("estimate", path), run("check", path)
     refused(estimate, expected)
     assert check.returncode == 2 and check.stderr == estimate.stderr
 
 
-@pytest.mark.parametrize("alternatives, expected", [
-    ("[{name: Overloaded, changes: {utilisation: 7}}]", "p.yaml: alternatives[0].changes.utilisation: "),
-    ("[{name: Typo, changes: {assumptions: {not_an_input: 1}}}]",
-     "p.yaml: alternatives[0].changes.assumptions.not_an_input: is not an input with a default"),
-    ("[{name: Other weather, changes: {climate: {epw: none.epw}}}]",
-     "p.yaml: alternatives[0]: climate.epw: file not found: "),
-])
+@pytest.mark.parametrize(
+    "alternatives, expected",
+    [
+        ("[{name: Overloaded, changes: {utilisation: 7}}]", "p.yaml: alternatives[0].changes.utilisation: "),
+        (
+            "[{name: Typo, changes: {assumptions: {not_an_input: 1}}}]",
+            "p.yaml: alternatives[0].changes.assumptions.not_an_input: is not an input with a default",
+        ),
+        (
+            "[{name: Other weather, changes: {climate: {epw: none.epw}}}]",
+            "p.yaml: alternatives[0]: climate.epw: file not found: ",
+        ),
+    ],
+)
 def test_check_refuses_what_dossier_refuses_with_the_same_message(tmp_path, alternatives, expected):
     path = project(tmp_path, f"alternatives: {alternatives}\n")
     dossier, check = run("dossier", path, "-o", tmp_path / "d.pdf"), run("check", path)
@@ -469,13 +553,15 @@ def test_check_refuses_a_bad_map_layer_as_the_dossier_does(tmp_path):
 
 
 def _project_with_data(shared_data: Path, tmp_path: Path) -> Path:
-    text = (MINIMAL.replace("year: 2024", "year: 2024\nlocation: {lat: 43.33, lon: 5.35}") +
-            f"grid: {{eco2mix: {shared_data / 'eco2mix/eco2mix-national-tr_2021-12-01_15.csv'}}}\n"
-            f"climate: {{epw: {shared_data / 'climate/epw/FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw'}}}\n"
-            f"context:\n  substations: {shared_data / 'grid/postes-rte-marseille-bbox.csv'}\n"
-            f"  boundaries: {shared_data / 'france-geojson/communes-13-bouches-du-rhone.geojson'}\n"
-            "alternatives:\n  - {name: Half, changes: {it_capacity_mw: 5}}\n"
-            "  - {name: Air, changes: {cooling: {type: dry_free_cooling}}}\n")
+    text = (
+        MINIMAL.replace("year: 2024", "year: 2024\nlocation: {lat: 43.33, lon: 5.35}")
+        + f"grid: {{eco2mix: {shared_data / 'eco2mix/eco2mix-national-tr_2021-12-01_15.csv'}}}\n"
+        f"climate: {{epw: {shared_data / 'climate/epw/FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw'}}}\n"
+        f"context:\n  substations: {shared_data / 'grid/postes-rte-marseille-bbox.csv'}\n"
+        f"  boundaries: {shared_data / 'france-geojson/communes-13-bouches-du-rhone.geojson'}\n"
+        "alternatives:\n  - {name: Half, changes: {it_capacity_mw: 5}}\n"
+        "  - {name: Air, changes: {cooling: {type: dry_free_cooling}}}\n"
+    )
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -487,9 +573,13 @@ def test_a_dossier_parses_each_data_file_once(shared_data, tmp_path, monkeypatch
     from impact.sources import _geo, eco2mix, epw, rte
 
     counts: dict[str, int] = {}
-    for module, name, what in ((eco2mix, "parse_eco2mix", "eco2mix"), (epw, "parse_epw", "epw"),
-                               (rte, "parse_rte_substations", "substations"),
-                               (_geo, "parse_vector", "vector"), (_geo, "read_vector", "vector")):
+    for module, name, what in (
+        (eco2mix, "parse_eco2mix", "eco2mix"),
+        (epw, "parse_epw", "epw"),
+        (rte, "parse_rte_substations", "substations"),
+        (_geo, "parse_vector", "vector"),
+        (_geo, "read_vector", "vector"),
+    ):
         original = getattr(module, name, None)  # GeoJSON: read_vector before issue 11, parse_vector since
         if original is None:
             continue
@@ -499,8 +589,7 @@ def test_a_dossier_parses_each_data_file_once(shared_data, tmp_path, monkeypatch
             return _original(*args, **kwargs)
 
         monkeypatch.setattr(module, name, counting)
-    out = build_dossier(_project_with_data(shared_data, tmp_path), tmp_path / "d.pdf", draws=200,
-                        date="2026-11-25")
+    out = build_dossier(_project_with_data(shared_data, tmp_path), tmp_path / "d.pdf", draws=200, date="2026-11-25")
     assert out.pdf.exists()
     assert counts == {"eco2mix": 1, "epw": 1, "substations": 1, "vector": 1}
 

@@ -92,8 +92,13 @@ def _read_table() -> dict[str, dict]:
 
     with open(ROOT / "data" / "schema" / "project_fields.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return {r["field"]: {**r, **{k: number(r.get(k, "")) for k in ("minimum", "exclusive_minimum", "maximum",
-                                                                      "exclusive_maximum")}} for r in rows}
+    return {
+        r["field"]: {
+            **r,
+            **{k: number(r.get(k, "")) for k in ("minimum", "exclusive_minimum", "maximum", "exclusive_maximum")},
+        }
+        for r in rows
+    }
 
 
 TABLE = _read_table()
@@ -102,14 +107,17 @@ BOUND_KEYS = ("minimum", "exclusive_minimum", "maximum", "exclusive_maximum")
 
 def bound_cases(row):
     """(bound, inclusive, side) of a table row."""
-    return [(row[k], k in ("minimum", "maximum"), -1 if "minimum" in k else 1) for k in BOUND_KEYS
-            if row[k] is not None]
+    return [
+        (row[k], k in ("minimum", "maximum"), -1 if "minimum" in k else 1) for k in BOUND_KEYS if row[k] is not None
+    ]
 
 
 def numeric_paths():
     bounded = [k for k, r in TABLE.items() if any(r[b] is not None for b in BOUND_KEYS)]
-    return ([k for k in bounded if not k.startswith("assumptions.")],
-            [k[len("assumptions."):] for k in bounded if k.startswith("assumptions.")])
+    return (
+        [k for k in bounded if not k.startswith("assumptions.")],
+        [k[len("assumptions.") :] for k in bounded if k.startswith("assumptions.")],
+    )
 
 
 FIELDS, ASSUMPTION_KEYS = numeric_paths()
@@ -119,12 +127,30 @@ FIELDS, ASSUMPTION_KEYS = numeric_paths()
 
 
 #: Every field that a project file must give (when its block is there), with the block it sits in.
-REQUIRED = ["name", "country", "location.lat", "location.lon", "equipment.kind", "equipment.count",
-            "equipment.power_kw", "cooling.type", "land.parcels", "land.ids", "refrigerant.type",
-            "claims.indicator", "claims.value", "claims.source", "procedure.type", "announced_power.value_mw",
-            "announced_power.basis", "alternatives.name", "alternatives.changes",
-            # required unless generators.total_mw is given
-            "generators.count", "generators.unit_mw"]
+REQUIRED = [
+    "name",
+    "country",
+    "location.lat",
+    "location.lon",
+    "equipment.kind",
+    "equipment.count",
+    "equipment.power_kw",
+    "cooling.type",
+    "land.parcels",
+    "land.ids",
+    "refrigerant.type",
+    "claims.indicator",
+    "claims.value",
+    "claims.source",
+    "procedure.type",
+    "announced_power.value_mw",
+    "announced_power.basis",
+    "alternatives.name",
+    "alternatives.changes",
+    # required unless generators.total_mw is given
+    "generators.count",
+    "generators.unit_mw",
+]
 
 
 def test_the_list_of_required_fields_is_complete():
@@ -225,28 +251,49 @@ def test_unknown_assumption_key_is_refused_when_the_file_is_read():
     assert found[0][1].startswith("is not an input with a default; expected one of: cooling.supply_c")
 
 
-@pytest.mark.parametrize("changes, expected", [
-    ("utilisation: 5", "assumptions.utilisation: must be between 0 and 1, got 5"),
-    ("cooling.aux_share: -5", "assumptions.cooling.aux_share: must be between 0 and 1, got -5"),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ("utilisation: 5", "assumptions.utilisation: must be between 0 and 1, got 5"),
+        ("cooling.aux_share: -5", "assumptions.cooling.aux_share: must be between 0 and 1, got -5"),
+    ],
+)
 def test_the_issue_assumptions_are_input_errors(write_project, changes, expected):
-    path = write_project(f"name: x\ncountry: FR\nit_capacity_mw: 10\nlocation: {{lat: 45.76, lon: 4.84}}\n"
-                         f"cooling: {{type: air_chillers}}\nassumptions: {{{changes}}}\n")
+    path = write_project(
+        f"name: x\ncountry: FR\nit_capacity_mw: 10\nlocation: {{lat: 45.76, lon: 4.84}}\n"
+        f"cooling: {{type: air_chillers}}\nassumptions: {{{changes}}}\n"
+    )
     r = run_cli("estimate", path, "--format", "json")
     assert r.returncode == 2 and expected in r.stderr and r.stdout == "", r.stderr
 
 
 def test_assumed_water_temperatures_must_rise_like_the_fields():
-    data = {**BASE, "location": {"lat": 45.76, "lon": 4.84},
-            "cooling": {"type": "river", "water_flow_m3_per_h": 100, "water_out_c": 20},
-            "assumptions": {"cooling.water_in_c": 25}}
+    data = {
+        **BASE,
+        "location": {"lat": 45.76, "lon": 4.84},
+        "cooling": {"type": "river", "water_flow_m3_per_h": 100, "water_out_c": 20},
+        "assumptions": {"cooling.water_in_c": 25},
+    }
     with pytest.raises(InputError, match=r"assumptions: water_out_c .20. must be warmer than water_in_c .25."):
         impact.estimate(parse_project(data), draws=100)
     # and in every draw, not only at the central values
-    found = problems({**BASE, "cooling": {"type": "river", "water_in_c": {"low": 10, "central": 14, "high": 22},
-                                          "water_out_c": {"low": 20, "central": 30, "high": 35}}})
-    assert found == [("cooling", "water_out_c must be warmer than water_in_c in every case: its low (20) is not "
-                                 "above water_in_c's high (22)")]
+    found = problems(
+        {
+            **BASE,
+            "cooling": {
+                "type": "river",
+                "water_in_c": {"low": 10, "central": 14, "high": 22},
+                "water_out_c": {"low": 20, "central": 30, "high": 35},
+            },
+        }
+    )
+    assert found == [
+        (
+            "cooling",
+            "water_out_c must be warmer than water_in_c in every case: its low (20) is not "
+            "above water_in_c's high (22)",
+        )
+    ]
 
 
 # --------------------------------------------------------------------- inf, nan, 1e308, huge ints
@@ -264,8 +311,9 @@ def test_non_finite_and_huge_numbers_are_refused_everywhere(path, value):
 def test_non_finite_and_huge_numbers_in_yaml(text):
     # 1e308 is text for YAML 1.1 (no decimal point); in a numeric field it can only mean the number.
     with pytest.raises(InputError) as info:
-        parse_project_text("name: x\ncountry: FR\nit_capacity_mw: 1\n"
-                           f"refrigerant: {{type: R134a, charge_kg: {text}}}\n", "p.yaml")
+        parse_project_text(
+            f"name: x\ncountry: FR\nit_capacity_mw: 1\nrefrigerant: {{type: R134a, charge_kg: {text}}}\n", "p.yaml"
+        )
     [(field, message)] = info.value.problems
     assert field == "refrigerant.charge_kg" and ("between 0 and 1e+06" in message or "finite" in message), message
 
@@ -276,15 +324,18 @@ def test_e_notation_is_a_number_in_a_numeric_field():
 
 def test_a_huge_value_gives_null_free_strict_json_at_the_cli(write_project):
     # 1e308 put Infinity in the JSON (invalid) and crashed the dossier: now refused with exit 2.
-    path = write_project("name: x\ncountry: FR\nit_capacity_mw: 10\n"
-                         "refrigerant: {type: R134a, charge_kg: 1.0e+308, leak_rate_per_year: 1}\n")
+    path = write_project(
+        "name: x\ncountry: FR\nit_capacity_mw: 10\n"
+        "refrigerant: {type: R134a, charge_kg: 1.0e+308, leak_rate_per_year: 1}\n"
+    )
     r = run_cli("estimate", path, "--format", "json")
     assert r.returncode == 2 and "refrigerant.charge_kg: must be between 0 and 1e+06, got 1e+308" in r.stderr
     assert r.stdout == "" and "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("path", ["year", "it_capacity_mw", "equipment.count", "generators.count", "location.lat",
-                                  "claims.value"])
+@pytest.mark.parametrize(
+    "path", ["year", "it_capacity_mw", "equipment.count", "generators.count", "location.lat", "claims.value"]
+)
 def test_huge_integers_are_clear_errors(path):
     found = problems(project_with(path, 10**400))
     assert any(f == field_of(path) for f, _ in found), found
@@ -304,12 +355,23 @@ def test_huge_integers_in_yaml(digits):
 
 def test_the_equipment_total_is_bounded():
     # An equipment list reached 1e30 MW: its total obeys it_capacity_mw's bound (5 GW).
-    found = problems({**{k: v for k, v in BASE.items() if k != "it_capacity_mw"},
-                      "equipment": [{"kind": "gpu", "count": 10**8, "power_kw": 1000}] * 3})
-    assert found == [("", "equipment: the total IT power (sum of count x power_kw) must be at most 5000, got 3e+08 "
-                          "(MW, the bounds of it_capacity_mw)")]
-    just = {**{k: v for k, v in BASE.items() if k != "it_capacity_mw"},
-            "equipment": [{"kind": "gpu", "count": 5000, "power_kw": 1000}]}
+    found = problems(
+        {
+            **{k: v for k, v in BASE.items() if k != "it_capacity_mw"},
+            "equipment": [{"kind": "gpu", "count": 10**8, "power_kw": 1000}] * 3,
+        }
+    )
+    assert found == [
+        (
+            "",
+            "equipment: the total IT power (sum of count x power_kw) must be at most 5000, got 3e+08 "
+            "(MW, the bounds of it_capacity_mw)",
+        )
+    ]
+    just = {
+        **{k: v for k, v in BASE.items() if k != "it_capacity_mw"},
+        "equipment": [{"kind": "gpu", "count": 5000, "power_kw": 1000}],
+    }
     parse_project(just)
     just["equipment"] = [{"kind": "gpu", "count": 5000, "power_kw": 1000}, {"kind": "x", "count": 1, "power_kw": 1}]
     assert "must be at most 5000, got 5000.001" in problems(just)[0][1]
@@ -317,12 +379,18 @@ def test_the_equipment_total_is_bounded():
 
 def test_the_generators_total_is_bounded():
     found = problems({**BASE, "generators": {"count": 1000, "unit_mw": 100}})
-    assert found == [("generators", "the installed power (count x unit_mw) must be at most 10000, got 100000 "
-                                    "(MW, the bounds of generators.total_mw)")]
+    assert found == [
+        (
+            "generators",
+            "the installed power (count x unit_mw) must be at most 10000, got 100000 "
+            "(MW, the bounds of generators.total_mw)",
+        )
+    ]
 
 
-@pytest.mark.parametrize("field, n, limit", [("equipment", 10001, 10000), ("claims", 1001, 1000),
-                                             ("alternatives", 21, 20)])
+@pytest.mark.parametrize(
+    "field, n, limit", [("equipment", 10001, 10000), ("claims", 1001, 1000), ("alternatives", 21, 20)]
+)
 def test_lists_are_capped(field, n, limit):
     item = copy.deepcopy(BLOCKS[field][0])
     data = {**BASE, field: [item] * n}
@@ -337,17 +405,26 @@ def test_lists_are_capped(field, n, limit):
 
 def text_rows():
     lists = {"equipment", "land.ids", "claims", "alternatives", "alternatives.changes", "sources"}
-    return [(k, int(r["max_length"])) for k, r in TABLE.items() if r.get("max_length", "").strip()
-            and k not in lists and k != "country"]
+    return [
+        (k, int(r["max_length"]))
+        for k, r in TABLE.items()
+        if r.get("max_length", "").strip() and k not in lists and k != "country"
+    ]
 
 
 @pytest.mark.parametrize("path, limit", text_rows())
 def test_text_fields_are_capped(path, limit):
     # Each kind of text has its limit (a name 200 characters, free text a few thousand).
-    paths = {"land.parcels": "p" * (limit - 8) + ".geojson", "climate.epw": "w" * (limit - 4) + ".epw",
-             "climate.pvgis": "t" * (limit - 4) + ".csv", "grid.eco2mix": "e" * (limit - 4) + ".csv",
-             "context.substations": "s" * (limit - 4) + ".csv", "context.cables": "c" * (limit - 8) + ".geojson",
-             "context.boundaries": "b" * (limit - 8) + ".geojson", "context.registry": "r" * (limit - 4) + ".csv"}
+    paths = {
+        "land.parcels": "p" * (limit - 8) + ".geojson",
+        "climate.epw": "w" * (limit - 4) + ".epw",
+        "climate.pvgis": "t" * (limit - 4) + ".csv",
+        "grid.eco2mix": "e" * (limit - 4) + ".csv",
+        "context.substations": "s" * (limit - 4) + ".csv",
+        "context.cables": "c" * (limit - 8) + ".geojson",
+        "context.boundaries": "b" * (limit - 8) + ".geojson",
+        "context.registry": "r" * (limit - 4) + ".csv",
+    }
     at_limit = paths.get(path, "a" * limit)
     if path == "claims.unit":
         at_limit = "%" + " " * (limit - 1)  # a unit of the claim on pue, padded: spaces are ignored
@@ -366,8 +443,11 @@ def test_sources_are_capped():
 
 def test_a_huge_value_is_quoted_short():
     # Messages quote a short excerpt, never the whole value.
-    for data in ({**BASE, "it_capacity_mw": "9 MW " * 200_000}, {**BASE, "name": list(range(100_000))},
-                 {**BASE, "city": {f"k{i}": i for i in range(50_000)}}):
+    for data in (
+        {**BASE, "it_capacity_mw": "9 MW " * 200_000},
+        {**BASE, "name": list(range(100_000))},
+        {**BASE, "city": {f"k{i}": i for i in range(50_000)}},
+    ):
         with pytest.raises(InputError) as info:
             parse_project(data, "p.yaml")
         assert len(info.value.message) < 400, info.value.message[:500]
@@ -388,7 +468,8 @@ def test_deep_nesting_is_a_clear_error(style):
         text = "name: x\ncountry: FR\nit_capacity_mw: 1\nnotes: " + "[" * depth + "]" * depth + "\n"
     else:
         text = "name: x\ncountry: FR\nit_capacity_mw: 1\nnotes:\n" + "".join(
-            " " * i + f"k{i}:\n" for i in range(1, depth))
+            " " * i + f"k{i}:\n" for i in range(1, depth)
+        )
     with pytest.raises(InputError) as info:
         parse_project_text(text, "p.yaml")
     assert "nested more than 20 levels deep" in info.value.message
@@ -405,8 +486,9 @@ def test_deep_nesting_through_the_api_is_a_clear_error():
 @pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "location:\n  ? {lat: 1}\n  : 2\n", "{[a]: 1}\n"])
 def test_complex_keys_are_a_clear_error(text):
     with pytest.raises(InputError) as info:
-        parse_project_text("name: x\ncountry: FR\nit_capacity_mw: 1\n" + text if not text.startswith("{") else text,
-                           "p.yaml")
+        parse_project_text(
+            "name: x\ncountry: FR\nit_capacity_mw: 1\n" + text if not text.startswith("{") else text, "p.yaml"
+        )
     assert "a key must be a name" in info.value.message and "line" in info.value.message
 
 
@@ -430,12 +512,17 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 def _bomb_project(where: str) -> str:
     """A billion-laughs (9^9 "lol") under ``where``, its anchors in the alternatives' changes."""
     lines = BOMB.splitlines()
-    alts = "".join(f"  - name: a{i}\n    changes: {{x{line.split(':')[0]}: {line.split(': ', 1)[1]}}}\n"
-                   for i, line in enumerate(lines))
+    alts = "".join(
+        f"  - name: a{i}\n    changes: {{x{line.split(':')[0]}: {line.split(': ', 1)[1]}}}\n"
+        for i, line in enumerate(lines)
+    )
     value = "[*h,*h,*h,*h,*h,*h,*h,*h,*h]"
-    body = {"name": f"name: {value}\n", "notes": f"name: x\nnotes: {value}\n",
-            "sources": f"name: x\nsources: {{cooling: {value}}}\n",
-            "changes": "name: x\n"}[where]
+    body = {
+        "name": f"name: {value}\n",
+        "notes": f"name: x\nnotes: {value}\n",
+        "sources": f"name: x\nsources: {{cooling: {value}}}\n",
+        "changes": "name: x\n",
+    }[where]
     if where == "changes":
         alts += f"  - name: bomb\n    changes: {{pue: {value}}}\n"
     return "country: FR\nit_capacity_mw: 1\nalternatives:\n" + alts + body
@@ -452,8 +539,15 @@ def test_an_alias_bomb_is_a_clear_error_fast_in_little_memory(tmp_path, where):
     path = tmp_path / "bomb.yaml"
     path.write_text(_bomb_project(where), encoding="utf-8")
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    r = subprocess.run([sys.executable, "-m", "impact", "check", str(path)], capture_output=True, text=True,
-                       timeout=60, preexec_fn=_limited_memory, env=env, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "impact", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limited_memory,
+        env=env,
+        cwd=ROOT,
+    )
     assert r.returncode == 2, r.stderr[-2000:]
     assert "holds more than 200,000 values" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr) < 500
@@ -481,8 +575,9 @@ def test_utilisation_zero_with_a_water_flow():
     _all_finite(zero)
     assert zero.central("it_energy_mwh") == 0 and zero.central("facility_energy_mwh") == 0
     assert zero.central("co2e_location_t") == 0 and zero.central("heat_rejected_mwh") == 0
-    unlimited = impact.estimate(parse_project({**_river_site(water_in_c=12, water_out_c=20), "utilisation": 0.5}),
-                                draws=100)
+    unlimited = impact.estimate(
+        parse_project({**_river_site(water_in_c=12, water_out_c=20), "utilisation": 0.5}), draws=100
+    )
     assert zero.central("pue") == pytest.approx(unlimited.central("pue"), rel=1e-12)
     assert zero.central("cooling_share_water") == pytest.approx(unlimited.central("cooling_share_water"), rel=1e-12)
     assert 1 <= zero.central("pue") < 5
@@ -490,8 +585,10 @@ def test_utilisation_zero_with_a_water_flow():
 
 
 def test_utilisation_zero_at_the_cli(write_project):
-    path = write_project("name: x\ncountry: FR\nit_capacity_mw: 10\nutilisation: 0\nlocation: {lat: 45.76, lon: 4.84}\n"
-                         "cooling: {type: river, water_flow_m3_per_h: 100, water_in_c: 12, water_out_c: 20}\n")
+    path = write_project(
+        "name: x\ncountry: FR\nit_capacity_mw: 10\nutilisation: 0\nlocation: {lat: 45.76, lon: 4.84}\n"
+        "cooling: {type: river, water_flow_m3_per_h: 100, water_in_c: 12, water_out_c: 20}\n"
+    )
     r = run_cli("estimate", path, "--format", "json", "--draws", "100")
     assert r.returncode == 0, r.stderr[-2000:]
     out = json.loads(r.stdout, parse_constant=_no_constant)
@@ -505,13 +602,34 @@ def test_an_intake_above_the_allowed_return_carries_no_heat():
 
     from impact.model import cooling
 
-    common = dict(system="river", it_mw=10.0, temp_air_c=np.array([30.0, 30.0]), temp_wet_bulb_c=np.array([20.0, 20.0]),
-                  supply_c=22.5,
-                  approach_k=5.2, band_k=11.0, chiller_approach_k=5.0, air_condenser_approach_k=15.0,
-                  tower_approach_k=3.9, adiabatic_effectiveness=0.7, aux_share=0.08, distribution_share=0.04,
-                  cop_air_rated=2.8, t_air_rated_c=35.0, cop_water_rated=4.5, t_water_rated_c=29.4)
-    water = {"coverage_share": 1.0, "t_in_c": np.array([10.0, 25.0]), "t_out_c": 20.0, "flow_m3_per_h": 1000.0,
-             "density_kg_per_m3": 998.0, "specific_heat_j_per_kg_k": 4184.0, "hx_approach_k": 2.0}
+    common = dict(
+        system="river",
+        it_mw=10.0,
+        temp_air_c=np.array([30.0, 30.0]),
+        temp_wet_bulb_c=np.array([20.0, 20.0]),
+        supply_c=22.5,
+        approach_k=5.2,
+        band_k=11.0,
+        chiller_approach_k=5.0,
+        air_condenser_approach_k=15.0,
+        tower_approach_k=3.9,
+        adiabatic_effectiveness=0.7,
+        aux_share=0.08,
+        distribution_share=0.04,
+        cop_air_rated=2.8,
+        t_air_rated_c=35.0,
+        cop_water_rated=4.5,
+        t_water_rated_c=29.4,
+    )
+    water = {
+        "coverage_share": 1.0,
+        "t_in_c": np.array([10.0, 25.0]),
+        "t_out_c": 20.0,
+        "flow_m3_per_h": 1000.0,
+        "density_kg_per_m3": 998.0,
+        "specific_heat_j_per_kg_k": 4184.0,
+        "hx_approach_k": 2.0,
+    }
     out = cooling.simulate(**common, water=water, hourly=True)
     assert out["hourly"]["water_mw"][1] == 0.0 and out["hourly"]["water_mw"][0] > 0
 
@@ -581,8 +699,11 @@ def test_the_simplest_river_or_sea_site_dossier(tmp_path, kind, lang):
 
     lat, lon = SIMPLEST[kind].values()
     path = tmp_path / f"{kind}.yaml"
-    path.write_text(f"name: Simple {kind}\ncountry: FR\nit_capacity_mw: 10\nlocation: {{lat: {lat}, lon: {lon}}}\n"
-                    f"cooling: {{type: {kind}}}\n", encoding="utf-8")
+    path.write_text(
+        f"name: Simple {kind}\ncountry: FR\nit_capacity_mw: 10\nlocation: {{lat: {lat}, lon: {lon}}}\n"
+        f"cooling: {{type: {kind}}}\n",
+        encoding="utf-8",
+    )
     out = build_dossier(path, tmp_path / f"{kind}-{lang}.pdf", lang=lang, draws=100, date="2026-01-15")
     assert out.pdf.read_bytes()[:5] == b"%PDF-" and out.markdown.stat().st_size > 1000
 
@@ -650,7 +771,8 @@ def test_the_json_schema_is_valid_and_carries_the_table():
             assert _number_forms(prop), path
     for path in ("utilisation", "pue", "cooling.water_in_c", "generators.unit_mw"):
         assert {"type": "string", "enum": ["unknown", "inconnu"]}.items() <= next(
-            f for f in props[path]["anyOf"] if f.get("enum")).items(), path
+            f for f in props[path]["anyOf"] if f.get("enum")
+        ).items(), path
     assert "enum" not in json.dumps(props["it_capacity_mw"]) or "unknown" in json.dumps(props["it_capacity_mw"])
     assert props["cooling.type"]["enum"][0] == "air_chillers"
     assert "W32" in json.dumps(props["cooling.liquid_class"]) and "R134a" in json.dumps(props["refrigerant.type"])
@@ -665,14 +787,22 @@ def test_projects_validate_against_the_json_schema():
     from impact.project import _UniqueKeyLoader
 
     validator = jsonschema.Draft202012Validator(impact.project_json_schema())
-    files = [ROOT / "data" / "projects" / "mrs5.yaml", *sorted((ROOT / "data" / "projects" / "cases").glob("*.yaml")),
-             *sorted((ROOT / "tests" / "data").glob("*.yaml"))]
+    files = [
+        ROOT / "data" / "projects" / "mrs5.yaml",
+        *sorted((ROOT / "data" / "projects" / "cases").glob("*.yaml")),
+        *sorted((ROOT / "tests" / "data").glob("*.yaml")),
+    ]
     assert len(files) > 10
     for f in files:
         data = yaml.load(f.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader subclass
         assert not list(validator.iter_errors(data)), f.name
-    for bad in ({**BASE, "utilisation": 5}, {**BASE, "location": {"lat": 91, "lon": 0}}, {**BASE, "nonsense": 1},
-                {**BASE, "assumptions": {"cooling.aux_share": -5}}, {**BASE, "name": "x" * 501}):
+    for bad in (
+        {**BASE, "utilisation": 5},
+        {**BASE, "location": {"lat": 91, "lon": 0}},
+        {**BASE, "nonsense": 1},
+        {**BASE, "assumptions": {"cooling.aux_share": -5}},
+        {**BASE, "name": "x" * 501},
+    ):
         assert list(validator.iter_errors(bad)), bad
 
 
@@ -731,8 +861,9 @@ def test_the_fields_page_is_the_table():
 
     page = ROOT / "docs" / "project-fields.md"
     assert page.read_text(encoding="utf-8") == fields_markdown(), (
-        "docs/project-fields.md is generated: python -c \"from impact.schema import fields_markdown; "
-        "open('docs/project-fields.md', 'w').write(fields_markdown())\"")
+        'docs/project-fields.md is generated: python -c "from impact.schema import fields_markdown; '
+        "open('docs/project-fields.md', 'w').write(fields_markdown())\""
+    )
     assert "| `assumptions` |" not in page.read_text() or "| `cooling.aux_share` |" in page.read_text()
 
 

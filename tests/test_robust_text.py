@@ -23,8 +23,15 @@ DATE = "2026-11-25"
 MATH = "$x$"
 BROKEN_MATH = r"Poste $\frac$ {a}_b^c"
 LONG = "Très long nom " * 22  # about 300 characters
-NAMES = [MATH, "Prix 5 $ le kWh", BROKEN_MATH, r"back\slash 50 % {x} _u_ ^v", "<b>gras</b> & co",
-         "Usine 🏭⚡", LONG.strip()]
+NAMES = [
+    MATH,
+    "Prix 5 $ le kWh",
+    BROKEN_MATH,
+    r"back\slash 50 % {x} _u_ ^v",
+    "<b>gras</b> & co",
+    "Usine 🏭⚡",
+    LONG.strip(),
+]
 #: A site in Dugny (Seine-Saint-Denis): the real shipped basemap and substations around it.
 LAT, LON = 48.94899, 2.42263
 
@@ -34,24 +41,44 @@ needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="
 
 
 def _project_yaml(name: str, operator: str = "Opérateur $y$", city: str = "Dugny") -> str:
-    return yaml.safe_dump({"name": name, "operator": operator, "city": city, "country": "FR",
-                           "location": {"lat": LAT, "lon": LON}, "it_capacity_mw": 20,
-                           "alternatives": [{"name": BROKEN_MATH, "changes": {"it_capacity_mw": 10}},
-                                            {"name": MATH, "changes": {"it_capacity_mw": 5}}]},
-                          allow_unicode=True, sort_keys=False)
+    return yaml.safe_dump(
+        {
+            "name": name,
+            "operator": operator,
+            "city": city,
+            "country": "FR",
+            "location": {"lat": LAT, "lon": LON},
+            "it_capacity_mw": 20,
+            "alternatives": [
+                {"name": BROKEN_MATH, "changes": {"it_capacity_mw": 10}},
+                {"name": MATH, "changes": {"it_capacity_mw": 5}},
+            ],
+        },
+        allow_unicode=True,
+        sort_keys=False,
+    )
 
 
 def _registry_csv(path, names):
-    cols = ["name", "operator", "city", "country", "status", "source", "it_capacity_mw", "location.lat",
-            "location.lon"]
+    cols = ["name", "operator", "city", "country", "status", "source", "it_capacity_mw", "location.lat", "location.lon"]
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, cols, lineterminator="\n")
         w.writeheader()
         for i, name in enumerate(names):
             # Around the site, a few hundred metres apart: inside the city map's frame.
-            w.writerow({"name": name, "operator": "=HYPERLINK(\"http://evil.example\")", "city": "Dugny",
-                        "country": "FR", "status": "@planned", "source": "-2+3", "it_capacity_mw": 5 + i,
-                        "location.lat": LAT + 0.006 * (i % 4 - 1.5), "location.lon": LON + 0.009 * (i // 4 - 0.5)})
+            w.writerow(
+                {
+                    "name": name,
+                    "operator": '=HYPERLINK("http://evil.example")',
+                    "city": "Dugny",
+                    "country": "FR",
+                    "status": "@planned",
+                    "source": "-2+3",
+                    "it_capacity_mw": 5 + i,
+                    "location.lat": LAT + 0.006 * (i % 4 - 1.5),
+                    "location.lon": LON + 0.009 * (i // 4 - 0.5),
+                }
+            )
     return path
 
 
@@ -98,10 +125,16 @@ def test_map_draws_names_with_dollars_literally(tmp_path):
 
     project = Project.model_validate(yaml.safe_load(_project_yaml(MATH)))
     rows = read_registry_file(_registry_csv(tmp_path / "registry.csv", NAMES))
-    subs = gpd.GeoDataFrame({"name": [BROKEN_MATH, "Poste 5 $"], "kind": ["transformation", "transformation"],
-                             "voltage_kv": [225.0, 63.0], "code": ["X1", "X2"]},
-                            geometry=gpd.points_from_xy([LON + 0.02, LON - 0.02], [LAT + 0.01, LAT - 0.012]),
-                            crs=4326)
+    subs = gpd.GeoDataFrame(
+        {
+            "name": [BROKEN_MATH, "Poste 5 $"],
+            "kind": ["transformation", "transformation"],
+            "voltage_kv": [225.0, 63.0],
+            "code": ["X1", "X2"],
+        },
+        geometry=gpd.points_from_xy([LON + 0.02, LON - 0.02], [LAT + 0.01, LAT - 0.012]),
+        crs=4326,
+    )
     fig = maps.site_map(project, context={"registry": rows, "substations": subs})
     labels = fig.impact_map["labels"]
     assert MATH in labels  # the site's own label, as written
@@ -140,9 +173,21 @@ def test_city_map_draws_site_names_literally(tmp_path):
     from impact.project import Project
     from impact.report.city import city_map_figure
 
-    sites = [(name, Project.model_validate({"name": name, "country": "FR", "city": "Dugny", "it_capacity_mw": 5,
-                                            "location": {"lat": LAT + 0.004 * i, "lon": LON + 0.004 * i}}))
-             for i, name in enumerate(NAMES[:4])]
+    sites = [
+        (
+            name,
+            Project.model_validate(
+                {
+                    "name": name,
+                    "country": "FR",
+                    "city": "Dugny",
+                    "it_capacity_mw": 5,
+                    "location": {"lat": LAT + 0.004 * i, "lon": LON + 0.004 * i},
+                }
+            ),
+        )
+        for i, name in enumerate(NAMES[:4])
+    ]
     fig, _ = city_map_figure("Du$gny$", sites)
     _literal_drawn(fig, ["Du$gny$"])
 
@@ -201,8 +246,15 @@ def test_contribution_escapes_user_text():
 
     p = SimpleNamespace(name=INJECT_NAME, operator=INJECT_OPERATOR, city=INJECT_CITY, procedure=None)
     results = SimpleNamespace(project=p, meta={}, inputs={}, indicators={})
-    md = narrative.contribution_markdown(results, [], ["Finding about " + INJECT_NAME], ["Question " + INJECT_CITY],
-                                         "fr", INJECT_AUTHOR, "25 novembre 2026")
+    md = narrative.contribution_markdown(
+        results,
+        [],
+        ["Finding about " + INJECT_NAME],
+        ["Question " + INJECT_CITY],
+        "fr",
+        INJECT_AUTHOR,
+        "25 novembre 2026",
+    )
     lines = _md_lines(md)
     headings = [line for line in lines if line.startswith("#")]
     assert len(headings) == 3 and all(h.startswith(("# Contribution", "## ")) for h in headings), headings
@@ -212,16 +264,28 @@ def test_contribution_escapes_user_text():
     assert "<script>" not in md and "\\<script\\>" in md
     assert "[click](" not in md and "\\[click\\](http://evil.example)" in md
     assert INJECT_AUTHOR not in md and _commonmark_text(lines[-3]) == INJECT_AUTHOR
-    assert _commonmark_text(headings[0]).endswith(f"projet Evil # Injected heading - injected item "
-                                             f"({INJECT_OPERATOR}), {INJECT_CITY}")
+    assert _commonmark_text(headings[0]).endswith(
+        f"projet Evil # Injected heading - injected item ({INJECT_OPERATOR}), {INJECT_CITY}"
+    )
 
 
 def test_markdown_to_html_keeps_escaped_text_literal():
     from impact.report.dossier import markdown_to_html
     from impact.report.markdown import md_escape
 
-    html = str(markdown_to_html("# Title\n\n" + md_escape("# x") + "\n\n" + md_escape("1. y") + "\n\n"
-                                + md_escape("*z*") + "\n\n- " + md_escape("<b>&</b>") + "\n\nx\u2028# y"))
+    html = str(
+        markdown_to_html(
+            "# Title\n\n"
+            + md_escape("# x")
+            + "\n\n"
+            + md_escape("1. y")
+            + "\n\n"
+            + md_escape("*z*")
+            + "\n\n- "
+            + md_escape("<b>&</b>")
+            + "\n\nx\u2028# y"
+        )
+    )
     assert html.count("<h") == 1 and "<ol>" not in html and "<em>" not in html
     assert "<p># x</p>" in html and "<p>1. y</p>" in html and "<p>*z*</p>" in html
     assert "<li>&lt;b&gt;&amp;&lt;/b&gt;</li>" in html
@@ -233,12 +297,24 @@ def test_dossier_draft_and_pdf_show_injections_as_text(tmp_path):
     """The .md draft and the PDF made from it: a name with a newline and ``# x`` is no heading
     (in the draft, in the HTML, in the PDF's outline), a link is no link, HTML is shown."""
     project = tmp_path / "inject.yaml"
-    project.write_text(yaml.safe_dump({"name": INJECT_NAME, "operator": INJECT_OPERATOR, "city": INJECT_CITY,
-                                       "country": "FR", "location": {"lat": LAT, "lon": LON},
-                                       "it_capacity_mw": 20}, allow_unicode=True), encoding="utf-8")
+    project.write_text(
+        yaml.safe_dump(
+            {
+                "name": INJECT_NAME,
+                "operator": INJECT_OPERATOR,
+                "city": INJECT_CITY,
+                "country": "FR",
+                "location": {"lat": LAT, "lon": LON},
+                "it_capacity_mw": 20,
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     pdf = tmp_path / "inject.pdf"
-    r = run_cli("dossier", project, "-o", pdf, "--html", tmp_path / "inject.html", "--date", DATE,
-                "--author", INJECT_AUTHOR)
+    r = run_cli(
+        "dossier", project, "-o", pdf, "--html", tmp_path / "inject.html", "--date", DATE, "--author", INJECT_AUTHOR
+    )
     assert r.returncode == 0, r.stderr
     md = pdf.with_suffix(".md").read_text(encoding="utf-8")
     assert not any(line.startswith(("# Injected", "- injected", "> ", "1. Numbered")) for line in md.split("\n"))
@@ -249,12 +325,16 @@ def test_dossier_draft_and_pdf_show_injections_as_text(tmp_path):
         assert not re.search(rf"<{tag}[^>]*>\s*(Injected heading|injected item|Numbered)", html), tag
     assert "evil.example" not in re.findall(r'href="([^"]*)"', html)
     assert "<script>alert" not in html
-    text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                              check=True).stdout)
+    text = re.sub(
+        r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    )
     assert "Evil # Injected heading - injected item" in text
     assert "1. Numbered <script>alert(1)</script>" in text and INJECT_AUTHOR in text
-    outline = json.loads(subprocess.run(["qpdf", "--json", "--json-key=outlines", str(pdf)], capture_output=True,
-                                        text=True, check=True).stdout)
+    outline = json.loads(
+        subprocess.run(
+            ["qpdf", "--json", "--json-key=outlines", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
+    )
     titles = []
 
     def walk(items):
@@ -273,8 +353,15 @@ def test_estimate_markdown_escapes_the_title():
     from impact.report.markdown import format_markdown
 
     # An entity (``&amp;`` shows as ``&``) and strikethrough (``~~``): the old escape let both through.
-    p = Project.model_validate({"name": INJECT_NAME + " &amp; ~~struck~~", "operator": INJECT_OPERATOR,
-                                "city": INJECT_CITY, "country": "FR", "it_capacity_mw": 5})
+    p = Project.model_validate(
+        {
+            "name": INJECT_NAME + " &amp; ~~struck~~",
+            "operator": INJECT_OPERATOR,
+            "city": INJECT_CITY,
+            "country": "FR",
+            "it_capacity_mw": 5,
+        }
+    )
     md = format_markdown(impact.estimate(p, draws=100))
     assert md.split("\n")[0].startswith("# Evil \\# Injected heading - injected item \\&amp; \\~\\~struck")
     assert "\\<script\\>" in md and "<script>" not in md
@@ -310,8 +397,9 @@ def test_estimate_csv_neutralises_formulas():
     from impact.results import Indicator
 
     r = impact.estimate(Project.model_validate({"name": "x", "country": "FR", "it_capacity_mw": 5}), draws=100)
-    r.indicators["pue"] = Indicator("pue", "-", -1.0, 1.3, 1.5, "estimated", "=cmd|' /C calc'!A0",
-                                    ("@SUM(A1:A9)",), "+note")
+    r.indicators["pue"] = Indicator(
+        "pue", "-", -1.0, 1.3, 1.5, "estimated", "=cmd|' /C calc'!A0", ("@SUM(A1:A9)",), "+note"
+    )
     text = format_csv(r)
     _no_formula(text)
     row = next(row for row in csv.reader(io.StringIO(text)) if row[0] == "pue")
@@ -327,12 +415,15 @@ def test_city_report_csv_neutralises_registry_text():
     from impact.report.city import _sites_csv
 
     r = impact.estimate(Project.model_validate({"name": "x", "country": "FR", "it_capacity_mw": 5}), draws=100)
-    sites = [SimpleNamespace(name='=HYPERLINK("http://evil.example","x")', status="@planned", source="-1+2",
-                             results=r, row=1),
-             SimpleNamespace(name="+33 1 23", status="operating", source="\tx", results=r, row=2)]
+    sites = [
+        SimpleNamespace(
+            name='=HYPERLINK("http://evil.example","x")', status="@planned", source="-1+2", results=r, row=1
+        ),
+        SimpleNamespace(name="+33 1 23", status="operating", source="\tx", results=r, row=2),
+    ]
     text = _sites_csv(SimpleNamespace(sites=sites)).decode("utf-8")
     _no_formula(text)
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in _cells(text)
+    assert '\'=HYPERLINK("http://evil.example","x")' in _cells(text)
 
 
 # ----------------------------------------------------------------------------- terminal
@@ -343,8 +434,9 @@ def test_terminal_output_has_no_control_characters(tmp_path):
     """A name with ANSI escapes, BEL and a C1 CSI: ``estimate`` (table, markdown, csv) and
     ``check`` print it without them; so do error messages quoting a path."""
     project = tmp_path / "esc.yaml"
-    project.write_text(yaml.safe_dump({"name": ESC_NAME, "country": "FR", "it_capacity_mw": 5},
-                                      allow_unicode=True), encoding="utf-8")
+    project.write_text(
+        yaml.safe_dump({"name": ESC_NAME, "country": "FR", "it_capacity_mw": 5}, allow_unicode=True), encoding="utf-8"
+    )
     outputs = [run_cli("estimate", project, "--draws", "100", "--format", f) for f in ("table", "markdown", "csv")]
     outputs.append(run_cli("check", project))
     as_json = run_cli("estimate", project, "--draws", "100", "--format", "json")
@@ -375,6 +467,7 @@ def test_a_usetex_setting_does_not_send_names_to_latex(tmp_path):
         from impact.results import Indicator
 
         ind = Indicator("facility_energy_mwh", "MWh", 1.0, 2.0, 3.0, "estimated", "", (), "")
-        charts.save_figure(charts.alternatives_bars([(BROKEN_MATH, ind), ("x_y", ind)], "facility_energy_mwh"),
-                           tmp_path / "bars.png")
+        charts.save_figure(
+            charts.alternatives_bars([(BROKEN_MATH, ind), ("x_y", ind)], "facility_energy_mwh"), tmp_path / "bars.png"
+        )
     assert not [t for t in _texts(fig) if t.get_usetex()]

@@ -145,10 +145,16 @@ def test_commune_peak_from_its_mean_demand_and_france_s_load_shape(shared_data):
 
 def test_the_user_s_own_local_figures_replace_the_estimates():
     # A resident who has the commune's real figures (Enedis, the city) writes them as assumptions.
-    p = _project(city="Dugny", location={"lat": 48.94899, "lon": 2.42263},
-                 assumptions={"city.annual_electricity_mwh": 60000, "city.peak_demand_mw": 12,
-                              "departement.annual_electricity_mwh": 7.0e6},
-                 sources={"city.annual_electricity_mwh": "Enedis, bilan communal 2023"})
+    p = _project(
+        city="Dugny",
+        location={"lat": 48.94899, "lon": 2.42263},
+        assumptions={
+            "city.annual_electricity_mwh": 60000,
+            "city.peak_demand_mw": 12,
+            "departement.annual_electricity_mwh": 7.0e6,
+        },
+        sources={"city.annual_electricity_mwh": "Enedis, bilan communal 2023"},
+    )
     r = impact.estimate(p, draws=200)
     rec = r.inputs["city.annual_electricity_mwh"]
     assert rec.status == "given" and rec.source == "Enedis, bilan communal 2023"

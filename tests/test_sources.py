@@ -105,22 +105,28 @@ def test_eco2mix_latin1_crlf_trailing_separator_nd_30_min_out_of_order_duplicate
 
 
 def test_eco2mix_date_and_hour_columns_without_offset(tmp_path):
-    rows = ["Périmètre\tNature\tDate\tHeures\tConsommation\u00a0(MW)".replace("\u00a0", " "),
-            "France\tDonnées définitives\t2020-10-25\t02:30\t50000",
-            "France\tDonnées définitives\t2020-10-25\t02:30\t49000",
-            "France\tDonnées définitives\t2020-10-25\t03:00\t48000",
-            "RTE ne pourra être tenu responsable de l'utilisation des données"]
+    rows = [
+        "Périmètre\tNature\tDate\tHeures\tConsommation\u00a0(MW)".replace("\u00a0", " "),
+        "France\tDonnées définitives\t2020-10-25\t02:30\t50000",
+        "France\tDonnées définitives\t2020-10-25\t02:30\t49000",
+        "France\tDonnées définitives\t2020-10-25\t03:00\t48000",
+        "RTE ne pourra être tenu responsable de l'utilisation des données",
+    ]
     df = read_eco2mix(_write(tmp_path, rows, newline="\n"))
     # 02:30 occurs twice on the autumn DST change: summer time first, then winter time.
     assert [t.isoformat() for t in df.index] == [
-        "2020-10-25T02:30:00+02:00", "2020-10-25T02:30:00+01:00", "2020-10-25T03:00:00+01:00"]
+        "2020-10-25T02:30:00+02:00",
+        "2020-10-25T02:30:00+01:00",
+        "2020-10-25T03:00:00+01:00",
+    ]
     assert list(df["consumption_mw"]) == [50000, 49000, 48000]
 
 
 def test_eco2mix_bad_number_names_line_and_column(tmp_path):
     rows = [HEADER] + [
         f"France;Données temps réel;2021-12-01;00:{m:02d};2021-12-01T00:{m:02d}:00+01:00;67000;43000;40;"
-        for m in (0, 15, 30)]
+        for m in (0, 15, 30)
+    ]
     rows[3] = rows[3].replace(";67000;", ";abc;")
     with pytest.raises(InputError) as e:
         read_eco2mix(_write(tmp_path, rows))
@@ -189,17 +195,25 @@ def test_rte_substations_real_files(shared_data):
     assert got.geometry.x == float(raw[5]) and got.geometry.y == float(raw[6])
     full = read_rte_substations(shared_data / "grid" / "postes-electriques-rte.utf8.csv")
     assert len(full) == 5079 and full["voltage_kv"].dtype == float
-    text_volts = sum(1 for r in _raw_rows(shared_data / "grid" / "postes-electriques-rte.utf8.csv")[1:]
-                     if not r[4].endswith("kV") or r[4].startswith("<"))
+    text_volts = sum(
+        1
+        for r in _raw_rows(shared_data / "grid" / "postes-electriques-rte.utf8.csv")[1:]
+        if not r[4].endswith("kV") or r[4].startswith("<")
+    )
     assert full["voltage_kv"].isna().sum() == text_volts
 
 
 def test_rte_substations_latin1_and_bad_coordinate(tmp_path):
-    head = "Code poste;Nom poste;FONCTION;Etat;Tension (kV);Longitude poste (DD);Latitude poste (DD);Géo-point poste (DD)"
+    head = (
+        "Code poste;Nom poste;FONCTION;Etat;Tension (kV);Longitude poste (DD);Latitude poste (DD);Géo-point poste (DD)"
+    )
     ok = "ARENC;ARENC;Poste de transformation;EN EXPLOITATION;225kV;5.3697;43.3142;43.3142, 5.3697"
     path = tmp_path / "postes.csv"
-    path.write_bytes(("\r\n".join([head, ok, "ZZ;CÔTE BLEUE;Point de piquage;ACCORD ADMINISTRATIF;<45kV;5.1;43.3;"])
-                      + "\r\n").encode("latin-1"))
+    path.write_bytes(
+        (
+            "\r\n".join([head, ok, "ZZ;CÔTE BLEUE;Point de piquage;ACCORD ADMINISTRATIF;<45kV;5.1;43.3;"]) + "\r\n"
+        ).encode("latin-1")
+    )
     gdf = read_rte_substations(path)
     assert list(gdf["name"]) == ["ARENC", "CÔTE BLEUE"] and gdf["voltage_kv"].iloc[0] == 225.0
     assert math.isnan(gdf["voltage_kv"].iloc[1]) and gdf["voltage"].iloc[1] == "<45kV"
@@ -301,10 +315,24 @@ def write_parcels(path):
     feats = []
     for i, (num, area) in enumerate((("0012", 4521), ("0013", 3980), ("0014", 1250))):
         pid = f"132020000A{num}"
-        feats.append({"type": "Feature", "id": pid, "geometry": _square(5.36 + i * 0.001, 43.31),
-                      "properties": {"id": pid, "commune": "13202", "prefixe": "000", "section": "0A",
-                                     "numero": num, "contenance": area, "arpente": False,
-                                     "created": "2005-02-17", "updated": "2023-01-04"}})
+        feats.append(
+            {
+                "type": "Feature",
+                "id": pid,
+                "geometry": _square(5.36 + i * 0.001, 43.31),
+                "properties": {
+                    "id": pid,
+                    "commune": "13202",
+                    "prefixe": "000",
+                    "section": "0A",
+                    "numero": num,
+                    "contenance": area,
+                    "arpente": False,
+                    "created": "2005-02-17",
+                    "updated": "2023-01-04",
+                },
+            }
+        )
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
     return path
 
@@ -360,12 +388,24 @@ def test_registry_csv_raise_and_collect(tmp_path):
 
 def test_registry_geojson_point_gives_location(tmp_path):
     path = tmp_path / "registry.geojson"
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [5.35, 43.33]},
-              "properties": {"name": "MRS5", "country": "FR", "it_capacity_mw": 22, "cooling.type": "river",
-                             "status": "planned", "source": "x", "pue": None}},
-             {"type": "Feature", "geometry": None, "properties": {"name": "No capacity", "country": "FR"}}]
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [5.35, 43.33]},
+            "properties": {
+                "name": "MRS5",
+                "country": "FR",
+                "it_capacity_mw": 22,
+                "cooling.type": "river",
+                "status": "planned",
+                "source": "x",
+                "pue": None,
+            },
+        },
+        {"type": "Feature", "geometry": None, "properties": {"name": "No capacity", "country": "FR"}},
+    ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     rows = read_registry(path, errors="collect")
     assert len(rows) == 1 and rows[0][1].location.lon == 5.35 and rows[0][1].pue is None
-    (n, err), = rows.errors
+    ((n, err),) = rows.errors
     assert n == 2 and "registry.geojson row 2 (feature 2)" in str(err) and "it_capacity_mw" in str(err)

@@ -49,20 +49,126 @@ SITES = {
 NEEDS_SHARED = {DATA / "site-26-valence.yaml"}
 
 #: Words of one place (the port of Marseille, its cooling, its local needs).
-PLACE_TERMS = ("Marseille", "quai", "quais", "Thassalia", "Gardanne", "Galerie de la Mer", "GPMM", "shore power",
-               "cruise", "croisière", "RTM", "La Rose", "Cap Janet", "Bouches-du-Rhône", "Saint-Louis")
+PLACE_TERMS = (
+    "Marseille",
+    "quai",
+    "quais",
+    "Thassalia",
+    "Gardanne",
+    "Galerie de la Mer",
+    "GPMM",
+    "shore power",
+    "cruise",
+    "croisière",
+    "RTM",
+    "La Rose",
+    "Cap Janet",
+    "Bouches-du-Rhône",
+    "Saint-Louis",
+)
 
 #: Function words that tell French from English. Words that both languages use, or that
 #: are other words in the other language, are left out (a, on, son, plus, an, are, but, or, no).
 FUNCTION_WORDS = {
-    "fr": {"le", "la", "les", "des", "du", "de", "un", "une", "et", "est", "sont", "pour", "dans", "sur", "avec",
-           "qui", "que", "ne", "pas", "au", "aux", "ce", "cette", "ces", "ses", "sa", "leur", "leurs", "être", "où",
-           "elle", "il", "ils", "mais", "ou", "sans", "par", "se", "été", "peut", "ont", "selon", "entre", "dont",
-           "chaque", "en", "l'", "d'", "qu'", "n'", "s'"},
-    "en": {"the", "of", "and", "is", "to", "for", "with", "which", "that", "not", "it", "its", "this", "be", "from",
-           "at", "as", "would", "will", "has", "have", "was", "were", "than", "by", "in", "these", "those", "their",
-           "there", "been", "can", "does", "into", "only", "each", "when", "where", "if", "within", "without",
-           "they", "what", "how"},
+    "fr": {
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "un",
+        "une",
+        "et",
+        "est",
+        "sont",
+        "pour",
+        "dans",
+        "sur",
+        "avec",
+        "qui",
+        "que",
+        "ne",
+        "pas",
+        "au",
+        "aux",
+        "ce",
+        "cette",
+        "ces",
+        "ses",
+        "sa",
+        "leur",
+        "leurs",
+        "être",
+        "où",
+        "elle",
+        "il",
+        "ils",
+        "mais",
+        "ou",
+        "sans",
+        "par",
+        "se",
+        "été",
+        "peut",
+        "ont",
+        "selon",
+        "entre",
+        "dont",
+        "chaque",
+        "en",
+        "l'",
+        "d'",
+        "qu'",
+        "n'",
+        "s'",
+    },
+    "en": {
+        "the",
+        "of",
+        "and",
+        "is",
+        "to",
+        "for",
+        "with",
+        "which",
+        "that",
+        "not",
+        "it",
+        "its",
+        "this",
+        "be",
+        "from",
+        "at",
+        "as",
+        "would",
+        "will",
+        "has",
+        "have",
+        "was",
+        "were",
+        "than",
+        "by",
+        "in",
+        "these",
+        "those",
+        "their",
+        "there",
+        "been",
+        "can",
+        "does",
+        "into",
+        "only",
+        "each",
+        "when",
+        "where",
+        "if",
+        "within",
+        "without",
+        "they",
+        "what",
+        "how",
+    },
 }
 
 SKIP_CLASSES = {"source", "data", "bibliography", "mono"}
@@ -166,8 +272,11 @@ def wrong_language(text: str, lang: str) -> list[str]:
 def foreign_places(text: str, own_facts: str, terms) -> list[str]:
     """The place terms in ``text`` that the site's own facts do not bring (detector a)."""
     facts = own_facts.lower()
-    return [term for term in terms
-            if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.IGNORECASE) and term.lower() not in facts]
+    return [
+        term
+        for term in terms
+        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.IGNORECASE) and term.lower() not in facts
+    ]
 
 
 def small_units(text: str) -> list[str]:
@@ -212,8 +321,17 @@ def _estimate(path: Path):
     return _RESULTS[path]
 
 
-FIGURES = ("map_small", "map_city", "map_nearest_text", "monthly", "cooling_modes", "tornado", "water", "carbon",
-           "alternatives")
+FIGURES = (
+    "map_small",
+    "map_city",
+    "map_nearest_text",
+    "monthly",
+    "cooling_modes",
+    "tornado",
+    "water",
+    "carbon",
+    "alternatives",
+)
 
 
 def render(path: Path, lang: str) -> str:
@@ -222,8 +340,16 @@ def render(path: Path, lang: str) -> str:
     from impact.report.dossier import build_context, render_html
 
     results, alts, checks = _estimate(path)
-    context = build_context(results, alts, checks, {k: None for k in FIGURES}, lang=lang, author=None,
-                            date=dt.date(2026, 11, 25), fingerprint="0" * 16)
+    context = build_context(
+        results,
+        alts,
+        checks,
+        {k: None for k in FIGURES},
+        lang=lang,
+        author=None,
+        date=dt.date(2026, 11, 25),
+        fingerprint="0" * 16,
+    )
     return render_html(context)
 
 
@@ -268,11 +394,16 @@ def test_the_charts_speak_the_dossiers_language(path, lang):
 
     path = _site(path)
     results, alts, _ = _estimate(path)
-    figs = [charts.monthly_electricity(results, lang), charts.cooling_modes(results, lang),
-            charts.water_bars(results, lang), charts.carbon_bars(results, lang)]
+    figs = [
+        charts.monthly_electricity(results, lang),
+        charts.cooling_modes(results, lang),
+        charts.water_bars(results, lang),
+        charts.carbon_bars(results, lang),
+    ]
     if alts:
-        figs.append(charts.alternatives_bars([(n, a["facility_energy_mwh"]) for n, a in alts],
-                                             "facility_energy_mwh", lang))
+        figs.append(
+            charts.alternatives_bars([(n, a["facility_energy_mwh"]) for n, a in alts], "facility_energy_mwh", lang)
+        )
     texts = []
     for fig in filter(None, figs):
         texts += [t.get_text() for t in fig.texts]
@@ -318,27 +449,33 @@ def test_the_detectors_catch_the_old_sentences():
     roubaix = (DATA / "site-59-roubaix.yaml").read_text(encoding="utf-8")
     terms = _terms(DATA / "site-59-roubaix.yaml")
     # (a) Sentences the dossier printed for every site before the catalogue.
-    for old in ("L'eau des centrales est surtout celle du refroidissement des centrales nucléaires ; elle n'est pas "
-                "prélevée à Marseille.",
-                "Aucun besoin local sourcé pour cette ville (bus électriques, quais, logements) : à documenter.",
-                "What connection capacity was requested from the grid operator, on which substation, and at the "
-                "expense of which other needs (shore power, electric buses)?"):
+    for old in (
+        "L'eau des centrales est surtout celle du refroidissement des centrales nucléaires ; elle n'est pas "
+        "prélevée à Marseille.",
+        "Aucun besoin local sourcé pour cette ville (bus électriques, quais, logements) : à documenter.",
+        "What connection capacity was requested from the grid operator, on which substation, and at the "
+        "expense of which other needs (shore power, electric buses)?",
+    ):
         assert foreign_places(old, roubaix, terms), old
     # ... while the site's own commune is allowed, and another test site's is not.
     assert not foreign_places("soit 4 % de la pointe de la ville (Roubaix).", roubaix, terms)
     assert foreign_places("Centres de données de Saint-Denis", roubaix, terms) == ["Saint-Denis"]
     # (b) The cooling model's English reason in a French sentence, English input notes in the
     # French annex, the English fallback of the annex note.
-    for old in ("Le modèle horaire n'a pas pu tourner (no climate normals within 100 km of the site) : le PUE "
-                "retenu est une fourchette de référence.",
-                "not given: default used; once-through heat exchangers return the water they draw and evaporate "
-                "none on site (assumption)",
-                "inconnu : unknown, the hourly cooling model could not run: the cooling system is not described",
-                "Sans modèle horaire (cooling model not run: the temperature of the river water is not known)"):
+    for old in (
+        "Le modèle horaire n'a pas pu tourner (no climate normals within 100 km of the site) : le PUE "
+        "retenu est une fourchette de référence.",
+        "not given: default used; once-through heat exchangers return the water they draw and evaporate "
+        "none on site (assumption)",
+        "inconnu : unknown, the hourly cooling model could not run: the cooling system is not described",
+        "Sans modèle horaire (cooling model not run: the temperature of the river water is not known)",
+    ):
         assert wrong_language(old, "fr"), old
     assert wrong_language("Son appel de puissance atteindrait 28,4 MW à l'heure la plus chaude de l'année", "en")
-    for good in ("Le refroidissement est simulé heure par heure, avec le free cooling (« location-based »).",
-                 "Électricité totale du site : 140 GWh par an."):
+    for good in (
+        "Le refroidissement est simulé heure par heure, avec le free cooling (« location-based »).",
+        "Électricité totale du site : 140 GWh par an.",
+    ):
         assert not wrong_language(good, "fr"), good
     # (c) A small server room in MW.
     assert small_units("Puissance informatique : 0,0409 MW") == ["0,0409 MW"]
@@ -347,10 +484,12 @@ def test_the_detectors_catch_the_old_sentences():
 
 
 def test_the_detectors_see_the_text_and_skip_citations_and_marked_words():
-    html = ('<html lang="fr"><head><title>x</title></head><body><p>Le site est ici.</p>'
-            '<td class="source">gomet.net, Marseille, the source of it</td>'
-            '<p>La note de la source : <q lang="en">the water of the port</q>.</p>'
-            '<p class="data">Électrification des quais</p><p>the site of the project</p></body></html>')
+    html = (
+        '<html lang="fr"><head><title>x</title></head><body><p>Le site est ici.</p>'
+        '<td class="source">gomet.net, Marseille, the source of it</td>'
+        '<p>La note de la source : <q lang="en">the water of the port</q>.</p>'
+        '<p class="data">Électrification des quais</p><p>the site of the project</p></body></html>'
+    )
     blocks = visible_blocks(html)
     assert ("Le site est ici.", True, True) in blocks
     problems = check_text(blocks, "fr", "", PLACE_TERMS)

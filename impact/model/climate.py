@@ -187,8 +187,15 @@ def central_year(years, statistic):
     return order[len(order) // 2][1]
 
 
-def offset_sigma_k(distance_km, altitude_difference_m, years_represented, *, gradient_k_per_km,
-                   lapse_rate_sd_k_per_km, interannual_sd_k):
+def offset_sigma_k(
+    distance_km,
+    altitude_difference_m,
+    years_represented,
+    *,
+    gradient_k_per_km,
+    lapse_rate_sd_k_per_km,
+    interannual_sd_k,
+):
     """Standard deviation of the difference between the site's and the series' temperatures [K].
 
     ``sigma^2 = (gradient x d)^2 + (lapse sd x dz)^2 + interannual sd^2 / n``:
@@ -210,8 +217,11 @@ def offset_sigma_k(distance_km, altitude_difference_m, years_represented, *, gra
         The three coefficients (``data/reference/climate_uncertainty.csv``).
     """
     dz = 0.0 if altitude_difference_m is None or not np.isfinite(altitude_difference_m) else altitude_difference_m
-    var = ((gradient_k_per_km * distance_km) ** 2 + (lapse_rate_sd_k_per_km * dz / 1000.0) ** 2
-           + interannual_sd_k ** 2 / max(float(years_represented), 1.0))
+    var = (
+        (gradient_k_per_km * distance_km) ** 2
+        + (lapse_rate_sd_k_per_km * dz / 1000.0) ** 2
+        + interannual_sd_k**2 / max(float(years_represented), 1.0)
+    )
     return math.sqrt(var)
 
 

@@ -53,8 +53,9 @@ SYSTEMS = {
 }
 
 
-def carnot_fraction(cop_rated, t_source_rated_c, condenser_approach_k, evaporator_approach_k,
-                    t_chilled_rated_c=T_CHILLED_RATED_C):
+def carnot_fraction(
+    cop_rated, t_source_rated_c, condenser_approach_k, evaporator_approach_k, t_chilled_rated_c=T_CHILLED_RATED_C
+):
     """Second-law efficiency of a chiller from one rating point [-].
 
     Parameters
@@ -282,10 +283,31 @@ def _zero_load_ratios(args: dict, out: dict, zero) -> dict:
     return out
 
 
-def _air_and_water(*, system, it_mw, temp_air_c, temp_wet_bulb_c, supply_c, approach_k, band_k, chiller_approach_k,
-                   air_condenser_approach_k, tower_approach_k, adiabatic_effectiveness, aux_share, distribution_share,
-                   cop_air_rated, t_air_rated_c, cop_water_rated, t_water_rated_c, free_cooling, water, hourly,
-                   temp_offset_k, liquid):
+def _air_and_water(
+    *,
+    system,
+    it_mw,
+    temp_air_c,
+    temp_wet_bulb_c,
+    supply_c,
+    approach_k,
+    band_k,
+    chiller_approach_k,
+    air_condenser_approach_k,
+    tower_approach_k,
+    adiabatic_effectiveness,
+    aux_share,
+    distribution_share,
+    cop_air_rated,
+    t_air_rated_c,
+    cop_water_rated,
+    t_water_rated_c,
+    free_cooling,
+    water,
+    hourly,
+    temp_offset_k,
+    liquid,
+):
     """:func:`simulate` for every system but ``liquid_closed_loop``."""
     spec = SYSTEMS[system]
     t_air = np.asarray(temp_air_c, dtype=float)
@@ -319,13 +341,23 @@ def _air_and_water(*, system, it_mw, temp_air_c, temp_wet_bulb_c, supply_c, appr
         feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
         w = np.minimum(water["coverage_share"], feasible)
         if water.get("flow_m3_per_h") is not None:
-            capacity = (water["flow_m3_per_h"] * water["density_kg_per_m3"] / 3600.0
-                        * water["specific_heat_j_per_kg_k"] * (water["t_out_c"] - t_in) / 1e6)
+            capacity = (
+                water["flow_m3_per_h"]
+                * water["density_kg_per_m3"]
+                / 3600.0
+                * water["specific_heat_j_per_kg_k"]
+                * (water["t_out_c"] - t_in)
+                / 1e6
+            )
             # An intake at or above the allowed return temperature carries no heat (not a negative one).
             capacity = np.maximum(capacity, 0.0)
             # No load (no IT load): the flow does not limit; else the share the flow can carry.
-            w = np.minimum(w, capacity / load if np.all(np.asarray(load) != 0) else
-                           np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf))
+            w = np.minimum(
+                w,
+                capacity / load
+                if np.all(np.asarray(load) != 0)
+                else np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf),
+            )
     else:
         w = 0.0
     rest = 1.0 - w
@@ -390,8 +422,9 @@ def _air_and_water(*, system, it_mw, temp_air_c, temp_wet_bulb_c, supply_c, appr
     out["facility_mwh"] = out["it_mwh"] + out["cooling_energy_mwh"] + out["distribution_mwh"]
     out["pue"] = _ratio(out["facility_mwh"], out["it_mwh"])
     # The same site with chillers alone (no water, no free cooling), same climate.
-    out["chillers_only_facility_mwh"] = (out["it_mwh"] + load_1 * inv_cop_sum + out["aux_power_mwh"]
-                                         + out["distribution_mwh"])
+    out["chillers_only_facility_mwh"] = (
+        out["it_mwh"] + load_1 * inv_cop_sum + out["aux_power_mwh"] + out["distribution_mwh"]
+    )
     # Only the chillers' electricity differs: computed apart, a chiller-only site saves exactly 0.
     out["saving_mwh"] = load_1 * (inv_cop_sum - chiller_sum)
     w_max = np.max(np.broadcast_to(w, np.broadcast_shapes(np.shape(w), (1,))), axis=-1) if np.ndim(w) else w
@@ -422,13 +455,13 @@ def _air_and_water(*, system, it_mw, temp_air_c, temp_wet_bulb_c, supply_c, appr
 
 def _draw_count(args: dict) -> int:
     """The number of draws: the length of the ``(draws, 1)`` columns among ``args``."""
-    values = (list(args.values()) + list((args.get("water") or {}).values())
-              + list((args.get("liquid") or {}).values()))
+    values = list(args.values()) + list((args.get("water") or {}).values()) + list((args.get("liquid") or {}).values())
     return max((np.shape(x)[0] for x in values if np.ndim(x) == 2), default=1)
 
 
 def _in_blocks(args: dict, draws: int) -> dict:
     """:func:`simulate` over blocks of draws, joined (annual results only)."""
+
     def block(x, rows):
         return x[rows] if np.ndim(x) == 2 and np.shape(x)[0] == draws else x
 
@@ -507,8 +540,9 @@ def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
     q_liquid = s * it  # MW, the same every hour
     q_air = load - q_liquid
     t_chilled = a["supply_c"] - a["approach_k"]
-    eta = carnot_fraction(a["cop_air_rated"], a["t_air_rated_c"], a["air_condenser_approach_k"],
-                          a["chiller_approach_k"])
+    eta = carnot_fraction(
+        a["cop_air_rated"], a["t_air_rated_c"], a["air_condenser_approach_k"], a["chiller_approach_k"]
+    )
     # Air-cooled remainder, as dry_free_cooling.
     e_air = economiser_fraction(t_air, t_chilled, a["band_k"]) if free_cooling else np.zeros_like(t_air)
     inv_air = inverse_cop(t_air, t_chilled, eta, a["air_condenser_approach_k"], a["chiller_approach_k"])

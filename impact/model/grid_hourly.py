@@ -102,10 +102,11 @@ def annual_intensity(intensity_g_per_kwh, load_mw=None) -> AnnualIntensity:
         how = "; all 12 months observed: each month's mean by hour of day, weighted by its days"
     else:
         missing = [MONTHS[m - 1] for m in range(1, 13) if m not in observed]
-        how = (f", {len(observed)} of 12 months: {', '.join(MONTHS[m - 1] for m in observed)}); "
-               f"the year is extended by month and hour of day: observed months keep their own "
-               f"hour-of-day means, the {len(missing)} other months ({', '.join(missing)}) take the "
-               f"hour-of-day means of the observed months (no seasonal change assumed)")
-    load = ("weighted by a constant load" if load_mw is None
-            else "weighted by the site's load by month and hour of day")
-    return AnnualIntensity(value, f"{span}{how}; {load}", observed, int(len(hourly)))
+        how = (
+            f", {len(observed)} of 12 months: {', '.join(MONTHS[m - 1] for m in observed)}); "
+            f"the year is extended by month and hour of day: observed months keep their own "
+            f"hour-of-day means, the {len(missing)} other months ({', '.join(missing)}) take the "
+            f"hour-of-day means of the observed months (no seasonal change assumed)"
+        )
+    load = "weighted by a constant load" if load_mw is None else "weighted by the site's load by month and hour of day"
+    return AnnualIntensity(value, f"{span}{how}; {load}", observed, len(hourly))

@@ -76,10 +76,23 @@ def saturation_vapour_pressure_pa(temp_c):
         Temperature [°C], -100 to 200.
     """
     t = np.asarray(temp_c, dtype=float) + 273.15
-    ice = (-5.6745359e3 / t + 6.3925247 - 9.677843e-3 * t + 6.2215701e-7 * t**2
-           + 2.0747825e-9 * t**3 - 9.484024e-13 * t**4 + 4.1635019 * np.log(t))
-    water = (-5.8002206e3 / t + 1.3914993 - 4.8640239e-2 * t + 4.1764768e-5 * t**2
-             - 1.4452093e-8 * t**3 + 6.5459673 * np.log(t))
+    ice = (
+        -5.6745359e3 / t
+        + 6.3925247
+        - 9.677843e-3 * t
+        + 6.2215701e-7 * t**2
+        + 2.0747825e-9 * t**3
+        - 9.484024e-13 * t**4
+        + 4.1635019 * np.log(t)
+    )
+    water = (
+        -5.8002206e3 / t
+        + 1.3914993
+        - 4.8640239e-2 * t
+        + 4.1764768e-5 * t**2
+        - 1.4452093e-8 * t**3
+        + 6.5459673 * np.log(t)
+    )
     return np.exp(np.where(np.asarray(temp_c) <= TRIPLE_POINT_C, ice, water))
 
 
@@ -111,8 +124,9 @@ def wet_bulb_from_dew_point(temp_c, dew_point_c, pressure_pa, iterations=40):
     numpy.ndarray
         Wet-bulb temperature [°C], between the dew point and the dry bulb.
     """
-    t, td, p = np.broadcast_arrays(np.asarray(temp_c, float), np.asarray(dew_point_c, float),
-                                   np.asarray(pressure_pa, float))
+    t, td, p = np.broadcast_arrays(
+        np.asarray(temp_c, float), np.asarray(dew_point_c, float), np.asarray(pressure_pa, float)
+    )
     td = np.minimum(td, t)
     w = humidity_ratio(saturation_vapour_pressure_pa(td), p)
     lo, hi = td.copy(), t.copy()
@@ -123,7 +137,8 @@ def wet_bulb_from_dew_point(temp_c, dew_point_c, pressure_pa, iterations=40):
         w_mid = np.where(
             above,
             ((2501.0 - 2.326 * mid) * ws - 1.006 * (t - mid)) / (2501.0 + 1.86 * t - 4.186 * mid),
-            ((2830.0 - 0.24 * mid) * ws - 1.006 * (t - mid)) / (2830.0 + 1.86 * t - 2.1 * mid))
+            ((2830.0 - 0.24 * mid) * ws - 1.006 * (t - mid)) / (2830.0 + 1.86 * t - 2.1 * mid),
+        )
         too_warm = np.maximum(w_mid, _MIN_HUM_RATIO) > w
         hi = np.where(too_warm, mid, hi)
         lo = np.where(too_warm, lo, mid)

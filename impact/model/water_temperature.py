@@ -38,8 +38,7 @@ SEA_COLDEST_DAY = 60.0
 BASINS = ("channel_north_sea", "atlantic", "mediterranean")
 
 
-def river_temperature_c(temp_air_c, hours_per_day=24, window_days=7,
-                        intercept_c=RIVER_INTERCEPT_C, slope=RIVER_SLOPE):
+def river_temperature_c(temp_air_c, hours_per_day=24, window_days=7, intercept_c=RIVER_INTERCEPT_C, slope=RIVER_SLOPE):
     """River water temperature per hour from the hourly air temperature [°C] [1]_.
 
     Parameters
@@ -57,9 +56,9 @@ def river_temperature_c(temp_air_c, hours_per_day=24, window_days=7,
     t = np.asarray(temp_air_c, float)
     window = window_days * hours_per_day
     half = window // 2
-    wrapped = np.concatenate([t[-half:], t, t[:window - half]])
+    wrapped = np.concatenate([t[-half:], t, t[: window - half]])
     csum = np.concatenate([[0.0], np.cumsum(wrapped)])
-    mean = (csum[window:window + len(t)] - csum[:len(t)]) / window
+    mean = (csum[window : window + len(t)] - csum[: len(t)]) / window
     return np.maximum(intercept_c + slope * mean, 0.0)
 
 

@@ -71,8 +71,9 @@ def _read_file(path: Path) -> dict[str, str]:
         if not isinstance(key, str) or not _KEY.match(key):
             raise CatalogueError(f"{path}: {key!r}: a key is a namespace and a name, e.g. dossier.cover.kind")
         if not isinstance(text, str) or not text:
-            raise CatalogueError(f"{path}: {key}: expected a text (quote it: yes, no, numbers are not texts), "
-                                 f"got {text!r}")
+            raise CatalogueError(
+                f"{path}: {key}: expected a text (quote it: yes, no, numbers are not texts), got {text!r}"
+            )
         try:
             names = placeholders(text)
         except ValueError as e:
@@ -105,7 +106,7 @@ class Catalogue:
     '4.33%'
     """
 
-    __slots__ = ("lang", "_texts")
+    __slots__ = ("_texts", "lang")
 
     def __init__(self, lang: str) -> None:
         if lang not in languages():

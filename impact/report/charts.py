@@ -18,10 +18,12 @@ reproducibly.
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import fmt
 from .catalogue import catalogue
@@ -30,8 +32,14 @@ from .catalogue import catalogue
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
 }
 GREY = "#999999"
 
@@ -71,7 +79,7 @@ _RC = {
 
 #: Keywords of every Text the charts and maps draw: as written. Names, cities, operators and
 #: substations are data: a ``$`` is a dollar, not mathtext, and nothing goes to LaTeX.
-LITERAL = {"parse_math": False, "usetex": False}
+LITERAL: dict[str, Any] = {"parse_math": False, "usetex": False}
 
 
 def literal(*texts):
@@ -96,6 +104,7 @@ def literal_figure(fig) -> None:
     from matplotlib.text import Text
 
     literal(*fig.findobj(Text))
+
 
 #: Inputs whose values are shares (printed as percentages).
 _SHARE_INPUTS = ("utilisation", "effectiveness", "_share", "leak_rate")
@@ -212,8 +221,9 @@ def _frame(fig, title: str, subtitle: str = "", notes: Iterable[str] = ()) -> No
     h = fig.get_figheight()
     pad = 0.06
     y = h - pad
-    fig.text(pad / WIDTH_IN, y / h, _wrap(title, 80), fontsize=TITLE_PT, fontweight="bold", va="top", ha="left",
-             **LITERAL)
+    fig.text(
+        pad / WIDTH_IN, y / h, _wrap(title, 80), fontsize=TITLE_PT, fontweight="bold", va="top", ha="left", **LITERAL
+    )
     y -= LINE_IN * TITLE_PT * (1 + _wrap(title, 80).count("\n"))
     if subtitle:
         sub = _wrap(subtitle, 88)
@@ -223,8 +233,17 @@ def _frame(fig, title: str, subtitle: str = "", notes: Iterable[str] = ()) -> No
     note_text = "\n".join(_wrap(n, 100) for n in notes if n)
     bottom = pad
     if note_text:
-        fig.text(pad / WIDTH_IN, pad / h, note_text, fontsize=SMALL_PT, va="bottom", ha="left", color="#444444",
-                 linespacing=1.25, **LITERAL)
+        fig.text(
+            pad / WIDTH_IN,
+            pad / h,
+            note_text,
+            fontsize=SMALL_PT,
+            va="bottom",
+            ha="left",
+            color="#444444",
+            linespacing=1.25,
+            **LITERAL,
+        )
         bottom += LINE_IN * SMALL_PT * (1 + note_text.count("\n")) + 0.06
     fig.get_layout_engine().set(rect=(0, bottom / h, 1, (top - bottom) / h), h_pad=0.03, w_pad=0.03)
 
@@ -260,8 +279,12 @@ def monthly_electricity(results, lang: str = "fr"):
         fig = _new_figure(6.0)
         ax = _subplots(fig)
         _unknown_panel(ax, lang)
-        _frame(fig, t("chart.monthly.title_unknown", label=_label("facility_energy_mwh", lang)),
-               _unknown_notes(results, ["facility_energy_mwh"], lang)[0], [])
+        _frame(
+            fig,
+            t("chart.monthly.title_unknown", label=_label("facility_energy_mwh", lang)),
+            _unknown_notes(results, ["facility_energy_mwh"], lang)[0],
+            [],
+        )
         fig.impact = {"unit": "MWh", "scale": 1.0, "segments": {}}
         return fig
 
@@ -269,8 +292,11 @@ def monthly_electricity(results, lang: str = "fr"):
     segments: dict[str, tuple[Any, str, str | None]] = {}  # label -> (monthly MWh, colour, hatch)
     hourly = results.hourly
     if hourly is not None:
-        monthly = hourly[["it_load_mw", "chiller_power_mw", "aux_power_mw", "distribution_mw", "facility_mw"]] \
-            .resample("MS").sum()
+        monthly = (
+            hourly[["it_load_mw", "chiller_power_mw", "aux_power_mw", "distribution_mw", "facility_mw"]]
+            .resample("MS")
+            .sum()
+        )
         month_index = [d.month - 1 for d in monthly.index]
         hourly_total = float(monthly["facility_mw"].sum())
         it_m = monthly["it_load_mw"].to_numpy()
@@ -292,8 +318,14 @@ def monthly_electricity(results, lang: str = "fr"):
             spread = gap * h_month / h_month.sum()
             label = t("chart.monthly.gap", pue=_pue(pue, lang))
             segments[label] = (spread, "white", "////")
-            notes.append(t("chart.monthly.note.gap", pue=_pue(pue, lang), pue_modelled=_pue(pue_m, lang),
-                           gap=fmt.quantity(gap, "MWh", lang)))
+            notes.append(
+                t(
+                    "chart.monthly.note.gap",
+                    pue=_pue(pue, lang),
+                    pue_modelled=_pue(pue_m, lang),
+                    gap=fmt.quantity(gap, "MWh", lang),
+                )
+            )
         notes.append(t("chart.monthly.note.hourly"))
     else:
         month_index = list(range(12))
@@ -310,14 +342,31 @@ def monthly_electricity(results, lang: str = "fr"):
     x = np.arange(len(month_index))
     bottom = np.zeros(len(month_index))
     for label, (values, colour, hatch) in segments.items():
-        ax.bar(x, values / scale, 0.72, bottom=bottom / scale, label=label, color=colour, hatch=hatch,
-               edgecolor="#555555" if hatch else colour, linewidth=0.5 if hatch else 0)
+        ax.bar(
+            x,
+            values / scale,
+            0.72,
+            bottom=bottom / scale,
+            label=label,
+            color=colour,
+            hatch=hatch,
+            edgecolor="#555555" if hatch else colour,
+            linewidth=0.5 if hatch else 0,
+        )
         bottom = bottom + values
     if fac.low is not None and fac.high is not None and (fac.low < total or fac.high > total):
         lo = month_total * (fac.low / total)
         hi = month_total * (fac.high / total)
-        ax.errorbar(x, month_total / scale, yerr=[(month_total - lo) / scale, (hi - month_total) / scale],
-                    fmt="none", ecolor="#222222", elinewidth=0.8, capsize=2.5, capthick=0.8)
+        ax.errorbar(
+            x,
+            month_total / scale,
+            yerr=[(month_total - lo) / scale, (hi - month_total) / scale],
+            fmt="none",
+            ecolor="#222222",
+            elinewidth=0.8,
+            capsize=2.5,
+            capthick=0.8,
+        )
         notes.append(t("chart.monthly.note.whiskers"))
     ax.set_xticks(x, [_months(lang)[m] for m in month_index], **LITERAL)
     ax.tick_params(axis="x", length=0)
@@ -326,8 +375,16 @@ def monthly_electricity(results, lang: str = "fr"):
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     ax.set_ylim(0, max((month_total * (fac.high or total) / total).max() / scale * 1.08, 1e-9))
-    literal_legend(ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, borderaxespad=0,
-                             handlelength=1.2, columnspacing=1.2))
+    literal_legend(
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.09),
+            ncols=2,
+            borderaxespad=0,
+            handlelength=1.2,
+            columnspacing=1.2,
+        )
+    )
     title = t("chart.monthly.title")
     subtitle = t("chart.monthly.subtitle", total=_range_text(fac, lang))
     if it.central is not None:
@@ -346,8 +403,18 @@ def _why_no_hourly(results, lang: str) -> str:
 
 def _unknown_panel(ax, lang: str) -> None:
     ax.set_axis_off()
-    ax.text(0.5, 0.5, fmt.unknown(lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=TITLE_PT, style="italic", color="#555555", **LITERAL)
+    ax.text(
+        0.5,
+        0.5,
+        fmt.unknown(lang),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=TITLE_PT,
+        style="italic",
+        color="#555555",
+        **LITERAL,
+    )
 
 
 # --------------------------------------------------------------------------- 2. cooling modes
@@ -387,8 +454,7 @@ def cooling_modes(results, lang: str = "fr"):
     ax.set_ylabel(t("chart.cooling.axis_share"), **LITERAL)
     _month_axis(ax, daily.index, lang)
     ax2 = ax.twinx()
-    ax2.plot(days, tmax.to_numpy(), color="black", linewidth=1.0,
-             label=t("chart.cooling.tmax"))
+    ax2.plot(days, tmax.to_numpy(), color="black", linewidth=1.0, label=t("chart.cooling.tmax"))
     ax2.spines["right"].set_visible(True)
     ax2.yaxis.set_major_formatter(_number_formatter(lang))
     ax2.set_ylabel(t("chart.cooling.axis_temperature"), **LITERAL)
@@ -397,10 +463,16 @@ def cooling_modes(results, lang: str = "fr"):
     ax2.set_ylim(lo_t, hi_t)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    literal_legend(ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2,
-                             borderaxespad=0, handlelength=1.5))
-    bits = [t(f"chart.cooling.share.{ind}", share=fmt.percent(results.central(ind), lang)) for *_, ind in parts
-            if results.central(ind) is not None and (ind != "cooling_share_water" or medium != "none")]
+    literal_legend(
+        ax.legend(
+            h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, borderaxespad=0, handlelength=1.5
+        )
+    )
+    bits = [
+        t(f"chart.cooling.share.{ind}", share=fmt.percent(results.central(ind), lang))
+        for *_, ind in parts
+        if results.central(ind) is not None and (ind != "cooling_share_water" or medium != "none")
+    ]
     title = t("chart.cooling.title")
     subtitle = t("chart.cooling.subtitle", shares=catalogue(lang).join(bits))
     notes = [t("chart.cooling.note")]
@@ -417,7 +489,7 @@ def _month_axis(ax, index, lang: str) -> None:
     months = _months(lang)
     ax.set_xticks(starts)
     ax.set_xticklabels([])
-    mids = [(a + b) / 2 for a, b in zip(starts[:-1], starts[1:])]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(starts)]
     ax.set_xticks(mids, [months[index[i].month - 1] for i in starts[:-1]], minor=True, **LITERAL)
     ax.tick_params(axis="x", which="minor", length=0)
 
@@ -464,14 +536,28 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
             v = row[f"indicator_at_{side}"]
             if v is None or (isinstance(v, float) and math.isnan(v)):
                 continue
-            ax.barh(yi + (0.18 if side == "low" else -0.18), (v - central) / scale, 0.34, left=central / scale,
-                    color=colours[side], linewidth=0, label=t(f"chart.tornado.{side}"))
+            ax.barh(
+                yi + (0.18 if side == "low" else -0.18),
+                (v - central) / scale,
+                0.34,
+                left=central / scale,
+                color=colours[side],
+                linewidth=0,
+                label=t(f"chart.tornado.{side}"),
+            )
             extent.append(v)
             value = _input_value(row[f"input_{side}"], row["input"], row["unit"], lang)
-            ax.annotate(value, (v / scale, yi + (0.18 if side == "low" else -0.18)),
-                        xytext=(3 if v >= central else -3, 0), textcoords="offset points",
-                        ha="left" if v >= central else "right", va="center", fontsize=SMALL_PT, color="#333333",
-                        **LITERAL)
+            ax.annotate(
+                value,
+                (v / scale, yi + (0.18 if side == "low" else -0.18)),
+                xytext=(3 if v >= central else -3, 0),
+                textcoords="offset points",
+                ha="left" if v >= central else "right",
+                va="center",
+                fontsize=SMALL_PT,
+                color="#333333",
+                **LITERAL,
+            )
     ax.axvline(central / scale, color="black", linewidth=0.8)
     labels = [_wrap(input_label(r["input"], lang), 30) for _, r in shown.iterrows()]
     ax.set_yticks(y, labels, **LITERAL)
@@ -482,14 +568,16 @@ def tornado(sensitivity_frame, indicator: str, lang: str = "fr", top: int = 8):
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.set_major_formatter(_number_formatter(lang, percent=share))
     if unit and not share:
-        ax.set_xlabel(t("chart.axis.per_year", unit=unit) if info.period == "year" and "/" not in unit else unit,
-                      **LITERAL)
+        ax.set_xlabel(
+            t("chart.axis.per_year", unit=unit) if info.period == "year" and "/" not in unit else unit, **LITERAL
+        )
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     handles, leg = ax.get_legend_handles_labels()
     uniq = dict(zip(leg, handles))
-    literal_legend(ax.legend(uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=2,
-                             borderaxespad=0))
+    literal_legend(
+        ax.legend(uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=2, borderaxespad=0)
+    )
     central_text = fmt.percent(central, lang) if share else fmt.quantity(central, info.unit, lang)
     subtitle = t("chart.tornado.subtitle", central=central_text)
     notes = []
@@ -514,8 +602,11 @@ def _axis_unit(rows, unit: str, lang: str, share: bool) -> tuple[float, str]:
     if fmt.convertible(unit):
         to = fmt.common_unit(values, unit)
         return 1.0 / fmt.convert(1.0, unit, to), _unit(to, lang)
-    ends = [max(x for x in (ind.central, ind.high) if x is not None) for _, ind in rows
-            if ind is not None and ind.central is not None]
+    ends = [
+        max(x for x in (ind.central, ind.high) if x is not None)
+        for _, ind in rows
+        if ind is not None and ind.central is not None
+    ]
     if max(ends + [0.0]) >= 1e6:
         return 1e6, catalogue(lang)("chart.axis.millions", unit=_unit(unit, lang))
     return 1.0, _unit(unit, lang)
@@ -532,8 +623,7 @@ def _compact(ind, lang: str, scale: float, share: bool) -> str:
     return text
 
 
-def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: int = 34,
-                unit: str = "-") -> str:
+def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: int = 34, unit: str = "-") -> str:
     """Horizontal bars with whiskers for low-high, the value written next to each;
     unknown rows get the word « inconnu » and no bar; partial ones are hatched.
 
@@ -544,27 +634,63 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
 
     n = len(rows)
     pos = np.arange(n)[::-1]
-    ends = [max(x for x in (ind.central, ind.high) if x is not None) for _, ind in rows
-            if ind is not None and ind.central is not None]
+    ends = [
+        max(x for x in (ind.central, ind.high) if x is not None)
+        for _, ind in rows
+        if ind is not None and ind.central is not None
+    ]
     vmax = max(ends + [0.0])
     vmax = vmax if vmax > 0 else 1.0
     scale, axis_unit = _axis_unit(rows, unit, lang, share)
-    for p, (label, ind), colour in zip(pos, rows, colours):
+    for p, (_label, ind), colour in zip(pos, rows, colours, strict=True):
         if ind is None or ind.central is None:
-            ax.annotate(fmt.unknown(lang), (0, p), xytext=(4, 0), textcoords="offset points", ha="left",
-                        va="center", fontsize=FONT_PT, style="italic", color="#555555", **LITERAL)
+            ax.annotate(
+                fmt.unknown(lang),
+                (0, p),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=FONT_PT,
+                style="italic",
+                color="#555555",
+                **LITERAL,
+            )
             continue
         partial = ind.status == "partial"
         c = ind.central / scale
-        ax.barh(p, c, 0.6, color="white" if partial else colour, edgecolor=colour, hatch="////" if partial else None,
-                linewidth=0.8 if partial else 0)
+        ax.barh(
+            p,
+            c,
+            0.6,
+            color="white" if partial else colour,
+            edgecolor=colour,
+            hatch="////" if partial else None,
+            linewidth=0.8 if partial else 0,
+        )
         end = c
         if ind.low is not None and ind.high is not None and (ind.low < ind.central or ind.high > ind.central):
-            ax.errorbar(c, p, xerr=[[c - ind.low / scale], [ind.high / scale - c]], fmt="none", ecolor="#222222",
-                        elinewidth=0.8, capsize=3, capthick=0.8)
+            ax.errorbar(
+                c,
+                p,
+                xerr=[[c - ind.low / scale], [ind.high / scale - c]],
+                fmt="none",
+                ecolor="#222222",
+                elinewidth=0.8,
+                capsize=3,
+                capthick=0.8,
+            )
             end = ind.high / scale
-        ax.annotate(_compact(ind, lang, scale, share), (end, p), xytext=(4, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=SMALL_PT, **LITERAL)
+        ax.annotate(
+            _compact(ind, lang, scale, share),
+            (end, p),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=SMALL_PT,
+            **LITERAL,
+        )
     ax.set_yticks(pos, [_wrap(_nbsp_quotes(label), label_width) for label, _ in rows], **LITERAL)
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, vmax / scale * 1.7)
@@ -617,8 +743,9 @@ def _unknown_notes(results, names, lang: str) -> list[str]:
     if not unknown:
         return []
     t = catalogue(lang)
-    return [t("chart.unknown_parts", names=t("chart.unknown_parts.separator").join(u[:1].lower() + u[1:]
-                                                                                  for u in unknown))]
+    return [
+        t("chart.unknown_parts", names=t("chart.unknown_parts.separator").join(u[:1].lower() + u[1:] for u in unknown))
+    ]
 
 
 # --------------------------------------------------------------------------- 5. carbon
@@ -630,14 +757,20 @@ def carbon_bars(results, lang: str = "fr"):
     generator tests, refrigerant leaks, embodied emissions per year, and the total
     (location-based + the known other parts); unknown parts written « inconnu »."""
     t = catalogue(lang)
-    colours = {"co2e_location_t": OKABE_ITO["blue"], "co2e_market_t": OKABE_ITO["sky_blue"],
-               "co2e_generators_t": OKABE_ITO["orange"], "co2e_refrigerant_t": OKABE_ITO["purple"],
-               "co2e_embodied_t_per_year": OKABE_ITO["green"], "co2e_total_t": OKABE_ITO["black"]}
+    colours = {
+        "co2e_location_t": OKABE_ITO["blue"],
+        "co2e_market_t": OKABE_ITO["sky_blue"],
+        "co2e_generators_t": OKABE_ITO["orange"],
+        "co2e_refrigerant_t": OKABE_ITO["purple"],
+        "co2e_embodied_t_per_year": OKABE_ITO["green"],
+        "co2e_total_t": OKABE_ITO["black"],
+    }
     rows = [(n, t(f"chart.carbon.{n}"), c) for n, c in colours.items()]
     fig = _new_figure(9.5)
     ax = _subplots(fig)
-    axis_unit = _range_bars(ax, [(label, results[n]) for n, label, _ in rows], lang, [c for *_, c in rows],
-                            label_width=36, unit="t CO2e")
+    axis_unit = _range_bars(
+        ax, [(label, results[n]) for n, label, _ in rows], lang, [c for *_, c in rows], label_width=36, unit="t CO2e"
+    )
     ax.set_xlabel(t("chart.axis.per_year", unit=axis_unit), **LITERAL)
     # The total is separated from its parts.
     ax.axhline(0.5, color="#888888", linewidth=0.6, linestyle=(0, (3, 2)))
@@ -696,6 +829,7 @@ def save_figure(fig, path, dpi: int = DPI) -> Path:
 
     path = Path(path)
     suffix = path.suffix.lower()
+    kw: dict[str, Any]
     if suffix == ".svg":
         kw = {"format": "svg", "metadata": {"Date": None, "Creator": None}}
     elif suffix == ".png":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..fileio import run_tempdir, staged
@@ -19,9 +20,21 @@ from . import fmt, narrative
 from .catalogue import catalogue
 from .dossier import date_words, template_env
 
-KEY = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "water_offsite_m3", "co2e_location_t",
-       "heat_rejected_mwh", "thermal_discharge_mw", "households_electricity_equiv")
+if TYPE_CHECKING:
+    from ..project import Project
+
+KEY = (
+    "facility_energy_mwh",
+    "peak_demand_mw",
+    "water_withdrawal_m3",
+    "water_offsite_m3",
+    "co2e_location_t",
+    "heat_rejected_mwh",
+    "thermal_discharge_mw",
+    "households_electricity_equiv",
+)
 SITE_COLUMNS = ("facility_energy_mwh", "peak_demand_mw", "water_withdrawal_m3", "co2e_location_t")
+
 
 def status_text(status: str, lang: str) -> str:
     """A registry status (``operating``, ``planned``...) in ``lang``; a status the
@@ -43,8 +56,9 @@ def _value(ind, lang: str) -> str:
     return fmt.value_range(ind.central, ind.low, ind.high, ind.unit, lang, share=ind.unit == "-")
 
 
-def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr",
-             registry: list | None = None) -> tuple[str | None, str]:
+def city_map(
+    city: str, sites: list[tuple[str, Project | None]], lang: str = "fr", registry: list | None = None
+) -> tuple[str | None, str]:
     """The map of a territory's sites, as a data: URL, and a note on those placed nowhere
     (:func:`city_map_figure`)."""
     from . import maps
@@ -53,7 +67,7 @@ def city_map(city: str, sites: list[tuple[str, object]], lang: str = "fr",
     return (None if fig is None else _png_data_url(fig, maps.save_figure)), note
 
 
-def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr", registry: list | None = None):
+def city_map_figure(city: str, sites: list[tuple[str, Project | None]], lang: str = "fr", registry: list | None = None):
     """The map of a territory's sites (a Figure, or None without one), and a note on the others.
 
     ``sites`` lists ``(name, project or None)`` in registry order; it needs no
@@ -73,7 +87,9 @@ def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr"
 
     points = [map_point(p) if p is not None else None for _, p in sites]
     located = [(n, p) for n, p in sites if p is not None and p.location is not None]
-    at_commune = [(n, p) for (n, p), pt in zip(sites, points) if pt is not None and p.location is None]
+    at_commune = [
+        (n, p) for (n, p), pt in zip(sites, points) if pt is not None and p is not None and p.location is None
+    ]
     missing = [n for (n, _), pt in zip(sites, points) if pt is None]
     t = catalogue(lang)
     note = t("city_report.map.unplaced", names=t.join(missing)) if missing else ""
@@ -84,10 +100,12 @@ def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr"
     (main_name, main), others = (located[0], located[1:]) if located else (at_commune[0], [])
     context = map_context(load_context(main), lang) if main.location is not None else {}
     if others:
+        locations = [p.location for _, p in others if p.location is not None]  # all: others are located
         context["territory_sites"] = gpd.GeoDataFrame(
             {"name": [n for n, _ in others]},
-            geometry=gpd.points_from_xy([p.location.lon for _, p in others], [p.location.lat for _, p in others]),
-            crs=4326)
+            geometry=gpd.points_from_xy([loc.lon for loc in locations], [loc.lat for loc in locations]),
+            crs=4326,
+        )
     if at_commune:
         context["territory_unlocated"] = at_commune
     names = {n for n, _ in sites} | {p.name for _, p in sites if p is not None}
@@ -97,8 +115,17 @@ def city_map_figure(city: str, sites: list[tuple[str, object]], lang: str = "fr"
     frame = territory_map_frame([p for _, p in sites])
     title = t("city_report.map.title", city=city)
     legend = t("city_report.map.legend", name=main_name)
-    fig = maps.site_map(main, scale="city", context=context, lang=lang, title=title, site_legend=legend,
-                        center=(frame.lat, frame.lon), half_width_m=frame.half_m, territory=True)
+    fig = maps.site_map(
+        main,
+        scale="city",
+        context=context,
+        lang=lang,
+        title=title,
+        site_legend=legend,
+        center=(frame.lat, frame.lon),
+        half_width_m=frame.half_m,
+        territory=True,
+    )
     return fig, note
 
 
@@ -145,7 +172,7 @@ def _png_data_url(fig, save_figure) -> str:
         return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _city_sites(total) -> list[tuple[str, object]]:
+def _city_sites(total) -> list[tuple[str, Project | None]]:
     return [(o.name, o.project) for o in sorted(total.sites + total.failed, key=lambda o: o.row)]
 
 
@@ -161,16 +188,22 @@ def city_chart(total, lang: str = "fr") -> str | None:
     if not rows:
         return None
     title = catalogue(lang)("city_report.chart.title")
-    return _png_data_url(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title),
-                         charts.save_figure)
+    return _png_data_url(
+        charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), charts.save_figure
+    )
 
 
 def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> dict:
     map_url, map_note = map_data if map_data is not None else city_map(total.city, _city_sites(total), lang)
-    key = [{"label": INDICATORS[n].label(lang), "value": _value(total.indicators.get(n), lang),
+    key = [
+        {
+            "label": INDICATORS[n].label(lang),
+            "value": _value(total.indicators.get(n), lang),
             "known": total.indicators[n].known,
-            "note": _key_note(total.indicators[n], total.city, lang)}
-           for n in KEY + _shares(total)]
+            "note": _key_note(total.indicators[n], total.city, lang),
+        }
+        for n in KEY + _shares(total)
+    ]
     ordered = sorted(total.sites, key=lambda o: o.row)
     # One unit per column: the sites are read side by side.
     units = {n: fmt.common_unit([o.results[n].central for o in ordered], INDICATORS[n].unit) for n in SITE_COLUMNS}
@@ -179,22 +212,34 @@ def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> 
     sites = []
     for o, capacity in zip(ordered, capacities):
         r = o.results
-        sites.append({
-            "name": o.name, "status": status_text(o.status, lang), "operator": o.project.operator or "",
-            "it_mw": _central(capacity, lang, it_unit),
-            "pue": fmt.number(r.central("pue"), lang, decimals=2) if r["pue"].known else fmt.unknown(lang),
-            "values": [_central(r[n], lang, units[n]) for n in SITE_COLUMNS],
-            "source": o.source,
-            "findings": narrative.findings(r, [], lang)[:4],
-        })
+        sites.append(
+            {
+                "name": o.name,
+                "status": status_text(o.status, lang),
+                "operator": o.project.operator or "",
+                "it_mw": _central(capacity, lang, it_unit),
+                "pue": fmt.number(r.central("pue"), lang, decimals=2) if r["pue"].known else fmt.unknown(lang),
+                "values": [_central(r[n], lang, units[n]) for n in SITE_COLUMNS],
+                "source": o.source,
+                "findings": narrative.findings(r, [], lang)[:4],
+            }
+        )
     return {
-        "lang": lang, "t": catalogue(lang).markup, "city": total.city, "date": date_words(date, lang),
+        "lang": lang,
+        "t": catalogue(lang).markup,
+        "city": total.city,
+        "date": date_words(date, lang),
         "date_iso": date.isoformat(),
-        "version": __version__, "key": key, "sites": sites,
+        "version": __version__,
+        "key": key,
+        "sites": sites,
         "columns": [INDICATORS[n].label(lang) for n in SITE_COLUMNS],
         "failed": [{"name": o.name, "row": o.row, "error": o.error} for o in total.failed],
-        "map": map_url, "map_note": map_note, "chart": chart if chart is not None else city_chart(total, lang),
-        "n_sites": len(total.sites), "statuses": sorted({status_text(o.status, lang) for o in total.sites if o.status}),
+        "map": map_url,
+        "map_note": map_note,
+        "chart": chart if chart is not None else city_chart(total, lang),
+        "n_sites": len(total.sites),
+        "statuses": sorted({status_text(o.status, lang) for o in total.sites if o.status}),
     }
 
 
@@ -227,8 +272,9 @@ def _capacity(results):
     return Indicator("it_capacity_mw", "MW", v.low, v.central, v.high, "estimated", "")
 
 
-def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | None = None,
-                      map_data=None, chart=None) -> Path:
+def write_city_report(
+    total, target: Path, *, lang: str = "fr", date: dt.date | None = None, map_data=None, chart=None
+) -> Path:
     """Write the city's report to ``target`` (atomically); ``map_data`` and ``chart``
     are a precomputed :func:`city_map` and :func:`city_chart`."""
     from .pdf import write_pdf
@@ -237,9 +283,17 @@ def write_city_report(total, target: Path, *, lang: str = "fr", date: dt.date | 
     context = city_context(total, lang, date, map_data, chart)
     html = template_env().get_template("city.html.j2").render(**context)
     with staged(target) as tmp_pdf:
-        write_pdf(html, tmp_pdf, base_dir=templates_dir(), allowed_dirs=[templates_dir()], date=date,
-                  attachments=[("summary-sites.csv", _sites_csv(total), "The sites of the city and their "
-                                                                         "central indicators")], lang=lang)
+        write_pdf(
+            html,
+            tmp_pdf,
+            base_dir=templates_dir(),
+            allowed_dirs=[templates_dir()],
+            date=date,
+            attachments=[
+                ("summary-sites.csv", _sites_csv(total), "The sites of the city and their central indicators")
+            ],
+            lang=lang,
+        )
     return target
 
 
@@ -253,6 +307,5 @@ def _sites_csv(total) -> bytes:
     w.writerow(["name", "status", "source", *names])
     for o in sorted(total.sites, key=lambda o: o.row):
         # Names, statuses and sources are the registry's text: spreadsheet-safe (OWASP).
-        w.writerow([csv_cell(o.name), csv_cell(o.status), csv_cell(o.source),
-                    *[o.results[n].central for n in names]])
+        w.writerow([csv_cell(o.name), csv_cell(o.status), csv_cell(o.source), *[o.results[n].central for n in names]])
     return buf.getvalue().encode("utf-8")

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..errors import InputError
@@ -34,8 +35,15 @@ KEY_FIGURES = (
 )
 
 #: Indicators compared across alternatives.
-ALTERNATIVE_ROWS = ("facility_energy_mwh", "pue", "peak_demand_mw", "water_withdrawal_m3", "thermal_discharge_mw",
-                    "co2e_location_t", "heat_rejected_mwh")
+ALTERNATIVE_ROWS = (
+    "facility_energy_mwh",
+    "pue",
+    "peak_demand_mw",
+    "water_withdrawal_m3",
+    "thermal_discharge_mw",
+    "co2e_location_t",
+    "heat_rejected_mwh",
+)
 
 #: Indicators shown together in one table (one unit for each group).
 WATER_ROWS = ("water_withdrawal_m3", "water_onsite_m3", "water_returned_m3", "water_offsite_m3")
@@ -62,25 +70,39 @@ def dossier_date(date: str | None = None) -> dt.date:
             raise InputError("--date", f"must be a date written YYYY-MM-DD, got {date!r}") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
 # ----------------------------------------------------------------------------- inputs
 #: Inputs whose text value is a code, translated through ``<namespace><code>``.
-CODE_VALUES = {"cooling.type": "cooling_type.", "procedure.type": "procedure.name.",
-               "procedure.addressee": "procedure.addressee."}
+CODE_VALUES = {
+    "cooling.type": "cooling_type.",
+    "procedure.type": "procedure.name.",
+    "procedure.addressee": "procedure.addressee.",
+}
 
 #: Arguments of a record's ``note_args`` that are codes, translated through ``<namespace><code>``.
-CODE_ARGS = {"cooling_type": "cooling_type.", "addressee": "procedure.addressee.", "kind": "climate.kind.",
-             "basin": "water.basin."}
+CODE_ARGS = {
+    "cooling_type": "cooling_type.",
+    "addressee": "procedure.addressee.",
+    "kind": "climate.kind.",
+    "basin": "water.basin.",
+}
 
 #: Arguments of a record's ``note_args`` that are citations (shown as such, in their own words).
 CITATION_ARGS = {"legal_basis"}
 
 #: Inputs always shown in the project section (the others there: given or derived).
-SITE_INPUTS = ("utilisation", "pue", "wue_l_per_kwh", "grid.carbon_intensity_g_per_kwh", "climate", "generators",
-               "refrigerant")
+SITE_INPUTS = (
+    "utilisation",
+    "pue",
+    "wue_l_per_kwh",
+    "grid.carbon_intensity_g_per_kwh",
+    "climate",
+    "generators",
+    "refrigerant",
+)
 
 
 def _record_args(rec, results, lang: str) -> dict:
@@ -134,8 +156,6 @@ def _range_value(value, unit: str, lang: str) -> str:
     return f"{c} ({catalogue(lang)('number.range', low=num(value.low), high=num(value.high))})"
 
 
-
-
 def input_row(rec, results, lang: str) -> dict:
     """One input as the dossier shows it: value, status, source and note in ``lang``.
 
@@ -152,10 +172,17 @@ def input_row(rec, results, lang: str) -> dict:
     keys = (rec.note_key,) if rec.note_key else ()
     note = Markup(t("note.join")).join(t.markup(k, **args) for k in keys)
     untranslated = "" if keys or rec.source_note else rec.note
-    return {"name": rec.name, "value": _input_value(rec, lang, args), "status": t(f"status.{rec.status}"),
-            "status_code": rec.status, "declared_unknown": rec.declared_unknown,
-            "source": t.markup(rec.source_key, **args) if rec.source_key else rec.source,
-            "note": note, "source_note": rec.source_note, "untranslated": untranslated}
+    return {
+        "name": rec.name,
+        "value": _input_value(rec, lang, args),
+        "status": t(f"status.{rec.status}"),
+        "status_code": rec.status,
+        "declared_unknown": rec.declared_unknown,
+        "source": t.markup(rec.source_key, **args) if rec.source_key else rec.source,
+        "note": note,
+        "source_note": rec.source_note,
+        "untranslated": untranslated,
+    }
 
 
 # ----------------------------------------------------------------------------- sections
@@ -184,8 +211,12 @@ def _key_figures(r, lang: str) -> list[dict]:
         i = ind[name]
         if name == "thermal_discharge_mw" and i.known and i.central == 0:
             continue
-        entry = {"label": narrative.label(name, lang), "value": narrative.value_text(r, name, lang),
-                 "known": i.known, "equiv": ""}
+        entry = {
+            "label": narrative.label(name, lang),
+            "value": narrative.value_text(r, name, lang),
+            "known": i.known,
+            "equiv": "",
+        }
         if equiv and ind[equiv].known:
             e = ind[equiv]
             if e.unit == "-":
@@ -197,13 +228,14 @@ def _key_figures(r, lang: str) -> list[dict]:
 
 
 #: The territory table: (row key, level of the name, input record, share indicator).
-TERRITORY_ROWS = (("commune", "commune", "city.annual_electricity_mwh", "share_of_city_electricity"),
-                  ("commune_peak", "commune", "city.peak_demand_mw", "share_of_city_peak_demand"),
-                  ("departement", "departement", "departement.annual_electricity_mwh",
-                   "share_of_departement_electricity"),
-                  ("region", "region", "region.annual_electricity_mwh", "share_of_region_electricity"),
-                  ("france", None, "france.annual_electricity_mwh", "share_of_france_electricity"),
-                  ("france_datacentres", None, "france.datacentres_electricity_mwh", "share_of_france_datacentres"))
+TERRITORY_ROWS = (
+    ("commune", "commune", "city.annual_electricity_mwh", "share_of_city_electricity"),
+    ("commune_peak", "commune", "city.peak_demand_mw", "share_of_city_peak_demand"),
+    ("departement", "departement", "departement.annual_electricity_mwh", "share_of_departement_electricity"),
+    ("region", "region", "region.annual_electricity_mwh", "share_of_region_electricity"),
+    ("france", None, "france.annual_electricity_mwh", "share_of_france_electricity"),
+    ("france_datacentres", None, "france.datacentres_electricity_mwh", "share_of_france_datacentres"),
+)
 
 
 def _territory(r, lang: str) -> dict:
@@ -219,11 +251,17 @@ def _territory(r, lang: str) -> dict:
 
     if site is not None and site.placed:
         c = site.commune
-        args = {"commune": name(c.name), "population": fmt.number(c.population, lang, decimals=0),
-                "departement": name(site.departement.name) if site.departement else fmt.unknown(lang),
-                "region": name(site.region.name) if site.region else fmt.unknown(lang)}
-        sentences.append(t.markup("territory.place_epci", epci=name(site.epci.name), **args) if site.epci
-                         else t.markup("territory.place", **args))
+        args = {
+            "commune": name(c.name),
+            "population": fmt.number(c.population, lang, decimals=0),
+            "departement": name(site.departement.name) if site.departement else fmt.unknown(lang),
+            "region": name(site.region.name) if site.region else fmt.unknown(lang),
+        }
+        sentences.append(
+            t.markup("territory.place_epci", epci=name(site.epci.name), **args)
+            if site.epci
+            else t.markup("territory.place", **args)
+        )
         if site.placed_by == "city_name":
             sentences.append(t("territory.placed_by_name"))
         elif site.city_check == "mismatch":
@@ -236,14 +274,21 @@ def _territory(r, lang: str) -> dict:
         if rec is None:
             continue
         shown = input_row(rec, r, lang)
-        name = narrative.place_name(r, level)
+        place = narrative.place_name(r, level)
         # The basis: how the figure was made (an estimate's method), and where it comes from.
         method = shown["note"] if rec.note_key not in ("", "note.not_given") else ""
         basis = t.markup("territory.basis", status=shown["status"], basis=method or shown["source"])
         if method and rec.status != "unknown":  # an unknown figure's "source" only repeats why
             basis = Markup("{}<br>{}").format(basis, shown["source"])
-        rows.append({"territory": t(f"territory.row.{key}", name=name), "consumption": shown["value"],
-                     "share": narrative.share_cell(r[share], lang), "known": r[share].known, "basis": basis})
+        rows.append(
+            {
+                "territory": t(f"territory.row.{key}", name=place),
+                "consumption": shown["value"],
+                "share": narrative.share_cell(r[share], lang),
+                "known": r[share].known,
+                "basis": basis,
+            }
+        )
     return {"sentences": sentences, "rows": rows}
 
 
@@ -253,9 +298,15 @@ def _local_needs(p, lang: str) -> list[dict]:
     city = (p.city or "").strip()
     if not city:
         return []
-    return [{"need": data_column(row, "need", lang), "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
-             "source": f"{row['source']}, {row['year']} [{row['quality']}]", "note": row["note"]}
-            for row in _reference_rows("local_grid_needs", city=city, country=p.country)]
+    return [
+        {
+            "need": data_column(row, "need", lang),
+            "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
+            "source": f"{row['source']}, {row['year']} [{row['quality']}]",
+            "note": row["note"],
+        }
+        for row in _reference_rows("local_grid_needs", city=city, country=p.country)
+    ]
 
 
 def _national(p, lang: str) -> dict | None:
@@ -277,9 +328,15 @@ def _national(p, lang: str) -> dict | None:
 def _rules(p, lang: str) -> list[dict]:
     from .catalogue import data_column
 
-    return [{"rule": data_column(row, "rule", lang), "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
-             "source": f"{row['source']} [{row['quality']}]", "note": row["note"]}
-            for row in _reference_rows("regulations", country=p.country)]
+    return [
+        {
+            "rule": data_column(row, "rule", lang),
+            "value": fmt.plain_quantity(float(row["value"]), row["unit"], lang),
+            "source": f"{row['source']} [{row['quality']}]",
+            "note": row["note"],
+        }
+        for row in _reference_rows("regulations", country=p.country)
+    ]
 
 
 def _alternatives(r, alternatives, lang: str) -> dict | None:
@@ -291,10 +348,14 @@ def _alternatives(r, alternatives, lang: str) -> dict | None:
     for n in ALTERNATIVE_ROWS:
         # One unit per row: the scenarios are read side by side.
         to = fmt.common_unit([a[n].central for _, a in cols], INDICATORS[n].unit)
-        rows.append({"label": narrative.label(n, lang), "values": [narrative.central_text(a, n, lang, to=to)
-                                                                    for _, a in cols]})
-    return {"columns": [c for c, _ in cols], "descriptions": [""] + [alt.description or "" for alt in p.alternatives],
-            "rows": rows}
+        rows.append(
+            {"label": narrative.label(n, lang), "values": [narrative.central_text(a, n, lang, to=to) for _, a in cols]}
+        )
+    return {
+        "columns": [c for c, _ in cols],
+        "descriptions": [""] + [alt.description or "" for alt in p.alternatives],
+        "rows": rows,
+    }
 
 
 def _group_values(r, names, lang: str) -> dict[str, str]:
@@ -305,12 +366,20 @@ def _group_values(r, names, lang: str) -> dict[str, str]:
 
 
 def _claims(r, checks, lang: str) -> list[dict]:
-    return [{"indicator": narrative.label(c.indicator, lang), "claimed": narrative.claim_value(c, lang),
-             "source": c.source, "note": c.note or "", "verdict": narrative.verdict_text(c.verdict, lang),
-             "verdict_code": c.verdict, "reason": narrative.claim_reason(c, r, lang),
-             "converted": narrative.claim_conversion(c, lang),
-             "estimate": narrative.value_text(r, c.compared_with, lang)}
-            for c in checks]
+    return [
+        {
+            "indicator": narrative.label(c.indicator, lang),
+            "claimed": narrative.claim_value(c, lang),
+            "source": c.source,
+            "note": c.note or "",
+            "verdict": narrative.verdict_text(c.verdict, lang),
+            "verdict_code": c.verdict,
+            "reason": narrative.claim_reason(c, r, lang),
+            "converted": narrative.claim_conversion(c, lang),
+            "estimate": narrative.value_text(r, c.compared_with, lang),
+        }
+        for c in checks
+    ]
 
 
 def _methods(r, lang: str) -> list[dict]:
@@ -319,9 +388,18 @@ def _methods(r, lang: str) -> list[dict]:
     for n, info in INDICATORS.items():
         ind = r.indicators[n]
         key = method_key(ind.method)
-        out.append({"name": n, "label": info.label(lang), "unit": fmt.unit_text(info.unit, lang),
-                    "definition": info.describe(lang), "method": t(key) if key else ind.method,
-                    "method_translated": key is not None, "note": _annex_note(r, ind, lang), "status": ind.status})
+        out.append(
+            {
+                "name": n,
+                "label": info.label(lang),
+                "unit": fmt.unit_text(info.unit, lang),
+                "definition": info.describe(lang),
+                "method": t(key) if key else ind.method,
+                "method_translated": key is not None,
+                "note": _annex_note(r, ind, lang),
+                "status": ind.status,
+            }
+        )
     return out
 
 
@@ -380,8 +458,11 @@ def _country_key(prefix: str, country: str, lang: str) -> str:
 def _coordinates(p, lang: str) -> str:
     if p.location is None:
         return ""
-    return catalogue(lang)("dossier.cover.coordinates", lat=fmt.number(p.location.lat, lang, decimals=4),
-                           lon=fmt.number(p.location.lon, lang, decimals=4))
+    return catalogue(lang)(
+        "dossier.cover.coordinates",
+        lat=fmt.number(p.location.lat, lang, decimals=4),
+        lon=fmt.number(p.location.lon, lang, decimals=4),
+    )
 
 
 def _cooling_description(r, lang: str) -> str:
@@ -389,7 +470,9 @@ def _cooling_description(r, lang: str) -> str:
     from ..model.cooling import SYSTEMS
 
     t = catalogue(lang)
-    spec = SYSTEMS[narrative.cooling_type(r)]
+    cooling_type = narrative.cooling_type(r)
+    assert cooling_type is not None  # only called when the hourly model ran: a declared cooling system
+    spec = SYSTEMS[cooling_type]
     steps = []
     if narrative.water_medium(r):
         steps.append(t(f"dossier.cooling.step.water.{narrative.water_medium(r)}"))
@@ -409,7 +492,7 @@ def _climate(r, lang: str) -> dict:
 
     t = catalogue(lang)
     c = r.meta.get("climate")
-    out = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
+    out: dict[str, Any] = {"sentences": [], "none": "", "attribution": "", "chart_note": ""}
     if c:
         num = lambda x: fmt.plain(x, lang, digits=3) if x is not None else fmt.unknown(lang)  # noqa: E731
         if c["kind"] in ("weather file", "PVGIS file"):
@@ -417,24 +500,42 @@ def _climate(r, lang: str) -> dict:
         else:
             # The data's attribution is the licensor's own wording: shown as a citation.
             cite = Markup('<cite class="source">{}</cite>').format(c["attribution"])
-            out["sentences"].append(t.markup("climate.choice", station=c["station"], distance_km=num(c["distance_km"]),
-                                             period=c["period"], attribution=cite))
+            out["sentences"].append(
+                t.markup(
+                    "climate.choice",
+                    station=c["station"],
+                    distance_km=num(c["distance_km"]),
+                    period=c["period"],
+                    attribution=cite,
+                )
+            )
             if c.get("site_altitude_m") is None:
                 out["sentences"].append(t("climate.choice.no_site_altitude"))
             elif c.get("station_altitude_m") is not None:
-                out["sentences"].append(t("climate.choice.altitude", site_altitude_m=fmt.plain(c["site_altitude_m"], lang),
-                                          station_altitude_m=fmt.plain(c["station_altitude_m"], lang),
-                                          correction_k=fmt.plain(round(c["correction_k"], 2), lang)))
-            out["sentences"].append(t("climate.choice.range",
-                                      offset_half_width_k=fmt.plain(c["offset_half_width_k"], lang)))
+                out["sentences"].append(
+                    t(
+                        "climate.choice.altitude",
+                        site_altitude_m=fmt.plain(c["site_altitude_m"], lang),
+                        station_altitude_m=fmt.plain(c["station_altitude_m"], lang),
+                        correction_k=fmt.plain(round(c["correction_k"], 2), lang),
+                    )
+                )
+            out["sentences"].append(
+                t("climate.choice.range", offset_half_width_k=fmt.plain(c["offset_half_width_k"], lang))
+            )
         out["attribution"] = "; ".join(x for x in (c.get("attribution"), c.get("licence")) if x)
         out["chart_note"] = t("climate.chart_note", station=c["station"], period=c["period"])
         return out
     rec = r.inputs.get("climate")
-    if rec is not None and rec.status == "unknown" and rec.note_key in ("note.climate.none", "note.climate.no_location"):
+    if (
+        rec is not None
+        and rec.status == "unknown"
+        and rec.note_key in ("note.climate.none", "note.climate.no_location")
+    ):
         key = "climate.none" if rec.note_key == "note.climate.none" else "climate.none.no_location"
-        args = {k: ("" if v is None else fmt.plain(v, lang) if isinstance(v, (int, float)) else v)
-                for k, v in rec.note_args}
+        args = {
+            k: ("" if v is None else fmt.plain(v, lang) if isinstance(v, (int, float)) else v) for k, v in rec.note_args
+        }
         out["none"] = t(key, **args)
     return out
 
@@ -444,11 +545,17 @@ def _cooling(r, lang: str) -> dict:
     from ..ranges import Range
 
     td = r["thermal_discharge_mw"]
-    out = {"hourly": narrative.hourly_ran(r), "reason": narrative.cooling_reason(r, lang),
-           "type": narrative.cooling_type(r) or "unknown", "medium": narrative.water_medium(r),
-           "discharge": td.known and td.central > 0, "water_return": None, "delta_t": None,
-           "thermal_note": _thermal_note(r, lang),
-           "description": _cooling_description(r, lang) if narrative.hourly_ran(r) else ""}
+    out = {
+        "hourly": narrative.hourly_ran(r),
+        "reason": narrative.cooling_reason(r, lang),
+        "type": narrative.cooling_type(r) or "unknown",
+        "medium": narrative.water_medium(r),
+        "discharge": td.known and td.central > 0,
+        "water_return": None,
+        "delta_t": None,
+        "thermal_note": _thermal_note(r, lang),
+        "description": _cooling_description(r, lang) if narrative.hourly_ran(r) else "",
+    }
     if r.hourly is not None and "water_return_c" in r.hourly:
         out["water_return"] = fmt.quantity(float(r.hourly["water_return_c"].max()), "°C", lang)
     tin, tout = r.inputs.get("cooling.water_in_c"), r.inputs.get("cooling.water_out_c")
@@ -468,8 +575,9 @@ def _lifetime(r, lang: str) -> tuple[str | None, str]:
     return total, text
 
 
-def build_context(results, alternatives, checks, figures, *, lang: str, author: str | None, date: dt.date,
-                  fingerprint: str) -> dict:
+def build_context(
+    results, alternatives, checks, figures, *, lang: str, author: str | None, date: dt.date, fingerprint: str
+) -> dict:
     """Everything the template shows, as plain values (the template only lays it out)."""
     r, p = results, results.project
     ind = r.indicators
@@ -512,8 +620,10 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "climate": _climate(r, lang),
         "pue_given": r.inputs["pue"].status == "given" if "pue" in r.inputs else False,
         "announced_power": _announced_power(r, lang),
-        "heat_upper_bound": (r.inputs.get("heat_reuse_share") is not None
-                             and r.inputs["heat_reuse_share"].note_key == "note.heat_reuse_share.unknown"),
+        "heat_upper_bound": (
+            r.inputs.get("heat_reuse_share") is not None
+            and r.inputs["heat_reuse_share"].note_key == "note.heat_reuse_share.unknown"
+        ),
         "contract": narrative.renewable_contract(r),
         "water_offsite_key": _country_key("dossier.water.offsite_note.", p.country, lang),
         "tornado_indicator": tornado_indicator(r),
@@ -523,7 +633,8 @@ def build_context(results, alternatives, checks, figures, *, lang: str, author: 
         "lifetime": lifetime,
         "nearest_substations": [
             {"name": s["name"], "voltage": s.get("voltage") or "", "distance": fmt.distance(s["distance_km"], lang)}
-            for s in (r.nearest_substations or [])],
+            for s in (r.nearest_substations or [])
+        ],
         "alternatives": _alternatives(r, alternatives, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator == "cooling_saving_share"), None),
@@ -557,8 +668,13 @@ def _thermal_note(results, lang: str) -> str:
     from ..ranges import Range
 
     rec = results.inputs
-    keys = ("cooling.water_flow_m3_per_h", "cooling.water_in_c", "cooling.water_out_c", "water_density_kg_per_m3",
-            "water_specific_heat_j_per_kg_k")
+    keys = (
+        "cooling.water_flow_m3_per_h",
+        "cooling.water_in_c",
+        "cooling.water_out_c",
+        "water_density_kg_per_m3",
+        "water_specific_heat_j_per_kg_k",
+    )
     if not all(k in rec and isinstance(rec[k].value, Range) for k in keys):
         return ""
     flow, tin, tout, rho, cp = (rec[k].value.central for k in keys)
@@ -567,8 +683,11 @@ def _thermal_note(results, lang: str) -> str:
     if not td.known or td.central >= 0.95 * capacity:
         return ""
     t = catalogue(lang)
-    args = {"capacity": fmt.quantity(capacity, "MW", lang), "discharge": fmt.quantity(td.central, "MW", lang),
-            "declared": fmt.plain_quantity(tout, "°C", lang)}
+    args = {
+        "capacity": fmt.quantity(capacity, "MW", lang),
+        "discharge": fmt.quantity(td.central, "MW", lang),
+        "declared": fmt.plain_quantity(tout, "°C", lang),
+    }
     if results.hourly is not None and "water_return_c" in results.hourly:
         ret = float(results.hourly["water_return_c"].max())
         return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)
@@ -630,7 +749,7 @@ def markdown_to_html(text: str) -> str:
                 close()
                 out.append("<ol>")
                 in_ol = True
-            out.append(f"<li>{inline(s[numbered.end():])}</li>")
+            out.append(f"<li>{inline(s[numbered.end() :])}</li>")
         elif len(s) > 1 and s.startswith("*") and s.endswith("*") and not s.endswith("\\*"):
             close()
             out.append(f"<p><em>{inline(s[1:-1])}</em></p>")
@@ -663,8 +782,10 @@ def css_string(text) -> str:
     from markupsafe import Markup
 
     text = text.unescape() if isinstance(text, Markup) else str(text)
-    out = "".join(c if c.isalnum() or c in " -_.,;:!?()%/'" or ord(c) > 127 and c not in "\u2028\u2029"
-                  else f"\\{ord(c):x} " for c in text)
+    out = "".join(
+        c if c.isalnum() or c in " -_.,;:!?()%/'" or (ord(c) > 127 and c not in "\u2028\u2029") else f"\\{ord(c):x} "
+        for c in text
+    )
     return Markup(f'"{out}"')
 
 
@@ -687,9 +808,18 @@ def _outputs(pdf: Path, html: Path | None) -> list[Path]:
     return [pdf, pdf.with_suffix(".md")] + ([html] if html else [])
 
 
-def build_dossier(project_file: Path, output: Path | None = None, *, html_output: Path | None = None,
-                  lang: str = "fr", author: str | None = None, force: bool = False, date: str | None = None,
-                  draws: int | None = None, registry: Path | None = None) -> DossierOutput:
+def build_dossier(
+    project_file: Path,
+    output: Path | None = None,
+    *,
+    html_output: Path | None = None,
+    lang: str = "fr",
+    author: str | None = None,
+    force: bool = False,
+    date: str | None = None,
+    draws: int | None = None,
+    registry: Path | None = None,
+) -> DossierOutput:
     """Estimate ``project_file`` and write its dossier (PDF, Markdown draft, optional HTML).
 
     ``registry``: a registry of data centres (CSV or GeoJSON, :func:`impact.sources.read_registry`,
@@ -711,8 +841,11 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
     if output.suffix.lower() != ".pdf":
         raise InputError(str(output), "the dossier is a PDF: give a file name ending in .pdf")
     targets = _outputs(output, Path(html_output) if html_output else None)
-    check_targets(list(zip(("-o", "the draft (.md beside the PDF)", "--html"), targets)), force=force,
-                  inputs=[project_file, registry])
+    check_targets(
+        list(zip(("-o", "the draft (.md beside the PDF)", "--html"), targets)),
+        force=force,
+        inputs=[project_file, registry],
+    )
     day = dossier_date(date)
 
     timings = Timings()
@@ -736,8 +869,9 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
         timings.figures = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        context = build_context(results, alts, checks, figures, lang=lang, author=author, date=day,
-                                fingerprint=fingerprint)
+        context = build_context(
+            results, alts, checks, figures, lang=lang, author=author, date=day, fingerprint=fingerprint
+        )
         html = render_html(context)
         timings.html = time.perf_counter() - t0
 
@@ -747,18 +881,29 @@ def build_dossier(project_file: Path, output: Path | None = None, *, html_output
 
         attachments = [
             (project_file.name, (project_text(project) or "").encode("utf-8"), "Project file (input)"),
-            (f"{project_file.stem}-estimate.csv", format_csv(results).encode("utf-8"),
-             "Results: one row per indicator"),
+            (
+                f"{project_file.stem}-estimate.csv",
+                format_csv(results).encode("utf-8"),
+                "Results: one row per indicator",
+            ),
         ]
         from .pdf import write_pdf
 
         # All the outputs or none; without force, none replaces a file another run wrote meanwhile.
         with staged_files(targets, overwrite=force) as tmps:
-            blocked = write_pdf(html, tmps[0], base_dir=templates_dir(), allowed_dirs=[templates_dir(), tmp],
-                                date=day, attachments=attachments, lang=lang)
+            blocked = write_pdf(
+                html,
+                tmps[0],
+                base_dir=templates_dir(),
+                allowed_dirs=[templates_dir(), tmp],
+                date=day,
+                attachments=attachments,
+                lang=lang,
+            )
             tmps[1].write_text(context["contribution"], encoding="utf-8")
             if html_output:
                 tmps[2].write_text(html, encoding="utf-8")  # figures are data: URLs: it opens anywhere
         timings.pdf = time.perf_counter() - t0
-    return DossierOutput(output, output.with_suffix(".md"), Path(html_output) if html_output else None,
-                         timings, blocked)
+    return DossierOutput(
+        output, output.with_suffix(".md"), Path(html_output) if html_output else None, timings, blocked
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import time
 from pathlib import Path
+from typing import Any
 
 
 def tornado_indicator(results) -> str:
@@ -34,8 +35,9 @@ def map_context(layers: dict, lang: str = "fr", registry=None) -> dict:
     return ctx
 
 
-def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None,
-                 registry=None, resolved=None) -> dict:
+def make_figures(
+    results, alternatives, folder: Path, lang: str = "fr", timings: dict | None = None, registry=None, resolved=None
+) -> dict:
     """Render every figure of the dossier into ``folder``.
 
     Parameters
@@ -61,7 +63,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
     from . import charts, maps
 
     timings = {} if timings is None else timings
-    out: dict[str, str | None] = {}
+    out: dict[str, Any] = {}  # data: URLs (None when not drawn), the map's texts, its connectable list
 
     def save(name, fig, save_fn, suffix):
         if fig is None:
@@ -82,6 +84,7 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
     layers = resolved.context if resolved is not None else load_context(results.project)
     context = map_context(layers, lang, registry)
     if results.project.location is not None:
+
         def city_map():
             fig = maps.site_map(results, scale="city", context=context, lang=lang, text_below=False)
             out["map_nearest_text"] = fig.impact_map.get("nearest_text") or ""
@@ -90,21 +93,28 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
             save("map_city", fig, maps.save_figure, ".png")
 
         timed("map_city", city_map)
-        timed("map_small", lambda: save("map_small", maps.site_map(results, scale="small", context=context,
-                                                                   lang=lang), maps.save_figure, ".png"))
+        timed(
+            "map_small",
+            lambda: save(
+                "map_small", maps.site_map(results, scale="small", context=context, lang=lang), maps.save_figure, ".png"
+            ),
+        )
     else:
         out["map_city"] = out["map_small"] = None
         out["map_nearest_text"] = out["map_caption"] = ""
         out["map_connectable"] = []
-    timed("monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".png"))
-    timed("cooling_modes", lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang),
-                                        charts.save_figure, ".png"))
+    timed(
+        "monthly", lambda: save("monthly", charts.monthly_electricity(results, lang=lang), charts.save_figure, ".png")
+    )
+    timed(
+        "cooling_modes",
+        lambda: save("cooling_modes", charts.cooling_modes(results, lang=lang), charts.save_figure, ".png"),
+    )
     indicator = tornado_indicator(results)
 
     def tornado():
         frame = sensitivity(resolved if resolved is not None else results.project, indicator)
-        save("tornado", charts.tornado(frame, indicator, lang=lang) if len(frame) else None,
-             charts.save_figure, ".png")
+        save("tornado", charts.tornado(frame, indicator, lang=lang) if len(frame) else None, charts.save_figure, ".png")
 
     timed("tornado", tornado)
     timed("water", lambda: save("water", charts.water_bars(results, lang=lang), charts.save_figure, ".png"))
@@ -114,9 +124,15 @@ def make_figures(results, alternatives, folder: Path, lang: str = "fr", timings:
 
         rows = [(catalogue(lang)("alternatives.declared"), results["facility_energy_mwh"])]
         rows += [(name, r["facility_energy_mwh"]) for name, r in alternatives]
-        timed("alternatives", lambda: save("alternatives", charts.alternatives_bars(rows, "facility_energy_mwh",
-                                                                                    lang=lang),
-                                           charts.save_figure, ".png"))
+        timed(
+            "alternatives",
+            lambda: save(
+                "alternatives",
+                charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang),
+                charts.save_figure,
+                ".png",
+            ),
+        )
     else:
         out["alternatives"] = None
     return out

@@ -126,7 +126,7 @@ def best_unit(x: float | None, unit: str, digits: int = 3) -> str:
     if fam is None or x is None or not math.isfinite(x) or x == 0:
         return unit
     family, i, suffix = fam
-    base = abs(x) * 1000.0 ** i  # in the family's smallest unit
+    base = abs(x) * 1000.0**i  # in the family's smallest unit
     k = 0
     while k + 1 < len(family) and round_sig(base / 1000.0 ** (k + 1), digits) >= 1:
         k += 1
@@ -141,8 +141,7 @@ def common_unit(values, unit: str) -> str:
     return best_unit(min(known), unit) if known else unit
 
 
-def quantity(x: float | None, unit: str, lang: str = "fr", *, to: str | None = None, scale: bool = True,
-             **kw) -> str:
+def quantity(x: float | None, unit: str, lang: str = "fr", *, to: str | None = None, scale: bool = True, **kw) -> str:
     """``number`` followed by its unit, joined by a no-break space; in the unit ``to``,
     else the best unit for ``x`` (``scale=False``: in ``unit`` as given)."""
     if x is None:
@@ -163,8 +162,11 @@ def distance(km: float | None, lang: str = "fr", *, away: bool = False) -> str:
     metres = math.floor(km * 10 + 0.5) * 100
     if metres <= 0:
         return t("distance.at_site")
-    text = (t("distance.m", m=number(metres, lang, decimals=0)) if metres < 1000
-            else t("distance.km", km=number(metres / 1000, lang, decimals=1)))
+    text = (
+        t("distance.m", m=number(metres, lang, decimals=0))
+        if metres < 1000
+        else t("distance.km", km=number(metres / 1000, lang, decimals=1))
+    )
     return t("distance.away", distance=text) if away else text
 
 
@@ -194,8 +196,9 @@ def percent_text(number_text: str, lang: str = "fr") -> str:
     return _cat(lang)("number.percent", value=number_text)
 
 
-def span(low: float | None, high: float | None, unit: str, lang: str = "fr", share: bool = False,
-         to: str | None = None) -> str:
+def span(
+    low: float | None, high: float | None, unit: str, lang: str = "fr", share: bool = False, to: str | None = None
+) -> str:
     """A range: ``1 200 à 1 500 MWh`` / ``1,200 to 1,500 MWh``, in ``to`` (else the best
     unit of the larger bound); empty for a point."""
     if low is None or high is None:
@@ -215,8 +218,16 @@ def span(low: float | None, high: float | None, unit: str, lang: str = "fr", sha
     return t("number.range", low=lo, high=hi) + (NBSP + u if u else "")
 
 
-def value_range(central: float | None, low: float | None, high: float | None, unit: str, lang: str = "fr", *,
-                share: bool = False, to: str | None = None) -> str:
+def value_range(
+    central: float | None,
+    low: float | None,
+    high: float | None,
+    unit: str,
+    lang: str = "fr",
+    *,
+    share: bool = False,
+    to: str | None = None,
+) -> str:
     """``140 GWh (131 à 165 GWh)``: the central value, then its range in the same unit."""
     if central is None:
         return unknown(lang)

@@ -58,8 +58,9 @@ class Labeller:
         if not len(xs):
             return []
         pts = self.ax.transData.transform(np.column_stack([xs, ys]))
-        rows = np.column_stack([pts[:, 0] - radius_px, pts[:, 1] - radius_px, pts[:, 0] + radius_px,
-                                pts[:, 1] + radius_px])
+        rows = np.column_stack(
+            [pts[:, 0] - radius_px, pts[:, 1] - radius_px, pts[:, 0] + radius_px, pts[:, 1] + radius_px]
+        )
         first = len(self._boxes)
         self._boxes = np.vstack([self._boxes, rows])
         return list(range(first, len(self._boxes)))
@@ -108,8 +109,20 @@ class Labeller:
         effects = [pe.withStroke(linewidth=halo, foreground="white")] if halo else None
         (x, y), (dx, dy, ha, va) = anchors[0], offsets[0]
         # As written (no mathtext): the measured box is the box of the text drawn.
-        t = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, zorder=30,
-                             annotation_clip=False, path_effects=effects, parse_math=False, usetex=False, **style)
+        t = self.ax.annotate(
+            text,
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            zorder=30,
+            annotation_clip=False,
+            path_effects=effects,
+            parse_math=False,
+            usetex=False,
+            **style,
+        )
         t.set_gid(LABEL_GID)
         first = t.get_window_extent(self.renderer)
         w, h = first.width, first.height
@@ -187,7 +200,7 @@ def nearest_is_own(points_px, own: int):
     def accept(box) -> bool:
         if not len(others):
             return True
-        return bool(distance(box, pts[own:own + 1])[0] < distance(box, others).min())
+        return bool(distance(box, pts[own : own + 1])[0] < distance(box, others).min())
 
     return accept
 

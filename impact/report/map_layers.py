@@ -76,30 +76,30 @@ class MapLayers:
     """What a map draws, projected and cut to the frame (None or empty: not drawn)."""
 
     frame: Frame
-    france: Any = None              # shapely geometry: France's land in the frame
-    sea: Any = None                 # shapely geometry, only where the frame has sea
-    foreign: list = field(default_factory=list)   # [(country code, geometry)] that the frame shows
-    rivers: Any = None              # GeoDataFrame of lines, with ``level``
-    lakes: Any = None               # GeoDataFrame of polygons
-    border: Any = None              # shapely lines: France's land border (IGN outline next to foreign land)
-    communes: Any = None            # GeoDataFrame: code, name, population, geometry (whole outlines)
-    arrondissements: Any = None     # GeoDataFrame, Paris / Lyon / Marseille only
-    departements: Any = None        # shapely lines: département edges inside France
-    site_area: Any = None           # (code, name, kind, geometry) of the site's commune or arrondissement
-    boundaries: Any = None          # a user's boundaries file (GeoDataFrame)
-    substations: Any = None         # GeoDataFrame: name, kind, voltage_kv, distance_km, connectable
-    datacenters: Any = None         # GeoDataFrame: name, power_mw, basis
-    territory_sites: Any = None     # GeoDataFrame: name (city maps)
+    france: Any = None  # shapely geometry: France's land in the frame
+    sea: Any = None  # shapely geometry, only where the frame has sea
+    foreign: list = field(default_factory=list)  # [(country code, geometry)] that the frame shows
+    rivers: Any = None  # GeoDataFrame of lines, with ``level``
+    lakes: Any = None  # GeoDataFrame of polygons
+    border: Any = None  # shapely lines: France's land border (IGN outline next to foreign land)
+    communes: Any = None  # GeoDataFrame: code, name, population, geometry (whole outlines)
+    arrondissements: Any = None  # GeoDataFrame, Paris / Lyon / Marseille only
+    departements: Any = None  # shapely lines: département edges inside France
+    site_area: Any = None  # (code, name, kind, geometry) of the site's commune or arrondissement
+    boundaries: Any = None  # a user's boundaries file (GeoDataFrame)
+    substations: Any = None  # GeoDataFrame: name, kind, voltage_kv, distance_km, connectable
+    datacenters: Any = None  # GeoDataFrame: name, power_mw, basis
+    territory_sites: Any = None  # GeoDataFrame: name (city maps)
     # Sites without coordinates, at their commune's inside point, one row per commune
     # (:func:`at_communes`): the territory's (city maps) and the registry's.
     territory_at_commune: Any = None
     datacenters_at_commune: Any = None
-    landing_points: Any = None      # GeoDataFrame: name
+    landing_points: Any = None  # GeoDataFrame: name
     unplaced: list = field(default_factory=list)  # [(name, city)] registry sites placed nowhere
     #: [(name, commune)] registry sites without coordinates in the site's commune, whose
     #: inside point is outside the frame (not drawn).
     outside_commune_point: list = field(default_factory=list)
-    sources: dict = field(default_factory=dict)   # layer -> source details for the words
+    sources: dict = field(default_factory=dict)  # layer -> source details for the words
 
 
 def _to_crs(gdf, crs):
@@ -154,7 +154,7 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
     if len(communes) == 0 and not in_france_box(frame):
         return
     communes = _in_frame(communes, frame)
-    pops = {c: (france.commune(c).population if france.commune(c) else 0) for c in communes["code"]}
+    pops = {c: (known.population if (known := france.commune(c)) else 0) for c in communes["code"]}
     communes["population"] = [pops[c] for c in communes["code"]]
     out.sources["communes"] = communes.attrs.get("source", "")
     land = shapely.union_all(np.asarray(communes.geometry.values)) if len(communes) else None
@@ -179,8 +179,10 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
         out.departements = _clip(shapely.union_all(edges), frame) if edges else None
 
     # The site's commune (or its arrondissement in Paris, Lyon, Marseille).
-    for layer, code, kind in ((out.arrondissements, site_arrondissement, "arrondissement"),
-                              (out.communes, site_code, "commune")):
+    for layer, code, kind in (
+        (out.arrondissements, site_arrondissement, "arrondissement"),
+        (out.communes, site_code, "commune"),
+    ):
         if layer is not None and code is not None and code in set(layer["code"]):
             row = layer[layer["code"] == code].iloc[0]
             out.site_area = (code, row["name"], kind, row.geometry)
@@ -208,8 +210,9 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
             out.sea = sea
     rivers = _to_crs(base["rivers"], frame.crs)
     if rivers is not None:
-        rivers = gpd.GeoDataFrame(rivers[["level"]], geometry=rivers.geometry.intersection(frame.polygon),
-                                  crs=frame.crs)
+        rivers = gpd.GeoDataFrame(
+            rivers[["level"]], geometry=rivers.geometry.intersection(frame.polygon), crs=frame.crs
+        )
         rivers = rivers[~rivers.geometry.is_empty]
         if len(rivers):
             out.rivers = rivers
@@ -333,8 +336,9 @@ def at_communes(entries, frame: Frame):
     if not groups:
         return None, []
     rows = [{**g, "sites": tuple(g["sites"]), "count": len(g["sites"])} for g in groups.values()]
-    gdf = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]),
-                           crs=4326).to_crs(frame.crs)
+    gdf = gpd.GeoDataFrame(
+        rows, geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]), crs=4326
+    ).to_crs(frame.crs)
     inside = gdf.intersects(frame.polygon)
     outside = [(name, r["commune"], r["code"]) for _, r in gdf[~inside].iterrows() for name, _, _ in r["sites"]]
     gdf = gdf[inside].reset_index(drop=True)
@@ -370,13 +374,13 @@ def registry_points(rows, project, frame: Frame):
         if loc is not None and haversine_km(loc.lat, loc.lon, p.location.lat, p.location.lon) < 0.05:
             continue  # the project's own site, under another name
         power, basis = _power(p)
-        points.append({"name": p.name, "power_mw": power, "basis": basis, "lat": p.location.lat,
-                       "lon": p.location.lon})
+        points.append({"name": p.name, "power_mw": power, "basis": basis, "lat": p.location.lat, "lon": p.location.lon})
     communes = at_communes(at_commune, frame)
     if not points:
         return None, communes, unplaced
-    gdf = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy([r["lon"] for r in points],
-                                                               [r["lat"] for r in points]), crs=4326)
+    gdf = gpd.GeoDataFrame(
+        points, geometry=gpd.points_from_xy([r["lon"] for r in points], [r["lat"] for r in points]), crs=4326
+    )
     gdf = gdf.to_crs(frame.crs)
     gdf = gdf[gdf.intersects(frame.polygon)].reset_index(drop=True)
     return (gdf if len(gdf) else None), communes, unplaced

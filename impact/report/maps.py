@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
@@ -173,8 +174,9 @@ def _gather(frame, site: _Site, context: dict, t):
         names = {str(n).casefold() for n in shown["name"]}
         layers.unplaced = [(n, c) for n, c in unplaced if c.casefold() in names]
         # The site's own commune may be bigger than the frame (Marseille): its other sites are named.
-        layers.outside_commune_point = [(n, c) for n, c, code in outside
-                                        if site.commune_code is not None and code == site.commune_code]
+        layers.outside_commune_point = [
+            (n, c) for n, c, code in outside if site.commune_code is not None and code == site.commune_code
+        ]
         layers.sources["registry"] = _registry_label(rows)
     dcs = context.get("datacenters")
     if dcs is not None and len(dcs):
@@ -187,8 +189,13 @@ def _gather(frame, site: _Site, context: dict, t):
             for col, default in (("power_mw", None), ("basis", "")):
                 if col not in dcs.columns:
                     dcs[col] = default
-            layers.datacenters = dcs if layers.datacenters is None else gpd.GeoDataFrame(
-                list(layers.datacenters.to_dict("records")) + list(dcs.to_dict("records")), crs=frame.crs)
+            layers.datacenters = (
+                dcs
+                if layers.datacenters is None
+                else gpd.GeoDataFrame(
+                    list(layers.datacenters.to_dict("records")) + list(dcs.to_dict("records")), crs=frame.crs
+                )
+            )
     ts = context.get("territory_sites")
     if ts is not None and len(ts):
         ts = ml._to_crs(ts, frame.crs)
@@ -196,13 +203,13 @@ def _gather(frame, site: _Site, context: dict, t):
         layers.territory_sites = ts if len(ts) else None
     unlocated = [(n, *ml._power(p), ml.commune_of(p)) for n, p in context.get("territory_unlocated") or []]
     layers.territory_at_commune = ml.at_communes([e for e in unlocated if e[3] is not None], frame)[0]
-    lp = context.get("landing_points")
-    if lp is not None:
-        lp = ml._to_crs(lp, frame.crs)
+    landing = context.get("landing_points")
+    if landing is not None:
+        lp = ml._to_crs(landing, frame.crs)
         lp = lp[lp.intersects(frame.polygon)] if lp is not None else None
         if lp is not None and len(lp):
             layers.landing_points = lp
-            layers.sources["landing"] = context.get("landing_points").attrs.get("source", "")
+            layers.sources["landing"] = landing.attrs.get("source", "")
     return layers
 
 
@@ -211,33 +218,88 @@ def _gather(frame, site: _Site, context: dict, t):
 
 def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     """``(key, handle)`` pairs, in order, for what is drawn (handles carry the label)."""
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    items = []
+    items: list[tuple[str, Artist]] = []
     if site.located and site.approximate:
-        items.append(("site", Line2D([], [], marker="*", ls="", color=HOLLOW, markeredgecolor=SITE,
-                                     markeredgewidth=1.3, markersize=13,
-                                     label=site_legend or t("map.site_approximate"))))
+        items.append(
+            (
+                "site",
+                Line2D(
+                    [],
+                    [],
+                    marker="*",
+                    ls="",
+                    color=HOLLOW,
+                    markeredgecolor=SITE,
+                    markeredgewidth=1.3,
+                    markersize=13,
+                    label=site_legend or t("map.site_approximate"),
+                ),
+            )
+        )
     elif site.located:
-        items.append(("site", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white", markersize=13,
-                                     label=site_legend or t("map.site"))))
+        items.append(
+            (
+                "site",
+                Line2D(
+                    [],
+                    [],
+                    marker="*",
+                    ls="",
+                    color=SITE,
+                    markeredgecolor="white",
+                    markersize=13,
+                    label=site_legend or t("map.site"),
+                ),
+            )
+        )
     if layers.territory_sites is not None:
-        items.append(("territory_sites", Line2D([], [], marker="*", ls="", color=SITE, markeredgecolor="white",
-                                                markersize=10, label=t("map.territory_sites"))))
+        items.append(
+            (
+                "territory_sites",
+                Line2D(
+                    [],
+                    [],
+                    marker="*",
+                    ls="",
+                    color=SITE,
+                    markeredgecolor="white",
+                    markersize=10,
+                    label=t("map.territory_sites"),
+                ),
+            )
+        )
     if layers.territory_at_commune is not None:
-        items.append(("territory_at_commune", Line2D([], [], marker="*", ls="", color=HOLLOW, markeredgecolor=SITE,
-                                                     markeredgewidth=1.1, markersize=11,
-                                                     label=t("map.territory_sites.at_commune"))))
+        items.append(
+            (
+                "territory_at_commune",
+                Line2D(
+                    [],
+                    [],
+                    marker="*",
+                    ls="",
+                    color=HOLLOW,
+                    markeredgecolor=SITE,
+                    markeredgewidth=1.1,
+                    markersize=11,
+                    label=t("map.territory_sites.at_commune"),
+                ),
+            )
+        )
     if layers.site_area is not None:
         key = "map.site_arrondissement" if layers.site_area[2] == "arrondissement" else "map.site_commune"
-        items.append(("site_area", Patch(facecolor=SITE_AREA, edgecolor=SITE, lw=1.2,
-                                         label=t(key, name=layers.site_area[1]))))
+        items.append(
+            ("site_area", Patch(facecolor=SITE_AREA, edgecolor=SITE, lw=1.2, label=t(key, name=layers.site_area[1])))
+        )
     if layers.communes is not None:
         items.append(("communes", Line2D([], [], color=COMMUNE_LINE, lw=0.6, label=t("map.communes"))))
     if layers.arrondissements is not None and not small:
-        items.append(("arrondissements", Line2D([], [], color=COMMUNE_LINE, lw=0.6, ls=":",
-                                                label=t("map.arrondissements"))))
+        items.append(
+            ("arrondissements", Line2D([], [], color=COMMUNE_LINE, lw=0.6, ls=":", label=t("map.arrondissements")))
+        )
     if layers.departements is not None:
         items.append(("departements", Line2D([], [], color=DEPARTEMENT_LINE, lw=1.4, label=t("map.departements"))))
     if layers.border is not None:
@@ -256,34 +318,109 @@ def _legend_items(layers, site: _Site, t, site_legend: str | None, small: bool):
     subs = layers.substations
     if subs is not None:
         for kv in sorted({int(v) for v in subs["voltage_kv"]}, reverse=True):
-            items.append((f"kv:{kv}", Line2D([], [], marker="s", ls="", color=VOLTAGE_COLOURS.get(kv, "#555555"),
-                                             markeredgecolor="white", markersize=7,
-                                             label=t("map.substation.voltage", kv=kv))))
+            items.append(
+                (
+                    f"kv:{kv}",
+                    Line2D(
+                        [],
+                        [],
+                        marker="s",
+                        ls="",
+                        color=VOLTAGE_COLOURS.get(kv, "#555555"),
+                        markeredgecolor="white",
+                        markersize=7,
+                        label=t("map.substation.voltage", kv=kv),
+                    ),
+                )
+            )
         kinds = set(subs["kind"])
         if not small or kinds - {"transformation"}:
             for kind in KINDS:
                 if kind in kinds:
-                    items.append((f"kind:{kind}", Line2D([], [], marker=KIND_MARKERS[kind], ls="", color="#888888",
-                                                         markeredgecolor="white", markersize=7,
-                                                         label=t(f"map.substation.kind.{kind}"))))
+                    items.append(
+                        (
+                            f"kind:{kind}",
+                            Line2D(
+                                [],
+                                [],
+                                marker=KIND_MARKERS[kind],
+                                ls="",
+                                color="#888888",
+                                markeredgecolor="white",
+                                markersize=7,
+                                label=t(f"map.substation.kind.{kind}"),
+                            ),
+                        )
+                    )
         if site.domain is not None and bool(subs["connectable"].any()):
-            items.append(("connectable", Line2D([], [], marker="s", ls="", color="#bbbbbb", markeredgecolor="black",
-                                                markeredgewidth=1.3, markersize=8,
-                                                label=t("map.connectable", domain=site.domain["domain"],
-                                                        kv=_kv(site.domain["min_kv"])))))
+            items.append(
+                (
+                    "connectable",
+                    Line2D(
+                        [],
+                        [],
+                        marker="s",
+                        ls="",
+                        color="#bbbbbb",
+                        markeredgecolor="black",
+                        markeredgewidth=1.3,
+                        markersize=8,
+                        label=t("map.connectable", domain=site.domain["domain"], kv=_kv(site.domain["min_kv"])),
+                    ),
+                )
+            )
     if layers.datacenters is not None:
-        items.append(("datacenters", Line2D([], [], marker="D", ls="", color=DATACENTER, markeredgecolor="white",
-                                            markersize=6, label=t("map.datacenters"))))
+        items.append(
+            (
+                "datacenters",
+                Line2D(
+                    [],
+                    [],
+                    marker="D",
+                    ls="",
+                    color=DATACENTER,
+                    markeredgecolor="white",
+                    markersize=6,
+                    label=t("map.datacenters"),
+                ),
+            )
+        )
     if layers.datacenters_at_commune is not None:
-        items.append(("datacenters_at_commune", Line2D([], [], marker="D", ls="", color=HOLLOW,
-                                                       markeredgecolor=DATACENTER, markeredgewidth=1.1, markersize=6,
-                                                       label=t("map.datacenters.at_commune"))))
+        items.append(
+            (
+                "datacenters_at_commune",
+                Line2D(
+                    [],
+                    [],
+                    marker="D",
+                    ls="",
+                    color=HOLLOW,
+                    markeredgecolor=DATACENTER,
+                    markeredgewidth=1.1,
+                    markersize=6,
+                    label=t("map.datacenters.at_commune"),
+                ),
+            )
+        )
     if layers.landing_points is not None:
-        items.append(("landing_points", Line2D([], [], marker="^", ls="", color=LANDING, markeredgecolor="white",
-                                               markersize=7, label=t("map.landing"))))
+        items.append(
+            (
+                "landing_points",
+                Line2D(
+                    [],
+                    [],
+                    marker="^",
+                    ls="",
+                    color=LANDING,
+                    markeredgecolor="white",
+                    markersize=7,
+                    label=t("map.landing"),
+                ),
+            )
+        )
     if small:  # the thumbnail's two columns are narrow: its entries are wrapped to them
         for _, handle in items:
-            handle.set_label(_wrap(handle.get_label().replace("\n", " "), SMALL_LEGEND_COLUMN_IN, 5.2))
+            handle.set_label(_wrap(str(handle.get_label()).replace("\n", " "), SMALL_LEGEND_COLUMN_IN, 5.2))
     return items
 
 
@@ -316,21 +453,39 @@ def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) 
     half = length / 2
     from matplotlib.patches import Rectangle
 
-    box = Rectangle((x0 - 0.02 * width, y0 - 4.2 * h), length + 0.06 * width, 8.4 * h, facecolor="white",
-                    edgecolor="none", alpha=0.8, zorder=19)
+    box = Rectangle(
+        (x0 - 0.02 * width, y0 - 4.2 * h),
+        length + 0.06 * width,
+        8.4 * h,
+        facecolor="white",
+        edgecolor="none",
+        alpha=0.8,
+        zorder=19,
+    )
     ax.add_patch(box)
     artists = [box]
     artists += ax.fill([x0, x0 + half, x0 + half, x0], [y0, y0, y0 + h, y0 + h], color="black", zorder=20)
-    artists += ax.fill([x0 + half, x0 + length, x0 + length, x0 + half], [y0, y0, y0 + h, y0 + h],
-                       facecolor="white", edgecolor="black", lw=0.8, zorder=20)
+    artists += ax.fill(
+        [x0 + half, x0 + length, x0 + length, x0 + half],
+        [y0, y0, y0 + h, y0 + h],
+        facecolor="white",
+        edgecolor="black",
+        lw=0.8,
+        zorder=20,
+    )
     km = ground / 1000
-    unit = (f"{fmt.number(km, t.lang, decimals=0 if km == int(km) else 1)} km" if ground >= 1000
-            else f"{fmt.number(ground, t.lang, decimals=0)} m")
+    unit = (
+        f"{fmt.number(km, t.lang, decimals=0 if km == int(km) else 1)} km"
+        if ground >= 1000
+        else f"{fmt.number(ground, t.lang, decimals=0)} m"
+    )
     for x, text in ((x0, "0"), (x0 + length, unit)):
-        artists.append(ax.text(x, y0 + 2.2 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=20,
-                               **LITERAL))
-    artists.append(ax.text(x0, y0 - 1.2 * h, t("map.scale"), ha="left", va="top", fontsize=fontsize, zorder=20,
-                           **LITERAL))
+        artists.append(
+            ax.text(x, y0 + 2.2 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=20, **LITERAL)
+        )
+    artists.append(
+        ax.text(x0, y0 - 1.2 * h, t("map.scale"), ha="left", va="top", fontsize=fontsize, zorder=20, **LITERAL)
+    )
     for a in artists:
         a.set_gid(SCALEBAR_GID)
     return artists
@@ -343,11 +498,26 @@ def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> li
     conv = math.radians(Proj(crs).get_factors(lon, lat).meridian_convergence)
     x, y, length = 0.95, 0.84, 0.08
     dx, dy = -math.sin(conv) * length, math.cos(conv) * length
-    arrow = ax.annotate("", xy=(x + dx, y + dy), xytext=(x, y), xycoords="axes fraction",
-                        arrowprops=dict(arrowstyle="-|>,head_width=0.5,head_length=1", color="black", lw=1.6),
-                        zorder=21)
-    text = ax.text(x + dx * 1.15, y + dy * 1.15, t("map.north"), transform=ax.transAxes, ha="center", va="bottom",
-                   fontsize=fontsize, fontweight="bold", zorder=21, **LITERAL)
+    arrow = ax.annotate(
+        "",
+        xy=(x + dx, y + dy),
+        xytext=(x, y),
+        xycoords="axes fraction",
+        arrowprops=dict(arrowstyle="-|>,head_width=0.5,head_length=1", color="black", lw=1.6),
+        zorder=21,
+    )
+    text = ax.text(
+        x + dx * 1.15,
+        y + dy * 1.15,
+        t("map.north"),
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=fontsize,
+        fontweight="bold",
+        zorder=21,
+        **LITERAL,
+    )
     for a in (arrow, text):
         a.set_gid(NORTH_GID)
     return [arrow, text]
@@ -361,11 +531,17 @@ def _arrow_box(artist, renderer, pad_px: float = 8.0):
 
     if isinstance(artist, Annotation) and artist.arrow_patch is not None:
         ax = artist.axes
+        assert ax is not None  # the north arrow, drawn on the map's axes
         transforms = {"data": ax.transData, "axes fraction": ax.transAxes}
-        head = transforms[artist.xycoords].transform(artist.xy)
-        tail = transforms[artist.anncoords].transform(artist.xyann)
-        return Bbox([[min(head[0], tail[0]) - pad_px, min(head[1], tail[1]) - pad_px],
-                     [max(head[0], tail[0]) + pad_px, max(head[1], tail[1]) + pad_px]])
+        # The stubs allow any coordinate system; the map's arrows use these two names.
+        head = transforms[cast(str, artist.xycoords)].transform(artist.xy)
+        tail = transforms[cast(str, artist.anncoords)].transform(artist.xyann)
+        return Bbox(
+            [
+                [min(head[0], tail[0]) - pad_px, min(head[1], tail[1]) - pad_px],
+                [max(head[0], tail[0]) + pad_px, max(head[1], tail[1]) + pad_px],
+            ]
+        )
     return artist.get_window_extent(renderer).padded(2)
 
 
@@ -399,11 +575,22 @@ def _plot_geom(ax, geom, *, color=None, edgecolor=None, lw=0.5, ls="-", zorder=1
                 codes.append(c)
         if verts:
             face = facecolor if facecolor is not None else (color if color is not None else "none")
-            ax.add_patch(PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes)), facecolor=face,
-                                   edgecolor=edgecolor or "none", lw=lw if edgecolor else 0, ls=ls, zorder=zorder))
+            ax.add_patch(
+                PathPatch(
+                    MplPath(np.concatenate(verts), np.concatenate(codes)),
+                    facecolor=face,
+                    edgecolor=edgecolor or "none",
+                    lw=lw if edgecolor else 0,
+                    ls=ls,
+                    zorder=zorder,
+                )
+            )
     if lines:
-        ax.add_collection(LineCollection([np.asarray(g.coords) for g in lines], colors=color, linewidths=lw,
-                                         linestyles=ls, zorder=zorder))
+        ax.add_collection(
+            LineCollection(
+                [np.asarray(g.coords) for g in lines], colors=color, linewidths=lw, linestyles=ls, zorder=zorder
+            )
+        )
 
 
 def _plot_lines(ax, gdf_or_geoms, **style):
@@ -432,7 +619,9 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 
     space = width("a a") - 2 * width("a")
     limit = width_in * dpi
-    lines, line, used = [], [], 0.0
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
     for word in text.split():
         w = width(word)
         extra = w if not line else space + w
@@ -456,7 +645,7 @@ def _legend_height(lines: list[int], ncol: int, row: float, extra: float) -> flo
     nrows, large = divmod(len(lines), ncol)
     heights, start = [0.0], 0
     for size in [nrows + 1] * large + [nrows] * (ncol - large):
-        heights.append(sum(row + (n - 1) * extra for n in lines[start:start + size]))
+        heights.append(sum(row + (n - 1) * extra for n in lines[start : start + size]))
         start += size
     return max(heights)
 
@@ -491,9 +680,20 @@ class _Layout:
         return (self.height - self.top - self.side - self.legend_h - 0.03) / self.height
 
 
-def site_map(results, *, scale: str = "city", context: dict | None = None, ax=None, lang: str = "fr",
-             title: str | None = None, site_legend: str | None = None, center: tuple[float, float] | None = None,
-             half_width_m: float | None = None, text_below: bool = True, territory: bool = False):
+def site_map(
+    results,
+    *,
+    scale: str = "city",
+    context: dict | None = None,
+    ax=None,
+    lang: str = "fr",
+    title: str | None = None,
+    site_legend: str | None = None,
+    center: tuple[float, float] | None = None,
+    half_width_m: float | None = None,
+    text_below: bool = True,
+    territory: bool = False,
+):
     """Map of the project's site and its context; returns a matplotlib Figure.
 
     Parameters
@@ -565,6 +765,7 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         site.grid, site.domain, site.distribution = None, None, None
         site.commune_code = site.arrondissement_code = None
     if not site.located:
+        assert center is not None  # no location: a territory's map, framed on its center (checked above)
         site.lat, site.lon = center
     # Distances to substations are the site's: not on a territory's map (several sites).
     site.distances = site.located and not territory
@@ -590,8 +791,12 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     src_wrapped = _wrap(src_text, text_w, 7.0 if not small else 4.5)
     if not text_below:
         bold, small_lines, src_wrapped = [], [], ""
-    layout = _Layout(scale, [h.get_label().count("\n") + 1 for _, h in items], sum(b.count("\n") + 1 for b in bold),
-                     sum(s.count("\n") + 1 for s in small_lines) + (src_wrapped.count("\n") + 1 if src_wrapped else 0))
+    layout = _Layout(
+        scale,
+        [h.get_label().count("\n") + 1 for _, h in items],
+        sum(b.count("\n") + 1 for b in bold),
+        sum(s.count("\n") + 1 for s in small_lines) + (src_wrapped.count("\n") + 1 if src_wrapped else 0),
+    )
 
     if ax is None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -609,9 +814,16 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
             FigureCanvasAgg(fig)
         own = False
     fs = 5.6 if small else 7.0
-    fig.text(layout.axes_rect()[0] if own else 0.03, 1 - 0.08 / layout.height if own else 0.97,
-             title or t("map.title", name=name), fontsize=8.5 if small else 12, fontweight="bold", ha="left",
-             va="top", **LITERAL)
+    fig.text(
+        layout.axes_rect()[0] if own else 0.03,
+        1 - 0.08 / layout.height if own else 0.97,
+        title or t("map.title", name=name),
+        fontsize=8.5 if small else 12,
+        fontweight="bold",
+        ha="left",
+        va="top",
+        **LITERAL,
+    )
 
     width_in = ax.get_position().width * fig.get_figwidth()
     _separate_at_commune(layers, site, frame, 2 * half / (width_in * 72))
@@ -627,22 +839,41 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
     for spine in ax.spines.values():
         spine.set_color("#444444")
 
-    renderer = fig.canvas.get_renderer()
+    # The canvas has get_renderer (an Agg canvas is attached above otherwise): the base class's stubs do not.
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()
     ax.apply_aspect()
     reserved = []
     handles = [h for _, h in items]
     if own:
-        literal_legend(fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, layout.legend_top()),
-                                  ncol=layout.ncol, fontsize=layout.legend_fs, frameon=False,
-                                  handlelength=2.0 if small else 2.2, columnspacing=1.2 if small else 1.6,
-                                  labelspacing=0.35 if small else 0.5))
+        literal_legend(
+            fig.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, layout.legend_top()),
+                ncol=layout.ncol,
+                fontsize=layout.legend_fs,
+                frameon=False,
+                handlelength=2.0 if small else 2.2,
+                columnspacing=1.2 if small else 1.6,
+                labelspacing=0.35 if small else 0.5,
+            )
+        )
     else:
-        leg = literal_legend(ax.legend(handles=handles, loc="upper left", fontsize=fs, framealpha=0.92,
-                                       edgecolor="#999999", borderpad=0.4, labelspacing=0.3, handlelength=1.6))
+        leg = literal_legend(
+            ax.legend(
+                handles=handles,
+                loc="upper left",
+                fontsize=fs,
+                framealpha=0.92,
+                edgecolor="#999999",
+                borderpad=0.4,
+                labelspacing=0.3,
+                handlelength=1.6,
+            )
+        )
         leg.set_zorder(40)
         reserved.append(leg.get_window_extent(renderer).padded(2))
-    reserved += [a.get_window_extent(renderer).padded(2)
-                 for a in _scale_bar(ax, crs, lat, lon, frame, t, fs)]
+    reserved += [a.get_window_extent(renderer).padded(2) for a in _scale_bar(ax, crs, lat, lon, frame, t, fs)]
     reserved += [_arrow_box(a, renderer) for a in _north_arrow(ax, crs, lat, lon, t, fs + 3)]
     labeller = Labeller(ax, renderer, reserved)
     outside = _label_everything(ax, labeller, layers, site, frame, t, small, fig.dpi)
@@ -653,12 +884,21 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
             fig.text(0.045, y, bold[0], fontsize=8.5, fontweight="bold", ha="left", va="top", **LITERAL)
             y -= (0.165 * (bold[0].count("\n") + 1) + 0.04) / layout.height
         lines = small_lines + [src_wrapped]
-        fig.text(0.045 if not small else 0.03, y, "\n".join(lines), fontsize=fs if not small else 4.5,
-                 ha="left", va="top", color="#333333", linespacing=1.3, **LITERAL)
+        fig.text(
+            0.045 if not small else 0.03,
+            y,
+            "\n".join(lines),
+            fontsize=fs if not small else 4.5,
+            ha="left",
+            va="top",
+            color="#333333",
+            linespacing=1.3,
+            **LITERAL,
+        )
 
     subs = layers.substations
     grid = site.grid or {}
-    fig.impact_map = {
+    fig.impact_map = {  # type: ignore[attr-defined]  # the map's facts travel with the figure (figures.py)
         "crs": crs,
         "half_width_m": half,
         "layers": [k for k, _ in items],
@@ -667,25 +907,40 @@ def site_map(results, *, scale: str = "city", context: dict | None = None, ax=No
         "notes": notes,
         "nearest_text": connection_text,
         "connection": grid or None,
-        "connectable": [{k: s[k] for k in ("name", "voltage_kv", "kind", "distance_km")}
-                        for s in grid.get("nearest_connectable", [])] if site.domain else [],
+        "connectable": [
+            {k: s[k] for k in ("name", "voltage_kv", "kind", "distance_km")}
+            for s in grid.get("nearest_connectable", [])
+        ]
+        if site.domain
+        else [],
         "outside": outside,
         "substations": None if subs is None else subs.drop(columns="geometry").to_dict("records"),
         "labels": [x.get_text() for x in labeller.placed],
         "registry_sites": _registry_sites(layers),
-        "at_commune": [{"layer": layer, "code": r["code"], "commune": r["commune"], "count": int(r["count"]),
-                        "names": [site[0] for site in r["sites"]], "shifted": bool(r["shifted"])}
-                       for layer, gdf in (("territory", layers.territory_at_commune),
-                                          ("registry", layers.datacenters_at_commune)) if gdf is not None
-                       for _, r in gdf.iterrows()],
+        "at_commune": [
+            {
+                "layer": layer,
+                "code": r["code"],
+                "commune": r["commune"],
+                "count": int(r["count"]),
+                "names": [site[0] for site in r["sites"]],
+                "shifted": bool(r["shifted"]),
+            }
+            for layer, gdf in (("territory", layers.territory_at_commune), ("registry", layers.datacenters_at_commune))
+            if gdf is not None
+            for _, r in gdf.iterrows()
+        ],
     }
     return fig
 
 
 def _registry_sites(layers) -> list[str]:
     """The names of the registry's sites the map draws or names in its notes."""
-    names = [] if layers.datacenters is None or "name" not in layers.datacenters.columns else \
-        [str(n) for n in layers.datacenters["name"]]
+    names = (
+        []
+        if layers.datacenters is None or "name" not in layers.datacenters.columns
+        else [str(n) for n in layers.datacenters["name"]]
+    )
     if layers.datacenters_at_commune is not None:
         names += [str(site[0]) for sites in layers.datacenters_at_commune["sites"] for site in sites]
     names += [n for n, _ in layers.unplaced + layers.outside_commune_point]
@@ -704,9 +959,21 @@ def _no_location_figure(ax, title, t, scale):
     ax.set_title(title, fontsize=12, fontweight="bold", loc="left", **LITERAL)
     ax.set_axis_off()
     ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10, **LITERAL)
-    fig.impact_map = {"crs": None, "layers": [], "legend": [], "sources": [], "notes": [], "nearest_text": "",
-                      "connection": None, "connectable": [], "outside": None, "substations": None, "labels": [],
-                      "registry_sites": [], "at_commune": []}
+    fig.impact_map = {
+        "crs": None,
+        "layers": [],
+        "legend": [],
+        "sources": [],
+        "notes": [],
+        "nearest_text": "",
+        "connection": None,
+        "connectable": [],
+        "outside": None,
+        "substations": None,
+        "labels": [],
+        "registry_sites": [],
+        "at_commune": [],
+    }
     return fig
 
 
@@ -731,8 +998,14 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
     if layers.communes is not None:
         _plot_lines(ax, layers.communes.boundary.intersection(frame.polygon), color=COMMUNE_LINE, lw=0.5, zorder=3)
     if layers.arrondissements is not None and not small:
-        _plot_lines(ax, layers.arrondissements.boundary.intersection(frame.polygon), color=COMMUNE_LINE, lw=0.5,
-                    ls=":", zorder=3)
+        _plot_lines(
+            ax,
+            layers.arrondissements.boundary.intersection(frame.polygon),
+            color=COMMUNE_LINE,
+            lw=0.5,
+            ls=":",
+            zorder=3,
+        )
     if layers.departements is not None:
         _plot_geom(ax, layers.departements, color=DEPARTEMENT_LINE, lw=1.4, zorder=4)
     if layers.border is not None:
@@ -740,8 +1013,9 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
     if layers.site_area is not None:
         _plot_geom(ax, layers.site_area[3].boundary.intersection(frame.polygon), color=SITE, lw=1.3, zorder=4.5)
     if layers.boundaries is not None:
-        _plot_lines(ax, layers.boundaries.boundary.intersection(frame.polygon), color=USER_LINE, lw=0.9, ls="--",
-                    zorder=4)
+        _plot_lines(
+            ax, layers.boundaries.boundary.intersection(frame.polygon), color=USER_LINE, lw=0.9, ls="--", zorder=4
+        )
 
     subs = layers.substations
     if subs is not None:
@@ -756,11 +1030,27 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
                 xs, ys = sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy()
                 base = size if kind == "transformation" else size * 0.8
                 if (~conn).any():
-                    ax.scatter(xs[~conn], ys[~conn], s=base * (0.7 if site.domain else 1.0), marker=KIND_MARKERS[kind],
-                               color=colour, edgecolor="white", lw=0.6, zorder=10)
+                    ax.scatter(
+                        xs[~conn],
+                        ys[~conn],
+                        s=base * (0.7 if site.domain else 1.0),
+                        marker=KIND_MARKERS[kind],
+                        color=colour,
+                        edgecolor="white",
+                        lw=0.6,
+                        zorder=10,
+                    )
                 if conn.any():
-                    ax.scatter(xs[conn], ys[conn], s=base * 1.25, marker=KIND_MARKERS[kind], color=colour,
-                               edgecolor="black", lw=1.0 if small else 1.3, zorder=10.5)
+                    ax.scatter(
+                        xs[conn],
+                        ys[conn],
+                        s=base * 1.25,
+                        marker=KIND_MARKERS[kind],
+                        color=colour,
+                        edgecolor="black",
+                        lw=1.0 if small else 1.3,
+                        zorder=10.5,
+                    )
         near = (site.grid or {}).get("nearest_connectable") or []
         if site.domain is not None and near and bool(subs["connectable"].any()):
             first = subs[subs["connectable"]].iloc[0]
@@ -775,8 +1065,10 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
     if layers.landing_points is not None:
         lp = layers.landing_points
         ax.scatter(lp.geometry.x, lp.geometry.y, s=50, marker="^", color=LANDING, edgecolor="white", zorder=12)
-    for gdf, marker, colour, zorder in ((layers.datacenters_at_commune, "D", DATACENTER, 11.5),
-                                        (layers.territory_at_commune, "*", SITE, 14.5)):
+    for gdf, marker, colour, zorder in (
+        (layers.datacenters_at_commune, "D", DATACENTER, 11.5),
+        (layers.territory_at_commune, "*", SITE, 14.5),
+    ):
         if gdf is not None:
             _draw_at_commune(ax, gdf, marker, colour, zorder)
     if site.located:
@@ -806,7 +1098,7 @@ def _separate_at_commune(layers, site: _Site, frame, metres_per_point: float) ->
         for (x, y), n in zip(zip(gdf.geometry.x, gdf.geometry.y), gdf["count"]):
             r = math.sqrt(_at_commune_size(marker, int(n))) / 2
 
-            def free(px, py):
+            def free(px, py, r=r):  # bound now: called in this iteration only
                 return all(math.hypot(px - tx, py - ty) / metres_per_point >= r + tr for tx, ty, tr in taken)
 
             moved = False
@@ -836,16 +1128,34 @@ def _draw_at_commune(ax, gdf, marker: str, colour: str, zorder: float) -> None:
     import numpy as np
 
     sizes = np.array([_at_commune_size(marker, int(n)) for n in gdf["count"]], dtype=float)
-    points = ax.scatter(gdf.geometry.x, gdf.geometry.y, s=sizes, marker=marker, facecolor=HOLLOW, edgecolor=colour,
-                        lw=1.3, zorder=zorder)
+    points = ax.scatter(
+        gdf.geometry.x,
+        gdf.geometry.y,
+        s=sizes,
+        marker=marker,
+        facecolor=HOLLOW,
+        edgecolor=colour,
+        lw=1.3,
+        zorder=zorder,
+    )
     points.set_gid(AT_COMMUNE_GIDS[marker])
     for x, y, n in zip(gdf.geometry.x, gdf.geometry.y, gdf["count"]):
         if n > 1:
             # A star's centre sits a little below its box's centre.
             dy = -0.5 if marker == "*" else 0.0
-            text = ax.annotate(str(int(n)), (x, y), xytext=(0, dy), textcoords="offset points", ha="center",
-                               va="center", fontsize=6.0 if marker == "*" else 5.6, fontweight="bold", color=colour,
-                               zorder=zorder + 0.1, **LITERAL)
+            text = ax.annotate(
+                str(int(n)),
+                (x, y),
+                xytext=(0, dy),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=6.0 if marker == "*" else 5.6,
+                fontweight="bold",
+                color=colour,
+                zorder=zorder + 0.1,
+                **LITERAL,
+            )
             text.set_gid(COUNT_GID)
 
 
@@ -866,8 +1176,12 @@ def _substation_label(row, t, lang, with_distance: bool = True) -> str:
     kind = row["kind"] if row["kind"] in KINDS else "transformation"
     if not with_distance:
         return t(f"map.substation.label_plain.{kind}", name=_title_case(row["name"]), kv=_kv(row["voltage_kv"]))
-    return t(f"map.substation.label.{kind}", name=_title_case(row["name"]), kv=_kv(row["voltage_kv"]),
-             distance=fmt.distance(float(row["distance_km"]), lang))
+    return t(
+        f"map.substation.label.{kind}",
+        name=_title_case(row["name"]),
+        kv=_kv(row["voltage_kv"]),
+        distance=fmt.distance(float(row["distance_km"]), lang),
+    )
 
 
 def _at_commune_labels(row, t, lang, fontsize: float) -> list[str]:
@@ -891,8 +1205,11 @@ def _power_text(row, t, lang) -> str | None:
     if mw is None or (isinstance(mw, float) and math.isnan(mw)):
         return None
     basis = row.get("basis") or ""
-    key = f"map.datacenter.power.{basis}" if basis in ("it", "facility", "grid_connection") else \
-        "map.datacenter.power.unstated"
+    key = (
+        f"map.datacenter.power.{basis}"
+        if basis in ("it", "facility", "grid_connection")
+        else "map.datacenter.power.unstated"
+    )
     mw = float(mw)
     return t(key, mw=fmt.number(mw, lang, decimals=0 if mw == round(mw) else 1))
 
@@ -908,8 +1225,11 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         site_box = labeller.reserve_points([sx], [sy], math.sqrt(230) / 2 * px)[0]
     subs = layers.substations
     if subs is not None:
-        labeller.reserve_points(subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy(),
-                                math.sqrt(44 * 1.25 if not small else 22 * 1.25) / 2 * px)
+        labeller.reserve_points(
+            subs.geometry.x.to_numpy(),
+            subs.geometry.y.to_numpy(),
+            math.sqrt(44 * 1.25 if not small else 22 * 1.25) / 2 * px,
+        )
     for gdf, s in ((layers.datacenters, 36), (layers.territory_sites, 140), (layers.landing_points, 50)):
         if gdf is not None:
             labeller.reserve_points(gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy(), math.sqrt(s) / 2 * px)
@@ -923,15 +1243,30 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
 
     if site.located:
         name = site.name or t("map.site")
-        labeller.place(sx, sy, name, point_offsets(9, prefer_left=True) + point_offsets(16, prefer_left=True),
-                       ignore=site_box, fontsize=8.0 if small else 9.5, color=SITE, fontweight="bold")
+        labeller.place(
+            sx,
+            sy,
+            name,
+            point_offsets(9, prefer_left=True) + point_offsets(16, prefer_left=True),
+            ignore=site_box,
+            fontsize=8.0 if small else 9.5,
+            color=SITE,
+            fontweight="bold",
+        )
 
     outside = None
     if subs is not None:
         conn = subs[subs["connectable"]]
         for _, row in conn.head(2 if small else 5).iterrows():
-            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang, site.distances),
-                           point_offsets(7), fontsize=fs, color="#111111", fontweight="bold")
+            labeller.place(
+                row.geometry.x,
+                row.geometry.y,
+                _substation_label(row, t, lang, site.distances),
+                point_offsets(7),
+                fontsize=fs,
+                color="#111111",
+                fontweight="bold",
+            )
     if site.domain is not None and (subs is None or not subs["connectable"].any()):
         outside = _outside_arrow(ax, labeller, site, frame, t, fs)
 
@@ -941,15 +1276,23 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         visible = geom.intersection(frame.polygon)
         # Inside the area if it can; a thin one (a strip along a port) is named beside it.
         for accept in (inside_area(labeller.ax, visible), None):
-            if labeller.place_any(area_points(visible, 12), label, [(0, 0, "center", "center")], fontsize=fs + 1.6,
-                                  color="#7a2a1a", fontweight="bold", accept=accept):
+            if labeller.place_any(
+                area_points(visible, 12),
+                label,
+                [(0, 0, "center", "center")],
+                fontsize=fs + 1.6,
+                color="#7a2a1a",
+                fontweight="bold",
+                accept=accept,
+            ):
                 break
 
     _site_labels(labeller, layers, site, frame, t, fs, boxes)
     if layers.landing_points is not None and "name" in layers.landing_points.columns:
         for _, row in layers.landing_points.iterrows():
-            labeller.place(row.geometry.x, row.geometry.y, str(row["name"]), point_offsets(6), fontsize=fs,
-                           color=LANDING)
+            labeller.place(
+                row.geometry.x, row.geometry.y, str(row["name"]), point_offsets(6), fontsize=fs, color=LANDING
+            )
 
     if subs is not None:
         others = subs[~subs["connectable"]]
@@ -958,14 +1301,26 @@ def _label_everything(ax, labeller: Labeller, layers, site: _Site, frame, t, sma
         order.sort(key=lambda i: (others.loc[i, "kind"] != "transformation", others.loc[i, "distance_km"]))
         for i in order[: 2 if small else 10]:
             row = others.loc[i]
-            labeller.place(row.geometry.x, row.geometry.y, _substation_label(row, t, lang, site.distances),
-                           point_offsets(6), fontsize=fs - 0.3, color="#333333")
+            labeller.place(
+                row.geometry.x,
+                row.geometry.y,
+                _substation_label(row, t, lang, site.distances),
+                point_offsets(6),
+                fontsize=fs - 0.3,
+                color="#333333",
+            )
 
     for code, geom in layers.foreign:
         if not code:
             continue
-        labeller.place_any(area_points(geom, 8), t(f"map.country.{code}").upper(), [(0, 0, "center", "center")],
-                           fontsize=fs + 1.4, color="#6d6a63", fontstyle="italic")
+        labeller.place_any(
+            area_points(geom, 8),
+            t(f"map.country.{code}").upper(),
+            [(0, 0, "center", "center")],
+            fontsize=fs + 1.4,
+            color="#6d6a63",
+            fontstyle="italic",
+        )
 
     _commune_names(labeller, layers, frame, fs, small)
     return outside
@@ -977,9 +1332,11 @@ def _site_labels(labeller: Labeller, layers, site: _Site, frame, t, fs: float, b
     import numpy as np
 
     lang = t.lang
-    marks = []  # (x, y, what to label)
-    for gdf, marker, colour in ((layers.territory_at_commune, "*", SITE), (layers.datacenters_at_commune, "D",
-                                                                             DATACENTER)):
+    marks: list[tuple[float, float, tuple]] = []  # (x, y, what to label)
+    for gdf, marker, colour in (
+        (layers.territory_at_commune, "*", SITE),
+        (layers.datacenters_at_commune, "D", DATACENTER),
+    ):
         if gdf is not None:
             for i, row in gdf.iterrows():
                 marks.append((row.geometry.x, row.geometry.y, ("commune", marker, colour, i, row)))
@@ -1000,14 +1357,32 @@ def _site_labels(labeller: Labeller, layers, site: _Site, frame, t, fs: float, b
             offsets = point_offsets(gap) + point_offsets(gap + 7) + point_offsets(gap + 16)
             # With the powers if they fit, else the names alone, else the names in a list.
             for text in _at_commune_labels(row, t, lang, fs + 0.4):
-                if labeller.place(x, y, text, offsets, ignore=boxes[(marker, i)], accept=accept, fontsize=fs + 0.4,
-                                  color=colour, fontweight="bold", fontstyle="italic"):
+                if labeller.place(
+                    x,
+                    y,
+                    text,
+                    offsets,
+                    ignore=boxes[(marker, i)],
+                    accept=accept,
+                    fontsize=fs + 0.4,
+                    color=colour,
+                    fontweight="bold",
+                    fontstyle="italic",
+                ):
                     break
         else:
             power = _power_text(row, t, lang)
             text = t("map.datacenter.label", name=row["name"], power=power) if power else str(row["name"])
-            labeller.place(x, y, text, point_offsets(6) + point_offsets(13), accept=accept, fontsize=fs + 0.4,
-                           color=colour, fontweight="bold")
+            labeller.place(
+                x,
+                y,
+                text,
+                point_offsets(6) + point_offsets(13),
+                accept=accept,
+                fontsize=fs + 0.4,
+                color=colour,
+                fontweight="bold",
+            )
 
 
 def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) -> None:
@@ -1023,12 +1398,19 @@ def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) ->
             if r["code"] != site_code:
                 short = r["name"].split(" ", 1)[1] if " " in r["name"] else r["name"]
                 rows.append((1, 0, r["code"], short, r.geometry))
-    for _, _, code, name, geom in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+    for _, _, _code, name, geom in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
         visible = geom.intersection(frame.polygon)
         if visible.is_empty or visible.area < 0.002 * frame.area_m2:
             continue
-        labeller.place_any(area_points(visible, 12), name, [(0, 0, "center", "center")], fontsize=fs,
-                           color="#555555", fontstyle="italic", accept=inside_area(labeller.ax, visible))
+        labeller.place_any(
+            area_points(visible, 12),
+            name,
+            [(0, 0, "center", "center")],
+            fontsize=fs,
+            color="#555555",
+            fontstyle="italic",
+            accept=inside_area(labeller.ax, visible),
+        )
 
 
 def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
@@ -1061,16 +1443,28 @@ def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
     norm = math.hypot(dx, dy)
     back = 0.09 * (xmax - xmin)
     bx, by = ex - dx / norm * back, ey - dy / norm * back
-    arrow = ax.annotate("", xy=(ex, ey), xytext=(bx, by), arrowprops=dict(arrowstyle="-|>,head_width=0.45",
-                                                                          color="black", lw=1.8), zorder=22)
+    arrow = ax.annotate(
+        "",
+        xy=(ex, ey),
+        xytext=(bx, by),
+        arrowprops=dict(arrowstyle="-|>,head_width=0.45", color="black", lw=1.8),
+        zorder=22,
+    )
     labeller.reserve(_arrow_box(arrow, labeller.renderer))
-    text = t("map.outside.label", name=_title_case(target["name"]), kv=_kv(target["voltage_kv"]),
-             distance=fmt.distance(float(target["distance_km"]), t.lang))
+    text = t(
+        "map.outside.label",
+        name=_title_case(target["name"]),
+        kv=_kv(target["voltage_kv"]),
+        distance=fmt.distance(float(target["distance_km"]), t.lang),
+    )
     # The label on the inner side of the arrow's tail.
     ha = "left" if dx < 0 else "right"
     va = "bottom" if dy < 0 else "top"
-    offsets = [(0, -6 if dy > 0 else 6, "center", va), (-8 if dx > 0 else 8, 0, ha, "center"),
-               (-8 if dx > 0 else 8, -10 if dy > 0 else 10, ha, va)]
+    offsets = [
+        (0, -6 if dy > 0 else 6, "center", va),
+        (-8 if dx > 0 else 8, 0, ha, "center"),
+        (-8 if dx > 0 else 8, -10 if dy > 0 else 10, ha, va),
+    ]
     labeller.place(bx, by, text, offsets, fontsize=fs, color="#111111", fontweight="bold")
     return {k: target[k] for k in ("name", "voltage_kv", "kind", "distance_km", "lat", "lon")}
 
@@ -1091,12 +1485,20 @@ def _connection_text(site: _Site, t) -> str:
     if not near:
         return t("map.connection.none")
     s = near[0]
-    args = dict(name=_title_case(s["name"]), station_kv=_kv(s["voltage_kv"]),
-                distance=fmt.distance(float(s["distance_km"]), lang, away=True))
+    args = dict(
+        name=_title_case(s["name"]),
+        station_kv=_kv(s["voltage_kv"]),
+        distance=fmt.distance(float(s["distance_km"]), lang, away=True),
+    )
     peak = grid.get("peak_demand_mw")
     if site.domain is not None:
-        return t("map.connection.htb", peak=fmt.quantity(peak, "MW", lang), domain=site.domain["domain"],
-                 kv=_kv(site.domain["min_kv"]), **args)
+        return t(
+            "map.connection.htb",
+            peak=fmt.quantity(peak, "MW", lang),
+            domain=site.domain["domain"],
+            kv=_kv(site.domain["min_kv"]),
+            **args,
+        )
     if site.distribution in ("BT", "HTA"):
         return t(f"map.connection.{site.distribution.lower()}", peak=fmt.quantity(peak, "MW", lang), **args)
     return t("map.connection.unknown_peak", **args)
@@ -1113,8 +1515,14 @@ def _notes(layers, site: _Site, t, frame, small: bool) -> list[str]:
     near = (site.grid or {}).get("nearest_connectable") or []
     if site.domain is not None and near and (layers.substations is None or not layers.substations["connectable"].any()):
         s = near[0]
-        notes.append(t("map.outside.note", name=_title_case(s["name"]), kv=_kv(s["voltage_kv"]),
-                       distance=fmt.distance(float(s["distance_km"]), t.lang, away=True)))
+        notes.append(
+            t(
+                "map.outside.note",
+                name=_title_case(s["name"]),
+                kv=_kv(s["voltage_kv"]),
+                distance=fmt.distance(float(s["distance_km"]), t.lang, away=True),
+            )
+        )
     at_commune = [g for g in (layers.territory_at_commune, layers.datacenters_at_commune) if g is not None]
     if at_commune:
         notes.append(t("map.at_commune.note"))
@@ -1151,8 +1559,12 @@ def _sources(layers, site: _Site, context: dict, t, name: str, territory: bool =
         out.append(t("map.source.foreign"))
     if site.domain is not None or site.distribution:
         out.append(t("map.source.rule"))
-    if layers.sources.get("registry") and (layers.datacenters is not None or layers.datacenters_at_commune is not None
-                                           or layers.unplaced or layers.outside_commune_point):
+    if layers.sources.get("registry") and (
+        layers.datacenters is not None
+        or layers.datacenters_at_commune is not None
+        or layers.unplaced
+        or layers.outside_commune_point
+    ):
         out.append(t("map.source.registry", file=layers.sources["registry"]))
     if layers.boundaries is not None:
         out.append(t("map.source.boundaries", file=layers.sources.get("boundaries", "")))
@@ -1197,7 +1609,8 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     if metadata is None:
         raise ValueError(f"unsupported figure format {path.suffix!r}: use .png, .svg or .pdf")
     literal_figure(fig)
-    with matplotlib.rc_context({"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42,
-                                "text.usetex": False}):
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42, "text.usetex": False}
+    ):
         fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
     return path

@@ -61,17 +61,23 @@ def format_markdown(results, lang: str = "en") -> str:
     rows = []
     for ind in results.indicators.values():
         span = "" if not ind.known or ind.low == ind.high else f"{format_number(ind.low)} - {format_number(ind.high)}"
-        rows.append({
-            "name": ind.name,
-            "label": md_escape(INDICATORS[ind.name].label(lang)),
-            "central": format_number(ind.central),
-            "span": span,
-            "unit": md_escape(ind.unit),
-            "status": ind.status,
-        })
+        rows.append(
+            {
+                "name": ind.name,
+                "label": md_escape(INDICATORS[ind.name].label(lang)),
+                "central": format_number(ind.central),
+                "span": span,
+                "unit": md_escape(ind.unit),
+                "status": ind.status,
+            }
+        )
     inputs = [
-        {"name": r.name, "value": md_escape("unknown" if r.value is None else f"{r.value} {r.unit}".strip()),
-         "status": r.status, "source": md_escape(r.source)}
+        {
+            "name": r.name,
+            "value": md_escape("unknown" if r.value is None else f"{r.value} {r.unit}".strip()),
+            "status": r.status,
+            "source": md_escape(r.source),
+        }
         for r in results.inputs.values()
     ]
     notes = [(i.name, md_escape(i.note)) for i in results.indicators.values() if i.note]

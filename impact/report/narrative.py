@@ -157,9 +157,14 @@ SHORT_NAMES = ("co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_y
 
 # ----------------------------------------------------------------------------- findings
 #: The share indicators, and the territory level whose name goes into their phrase.
-SHARE_PLACES = {"share_of_city_electricity": "commune", "share_of_city_peak_demand": "commune",
-                "share_of_departement_electricity": "departement", "share_of_region_electricity": "region",
-                "share_of_france_electricity": None, "share_of_france_datacentres": None}
+SHARE_PLACES = {
+    "share_of_city_electricity": "commune",
+    "share_of_city_peak_demand": "commune",
+    "share_of_departement_electricity": "departement",
+    "share_of_region_electricity": "region",
+    "share_of_france_electricity": None,
+    "share_of_france_datacentres": None,
+}
 
 
 def place_name(results, level: str | None) -> str:
@@ -198,9 +203,18 @@ def share_cell(ind, lang: str = "fr") -> str:
 def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     """Three to six findings in plain words."""
     r, t = results, catalogue(lang)
-    out = [s for s in (_finding_energy(r, t, lang), _finding_peak(r, t, lang), _finding_territory(r, t, lang),
-                       _finding_saving(r, checks, t, lang), _finding_water(r, t, lang), _finding_carbon(r, t, lang))
-           if s]
+    out = [
+        s
+        for s in (
+            _finding_energy(r, t, lang),
+            _finding_peak(r, t, lang),
+            _finding_territory(r, t, lang),
+            _finding_saving(r, checks, t, lang),
+            _finding_water(r, t, lang),
+            _finding_carbon(r, t, lang),
+        )
+        if s
+    ]
     unknown = [k for k in SHORT_NAMES if not r[k].known]
     if unknown:
         out.append(t("finding.unpublished", names=t.join(t(f"short.{k}") for k in unknown)))
@@ -211,8 +225,11 @@ def _finding_energy(r, t, lang) -> str:
     fe, hh = r["facility_energy_mwh"], r["households_electricity_equiv"]
     if not fe.known:
         return ""
-    args = {"name": r.project.name, "energy": _q(r, "facility_energy_mwh", lang),
-            "range": _range(r, "facility_energy_mwh", lang)}
+    args = {
+        "name": r.project.name,
+        "energy": _q(r, "facility_energy_mwh", lang),
+        "range": _range(r, "facility_energy_mwh", lang),
+    }
     if hh.known:
         return t("finding.energy_households", households=fmt.number(hh.central, lang), **args)
     return t("finding.energy", **args)
@@ -234,25 +251,33 @@ def _finding_territory(r, t, lang) -> str:
     dep, dcs = r["share_of_departement_electricity"], r["share_of_france_datacentres"]
     if not (dep.known and dcs.known):
         return ""
-    return t("finding.territory", departement=share_phrase(r, "share_of_departement_electricity", lang),
-             datacentres=share_phrase(r, "share_of_france_datacentres", lang))
+    return t(
+        "finding.territory",
+        departement=share_phrase(r, "share_of_departement_electricity", lang),
+        datacentres=share_phrase(r, "share_of_france_datacentres", lang),
+    )
 
 
 def _finding_saving(r, checks, t, lang) -> str:
     saving = r["cooling_saving_share"]
     claim = next((c for c in checks if c.indicator == "cooling_saving_share"), None)
     if saving.known and claim is not None:
-        return t("finding.saving_claim", saving=fmt.percent(saving.central, lang),
-                 range=_range(r, "cooling_saving_share", lang), claimed=fmt.percent(claim.claimed, lang),
-                 verdict=verdict_text(claim.verdict, lang).lower())
+        return t(
+            "finding.saving_claim",
+            saving=fmt.percent(saving.central, lang),
+            range=_range(r, "cooling_saving_share", lang),
+            claimed=fmt.percent(claim.claimed, lang),
+            verdict=verdict_text(claim.verdict, lang).lower(),
+        )
     if saving.known and saving.central > 0:
         return t("finding.saving", saving=fmt.percent(saving.central, lang))
     return ""
 
 
 def _finding_water(r, t, lang) -> str:
-    ww, ret, td, inh = (r[n] for n in ("water_withdrawal_m3", "water_returned_m3", "thermal_discharge_mw",
-                                        "inhabitants_water_equiv"))
+    ww, ret, td, inh = (
+        r[n] for n in ("water_withdrawal_m3", "water_returned_m3", "thermal_discharge_mw", "inhabitants_water_equiv")
+    )
     if not (ww.known and ww.central > 0):
         return ""
     text = t("finding.water", water=_q(r, "water_withdrawal_m3", lang))
@@ -298,8 +323,11 @@ def claim_conversion(c: ClaimCheck, lang: str) -> str:
     if not unit:
         return ""
     t = catalogue(lang)
-    return t("claim.unit_converted", claimed_as_written=fmt.plain(c.claimed_as_written, lang),
-             unit_as_written=t.optional(f"unit.{unit}") or unit)
+    return t(
+        "claim.unit_converted",
+        claimed_as_written=fmt.plain(c.claimed_as_written, lang),
+        unit_as_written=t.optional(f"unit.{unit}") or unit,
+    )
 
 
 def claim_value(c: ClaimCheck, lang: str) -> str:
@@ -332,9 +360,14 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     out.append(t("question.peak"))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
-            out.append(t(f"question.claim.{c.verdict}", claimed=claim_value(c, lang),
-                         indicator=label(c.indicator, lang).lower(),
-                         estimate=value_text(results, c.compared_with, lang)))
+            out.append(
+                t(
+                    f"question.claim.{c.verdict}",
+                    claimed=claim_value(c, lang),
+                    indicator=label(c.indicator, lang).lower(),
+                    estimate=value_text(results, c.compared_with, lang),
+                )
+            )
     return out
 
 
@@ -348,9 +381,14 @@ def _question(t, rec, results) -> str | None:
         key = f"question.{rec.name}"
         if not t.has(key):
             return None
-    args = {k: str(v) if k == "year" or k.endswith("_year") else
-            fmt.plain(v, t.lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-            for k, v in rec.note_args}
+    args = {
+        k: str(v)
+        if k == "year" or k.endswith("_year")
+        else fmt.plain(v, t.lang)
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+        else v
+        for k, v in rec.note_args
+    }
     announced = results.meta.get("announced_power") if hasattr(results, "meta") else None
     if announced:
         args.setdefault("value_mw", fmt.plain(announced["value_mw"], t.lang))
@@ -358,8 +396,9 @@ def _question(t, rec, results) -> str | None:
 
 
 # ----------------------------------------------------------------------------- contribution
-def contribution_markdown(results, checks, findings_list, questions_list, lang: str = "fr",
-                          author: str | None = None, date: str = "") -> str:
+def contribution_markdown(
+    results, checks, findings_list, questions_list, lang: str = "fr", author: str | None = None, date: str = ""
+) -> str:
     """A draft contribution to the public procedure, in Markdown, for the resident to edit.
 
     Every text is escaped for Markdown (:func:`impact.report.markdown.md_escape`): the
@@ -377,8 +416,7 @@ def contribution_markdown(results, checks, findings_list, questions_list, lang: 
     where = t("contribution.where", city=p.city) if p.city else ""
     op = t("contribution.operator", operator=p.operator) if p.operator else ""
     lines = [
-        "# " + esc(t("contribution.title", kind=t(f"procedure.kind.{kind}"), name=p.name, operator=op,
-                     where=where)),
+        "# " + esc(t("contribution.title", kind=t(f"procedure.kind.{kind}"), name=p.name, operator=op, where=where)),
         "",
         "*" + esc(t("contribution.draft_note")) + "*",
         "",
@@ -394,9 +432,18 @@ def contribution_markdown(results, checks, findings_list, questions_list, lang: 
     if checks:
         lines += ["## " + esc(t("contribution.claims")), ""]
         for c in checks:
-            lines.append("- " + esc(t("contribution.claim", indicator=label(c.indicator, lang),
-                                      claimed=claim_value(c, lang), verdict=verdict_text(c.verdict, lang).lower(),
-                                      reason=claim_reason(c, results, lang))))
+            lines.append(
+                "- "
+                + esc(
+                    t(
+                        "contribution.claim",
+                        indicator=label(c.indicator, lang),
+                        claimed=claim_value(c, lang),
+                        verdict=verdict_text(c.verdict, lang).lower(),
+                        reason=claim_reason(c, results, lang),
+                    )
+                )
+            )
         lines.append("")
     lines += ["## " + esc(t("contribution.questions")), "", esc(t(f"procedure.questions_intro.{to}")), ""]
     lines += [f"- {esc(q)}" for q in questions_list]

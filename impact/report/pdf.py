@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import ClassVar
 
 
 class BlockedURL(ValueError):
@@ -25,7 +26,7 @@ def make_fetcher(allowed_dirs):
     roots = [Path(d).resolve() for d in allowed_dirs]
 
     class SafeFetcher(URLFetcher):
-        blocked: list[str] = []
+        blocked: ClassVar[list[str]] = []
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
@@ -41,8 +42,16 @@ def make_fetcher(allowed_dirs):
     return SafeFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def write_pdf(html: str, target: Path, *, base_dir: Path, allowed_dirs, date: dt.date,
-              attachments: list[tuple[str, bytes, str]], lang: str = "fr") -> list[str]:
+def write_pdf(
+    html: str,
+    target: Path,
+    *,
+    base_dir: Path,
+    allowed_dirs,
+    date: dt.date,
+    attachments: list[tuple[str, bytes, str]],
+    lang: str = "fr",
+) -> list[str]:
     """Render ``html`` to ``target`` as PDF/A-3b with ``attachments``.
 
     Parameters
@@ -68,13 +77,21 @@ def write_pdf(html: str, target: Path, *, base_dir: Path, allowed_dirs, date: dt
     from weasyprint import HTML, Attachment
 
     fetcher = make_fetcher(allowed_dirs)
-    stamp = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     files = [
-        Attachment(string=data, name=name, description=description, created=stamp, modified=stamp,
-                   relationship="Source", url_fetcher=fetcher)
+        Attachment(
+            string=data,
+            name=name,
+            description=description,
+            created=stamp,
+            modified=stamp,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
         for name, data, description in attachments
     ]
     document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-    document.write_pdf(target, pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False,
-                       pdf_identifier=b"impact-dossier")
+    document.write_pdf(
+        target, pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False, pdf_identifier=b"impact-dossier"
+    )
     return list(fetcher.blocked)

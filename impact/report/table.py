@@ -19,8 +19,10 @@ def format_table(results, width: int = 100) -> str:
     where = ", ".join(x for x in (p.city, p.country) if x)
     head = f"{p.name}" + (f" ({p.operator})" if p.operator else "") + (f", {where}" if where else "")
     lines.append(head)
-    lines.append(f"Estimate for {results.meta['year']}, {results.meta['draws']} Monte Carlo draws, "
-                 f"seed {results.meta['seed']}; ranges are 5th-95th percentiles.")
+    lines.append(
+        f"Estimate for {results.meta['year']}, {results.meta['draws']} Monte Carlo draws, "
+        f"seed {results.meta['seed']}; ranges are 5th-95th percentiles."
+    )
     lines.append("")
     refs: list[str] = []
     rows = [("indicator", "central", "low - high", "unit", "sources")]
@@ -41,7 +43,9 @@ def format_table(results, width: int = 100) -> str:
         rows.append((ind.name, central, span, ind.unit, ",".join(nums)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
-        lines.append(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:^{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}".rstrip())
+        lines.append(
+            f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:^{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}".rstrip()
+        )
     lines.append("")
     notes = [(i.name, i.note) for i in results.indicators.values() if i.note]
     if notes:
@@ -53,8 +57,9 @@ def format_table(results, width: int = 100) -> str:
     for rec in results.inputs.values():
         value = "unknown" if rec.value is None else str(rec.value)
         unit = f" {rec.unit}" if rec.unit and rec.unit != "-" and rec.value is not None else ""
-        lines.extend(textwrap.wrap(f"- {rec.name} = {value}{unit} [{rec.status}]: {rec.source}", width,
-                                   subsequent_indent="  "))
+        lines.extend(
+            textwrap.wrap(f"- {rec.name} = {value}{unit} [{rec.status}]: {rec.source}", width, subsequent_indent="  ")
+        )
     lines.append("")
     lines.append("Sources")
     for n, s in enumerate(refs, 1):

@@ -30,10 +30,23 @@ GPKG_MAGIC = b"SQLite format 3\x00"
 #: ``application_id`` of a GeoPackage (offset 68 of the SQLite header): "GPKG" (1.2 and later),
 #: "GP10" and "GP11" (1.0 and 1.1).
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
-GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
-                  "GeometryCollection")
-_CRS84 = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "OGC:CRS84", "CRS84",
-          "urn:ogc:def:crs:EPSG::4326", "EPSG:4326")
+GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+_CRS84 = (
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "OGC:CRS84",
+    "CRS84",
+    "urn:ogc:def:crs:EPSG::4326",
+    "EPSG:4326",
+)
 
 
 def read_vector(path: str | Path, what: str, layer: str | None = None, kind: str = "boundaries"):
@@ -99,13 +112,23 @@ def _not_geojson(head: str, source: str, what: str) -> InputError:
     """Why text that does not start with ``{`` is no GeoJSON."""
     start = head[:4096].lower()
     if "<ogrvrtdatasource" in start:
-        return InputError(source, "is a GDAL virtual dataset (VRT), which reads other files and URLs: it is not "
-                                  f"opened; give the GeoJSON or GeoPackage itself ({what})")
+        return InputError(
+            source,
+            "is a GDAL virtual dataset (VRT), which reads other files and URLs: it is not "
+            f"opened; give the GeoJSON or GeoPackage itself ({what})",
+        )
     if start.startswith("<"):
         return InputError(source, f"is XML (GML, KML, VRT...), not GeoJSON; expected {what}")
     first = head.split("\n", 1)[0]
-    return InputError(source, [("line 1", f"is not GeoJSON: a GeoJSON file starts with '{{', this one with "
-                                          f"{excerpt(first, 40)}; expected {what}")])
+    return InputError(
+        source,
+        [
+            (
+                "line 1",
+                f"is not GeoJSON: a GeoJSON file starts with '{{', this one with {excerpt(first, 40)}; expected {what}",
+            )
+        ],
+    )
 
 
 def _geojson(raw: bytes, source: str, what: str):
@@ -133,7 +156,7 @@ def _geojson(raw: bytes, source: str, what: str):
     rows, geoms = [], []
     for n, feat in enumerate(features, start=1):
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
-            raise InputError(source, [(f"feature {n}", "must be a GeoJSON Feature ({\"type\": \"Feature\", ...})")])
+            raise InputError(source, [(f"feature {n}", 'must be a GeoJSON Feature ({"type": "Feature", ...})')])
         props = feat.get("properties")
         if props is None:
             props = {}
@@ -147,8 +170,9 @@ def _geojson(raw: bytes, source: str, what: str):
     frame.columns = [str(c) for c in frame.columns]
     if "geometry" in frame.columns:  # a property of that name would shadow the geometry
         frame = frame.rename(columns={"geometry": "geometry_property"})
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index),
-                            crs=_geojson_crs(data.get("crs"), source))
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries(geoms, index=frame.index), crs=_geojson_crs(data.get("crs"), source)
+    )
 
 
 def _shape(geom, n: int, source: str):
@@ -159,8 +183,9 @@ def _shape(geom, n: int, source: str):
 
     if not isinstance(geom, dict) or geom.get("type") not in GEOMETRY_TYPES:
         got = excerpt(geom.get("type")) if isinstance(geom, dict) else excerpt(geom)
-        raise InputError(source, [(f"feature {n}", f"geometry must be a GeoJSON geometry "
-                                                   f"({', '.join(GEOMETRY_TYPES)}), got {got}")])
+        raise InputError(
+            source, [(f"feature {n}", f"geometry must be a GeoJSON geometry ({', '.join(GEOMETRY_TYPES)}), got {got}")]
+        )
     kind = geom["type"]
     try:
         if kind == "GeometryCollection":
@@ -203,11 +228,15 @@ def _geojson_crs(member, source: str):
     """The CRS of a GeoJSON file: its 2008-style ``crs`` member (``{"type": "name", ...}``), else WGS 84."""
     if member is None:
         return "EPSG:4326"
-    name = member.get("properties", {}).get("name") if isinstance(member, dict) and \
-        member.get("type") == "name" and isinstance(member.get("properties"), dict) else None
+    name = (
+        member.get("properties", {}).get("name")
+        if isinstance(member, dict) and member.get("type") == "name" and isinstance(member.get("properties"), dict)
+        else None
+    )
     if not isinstance(name, str):
-        raise InputError(source, [("crs", "expected {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:2154\"}} "
-                                          "or no crs (WGS 84)")])
+        raise InputError(
+            source, [("crs", 'expected {"type": "name", "properties": {"name": "EPSG:2154"}} or no crs (WGS 84)')]
+        )
     if name in _CRS84:
         return "EPSG:4326"
     from pyproj import CRS
@@ -226,8 +255,11 @@ def _geopackage(raw: bytes, source: str, what: str, layer: str | None):
     import sqlite3
 
     if raw[68:72] not in GPKG_APPLICATION_IDS:
-        raise InputError(source, f"is an SQLite database but not a GeoPackage (its application_id is "
-                                 f"{excerpt(raw[68:72])}); expected {what}")
+        raise InputError(
+            source,
+            f"is an SQLite database but not a GeoPackage (its application_id is "
+            f"{excerpt(raw[68:72])}); expected {what}",
+        )
     con = sqlite3.connect(":memory:")
     try:
         con.deserialize(raw)
@@ -247,20 +279,22 @@ def _gpkg_features(con, source: str, what: str, layer: str | None):
     import geopandas as gpd
     import pandas as pd
 
-    tables = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' "
-                                        "ORDER BY rowid")]
+    tables = [
+        r[0] for r in con.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY rowid")
+    ]
     if not tables:
         raise InputError(source, f"is a GeoPackage without a feature table; expected {what}")
     if layer is not None and layer not in tables:
-        raise InputError(source, [("layer", f"no feature table {excerpt(layer)}; the file has: "
-                                            f"{excerpt(', '.join(tables), 120)}")])
+        raise InputError(
+            source, [("layer", f"no feature table {excerpt(layer)}; the file has: {excerpt(', '.join(tables), 120)}")]
+        )
     table = layer or tables[0]
     kind = con.execute("SELECT type, sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     if kind is None or kind[0] != "table" or (kind[1] or "").lstrip().upper().startswith("CREATE VIRTUAL"):
-        raise InputError(source, [("layer", f"{excerpt(table)} is not a table (a view or a virtual table is not "
-                                            "read)")])
-    geo = con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
-                      (table,)).fetchone()
+        raise InputError(
+            source, [("layer", f"{excerpt(table)} is not a table (a view or a virtual table is not read)")]
+        )
+    geo = con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
     if geo is None:
         raise InputError(source, [("layer", f"{excerpt(table)} has no geometry column (gpkg_geometry_columns)")])
     geom_col, srs_id = geo
@@ -273,8 +307,7 @@ def _gpkg_features(con, source: str, what: str, layer: str | None):
     geoms = [_gpkg_geometry(r[i_geom], n, source) for n, r in enumerate(rows, start=1)]
     props = [c for c in columns if c != geom_col]
     frame = pd.DataFrame([[v for j, v in enumerate(r) if j != i_geom] for r in rows], columns=props)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index),
-                            crs=_gpkg_crs(con, srs_id, source))
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index), crs=_gpkg_crs(con, srs_id, source))
 
 
 def _gpkg_geometry(blob, n: int, source: str):
@@ -290,7 +323,7 @@ def _gpkg_geometry(blob, n: int, source: str):
     if envelope is None or flags & 0b100000:
         raise InputError(source, [(f"feature {n}", "geometry uses an extended or unknown GeoPackage encoding")])
     try:
-        return shapely.from_wkb(blob[8 + envelope:])
+        return shapely.from_wkb(blob[8 + envelope :])
     except Exception as exc:  # shapely.errors.GEOSException: truncated or malformed WKB
         raise InputError(source, [(f"feature {n}", f"geometry is not valid WKB: {exception_text(exc)}")]) from None
 
@@ -299,8 +332,10 @@ def _gpkg_crs(con, srs_id, source: str):
     """The CRS of ``srs_id`` (gpkg_spatial_ref_sys): its EPSG code, else its WKT; undefined (0, -1): None."""
     if srs_id in (None, 0, -1):
         return None
-    row = con.execute("SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
-                      "WHERE srs_id = ?", (srs_id,)).fetchone()
+    row = con.execute(
+        "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
+        (srs_id,),
+    ).fetchone()
     if row is None:
         raise InputError(source, [("crs", f"srs_id {excerpt(srs_id)} is not in gpkg_spatial_ref_sys")])
     from pyproj import CRS
@@ -311,5 +346,4 @@ def _gpkg_crs(con, srs_id, source: str):
             return CRS.from_epsg(code)
         return CRS.from_wkt(definition)
     except Exception:  # pyproj.exceptions.CRSError
-        raise InputError(source, [("crs", f"unknown coordinate reference system (srs_id {excerpt(srs_id)})")]) \
-            from None
+        raise InputError(source, [("crs", f"unknown coordinate reference system (srs_id {excerpt(srs_id)})")]) from None

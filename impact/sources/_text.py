@@ -37,6 +37,7 @@ def csv_rows(reader, source: str):
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(source, [(f"line {reader.line_num}", f"is not a valid CSV line: "
-                                                                 f"{exception_text(exc)}")]) from None
+            raise InputError(
+                source, [(f"line {reader.line_num}", f"is not a valid CSV line: {exception_text(exc)}")]
+            ) from None
         yield row

@@ -62,7 +62,9 @@ def _boundaries(gdf):
     gdf = gdf.rename(columns=ren)
     kinds = set(gdf.geom_type.dropna())
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
-        raise InputError(gdf.attrs["source"], f"expected polygons (boundaries), found {', '.join(sorted(kinds)) or 'no geometry'}")
+        raise InputError(
+            gdf.attrs["source"], f"expected polygons (boundaries), found {', '.join(sorted(kinds)) or 'no geometry'}"
+        )
     return repair_polygons(gdf)
 
 
@@ -84,9 +86,16 @@ def repair_polygons(gdf):
         parts = shapely.get_parts(shapely.make_valid(geoms[i]))
         polygons = [g for g in shapely.get_parts(parts) if g.geom_type in ("Polygon", "MultiPolygon") and g.area > 0]
         if not polygons:
-            raise InputError(gdf.attrs.get("source", "<boundaries>"),
-                             [(f"feature {i + 1}", f"the polygon has no area ({shapely.is_valid_reason(geoms[i])}): "
-                                                   "expected a boundary enclosing a territory")])
+            raise InputError(
+                gdf.attrs.get("source", "<boundaries>"),
+                [
+                    (
+                        f"feature {i + 1}",
+                        f"the polygon has no area ({shapely.is_valid_reason(geoms[i])}): "
+                        "expected a boundary enclosing a territory",
+                    )
+                ],
+            )
         fixed[i] = shapely.multipolygons(polygons) if len(polygons) > 1 else polygons[0]
     out = gdf.set_geometry(fixed, crs=gdf.crs)
     out.attrs = dict(gdf.attrs)

@@ -76,8 +76,16 @@ def _parcels(gdf):
     src = gdf.attrs["source"]
     missing = [k for k in ("id", "contenance") if k not in gdf.columns]
     if missing:
-        raise InputError(src, [("", f"missing propert{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)}; "
-                                    "expected cadastre.data.gouv.fr parcels (id, commune, section, numero, contenance)")])
+        raise InputError(
+            src,
+            [
+                (
+                    "",
+                    f"missing propert{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)}; "
+                    "expected cadastre.data.gouv.fr parcels (id, commune, section, numero, contenance)",
+                )
+            ],
+        )
     gdf = gdf.rename(columns=VARIABLE_MAP)
     gdf["id"] = gdf["id"].astype(str).str.strip()
     dup = gdf["id"][gdf["id"].duplicated()]
@@ -89,9 +97,16 @@ def _parcels(gdf):
     bad = (area.isna() & raw.notna()) | ~(np.isnan(area) | ((area >= 0) & (area <= MAX_PARCEL_M2)))
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(src, [(f"feature {i + 1} (parcel {strip_controls(gdf['id'].iloc[i])[:20]})",
-                                f"contenance must be an area in m2 (a number from 0 to {MAX_PARCEL_M2:,.0f}), "
-                                f"got {excerpt(raw.iloc[i])}")])
+        raise InputError(
+            src,
+            [
+                (
+                    f"feature {i + 1} (parcel {strip_controls(gdf['id'].iloc[i])[:20]})",
+                    f"contenance must be an area in m2 (a number from 0 to {MAX_PARCEL_M2:,.0f}), "
+                    f"got {excerpt(raw.iloc[i])}",
+                )
+            ],
+        )
     gdf["contenance_m2"] = area.astype(float)
     for col in ("commune", "prefixe", "section", "numero"):
         if col not in gdf:

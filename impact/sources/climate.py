@@ -112,10 +112,16 @@ def shipped_stations() -> tuple[dict[str, Any], ...]:
         rows = list(csv.DictReader(f))
     out = []
     for r in rows:
-        out.append({**r, "lat": float(r["lat"]), "lon": float(r["lon"]),
-                    "altitude_m": float(r["altitude_m"]) if r["altitude_m"].strip() else None,
-                    "years_represented": int(r["years_represented"]),
-                    "central_year": None if r["central_year"] == "typical" else int(r["central_year"])})
+        out.append(
+            {
+                **r,
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "altitude_m": float(r["altitude_m"]) if r["altitude_m"].strip() else None,
+                "years_represented": int(r["years_represented"]),
+                "central_year": None if r["central_year"] == "typical" else int(r["central_year"]),
+            }
+        )
     return tuple(out)
 
 
@@ -143,18 +149,19 @@ def coefficient(quantity: str) -> ref.Sourced:
 
 
 def max_distance_km() -> float:
-    return coefficient("max_distance_km").value.central
+    return coefficient("max_distance_km").known().central
 
 
 def _sigma(distance_km, altitude_difference_m, years_represented) -> tuple[float, tuple[float, float, float]]:
-    g = coefficient("gradient_k_per_km").value.central
-    s_l = coefficient("lapse_rate_sd_k_per_km").value.central
-    s_y = coefficient("interannual_sd_k").value.central
+    g = coefficient("gradient_k_per_km").known().central
+    s_l = coefficient("lapse_rate_sd_k_per_km").known().central
+    s_y = coefficient("interannual_sd_k").known().central
     d = 0.0 if distance_km is None else distance_km
     dz = 0.0 if altitude_difference_m is None else abs(altitude_difference_m)
     parts = (g * d, s_l * dz / 1000.0, s_y / math.sqrt(max(years_represented, 1)))
-    sigma = mc.offset_sigma_k(d, dz, years_represented, gradient_k_per_km=g, lapse_rate_sd_k_per_km=s_l,
-                              interannual_sd_k=s_y)
+    sigma = mc.offset_sigma_k(
+        d, dz, years_represented, gradient_k_per_km=g, lapse_rate_sd_k_per_km=s_l, interannual_sd_k=s_y
+    )
     return sigma, parts
 
 
@@ -162,7 +169,7 @@ def candidates(lat: float, lon: float, altitude_m: float | None = None) -> list[
     """Every shipped station within the maximum distance, best first."""
     out = []
     limit = max_distance_km()
-    lapse = coefficient("lapse_rate_k_per_km").value.central
+    lapse = coefficient("lapse_rate_k_per_km").known().central
     for s in shipped_stations():
         d = float(haversine_km(lat, lon, s["lat"], s["lon"]))
         if d > limit:
@@ -174,12 +181,30 @@ def candidates(lat: float, lon: float, altitude_m: float | None = None) -> list[
         dz_error = dz if dz is not None else (altitude_m if altitude_m is not None else None)
         sigma, parts = _sigma(d, dz_error, s["years_represented"])
         correction = float(mc.altitude_correction_k(altitude_m, z, lapse)) if dz is not None else 0.0
-        out.append(ClimateChoice(
-            s["id"], s["name"], s["kind"], round(d, 1), None if dz is None else round(dz, 0), altitude_m, z,
-            s["central_year"], s["period"], s["years_represented"], s["attribution"], s["licence"],
-            correction, sigma, parts, s["lat"], s["lon"]))
-    return sorted(out, key=lambda c: (round(c.sigma_k, 1), KIND_RANK[c.kind], -c.years_represented,
-                                      c.distance_km, c.station_id))
+        out.append(
+            ClimateChoice(
+                s["id"],
+                s["name"],
+                s["kind"],
+                round(d, 1),
+                None if dz is None else round(dz, 0),
+                altitude_m,
+                z,
+                s["central_year"],
+                s["period"],
+                s["years_represented"],
+                s["attribution"],
+                s["licence"],
+                correction,
+                sigma,
+                parts,
+                s["lat"],
+                s["lon"],
+            )
+        )
+    return sorted(
+        out, key=lambda c: (round(c.sigma_k, 1), KIND_RANK[c.kind], -c.years_represented, c.distance_km, c.station_id)
+    )
 
 
 def nearest_station(lat: float, lon: float) -> tuple[str, float]:
@@ -189,8 +214,9 @@ def nearest_station(lat: float, lon: float) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=32)
-def _station_hours(station_id: str, year: int | None, correction_k: float, warming_c: float,
-                   pressure_pa: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _station_hours(
+    station_id: str, year: int | None, correction_k: float, warming_c: float, pressure_pa: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from ..model.psychrometrics import relative_humidity_from_dew_point_ashrae, wet_bulb_from_dew_point
 
     t_raw, td_raw = station_series(station_id, year)
@@ -218,25 +244,31 @@ def climate_from_choice(choice: ClimateChoice, year: int, warming_c: float = 0.0
     altitude = choice.site_altitude_m if choice.site_altitude_m is not None else choice.station_altitude_m
     pressure = float(mc.standard_pressure_pa(altitude if altitude is not None else 0.0))
     t, rh, twb = _station_hours(choice.station_id, choice.year, choice.correction_k, float(warming_c), pressure)
-    frame = pd.DataFrame({"temp_air_c": t, "relative_humidity": rh, "temp_wet_bulb_c": twb},
-                         index=local_year_index(year))
+    frame = pd.DataFrame(
+        {"temp_air_c": t, "relative_humidity": rh, "temp_wet_bulb_c": twb}, index=local_year_index(year)
+    )
     return Climate(frame, choice.attribution, _choice_sentence(choice), "shipped series", choice)
 
 
 def _choice_sentence(c: ClimateChoice) -> str:
-    what = {"typical year": f"typical year built from {c.period}",
-            "model": f"typical year built from {c.period}" if c.year is None else
-            f"{c.year}, the median year of {c.period}",
-            "observation": f"observations of {c.year}" if c.years_represented == 1 else
-            f"observations of {c.year}, the median year of {c.period}"}[c.kind]
+    what = {
+        "typical year": f"typical year built from {c.period}",
+        "model": f"typical year built from {c.period}"
+        if c.year is None
+        else f"{c.year}, the median year of {c.period}",
+        "observation": f"observations of {c.year}"
+        if c.years_represented == 1
+        else f"observations of {c.year}, the median year of {c.period}",
+    }[c.kind]
     return f"{c.station} ({c.kind}): {what}, {c.distance_km:g} km from the site"
 
 
 # ------------------------------------------------------------------------- user files
 
 
-def _file_choice(project, attrs: dict, kind: str, name: str, period: str, years: int,
-                 attribution: str = "") -> ClimateChoice:
+def _file_choice(
+    project, attrs: dict, kind: str, name: str, period: str, years: int, attribution: str = ""
+) -> ClimateChoice:
     """A user's file: used as it is (no correction); its offset from its position, if known."""
     loc = project.location
     lat, lon = attrs.get("latitude"), attrs.get("longitude")
@@ -248,13 +280,30 @@ def _file_choice(project, attrs: dict, kind: str, name: str, period: str, years:
     site_z = getattr(loc, "altitude_m", None) if loc is not None else None
     dz = None if site_z is None or z is None else site_z - z
     sigma, parts = _sigma(distance, dz, years)
-    return ClimateChoice(name, name, kind, distance, None if dz is None else round(dz, 0), site_z, z, None,
-                         period, years, attribution, "", 0.0, sigma, parts,
-                         None if lat is None else float(lat), None if lon is None else float(lon))
+    return ClimateChoice(
+        name,
+        name,
+        kind,
+        distance,
+        None if dz is None else round(dz, 0),
+        site_z,
+        z,
+        None,
+        period,
+        years,
+        attribution,
+        "",
+        0.0,
+        sigma,
+        parts,
+        None if lat is None else float(lat),
+        None if lon is None else float(lon),
+    )
 
 
-def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0, choice=None,
-                         field: str = "climate.epw") -> Climate:
+def climate_from_weather(
+    weather, year: int, source: str, warming_c: float = 0.0, choice=None, field: str = "climate.epw"
+) -> Climate:
     """An hourly year from a weather file's frame (:func:`impact.sources.read_epw`).
 
     The file's 8,760 hours are laid, in their order, on the hours of ``year``
@@ -268,8 +317,9 @@ def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0
     if len(frame) == HOURS + 24:  # a leap year: drop 29 February
         frame = frame[~((frame.index.month == 2) & (frame.index.day == 29))]
     if len(frame) != HOURS:
-        raise InputError(source, [(field, f"has {len(frame)} hours; the hourly cooling model needs a whole "
-                                          f"year ({HOURS} hours)")])
+        raise InputError(
+            source, [(field, f"has {len(frame)} hours; the hourly cooling model needs a whole year ({HOURS} hours)")]
+        )
     if frame[["temp_air_c", "temp_wet_bulb_c"]].isna().any().any():
         raise InputError(source, [(field, "has hours without dry-bulb temperature or humidity")])
     tz = frame.index.tz or "UTC"
@@ -283,8 +333,13 @@ def climate_from_weather(weather, year: int, source: str, warming_c: float = 0.0
     meta = weather.attrs
     where = ", ".join(str(meta[k]) for k in ("city", "country") if meta.get(k) and meta.get(k) != "unknown")
     kind = choice.kind if choice is not None else "weather file"
-    return Climate(pd.DataFrame(data, index=index), f"{kind} {source}" + (f" ({where})" if where else ""),
-                   f"hourly {kind}, used as it is", kind, choice)
+    return Climate(
+        pd.DataFrame(data, index=index),
+        f"{kind} {source}" + (f" ({where})" if where else ""),
+        f"hourly {kind}, used as it is",
+        kind,
+        choice,
+    )
 
 
 def _user_file(project, year: int, warming_c: float, data=None) -> Climate | None:
@@ -319,8 +374,10 @@ def project_climate(project, year: int, warming_c: float = 0.0, data=None) -> Cl
         return own
     loc = project.location
     if loc is None:
-        return NoClimate("the project has no location (lat, lon): the tool cannot choose a climate for it",
-                         "note.climate.no_location")
+        return NoClimate(
+            "the project has no location (lat, lon): the tool cannot choose a climate for it",
+            "note.climate.no_location",
+        )
     found = candidates(loc.lat, loc.lon, getattr(loc, "altitude_m", None))
     if found:
         return climate_from_choice(found[0], year, warming_c)
@@ -331,5 +388,11 @@ def project_climate(project, year: int, warming_c: float = 0.0, data=None) -> Cl
         f"(the nearest, {name}, is {d:.0f} km away); get a typical year for this point with "
         f"`impact climate fetch --lat {loc.lat:g} --lon {loc.lon:g}`, or give climate.epw or climate.pvgis",
         "note.climate.none",
-        (("max_distance_km", limit), ("nearest_station", name), ("nearest_km", round(d)),
-         ("lat", loc.lat), ("lon", loc.lon)))
+        (
+            ("max_distance_km", limit),
+            ("nearest_station", name),
+            ("nearest_km", round(d)),
+            ("lat", loc.lat),
+            ("lon", loc.lon),
+        ),
+    )

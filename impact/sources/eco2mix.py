@@ -158,8 +158,16 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             # Numbers are parsed by the C reader; a column that is not all numbers stays text
             # and is checked cell by cell below, to name the bad cell.
-            df = pd.read_csv(io.StringIO(text), sep=sep, na_values=sorted(MISSING), keep_default_na=False,
-                             index_col=False, skip_blank_lines=False, engine="c", low_memory=False)
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                na_values=sorted(MISSING),
+                keep_default_na=False,
+                index_col=False,
+                skip_blank_lines=False,
+                engine="c",
+                low_memory=False,
+            )
     except (pd.errors.ParserError, ValueError, OverflowError) as exc:
         raise InputError(source, [("", f"cannot be read as a ';'-separated table: {exception_text(exc)}")]) from None
     header = [str(c) for c in df.columns]
@@ -178,8 +186,12 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
         col = ts_col
     elif _key(_DATE) in keys and any(_key(h) in keys for h in _HOURS):
         hcol = next(keys[_key(h)] for h in _HOURS if _key(h) in keys)
-        local = pd.to_datetime(df[keys[_key(_DATE)]].astype(str).str.strip() + " " + df[hcol].astype(str).str.strip(),
-                               errors="coerce", dayfirst=False, format="mixed")
+        local = pd.to_datetime(
+            df[keys[_key(_DATE)]].astype(str).str.strip() + " " + df[hcol].astype(str).str.strip(),
+            errors="coerce",
+            dayfirst=False,
+            format="mixed",
+        )
         bad = local.isna().to_numpy()
         col = keys[_key(_DATE)]
         stamps = local.dt.tz_localize(TZ, ambiguous="NaT", nonexistent="NaT")
@@ -192,13 +204,21 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
             stamps[amb] = fix
         stamps = stamps.dt.tz_convert("UTC")
     else:
-        raise InputError(source, [("line 1", "no 'Date - Heure' column (nor 'Date' and 'Heure'): "
-                                   "not an éCO2mix export?")])
+        raise InputError(
+            source, [("line 1", "no 'Date - Heure' column (nor 'Date' and 'Heure'): not an éCO2mix export?")]
+        )
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         cell = df[col].iloc[i]
-        raise InputError(source, [(f"line {lines[i]}, column {header.index(col) + 1}",
-                                   f"'{col}' is not a date and time: {'' if pd.isna(cell) else excerpt(cell)}")])
+        raise InputError(
+            source,
+            [
+                (
+                    f"line {lines[i]}, column {header.index(col) + 1}",
+                    f"'{col}' is not a date and time: {'' if pd.isna(cell) else excerpt(cell)}",
+                )
+            ],
+        )
 
     out = {}
     for col in header:
@@ -211,8 +231,9 @@ def parse_eco2mix(text: str, source: str = "<eco2mix>"):
         else:
             cells = df[col].fillna("").astype(str).str.strip()
             missing = cells.isin(MISSING).to_numpy()
-            values = pd.to_numeric(cells.where(~missing).str.replace(",", ".", regex=False),
-                                   errors="coerce").to_numpy(dtype=float)
+            values = pd.to_numeric(cells.where(~missing).str.replace(",", ".", regex=False), errors="coerce").to_numpy(
+                dtype=float
+            )
             bad = np.isnan(values) & ~missing
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])

@@ -67,8 +67,9 @@ def wet_bulb_c(temp_air_c, relative_humidity, pressure_pa=STANDARD_PRESSURE_PA):
 
     from ..model.psychrometrics import dew_point_from_relative_humidity, wet_bulb_from_dew_point
 
-    t, rh, p = np.broadcast_arrays(np.asarray(temp_air_c, float), np.asarray(relative_humidity, float),
-                                   np.asarray(pressure_pa, float))
+    t, rh, p = np.broadcast_arrays(
+        np.asarray(temp_air_c, float), np.asarray(relative_humidity, float), np.asarray(pressure_pa, float)
+    )
     ok = np.isfinite(t) & np.isfinite(rh) & np.isfinite(p)
     out = np.full(t.shape, np.nan)
     # PsychroLib bounds the humidity ratio below by 1e-7: a 0 % hour is taken as nearly dry air.
@@ -120,9 +121,16 @@ def _check_record(line: str, n: int, source: str) -> None:
         if math.isnan(value):
             raise InputError(source, [(f"line {n}, column {col}", f"{name} is not a number: {excerpt(cell)}")])
         if value != missing and not low <= value <= high:
-            raise InputError(source, [(f"line {n}, column {col}",
-                                       f"{name} must be between {low:,.0f} and {high:,.0f} {unit} "
-                                       f"(or {missing:g}, missing), got {value:g}")])
+            raise InputError(
+                source,
+                [
+                    (
+                        f"line {n}, column {col}",
+                        f"{name} must be between {low:,.0f} and {high:,.0f} {unit} "
+                        f"(or {missing:g}, missing), got {value:g}",
+                    )
+                ],
+            )
 
 
 def parse_epw(text: str, source: str = "<epw>"):
@@ -132,7 +140,9 @@ def parse_epw(text: str, source: str = "<epw>"):
 
     lines = text.splitlines()
     if not lines or not lines[0].upper().startswith("LOCATION"):
-        raise InputError(source, [("line 1", "not an EnergyPlus weather file: the first line must start with LOCATION")])
+        raise InputError(
+            source, [("line 1", "not an EnergyPlus weather file: the first line must start with LOCATION")]
+        )
     if len(lines) < 9:
         raise InputError(source, [("", f"has {len(lines)} lines: an EPW file has 8 header lines, then hourly records")])
     for n, line in enumerate(lines[8:], start=9):
@@ -150,12 +160,28 @@ def parse_epw(text: str, source: str = "<epw>"):
     bad = df["temp_air_c"].lt(-70) | df["temp_air_c"].gt(70)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(source, [(f"line {9 + i}, column 7",
-                                   f"dry-bulb temperature out of range (-70..70 °C): {df['temp_air_c'].iloc[i]}")])
+        raise InputError(
+            source,
+            [
+                (
+                    f"line {9 + i}, column 7",
+                    f"dry-bulb temperature out of range (-70..70 °C): {df['temp_air_c'].iloc[i]}",
+                )
+            ],
+        )
     pressure = df["pressure_pa"].fillna(STANDARD_PRESSURE_PA)
     df["temp_wet_bulb_c"] = wet_bulb_c(df["temp_air_c"], df["relative_humidity"], pressure)
-    df = df[["temp_air_c", "relative_humidity", "temp_wet_bulb_c", "temp_dew_c", "pressure_pa",
-             "ghi_w_per_m2", "wind_speed_m_per_s"]]
+    df = df[
+        [
+            "temp_air_c",
+            "relative_humidity",
+            "temp_wet_bulb_c",
+            "temp_dew_c",
+            "pressure_pa",
+            "ghi_w_per_m2",
+            "wind_speed_m_per_s",
+        ]
+    ]
     df.index.name = "time"
     df.attrs.update({k: meta.get(k) for k in ("city", "country", "latitude", "longitude", "TZ", "altitude")})
     df.attrs["source"] = source

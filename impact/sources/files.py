@@ -98,9 +98,13 @@ def format_size(size: int, other: int | None = None) -> str:
 
 def file_type(mode: int) -> str:
     """What a non-regular file is, for a message: ``'a FIFO'``, ``'a folder'``..."""
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "a special file"
@@ -196,8 +200,11 @@ def read_bytes(path: str | Path, kind: str) -> bytes:
     k = KINDS[kind]
     name = label(path)
     if virtual_path(path):
-        raise InputError(name, f"is a URL or a GDAL virtual path ({excerpt(os.fspath(path), 60)}): "
-                               f"only local files are read; expected {k.what}")
+        raise InputError(
+            name,
+            f"is a URL or a GDAL virtual path ({excerpt(os.fspath(path), 60)}): "
+            f"only local files are read; expected {k.what}",
+        )
     try:
         raw = read_regular(path, k.max_bytes)
     except OSError as exc:

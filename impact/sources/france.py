@@ -18,13 +18,19 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..paths import data_dir
 
 #: Levels of :func:`boundaries`.
 LEVELS = ("commune", "arrondissement", "departement", "region", "epci")
-_LAYER = {"commune": "communes", "arrondissement": "arrondissements", "departement": "departements",
-          "region": "regions", "epci": "epci"}
+_LAYER = {
+    "commune": "communes",
+    "arrondissement": "arrondissements",
+    "departement": "departements",
+    "region": "regions",
+    "epci": "epci",
+}
 #: A point at most this far outside the coverage is given the nearest commune (``off_coast``) [km]:
 #: the coverage is simplified and drawn from IGN's coast at about 100 m.
 OFF_COAST_KM = 0.5
@@ -86,8 +92,18 @@ def _territories(level: str) -> dict[str, Territory]:
     out = {}
     for r in _rows({"departement": "departements.csv", "region": "regions.csv", "epci": "epci.csv"}[level]):
         members = r.get("communes") or r.get("departements") or r.get("members")
-        out[r["code"]] = Territory(level, r["code"], r["name"], int(r["population"]), int(members),
-                                   r.get("region", ""), r.get("type", ""), r["source"])
+        if members is None:
+            raise ValueError(f"{level} {r['code']}: no count of communes, départements or members")
+        out[r["code"]] = Territory(
+            level,
+            r["code"],
+            r["name"],
+            int(r["population"]),
+            int(members),
+            r.get("region", ""),
+            r.get("type", ""),
+            r["source"],
+        )
     return out
 
 
@@ -165,10 +181,27 @@ class Commune:
 def _commune_of(r: dict[str, str]) -> Commune:
     dep, reg, ep = departement(r["dep"]), region(r["region"]), epci(r["epci"]) if r["epci"] else None
     coastal = {"true": True, "false": False}.get(r["coastal"])
-    return Commune(r["code"], r["name"], r["kind"], r["parent"], r["dep"], dep.name if dep else "",
-                   r["region"], reg.name if reg else "", r["epci"], ep.name if ep else "", int(r["population"]),
-                   _num(r["area_km2"]), _num(r["lat"]), _num(r["lon"]), coastal, r["has_polygon"] == "true",
-                   tuple(r["postcodes"].split()), False, r["source"])
+    return Commune(
+        r["code"],
+        r["name"],
+        r["kind"],
+        r["parent"],
+        r["dep"],
+        dep.name if dep else "",
+        r["region"],
+        reg.name if reg else "",
+        r["epci"],
+        ep.name if ep else "",
+        int(r["population"]),
+        _num(r["area_km2"]),
+        _num(r["lat"]),
+        _num(r["lon"]),
+        coastal,
+        r["has_polygon"] == "true",
+        tuple(r["postcodes"].split()),
+        False,
+        r["source"],
+    )
 
 
 @cache
@@ -196,9 +229,17 @@ def _commune(code: str) -> Commune | None:
     return _commune_of(dict(zip(header, next(csv.reader([lines[i]])))))
 
 
+def _known_commune(code: str) -> Commune:
+    """The commune of a code taken from the communes table itself (its index, its postcodes)."""
+    c = _commune(code)
+    if c is None:
+        raise LookupError(f"commune {code} is not in the shipped communes table")
+    return c
+
+
 def communes() -> list[Commune]:
     """Every commune and arrondissement, by code (34,746 communes + 45 arrondissements)."""
-    return [_commune(code) for code in _commune_rows()]
+    return [_known_commune(code) for code in _commune_rows()]
 
 
 def commune(code: str) -> Commune | None:
@@ -224,12 +265,12 @@ def normalise_name(text: str) -> str:
 def _strip_article(key: str) -> str:
     for a in _ARTICLES:
         if key.startswith(a):
-            return key[len(a):]
+            return key[len(a) :]
     return key
 
 
 @cache
-def _search_index() -> tuple[tuple[str, str, str, tuple], ...]:
+def _search_index() -> tuple[tuple[str, str, str, tuple, str], ...]:
     """(name key, key without article, key without spaces, rank, code) per commune."""
     out = []
     for code, r in _commune_rows().items():
@@ -287,11 +328,12 @@ def find_communes(text: str, limit: int = 10) -> list[Commune]:
                 groups[2].append((rank, code))
         for group in groups:
             codes += [code for _, code in sorted(group)]
-    out, seen = [], set()
+    out: list[Commune] = []
+    seen = set()
     for code in codes:
         if code not in seen:
             seen.add(code)
-            out.append(commune(code))
+            out.append(_known_commune(code.strip().upper()))
         if len(out) == limit:
             break
     return out
@@ -334,9 +376,13 @@ def _geoms(level: str, idx):
         p0, p1 = o_multi[i], o_multi[i + 1]
         r0, r1 = o_poly[p0], o_poly[p1]
         c0, c1 = o_ring[r0], o_ring[r1]
-        out.append(shapely.from_ragged_array(
-            shapely.GeometryType.MULTIPOLYGON, xy[c0:c1],
-            (o_ring[r0:r1 + 1] - c0, o_poly[p0:p1 + 1] - r0, np.array([0, p1 - p0])))[0])
+        out.append(
+            shapely.from_ragged_array(
+                shapely.GeometryType.MULTIPOLYGON,
+                xy[c0:c1],
+                (o_ring[r0 : r1 + 1] - c0, o_poly[p0 : p1 + 1] - r0, np.array([0, p1 - p0])),
+            )[0]
+        )
     return np.asarray(out, dtype=object)
 
 
@@ -392,8 +438,9 @@ def boundaries(level: str = "commune", bbox: tuple[float, float, float, float] |
         keep = shapely.intersects(geoms, shapely.box(*bbox))
         idx, geoms = idx[keep], geoms[keep]
     names = _names(level)
-    gdf = gpd.GeoDataFrame({"code": codes[idx], "name": [names.get(c, "") for c in codes[idx]]},
-                           geometry=geoms, crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": codes[idx], "name": [names.get(c, "") for c in codes[idx]]}, geometry=geoms, crs="EPSG:4326"
+    )
     gdf.attrs["source"] = "IGN ADMIN EXPRESS (Licence Ouverte 2.0); INSEE COG 2026"
     return gdf
 
@@ -402,7 +449,7 @@ def _rings(level: str, i: int):
     """The rings (closed coordinate arrays, lon/lat) of feature ``i`` of ``level``, shells and holes."""
     _, xy, (o_ring, o_poly, o_multi), _ = _layer(level)
     r0, r1 = o_poly[o_multi[i]], o_poly[o_multi[i + 1]]
-    return [xy[o_ring[r]:o_ring[r + 1]] for r in range(r0, r1)]
+    return [xy[o_ring[r] : o_ring[r + 1]] for r in range(r0, r1)]
 
 
 def _contains(rings, x: float, y: float) -> bool:
@@ -490,7 +537,7 @@ def commune_at(lat: float, lon: float, off_coast_km: float = OFF_COAST_KM) -> Co
     if code is None:
         return None
     c = commune(code)
-    return dataclasses.replace(c, off_coast=True) if off else c
+    return dataclasses.replace(c, off_coast=True) if off and c is not None else c
 
 
 def arrondissement_at(lat: float, lon: float, off_coast_km: float = OFF_COAST_KM) -> Commune | None:
@@ -502,7 +549,7 @@ def arrondissement_at(lat: float, lon: float, off_coast_km: float = OFF_COAST_KM
     if code is None:
         return None
     c = commune(code)
-    return dataclasses.replace(c, off_coast=True) if off else c
+    return dataclasses.replace(c, off_coast=True) if off and c is not None else c
 
 
 # --------------------------------------------------------------------------- substations
@@ -513,10 +560,14 @@ def _substations():
     import geopandas as gpd
     import pandas as pd
 
-    df = pd.read_csv(folder() / "substations.csv", dtype={"code": str, "name": str, "kind": str, "source": str},
-                     keep_default_na=False)
-    gdf = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]), geometry=gpd.points_from_xy(df["lon"], df["lat"]),
-                           crs="EPSG:4326")
+    df = pd.read_csv(
+        folder() / "substations.csv",
+        dtype={"code": str, "name": str, "kind": str, "source": str},
+        keep_default_na=False,
+    )
+    gdf = gpd.GeoDataFrame(
+        df.drop(columns=["lat", "lon"]), geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326"
+    )
     gdf["voltage_kv"] = gdf["voltage_kv"].astype(float)
     gdf.attrs["source"] = "RTE, postes électriques (ODRÉ), Licence Ouverte v2.0"
     return gdf
@@ -569,9 +620,15 @@ def _electricity_record(deps: list[str], year: int | None, what: str) -> dict | 
     elif year not in years:
         return None
     rows = [table[(d, year)] for d in deps]
-    out = {f"{s}_mwh": sum(float(r[f"{s}_mwh"]) for r in rows) for s in (*SECTORS, "total")}
-    out.update({"year": year, "delivery_points_residential": sum(int(r["delivery_points_residential"]) for r in rows),
-                "area": what, "source": rows[0]["source"]})
+    out: dict[str, Any] = {f"{s}_mwh": sum(float(r[f"{s}_mwh"]) for r in rows) for s in (*SECTORS, "total")}
+    out.update(
+        {
+            "year": year,
+            "delivery_points_residential": sum(int(r["delivery_points_residential"]) for r in rows),
+            "area": what,
+            "source": rows[0]["source"],
+        }
+    )
     return out
 
 
@@ -617,8 +674,13 @@ def national_consumption(year: int | None = None) -> dict | None:
     r = rows.get(year)
     if r is None:
         return None
-    return {"year": year, "gross_gwh": float(r["gross_gwh"]), "weather_corrected_gwh": float(r["weather_corrected_gwh"]),
-            "status": r["status"], "source": r["source"]}
+    return {
+        "year": year,
+        "gross_gwh": float(r["gross_gwh"]),
+        "weather_corrected_gwh": float(r["weather_corrected_gwh"]),
+        "status": r["status"],
+        "source": r["source"],
+    }
 
 
 # --------------------------------------------------------------------------- heat networks
@@ -653,8 +715,14 @@ def heat_networks(commune_code: str | None = None, dep: str | None = None) -> li
             continue
         if dep is not None and r["dep"] != dep:
             continue
-        out.append({**r, "co2_kg_per_kwh": _num(r["co2_kg_per_kwh"]), "co2_lca_kg_per_kwh": _num(r["co2_lca_kg_per_kwh"]),
-                    "renewable_share_pct": _num(r["renewable_share_pct"])})
+        out.append(
+            {
+                **r,
+                "co2_kg_per_kwh": _num(r["co2_kg_per_kwh"]),
+                "co2_lca_kg_per_kwh": _num(r["co2_lca_kg_per_kwh"]),
+                "renewable_share_pct": _num(r["renewable_share_pct"]),
+            }
+        )
     return out
 
 

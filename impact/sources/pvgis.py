@@ -63,15 +63,23 @@ def parse_pvgis(data: bytes, source: str = "<pvgis>"):
     from .epw import RECORD_FIELDS
 
     if not data.lstrip().startswith(b"Latitude"):
-        raise InputError(source, [("line 1", "not a PVGIS typical-year export: the first line must start with "
-                                             "'Latitude (decimal degrees):'")])
+        raise InputError(
+            source,
+            [
+                (
+                    "line 1",
+                    "not a PVGIS typical-year export: the first line must start with 'Latitude (decimal degrees):'",
+                )
+            ],
+        )
     try:
         frame, meta = read_pvgis_tmy(io.BytesIO(data), pvgis_format="csv", map_variables=True)[:2]
     except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
         raise InputError(source, f"cannot be read as a PVGIS typical-year export: {exception_text(exc)}") from None
     if len(frame) != HOURS or frame[["temp_air", "relative_humidity"]].isna().any().any():
-        raise InputError(source, [("climate.pvgis", f"must hold {HOURS} complete hours (a typical year), "
-                                                    f"got {len(frame)}")])
+        raise InputError(
+            source, [("climate.pvgis", f"must hold {HOURS} complete hours (a typical year), got {len(frame)}")]
+        )
     t = frame["temp_air"].to_numpy(float)
     rh = frame["relative_humidity"].to_numpy(float)
     bad = (t < -70) | (t > 70) | (rh < 0) | (rh > 100.5)
@@ -83,15 +91,23 @@ def parse_pvgis(data: bytes, source: str = "<pvgis>"):
     bad = ~((p >= low) & (p <= high))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(source, [(f"hour {i + 1}", f"surface pressure (SP) must be between {low:,.0f} and "
-                                                    f"{high:,.0f} Pa, got {p[i]:g}")])
+        raise InputError(
+            source,
+            [(f"hour {i + 1}", f"surface pressure (SP) must be between {low:,.0f} and {high:,.0f} Pa, got {p[i]:g}")],
+        )
     td = dew_point_from_relative_humidity(t, np.clip(rh, 1.0, 100.0))
     import pandas as pd
 
-    out = pd.DataFrame({
-        "temp_air_c": t, "relative_humidity": rh, "temp_dew_c": td, "pressure_pa": p,
-        "temp_wet_bulb_c": wet_bulb_from_dew_point(t, td, p),
-    }, index=frame.index)
+    out = pd.DataFrame(
+        {
+            "temp_air_c": t,
+            "relative_humidity": rh,
+            "temp_dew_c": td,
+            "pressure_pa": p,
+            "temp_wet_bulb_c": wet_bulb_from_dew_point(t, td, p),
+        },
+        index=frame.index,
+    )
     out.index.name = "time"
     inputs = meta.get("inputs", {})
     out.attrs.update({k: inputs.get(k) for k in ("latitude", "longitude", "elevation")})
@@ -120,9 +136,12 @@ def write_pvgis_tmy_csv(data, meta) -> bytes:
         raise ValueError(f"the PVGIS data lack the columns {', '.join(missing)}")
     inputs = meta["inputs"]
     loc = inputs.get("location", inputs)  # JSON metadata nest the position under "location"
-    lines = [f"Latitude (decimal degrees): {float(loc['latitude']):.3f}",
-             f"Longitude (decimal degrees): {float(loc['longitude']):.3f}",
-             f"Elevation (m): {float(loc['elevation']):.1f}", "month,year"]
+    lines = [
+        f"Latitude (decimal degrees): {float(loc['latitude']):.3f}",
+        f"Longitude (decimal degrees): {float(loc['longitude']):.3f}",
+        f"Elevation (m): {float(loc['elevation']):.1f}",
+        "month,year",
+    ]
     lines += [f"{m['month']},{m['year']}" for m in meta["months_selected"]]
     lines.append("time(UTC)," + ",".join(CSV_COLUMNS))
     stamps = frame.index.tz_convert("UTC").strftime("%Y%m%d:%H%M")
@@ -150,14 +169,18 @@ def fetch_pvgis_tmy(lat: float, lon: float, timeout: float = 60.0) -> bytes:
 
     where = f"PVGIS ({lat:g}, {lon:g})"
     try:
-        data, meta = get_pvgis_tmy(lat, lon, outputformat="csv", map_variables=True, coerce_year=None,
-                                   timeout=timeout)[:2]
+        data, meta = get_pvgis_tmy(lat, lon, outputformat="csv", map_variables=True, coerce_year=None, timeout=timeout)[
+            :2
+        ]
     except requests.exceptions.HTTPError as exc:
         raise InputError(where, f"refused the request: {exc}") from None
     except (requests.exceptions.RequestException, OSError) as exc:
-        raise InputError(where, "could not be reached (is this computer offline?): "
-                                f"{type(exc).__name__}; the typical year can also be downloaded from "
-                                "https://re.jrc.ec.europa.eu/pvg_tools/ (TMY, CSV) and given as climate.pvgis") from None
+        raise InputError(
+            where,
+            "could not be reached (is this computer offline?): "
+            f"{type(exc).__name__}; the typical year can also be downloaded from "
+            "https://re.jrc.ec.europa.eu/pvg_tools/ (TMY, CSV) and given as climate.pvgis",
+        ) from None
     text = write_pvgis_tmy_csv(data, meta)
     parse_pvgis(text, where)
     return text

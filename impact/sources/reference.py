@@ -35,6 +35,12 @@ class Sourced:
         year = f", {self.year}" if self.year and self.year not in self.source else ""
         return f"{self.source}{year} [{self.quality}]"
 
+    def known(self) -> Range:
+        """The value, which the caller needs: raises when the row has none (no source found)."""
+        if self.value is None:
+            raise ValueError(f"the reference figure {self.citation} has no value")
+        return self.value
+
 
 @cache
 def read_reference_table(name: str) -> tuple[dict[str, str], ...]:
@@ -64,6 +70,15 @@ def lookup(name: str, **match: str) -> Sourced | None:
     return None
 
 
+def require(name: str, **match: str) -> Sourced:
+    """As :func:`lookup`, for a row the data files must hold: raises naming the table and key when missing."""
+    found = lookup(name, **match)
+    if found is None:
+        key = ", ".join(f"{k}={v!r}" for k, v in match.items())
+        raise LookupError(f"no row {key} in the reference table data/reference/{name}.csv")
+    return found
+
+
 def refrigerant_names() -> list[str]:
     return sorted({r["refrigerant"] for r in read_reference_table("refrigerant_gwp")})
 
@@ -88,14 +103,16 @@ def grid_carbon_intensity(country: str, year: int) -> tuple[Sourced | None, str]
 
     Returns the figure and a sentence saying which year and basis were used.
     """
-    rows = [r for r in read_reference_table("grid_carbon_intensity")
-            if r["country"] == country and r["value"].strip()]  # rows without a value are known gaps
+    rows = [
+        r for r in read_reference_table("grid_carbon_intensity") if r["country"] == country and r["value"].strip()
+    ]  # rows without a value are known gaps
     if not rows:
         return None, f"no grid carbon intensity is known for {country}"
 
     def pick(basis: str, exact: bool):
-        cands = [r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else
-                                                              int(r["year"]) <= year)]
+        cands = [
+            r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else int(r["year"]) <= year)
+        ]
         if not cands and not exact:  # a project before the first year known: the earliest
             cands = sorted((r for r in rows if r["basis"] == basis), key=lambda r: int(r["year"]))[:1]
         return max(cands, key=lambda r: int(r["year"])) if cands else None

@@ -90,8 +90,10 @@ def _rows_csv(text: str, source: str):
         raise InputError(source, "the file is empty; expected a header line of project-file keys")
     for n, row in enumerate(csv_rows(reader, source), start=1):
         if None in row:
-            raise InputError(source, [(f"row {n} (line {reader.line_num})",
-                                       f"has more cells than the header ({len(fields)} columns)")])
+            raise InputError(
+                source,
+                [(f"row {n} (line {reader.line_num})", f"has more cells than the header ({len(fields)} columns)")],
+            )
         if not any((v or "").strip() for v in row.values()):
             continue
         yield n, f"line {reader.line_num}", {k.strip(): (v or "") for k, v in row.items() if k and k.strip()}, None
@@ -162,7 +164,7 @@ def parse_registry(content: bytes, path: str | Path, errors: str = "raise") -> R
     for n, where, cells, point in rows:
         row_label = f"{name} row {n} ({where})"
         try:
-            flat = {}
+            flat: dict[str, object] = {}
             for key, value in cells.items():
                 try:
                     if isinstance(value, str) and (key in TEXT_KEYS or key.startswith("sources.")):
@@ -193,8 +195,11 @@ def parse_registry(content: bytes, path: str | Path, errors: str = "raise") -> R
         object.__setattr__(project, "_registry", {"row": n, **{k: meta[k] for k in META}})
         good.append((n, project))
     if bad and errors == "raise":
-        problems = [(f"{e.source.removeprefix(name + ' ')}: {field}" if field else e.source.removeprefix(name + " "), msg)
-                    for _, e in bad for field, msg in e.problems]
+        problems = [
+            (f"{e.source.removeprefix(name + ' ')}: {field}" if field else e.source.removeprefix(name + " "), msg)
+            for _, e in bad
+            for field, msg in e.problems
+        ]
         raise InputError(name, problems)
     return RegistryRows(good, bad, raw)
 

@@ -51,16 +51,74 @@ KINDS = ("transformation", "tap", "customer")
 #: local « régies ») and power plants (CENTRALE, NUCLEAIRE, HYDRAULIQUE...) are *not*
 #: customers: those substations are nodes of the public network.
 CUSTOMER_MARKERS = (
-    r"CLIENTS?", r"S\.?N\.?C\.?F\.?", r"R\.?F\.?F\.?", r"SOUS[ -]STATION", r"SSJM",
-    r"USINE", r"ACIERIES?", r"ACIERS", r"FONDERIE", r"\(FORGES\)", r"CIMENTS?", r"CIMENTERIE",
-    r"PAPETERIES?", r"RAFFINERIE", r"ATELIER", r"ENGRAIS", r"NITRO-CELLULOSE", r"PIPE-LINE", r"TERMINAL",
-    r"METHANIER", r"LNG", r"STATION DE POMPAGE", r"AEROPORT", r"PORT MILITAIRE", r"MARINE NATIONALE",
-    r"ARSENAL", r"UIOM", r"CIE GLE EAUX", r"SOC\.METAL", r"COGENERA\w*",
-    r"PEUGEOT", r"FORD", r"EXXON", r"ARKEMA", r"ASCOMETAL", r"SOLLAC", r"USINOR", r"SOLVAY", r"PECHINEY",
-    r"LAFARGE", r"SMURFIT", r"KODAK-PATHE", r"NYLSTAR", r"ALSTHOM", r"FERROPEM", r"THERMPHOS", r"TURBOMECA",
-    r"COGEMA", r"DALKIA", r"ELYO", r"CEPIA", r"UGINE SAVOIE", r"UGINE ACIERS", r"ISOROY", r"AIR-LIQUIDE",
-    r"SOGIF", r"PRODAIR", r"DRESSER RAND", r"WEYERHAUSER", r"CREUSOT LOIRE INDUSTRIE", r"CEA", r"COPENOR",
-    r"H\.B\.L\.", r"E\.A\.E\.P\.F\.", r"L\.M\.E\.", r"LME", r"S\.E\.R\.S\.", r"TORE SUPRA",
+    r"CLIENTS?",
+    r"S\.?N\.?C\.?F\.?",
+    r"R\.?F\.?F\.?",
+    r"SOUS[ -]STATION",
+    r"SSJM",
+    r"USINE",
+    r"ACIERIES?",
+    r"ACIERS",
+    r"FONDERIE",
+    r"\(FORGES\)",
+    r"CIMENTS?",
+    r"CIMENTERIE",
+    r"PAPETERIES?",
+    r"RAFFINERIE",
+    r"ATELIER",
+    r"ENGRAIS",
+    r"NITRO-CELLULOSE",
+    r"PIPE-LINE",
+    r"TERMINAL",
+    r"METHANIER",
+    r"LNG",
+    r"STATION DE POMPAGE",
+    r"AEROPORT",
+    r"PORT MILITAIRE",
+    r"MARINE NATIONALE",
+    r"ARSENAL",
+    r"UIOM",
+    r"CIE GLE EAUX",
+    r"SOC\.METAL",
+    r"COGENERA\w*",
+    r"PEUGEOT",
+    r"FORD",
+    r"EXXON",
+    r"ARKEMA",
+    r"ASCOMETAL",
+    r"SOLLAC",
+    r"USINOR",
+    r"SOLVAY",
+    r"PECHINEY",
+    r"LAFARGE",
+    r"SMURFIT",
+    r"KODAK-PATHE",
+    r"NYLSTAR",
+    r"ALSTHOM",
+    r"FERROPEM",
+    r"THERMPHOS",
+    r"TURBOMECA",
+    r"COGEMA",
+    r"DALKIA",
+    r"ELYO",
+    r"CEPIA",
+    r"UGINE SAVOIE",
+    r"UGINE ACIERS",
+    r"ISOROY",
+    r"AIR-LIQUIDE",
+    r"SOGIF",
+    r"PRODAIR",
+    r"DRESSER RAND",
+    r"WEYERHAUSER",
+    r"CREUSOT LOIRE INDUSTRIE",
+    r"CEA",
+    r"COPENOR",
+    r"H\.B\.L\.",
+    r"E\.A\.E\.P\.F\.",
+    r"L\.M\.E\.",
+    r"LME",
+    r"S\.E\.R\.S\.",
+    r"TORE SUPRA",
 )
 _CUSTOMER = re.compile(r"(?<![\w-])(?:" + "|".join(CUSTOMER_MARKERS) + r")(?![\w-])")
 
@@ -129,9 +187,11 @@ def clean_substations(gdf):
     geom = gdf.geometry
     has_xy = geom.notna() & ~geom.is_empty
     has_xy &= np.isfinite(geom.x.where(has_xy, np.nan)) & np.isfinite(geom.y.where(has_xy, np.nan))
-    dropped = {"not in service": int((~in_service).sum()),
-               "no voltage in kV": int((in_service & ~has_kv).sum()),
-               "no coordinates": int((in_service & has_kv & ~has_xy).sum())}
+    dropped = {
+        "not in service": int((~in_service).sum()),
+        "no voltage in kV": int((in_service & ~has_kv).sum()),
+        "no coordinates": int((in_service & has_kv & ~has_xy).sum()),
+    }
     out = gdf[in_service & has_kv & has_xy].copy()
     out["kind"] = [substation_kind(n, f) for n, f in zip(out["name"], out["function"])]
     out = out[["code", "name", "kind", "voltage_kv", "function", "status", "geometry"]]
@@ -179,8 +239,9 @@ def parse_rte_substations(text: str, source: str = "<substations>"):
     has_xy = "lon" in cols and "lat" in cols
     if missing or not (has_xy or "geo_point" in cols):
         need = missing or ["Longitude poste (DD), Latitude poste (DD)"]
-        raise InputError(source, [("line 1", f"missing column(s) {', '.join(need)}; found: "
-                                             f"{excerpt(', '.join(header), 120)}")])
+        raise InputError(
+            source, [("line 1", f"missing column(s) {', '.join(need)}; found: {excerpt(', '.join(header), 120)}")]
+        )
     rows, xs, ys = [], [], []
     for row in lines:
         line = reader.line_num
@@ -194,16 +255,24 @@ def parse_rte_substations(text: str, source: str = "<substations>"):
                 try:
                     vals.append(float(rec.get(key, "").replace(",", ".")))
                 except ValueError:
-                    raise InputError(source, [(f"line {line}, column {cols.index(key) + 1}",
-                                               f"'{name}' is not a number: {excerpt(rec.get(key))}")]) from None
+                    raise InputError(
+                        source,
+                        [
+                            (
+                                f"line {line}, column {cols.index(key) + 1}",
+                                f"'{name}' is not a number: {excerpt(rec.get(key))}",
+                            )
+                        ],
+                    ) from None
             x, y = vals
         elif rec.get("geo_point"):
             try:
                 y, x = (float(v) for v in rec["geo_point"].split(","))
             except ValueError:
                 where = f"line {line}, column {cols.index('geo_point') + 1}"
-                raise InputError(source, [(where, f"'Géo-point poste (DD)' is not 'lat, lon': "
-                                                  f"{excerpt(rec['geo_point'])}")]) from None
+                raise InputError(
+                    source, [(where, f"'Géo-point poste (DD)' is not 'lat, lon': {excerpt(rec['geo_point'])}")]
+                ) from None
         else:
             x = y = float("nan")
         if not (np.isnan(x) or (-180 <= x <= 180 and -90 <= y <= 90)):
@@ -216,7 +285,10 @@ def parse_rte_substations(text: str, source: str = "<substations>"):
         if c not in df:
             df[c] = None
     df["voltage_kv"] = pd.array([voltage_kv(v) for v in df["voltage"]], dtype="Float64").astype(float)
-    gdf = gpd.GeoDataFrame(df[["code", "name", "function", "status", "voltage_kv", "voltage"]],
-                           geometry=gpd.points_from_xy(xs, ys), crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        df[["code", "name", "function", "status", "voltage_kv", "voltage"]],
+        geometry=gpd.points_from_xy(xs, ys),
+        crs="EPSG:4326",
+    )
     gdf.attrs["source"] = source
     return gdf

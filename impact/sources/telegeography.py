@@ -57,13 +57,18 @@ def parse_submarine_cables(raw: bytes, source: str = "<cables>"):
 def _cables(gdf):
     src = gdf.attrs["source"]
     if "name" not in gdf.columns:
-        raise InputError(src, [("", "no 'name' property: expected TeleGeography's cable-geo.json or landing-point-geo.json")])
+        raise InputError(
+            src, [("", "no 'name' property: expected TeleGeography's cable-geo.json or landing-point-geo.json")]
+        )
     kinds = gdf.geom_type
-    kind = kinds.map({"LineString": "cable", "MultiLineString": "cable", "Point": "landing_point",
-                      "MultiPoint": "landing_point"})
+    kind = kinds.map(
+        {"LineString": "cable", "MultiLineString": "cable", "Point": "landing_point", "MultiPoint": "landing_point"}
+    )
     if kind.isna().any():
         i = int(kind.isna().to_numpy().nonzero()[0][0])
-        raise InputError(src, [(f"feature {i + 1}", f"expected a line (cable) or a point (landing point), got {kinds.iloc[i]}")])
+        raise InputError(
+            src, [(f"feature {i + 1}", f"expected a line (cable) or a point (landing point), got {kinds.iloc[i]}")]
+        )
     gdf = gdf.assign(kind=kind.to_numpy())
     if "id" not in gdf:
         gdf["id"] = None
