@@ -471,3 +471,24 @@ def test_a_usetex_setting_does_not_send_names_to_latex(tmp_path):
             charts.alternatives_bars([(BROKEN_MATH, ind), ("x_y", ind)], "facility_energy_mwh"), tmp_path / "bars.png"
         )
     assert not [t for t in _texts(fig) if t.get_usetex()]
+
+
+@pytest.mark.parametrize("scale", ["city", "small"])
+def test_a_long_name_keeps_the_map_title_inside_the_figure(scale):
+    """A 300-character name used to run the title off the map's right edge: the title now keeps
+    the name's start with an ellipsis, measured with the renderer, and stays on one line."""
+    from impact.project import Project
+    from impact.report import maps
+
+    name = LONG.strip()
+    fig = maps.site_map(Project.model_validate(yaml.safe_load(_project_yaml(name))), scale=scale)
+    renderer = fig.canvas.get_renderer()
+    (title,) = [t for t in fig.texts if t.get_text().startswith("Très long nom")]
+    box = title.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (box, fig.bbox.width)
+    assert title.get_text().endswith("…") and "\n" not in title.get_text()
+    assert len(title.get_text()) < len(name)
+    nowhere = maps.site_map(Project.model_validate({"name": name, "country": "FR", "it_capacity_mw": 5}))
+    title = nowhere.axes[0]._left_title  # set_title(loc="left") draws here
+    assert title.get_text().endswith("…")
+    assert title.get_window_extent(nowhere.canvas.get_renderer()).x1 <= nowhere.bbox.width

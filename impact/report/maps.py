@@ -814,8 +814,9 @@ def site_map(
             FigureCanvasAgg(fig)
         own = False
     fs = 5.6 if small else 7.0
-    fig.text(
-        layout.axes_rect()[0] if own else 0.03,
+    x0 = layout.axes_rect()[0] if own else 0.03
+    heading = fig.text(
+        x0,
         1 - 0.08 / layout.height if own else 0.97,
         title or t("map.title", name=name),
         fontsize=8.5 if small else 12,
@@ -824,6 +825,7 @@ def site_map(
         va="top",
         **LITERAL,
     )
+    _fit_one_line(heading, (1 - 2 * x0) * fig.get_figwidth() * 72)
 
     width_in = ax.get_position().width * fig.get_figwidth()
     _separate_at_commune(layers, site, frame, 2 * half / (width_in * 72))
@@ -947,6 +949,32 @@ def _registry_sites(layers) -> list[str]:
     return names
 
 
+def _fit_one_line(text, width_pt: float) -> None:
+    """Shorten ``text`` (a matplotlib Text) with an ellipsis until it fits ``width_pt`` [pt] on one line.
+
+    A project's name can be hundreds of characters long: the map's title keeps its start, and the
+    dossier prints the whole name elsewhere. The width is measured with the figure's renderer.
+    """
+    fig = text.figure
+    renderer = fig.canvas.get_renderer()
+    full = text.get_text()
+
+    def fits(s: str) -> bool:
+        text.set_text(s)
+        return text.get_window_extent(renderer).width * 72 / fig.dpi <= width_pt
+
+    if fits(full):
+        return
+    lo, hi = 0, len(full)  # the longest prefix that fits, with its ellipsis
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(full[:mid].rstrip() + "…"):
+            lo = mid
+        else:
+            hi = mid - 1
+    text.set_text(full[:lo].rstrip() + "…")
+
+
 def _no_location_figure(ax, title, t, scale):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -956,7 +984,8 @@ def _no_location_figure(ax, title, t, scale):
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.03, 0.09, 0.94, 0.84))
     fig = ax.figure
-    ax.set_title(title, fontsize=12, fontweight="bold", loc="left", **LITERAL)
+    heading = ax.set_title(title, fontsize=12, fontweight="bold", loc="left", **LITERAL)
+    _fit_one_line(heading, ax.get_position().width * fig.get_figwidth() * 72)
     ax.set_axis_off()
     ax.text(0.5, 0.5, t("map.no_location"), ha="center", va="center", transform=ax.transAxes, fontsize=10, **LITERAL)
     fig.impact_map = {
