@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from impact.project import ANNOUNCED_POWER_BASES, COOLING_TYPES, PROCEDURE_TYPES
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = [ROOT / "data" / "projects" / "mrs5.yaml", *sorted((ROOT / "data" / "projects" / "cases").glob("*.yaml"))]
 SHARED = ROOT.parent / "shared" / "data"
@@ -91,25 +93,11 @@ HOSTILE: list[Any] = [
 FACTORS = [0, -1, 1e-9, 1e-3, 10, 1e3, 1e9, 1.0000001]
 
 ENUMS = {
-    ("cooling", "type"): [
-        "air_chillers",
-        "water_chillers",
-        "evaporative",
-        "adiabatic",
-        "dry_free_cooling",
-        "river",
-        "sea",
-        "liquid_closed_loop",
-        "unknown",
-    ],
-    ("procedure", "type"): [
-        "enquete_publique",
-        "consultation_publique",
-        "concertation_prealable",
-        "participation_electronique",
-    ],
-    ("announced_power", "basis"): ["it", "facility", "grid_connection"],
-    ("refrigerant", "type"): ["none", "R134a", "R1234ze", "R744", "R717", "R290", "R410A"],
+    ("cooling", "type"): [*COOLING_TYPES, "unknown"],
+    ("procedure", "type"): list(PROCEDURE_TYPES),
+    ("announced_power", "basis"): list(ANNOUNCED_POWER_BASES),
+    # R22 is not in data/reference/refrigerant_gwp.csv: a refrigerant the tool does not know.
+    ("refrigerant", "type"): ["none", "R134a", "R1234ze", "R744", "R717", "R290", "R410A", "R22"],
 }
 FRAGMENTS: dict[str, Any] = {
     "generators": [{"count": 4, "unit_mw": 2.5}, {"count": "unknown", "unit_mw": "unknown"}, {"total_mw": 30}],
