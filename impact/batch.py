@@ -32,7 +32,7 @@ from . import __version__
 from .errors import InputError
 from .fileio import write_atomic
 from .indicators import INDICATORS
-from .textsafe import csv_safe_frame, strip_controls
+from .textsafe import csv_safe_frame, strip_controls, terminal_text
 
 #: Indicators that add up across sites (others, such as the PUE or shares, do not).
 ADDITIVE = tuple(n for n, info in INDICATORS.items() if info.unit not in ("-",) and not n.startswith("pue"))
@@ -975,7 +975,7 @@ class _Batch:
 
 
 def _stderr(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    print(terminal_text(msg), file=sys.stderr)  # row errors quote registry text: no escapes to the terminal
 
 
 def _check_folder(outdir: Path) -> None:

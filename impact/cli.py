@@ -135,14 +135,13 @@ def _batch(args) -> int:
         draws=args.draws,
     )
     built = [p for p in out.written if p.suffix == ".pdf"]
-    print(
+    _say(
         f"{len(out.sites)} site(s), {len(out.failed)} failed; {len(built)} report(s) written, "
         f"{len(out.skipped)} up to date, {len(out.reports_failed)} failed; "
-        f"{args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}",
-        file=sys.stderr,
+        f"{args.output / 'summary.csv'}, {args.output / 'sites.gpkg'}"
     )
     if out.log is not None:
-        print(f"failures: in summary.csv (result column) and {out.log}", file=sys.stderr)
+        _say(f"failures: in summary.csv (result column) and {out.log}")
     # Some sites or reports failed (the others are written): 1; bad input of the whole batch: 2.
     return 1 if out.failed or out.reports_failed else 0
 

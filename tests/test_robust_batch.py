@@ -510,3 +510,21 @@ def test_file_names_are_safe_for_any_name(name):
         assert not f.startswith(("-", ".")) and 5 < len(f.encode("utf-8", "surrogatepass")) <= 100
         assert f.encode("utf-8")  # encodable: no lone surrogate
         assert all(c.isalnum() or c in "-_." for c in f), f
+
+
+def test_batch_terminal_messages_carry_no_escape_sequences(tmp_path):
+    """The registry's file name reaches the terminal in each row error, the output folder's in the
+    summary line: the batch prints both through terminal_text, so an ANSI escape or a bell in
+    them never reaches the terminal."""
+    from .conftest import run_cli
+
+    reg = tmp_path / "reg\x1b[2Jistry.csv"
+    reg.write_text(
+        "name,country,city,it_capacity_mw,location.lat,location.lon\n"
+        "\x1b[31mRed\x07,FR,Valence,not a number,44.93,4.89\n",
+        encoding="utf-8",
+    )
+    r = run_cli("batch", reg, "-o", tmp_path / "out\x1b]0;x\x07", "--draws", "100")
+    assert r.returncode == 1, r.stderr
+    assert "it_capacity_mw" in r.stderr and "row 1" in r.stderr
+    assert "\x1b" not in r.stderr and "\x07" not in r.stderr, repr(r.stderr)
