@@ -22,6 +22,29 @@ from dataclasses import dataclass
 
 #: Indicators where a larger value flatters the project; for all others, smaller does.
 HIGHER_IS_BETTER = {"cooling_saving_share", "cooling_share_free", "cooling_share_water", "heat_reuse_potential_homes"}
+#: The EU reporting scheme's (Delegated Regulation (EU) 2024/1364): more heat reused, more renewable
+#: energy, warmer waste heat (easier to reuse) flatter the project.
+HIGHER_IS_BETTER |= {
+    "heat_reused_mwh",
+    "energy_reuse_factor",
+    "renewable_energy_mwh",
+    "renewable_energy_factor",
+    "waste_heat_temperature_c",
+}
+
+#: Indicators that only restate a declaration (contracts, certificates, heat sales): the tool
+#: has no independent figure, so a claim on them is never verifiable (``declaration_only``).
+DECLARATION_ONLY = {
+    "heat_reused_mwh": "heat_reuse_share",
+    "energy_reuse_factor": "heat_reuse_share",
+    "renewable_energy_mwh": "grid.renewable_contract_share",
+    "renewable_energy_factor": "grid.renewable_contract_share",
+}
+
+#: Indicators that repeat a declared input when their estimate is made from it (it is then
+#: one of the indicator's sources): the waste-heat temperature of river or sea cooling is the
+#: declared return temperature.
+ECHOES_INPUT = {"waste_heat_temperature_c": "cooling.water_out_c"}
 
 #: A claim on the PUE is checked against the hourly model when it ran: the
 #: annual figures use the declared PUE itself.
@@ -50,7 +73,7 @@ class ClaimCheck:
     central: float | None
     high: float | None
     verdict: str  # one of VERDICTS
-    reason: str  # a key: in_range, below_range, above_range, unknown, echoes_input
+    reason: str  # a key: in_range, below_range, above_range, unknown, echoes_input, declaration_only
     #: The claim as written, when it named another unit (e.g. 1.2 GWh); else None.
     claimed_as_written: float | None = None
     unit_as_written: str | None = None
@@ -110,8 +133,14 @@ def verdict_for(name: str, value: float, low, central, high) -> tuple[str, str]:
 def _verdict(name: str, value: float, ind, results) -> tuple[str, str]:
     if not ind.known:
         return "not_verifiable", "unknown"
+    if ind.name in DECLARATION_ONLY:
+        return "not_verifiable", "declaration_only"
     rec = results.inputs.get(ind.name)
     if rec is not None and rec.status == "given":  # the estimate repeats the declared value
+        return "not_verifiable", "echoes_input"
+    echo = ECHOES_INPUT.get(ind.name)
+    rec = results.inputs.get(echo) if echo else None
+    if rec is not None and rec.status == "given" and any(s.startswith(f"{echo}:") for s in ind.sources):
         return "not_verifiable", "echoes_input"
     return verdict_for(name, value, ind.low, ind.central, ind.high)
 

@@ -21,6 +21,7 @@ from . import __version__, project_data
 from .indicators import INDICATORS
 from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
 from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
+from .model import eu as eu_model
 from .project import NO_REFRIGERANT, WATER_COOLED, Project, project_text
 from .ranges import Range
 from .results import Indicator, InputRecord, Results, clean_number
@@ -188,7 +189,12 @@ def _run(
         "IT energy x WUE (The Green Grid WUE is per kWh of IT energy)",
     )
     # On-site water / IT energy: the WUE used (declared, or the default for the cooling type).
-    alias("wue_l_per_kwh", "wue_l_per_kwh", "on-site water / IT energy (The Green Grid WP35; ISO/IEC 30134-9)")
+    alias(
+        "wue_l_per_kwh",
+        "wue_l_per_kwh",
+        "total water input on site / IT energy, WIN / EIT (Delegated Regulation (EU) 2024/1364, EN 50600-4-9); "
+        "once-through river or sea water not counted",
+    )
     water_cooled = cooling_type in WATER_COOLED
     if water_cooled:
         temps = ("cooling.water_in_c", "cooling.water_out_c")
@@ -289,6 +295,7 @@ def _run(
             if "heat_rejected_mwh" in v and "heating_per_home_mwh" in v
             else None
         )
+    _eu_indicators(v, out, spec, put, cooling_type)
     alias("land_site_m2", "building.site_area_m2", "site area as given")
     alias("land_artificialised_m2", "building.artificialised_m2", "artificialised area as given")
     put(
@@ -333,6 +340,65 @@ def _run(
         "facility energy / the electricity of France's data centres today (RTE)",
     )
     return out, spec
+
+
+def _eu_indicators(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec], put: Callable, cooling_type: str) -> None:
+    """The indicators of the EU reporting scheme (Delegated Regulation (EU) 2024/1364, Annexes II-III)
+    that the PUE and WUE rows do not already give; see docs/eu-indicators.md."""
+    # River or sea water that passes once through the heat exchangers, per IT kWh, beside the WUE:
+    # whether the regulation's total water input (WIN) counts it is not settled, so both are shown.
+    it, returned = v.get("it_energy_mwh"), out.get("water_returned_m3")
+    spec["wue_once_through_l_per_kwh"] = _Spec(
+        ("it_energy_mwh", "cooling.water_in_c", "cooling.water_out_c"),
+        "river or sea water drawn and returned / IT energy (beside the WUE, not in it)",
+    )
+    out["wue_once_through_l_per_kwh"] = (
+        eu_model.water_per_it_kwh_l(returned, it) if it is not None and returned is not None else None
+    )
+    put(
+        "heat_reused_mwh",
+        ("facility_energy_mwh", "heat_reuse_share"),
+        lambda e, s: e * s,
+        "facility energy x heat reuse share (heat delivered to another party)",
+    )
+    put(
+        "energy_reuse_factor",
+        ("facility_energy_mwh", "heat_reuse_share"),
+        lambda e, s: eu_model.energy_reuse_factor(e * s, e),
+        "heat reused / facility energy (EN 50600-4-6)",
+    )
+    put(
+        "renewable_energy_mwh",
+        ("facility_energy_mwh", "grid.renewable_contract_share"),
+        lambda e, s: e * s,
+        "facility energy x renewable contract share (guarantees of origin, PPAs; no on-site generation declared)",
+    )
+    put(
+        "renewable_energy_factor",
+        ("facility_energy_mwh", "grid.renewable_contract_share"),
+        lambda e, s: eu_model.renewable_energy_factor(e * s, e),
+        "renewable electricity under contract / facility energy (EN 50600-4-3)",
+    )
+    name = "waste_heat_temperature_c"
+    if cooling_type in WATER_COOLED:
+        put(name, ("cooling.water_out_c",), lambda t: t, "temperature of the river or sea water returned (declared)")
+        return
+    if cooling_type == "liquid_closed_loop":
+        deps: tuple[str, ...] = (
+            "cooling.liquid_share",
+            "cooling.liquid_supply_c",
+            "cooling.liquid_delta_t_k",
+            "cooling.supply_c",
+            "cooling.band_k",
+        )
+        fn: Callable = lambda s, ls, dt, sup, band: eu_model.mixed_temperature_c(s, ls + dt, sup + band)  # noqa: E731
+        method = "heat-weighted mean of the liquid loop's return and the IT exhaust air"
+    else:
+        deps, fn = ("cooling.supply_c", "cooling.band_k"), lambda sup, band: sup + band
+        method = "IT exhaust air: supply air + its rise across the IT equipment"
+    # Without the cooling model's parameters (no climate, no cooling type) it is unknown: say which.
+    spec[name] = _Spec(deps + ("cooling.type", "climate"), method)
+    out[name] = fn(*[v[d] for d in deps]) if all(d in v for d in deps) else None
 
 
 def _sources(deps: tuple[str, ...], records: dict[str, InputRecord]) -> tuple[str, ...]:

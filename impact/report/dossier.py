@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
+from . import eu as eu_report
 from . import fmt, narrative
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
@@ -636,6 +637,7 @@ def build_context(
             for s in (r.nearest_substations or [])
         ],
         "alternatives": _alternatives(r, alternatives, lang),
+        "eu_table": eu_report.table(r, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator == "cooling_saving_share"), None),
         "label": {n: info.label(lang) for n, info in INDICATORS.items()},
