@@ -342,7 +342,9 @@ def _run(
     return out, spec
 
 
-def _eu_indicators(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec], put: Callable, cooling_type: str) -> None:
+def _eu_indicators(
+    v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec], put: Callable, cooling_type: str
+) -> None:
     """The indicators of the EU reporting scheme (Delegated Regulation (EU) 2024/1364, Annexes II-III)
     that the PUE and WUE rows do not already give; see docs/eu-indicators.md."""
     # River or sea water that passes once through the heat exchangers, per IT kWh, beside the WUE:
