@@ -1,0 +1,241 @@
+"""The EU reporting indicators (Commission Delegated Regulation (EU) 2024/1364, Annexes II-III),
+checked against values computed by hand from the regulation's definitions:
+
+- WUE = WIN / EIT (Annex III(b), EN 50600-4-9), once-through river or sea water beside it;
+- ERF = EREUSE / EDC (Annex III(c), EN 50600-4-6);
+- REF = ERES-TOT / EDC (Annex III(d), EN 50600-4-3);
+- TWH, the average waste heat temperature (Annex II).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import impact
+from impact.claims import check_claims
+from impact.model import eu as eu_model
+from impact.project import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+MRS5 = ROOT / "data" / "projects" / "mrs5.yaml"
+MRS6 = ROOT / "data" / "projects" / "cases" / "mrs6-bouc-bel-air.yaml"
+
+
+def _cooling_parameter(name: str) -> float:
+    """The central value of ``name`` in data/reference/cooling_parameters.csv (the cited table)."""
+    with (ROOT / "data" / "reference" / "cooling_parameters.csv").open(encoding="utf-8") as f:
+        return next(float(row["value"]) for row in csv.DictReader(f) if row["parameter"] == name)
+
+
+# A river-cooled site with every figure declared: each EU figure follows by hand.
+DECLARED = """\
+name: EU test site
+country: FR
+location: {lat: 43.33, lon: 5.35}
+year: 2026
+it_capacity_mw: 10
+utilisation: 0.5
+pue: 1.4
+wue_l_per_kwh: 0.2
+cooling: {type: river, water_flow_m3_per_h: 1000, water_in_c: 15, water_out_c: 25, coverage_share: 0.3}
+grid: {renewable_contract_share: 0.6}
+heat_reuse_share: 0.25
+claims:
+  - {indicator: renewable_energy_factor, value: 1.0, source: "test"}
+  - {indicator: energy_reuse_factor, value: 0.25, source: "test"}
+  - {indicator: waste_heat_temperature_c, value: 25, source: "test"}
+"""
+
+# By hand: EIT = 10 MW x 0.5 x 8760 h = 43,800 MWh; EDC = EIT x 1.4 = 61,320 MWh.
+EIT_MWH = 10 * 0.5 * 8760
+EDC_MWH = EIT_MWH * 1.4
+
+
+@pytest.fixture(scope="module")
+def declared(tmp_path_factory):
+    path = tmp_path_factory.mktemp("eu") / "declared.yaml"
+    path.write_text(DECLARED, encoding="utf-8")
+    return impact.estimate(load_project(path), draws=200)
+
+
+@pytest.fixture(scope="module")
+def mrs5():
+    return impact.estimate(load_project(MRS5), draws=200)
+
+
+@pytest.fixture(scope="module")
+def mrs6():
+    return impact.estimate(load_project(MRS6), draws=200)
+
+
+# ----------------------------------------------------------------------------- equations
+def test_the_equations_follow_the_annex_iii_ratios():
+    # 2,000,000 m3 over 100,000 MWh: 2e9 L / 1e8 kWh = 20 L/kWh.
+    assert eu_model.water_per_it_kwh_l(2.0e6, 1.0e5) == pytest.approx(20.0)
+    assert eu_model.energy_reuse_factor(25.0, 100.0) == pytest.approx(0.25)
+    assert eu_model.renewable_energy_factor(60.0, 100.0) == pytest.approx(0.6)
+    # 3/4 of the heat at 42 °C, 1/4 at 33.5 °C: 31.5 + 8.375 = 39.875 °C.
+    assert eu_model.mixed_temperature_c(0.75, 42.0, 33.5) == pytest.approx(39.875)
+
+
+# ----------------------------------------------------------------------------- a declared site
+def test_declared_site_wue_is_win_over_eit_and_once_through_is_beside_it(declared):
+    assert declared["it_energy_mwh"].central == pytest.approx(EIT_MWH)
+    # WIN = EIT x 0.2 L/kWh = 8,760 m3; WUE = WIN / EIT = 0.2 L/kWh.
+    assert declared["water_onsite_m3"].central == pytest.approx(EIT_MWH * 0.2)
+    assert declared["wue_l_per_kwh"].central == pytest.approx(0.2)
+    # Once through: 1000 m3/h x 8760 h = 8.76e6 m3 over 43,800 MWh = 200 L/kWh, not in the WUE.
+    assert declared["wue_once_through_l_per_kwh"].central == pytest.approx(1000 * 8760 / EIT_MWH)
+    assert declared["wue_once_through_l_per_kwh"].central == pytest.approx(200.0)
+    assert declared["wue_once_through_l_per_kwh"].status == "estimated"
+
+
+def test_declared_site_erf_and_ref(declared):
+    # EREUSE = EDC x 0.25 = 15,330 MWh; ERF = EREUSE / EDC = 0.25.
+    assert declared["facility_energy_mwh"].central == pytest.approx(EDC_MWH)
+    assert declared["heat_reused_mwh"].central == pytest.approx(15330.0)
+    assert declared["energy_reuse_factor"].central == pytest.approx(0.25)
+    # ERES-TOT = EDC x 0.6 = 36,792 MWh; REF = 0.6.
+    assert declared["renewable_energy_mwh"].central == pytest.approx(36792.0)
+    assert declared["renewable_energy_factor"].central == pytest.approx(0.6)
+    # The heat reused and the heat rejected add up to the site's electricity (all of it becomes heat).
+    total = declared["heat_reused_mwh"].central + declared["heat_rejected_mwh"].central
+    assert total == pytest.approx(EDC_MWH)
+
+
+def test_declared_site_waste_heat_is_the_returned_water(declared):
+    assert declared["waste_heat_temperature_c"].central == pytest.approx(25.0)
+
+
+def test_claims_on_declaration_only_figures_are_not_verifiable(declared):
+    checks = {c.indicator: c for c in check_claims(declared)}
+    # A REF of 100 % against a declared 60 %: the tool has no figure of its own on contracts.
+    assert checks["renewable_energy_factor"].verdict == "not_verifiable"
+    assert checks["renewable_energy_factor"].reason == "declaration_only"
+    assert checks["energy_reuse_factor"].reason == "declaration_only"
+    # The waste-heat temperature of river cooling is the declared return temperature itself.
+    assert checks["waste_heat_temperature_c"].verdict == "not_verifiable"
+    assert checks["waste_heat_temperature_c"].reason == "echoes_input"
+
+
+# ----------------------------------------------------------------------------- MRS5
+def test_mrs5_ref_erf_and_once_through(mrs5):
+    # « 100 % renewable » contracts: ERES-TOT = EDC, REF = 1; no heat reuse declared: ERF = 0.
+    edc = mrs5["facility_energy_mwh"].central
+    assert mrs5["renewable_energy_factor"].central == pytest.approx(1.0)
+    assert mrs5["renewable_energy_mwh"].central == pytest.approx(edc)
+    assert mrs5["energy_reuse_factor"].central == 0.0
+    assert mrs5["heat_reused_mwh"].central == 0.0
+    # EDC by hand: 22 MW x utilisation x 8760 h x the declared PUE 1.3.
+    u = mrs5.inputs["utilisation"].value.central
+    assert edc == pytest.approx(22 * u * 8760 * 1.3)
+    # Mine water returned to the port, per IT kWh: m3 / MWh = L / kWh.
+    once = mrs5["water_returned_m3"].central / mrs5["it_energy_mwh"].central
+    assert mrs5["wue_once_through_l_per_kwh"].central == pytest.approx(once)
+    assert once > 10 * max(mrs5["wue_l_per_kwh"].high, 0.1)  # far larger than any on-site WUE: kept apart
+    assert mrs5["wue_once_through_l_per_kwh"].status == "estimated"  # the flow is derived, not missing
+    # The declared return temperature, 30 °C.
+    assert mrs5["waste_heat_temperature_c"].central == pytest.approx(30.0)
+
+
+# ----------------------------------------------------------------------------- other cooling
+def test_mrs6_dry_free_cooling_waste_heat_is_the_it_exhaust_air(mrs6):
+    # Supply air + its rise across the IT equipment, both from cooling_parameters.csv (ASHRAE TC 9.9
+    # recommended inlet; typical rise): 22.5 + 11 = 33.5 °C with the table of this writing.
+    expected = _cooling_parameter("supply_c") + _cooling_parameter("band_k")
+    assert mrs6["waste_heat_temperature_c"].central == pytest.approx(expected)
+    assert mrs6["wue_once_through_l_per_kwh"].central == 0.0  # no river or sea water
+    assert mrs6["renewable_energy_factor"].central == pytest.approx(1.0)  # « la totalité ... renouvelable »
+
+
+def test_liquid_loop_waste_heat_is_the_heat_weighted_mean(write_project):
+    r = impact.estimate(
+        load_project(
+            write_project(
+                "name: x\ncountry: FR\nlocation: {lat: 50.69, lon: 3.18}\nyear: 2026\nit_capacity_mw: 5\n"
+                "cooling: {type: liquid_closed_loop}\n"
+            )
+        ),
+        draws=100,
+    )
+    share = _cooling_parameter("liquid_share")
+    liquid = _cooling_parameter("liquid_supply_c") + _cooling_parameter("liquid_delta_t_k")
+    air = _cooling_parameter("supply_c") + _cooling_parameter("band_k")
+    assert r["waste_heat_temperature_c"].central == pytest.approx(share * liquid + (1 - share) * air)
+    # Nothing declared: no contract, no reuse counted.
+    assert r["renewable_energy_factor"].central == 0.0
+    assert r["energy_reuse_factor"].central == 0.0
+
+
+def test_reuse_announced_without_a_share_leaves_erf_unknown(write_project):
+    r = impact.estimate(
+        load_project(write_project("name: x\ncountry: FR\nyear: 2026\nit_capacity_mw: 5\nheat_reuse_share: unknown\n")),
+        draws=100,
+    )
+    assert r["energy_reuse_factor"].status == "unknown"
+    assert "heat_reuse_share" in r["energy_reuse_factor"].missing
+    # No cooling described: the waste-heat temperature is unknown and says why.
+    assert r["waste_heat_temperature_c"].status == "unknown"
+    assert "cooling.type" in r["waste_heat_temperature_c"].missing
+
+
+def test_a_claimed_waste_heat_above_what_air_cooling_gives_is_optimistic(write_project):
+    r = impact.estimate(
+        load_project(
+            write_project(
+                "name: x\ncountry: FR\nlocation: {lat: 43.42, lon: 5.39}\nyear: 2026\nit_capacity_mw: 5\n"
+                "cooling: {type: dry_free_cooling}\nclaims:\n"
+                "  - {indicator: waste_heat_temperature_c, value: 60, source: test}\n"
+                "  - {indicator: waste_heat_temperature_c, value: 33.5, source: test}\n"
+            )
+        ),
+        draws=200,
+    )
+    high, central = check_claims(r)
+    # 60 °C from air cooling without a heat pump lies above the range (supply 18-27 + rise 8-15 °C).
+    assert r["waste_heat_temperature_c"].high < 60
+    assert (high.verdict, high.reason) == ("optimistic", "above_range")
+    assert central.verdict == "consistent"
+
+
+# ----------------------------------------------------------------------------- dossier
+def test_the_dossier_table_says_published_estimated_or_unknown(mrs5):
+    from impact.report import eu
+
+    rows = {r["item"]: r for r in eu.table(mrs5, "fr")["rows"]}
+    pue = rows["Indicateur d'efficacité énergétique, PUE = EDC / EIT (EN 50600-4-2)"]
+    assert pue["published"] == "1,30"  # « 1.3 max », as declared
+    ref = rows["Facteur d'énergie renouvelable, REF = ERES-TOT / EDC (EN 50600-4-3)"]
+    assert ref["published"] == "100\u00a0%"
+    assert "d'après la déclaration" in ref["estimated"]
+    erf = rows["Facteur de réutilisation de l'énergie, ERF = EREUSE / EDC (EN 50600-4-6)"]
+    assert erf["published"] == "non publié" and "rien de déclaré" in erf["estimated"]
+    wue = rows["Efficacité d'usage de l'eau, WUE = WIN / EIT (EN 50600-4-9)"]
+    assert wue["published"] == "non publié"  # `wue_l_per_kwh: unknown` in mrs5.yaml
+    refrigerant = rows["Fluides frigorigènes utilisés pour le refroidissement"]
+    assert refrigerant["published"] == "non publié"
+
+
+def test_the_dossier_shows_the_section_in_both_languages(mrs5):
+    from impact.report.dossier import build_context, render_html
+
+    from .test_words import FIGURES  # the figures the template may show (none drawn here)
+
+    for lang, heading in (("fr", "Ce que le règlement européen demande de publier"), ("en", "What the European")):
+        context = build_context(
+            mrs5,
+            [],
+            check_claims(mrs5),
+            {k: None for k in FIGURES},
+            lang=lang,
+            author=None,
+            date=dt.date(2026, 11, 25),
+            fingerprint="0" * 16,
+        )
+        html = render_html(context)
+        assert heading in html
+        assert "2024/1364" in html
