@@ -354,9 +354,9 @@ def _eu_indicators(
         ("it_energy_mwh", "cooling.water_in_c", "cooling.water_out_c"),
         "river or sea water drawn and returned / IT energy (beside the WUE, not in it)",
     )
-    out["wue_once_through_l_per_kwh"] = (
-        eu_model.water_per_it_kwh_l(returned, it) if it is not None and returned is not None else None
-    )
+    # Per IT kWh is undefined without IT energy (utilisation 0): unknown rather than infinite.
+    defined = it is not None and returned is not None and bool(np.all(np.asarray(it) > 0))
+    out["wue_once_through_l_per_kwh"] = eu_model.water_per_it_kwh_l(returned, it) if defined else None
     put(
         "heat_reused_mwh",
         ("facility_energy_mwh", "heat_reuse_share"),
@@ -366,7 +366,7 @@ def _eu_indicators(
     put(
         "energy_reuse_factor",
         ("facility_energy_mwh", "heat_reuse_share"),
-        lambda e, s: eu_model.energy_reuse_factor(e * s, e),
+        lambda e, s: s + 0.0 * e,  # (EDC x share) / EDC: the share, with the shape of the draws
         "heat reused / facility energy (EN 50600-4-6)",
     )
     put(
@@ -378,7 +378,7 @@ def _eu_indicators(
     put(
         "renewable_energy_factor",
         ("facility_energy_mwh", "grid.renewable_contract_share"),
-        lambda e, s: eu_model.renewable_energy_factor(e * s, e),
+        lambda e, s: s + 0.0 * e,
         "renewable electricity under contract / facility energy (EN 50600-4-3)",
     )
     name = "waste_heat_temperature_c"

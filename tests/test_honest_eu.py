@@ -73,11 +73,9 @@ def mrs6():
 
 
 # ----------------------------------------------------------------------------- equations
-def test_the_equations_follow_the_annex_iii_ratios():
+def test_the_equations_by_hand():
     # 2,000,000 m3 over 100,000 MWh: 2e9 L / 1e8 kWh = 20 L/kWh.
     assert eu_model.water_per_it_kwh_l(2.0e6, 1.0e5) == pytest.approx(20.0)
-    assert eu_model.energy_reuse_factor(25.0, 100.0) == pytest.approx(0.25)
-    assert eu_model.renewable_energy_factor(60.0, 100.0) == pytest.approx(0.6)
     # 3/4 of the heat at 42 °C, 1/4 at 33.5 °C: 31.5 + 8.375 = 39.875 °C.
     assert eu_model.mixed_temperature_c(0.75, 42.0, 33.5) == pytest.approx(39.875)
 
@@ -239,3 +237,23 @@ def test_the_dossier_shows_the_section_in_both_languages(mrs5):
         html = render_html(context)
         assert heading in html
         assert "2024/1364" in html
+
+
+def test_zero_load_keeps_the_shares_and_leaves_per_kwh_undefined(write_project):
+    # utilisation 0: EDC = EIT = 0. ERF and REF are (EDC x share) / EDC, i.e. the shares; water per
+    # IT kWh with no IT kWh is undefined: unknown, never infinite.
+    r = impact.estimate(
+        load_project(
+            write_project(
+                "name: x\ncountry: FR\nlocation: {lat: 45.76, lon: 4.84}\nyear: 2026\nit_capacity_mw: 10\n"
+                "utilisation: 0\nheat_reuse_share: 0.3\ngrid: {renewable_contract_share: 0.5}\n"
+                "cooling: {type: river, water_flow_m3_per_h: 100, water_in_c: 12, water_out_c: 20}\n"
+            )
+        ),
+        draws=100,
+    )
+    assert r["facility_energy_mwh"].central == 0
+    assert r["energy_reuse_factor"].central == pytest.approx(0.3)
+    assert r["renewable_energy_factor"].central == pytest.approx(0.5)
+    assert r["heat_reused_mwh"].central == 0
+    assert r["wue_once_through_l_per_kwh"].status == "unknown"

@@ -8,6 +8,10 @@ indicators from the key performance indicators operators report under Annex II:
 - ERF = EREUSE / EDC (EN 50600-4-6): waste heat reused over total energy;
 - REF = ERES-TOT / EDC (EN 50600-4-3): renewable energy over total energy.
 
+With EREUSE = EDC x the share of the heat reused and ERES-TOT = EDC x the share under
+renewable contracts, ERF and REF are these shares themselves (also at zero load, where the
+ratios are 0 / 0): :mod:`impact.engine` uses them so.
+
 Annex II also asks for the average waste heat temperature (TWH, °C).
 
 References
@@ -40,43 +44,6 @@ def water_per_it_kwh_l(water_m3, it_energy_mwh):
         [L/kWh] = m3 x 1000 L/m3 / (MWh x 1000 kWh/MWh) = m3 / MWh.
     """
     return water_m3 / it_energy_mwh
-
-
-def energy_reuse_factor(reused_mwh, facility_energy_mwh):
-    """ERF = EREUSE / EDC [1]_, [2]_.
-
-    Parameters
-    ----------
-    reused_mwh : numeric
-        Waste heat reused, measured where it is handed off to another party (EREUSE) [MWh].
-    facility_energy_mwh : numeric
-        Total energy of the data centre (EDC) [MWh].
-
-    Returns
-    -------
-    numeric
-        ERF [-], 0 (no reuse) to 1.
-    """
-    return reused_mwh / facility_energy_mwh
-
-
-def renewable_energy_factor(renewable_mwh, facility_energy_mwh):
-    """REF = ERES-TOT / EDC [1]_, [2]_.
-
-    Parameters
-    ----------
-    renewable_mwh : numeric
-        Renewable energy consumed (ERES-TOT): guarantees of origin, power purchase
-        agreements and on-site generation [MWh].
-    facility_energy_mwh : numeric
-        Total energy of the data centre (EDC) [MWh].
-
-    Returns
-    -------
-    numeric
-        REF [-], 0 to 1.
-    """
-    return renewable_mwh / facility_energy_mwh
 
 
 def mixed_temperature_c(share_a, temperature_a_c, temperature_b_c):
