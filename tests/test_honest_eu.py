@@ -216,6 +216,21 @@ def test_the_dossier_table_says_published_estimated_or_unknown(mrs5):
     assert wue["published"] == "non publié"  # `wue_l_per_kwh: unknown` in mrs5.yaml
     refrigerant = rows["Fluides frigorigènes utilisés pour le refroidissement"]
     assert refrigerant["published"] == "non publié"
+    assert eu.table(mrs5, "fr")["once_through"]  # river cooling: the note on once-through water
+
+
+def test_the_dossier_table_of_an_air_cooled_site(mrs6):
+    from impact.report import eu
+
+    table = eu.table(mrs6, "en")
+    assert not table["once_through"]  # no river or sea water: no note about it
+    rows = {r["item"]: r for r in table["rows"]}
+    assert rows["Average waste heat temperature (TWH)"]["published"] == "not published"
+    assert "°C" in rows["Average waste heat temperature (TWH)"]["estimated"]
+    assert (
+        "from the promoter's declaration"
+        in rows["Renewable energy factor, REF = ERES-TOT / EDC (EN 50600-4-3)"]["estimated"]
+    )
 
 
 def test_the_dossier_shows_the_section_in_both_languages(mrs5):

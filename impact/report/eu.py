@@ -9,6 +9,7 @@ See docs/eu-indicators.md.
 from __future__ import annotations
 
 from ..claims import DECLARATION_ONLY, ECHOES_INPUT
+from ..project import WATER_COOLED
 from ..ranges import Range
 from . import fmt, narrative
 from .catalogue import catalogue
@@ -118,4 +119,6 @@ def table(results, lang: str) -> dict:
         }
         for key, indicator, inputs in ROWS
     ]
-    return {"rows": rows}
+    cooling = results.inputs.get("cooling.type")
+    # The note on once-through water only where there is some (river or sea cooling).
+    return {"rows": rows, "once_through": cooling is not None and cooling.value in WATER_COOLED}
