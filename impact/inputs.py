@@ -706,7 +706,7 @@ def _grid_intensity(p: Project, inp: _Inputs, year: int, src) -> None:
         missing_note=f"no direct-emission figure of production is known for {p.country}",
         note_key="note.grid.direct",
         note_args=(("country", p.country),),
-        source_key="source.missing.grid_direct",
+        source_key="" if factors.direct else "source.missing.grid_direct",
     )
 
 
@@ -928,14 +928,15 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         note_key="note.residual_mix.location",
         source_note="",
     )
+    ewif = ref.lookup("water_intensity_electricity", country=p.country)
     inp.resolve(
         "ewif_l_per_kwh",
         None,
         "L/kWh",
-        ref.lookup("water_intensity_electricity", country=p.country),
+        ewif,
         project_source="",
         missing_note=f"no water intensity of electricity is known for {p.country}",
-        source_key="source.missing.ewif",
+        source_key="" if ewif else "source.missing.ewif",  # the table's citation when it has a row
         note_args=(("country", p.country),),
     )
 

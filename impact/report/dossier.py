@@ -47,7 +47,14 @@ ALTERNATIVE_ROWS = (
 
 #: Indicators shown together in one table (one unit for each group).
 WATER_ROWS = ("water_withdrawal_m3", "water_onsite_m3", "water_returned_m3", "water_offsite_m3")
-CARBON_ROWS = ("co2e_location_t", "co2e_market_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_total_t")
+CARBON_ROWS = (
+    "co2e_location_t",
+    "co2e_location_direct_t",
+    "co2e_market_t",
+    "co2e_generators_t",
+    "co2e_refrigerant_t",
+    "co2e_total_t",
+)
 
 
 @dataclass
@@ -99,6 +106,7 @@ SITE_INPUTS = (
     "pue",
     "wue_l_per_kwh",
     "grid.carbon_intensity_g_per_kwh",
+    "grid.carbon_intensity_direct_g_per_kwh",
     "climate",
     "generators",
     "refrigerant",
