@@ -169,3 +169,14 @@ def test_mrs5_off_site_water_by_hand(mrs5_path):
     assert r.central("water_offsite_m3") == pytest.approx(energy * 1.23)
     assert r.inputs["ewif_l_per_kwh"].source.startswith("France Stratégie")
     assert r.inputs["ewif_l_per_kwh"].source_key == ""  # the citation is shown, not "no factor known"
+
+
+def test_the_key_figures_show_the_low_bound_beside_the_carbon_figure(mrs5_path):
+    from impact.report.dossier import _key_figures
+
+    r = impact.estimate(impact.load_project(mrs5_path), draws=200)
+    row = next(k for k in _key_figures(r, "fr") if "location-based" in k["label"])
+    equiv = row["equiv"].replace("\xa0", " ")
+    # 140,291 MWh x 21.7 g/kWh = 3,044 t
+    assert equiv.startswith("mix de consommation en cycle de vie, 46,1 g CO₂e/kWh")
+    assert equiv.endswith("(borne basse) : 3,04 kt CO₂e")

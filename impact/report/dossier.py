@@ -29,7 +29,7 @@ KEY_FIGURES = (
     ("facility_energy_mwh", "households_electricity_equiv"),
     ("peak_demand_mw", "share_of_city_peak_demand"),
     ("water_withdrawal_m3", "inhabitants_water_equiv"),
-    ("co2e_location_t", None),
+    ("co2e_location_t", "co2e_location_direct_t"),  # beside it, the low bound (direct emissions of production)
     ("thermal_discharge_mw", None),
     ("heat_reuse_potential_homes", None),
 )
@@ -229,6 +229,10 @@ def _key_figures(r, lang: str) -> list[dict]:
             e = ind[equiv]
             if e.unit == "-":
                 entry["equiv"] = narrative.share_phrase(r, equiv, lang)
+            elif equiv == "co2e_location_direct_t":
+                low = fmt.quantity(e.central, e.unit, lang)
+                basis = narrative.carbon_basis(r, lang)[0]
+                entry["equiv"] = catalogue(lang)("dossier.key.carbon_low", basis=basis, value=low)
             else:
                 entry["equiv"] = catalogue(lang)("dossier.key.about", value=fmt.quantity(e.central, e.unit, lang))
         out.append(entry)
