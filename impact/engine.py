@@ -115,6 +115,12 @@ def _run(
         "facility energy x average grid intensity (location-based)",
     )
     put(
+        "co2e_location_direct_t",
+        ("facility_energy_mwh", "grid.carbon_intensity_direct_g_per_kwh"),
+        carbon.co2e_electricity_t,
+        "facility energy x direct emissions of production alone (low bound of the location-based figure)",
+    )
+    put(
         "co2e_market_t",
         ("facility_energy_mwh", "grid.renewable_contract_share", "grid.residual_mix_g_per_kwh"),
         carbon.co2e_market_t,
@@ -566,6 +572,9 @@ class _Model:
         """Use ``rec`` as the grid intensity (and as the residual mix where that stood in for it)."""
         old = self.records.get(rec.name)
         self.records[rec.name] = rec
+        direct = project_data.hourly_direct_intensity(rec)  # the weighted direct rate: the low bound
+        if direct is not None:
+            self.records[direct.name] = direct
         res = self.records.get("grid.residual_mix_g_per_kwh")
         if res is not None and old is not None and res.status == "default" and res.value == old.value:
             self.records[res.name] = InputRecord(

@@ -671,6 +671,45 @@ def _project_source(project: Project, field: str) -> str:
     return sources.get(field) or sources.get(head) or "project file"
 
 
+def _grid_intensity(p: Project, inp: _Inputs, year: int, src) -> None:
+    """``grid.carbon_intensity_g_per_kwh`` (default: the consumption mix, life cycle, whose low value
+    is the direct emissions of production) and ``grid.carbon_intensity_direct_g_per_kwh``, the direct
+    figure alone, shown beside it as a low bound (see :func:`impact.sources.reference.grid_carbon_factors`)."""
+    from dataclasses import replace
+
+    g = p.grid
+    factors = ref.grid_carbon_factors(p.country, year)
+    name = "grid.carbon_intensity_g_per_kwh"
+    inp.resolve(
+        name,
+        g.carbon_intensity_g_per_kwh if g else None,
+        "g CO2e/kWh",
+        factors.central,
+        project_source=src(name),
+        missing_note=factors.note,
+    )
+    rec = inp.records[name]
+    if rec.status == "default" and factors.basis:
+        direct = factors.direct
+        args: tuple[tuple[str, Any], ...] = (("year", factors.year),)
+        key = f"note.grid.basis.{factors.basis}"
+        if direct is not None and direct.value is not None and factors.basis != "direct":
+            args += (("direct", direct.value.central), ("direct_year", direct.year))
+            key += ".low"
+        inp.records[name] = replace(rec, note_key=key, note_args=args)
+    inp.resolve(
+        "grid.carbon_intensity_direct_g_per_kwh",
+        None,
+        "g CO2e/kWh",
+        factors.direct,
+        project_source="",
+        missing_note=f"no direct-emission figure of production is known for {p.country}",
+        note_key="note.grid.direct",
+        note_args=(("country", p.country),),
+        source_key="" if factors.direct else "source.missing.grid_direct",
+    )
+
+
 def resolve_inputs(project: Project, data=None) -> _Inputs:
     """Every input of the model, given, defaulted or unknown, with its source.
 
@@ -860,15 +899,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     # --- grid -----------------------------------------------------------------------
     g = p.grid
-    intensity, intensity_note = ref.grid_carbon_intensity(p.country, year)
-    inp.resolve(
-        "grid.carbon_intensity_g_per_kwh",
-        g.carbon_intensity_g_per_kwh if g else None,
-        "g CO2e/kWh",
-        intensity,
-        project_source=src("grid.carbon_intensity_g_per_kwh"),
-        missing_note=intensity_note,
-    )
+    _grid_intensity(p, inp, year, src)
     inp.resolve(
         "grid.renewable_contract_share",
         g.renewable_contract_share if g else None,
@@ -897,14 +928,15 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         note_key="note.residual_mix.location",
         source_note="",
     )
+    ewif = ref.lookup("water_intensity_electricity", country=p.country)
     inp.resolve(
         "ewif_l_per_kwh",
         None,
         "L/kWh",
-        ref.lookup("water_intensity_electricity", country=p.country),
+        ewif,
         project_source="",
         missing_note=f"no water intensity of electricity is known for {p.country}",
-        source_key="source.missing.ewif",
+        source_key="" if ewif else "source.missing.ewif",  # the table's citation when it has a row
         note_args=(("country", p.country),),
     )
 

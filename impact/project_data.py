@@ -242,8 +242,76 @@ def hourly_grid_intensity(project: Project, load_mw=None, data: DataFiles | None
         f"{result.description}; RTE's rate counts the direct CO2 of the power plants in France "
         "(no life cycle, no imports)"
     )
+    weighted = result.value_g_per_kwh
+    co2 = df["co2_g_per_kwh"].dropna()
+    data_year = int(co2.index.year.value_counts().idxmax())
+    value, offset, factors = _consumption_basis(project.country, data_year, weighted)
+    if offset is None:  # no consumption-based factor to add: the direct rate, labelled as such
+        return InputRecord(
+            "grid.carbon_intensity_g_per_kwh",
+            value,
+            "g CO2e/kWh",
+            "derived",
+            source,
+            note,
+            note_key="note.grid.eco2mix.direct",
+            note_args=(("direct", weighted),),
+        )
+    assert factors.central is not None and factors.direct is not None  # offset is None otherwise
+    note += (
+        f"; plus {offset:.4g} g/kWh, the {factors.year} gap between the consumption mix in life cycle and the "
+        f"direct emissions of production ({factors.note}): low value, the direct rate alone"
+    )
+    source = f"{source}; {factors.central.source}"
     return InputRecord(
-        "grid.carbon_intensity_g_per_kwh", Range.point(result.value_g_per_kwh), "g CO2e/kWh", "derived", source, note
+        "grid.carbon_intensity_g_per_kwh",
+        value,
+        "g CO2e/kWh",
+        "derived",
+        source,
+        note,
+        note_key="note.grid.eco2mix.consumption",
+        note_args=(("direct", weighted), ("offset", offset), ("year", factors.year)),
+    )
+
+
+def _consumption_basis(country: str, year: int, weighted_direct: float):
+    """The load-weighted direct rate of éCO2mix put on the consumption, life-cycle basis.
+
+    RTE's hourly « Taux de CO2 » counts the direct emissions of production only. The annual
+    gap between the consumption mix in life cycle (ADEME) and the direct emissions of
+    production (RTE) of ``year`` is added to it (upstream emissions and imports as an
+    annual mean: the hourly weighting keeps its effect); the direct rate stays the low
+    value. Returns the range, the gap [g CO2e/kWh] (None when the table has no
+    consumption-based factor for the country) and the factors used.
+    """
+    from .sources.reference import grid_carbon_factors
+
+    factors = grid_carbon_factors(country, year)
+    central, direct = factors.central, factors.direct
+    if factors.basis != "consumption" or central is None or central.value is None or direct is None:
+        return Range.point(weighted_direct), None, factors
+    assert direct.value is not None  # a direct row always has a value
+    offset = central.value.central - direct.value.central
+    extra = central.value.high - central.value.central
+    c = weighted_direct + offset
+    return Range(weighted_direct, c, c + extra), offset, factors
+
+
+def hourly_direct_intensity(grid: InputRecord) -> InputRecord | None:
+    """``grid.carbon_intensity_direct_g_per_kwh`` from the éCO2mix record (:func:`hourly_grid_intensity`):
+    its load-weighted direct rate. None for another record."""
+    args = dict(grid.note_args)
+    if "direct" not in args:
+        return None
+    return InputRecord(
+        "grid.carbon_intensity_direct_g_per_kwh",
+        Range.point(float(args["direct"])),
+        grid.unit,
+        "derived",
+        grid.source.split("; ")[0],
+        "load-weighted 'Taux de CO2' of éCO2mix: direct emissions of production, the low bound",
+        note_key="note.grid.eco2mix.low_bound",
     )
 
 
@@ -285,6 +353,9 @@ def apply_to_inputs(project: Project, inputs: Any, data: DataFiles | None = None
     if grid is not None:
         old = records.get("grid.carbon_intensity_g_per_kwh")
         records[grid.name] = grid
+        direct = hourly_direct_intensity(grid)
+        if direct is not None:
+            records[direct.name] = direct
         res = records.get("grid.residual_mix_g_per_kwh")
         if res is not None and res.status == "default" and old is not None and res.source == old.source:
             records[res.name] = InputRecord(

@@ -58,8 +58,10 @@ def test_mrs5_central_values_by_hand(mrs5):
     it = 22 * 0.56 * 8760  # 107,923.2 MWh
     assert mrs5.central("it_energy_mwh") == pytest.approx(it)
     assert mrs5.central("facility_energy_mwh") == pytest.approx(it * 1.3)
-    # RTE 2024: 21.7 g/kWh (the 2026 project uses the latest year)
-    assert mrs5.central("co2e_location_t") == pytest.approx(it * 1.3 * 21.7 / 1000)
+    # ADEME Base Empreinte « Électricité/2025 - mix moyen/consommation »: 46.1 g/kWh (the 2026 project
+    # uses the latest year); RTE's direct figure of production, 21.7 g/kWh (2024), gives the low bound.
+    assert mrs5.central("co2e_location_t") == pytest.approx(it * 1.3 * 46.1 / 1000)
+    assert mrs5.central("co2e_location_direct_t") == pytest.approx(it * 1.3 * 21.7 / 1000)
     # 100 % renewable contract: market-based is zero, location-based is not.
     assert mrs5.central("co2e_market_t") == 0
     assert mrs5.central("co2e_location_t") > 0
@@ -69,7 +71,8 @@ def test_mrs5_central_values_by_hand(mrs5):
     # Volume to carry it all year with a 15 K rise.
     volume = to_water_mw * 8760 * 3.6e9 / (998.21 * 4184.1 * 15)
     assert mrs5.central("water_returned_m3") == pytest.approx(volume)
-    assert mrs5.central("water_offsite_m3") == pytest.approx(it * 1.3 * 3.6737)
+    # France Stratégie 2024 / RTE 2020: 0.14 x 4.4e9 m3 / 500.1e9 kWh = 1.23 L/kWh
+    assert mrs5.central("water_offsite_m3") == pytest.approx(it * 1.3 * 1.23)
     assert mrs5.central("households_electricity_equiv") == pytest.approx(it * 1.3 * 1000 / 4255)
     assert mrs5.central("share_of_city_peak_demand") == pytest.approx(mrs5.central("peak_demand_mw") / 600)
 
@@ -103,8 +106,11 @@ def test_inputs_record_status_and_source(mrs5):
     util = inputs["utilisation"]
     assert util.status == "default" and util.declared_unknown and "LBNL" in util.source
     assert inputs["grid.carbon_intensity_g_per_kwh"].status == "default"
-    assert "RTE" in inputs["grid.carbon_intensity_g_per_kwh"].source
-    assert "2024 value used (direct emissions) for 2026" in inputs["grid.carbon_intensity_g_per_kwh"].note
+    assert "ADEME" in inputs["grid.carbon_intensity_g_per_kwh"].source
+    assert "RTE" in inputs["grid.carbon_intensity_g_per_kwh"].source  # the low value
+    note = inputs["grid.carbon_intensity_g_per_kwh"].note
+    assert "2025 value used (consumption mix, life cycle) for 2026" in note
+    assert "low value: 2024 value used (direct emissions of production) for 2026" in note
     assert inputs["generators"].status == "unknown"
 
 
@@ -203,10 +209,11 @@ def test_minimal_project(write_project):
 @pytest.mark.parametrize(
     "year, value, basis",
     [
-        (2024, 21.7, "direct"),  # RTE Bilan électrique 2024
-        (2023, 32.0, "direct"),  # RTE Bilan électrique 2023
-        (2022, 78.54, "life cycle"),  # RTE's 2022 figure is a known gap: OWID life cycle for 2022
-        (2030, 21.7, "direct"),  # later years: the latest known
+        # ADEME Base Empreinte « Électricité/<year> - mix moyen/consommation »
+        (2024, 51.9, "consumption mix"),
+        (2023, 58.0, "consumption mix"),
+        (2022, 52.0, "consumption mix"),
+        (2030, 46.1, "consumption mix"),  # later years: the latest known (2025)
     ],
 )
 def test_default_grid_intensity_by_year(write_project, year, value, basis):

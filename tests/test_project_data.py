@@ -34,12 +34,18 @@ def test_eco2mix_feeds_the_carbon_indicator(shared_data, write_project):
     path = write_project(MINIMAL + f"grid: {{eco2mix: {shared_data / NATIONAL}}}\n")
     results = impact.estimate(impact.load_project(path))
     rec = results.inputs["grid.carbon_intensity_g_per_kwh"]
-    expected = _hand_intensity(shared_data / NATIONAL)
+    direct = _hand_intensity(shared_data / NATIONAL)
+    # éCO2mix's rate is direct production: the 2021 gap between ADEME's consumption mix in life cycle
+    # (56.9 g/kWh) and RTE's direct figure (36 g/kWh) is added; the direct rate is the low value.
+    expected = direct + (56.9 - 36)
     assert rec.status == "derived" and rec.value.central == pytest.approx(expected)
+    assert rec.value.low == pytest.approx(direct)
+    assert results.inputs["grid.carbon_intensity_direct_g_per_kwh"].value.central == pytest.approx(direct)
     assert "eco2mix-national-tr_2021-12-01_15.csv" in rec.source
     assert "extended by month and hour of day" in rec.note and "Jan" in rec.note
     energy = results["facility_energy_mwh"].central
     assert results["co2e_location_t"].central == pytest.approx(energy * expected / 1000)
+    assert results["co2e_location_direct_t"].central == pytest.approx(energy * direct / 1000)
     # the residual mix, not given, stands in with the same figure
     assert results.inputs["grid.residual_mix_g_per_kwh"].value.central == pytest.approx(expected)
 
@@ -61,8 +67,9 @@ def test_relative_paths_resolve_against_the_project_folder(tmp_path, write_proje
     _small_eco2mix(tmp_path / "data")
     path = write_project(MINIMAL + "grid: {eco2mix: data/eco2mix.csv}\n")
     results = impact.estimate(impact.load_project(path))
-    # hours 0..23 at 40 + h g/kWh, one day: the year takes that day's profile -> mean 51.5
-    assert results.inputs["grid.carbon_intensity_g_per_kwh"].value.central == pytest.approx(51.5)
+    # hours 0..23 at 40 + h g/kWh, one day: the year takes that day's profile -> mean 51.5 (direct),
+    # plus the 2021 gap ADEME consumption 56.9 - RTE direct 36 = 20.9 g/kWh
+    assert results.inputs["grid.carbon_intensity_g_per_kwh"].value.central == pytest.approx(51.5 + 20.9)
 
 
 def test_project_from_a_dict_resolves_against_cwd(tmp_path, monkeypatch):
@@ -194,6 +201,8 @@ def test_eco2mix_is_weighted_by_the_modelled_hourly_load(shared_data, write_proj
     rec = r.inputs["grid.carbon_intensity_g_per_kwh"]
     assert "weighted by the site's load by month and hour of day" in rec.note
     co2 = read_eco2mix(shared_data / NATIONAL)["co2_g_per_kwh"]
-    expected = annual_intensity(co2, r.hourly["facility_mw"]).value_g_per_kwh
+    direct = annual_intensity(co2, r.hourly["facility_mw"]).value_g_per_kwh
+    expected = direct + (56.9 - 36)  # the 2021 gap, ADEME consumption mix - RTE direct
     assert rec.value.central == pytest.approx(expected, rel=1e-12)
+    assert r.inputs["grid.carbon_intensity_direct_g_per_kwh"].value.central == pytest.approx(direct, rel=1e-12)
     assert r.central("co2e_location_t") == pytest.approx(r.central("facility_energy_mwh") * expected / 1000)

@@ -30,7 +30,7 @@ KEY_FIGURES = (
     ("facility_energy_mwh", "households_electricity_equiv"),
     ("peak_demand_mw", "share_of_city_peak_demand"),
     ("water_withdrawal_m3", "inhabitants_water_equiv"),
-    ("co2e_location_t", None),
+    ("co2e_location_t", "co2e_location_direct_t"),  # beside it, the low bound (direct emissions of production)
     ("thermal_discharge_mw", None),
     ("heat_reuse_potential_homes", None),
 )
@@ -48,7 +48,14 @@ ALTERNATIVE_ROWS = (
 
 #: Indicators shown together in one table (one unit for each group).
 WATER_ROWS = ("water_withdrawal_m3", "water_onsite_m3", "water_returned_m3", "water_offsite_m3")
-CARBON_ROWS = ("co2e_location_t", "co2e_market_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_total_t")
+CARBON_ROWS = (
+    "co2e_location_t",
+    "co2e_location_direct_t",
+    "co2e_market_t",
+    "co2e_generators_t",
+    "co2e_refrigerant_t",
+    "co2e_total_t",
+)
 
 
 @dataclass
@@ -100,6 +107,7 @@ SITE_INPUTS = (
     "pue",
     "wue_l_per_kwh",
     "grid.carbon_intensity_g_per_kwh",
+    "grid.carbon_intensity_direct_g_per_kwh",
     "climate",
     "generators",
     "refrigerant",
@@ -222,6 +230,10 @@ def _key_figures(r, lang: str) -> list[dict]:
             e = ind[equiv]
             if e.unit == "-":
                 entry["equiv"] = narrative.share_phrase(r, equiv, lang)
+            elif equiv == "co2e_location_direct_t":
+                low = fmt.quantity(e.central, e.unit, lang)
+                basis = narrative.carbon_basis(r, lang)[0]
+                entry["equiv"] = catalogue(lang)("dossier.key.carbon_low", basis=basis, value=low)
             else:
                 entry["equiv"] = catalogue(lang)("dossier.key.about", value=fmt.quantity(e.central, e.unit, lang))
         out.append(entry)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..claims import ClaimCheck
 from ..indicators import INDICATORS
+from ..ranges import Range
 from . import fmt
 from .catalogue import catalogue
 
@@ -294,9 +295,37 @@ def _finding_carbon(r, t, lang) -> str:
     if not loc.known:
         return ""
     co2 = _q(r, "co2e_location_t", lang)
-    if renewable_contract(r):
-        return t("finding.carbon_contract", co2=co2)
-    return t("finding.carbon", co2=co2)
+    basis, code = carbon_basis(r, lang)
+    key = "finding.carbon_contract" if renewable_contract(r) else "finding.carbon"
+    text = t(key, co2=co2, basis=basis)
+    low = r.indicators.get("co2e_location_direct_t")
+    direct = r.inputs.get("grid.carbon_intensity_direct_g_per_kwh")
+    if code != "direct" and low is not None and low.known and direct is not None and isinstance(direct.value, Range):
+        factor = fmt.quantity(direct.value.central, direct.unit, lang)
+        text += " " + t("finding.carbon.low", co2=_q(r, "co2e_location_direct_t", lang), factor=factor)
+    return text
+
+
+def carbon_basis(r, lang: str) -> tuple[str, str]:
+    """The grid factor behind ``co2e_location_t`` in words (« mix de consommation en cycle de vie,
+    46,1 g CO₂e/kWh ») and its basis code: ``consumption``, ``direct``, ``lifecycle``, ``given`` or ``other``."""
+    t = catalogue(lang)
+    rec = r.inputs.get("grid.carbon_intensity_g_per_kwh")
+    if rec is None or not isinstance(rec.value, Range):
+        return "", "other"
+    factor = fmt.quantity(rec.value.central, rec.unit, lang)
+    key = rec.note_key
+    if rec.status == "given":
+        code = "given"
+    elif key.startswith("note.grid.basis."):
+        code = key.split(".")[3]
+    elif key == "note.grid.eco2mix.consumption":
+        code = "consumption"
+    elif key == "note.grid.eco2mix.direct":
+        code = "direct"
+    else:
+        code = "other"
+    return t(f"carbon.basis.{code}", factor=factor), code
 
 
 # ----------------------------------------------------------------------------- claims

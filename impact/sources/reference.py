@@ -92,44 +92,98 @@ def refrigerant_gwp(refrigerant: str, basis: str = "AR6") -> Sourced | None:
     return found
 
 
-def grid_carbon_intensity(country: str, year: int) -> tuple[Sourced | None, str]:
-    """Default location-based intensity for ``country`` in ``year``.
+#: Bases of ``grid_carbon_intensity.csv``, in words (the note of a default says which one it uses).
+GRID_BASES = {
+    "consumption": "consumption mix, life cycle",
+    "direct": "direct emissions of production",
+    "lifecycle": "life cycle of production",
+}
 
-    In order of preference: the system operator's direct-emission figure (RTE for
-    France) of ``year``; the life-cycle figure of ``year`` when the direct one is a
-    known gap; the direct figure of the latest year before ``year``; the life-cycle
-    one. When both bases exist for the year used, the life-cycle figure is the
-    high value (the direct one leaves out upstream emissions).
 
-    Returns the figure and a sentence saying which year and basis were used.
-    """
-    rows = [
-        r for r in read_reference_table("grid_carbon_intensity") if r["country"] == country and r["value"].strip()
-    ]  # rows without a value are known gaps
-    if not rows:
-        return None, f"no grid carbon intensity is known for {country}"
+@dataclass(frozen=True)
+class GridFactors:
+    """The grid carbon factors of a country and year, by basis (see :func:`grid_carbon_factors`)."""
 
-    def pick(basis: str, exact: bool):
-        cands = [
-            r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else int(r["year"]) <= year)
-        ]
-        if not cands and not exact:  # a project before the first year known: the earliest
-            cands = sorted((r for r in rows if r["basis"] == basis), key=lambda r: int(r["year"]))[:1]
-        return max(cands, key=lambda r: int(r["year"])) if cands else None
+    central: Sourced | None  # the default: a range whose low value is the direct-production figure
+    direct: Sourced | None  # direct emissions of production alone (RTE), the low bound
+    basis: str  # the central value's basis: "consumption", "direct" or "lifecycle" ("" when none)
+    year: str  # the central value's year
+    note: str  # which year and basis were used, in words
 
-    main = pick("direct", True) or pick("lifecycle", True) or pick("direct", False) or pick("lifecycle", False)
-    c = float(main["value"])
-    high = c
-    sources = [f"{main['source']} ({main['year']}, {main['basis']}) [{main['quality']}]"]
-    if main["basis"] == "direct":
-        same = [r for r in rows if r["basis"] == "lifecycle" and r["year"] == main["year"]]
-        if same and float(same[0]["value"]) > c:
-            high = float(same[0]["value"])
-            sources.append(f"{same[0]['source']} ({same[0]['year']}, life cycle: high value) [{same[0]['quality']}]")
-    basis = "direct emissions" if main["basis"] == "direct" else "life cycle"
-    note = f"{main['year']} value used ({basis})"
-    if int(main["year"]) < year:
+
+def _grid_rows(country: str) -> list[dict[str, str]]:
+    # rows without a value are known gaps
+    return [r for r in read_reference_table("grid_carbon_intensity") if r["country"] == country and r["value"].strip()]
+
+
+def _pick(rows, basis: str, year: int, exact: bool):
+    """The row of ``basis`` for ``year`` (exact), else the latest year before it, else the earliest."""
+    cands = [r for r in rows if r["basis"] == basis and (int(r["year"]) == year if exact else int(r["year"]) <= year)]
+    if not cands and not exact:  # a project before the first year known: the earliest
+        cands = sorted((r for r in rows if r["basis"] == basis), key=lambda r: int(r["year"]))[:1]
+    return max(cands, key=lambda r: int(r["year"])) if cands else None
+
+
+def _year_note(row, year: int) -> str:
+    note = f"{row['year']} value used ({GRID_BASES[row['basis']]})"
+    if int(row["year"]) < year:
         note += f" for {year} (latest year available)"
-    elif int(main["year"]) > year:
+    elif int(row["year"]) > year:
         note += f" for {year} (earliest year available)"
-    return Sourced(Range(c, c, high), main["unit"], "; ".join(sources), main["year"], main["quality"], note), note
+    return note
+
+
+def _cite(row, role: str = "") -> str:
+    return f"{row['source']} ({row['year']}, {GRID_BASES[row['basis']]}{role}) [{row['quality']}]"
+
+
+def grid_carbon_factors(country: str, year: int) -> GridFactors:
+    """Default location-based grid carbon factors for ``country`` in ``year``.
+
+    The central value is the **consumption mix, life cycle** (ADEME Base Empreinte « mix
+    moyen consommation » for France: the factor a GHG balance uses, imports and upstream
+    emissions included) when the table has one; otherwise the direct-emission figure of the
+    system operator, else the life cycle of production. The **direct emissions of
+    production** (RTE's « g CO2eq par kilowatt-heure produit »), which leave out upstream
+    emissions and imports, are the low value of the range and are returned apart
+    (``direct``) to be shown beside the central one. The high value is the larger of the
+    central value and the life cycle of production of the same year.
+
+    Each basis takes the row of ``year``, else the latest year before it, else the earliest.
+    """
+    rows = _grid_rows(country)
+    if not rows:
+        return GridFactors(None, None, "", "", f"no grid carbon intensity is known for {country}")
+    direct = _pick(rows, "direct", year, True) or _pick(rows, "direct", year, False)
+    if any(r["basis"] == "consumption" for r in rows):
+        main = _pick(rows, "consumption", year, False)
+    else:  # the former order: the operator's direct figure of the year, else the life cycle of the year
+        main = _pick(rows, "direct", year, True) or _pick(rows, "lifecycle", year, True) or direct
+        main = main or _pick(rows, "lifecycle", year, False)
+    assert main is not None  # rows is not empty and every row has one of the bases
+    c = float(main["value"])
+    low, high = c, c
+    sources = [_cite(main)]
+    note = _year_note(main, year)
+    if direct is not None and direct is not main and float(direct["value"]) < c:
+        low = float(direct["value"])
+        sources.append(_cite(direct, ": low value"))
+        note += f"; low value: {_year_note(direct, year)}"
+    same = [r for r in rows if r["basis"] == "lifecycle" and r["year"] == main["year"] and r is not main]
+    if same and float(same[0]["value"]) > c:
+        high = float(same[0]["value"])
+        sources.append(_cite(same[0], ": high value"))
+    central = Sourced(Range(low, c, high), main["unit"], "; ".join(sources), main["year"], main["quality"], note)
+    low_bound = None
+    if direct is not None:
+        d = float(direct["value"])
+        low_bound = Sourced(
+            Range.point(d), direct["unit"], _cite(direct), direct["year"], direct["quality"], _year_note(direct, year)
+        )
+    return GridFactors(central, low_bound, main["basis"], main["year"], note)
+
+
+def grid_carbon_intensity(country: str, year: int) -> tuple[Sourced | None, str]:
+    """The default of :func:`grid_carbon_factors` and the sentence saying which year and basis it uses."""
+    f = grid_carbon_factors(country, year)
+    return f.central, f.note
