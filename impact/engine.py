@@ -71,6 +71,7 @@ def _run(
     v["it_energy_mwh"] = out["it_energy_mwh"]
     put("facility_energy_mwh", ("it_energy_mwh", "pue"), energy.facility_energy_mwh, "IT energy x PUE")
     v["facility_energy_mwh"] = out["facility_energy_mwh"]
+    _ramp_up(put)
     if modelled and "pue" in v and v["pue"] is v["pue_modelled"]:
         from_model("pue", "pue", "PUE modelled hour by hour (no PUE declared)")
     else:
@@ -333,6 +334,17 @@ def _run(
         "facility energy / the electricity of France's data centres today (RTE)",
     )
     return out, spec
+
+
+def _ramp_up(put: Callable) -> None:
+    """Site electricity in the first and second years of operation (IT load ramping up, utilisation.csv)."""
+    for n in (1, 2):
+        put(
+            f"facility_energy_year_{n}_mwh",
+            ("it_capacity_mw", f"year_{n}_utilisation", "utilisation", "pue"),
+            energy.ramp_up_facility_energy_mwh,
+            f"IT capacity x utilisation in year {n} of operation (at most the typical year's) x 8760 h x PUE",
+        )
 
 
 def _sources(deps: tuple[str, ...], records: dict[str, InputRecord]) -> tuple[str, ...]:
