@@ -80,7 +80,8 @@ def _run(
             "pue",
             "PUE declared in the project file"
             if modelled
-            else "PUE declared in the project file, or a default range by cooling type, size and year of first operation",
+            else "PUE declared in the project file, or a default range by cooling type, size and year of first "
+            "operation",
         )
     if modelled:
         from_model(
