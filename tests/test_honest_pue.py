@@ -167,3 +167,13 @@ def test_ramp_up_sentence_in_the_dossier_context():
     norm = lambda s: s.replace("\u202f", " ").replace("\xa0", " ").replace(" %", "%")  # noqa: E731
     assert "30%" in norm(fr) and "43%" in norm(fr) and "deuxième année" in fr
     assert "30%" in norm(en) and "43%" in norm(en) and "second year" in en
+
+
+def test_the_dossier_says_which_band_the_default_pue_comes_from():
+    from impact.report import dossier
+
+    r = est("year: 2030\nit_capacity_mw: 250\n")
+    fr = str(dossier.input_row(r.inputs["pue"], r, "fr")["note"])
+    en = str(dossier.input_row(r.inputs["pue"], r, "en")["note"])
+    assert "250" in fr and "2030" in fr and "mis en service" in fr
+    assert "250" in en and "2030" in en and "first operated" in en
