@@ -112,6 +112,8 @@ def test_ramp_up_rows_from_the_cited_figures():
     assert float(y1["value"]) == pytest.approx(arcep, abs=0.005)
     # Digital Realty's MRS2-MRS4 claim: 18,400 MWh/yr saved by going from PUE 1.38 to 1.11 on 36.6 MW.
     assert float(y1["low"]) == pytest.approx(18_400 / (1.38 - 1.11) / 8760 / 36.6, abs=0.005)
+    # EU EED dashboard (2023-2024 data): 16.7 TWh / PUE 1.36 / 8760 h / 6.4 GW, next to the low bound.
+    assert 16.7e6 / 1.36 / 8760 / 6400 == pytest.approx(float(y1["low"]), abs=0.015)
     # Liander (Financieel Dagblad, via Datanews 2020): 44 % of the contracted power used at peak.
     assert float(y1["high"]) == 0.44
     # Second year: midway between the first year and the typical year, bound by bound.
