@@ -179,3 +179,10 @@ def test_the_dossier_says_which_band_the_default_pue_comes_from():
     en = str(dossier.input_row(r.inputs["pue"], r, "en")["note"])
     assert "250" in fr and "2030" in fr and "mis en service" in fr
     assert "250" in en and "2030" in en and "first operated" in en
+
+
+def test_a_published_ramp_up_replaces_the_default():
+    # A promoter's own first-year load, as an assumption: 10 MW x 0.1 x 8760 h x PUE 1.5 = 13,140 MWh.
+    r = est("year: 2026\nit_capacity_mw: 10\npue: 1.5\nassumptions: {year_1_utilisation: 0.1}\n")
+    assert r.inputs["year_1_utilisation"].status == "given"
+    assert r.central("facility_energy_year_1_mwh") == pytest.approx(10 * 0.1 * 8760 * 1.5)
