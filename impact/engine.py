@@ -72,6 +72,7 @@ def _run(
     v["it_energy_mwh"] = out["it_energy_mwh"]
     put("facility_energy_mwh", ("it_energy_mwh", "pue"), energy.facility_energy_mwh, "IT energy x PUE")
     v["facility_energy_mwh"] = out["facility_energy_mwh"]
+    _ramp_up(put)
     if modelled and "pue" in v and v["pue"] is v["pue_modelled"]:
         from_model("pue", "pue", "PUE modelled hour by hour (no PUE declared)")
     else:
@@ -80,7 +81,8 @@ def _run(
             "pue",
             "PUE declared in the project file"
             if modelled
-            else "PUE declared in the project file, or a benchmark range for the cooling type",
+            else "PUE declared in the project file, or a default range by cooling type, size and year of first "
+            "operation",
         )
     if modelled:
         from_model(
@@ -407,6 +409,17 @@ def _eu_indicators(
     # Without the cooling model's parameters (no climate, no cooling type) it is unknown: say which.
     spec[name] = _Spec(deps + ("cooling.type", "climate"), method)
     out[name] = fn(*[v[d] for d in deps]) if all(d in v for d in deps) else None
+
+
+def _ramp_up(put: Callable) -> None:
+    """Site electricity in the first and second years of operation (IT load ramping up, utilisation.csv)."""
+    for n in (1, 2):
+        put(
+            f"facility_energy_year_{n}_mwh",
+            ("it_capacity_mw", f"year_{n}_utilisation", "utilisation", "pue"),
+            energy.ramp_up_facility_energy_mwh,
+            f"IT capacity x utilisation in year {n} of operation (at most the typical year's) x 8760 h x PUE",
+        )
 
 
 def _sources(deps: tuple[str, ...], records: dict[str, InputRecord]) -> tuple[str, ...]:

@@ -541,15 +541,33 @@ def _liquid_inputs(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
         )
 
 
-def _pue_range(p: Project, cooling_type: str) -> tuple[Range, str]:
+def _pue_size_mw(p: Project, inp: _Inputs) -> float:
+    """The IT power [MW] that picks the PUE default's size band: the IT capacity when known, else the
+    announced power (the IT power is below it: near a band's edge the larger band is taken)."""
+    rec = inp.records.get("it_capacity_mw")
+    if rec is not None and isinstance(rec.value, Range):
+        return rec.value.central
+    if p.announced_power is not None:
+        return p.announced_power.value_mw.central
+    return 0.0
+
+
+def _pue_default(p: Project, inp: _Inputs, cooling_type: str, year: int) -> tuple[ref.Sourced, float, str]:
+    """The default PUE row for the site's cooling type, size and first year of operation (pue_defaults.csv)."""
+    size_mw = _pue_size_mw(p, inp)
+    row, band = ref.pue_default(cooling_type, size_mw, year)
+    return row, size_mw, band
+
+
+def _pue_range(p: Project, inp: _Inputs, cooling_type: str, year: int) -> tuple[Range, str]:
     """The PUE range to turn a facility power into an IT power: declared, else the default."""
     if isinstance(p.pue, Range):
         return p.pue, "declared PUE"
-    d = ref.lookup("pue_defaults", cooling_type=cooling_type) or ref.require("pue_defaults", cooling_type="unknown")
-    return d.known(), f"default PUE range for {cooling_type} ({d.citation})"
+    d, _, band = _pue_default(p, inp, cooling_type, year)
+    return d.known(), f"default PUE range for {cooling_type}, {band} ({d.citation})"
 
 
-def _announced_power(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
+def _announced_power(p: Project, inp: _Inputs, cooling_type: str, year: int, src) -> None:
     """Record the announced power; derive the IT capacity from it when it_capacity_mw is absent.
 
     it: taken as is. facility: / PUE. grid_connection: / PUE, the annual PUE standing in
@@ -583,7 +601,7 @@ def _announced_power(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
             value_mw=v.central,
         )
         return
-    pue, pue_source = _pue_range(p, cooling_type)
+    pue, pue_source = _pue_range(p, inp, cooling_type, year)
     it = Range(v.low / pue.high, v.central / pue.central, v.high / pue.low)
     if a.basis == "facility":
         note = f"announced facility power {v.central:g} MW / PUE {pue.low:g}-{pue.high:g} ({pue_source})"
@@ -607,6 +625,23 @@ def _announced_power(p: Project, inp: _Inputs, cooling_type: str, src) -> None:
         pue_low=pue.low,
         pue_high=pue.high,
     )
+
+
+def _ramp_up_inputs(inp: _Inputs) -> None:
+    """The IT load of the first two years of operation, below the typical year's (utilisation.csv).
+
+    Named ``year_<n>_utilisation`` so that they sort after every other ranged input: the
+    Monte Carlo draws of the others stay the same with and without them.
+    """
+    for n in (1, 2):
+        inp.resolve(
+            f"year_{n}_utilisation",
+            None,
+            "-",
+            ref.require("utilisation", scope=f"year_{n}"),
+            project_source="",
+            note_key=f"note.utilisation.year_{n}",
+        )
 
 
 def _generator_power(gen, inp: _Inputs, src) -> None:
@@ -773,6 +808,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     inp.resolve(
         "utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"), project_source=src("utilisation")
     )
+    _ramp_up_inputs(inp)
 
     # --- cooling and PUE ----------------------------------------------------------
     cooling_type = p.cooling.type if p.cooling else "unknown"
@@ -866,18 +902,19 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     _cooling_model_inputs(p, inp, cooling_type, year, src, data)
     if isinstance(p.pue, Range) or inp.cooling is None:
+        pue_row, pue_size_mw, pue_band = _pue_default(p, inp, cooling_type, year)
         inp.resolve(
             "pue",
             p.pue,
             "-",
-            ref.lookup("pue_defaults", cooling_type=cooling_type),
+            pue_row,
             project_source=src("pue"),
             note=""
             if p.pue is not None
-            else f"benchmark range for cooling type '{cooling_type}' "
+            else f"default range for cooling type '{cooling_type}', {pue_band} "
             f"(the hourly model could not run: {inp.cooling_note})",
-            note_key="" if p.pue is not None else "note.pue.benchmark",
-            note_args=(("cooling_type", cooling_type),),
+            note_key="" if p.pue is not None else "note.pue.default_band",
+            note_args=(("cooling_type", cooling_type), ("first_year", str(year)), ("it_mw", round(pue_size_mw, 1))),
         )
     else:
         inp.records["pue"] = InputRecord(
@@ -895,7 +932,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     _liquid_inputs(p, inp, cooling_type, src)
     if p.announced_power is not None:
-        _announced_power(p, inp, cooling_type, src)
+        _announced_power(p, inp, cooling_type, year, src)
 
     # --- grid -----------------------------------------------------------------------
     g = p.grid

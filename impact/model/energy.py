@@ -86,3 +86,35 @@ def peak_demand_mw(it_capacity_mw, design_pue):
         Peak demand [MW].
     """
     return it_capacity_mw * design_pue
+
+
+def ramp_up_facility_energy_mwh(it_capacity_mw, utilisation_in_year, utilisation_typical, pue, hours=HOURS_PER_YEAR):
+    """Site electricity in one of the first years of operation, while the IT load ramps up.
+
+    A new site fills its halls over its first years: its IT load stays below the typical
+    year's. The year's utilisation is capped at the typical one (a declared typical
+    utilisation below the ramp-up table's year is not exceeded).
+
+    Parameters
+    ----------
+    it_capacity_mw : numeric
+        Nameplate IT power [MW].
+    utilisation_in_year : numeric
+        Average IT load in that year of operation, as a share of nameplate [-].
+    utilisation_typical : numeric
+        Average IT load of the typical (mature) year [-].
+    pue : numeric
+        Annual PUE of the typical year [-]. At lower load the fixed losses weigh more and
+        the PUE is usually higher, so the result is on the low side.
+    hours : numeric, default 8760
+        Hours in the year [h].
+
+    Returns
+    -------
+    numeric
+        Facility energy of that year [MWh/yr] = IT capacity x min(utilisation in the year,
+        typical utilisation) x hours x PUE.
+    """
+    import numpy as np
+
+    return it_capacity_mw * np.minimum(utilisation_in_year, utilisation_typical) * hours * pue

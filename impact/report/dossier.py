@@ -462,6 +462,21 @@ def _announced_power(r, lang: str) -> list[str]:
     return out
 
 
+def _ramp_up(r, lang: str) -> str:
+    """The first two years of operation, IT load ramping up (utilisation.csv); "" when unknown."""
+    e1, e2 = r.indicators.get("facility_energy_year_1_mwh"), r.indicators.get("facility_energy_year_2_mwh")
+    u1, u2 = r.inputs.get("year_1_utilisation"), r.inputs.get("year_2_utilisation")
+    if e1 is None or e2 is None or not e1.known or not e2.known or u1 is None or u2 is None:
+        return ""
+    return catalogue(lang)(
+        "dossier.electricity.ramp_up",
+        u1=fmt.percent(u1.value.central, lang, digits=2),
+        u2=fmt.percent(u2.value.central, lang, digits=2),
+        e1=narrative.value_text(r, "facility_energy_year_1_mwh", lang),
+        e2=narrative.value_text(r, "facility_energy_year_2_mwh", lang),
+    )
+
+
 def _country_key(prefix: str, country: str, lang: str) -> str:
     """``<prefix><country>`` when the catalogue has a sentence for that country, else ``<prefix>other``."""
     key = f"{prefix}{country}"
@@ -633,6 +648,7 @@ def build_context(
         "climate": _climate(r, lang),
         "pue_given": r.inputs["pue"].status == "given" if "pue" in r.inputs else False,
         "announced_power": _announced_power(r, lang),
+        "ramp_up": _ramp_up(r, lang),
         "heat_upper_bound": (
             r.inputs.get("heat_reuse_share") is not None
             and r.inputs["heat_reuse_share"].note_key == "note.heat_reuse_share.unknown"

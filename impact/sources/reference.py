@@ -100,6 +100,60 @@ GRID_BASES = {
 }
 
 
+def _in_band(x: float, low: str, high: str, *, high_inclusive: bool) -> bool:
+    """``x`` within the band ``[low, high)`` (``[low, high]`` when ``high_inclusive``); an empty bound is open."""
+    if low.strip() and x < float(low):
+        return False
+    if high.strip():
+        return x <= float(high) if high_inclusive else x < float(high)
+    return True
+
+
+def pue_default(cooling_type: str, it_mw: float, first_year: int) -> tuple[Sourced, str]:
+    """The default PUE range for a cooling type, an IT power [MW] and a first year of operation.
+
+    The row of ``pue_defaults.csv`` for the cooling type whose size band (``it_mw_min`` <= IT <
+    ``it_mw_max``) and year band (``first_year_min`` <= year <= ``first_year_max``) hold the site,
+    else the ``any`` row of those bands (no sourced PUE by cooling type). Returns the row and the
+    band in words (e.g. ``"5-50 MW IT, first operated from 2020"``).
+    """
+    rows = read_reference_table("pue_defaults")
+    for wanted in (cooling_type, "any"):
+        for row in rows:
+            if (
+                row["cooling_type"] == wanted
+                and _in_band(it_mw, row["it_mw_min"], row["it_mw_max"], high_inclusive=False)
+                and _in_band(first_year, row["first_year_min"], row["first_year_max"], high_inclusive=True)
+            ):
+                return _sourced(row), _band_words(row)
+    raise LookupError(
+        f"no row for cooling_type={cooling_type!r} (or 'any'), {it_mw:g} MW IT, first year {first_year} "
+        "in the reference table data/reference/pue_defaults.csv"
+    )
+
+
+def _band_words(row: dict[str, str]) -> str:
+    lo, hi = row["it_mw_min"].strip(), row["it_mw_max"].strip()
+    size = (
+        f"{lo}-{hi} MW IT"
+        if lo not in ("", "0") and hi
+        else f"below {hi} MW IT"
+        if hi
+        else (f"{lo} MW IT or more" if lo not in ("", "0") else "any size")
+    )
+    y0, y1 = row["first_year_min"].strip(), row["first_year_max"].strip()
+    years = (
+        f"first operated {y0}-{y1}"
+        if y0 and y1
+        else f"first operated from {y0}"
+        if y0
+        else f"first operated up to {y1}"
+        if y1
+        else "any year"
+    )
+    return f"{size}, {years}"
+
+
 @dataclass(frozen=True)
 class GridFactors:
     """The grid carbon factors of a country and year, by basis (see :func:`grid_carbon_factors`)."""
