@@ -382,10 +382,11 @@ def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) ->
     )
     parts = [x for x in (it_part, bld_part) if x is not None]
     out["co2e_embodied_t_per_year"] = sum(parts) if parts else None
+    defaults = "equipment.embodied_kg_per_kw" in v or "building.embodied_kg_per_m2" in v
     spec["co2e_embodied_t_per_year"] = _Spec(
         it_deps + bld_deps,
         "IT equipment embodied / IT lifetime + building embodied / building lifetime"
-        " (defaults: IT capacity x utilisation x kg per kW; floor area x kg per m2)",
+        + (" (defaults: IT capacity x utilisation x kg per kW of IT; floor area x kg per m2)" if defaults else ""),
     )
 
 
