@@ -12,6 +12,4 @@ def totals_defaults_sentence(results, lang: str) -> str:
     if not names or not results["co2e_total_t"].known:
         return ""
     t = catalogue(lang)
-    labels = [t(f"input.{n}") for n in names]
-    labels = [s[:1].lower() + s[1:] if s[1:2].islower() else s for s in labels]
-    return t("dossier.climate.totals_defaults", names=t.join(labels))
+    return t("dossier.climate.totals_defaults", names=t.join(t(f"dossier.climate.totals_part.{n}") for n in names))
