@@ -378,7 +378,9 @@ def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) ->
         else None
     )
     bld_part = (
-        carbon.co2e_per_year_t(bld_total, v["lifetime_years"]) if bld_total is not None and "lifetime_years" in v else None
+        carbon.co2e_per_year_t(bld_total, v["lifetime_years"])
+        if bld_total is not None and "lifetime_years" in v
+        else None
     )
     parts = [x for x in (it_part, bld_part) if x is not None]
     out["co2e_embodied_t_per_year"] = sum(parts) if parts else None

@@ -712,12 +712,14 @@ def _default_refrigerant_charge(inp: _Inputs, *, declared_unknown: bool) -> None
     (the engine multiplies them by the IT capacity)."""
     for quantity, name, key in (
         ("charge_kg_per_kw_cooling", "refrigerant.charge_kg_per_kw", "note.totals.refrigerant_charge_default"),
-        ("chiller_capacity_to_it_ratio", "refrigerant.chiller_capacity_to_it_ratio", "note.totals.chiller_ratio_default"),
+        (
+            "chiller_capacity_to_it_ratio",
+            "refrigerant.chiller_capacity_to_it_ratio",
+            "note.totals.chiller_ratio_default",
+        ),
     ):
         row = ref.require("totals_defaults", part="refrigerant", quantity=quantity)
-        inp.put(
-            name, row.known(), row.unit, "default", row.citation, row.note, key, declared_unknown=declared_unknown
-        )
+        inp.put(name, row.known(), row.unit, "default", row.citation, row.note, key, declared_unknown=declared_unknown)
 
 
 def _default_it_embodied(inp: _Inputs) -> None:
