@@ -786,6 +786,7 @@ def _default_building_embodied(b, inp: _Inputs, src) -> None:
         row.citation,
         row.note,
         "note.totals.building_embodied_default",
+        declared_unknown=getattr(b, "embodied_tco2e", None) is UNKNOWN,
     )
 
 
