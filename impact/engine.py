@@ -143,7 +143,7 @@ def _run(
             ),
             "installed MW x test hours x test load x fuel per kWh x emission factor of the fuel",
         )
-    else:
+    elif "generators.count" in v and "generators.unit_mw" in v:
         put(
             "co2e_generators_t",
             ("generators.count", "generators.unit_mw") + tests,
@@ -152,6 +152,15 @@ def _run(
             ),
             "count x unit MW x test hours x test load x fuel per kWh x emission factor of the fuel",
         )
+    else:  # installed power not published: the default sizing (peak demand x redundancy)
+        put(
+            "co2e_generators_t",
+            ("peak_demand_mw", "generators.installed_to_peak_ratio") + tests,
+            lambda peak, ratio, h, load, fuel, ef: carbon.co2e_generators_t(
+                carbon.generator_test_energy_mwh(1.0, carbon.generator_installed_mw(peak, ratio), h, load), fuel, ef
+            ),
+            "peak demand x redundancy of the tier (default) x test hours x test load x fuel per kWh x emission factor",
+        )
     if refrigerant_none:
         put(
             "co2e_refrigerant_t",
@@ -159,31 +168,30 @@ def _run(
             lambda x: 0.0 * x,
             "no refrigerant declared (refrigerant: none): no leak emissions",
         )
-    else:
+    elif "refrigerant.charge_kg" in v or "refrigerant.charge_kg_per_kw" not in v:
         put(
             "co2e_refrigerant_t",
             ("refrigerant.charge_kg", "refrigerant.leak_rate_per_year", "refrigerant.gwp"),
             carbon.co2e_refrigerant_t,
             "charge x annual leak rate x GWP-100 (IPCC AR6)",
         )
+    else:  # charge not published: kg per kW of chillers x chiller capacity (default)
+        put(
+            "co2e_refrigerant_t",
+            (
+                "it_capacity_mw",
+                "refrigerant.chiller_capacity_to_it_ratio",
+                "refrigerant.charge_kg_per_kw",
+                "refrigerant.leak_rate_per_year",
+                "refrigerant.gwp",
+            ),
+            lambda it, ratio, kg_kw, leak, gwp: carbon.co2e_refrigerant_t(
+                carbon.refrigerant_charge_kg(it, ratio, kg_kw), leak, gwp
+            ),
+            "IT capacity x chiller capacity per kW of IT x charge per kW (defaults) x annual leak rate x GWP-100",
+        )
 
-    # Embodied: the known parts are summed and the indicator is partial if one is missing.
-    it_part = (
-        carbon.co2e_per_year_t(v["equipment.embodied_t"], v["it_lifetime_years"])
-        if "equipment.embodied_t" in v and "it_lifetime_years" in v
-        else None
-    )
-    bld_part = (
-        carbon.co2e_per_year_t(v["building.embodied_tco2e"], v["lifetime_years"])
-        if "building.embodied_tco2e" in v and "lifetime_years" in v
-        else None
-    )
-    parts = [x for x in (it_part, bld_part) if x is not None]
-    out["co2e_embodied_t_per_year"] = sum(parts) if parts else None
-    spec["co2e_embodied_t_per_year"] = _Spec(
-        ("equipment.embodied_t", "it_lifetime_years", "building.embodied_tco2e", "lifetime_years"),
-        "IT equipment embodied / IT lifetime + building embodied / building lifetime",
-    )
+    _embodied(v, out, spec)
 
     totals = ("co2e_location_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year")
     known = [out[k] for k in totals if out[k] is not None]
@@ -420,6 +428,55 @@ def _ramp_up(put: Callable) -> None:
             energy.ramp_up_facility_energy_mwh,
             f"IT capacity x utilisation in year {n} of operation (at most the typical year's) x 8760 h x PUE",
         )
+
+
+def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) -> None:
+    """Embodied emissions per year: IT equipment (the equipment list, or the default per kW of mean
+    IT power) and building (published, or the default per m2); the known parts are summed and the
+    indicator is partial if one is missing."""
+    if "equipment.embodied_kg_per_kw" in v:
+        it_deps: tuple[str, ...] = (
+            "it_capacity_mw",
+            "utilisation",
+            "equipment.embodied_kg_per_kw",
+            "it_lifetime_years",
+        )
+        it_total = (
+            carbon.embodied_from_intensity_t(v["it_capacity_mw"] * 1000.0 * v["utilisation"], v[it_deps[2]])
+            if all(d in v for d in it_deps[:3])
+            else None
+        )
+    else:
+        it_deps = ("equipment.embodied_t", "it_lifetime_years")
+        it_total = v.get("equipment.embodied_t")
+    if "building.embodied_kg_per_m2" in v:
+        bld_deps: tuple[str, ...] = ("building.embodied_area_m2", "building.embodied_kg_per_m2", "lifetime_years")
+        bld_total = (
+            carbon.embodied_from_intensity_t(v[bld_deps[0]], v[bld_deps[1]])
+            if all(d in v for d in bld_deps[:2])
+            else None
+        )
+    else:
+        bld_deps = ("building.embodied_tco2e", "lifetime_years")
+        bld_total = v.get("building.embodied_tco2e")
+    it_part = (
+        carbon.co2e_per_year_t(it_total, v["it_lifetime_years"])
+        if it_total is not None and "it_lifetime_years" in v
+        else None
+    )
+    bld_part = (
+        carbon.co2e_per_year_t(bld_total, v["lifetime_years"])
+        if bld_total is not None and "lifetime_years" in v
+        else None
+    )
+    parts = [x for x in (it_part, bld_part) if x is not None]
+    out["co2e_embodied_t_per_year"] = sum(parts) if parts else None
+    defaults = "equipment.embodied_kg_per_kw" in v or "building.embodied_kg_per_m2" in v
+    spec["co2e_embodied_t_per_year"] = _Spec(
+        it_deps + bld_deps,
+        "IT equipment embodied / IT lifetime + building embodied / building lifetime"
+        + (" (defaults: IT capacity x utilisation x kg per kW of IT; floor area x kg per m2)" if defaults else ""),
+    )
 
 
 def _sources(deps: tuple[str, ...], records: dict[str, InputRecord]) -> tuple[str, ...]:
@@ -759,12 +816,25 @@ def _indicators(
         lo, hi = min(lo, c), max(hi, c)
         status = "partial" if missing else "estimated"
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
+        if name == "co2e_total_t":
+            note = _total_defaults_note(records, note)
         if "heat_reuse_share" in missing:
             note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
         indicators[name] = Indicator(
             name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources, note, tuple(missing)
         )
     return indicators, samples
+
+
+def _total_defaults_note(records: dict[str, InputRecord], note: str) -> str:
+    """The total's note, naming the parts that rest on site-scaled defaults (not published)."""
+    from .totals import defaulted_records
+
+    names = defaulted_records(records)
+    if not names:
+        return note
+    text = f"includes defaults scaled to the site, not published by the promoter: {', '.join(names)}"
+    return f"{note}; {text}" if note else text
 
 
 def _not_finite(model: _Model, name: str, deps: tuple[str, ...], central: float, drawn) -> Exception:

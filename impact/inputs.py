@@ -680,6 +680,151 @@ def _generator_power(gen, inp: _Inputs, src) -> None:
         inp.given("generators.unit_mw", gen.unit_mw, "MW", where)
 
 
+def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
+    """Test programme, fuel consumption and emission factor of the generators (given or defaults)."""
+    inp.resolve(
+        "generators.test_hours_per_year",
+        hours,
+        "h/yr",
+        ref.lookup("generator_tests", quantity="test_hours_per_year"),
+        project_source=where,
+    )
+    inp.resolve(
+        "generators.test_load_share",
+        load,
+        "-",
+        ref.lookup("generator_tests", quantity="test_load_share"),
+        project_source=where,
+    )
+    full = ref.require("fuel", fuel=fuel, quantity="specific_consumption_full_load")
+    half = ref.require("fuel", fuel=fuel, quantity="specific_consumption_half_load")
+    engine = ref.require("fuel", fuel=fuel, quantity="specific_consumption_engine_full_load")
+    fuel_range = ref.Sourced(
+        Range(engine.known().central, full.known().central, half.known().central),
+        "L/kWh",
+        f"{engine.citation}; {full.citation}; {half.citation}",
+        full.year,
+        "secondary",
+        "low: engine data sheet (mechanical output); central: generator at full load; high: at half load",
+    )
+    inp.resolve(
+        "generators.fuel_l_per_kwh",
+        None,
+        "L/kWh",
+        fuel_range,
+        project_source="",
+        note_key="note.generators.fuel_range",
+        source_note="",
+    )
+    inp.resolve(
+        "generators.emission_factor_kg_per_l",
+        None,
+        "kg CO2e/L",
+        ref.lookup("fuel", fuel=fuel, quantity="emission_factor"),
+        project_source="",
+    )
+
+
+def _default_generator_sizing(inp: _Inputs, *, declared_unknown: bool) -> None:
+    """Installed generator power / peak demand, by the redundancy of the tier, when the installed
+    power is not published (the engine multiplies it by the site's peak demand)."""
+    row = ref.require("totals_defaults", part="generators", quantity="installed_to_peak_ratio")
+    inp.put(
+        "generators.installed_to_peak_ratio",
+        row.known(),
+        row.unit,
+        "default",
+        row.citation,
+        "installed power of the generators not published: the peak demand x the redundancy of the tier "
+        "(low N, central N+1, high 2N) stands in for it; the real figure is needed",
+        "note.totals.generators_default",
+        declared_unknown=declared_unknown,
+    )
+
+
+def _default_refrigerant_charge(inp: _Inputs, *, declared_unknown: bool) -> None:
+    """Refrigerant charge not published: kg per kW of chillers x chiller capacity per kW of IT
+    (the engine multiplies them by the IT capacity)."""
+    for quantity, name, key in (
+        ("charge_kg_per_kw_cooling", "refrigerant.charge_kg_per_kw", "note.totals.refrigerant_charge_default"),
+        (
+            "chiller_capacity_to_it_ratio",
+            "refrigerant.chiller_capacity_to_it_ratio",
+            "note.totals.chiller_ratio_default",
+        ),
+    ):
+        row = ref.require("totals_defaults", part="refrigerant", quantity=quantity)
+        inp.put(name, row.known(), row.unit, "default", row.citation, row.note, key, declared_unknown=declared_unknown)
+
+
+def _default_it_embodied(inp: _Inputs) -> None:
+    """No equipment list: embodied emissions per kW of mean IT power = embodied per server / mean
+    power of a server (the engine multiplies it by IT capacity x utilisation)."""
+    base = ref.require("embodied_carbon", item="server", quantity="manufacturing_base")
+    r740 = ref.require("embodied_carbon", item="server", quantity="manufacturing")
+    power = ref.require("totals_defaults", part="equipment", quantity="server_power_kw")
+    base_kg, r740_kg, kw = base.known().central, r740.known().central, power.known().central
+    inp.put(
+        "equipment.embodied_kg_per_kw",
+        Range(base_kg / kw, (base_kg + r740_kg) / 2 / kw, r740_kg / kw),
+        "kg CO2e/kW",
+        "default",
+        f"{base.citation}; {r740.citation}; {power.citation}",
+        "no equipment list: one server per 0.237 kW of mean IT power; per server low = CCF base server, "
+        "high = Dell R740 LCA, central = their middle (assumption); GPUs are not counted",
+        "note.totals.it_embodied_default",
+    )
+    inp.resolve(
+        "it_lifetime_years",
+        None,
+        "yr",
+        ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
+        project_source="",
+    )
+
+
+def _default_building_embodied(b, inp: _Inputs, src) -> None:
+    """Building's embodied emissions not published: kg per m2 x floor area (the IT rooms' area, a
+    lower bound, when the floor area is not given); unknown without either."""
+    row = ref.require("totals_defaults", part="building", quantity="embodied_kg_per_m2")
+    floor = getattr(b, "floor_area_m2", None)
+    it_floor = getattr(b, "it_floor_area_m2", None)
+    if isinstance(floor, Range):
+        inp.given("building.embodied_area_m2", floor, "m2", src("building"), "floor area of the building")
+    elif isinstance(it_floor, Range):
+        inp.put(
+            "building.embodied_area_m2",
+            it_floor,
+            "m2",
+            "derived",
+            src("building"),
+            "floor area not given: the IT rooms' area stands in for it (a lower bound)",
+            "note.totals.area_from_it_rooms",
+        )
+    else:
+        inp.put(
+            "building.embodied_tco2e",
+            None,
+            "t CO2e",
+            "unknown",
+            "",
+            "neither the building's embodied emissions nor its floor area are given",
+            "note.totals.building_unknown",
+            source_key="source.not_given",
+        )
+        return
+    inp.put(
+        "building.embodied_kg_per_m2",
+        row.known(),
+        row.unit,
+        "default",
+        row.citation,
+        row.note,
+        "note.totals.building_embodied_default",
+        declared_unknown=getattr(b, "embodied_tco2e", None) is UNKNOWN,
+    )
+
+
 def _water_rise(p: Project, inp: _Inputs) -> None:
     """The return warmer than the intake in every draw, also when an assumption sets one of them
     (the project's own fields are checked when it is read)."""
@@ -981,60 +1126,14 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     gen = p.generators
     if gen is not None and not isinstance(gen, Unknown):  # Unknown: the singleton UNKNOWN
         _generator_power(gen, inp, src)
-        inp.resolve(
-            "generators.test_hours_per_year",
-            gen.test_hours_per_year,
-            "h/yr",
-            ref.lookup("generator_tests", quantity="test_hours_per_year"),
-            project_source=src("generators"),
-        )
-        inp.resolve(
-            "generators.test_load_share",
-            gen.test_load_share,
-            "-",
-            ref.lookup("generator_tests", quantity="test_load_share"),
-            project_source=src("generators"),
-        )
-        full = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_full_load")
-        half = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_half_load")
-        engine = ref.require("fuel", fuel=gen.fuel, quantity="specific_consumption_engine_full_load")
-        fuel_range = ref.Sourced(
-            Range(engine.known().central, full.known().central, half.known().central),
-            "L/kWh",
-            f"{engine.citation}; {full.citation}; {half.citation}",
-            full.year,
-            "secondary",
-            "low: engine data sheet (mechanical output); central: generator at full load; high: at half load",
-        )
-        inp.resolve(
-            "generators.fuel_l_per_kwh",
-            None,
-            "L/kWh",
-            fuel_range,
-            project_source="",
-            note_key="note.generators.fuel_range",
-            source_note="",
-        )
-        inp.resolve(
-            "generators.emission_factor_kg_per_l",
-            None,
-            "kg CO2e/L",
-            ref.lookup("fuel", fuel=gen.fuel, quantity="emission_factor"),
-            project_source="",
-        )
+        if not isinstance(gen.total_mw, Range) and not (
+            isinstance(gen.count, int) and isinstance(gen.unit_mw, Range)
+        ):  # the installed power cannot be computed from what is published
+            _default_generator_sizing(inp, declared_unknown=True)
+        _generator_tests(gen.test_hours_per_year, gen.test_load_share, gen.fuel, inp, src("generators"))
     else:
-        declared = gen is UNKNOWN
-        inp.records["generators"] = InputRecord(
-            "generators",
-            None,
-            "-",
-            "unknown",
-            "declared unknown in the project file" if declared else "not described in the project file",
-            "number and power of the backup generators are needed for their emissions",
-            declared,
-            note_key="note.generators.needed",
-            source_key="source.declared_unknown" if declared else "source.not_described",
-        )
+        _default_generator_sizing(inp, declared_unknown=gen is UNKNOWN)
+        _generator_tests(None, None, "diesel", inp, "")
 
     # --- refrigerant -------------------------------------------------------------------
     rf = p.refrigerant
@@ -1052,15 +1151,10 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         )
     elif rf is not None:
         inp.given("refrigerant.type", rf.type, "-", src("refrigerant"))
-        inp.resolve(
-            "refrigerant.charge_kg",
-            rf.charge_kg,
-            "kg",
-            None,
-            project_source=src("refrigerant"),
-            missing_note="not published: the refrigerant charge is needed for leak emissions",
-            source_key="source.missing.refrigerant_charge",
-        )
+        if isinstance(rf.charge_kg, Range):
+            inp.given("refrigerant.charge_kg", rf.charge_kg, "kg", src("refrigerant"))
+        else:  # not published: a charge per kW of chillers scaled to the site
+            _default_refrigerant_charge(inp, declared_unknown=rf.charge_kg is UNKNOWN)
         inp.resolve(
             "refrigerant.leak_rate_per_year",
             rf.leak_rate_per_year,
@@ -1069,18 +1163,37 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             project_source=src("refrigerant"),
         )
         inp.resolve("refrigerant.gwp", None, "kg CO2e/kg", ref.refrigerant_gwp(rf.type, "AR6"), project_source="")
-    else:
+    else:  # nothing published: a default refrigerant, its charge scaled to the site
         declared = p.refrigerant is UNKNOWN
-        inp.records["refrigerant"] = InputRecord(
-            "refrigerant",
-            None,
+        gwp = ref.require("totals_defaults", part="refrigerant", quantity="gwp_default")
+        inp.put(
+            "refrigerant.type",
+            "R134a",
             "-",
-            "unknown",
-            "declared unknown in the project file" if declared else "not described in the project file",
-            "type and charge of the refrigerant are needed for leak emissions",
-            declared,
-            note_key="note.refrigerant.needed",
-            source_key="source.declared_unknown" if declared else "source.not_described",
+            "default",
+            gwp.citation,
+            "refrigerant not published: R134a (the refrigerant of the charge data) stands in for it; "
+            "its GWP runs down to R1234ze(E)'s",
+            "note.totals.refrigerant_type_default",
+            declared_unknown=declared,
+        )
+        _default_refrigerant_charge(inp, declared_unknown=declared)
+        inp.resolve(
+            "refrigerant.leak_rate_per_year",
+            None,
+            "1/yr",
+            ref.lookup("refrigerant_leaks", equipment="chillers"),
+            project_source="",
+        )
+        inp.put(
+            "refrigerant.gwp",
+            gwp.known(),
+            gwp.unit,
+            "default",
+            gwp.citation,
+            "refrigerant not published: low = R1234ze(E), central and high = R134a (IPCC AR6)",
+            "note.totals.refrigerant_gwp_default",
+            declared_unknown=declared,
         )
 
     # --- embodied --------------------------------------------------------------------------
@@ -1118,33 +1231,21 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
             project_source="",
         )
-    else:
-        inp.records["equipment.embodied_t"] = InputRecord(
-            "equipment.embodied_t",
-            None,
-            "t CO2e",
-            "unknown",
-            "no equipment list: the number of servers is not known",
-            "give an equipment list to estimate the IT equipment's embodied emissions",
-            note_key="note.equipment.give_list",
-            source_key="source.missing.equipment",
-        )
+    else:  # no equipment list: servers from the site's mean IT power
+        _default_it_embodied(inp)
     b = p.building
-    inp.resolve(
-        "building.embodied_tco2e",
-        b.embodied_tco2e if b else None,
-        "t CO2e",
-        ref.lookup("embodied_carbon", item="building"),
-        project_source=src("building"),
-    )
+    if b is not None and isinstance(b.embodied_tco2e, Range):
+        inp.given("building.embodied_tco2e", b.embodied_tco2e, "t CO2e", src("building"))
+    else:  # not published: a sourced figure per m2 of floor area
+        _default_building_embodied(b, inp, src)
     inp.resolve(
         "lifetime_years",
         p.lifetime_years,
         "yr",
-        None,
+        ref.lookup("totals_defaults", part="building", quantity="lifetime_years"),
         project_source=src("lifetime_years"),
-        missing_note="not given: the building's service life is needed to spread its embodied emissions",
-        source_key="source.missing.lifetime",
+        note_key="note.totals.lifetime_default",
+        source_note="",
     )
 
     # --- heat, land, equivalences --------------------------------------------------------

@@ -108,11 +108,18 @@ def test_a_tornado_with_no_uncertain_input_still_renders(mrs5):
 
 
 def test_unknown_carbon_parts_are_written_unknown_not_zero(mrs5):
-    results = mrs5[1]
+    # Since issue 12 MRS5's generators and refrigerant are site-scaled defaults: a site that
+    # publishes neither a floor area nor an equipment list keeps its building part unknown.
+    from impact.project import parse_project_text
+
+    results = impact.estimate(
+        parse_project_text("name: Bare\ncountry: FR\nyear: 2024\nit_capacity_mw: 10\npue: 1.5\n"), draws=100
+    )
     unknown = [
         n for n in ("co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year") if results[n].central is None
     ]
-    assert unknown  # MRS5 publishes neither generators nor refrigerant
+    assert not unknown  # the embodied part is partial (IT equipment only), not unknown
+    assert results["co2e_embodied_t_per_year"].status == "partial"
     fig = charts.carbon_bars(results)
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
@@ -154,11 +161,13 @@ def test_thousands_use_a_narrow_no_break_space(mrs5):
 
 
 def test_bars_read_in_the_unit_that_scales(mrs5):
-    # MRS5 emits about 3 040 t CO2e a year from its electricity: the axis is in kt CO2e.
+    # MRS5 emits about 3 040 t CO2e a year from its electricity; since issue 12 its smallest known
+    # part is the generators' default (a few hundred t): the axis stays in t CO2e, with thousands
+    # separated by a narrow no-break space.
     fig = charts.carbon_bars(mrs5[1])
-    assert fig.axes[0].get_xlabel() == "kt CO₂e par an"
+    assert fig.axes[0].get_xlabel() == "t CO₂e par an"
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert any(t.startswith("3,04") for t in texts)
+    assert any(t.startswith("3\u202f040") for t in texts)
 
 
 @pytest.mark.parametrize("suffix", [".svg", ".png"])

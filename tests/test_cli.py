@@ -15,7 +15,7 @@ def test_estimate_prints_the_mrs5_table():
     out = r.stdout
     assert out.startswith("MRS5 (Digital Realty), Marseille, FR")
     assert "facility_energy_mwh" in out and "140,000" in out  # 22 x 0.56 x 8760 x 1.3 = 140,300
-    assert "co2e_generators_t" in out and "unknown" in out
+    assert "co2e_generators_t" in out and "[default]" in out  # issue 12: generators sized by default
     assert "Sources" in out and "RTE, Bilan électrique 2024" in out
 
 
@@ -29,7 +29,7 @@ def test_estimate_json_shape():
     fe = d["indicators"]["facility_energy_mwh"]
     assert set(fe) >= {"unit", "low", "central", "high", "method", "sources"}
     assert fe["central"] == pytest.approx(22 * 0.56 * 8760 * 1.3)
-    assert d["indicators"]["co2e_generators_t"]["central"] is None
+    assert d["inputs"]["generators.installed_to_peak_ratio"]["status"] == "default"  # issue 12
     assert d["inputs"]["utilisation"]["status"] == "default"
 
 

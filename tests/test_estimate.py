@@ -88,15 +88,18 @@ def test_mrs5_range_against_closed_form_percentiles(mrs5):
 
 
 def test_unknowns_stay_unknown_and_say_why(mrs5):
+    # Issue 12 (item 5): what MRS5 does not publish on generators, refrigerant and equipment is
+    # now a site-scaled default, named as such (tests/test_honest_totals.py checks the values).
     gen = mrs5["co2e_generators_t"]
-    assert gen.central is None and gen.status == "unknown" and "generators" in gen.note
+    assert gen.known and mrs5.inputs["generators.installed_to_peak_ratio"].status == "default"
     # Marseille publishes no annual electricity: the share is an estimate, and says so.
     city = mrs5.inputs["city.annual_electricity_mwh"]
     assert city.status == "default" and city.note.startswith("estimate:")
-    assert mrs5["co2e_refrigerant_t"].status == "unknown" and "refrigerant" in mrs5["co2e_refrigerant_t"].missing
+    assert mrs5["co2e_refrigerant_t"].known and mrs5.inputs["refrigerant.type"].status == "default"
     total = mrs5["co2e_total_t"]
-    assert total.status == "partial" and "co2e_generators_t" in total.note
-    assert total.central == pytest.approx(mrs5.central("co2e_location_t"))
+    assert total.status == "estimated" and "generators.installed_to_peak_ratio" in total.note
+    parts = ("co2e_location_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year")
+    assert total.central == pytest.approx(sum(mrs5.central(p) for p in parts))
 
 
 def test_inputs_record_status_and_source(mrs5):
@@ -111,7 +114,7 @@ def test_inputs_record_status_and_source(mrs5):
     note = inputs["grid.carbon_intensity_g_per_kwh"].note
     assert "2025 value used (consumption mix, life cycle) for 2026" in note
     assert "low value: 2024 value used (direct emissions of production) for 2026" in note
-    assert inputs["generators"].status == "unknown"
+    assert inputs["generators.installed_to_peak_ratio"].status == "default"  # issue 12: a default, named
 
 
 def test_every_known_indicator_has_a_method_and_sources(mrs5):
@@ -139,10 +142,14 @@ def test_issue_example_by_hand(example):
     # ... so the water cannot return at the declared 30 °C: flagged.
     assert "could carry 34.8 MW" in example["thermal_discharge_mw"].note
     assert example.central("land_artificialised_m2") == 8000
-    # Total: location + generators + refrigerant; embodied unknown (no equipment list, no building figure)
-    assert example["co2e_total_t"].status == "partial"
+    # Total: location + generators + refrigerant + embodied, which since issue 12 is a default scaled
+    # to the site when no equipment list or building figure is given (tests/test_honest_totals.py).
+    assert example["co2e_total_t"].status == example["co2e_embodied_t_per_year"].status
     assert example.central("co2e_total_t") == pytest.approx(
-        fac * 52 / 1000 + 12 * 2.5 * 24 * 0.5 * 0.269 * 3.17 + 3000 * 0.05 * 1530 / 1000
+        fac * 52 / 1000
+        + 12 * 2.5 * 24 * 0.5 * 0.269 * 3.17
+        + 3000 * 0.05 * 1530 / 1000
+        + example.central("co2e_embodied_t_per_year")
     )
 
 

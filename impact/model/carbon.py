@@ -129,3 +129,67 @@ def co2e_per_year_t(embodied_t, lifetime_years):
         Emissions per year of service [t CO2e/yr].
     """
     return embodied_t / lifetime_years
+
+
+def generator_installed_mw(peak_demand_mw, installed_to_peak_ratio):
+    """Installed electrical power of the backup generators, when it is not published [3]_.
+
+    Parameters
+    ----------
+    peak_demand_mw : numeric
+        Peak electrical demand of the site, which the generators must carry [MW].
+    installed_to_peak_ratio : numeric
+        Installed power / peak demand: 1 for N units, (N+1)/N for N+1, 2 for 2N [-].
+
+    Returns
+    -------
+    numeric
+        Installed power [MW].
+
+    References
+    ----------
+    .. [3] Uptime Institute, Tier Standard: Topology (Tier I N; Tier III N+1
+       capacity components; Tier IV fault tolerant, commonly 2N).
+    """
+    return peak_demand_mw * installed_to_peak_ratio
+
+
+def refrigerant_charge_kg(it_capacity_mw, chiller_capacity_to_it_ratio, charge_kg_per_kw):
+    """Refrigerant charge of the chillers, when it is not published.
+
+    Every watt of IT power ends as heat the cooling plant must remove at full load, so the
+    chiller capacity is the IT capacity times the redundancy of the plant.
+
+    Parameters
+    ----------
+    it_capacity_mw : numeric
+        IT capacity [MW].
+    chiller_capacity_to_it_ratio : numeric
+        Installed chiller capacity / IT capacity [-].
+    charge_kg_per_kw : numeric
+        Refrigerant charge per kW of chiller cooling capacity [kg/kW].
+
+    Returns
+    -------
+    numeric
+        Charge [kg] = MW x 1000 kW/MW x ratio x kg/kW.
+    """
+    return it_capacity_mw * 1000.0 * chiller_capacity_to_it_ratio * charge_kg_per_kw
+
+
+def embodied_from_intensity_t(quantity, kg_co2e_per_unit):
+    """Embodied emissions from an intensity (per kW of IT power, per m2 of floor area).
+
+    Parameters
+    ----------
+    quantity : numeric
+        Quantity the intensity is given for [kW or m2].
+    kg_co2e_per_unit : numeric
+        Embodied emissions per unit of that quantity [kg CO2e/kW or kg CO2e/m2].
+
+    Returns
+    -------
+    numeric
+        Embodied emissions [t CO2e].
+    """
+    return quantity * kg_co2e_per_unit / 1000.0

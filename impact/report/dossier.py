@@ -659,6 +659,7 @@ def build_context(
         "coordinates": _coordinates(p, lang),
         "commune": p.city or ((r.meta.get("site") or {}).get("commune") or {}).get("name") or "",
         "lifetime_total": lifetime_total,
+        "totals_defaults": _totals_defaults(r, lang),
         "lifetime": lifetime,
         "nearest_substations": [
             {"name": s["name"], "voltage": s.get("voltage") or "", "distance": fmt.distance(s["distance_km"], lang)}
@@ -676,6 +677,12 @@ def build_context(
         "bibliography": _bibliography(r),
         "figures": figures,
     }
+
+
+def _totals_defaults(results, lang: str) -> str:
+    from .totals_text import totals_defaults_sentence
+
+    return totals_defaults_sentence(results, lang)
 
 
 def _annex_note(results, ind, lang: str) -> str:

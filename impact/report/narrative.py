@@ -216,7 +216,10 @@ def findings(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
         )
         if s
     ]
-    unknown = [k for k in SHORT_NAMES if not r[k].known]
+    from ..totals import defaulted_indicators
+
+    defaulted = defaulted_indicators(r.inputs)  # estimated from defaults: still to be asked for
+    unknown = [k for k in SHORT_NAMES if not r[k].known or k in defaulted]
     if unknown:
         out.append(t("finding.unpublished", names=t.join(t(f"short.{k}") for k in unknown)))
     return out[:6]
