@@ -3,13 +3,17 @@
 Resolved into inputs of the estimate (records with value, unit, status, source and
 note), from the shipped France-wide tables:
 
-- the commune's annual electricity: a sourced figure for the city when
-  ``data/reference/city_context.csv`` has one, otherwise an **estimate**: the
+- the commune's annual electricity: a figure of an official source (quality
+  ``primary``) for the city when ``data/reference/city_context.csv`` has one,
+  otherwise an **estimate**: the
   commune's population x the residential and tertiary electricity per inhabitant
   of its département (Agence ORE); industry is left out, since it sits where the
   plants are, not where people live;
-- the commune's peak demand: a sourced figure, else an **estimate** from its annual
-  electricity, with France's ratio of peak to mean demand (RTE, the same year);
+- the commune's peak demand: an official figure (quality ``primary``), else an
+  **estimate** from its annual electricity, with France's ratio of peak to mean
+  demand (RTE, the same year). A press quote (quality ``secondary``) never stands
+  for the commune: the 600 MW once quoted for Marseille by a deputy mayor is kept
+  in the table for the record only (docs/local-figures.md);
 - the département's and the région's electricity delivered (Agence ORE, all
   sectors), France's gross consumption (RTE), and France's data centres (RTE).
 """
@@ -48,9 +52,44 @@ def peak_from_annual_mw(annual_mwh: float, national_peak_mw: float, national_ann
     """A peak demand from an annual consumption and a national load shape [MW].
 
     ``annual / 8760 h x (national peak / national mean demand)``: the mean demand
-    scaled by France's ratio of peak to mean demand.
+    scaled by France's ratio of peak to mean demand (load factor method).
+
+    Parameters
+    ----------
+    annual_mwh : numeric
+        The territory's annual electricity [MWh/yr].
+    national_peak_mw : numeric
+        The national annual maximum of the demand, same year [MW].
+    national_annual_mwh : numeric
+        The national annual consumption, same year and same basis as the peak [MWh/yr].
+
+    Notes
+    -----
+    The national ratio includes industry, whose load is flatter than homes' and
+    offices': for a commune whose estimate leaves industry out, it is a low-side
+    ratio (docs/local-figures.md gives the bound with industry held flat).
     """
     return annual_mwh / 8760.0 * national_peak_mw / (national_annual_mwh / 8760.0)
+
+
+def peak_to_mean_without_flat_part(national_peak_mw: float, national_annual_mwh: float, flat_annual_mwh: float) -> float:
+    """The ratio of peak to mean demand of what remains once a flat load is taken out [-].
+
+    ``(peak - flat / 8760 h) / ((annual - flat) / 8760 h)``: if industry drew the same
+    power every hour, the residential, tertiary and other load would have this ratio.
+    An upper bound of the commune's ratio under that assumption, for the documentation.
+
+    Parameters
+    ----------
+    national_peak_mw : numeric
+        The national annual maximum of the demand [MW].
+    national_annual_mwh : numeric
+        The national annual consumption [MWh/yr].
+    flat_annual_mwh : numeric
+        The annual energy of the part assumed flat (industry) [MWh/yr].
+    """
+    flat_mw = flat_annual_mwh / 8760.0
+    return (national_peak_mw - flat_mw) / ((national_annual_mwh - flat_annual_mwh) / 8760.0)
 
 
 def _sourced(source: str) -> str:
@@ -72,7 +111,7 @@ def resolve_local_context(project, site, inp) -> None:
         if _assumed(inp, key, "MWh/yr" if quantity == "annual_electricity" else "MW"):
             continue
         found = ref.lookup("city_context", city=city, country=country, quantity=quantity) if city else None
-        if found is not None and found.value is not None:
+        if found is not None and found.value is not None and found.quality == "primary":
             inp.resolve(key, None, "", found, project_source="")
             continue
         if key == "city.annual_electricity_mwh" and commune is not None and commune.population == 0:
@@ -150,7 +189,9 @@ def _peak_estimate(inp, country: str) -> bool:
     national = france.national_consumption(2021) if country == "FR" else None
     if annual is None or annual.value is None or peak is None or peak.value is None or national is None:
         return False
-    ratio = peak.value.central / (national["gross_gwh"] * 1000.0 / 8760.0)
+    national_mean_mw = national["gross_gwh"] * 1000.0 / 8760.0
+    ratio = peak.value.central / national_mean_mw
+    mean_mw = annual.value.central / 8760.0
     value = peak_from_annual_mw(annual.value.central, peak.value.central, national["gross_gwh"] * 1000.0)
     inp.put(
         "city.peak_demand_mw",
@@ -158,9 +199,13 @@ def _peak_estimate(inp, country: str) -> bool:
         "MW",
         "default",
         f"{annual.source}; {peak.citation}; {_sourced(national['source'])}, 2021",
-        f"estimate: the commune's mean demand x France's ratio of peak to mean demand in 2021 ({ratio:.2f})",
+        f"estimate: the commune's mean demand ({mean_mw:,.0f} MW = annual electricity / 8,760 h) x France's ratio "
+        f"of peak to mean demand in 2021 ({ratio:.2f} = {peak.value.central:,.0f} MW / {national_mean_mw:,.0f} MW)",
         "note.local.city_peak_estimate",
         ratio=round(ratio, 2),
+        mean_mw=round(mean_mw),
+        national_peak_mw=round(peak.value.central),
+        national_mean_mw=round(national_mean_mw),
     )
     return True
 
