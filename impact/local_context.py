@@ -322,3 +322,50 @@ def _national_records(country: str, inp) -> None:
         "note.local.datacentres",
         year=dc.year,
     )
+
+
+def heating_per_home_for_site(inp, country: str) -> None:
+    """Scale the national heating per home (``heating_per_home_mwh``) to the site's climate.
+
+    ``national x site HDD / national HDD``: the site's heating degree-days from the hourly
+    climate the estimate uses (``inp.climate``), France's from the same shipped series and the
+    same rule (data/reference/heating_degree_days.csv). Left as it is when the user gave the
+    figure, when it is unknown, or when there is no climate for the place (the note says the
+    national figure stands).
+    """
+    from .model import heat
+
+    rec = inp.records.get("heating_per_home_mwh")
+    climate = inp.climate
+    if rec is None or rec.status != "default" or not isinstance(rec.value, Range) or climate is None:
+        return
+    reference = ref.lookup("heating_degree_days", country=country, quantity="national_reference_hdd")
+    base = ref.lookup("heating_degree_days", country=country, quantity="hdd_base_c")
+    threshold = ref.lookup("heating_degree_days", country=country, quantity="hdd_threshold_c")
+    if reference is None or reference.value is None or base is None or threshold is None:
+        return
+    site_hdd = heat.heating_degree_days(
+        climate.frame["temp_air_c"].to_numpy(), base.known().central, threshold.known().central
+    )
+    ref_hdd = reference.value.central
+    ratio = site_hdd / ref_hdd
+    national = rec.value
+    scaled = national.scale(ratio)
+    choice = climate.choice
+    where = choice.station if choice is not None else climate.note
+    year = f" {choice.year}" if choice is not None and choice.year else ""
+    inp.put(
+        "heating_per_home_mwh",
+        scaled,
+        rec.unit,
+        "default",
+        f"{rec.source}; {reference.citation}; {base.citation}; site's climate: {climate.source}",
+        f"scaled to the site's climate: {national.central:g} MWh/yr (France) x {site_hdd:,.0f} / {ref_hdd:,.0f} "
+        f"heating degree-days (the site's climate series, {where}{year}, against France's, Eurostat's rule)",
+        "note.local_figures.heating_per_home_climate",
+        national_mwh=national.central,
+        site_hdd=round(site_hdd),
+        national_hdd=round(ref_hdd),
+        ratio=round(ratio, 2),
+        series=f"{where}{year}",
+    )
