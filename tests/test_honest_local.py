@@ -211,3 +211,10 @@ def test_marseille_summer_mean_against_meteo_france_normal(mrs5):
     mean = float(np.mean(summer))
     assert -0.5 < mean - normal < 1.5, mean
     assert math.isclose(len(summer), 92 * 24)
+
+
+def test_the_dossier_s_local_needs_do_not_quote_a_city_peak():
+    # The "whole city demand, order of magnitude" row (600 MW, a deputy mayor's quote) is gone from the
+    # table of other local needs: the commune's peak is the open-data estimate of the territory table.
+    rows = _csv(REFERENCE / "local_grid_needs.csv")
+    assert rows and not [r for r in rows if "Lhardit" in r["source"] or "whole city" in r["need"].lower()]
