@@ -67,7 +67,7 @@ def peak_from_annual_mw(annual_mwh: float, national_peak_mw: float, national_ann
     -----
     The national ratio includes industry, whose load is flatter than homes' and
     offices': for a commune whose estimate leaves industry out, it is a low-side
-    ratio (docs/local-figures.md gives the bound with industry held flat).
+    ratio (:func:`peak_to_mean_without_flat_part` gives the bound with industry held flat).
     """
     return annual_mwh / 8760.0 * national_peak_mw / (national_annual_mwh / 8760.0)
 
@@ -77,7 +77,7 @@ def peak_to_mean_without_flat_part(national_peak_mw: float, national_annual_mwh:
 
     ``(peak - flat / 8760 h) / ((annual - flat) / 8760 h)``: if industry drew the same
     power every hour, the residential, tertiary and other load would have this ratio.
-    An upper bound of the commune's ratio under that assumption, for the documentation.
+    An upper bound of the commune's ratio under that assumption, shown beside the estimate.
 
     Parameters
     ----------
@@ -193,6 +193,13 @@ def _peak_estimate(inp, country: str) -> bool:
     ratio = peak.value.central / national_mean_mw
     mean_mw = annual.value.central / 8760.0
     value = peak_from_annual_mw(annual.value.central, peak.value.central, national["gross_gwh"] * 1000.0)
+    # The bound if industry (left out of the commune's estimate) drew a flat load: shown, not drawn.
+    industry = france.electricity_metropolitan(2021)
+    ratio_high = (
+        peak_to_mean_without_flat_part(peak.value.central, national["gross_gwh"] * 1000.0, industry["industry_mwh"])
+        if industry is not None
+        else ratio
+    )
     inp.put(
         "city.peak_demand_mw",
         Range.point(value),
@@ -200,12 +207,16 @@ def _peak_estimate(inp, country: str) -> bool:
         "default",
         f"{annual.source}; {peak.citation}; {_sourced(national['source'])}, 2021",
         f"estimate: the commune's mean demand ({mean_mw:,.0f} MW = annual electricity / 8,760 h) x France's ratio "
-        f"of peak to mean demand in 2021 ({ratio:.2f} = {peak.value.central:,.0f} MW / {national_mean_mw:,.0f} MW)",
+        f"of peak to mean demand in 2021 ({ratio:.2f} = {peak.value.central:,.0f} MW / {national_mean_mw:,.0f} MW); "
+        f"up to {mean_mw * ratio_high:,.0f} MW (ratio {ratio_high:.2f}) if industry, which the commune's estimate "
+        "leaves out, drew a flat load",
         "note.local.city_peak_estimate",
         ratio=round(ratio, 2),
         mean_mw=round(mean_mw),
         national_peak_mw=round(peak.value.central),
         national_mean_mw=round(national_mean_mw),
+        ratio_high=round(ratio_high, 2),
+        high_mw=round(mean_mw * ratio_high),
     )
     return True
 

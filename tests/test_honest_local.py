@@ -88,6 +88,8 @@ def test_marseille_peak_from_open_data_by_hand(mrs5):
     assert args["mean_mw"] == round(annual / 8760) and args["ratio"] == round(ratio, 2)
     assert args["national_peak_mw"] == 88_440 and args["national_mean_mw"] == round(GROSS_2021_MWH / 8760)
     assert "600" not in rec.source and "tf1info" not in rec.source
+    # The bound with industry flat, shown beside it (ratio 1.848, test_load_shape_ratios_by_hand).
+    assert args["ratio_high"] == 1.85 and args["high_mw"] == pytest.approx(annual / 8760 * 1.8482, abs=1.0)
     share = mrs5["share_of_city_peak_demand"]
     assert share.central == pytest.approx(mrs5["peak_demand_mw"].central / peak, rel=1e-9)
 
@@ -97,11 +99,14 @@ def test_load_shape_ratios_by_hand():
 
     # 8,760 MWh a year is 1 MW on average: the peak is the ratio itself.
     assert peak_from_annual_mw(8760.0, PEAK_2021_MW, GROSS_2021_MWH) == pytest.approx(1.64088, abs=1e-5)
-    # Industry held flat (Agence ORE 2021, all départements: 116.061 TWh = 13,249 MW):
-    # (88,440 - 13,249) / ((472,147 - 116,061) GWh / 8760 h) = 75,191 / 40,649 = 1.8498.
-    industry = sum(float(r["industry_mwh"]) for r in _csv(FRANCE / "electricity_departements.csv") if r["year"] == "2021")
-    assert industry == pytest.approx(116.061e6, rel=1e-5)
-    assert peak_to_mean_without_flat_part(PEAK_2021_MW, GROSS_2021_MWH, industry) == pytest.approx(1.8498, abs=2e-4)
+    # Industry held flat (Agence ORE 2021, the 96 metropolitan départements: 115.420 TWh = 13,176 MW):
+    # (88,440 - 13,176) / ((472,147 - 115,420) GWh / 8760 h) = 75,264 / 40,722 = 1.8482.
+    metro = {r["code"] for r in _csv(FRANCE / "departements.csv")}
+    assert len(metro) == 96
+    ore = _csv(FRANCE / "electricity_departements.csv")
+    industry = sum(float(r["industry_mwh"]) for r in ore if r["year"] == "2021" and r["dep"] in metro)
+    assert industry == pytest.approx(115.420e6, rel=1e-5)
+    assert peak_to_mean_without_flat_part(PEAK_2021_MW, GROSS_2021_MWH, industry) == pytest.approx(1.8482, abs=2e-4)
 
 
 def test_a_secondary_figure_in_the_table_does_not_replace_the_estimate(monkeypatch):
