@@ -72,7 +72,9 @@ def peak_from_annual_mw(annual_mwh: float, national_peak_mw: float, national_ann
     return annual_mwh / 8760.0 * national_peak_mw / (national_annual_mwh / 8760.0)
 
 
-def peak_to_mean_without_flat_part(national_peak_mw: float, national_annual_mwh: float, flat_annual_mwh: float) -> float:
+def peak_to_mean_without_flat_part(
+    national_peak_mw: float, national_annual_mwh: float, flat_annual_mwh: float
+) -> float:
     """The ratio of peak to mean demand of what remains once a flat load is taken out [-].
 
     ``(peak - flat / 8760 h) / ((annual - flat) / 8760 h)``: if industry drew the same
@@ -344,8 +346,6 @@ def heating_per_home_for_site(inp, country: str) -> None:
     figure, when it is unknown, or when there is no climate for the place (the note says the
     national figure stands).
     """
-    from .model import heat
-
     rec = inp.records.get("heating_per_home_mwh")
     climate = inp.climate
     if rec is None or rec.status != "default" or not isinstance(rec.value, Range) or climate is None:
@@ -355,16 +355,14 @@ def heating_per_home_for_site(inp, country: str) -> None:
     threshold = ref.lookup("heating_degree_days", country=country, quantity="hdd_threshold_c")
     if reference is None or reference.value is None or base is None or threshold is None:
         return
-    site_hdd = heat.heating_degree_days(
-        climate.frame["temp_air_c"].to_numpy(), base.known().central, threshold.known().central
-    )
+    site_hdd, years = _site_heating_degree_days(climate, base.known().central, threshold.known().central)
     ref_hdd = reference.value.central
     ratio = site_hdd / ref_hdd
     national = rec.value
     scaled = national.scale(ratio)
     choice = climate.choice
     where = choice.station if choice is not None else climate.note
-    year = f" {choice.year}" if choice is not None and choice.year else ""
+    year = f" {years}" if years else ""
     inp.put(
         "heating_per_home_mwh",
         scaled,
@@ -380,3 +378,32 @@ def heating_per_home_for_site(inp, country: str) -> None:
         ratio=round(ratio, 2),
         series=f"{where}{year}",
     )
+
+
+def _site_heating_degree_days(climate, base_c: float, threshold_c: float) -> tuple[float, str]:
+    """(heating degree-days [K·d/yr], the years behind them) of the site's climate.
+
+    A shipped series: the mean over all its years (one year is weather, several are closer to the
+    climate; France's reference is built the same way), moved like the modelled year (altitude
+    correction, warming). A user's file: its own year.
+    """
+    import numpy as np
+
+    from .model import heat
+    from .sources import climate as sc
+
+    frame_t = climate.frame["temp_air_c"].to_numpy()
+    choice = climate.choice
+    years = sc.station_years(choice.station_id) if choice is not None else []
+    if not years:
+        return heat.heating_degree_days(frame_t, base_c, threshold_c), ""
+    # The modelled year is the station's year plus a constant shift (altitude, warming): the same
+    # shift for the other years.
+    t, _ = sc.station_series(choice.station_id, choice.year)
+    shift = float(np.mean(frame_t - np.roll(t, sc.UTC_TO_LOCAL_H)))
+    hdd = sc.station_heating_degree_days(choice.station_id, shift, base_c, threshold_c)
+    if hdd is None:  # pragma: no cover - station_years said it is shipped
+        return heat.heating_degree_days(frame_t, base_c, threshold_c), ""
+    named = [y for y in years if y is not None]
+    span = "" if not named else (str(named[0]) if len(named) == 1 else f"{named[0]}-{named[-1]}")
+    return hdd, span

@@ -10,10 +10,11 @@ series the tool itself would use:
 
 - every commune of ``data/france/communes.csv`` (kind ``commune``, with an inside point) takes the
   series the tool would choose for its point (:func:`impact.sources.climate.candidates`, altitude
-  unknown, so no lapse-rate correction), the year the tool models (the series' central year, or its
-  typical year);
+  unknown, so no lapse-rate correction);
 - that series' heating degree-days by Eurostat's rule (:func:`impact.model.heat.heating_degree_days`:
-  18 °C - daily mean, days at or below 15 °C), on local hours as the tool reads them;
+  18 °C - daily mean, days at or below 15 °C), on local hours as the tool reads them, averaged over
+  all the years shipped for it (Open-Meteo 2022-2024, Montpellier 2000-2019; one typical year for
+  TMYx and PVGIS), as the site's own figure is (impact.local_context);
 - the mean weighted by the communes' populations (INSEE COG 2026, populations légales 2023), the
   weighting Eurostat and the EEA use for national degree-days. Communes beyond the tool's maximum
   distance from any series (Corsica and some of the Massif central / Pyrenees fringe) are left out:
@@ -34,14 +35,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def station_hdd(station_id: str, year: int | None) -> float:
-    import numpy as np
-
-    from impact.model.heat import heating_degree_days
+def station_hdd(station_id: str) -> float:
     from impact.sources import climate
 
-    t, _ = climate.station_series(station_id, year)
-    return heating_degree_days(np.roll(t, climate.UTC_TO_LOCAL_H))
+    hdd = climate.station_heating_degree_days(station_id)
+    assert hdd is not None, station_id
+    return hdd
 
 
 def national_reference_hdd() -> tuple[float, float, dict[str, tuple[int, float]]]:
@@ -49,7 +48,7 @@ def national_reference_hdd() -> tuple[float, float, dict[str, tuple[int, float]]
     from impact.paths import data_dir
     from impact.sources import climate
 
-    weight: dict[tuple[str, int | None], int] = defaultdict(int)
+    weight: dict[str, int] = defaultdict(int)
     total = 0
     with (data_dir() / "france" / "communes.csv").open(newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -61,9 +60,9 @@ def national_reference_hdd() -> tuple[float, float, dict[str, tuple[int, float]]
                 continue
             found = climate.candidates(float(r["lat"]), float(r["lon"]))
             if found:
-                weight[(found[0].station_id, found[0].year)] += pop
+                weight[found[0].station_id] += pop
     covered = sum(weight.values())
-    parts = {f"{s} {y or 'typical'}": (w, station_hdd(s, y)) for (s, y), w in sorted(weight.items())}
+    parts = {s: (w, station_hdd(s)) for s, w in sorted(weight.items())}
     value = sum(w * h for w, h in parts.values()) / covered
     return value, covered / total, parts
 

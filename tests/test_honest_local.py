@@ -121,7 +121,9 @@ def test_a_secondary_figure_in_the_table_does_not_replace_the_estimate(monkeypat
 
     monkeypatch.setattr(ref, "lookup", with_quote)
     r = impact.estimate(impact.load_project(impact.paths.default_project()), draws=100)
-    assert r.inputs["city.peak_demand_mw"].value.central == pytest.approx(_marseille_annual_mwh() / 8760 * 1.64088, rel=1e-4)
+    assert r.inputs["city.peak_demand_mw"].value.central == pytest.approx(
+        _marseille_annual_mwh() / 8760 * 1.64088, rel=1e-4
+    )
 
 
 # --------------------------------------------------------------- heating per home, by climate
@@ -145,6 +147,9 @@ def test_national_reference_recomputed_from_the_shipped_series():
     # Population-weighted over the communes, each with the series the tool would choose for it
     # (data/reference/heating_degree_days.csv, scripts/build_heating_degree_days.py); degree-days
     # by hand, on local hours (the shipped series are UTC: one hour later).
+    # Each series: the mean over the years shipped for it (data/france/climate/hourly.npz).
+    with np.load(FRANCE / "climate" / "hourly.npz", allow_pickle=False) as z:
+        ids, temps = z["station_id"], z["temp_air_dc"]
     hdd: dict = {}
     weighted = covered = 0.0
     for r in _csv(FRANCE / "communes.csv"):
@@ -153,10 +158,10 @@ def test_national_reference_recomputed_from_the_shipped_series():
         found = climate.candidates(float(r["lat"]), float(r["lon"]))
         if not found:
             continue
-        key = (found[0].station_id, found[0].year)
+        key = found[0].station_id
         if key not in hdd:
-            t, _ = climate.station_series(*key)
-            hdd[key] = _hdd_by_hand(np.roll(t, 1))
+            rows = np.flatnonzero(ids == key)
+            hdd[key] = sum(_hdd_by_hand(np.roll(temps[i] / 10.0, 1)) for i in rows) / len(rows)
         weighted += int(r["population"]) * hdd[key]
         covered += int(r["population"])
     table = float(_row("heating_degree_days", quantity="national_reference_hdd")["value"])
@@ -168,8 +173,8 @@ def test_mrs5_heating_per_home_scaled_to_marseille(mrs5):
     assert c["station_id"] == "om_marseille" and c["correction_k"] == 0.0
     from impact.sources import climate
 
-    t, _ = climate.station_series(c["station_id"], c["year"])
-    site = _hdd_by_hand(np.roll(t, 1))
+    # The mean over the three shipped years of the series (2022-2024), no altitude shift (correction 0).
+    site = sum(_hdd_by_hand(np.roll(climate.station_series(c["station_id"], y)[0], 1)) for y in (2022, 2023, 2024)) / 3
     national = float(_row("heating_degree_days", quantity="national_reference_hdd")["value"])
     expected = HEATING_PER_HOME_FR_MWH * site / national
     rec = mrs5.inputs["heating_per_home_mwh"]
@@ -223,3 +228,24 @@ def test_the_dossier_s_local_needs_do_not_quote_a_city_peak():
     # table of other local needs: the commune's peak is the open-data estimate of the territory table.
     rows = _csv(REFERENCE / "local_grid_needs.csv")
     assert rows and not [r for r in rows if "Lhardit" in r["source"] or "whole city" in r["need"].lower()]
+
+
+def test_the_site_s_degree_days_follow_its_altitude_and_warming():
+    # A site near Lyon declared at 698 m with 1 K of warming: the chosen series (a TMYx typical year of a
+    # station of known altitude) is moved by -6.5 K/km x (698 m - the station's) + 1 K, every hour
+    # (ISO 2533 lapse rate, climate_uncertainty.csv).
+    text = (
+        "name: Test site\ncountry: FR\nyear: 2024\nit_capacity_mw: 10\npue: 1.5\nutilisation: 0.5\n"
+        "location: {lat: 45.7261, lon: 4.9378, altitude_m: 698}\nclimate: {warming_c: 1.0}\n"
+    )
+    r = impact.estimate(parse_project_text(text, "t.yaml"), draws=100)
+    c = r.meta["climate"]
+    assert c["kind"] == "typical year" and c["station_altitude_m"] is not None
+    assert c["correction_k"] == pytest.approx(-6.5 * (698 - c["station_altitude_m"]) / 1000)
+    from impact.sources import climate
+
+    t, _ = climate.station_series(c["station_id"], None)
+    site = _hdd_by_hand(np.roll(t, 1) + c["correction_k"] + 1.0)
+    national = float(_row("heating_degree_days", quantity="national_reference_hdd")["value"])
+    rec = r.inputs["heating_per_home_mwh"]
+    assert rec.value.central == pytest.approx(HEATING_PER_HOME_FR_MWH * site / national, rel=1e-6)
