@@ -249,3 +249,20 @@ def test_the_site_s_degree_days_follow_its_altitude_and_warming():
     national = float(_row("heating_degree_days", quantity="national_reference_hdd")["value"])
     rec = r.inputs["heating_per_home_mwh"]
     assert rec.value.central == pytest.approx(HEATING_PER_HOME_FR_MWH * site / national, rel=1e-6)
+
+
+def test_the_dossier_says_which_heating_per_home_it_counts(mrs5):
+    from impact.report.local_figures import heating_basis
+    from impact.sources import climate
+
+    c = mrs5.meta["climate"]
+    site = sum(_hdd_by_hand(np.roll(climate.station_series(c["station_id"], y)[0], 1)) for y in (2022, 2023, 2024)) / 3
+    national = float(_row("heating_degree_days", quantity="national_reference_hdd")["value"])
+    per_home = HEATING_PER_HOME_FR_MWH * site / national
+    fr = str(heating_basis(mrs5, "fr"))
+    assert f"{per_home:.2f}".replace(".", ",") + "\u00a0MWh/an" in fr and "9,7\u00a0MWh/an" in fr
+    assert f"{round(site)}" in fr and "1\u202f853" in fr  # French thousands: a narrow no-break space
+    assert f"{per_home:.2f}\u00a0MWh/yr" in str(heating_basis(mrs5, "en"))
+    # The national figure, unscaled (no climate): no sentence.
+    text = "name: Test site\ncountry: FR\nyear: 2024\nit_capacity_mw: 10\npue: 1.5\nutilisation: 0.5\n"
+    assert heating_basis(impact.estimate(parse_project_text(text, "t.yaml"), draws=100), "fr") == ""
