@@ -266,3 +266,21 @@ def test_the_dossier_says_which_heating_per_home_it_counts(mrs5):
     # The national figure, unscaled (no climate): no sentence.
     text = "name: Test site\ncountry: FR\nyear: 2024\nit_capacity_mw: 10\npue: 1.5\nutilisation: 0.5\n"
     assert heating_basis(impact.estimate(parse_project_text(text, "t.yaml"), draws=100), "fr") == ""
+
+
+def test_a_user_weather_file_gives_its_own_degree_days(shared_data, write_project):
+    # The user's EPW (Lyon-Bron TMYx 2004-2018, shared data): its 8,760 dry bulbs in file order (EPW hour 1
+    # is 00:00-01:00 local standard time), column 7 of each data line after the 8 header lines.
+    epw = shared_data / "climate" / "epw" / "FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw"
+    lines = epw.read_text(encoding="latin-1").splitlines()[8:]
+    dry_bulb = np.array([float(line.split(",")[6]) for line in lines if line.strip()])
+    assert len(dry_bulb) == 8760
+    path = write_project(
+        "name: Test site\ncountry: FR\nyear: 2023\nit_capacity_mw: 10\npue: 1.5\nutilisation: 0.5\n"
+        f"location: {{lat: 45.7261, lon: 4.9378}}\nclimate: {{epw: '{epw}'}}\n"
+    )
+    r = impact.estimate(impact.load_project(path), draws=100)
+    national = float(_row("heating_degree_days", quantity="national_reference_hdd")["value"])
+    rec = r.inputs["heating_per_home_mwh"]
+    assert rec.note_key == "note.local_figures.heating_per_home_climate"
+    assert rec.value.central == pytest.approx(HEATING_PER_HOME_FR_MWH * _hdd_by_hand(dry_bulb) / national, rel=1e-6)
