@@ -1279,6 +1279,9 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         source_key="source.missing.heating_per_home",
         note_args=(("country", p.country),),
     )
+    from .local_context import heating_per_home_for_site
+
+    heating_per_home_for_site(inp, p.country)  # the site's climate, by degree-days (docs/local-figures.md)
     inp.resolve(
         "building.site_area_m2",
         b.site_area_m2 if b else None,

@@ -94,3 +94,68 @@ def homes_heated(heat_mwh, heating_per_home_mwh):
         low-temperature heat.
     """
     return heat_mwh / heating_per_home_mwh
+
+
+def heating_degree_days(temp_air_c, base_c=18.0, threshold_c=15.0, hours_per_day=24):
+    """Heating degree-days of an hourly temperature series, Eurostat's rule [K·d].
+
+    Each day's mean ``Tm`` (the mean of its hours) adds ``base_c - Tm`` when
+    ``Tm <= threshold_c``, nothing otherwise [1]_.
+
+    Parameters
+    ----------
+    temp_air_c : array-like
+        Hourly dry-bulb temperature [°C], whole days (a multiple of ``hours_per_day``).
+    base_c : numeric, default 18
+        Base temperature [°C].
+    threshold_c : numeric, default 15
+        Heating threshold: warmer days count no degree-day [°C].
+    hours_per_day : int, default 24
+        Values per day [-].
+
+    Returns
+    -------
+    float
+        Heating degree-days over the series [K·d].
+
+    References
+    ----------
+    .. [1] Eurostat, Energy statistics - cooling and heating degree days (nrg_chdd),
+       reference metadata (ESMS), §3.4: HDD = 18 °C - Tm if Tm <= 15 °C, else 0.
+    """
+    import numpy as np
+
+    t = np.asarray(temp_air_c, dtype=float)
+    if t.size % hours_per_day:
+        raise ValueError(f"{t.size} values are not whole days of {hours_per_day} hours")
+    daily = t.reshape(-1, hours_per_day).mean(axis=1)
+    return float(np.where(daily <= threshold_c, base_c - daily, 0.0).sum())
+
+
+def heating_per_home_for_climate_mwh(reference_mwh, site_hdd, reference_hdd):
+    """Space heating of one home in the site's climate, by degree-days [MWh/yr].
+
+    ``reference_mwh x site_hdd / reference_hdd``: the degree-day method, heating
+    demand proportional to the heating degree-days [1]_, applied to the national
+    mean per home and the national mean degree-days (same rule, same data).
+
+    Parameters
+    ----------
+    reference_mwh : numeric
+        Space heating per home where the degree-days are ``reference_hdd`` [MWh/yr].
+    site_hdd : numeric
+        Heating degree-days of the site's climate [K·d/yr].
+    reference_hdd : numeric
+        Heating degree-days behind ``reference_mwh`` [K·d/yr].
+
+    Returns
+    -------
+    numeric
+        Space heating per home [MWh/yr]. It keeps the national housing stock (size,
+        insulation, heating systems): only the climate changes.
+
+    References
+    ----------
+    .. [1] CIBSE TM41, Degree-days: theory and application (2006), ch. 3; EN ISO 15927-6:2007.
+    """
+    return reference_mwh * site_hdd / reference_hdd

@@ -21,7 +21,7 @@ from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import eu as eu_report
-from . import fmt, narrative
+from . import fmt, local_figures, narrative
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
 
@@ -640,6 +640,7 @@ def build_context(
         "notes": {n: _annex_note(r, ind[n], lang) for n in INDICATORS},
         "status": {n: ind[n].status for n in INDICATORS},
         "local_needs": _local_needs(p, lang),
+        "heating_basis": local_figures.heating_basis(r, lang),
         "territory": _territory(r, lang),
         "share_phrase": narrative.share_phrase(r, "share_of_city_peak_demand", lang),
         "national": _national(p, lang),

@@ -141,6 +141,33 @@ def station_series(station_id: str, year: int | None = None) -> tuple[np.ndarray
     return a["temp_air_dc"][i] / 10.0, a["temp_dew_dc"][i] / 10.0
 
 
+def station_years(station_id: str) -> list[int | None]:
+    """The years shipped for a station, in order (``[None]`` for a typical year); empty if not shipped."""
+    a = _arrays()
+    years = sorted(int(y) for y in a["year"][a["station_id"] == station_id])
+    return [y or None for y in years]
+
+
+def station_heating_degree_days(
+    station_id: str, shift_k: float = 0.0, base_c: float = 18.0, threshold_c: float = 15.0
+) -> float | None:
+    """Mean heating degree-days of a shipped station over its years, on local hours [K·d/yr].
+
+    ``shift_k``: added to every hour (the altitude correction and warming of the site's climate).
+    None when the station is not shipped. Eurostat's rule (:func:`impact.model.heat.heating_degree_days`).
+    """
+    from ..model.heat import heating_degree_days
+
+    years = station_years(station_id)
+    if not years:
+        return None
+    total = 0.0
+    for year in years:
+        t, _ = station_series(station_id, year)
+        total += heating_degree_days(np.roll(t, UTC_TO_LOCAL_H) + shift_k, base_c, threshold_c)
+    return total / len(years)
+
+
 def coefficient(quantity: str) -> ref.Sourced:
     found = ref.lookup("climate_uncertainty", quantity=quantity)
     if found is None:

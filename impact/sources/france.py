@@ -653,6 +653,11 @@ def electricity(dep: str, year: int | None = None) -> dict | None:
     return _electricity_record([dep], year, f"département {dep}")
 
 
+def electricity_metropolitan(year: int | None = None) -> dict | None:
+    """:func:`electricity` summed over the 96 départements of metropolitan France (Corsica included)."""
+    return _electricity_record(sorted(_territories("departement")), year, "France métropolitaine")
+
+
 def electricity_region(code: str, year: int | None = None) -> dict | None:
     """:func:`electricity` summed over the départements of a metropolitan région (a year all have)."""
     deps = sorted(d.code for d in _territories("departement").values() if d.region == str(code))
