@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..claims import SAVING_BASIS
 from ..errors import InputError
 from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
@@ -38,6 +39,9 @@ KEY_FIGURES = (
 ALTERNATIVE_ROWS = (
     "facility_energy_mwh",
     "pue",
+    # The modelled PUE and the free cooling's share: every scenario on the same footing (docs/alternatives-basis.md).
+    "pue_modelled",
+    "cooling_share_free",
     "peak_demand_mw",
     "water_withdrawal_m3",
     "thermal_discharge_mw",
@@ -637,7 +641,8 @@ def build_context(
         ],
         "alternatives": _alternatives(r, alternatives, lang),
         "claims": claims,
-        "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator == "cooling_saving_share"), None),
+        "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
+        "saving_basis": narrative.saving_basis(r, checks, lang),
         "label": {n: info.label(lang) for n, info in INDICATORS.items()},
         "questions": questions,
         "contribution": contribution,
