@@ -291,6 +291,10 @@ def test_dossier_html_says_the_basis_and_the_same_footing():
     t = catalogue("fr")
     assert re.sub(r"\s+", " ", t("alternatives.same_footing")) in html
     assert "Le chiffre du porteur est une économie par rapport à des groupes froids seuls" in html
+    # MRS5 declares PUE 1.3; its scenarios model theirs: the table says the first column differs by that too.
+    assert ctx["alternatives"]["declared_pue_note"] == t(
+        "alternatives.declared_pue", pue="1,30"
+    )  # three significant digits
     # The alternatives table shows every scenario's modelled PUE and free-cooling share, one cell per scenario.
     rows = ctx["alternatives"]["rows"]
     labels = {row["label"]: row["values"] for row in rows}

@@ -359,7 +359,19 @@ def _alternatives(r, alternatives, lang: str) -> dict | None:
         "columns": [c for c, _ in cols],
         "descriptions": [""] + [alt.description or "" for alt in p.alternatives],
         "rows": rows,
+        "declared_pue_note": _declared_pue_note(r, alternatives, lang),
     }
+
+
+def _declared_pue_note(r, alternatives, lang: str) -> str:
+    """When the declared column uses the promoter's PUE and some scenario a modelled one: say that the
+    columns differ by that too (docs/alternatives-basis.md), or "" ."""
+    declared = r.inputs.get("pue")
+    if declared is None or declared.status != "given" or not r["pue"].known:
+        return ""
+    if not any((a.inputs.get("pue") is None or a.inputs["pue"].status != "given") for _, a in alternatives):
+        return ""
+    return catalogue(lang)("alternatives.declared_pue", pue=fmt.number(r["pue"].central, lang))
 
 
 def _group_values(r, names, lang: str) -> dict[str, str]:
