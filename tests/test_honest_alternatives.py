@@ -300,3 +300,16 @@ def test_dossier_html_says_the_basis_and_the_same_footing():
     labels = {row["label"]: row["values"] for row in rows}
     for name in ("pue_modelled", "cooling_share_free"):
         assert len(labels[narrative.label(name, "fr")]) == 1 + len(alts)
+
+
+def test_the_questions_ask_for_the_basis_when_the_economiser_is_a_default():
+    from impact.report.catalogue import catalogue
+
+    t = catalogue("en")
+    asked = t("alternatives.question.basis", medium=t("alternatives.medium.river"))
+    r = impact.estimate(impact.load_project(MRS5), draws=100)
+    assert asked in narrative.questions(r, check_claims(r), "en")
+    # Declared by the promoter, the economiser is no longer the tool's guess: no such question.
+    text = MARSEILLE + RIVER.replace("coverage_share: 0.32", "coverage_share: 0.32, free_cooling: true")
+    r2 = impact.estimate(parse_project_text(text, "t.yaml"), draws=100)
+    assert asked not in narrative.questions(r2, [], "en")

@@ -415,6 +415,7 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     if announced:
         out.append(t("question.announced_power", value_mw=fmt.plain(announced["value_mw"], lang)))
     out.append(t("question.peak"))
+    out.extend(_water_saving_questions(results, t))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
             out.append(
@@ -426,6 +427,16 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
                 )
             )
     return out
+
+
+def _water_saving_questions(results, t) -> list[str]:
+    """River or sea cooling with the tool's default economiser: ask whether the site cools for free, and
+    against what its announced saving is measured (docs/alternatives-basis.md)."""
+    rec = results.inputs.get("cooling.free_cooling")
+    medium = water_medium(results)
+    if medium is None or rec is None or rec.status != "default":
+        return []
+    return [t("alternatives.question.basis", medium=t(f"alternatives.medium.{medium}"))]
 
 
 def _question(t, rec, results) -> str | None:
