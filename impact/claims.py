@@ -14,6 +14,13 @@ Which side flatters: for every indicator a smaller value flatters the project
 smaller share of the city's needs) except those in :data:`HIGHER_IS_BETTER`, where
 a larger value does (a larger saving, more free cooling or river water, more homes
 that the heat could warm).
+
+A saving is measured against a basis: chillers alone (no water, no free cooling: the
+basis promoters use) or a free-cooled air design of the same site. A claim of
+``cooling_saving_share`` on a river- or sea-cooled project whose economiser is the
+tool's default (not the promoter's) is the saving the promoter gives the water: it is
+checked against ``cooling_saving_water_vs_chillers_share``, the water's saving on the
+promoter's basis (docs/alternatives-basis.md); :attr:`ClaimCheck.basis` names the basis.
 """
 
 from __future__ import annotations
@@ -21,7 +28,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Indicators where a larger value flatters the project; for all others, smaller does.
-HIGHER_IS_BETTER = {"cooling_saving_share", "cooling_share_free", "cooling_share_water", "heat_reuse_potential_homes"}
+HIGHER_IS_BETTER = {
+    "cooling_saving_share",
+    "cooling_saving_water_vs_chillers_share",
+    "cooling_saving_water_vs_free_cooling_share",
+    "cooling_share_free",
+    "cooling_share_water",
+    "heat_reuse_potential_homes",
+}
+
+#: The basis each saving indicator is measured against (``ClaimCheck.basis``).
+SAVING_BASIS = {
+    "cooling_saving_share": "chillers_alone",
+    "cooling_saving_water_vs_chillers_share": "chillers_alone",
+    "cooling_saving_water_vs_free_cooling_share": "free_cooled",
+}
+#: A saving claimed for river or sea cooling, on the promoter's basis (see the module's text).
+WATER_SAVING_ON_PROMOTERS_BASIS = "cooling_saving_water_vs_chillers_share"
+
 #: The EU reporting scheme's (Delegated Regulation (EU) 2024/1364): more heat reused, more renewable
 #: energy, warmer waste heat (easier to reuse) flatter the project.
 HIGHER_IS_BETTER |= {
@@ -80,6 +104,8 @@ class ClaimCheck:
     #: When the estimate is unknown: why, as a key of UNKNOWN_REASONS, and the inputs missing.
     unknown_reason: str = ""
     missing: tuple[str, ...] = ()
+    #: For a saving: the basis it is measured against, a value of SAVING_BASIS; else "".
+    basis: str = ""
 
 
 def check_claims(results) -> list[ClaimCheck]:
@@ -87,7 +113,7 @@ def check_claims(results) -> list[ClaimCheck]:
     out = []
     for claim in results.project.claims:
         name = claim.indicator
-        target = COMPARE_WITH.get(name, name)
+        target = _water_saving_target(name, results) or COMPARE_WITH.get(name, name)
         ind = results.indicators.get(target)
         if ind is None or not ind.known:
             target = name
@@ -112,9 +138,30 @@ def check_claims(results) -> list[ClaimCheck]:
                 unit_as_written=claim.unit if written else None,
                 unknown_reason=why,
                 missing=missing,
+                basis=SAVING_BASIS.get(target, ""),
             )
         )
     return out
+
+
+def _water_saving_target(name: str, results) -> str | None:
+    """The water's saving against chillers alone, for a claim of ``cooling_saving_share`` on a
+    river- or sea-cooled project whose economiser is the tool's default: the promoter's figure
+    cannot count an economiser it does not declare (the like-with-like comparison)."""
+    from .project import WATER_COOLED
+
+    cooling = results.project.cooling
+    rec = results.inputs.get("cooling.free_cooling")
+    if name != "cooling_saving_share" or cooling is None or cooling.type not in WATER_COOLED:
+        return None
+    if rec is not None and rec.status == "given":
+        return None
+    return WATER_SAVING_ON_PROMOTERS_BASIS
+
+
+def saving_claim(checks) -> ClaimCheck | None:
+    """The first claim of a saving of the cooling (any basis), or None."""
+    return next((c for c in checks if c.indicator in SAVING_BASIS), None)
 
 
 def verdict_for(name: str, value: float, low, central, high) -> tuple[str, str]:

@@ -106,6 +106,7 @@ def _run(
         "cooling_share_water": "heat removed by river or sea water / cooling load",
         "cooling_share_chillers": "heat removed by chillers / cooling load",
         "cooling_saving_share": "1 - site electricity / site electricity with chillers alone, same climate",
+        **cooling.WATER_SAVING_METHODS,
     }
     for name, method in cooling_methods.items():
         from_model(name, name, method)
@@ -750,6 +751,7 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
             "cooling_share_water": res["water_share"],
             "cooling_share_chillers": res["chillers_share"],
             "cooling_saving_share": res["saving_share"],
+            **{name: res[key] for name, key in cooling.WATER_SAVING_RESULTS.items()},
             "peak_modelled_mw": peak["hourly"]["facility_mw"].max(axis=-1),
             "water_heat_mwh": res["water_mwh"],
         }

@@ -250,14 +250,17 @@ def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int
     if cooling.free_cooling is not None:
         inp.given("cooling.free_cooling", "yes" if free else "no", "-", src("cooling"))
     else:
-        why = (
-            "an economiser is part of this cooling type"
-            if free
-            else "the declared system replaces chillers for the share it covers: the rest is chillers without "
-            "an economiser (set cooling.free_cooling: true if the promoter says otherwise)"
-            if cooling_type in WATER_COOLED
-            else "chillers without an economiser unless the project says so"
-        )
+        # River or sea: the same assumption as the free-cooled scenarios (docs/alternatives-basis.md).
+        if cooling_type in WATER_COOLED:
+            why = (
+                "the water takes the share it covers; the rest is cooled as by an air-cooled design, economiser "
+                "included, the same assumption as every free-cooled scenario (set cooling.free_cooling: false if "
+                "the promoter says the rest is chillers alone)"
+            )
+        elif free:
+            why = "an economiser is part of this cooling type"
+        else:
+            why = "chillers without an economiser unless the project says so"
         inp.records["cooling.free_cooling"] = InputRecord(
             "cooling.free_cooling",
             "yes" if free else "no",
@@ -266,7 +269,7 @@ def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int
             f"default for {cooling_type}",
             why,
             note_key="note.free_cooling."
-            + ("economiser" if free else "water_cooled" if cooling_type in WATER_COOLED else "chillers"),
+            + ("water_cooled" if cooling_type in WATER_COOLED else "economiser" if free else "chillers"),
             note_args=(("cooling_type", cooling_type),),
             source_key="source.default_for_cooling_type",
         )

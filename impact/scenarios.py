@@ -8,6 +8,12 @@ file (nested keys merge, other values replace), e.g.::
         changes: {cooling: {type: air_chillers}, pue: unknown}
       - name: Half the capacity
         changes: {it_capacity_mw: 11}
+
+Every scenario keeps the project's climate, assumptions and free-cooling setting unless
+its changes say otherwise (docs/alternatives-basis.md). A change of cooling type to one
+whose economiser is part of its definition (dry_free_cooling, evaporative, adiabatic,
+liquid_closed_loop) brings that economiser: the project's ``free_cooling: false`` is not
+carried into it, unless the alternative sets ``cooling.free_cooling`` itself.
 """
 
 from __future__ import annotations
@@ -31,6 +37,27 @@ def _merge(base: dict, changes: dict) -> dict:
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def free_cooling_by_definition() -> frozenset[str]:
+    """Cooling types whose economiser is part of what they are (on by default, no river or sea water)."""
+    from .model.cooling import SYSTEMS
+    from .project import WATER_COOLED
+
+    return frozenset(k for k, spec in SYSTEMS.items() if spec["free_cooling"] and k not in WATER_COOLED)
+
+
+def _cooling_changes(cooling: dict, changed: dict) -> None:
+    """Fields of the project's cooling that do not fit the alternative's cooling type are dropped."""
+    if cooling.get("type") not in ("river", "sea"):
+        # A change to a cooling without river or sea water drops the water's fields.
+        for key in ("water_flow_m3_per_h", "water_in_c", "water_out_c", "coverage_share"):
+            if key not in changed:
+                cooling.pop(key, None)
+    if "type" in changed and "free_cooling" not in changed and cooling.get("type") in free_cooling_by_definition():
+        # dry_free_cooling without an economiser would be air chillers under another name.
+        if cooling.get("free_cooling") is False:
+            cooling.pop("free_cooling")
 
 
 def project_data(project: Project) -> dict[str, Any]:
@@ -62,11 +89,9 @@ def alternatives(project: Project) -> list[tuple[str, Project]]:
     for i, alt in enumerate(project.alternatives):
         data = _merge(base, alt.changes)
         cooling = data.get("cooling")
-        if isinstance(cooling, dict) and cooling.get("type") not in ("river", "sea"):
-            # A change to a cooling without river or sea water drops the water's fields.
-            for key in ("water_flow_m3_per_h", "water_in_c", "water_out_c", "coverage_share"):
-                if key not in (alt.changes.get("cooling") or {}):
-                    cooling.pop(key, None)
+        changed = alt.changes.get("cooling")
+        if isinstance(cooling, dict):
+            _cooling_changes(cooling, changed if isinstance(changed, dict) else {})
         data["name"] = f"{project.name} - {alt.name}"
         try:
             variant = parse_project(data, label)

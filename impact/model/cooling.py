@@ -45,8 +45,11 @@ SYSTEMS = {
     "evaporative": {"condenser": "tower", "economiser": "wet", "free_cooling": True},
     "adiabatic": {"condenser": "adiabatic", "economiser": "adiabatic", "free_cooling": True},
     "dry_free_cooling": {"condenser": "air", "economiser": "dry", "free_cooling": True},
-    "river": {"condenser": "air", "economiser": "dry", "free_cooling": False},
-    "sea": {"condenser": "air", "economiser": "dry", "free_cooling": False},
+    # River or sea water takes its share first; the rest is cooled as by an air-cooled design,
+    # economiser included, so that the water is judged against the same site's air design
+    # (docs/alternatives-basis.md). ``cooling.free_cooling: false`` says the rest is chillers alone.
+    "river": {"condenser": "air", "economiser": "dry", "free_cooling": True},
+    "sea": {"condenser": "air", "economiser": "dry", "free_cooling": True},
     # Direct-to-chip or immersion liquid cooling ending in dry coolers (no evaporation):
     # see :func:`liquid_closed_loop`; the air-cooled remainder is cooled as dry_free_cooling.
     "liquid_closed_loop": {"condenser": "air", "economiser": "dry", "free_cooling": True, "liquid": True},
@@ -222,6 +225,10 @@ def simulate(
         ``cooling_energy_mwh``, ``facility_mwh``; ``pue`` [-];
         ``chillers_only_facility_mwh`` (the same site cooled by its chillers
         alone: no water, no free cooling) and ``saving_mwh``, the difference;
+        the saving of the water alone, on two bases (see :func:`water_savings`):
+        ``water_saving_vs_chillers_mwh`` / ``_share`` and
+        ``water_saving_vs_free_cooling_mwh`` / ``_share``, with
+        ``free_cooled_facility_mwh`` (the same site with an economiser and no water);
         ``thermal_discharge_max_mw`` [MW]; with ``hourly``, the same per hour in
         ``hourly`` (MW).
     """
@@ -239,7 +246,15 @@ def simulate(
 
 
 #: The results of :func:`simulate` that are ratios: at zero IT load, their limit.
-RATIOS = ("pue", "free_share", "water_share", "chillers_share", "saving_share")
+RATIOS = (
+    "pue",
+    "free_share",
+    "water_share",
+    "chillers_share",
+    "saving_share",
+    "water_saving_vs_chillers_share",
+    "water_saving_vs_free_cooling_share",
+)
 
 
 def _system(args: dict) -> dict:
@@ -253,6 +268,12 @@ def _system(args: dict) -> dict:
     out["water_share"] = _ratio(out["water_mwh"], load)
     out["chillers_share"] = _ratio(out["chillers_mwh"], load)
     out["saving_share"] = _ratio(out["saving_mwh"], out["chillers_only_facility_mwh"])
+    out["water_saving_vs_chillers_share"] = _ratio(
+        out["water_saving_vs_chillers_mwh"], out["chillers_only_facility_mwh"]
+    )
+    out["water_saving_vs_free_cooling_share"] = _ratio(
+        out["water_saving_vs_free_cooling_mwh"], out["free_cooled_facility_mwh"]
+    )
     return out
 
 
@@ -366,10 +387,12 @@ def _air_and_water(
     t_adiabatic = None
     if "adiabatic" in (spec["economiser"], spec["condenser"]):
         t_adiabatic = adiabatic_temperature(t_air, t_wb, adiabatic_effectiveness)
-    e = None
-    if free_cooling:
+    e = e_ref = None
+    if free_cooling or water is not None:
+        # With water, the economiser's share is also the reference of the free-cooled basis.
         source = {"dry": t_air, "wet": t_wb, "adiabatic": t_adiabatic}[spec["economiser"]]
-        e = economiser_fraction(source, t_chilled if shift is None else t_chilled - shift, band_k)
+        e_ref = economiser_fraction(source, t_chilled if shift is None else t_chilled - shift, band_k)
+        e = e_ref if free_cooling else None
 
     # 3. Chillers, for the rest: c = rest x (1 - e).
     if spec["condenser"] == "tower":
@@ -427,6 +450,7 @@ def _air_and_water(
     )
     # Only the chillers' electricity differs: computed apart, a chiller-only site saves exactly 0.
     out["saving_mwh"] = load_1 * (inv_cop_sum - chiller_sum)
+    out.update(water_savings(out, load_1, w if water is not None else None, e_ref, inv_cop, inv_cop_sum, hsum))
     w_max = np.max(np.broadcast_to(w, np.broadcast_shapes(np.shape(w), (1,))), axis=-1) if np.ndim(w) else w
     out["thermal_discharge_max_mw"] = load_1 * w_max
     if hourly:
@@ -451,6 +475,73 @@ def _air_and_water(
             }.items()
         }
     return out
+
+
+#: The indicators of :func:`water_savings` (the saving of river or sea water on each basis),
+#: by the key of :func:`simulate`'s results they come from, and the method of each.
+WATER_SAVING_RESULTS = {
+    "cooling_saving_water_vs_chillers_share": "water_saving_vs_chillers_share",
+    "cooling_saving_water_vs_free_cooling_share": "water_saving_vs_free_cooling_share",
+}
+WATER_SAVING_METHODS = {
+    "cooling_saving_water_vs_chillers_share": "site electricity saved by the river or sea water / site electricity "
+    "with chillers alone (no water, no free cooling), same climate",
+    "cooling_saving_water_vs_free_cooling_share": "site electricity saved by the river or sea water / site "
+    "electricity of the same site with free cooling and no water, same climate",
+}
+
+
+def water_savings(out: dict, load_mw, w, e, inv_cop, inv_cop_sum, hsum) -> dict:
+    """The site electricity the river or sea water saves, on two bases [MWh].
+
+    Only the chillers' electricity differs between the designs compared (fans, pumps and
+    distribution are shares of the same load), so, per MW of cooling load and summed over
+    the hours ``h``, with ``w`` the water's share, ``e`` the economiser's share of the rest
+    and ``1/COP`` the chillers' electricity per unit of heat:
+
+    - against chillers alone (no water, no economiser; the basis promoters use):
+      ``sum_h w / COP``, over the facility electricity of the chillers-only site;
+    - against a free-cooled design of the same site (economiser, no water):
+      ``sum_h w (1 - e) / COP``, over that design's facility electricity
+      ``E_it + E_distribution + E_aux + load x sum_h (1 - e) / COP``.
+
+    Both use the same climate and parameters as the declared design, whatever its own
+    ``free_cooling``. Without water (``w`` None) both savings are 0.
+
+    Parameters
+    ----------
+    out : dict
+        The annual sums of the run (``it_mwh``, ``aux_power_mwh``, ``distribution_mwh``) [MWh].
+    load_mw : numeric
+        Cooling load [MW] (scalar or per draw).
+    w, e : numeric or array
+        Water's share of the load, economiser's share of the rest [-] (per hour and draw).
+    inv_cop, inv_cop_sum : array
+        ``1/COP`` per hour [-] and its sum over the hours [h].
+    hsum : callable
+        Sum over the hours.
+
+    Returns
+    -------
+    dict
+        ``water_saving_vs_chillers_mwh``, ``water_saving_vs_free_cooling_mwh``,
+        ``free_cooled_facility_mwh`` [MWh].
+    """
+    base = out["it_mwh"] + out["aux_power_mwh"] + out["distribution_mwh"]
+    free_inv_sum = inv_cop_sum - hsum(e * inv_cop) if e is not None else inv_cop_sum
+    if w is None:
+        zero = 0.0 * load_mw
+        return {
+            "water_saving_vs_chillers_mwh": zero,
+            "water_saving_vs_free_cooling_mwh": zero,
+            "free_cooled_facility_mwh": base + load_mw * free_inv_sum,
+        }
+    w_inv = w * inv_cop
+    return {
+        "water_saving_vs_chillers_mwh": load_mw * hsum(w_inv),
+        "water_saving_vs_free_cooling_mwh": load_mw * hsum(w_inv - (e * w_inv if e is not None else 0.0)),
+        "free_cooled_facility_mwh": base + load_mw * free_inv_sum,
+    }
 
 
 def _draw_count(args: dict) -> int:
@@ -578,6 +669,12 @@ def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
     reference_mwh = hsum(reference_h)
     out["chillers_only_facility_mwh"] = out["it_mwh"] + reference_mwh + out["aux_power_mwh"] + out["distribution_mwh"]
     out["saving_mwh"] = reference_mwh - out["chiller_power_mwh"]
+    # No river or sea water: it saves nothing; the free-cooled reference is the design itself with an economiser.
+    out["water_saving_vs_chillers_mwh"] = 0.0 * load_1
+    out["water_saving_vs_free_cooling_mwh"] = 0.0 * load_1
+    free_ref_h = q_air * (1.0 - economiser_fraction(t_air, t_chilled, a["band_k"])) * inv_air
+    free_ref_h = free_ref_h + q_liquid * (1.0 - e_liq) * inv_liq
+    out["free_cooled_facility_mwh"] = out["it_mwh"] + hsum(free_ref_h) + out["aux_power_mwh"] + out["distribution_mwh"]
     out["thermal_discharge_max_mw"] = 0.0 * load_1
     if a["hourly"]:
         p_aux = aux * load

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..claims import SAVING_BASIS
 from ..errors import InputError
 from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
@@ -39,6 +40,9 @@ KEY_FIGURES = (
 ALTERNATIVE_ROWS = (
     "facility_energy_mwh",
     "pue",
+    # The modelled PUE and the free cooling's share: every scenario on the same footing (docs/alternatives-basis.md).
+    "pue_modelled",
+    "cooling_share_free",
     "peak_demand_mw",
     "water_withdrawal_m3",
     "thermal_discharge_mw",
@@ -368,7 +372,19 @@ def _alternatives(r, alternatives, lang: str) -> dict | None:
         "columns": [c for c, _ in cols],
         "descriptions": [""] + [alt.description or "" for alt in p.alternatives],
         "rows": rows,
+        "declared_pue_note": _declared_pue_note(r, alternatives, lang),
     }
+
+
+def _declared_pue_note(r, alternatives, lang: str) -> str:
+    """When the declared column uses the promoter's PUE and some scenario a modelled one: say that the
+    columns differ by that too (docs/alternatives-basis.md), or "" ."""
+    declared = r.inputs.get("pue")
+    if declared is None or declared.status != "given" or not r["pue"].known:
+        return ""
+    if not any((a.inputs.get("pue") is None or a.inputs["pue"].status != "given") for _, a in alternatives):
+        return ""
+    return catalogue(lang)("alternatives.declared_pue", pue=fmt.number(r["pue"].central, lang))
 
 
 def _group_values(r, names, lang: str) -> dict[str, str]:
@@ -669,7 +685,8 @@ def build_context(
         "alternatives": _alternatives(r, alternatives, lang),
         "eu_table": eu_report.table(r, lang),
         "claims": claims,
-        "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator == "cooling_saving_share"), None),
+        "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
+        "saving_basis": narrative.saving_basis(r, checks, lang),
         "label": {n: info.label(lang) for n, info in INDICATORS.items()},
         "questions": questions,
         "contribution": contribution,

@@ -263,6 +263,9 @@ def _finding_territory(r, t, lang) -> str:
 
 
 def _finding_saving(r, checks, t, lang) -> str:
+    water = _finding_water_saving(r, checks, t, lang)
+    if water:
+        return water
     saving = r["cooling_saving_share"]
     claim = next((c for c in checks if c.indicator == "cooling_saving_share"), None)
     if saving.known and claim is not None:
@@ -276,6 +279,60 @@ def _finding_saving(r, checks, t, lang) -> str:
     if saving.known and saving.central > 0:
         return t("finding.saving", saving=fmt.percent(saving.central, lang))
     return ""
+
+
+#: The saving of river or sea water, on the promoter's basis (chillers alone) and against a free-cooled
+#: air design of the same site (docs/alternatives-basis.md).
+WATER_SAVINGS = {
+    "chillers_alone": "cooling_saving_water_vs_chillers_share",
+    "free_cooled": "cooling_saving_water_vs_free_cooling_share",
+}
+
+
+def _water_saving_args(r, lang) -> dict | None:
+    """The two savings of river or sea water as sentence arguments, or None (no water, no hourly model)."""
+    medium = water_medium(r)
+    inds = {basis: r[name] for basis, name in WATER_SAVINGS.items()}
+    if medium is None or not all(i.known for i in inds.values()) or inds["chillers_alone"].central <= 0:
+        return None
+    a, f = WATER_SAVINGS["chillers_alone"], WATER_SAVINGS["free_cooled"]
+    return {
+        "medium": catalogue(lang)(f"alternatives.medium.{medium}"),
+        "saving": fmt.percent(r[a].central, lang),
+        "range": _range(r, a, lang),
+        "saving_free": fmt.percent(r[f].central, lang),
+        "range_free": _range(r, f, lang),
+    }
+
+
+def _finding_water_saving(r, checks, t, lang) -> str:
+    """River or sea cooling: the water's saving on both bases, and the promoter's basis when it claims one."""
+    from ..claims import saving_claim
+
+    args = _water_saving_args(r, lang)
+    if args is None:
+        return ""
+    claim = saving_claim(checks)
+    if claim is None or claim.basis not in WATER_SAVINGS or claim.compared_with not in WATER_SAVINGS.values():
+        return t("alternatives.finding.water_saving", **args)
+    return t(
+        f"alternatives.finding.water_saving_claim.{claim.basis}",
+        claimed=fmt.percent(claim.claimed, lang),
+        verdict=verdict_text(claim.verdict, lang).lower(),
+        **args,
+    )
+
+
+def saving_basis(r, checks, lang: str = "fr") -> str:
+    """The dossier's sentence on the basis of the promoter's saving, with the saving on the other basis ("" when
+    there is no such claim on a river- or sea-cooled site)."""
+    from ..claims import saving_claim
+
+    args = _water_saving_args(r, lang)
+    claim = saving_claim(checks)
+    if args is None or claim is None or claim.compared_with not in WATER_SAVINGS.values():
+        return ""
+    return catalogue(lang)(f"alternatives.basis.{claim.basis}", **args)
 
 
 def _finding_water(r, t, lang) -> str:
@@ -390,6 +447,7 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     if announced:
         out.append(t("question.announced_power", value_mw=fmt.plain(announced["value_mw"], lang)))
     out.append(t("question.peak"))
+    out.extend(_water_saving_questions(results, t))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
             out.append(
@@ -401,6 +459,16 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
                 )
             )
     return out
+
+
+def _water_saving_questions(results, t) -> list[str]:
+    """River or sea cooling with the tool's default economiser: ask whether the site cools for free, and
+    against what its announced saving is measured (docs/alternatives-basis.md)."""
+    rec = results.inputs.get("cooling.free_cooling")
+    medium = water_medium(results)
+    if medium is None or rec is None or rec.status != "default":
+        return []
+    return [t("alternatives.question.basis", medium=t(f"alternatives.medium.{medium}"))]
 
 
 def _question(t, rec, results) -> str | None:
