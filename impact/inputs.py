@@ -342,7 +342,8 @@ def _chiller_ratings(p: Project, inp: _Inputs) -> None:
         if tons is not None
         else "size unknown: the largest class (assumption)",
         note_key="note.cooling.chiller_class" if tons is not None else "note.cooling.chiller_class_unknown",
-        note_args=(("tons", round(tons)),) if tons is not None else (),
+        note_args=(("tons", round(tons) if tons is not None else None), ("air", air), ("water", water)),
+        value_key="value.cooling.chiller_class",
         source_key="source.cooling.chiller_class",
     )
 
