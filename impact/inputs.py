@@ -295,22 +295,23 @@ _WATER_CLASSES = (
 KW_PER_TON = 3.517  # 1 ton of refrigeration = 12,000 Btu/h = 3.517 kW
 
 
-def _design_cooling_tons(p: Project, inp: _Inputs) -> float | None:
+def _design_cooling_tons(p: Project, inp: _Inputs) -> tuple[float | None, bool]:
     """The plant's design cooling load [tons]: full IT load plus the distribution losses (central values).
 
     Without an IT capacity yet (it comes from an announced power), the announced power stands for it:
     it exceeds the IT load, so only the class of a site near a class bound could change. None: no size.
+    The flag says whether the announced power stood for the IT load.
     """
     it = inp.records.get("it_capacity_mw")
     dist = inp.records.get("cooling.distribution_share")
     share = dist.value.central if dist is not None and isinstance(dist.value, Range) else 0.0
     if it is not None and isinstance(it.value, Range):
-        mw = it.value.central
+        mw, announced = it.value.central, False
     elif p.announced_power is not None:
-        mw = p.announced_power.value_mw.central
+        mw, announced = p.announced_power.value_mw.central, True
     else:
-        return None
-    return mw * (1.0 + share) * 1000.0 / KW_PER_TON
+        return None, False
+    return mw * (1.0 + share) * 1000.0 / KW_PER_TON, announced
 
 
 def _chiller_ratings(p: Project, inp: _Inputs) -> None:
@@ -319,7 +320,7 @@ def _chiller_ratings(p: Project, inp: _Inputs) -> None:
     The class is the plant's design cooling load (a multi-MW plant falls in the largest classes; the units
     may be smaller, and their class is not published); without a size, the largest class (assumption).
     """
-    tons = _design_cooling_tons(p, inp)
+    tons, announced = _design_cooling_tons(p, inp)
     size = tons if tons is not None else float("inf")
     air = next(label for bound, label in _AIR_CLASSES if size < bound)
     water = next(label for bound, label in _WATER_CLASSES if size < bound)
@@ -338,10 +339,17 @@ def _chiller_ratings(p: Project, inp: _Inputs) -> None:
         "-",
         "default",
         "ASHRAE 90.1-2019 Table 6.8.1-3 capacity classes [secondary]",
-        f"design cooling load {tons:,.0f} tons (full IT load and distribution losses / 3.517 kW per ton)"
-        if tons is not None
-        else "size unknown: the largest class (assumption)",
-        note_key="note.cooling.chiller_class" if tons is not None else "note.cooling.chiller_class_unknown",
+        "size unknown: the largest class (assumption)"
+        if tons is None
+        else f"design cooling load {tons:,.0f} tons (the announced power standing for the IT load, not known yet, "
+        "and distribution losses / 3.517 kW per ton)"
+        if announced
+        else f"design cooling load {tons:,.0f} tons (full IT load and distribution losses / 3.517 kW per ton)",
+        note_key="note.cooling.chiller_class_unknown"
+        if tons is None
+        else "note.cooling.chiller_class_announced"
+        if announced
+        else "note.cooling.chiller_class",
         note_args=(("tons", round(tons) if tons is not None else None), ("air", air), ("water", water)),
         value_key="value.cooling.chiller_class",
         source_key="source.cooling.chiller_class",

@@ -255,3 +255,18 @@ def test_assumptions_replace_the_new_defaults():
         float(np.clip((28.3 - t_air) / 11.0, 0.0, 1.0).mean()), rel=1e-6
     )
     assert r.inputs["cooling.cop_air_iplv"].status == "given"
+
+
+def test_chiller_class_from_an_announced_power():
+    # No IT capacity yet: the announced 50 MW stands for it, 50 x 1.0693 / 3.517 = 15,202 tons.
+    from impact.validation import validate
+
+    p = parse_project_text(
+        MARSEILLE.format(mw=0).replace("it_capacity_mw: 0\n", "")
+        + "announced_power: {value_mw: 50, basis: grid_connection}\ncooling: {type: dry_free_cooling}\n",
+        "test.yaml",
+    )
+    rec = validate(p).model.records["cooling.chiller_class"]
+    assert rec.note_key == "note.cooling.chiller_class_announced"
+    assert dict(rec.note_args)["tons"] == round(50 * 1.0693 * 1000 / 3.517)
+    assert dict(rec.note_args)["water"] == ">= 600 tons"

@@ -3,12 +3,13 @@
 Every hour, the cooling load (IT heat plus the losses of power distribution inside
 the building) is met, in this order, by river or sea water (limited by the declared
 share, the flow and the water temperature), by free cooling (an economiser, full
-below a threshold temperature, partial across a band above it), and by chillers for
-the rest. The chillers' efficiency is a fixed fraction of the Carnot efficiency
-between condensing and evaporating temperatures, anchored on the AHRI / ASHRAE
-minimum rating points [1]_ [2]_: the COP falls as the outdoor temperature rises.
-Fans and pumps draw a share of the cooling load; distribution losses (UPS, PDUs,
-lighting) a share of the IT load.
+below a threshold temperature, partial across a band above it: the wet-bulb rule for
+wet economisers [3]_, a dry-cooler approach for dry and adiabatic ones [4]_), and by
+chillers for the rest. The chillers' COP is ``eta x T_evap / (lift + L)``, fitted on
+the full-load and part-load (IPLV) minimum ratings of ASHRAE 90.1 [1]_ [2]_: the COP
+falls as the outdoor temperature rises, and the loss lift ``L`` keeps it finite when
+the lift is small. Fans and pumps draw a share of the cooling load; distribution
+losses (UPS, transformers and PDUs, lighting) a share of the IT load [5]_.
 
 Arrays broadcast: climate series have shape ``(hours,)``; parameters may be scalars
 or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass.
@@ -16,14 +17,22 @@ or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass
 References
 ----------
 .. [1] AHRI Standard 550/590 (I-P), Performance rating of water-chilling and heat
-   pump water-heating packages; ASHRAE 90.1 minimum efficiencies (AHRI letter,
-   2011): air-cooled chillers 9.562 EER (COP 2.8) at 35 °C outdoor air;
-   water-cooled positive displacement 0.780 kW/ton (COP 4.5) at 29.4 °C entering
-   condenser water; chilled water leaving at 6.7 °C.
-.. [2] Gordon, J. M., Ng, K. C., Cool Thermodynamics, Cambridge International
-   Science Publishing (2000): chiller COP as a fraction of the Carnot COP.
+   pump water-heating packages: full-load rating points (35 °C outdoor air, 29.4 °C
+   entering condenser water, chilled water leaving at 6.7 °C) and the IPLV
+   part-load points and weights.
+.. [2] ANSI/ASHRAE/IES Standard 90.1-2019, Table 6.8.1-3, minimum efficiencies of
+   water-chilling packages by type and capacity class (Path A).
 .. [3] ENERGY STAR, "Use a water-side economizer" (energystar.gov/node/18991):
    suited where the wet-bulb is below 12.8 °C for 3,000 h/yr or more.
+.. [4] Institute of Energy Economics, University of Stuttgart, "Free cooling for
+   saving energy: technical market analysis of dry, wet, and hybrid cooling based on
+   manufacturer data", Energies 16(9), 3661 (2023), doi:10.3390/en16093661.
+.. [5] Lei, N., Masanet, E., "Statistical analysis for predicting location-specific
+   data center PUE and its improvement potential", Energy 201, 117556 (2020),
+   doi:10.1016/j.energy.2020.117556.
+.. [6] Gordon, J. M., Ng, K. C., Cool Thermodynamics, Cambridge International
+   Science Publishing (2000): chiller COP against the Carnot COP, with losses that
+   do not vanish with the lift.
 """
 
 from __future__ import annotations
