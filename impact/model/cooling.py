@@ -156,7 +156,7 @@ def inverse_cop(
     return lift
 
 
-#: AHRI 550/590 (I-P) part-load rating conditions of the IPLV [3]_: weights of the
+#: AHRI 550/590 (I-P) part-load rating conditions of the IPLV [1]_: weights of the
 #: 100, 75, 50 and 25 % load points, and the condenser-side temperature at each [°C]
 #: (water-cooled: entering condenser water 85, 75, 65, 65 °F; air-cooled: entering
 #: air 95, 80, 65, 55 °F), rounded as the full-load rating points; chilled water
