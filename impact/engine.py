@@ -693,6 +693,9 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
         t_air_rated_c=v["cooling.t_air_rated_c"],
         cop_water_rated=col(v["cooling.cop_water_rated"]),
         t_water_rated_c=v["cooling.t_water_rated_c"],
+        # Part-load ratings (issue 12): the COP follows the lift as both AHRI ratings say.
+        cop_air_iplv=col(v["cooling.cop_air_iplv"]) if "cooling.cop_air_iplv" in v else None,
+        cop_water_iplv=col(v["cooling.cop_water_iplv"]) if "cooling.cop_water_iplv" in v else None,
     )
     # The climate offset shifts every hour's temperatures, draw by draw, inside simulate's blocks.
     params["temp_offset_k"] = col(v["climate.offset_k"]) if "climate.offset_k" in v else None

@@ -189,6 +189,7 @@ _NUMERIC_PARAMETERS = (
     "aux_share",
     "distribution_share",
     "hx_approach_k",
+    "dry_economiser_approach_k",
 )
 
 
@@ -221,11 +222,7 @@ def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int
         return
     for name in _NUMERIC_PARAMETERS:
         inp.resolve(f"cooling.{name}", None, "", ref.lookup("cooling_parameters", parameter=name), project_source="")
-    for key, chiller, quantity in (
-        ("cooling.cop_air_rated", "air-cooled", "minimum_cop"),
-        ("cooling.cop_water_rated", "water-cooled positive displacement, < 75 tons", "minimum_cop"),
-    ):
-        inp.resolve(key, None, "-", ref.lookup("chillers", chiller=chiller, quantity=quantity), project_source="")
+    _chiller_ratings(p, inp)
     # Rating conditions of AHRI 550/590 (chillers.csv, rating_conditions column).
     inp.records["cooling.t_air_rated_c"] = InputRecord(
         "cooling.t_air_rated_c",
@@ -286,6 +283,79 @@ def _cooling_model_inputs(p: Project, inp: _Inputs, cooling_type: str, year: int
         water,
         water and isinstance(inp.records["cooling.water_flow_m3_per_h"].value, Range),
         t_hourly,
+    )
+
+
+#: ASHRAE 90.1-2019 Table 6.8.1-3 capacity classes (chillers.csv) [tons of refrigeration]: upper bounds.
+_AIR_CLASSES = ((150.0, "< 150 tons"), (float("inf"), ">= 150 tons"))
+_WATER_CLASSES = (
+    (75.0, "< 75 tons"),
+    (150.0, "75-150 tons"),
+    (300.0, "150-300 tons"),
+    (600.0, "300-600 tons"),
+    (float("inf"), ">= 600 tons"),
+)
+KW_PER_TON = 3.517  # 1 ton of refrigeration = 12,000 Btu/h = 3.517 kW
+
+
+def _design_cooling_tons(p: Project, inp: _Inputs) -> tuple[float | None, bool]:
+    """The plant's design cooling load [tons]: full IT load plus the distribution losses (central values).
+
+    Without an IT capacity yet (it comes from an announced power), the announced power stands for it:
+    it exceeds the IT load, so only the class of a site near a class bound could change. None: no size.
+    The flag says whether the announced power stood for the IT load.
+    """
+    it = inp.records.get("it_capacity_mw")
+    dist = inp.records.get("cooling.distribution_share")
+    share = dist.value.central if dist is not None and isinstance(dist.value, Range) else 0.0
+    if it is not None and isinstance(it.value, Range):
+        mw, announced = it.value.central, False
+    elif p.announced_power is not None:
+        mw, announced = p.announced_power.value_mw.central, True
+    else:
+        return None, False
+    return mw * (1.0 + share) * 1000.0 / KW_PER_TON, announced
+
+
+def _chiller_ratings(p: Project, inp: _Inputs) -> None:
+    """Full-load and part-load (IPLV) COP of the chillers, from the ASHRAE 90.1 class of the plant's size.
+
+    The class is the plant's design cooling load (a multi-MW plant falls in the largest classes; the units
+    may be smaller, and their class is not published); without a size, the largest class (assumption).
+    """
+    tons, announced = _design_cooling_tons(p, inp)
+    size = tons if tons is not None else float("inf")
+    air = next(label for bound, label in _AIR_CLASSES if size < bound)
+    water = next(label for bound, label in _WATER_CLASSES if size < bound)
+    names = {
+        "air": f"air-cooled, {air} (90.1-2019)",
+        "water": f"water-cooled positive displacement, {water} (90.1-2019)",
+    }
+    for kind in ("air", "water"):
+        for key, quantity in ((f"cooling.cop_{kind}_rated", "minimum_cop"), (f"cooling.cop_{kind}_iplv", "iplv_cop")):
+            inp.resolve(
+                key, None, "-", ref.require("chillers", chiller=names[kind], quantity=quantity), project_source=""
+            )
+    inp.records["cooling.chiller_class"] = InputRecord(
+        "cooling.chiller_class",
+        f"{air} (air-cooled), {water} (water-cooled)",
+        "-",
+        "default",
+        "ASHRAE 90.1-2019 Table 6.8.1-3 capacity classes [secondary]",
+        "size unknown: the largest class (assumption)"
+        if tons is None
+        else f"design cooling load {tons:,.0f} tons (the announced power standing for the IT load, not known yet, "
+        "and distribution losses / 3.517 kW per ton)"
+        if announced
+        else f"design cooling load {tons:,.0f} tons (full IT load and distribution losses / 3.517 kW per ton)",
+        note_key="note.cooling.chiller_class_unknown"
+        if tons is None
+        else "note.cooling.chiller_class_announced"
+        if announced
+        else "note.cooling.chiller_class",
+        note_args=(("tons", round(tons) if tons is not None else None), ("air", air), ("water", water)),
+        value_key="value.cooling.chiller_class",
+        source_key="source.cooling.chiller_class",
     )
 
 

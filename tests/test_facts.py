@@ -483,6 +483,31 @@ def test_mrs5_indicators_unchanged_by_the_facts(mrs5_path):
         "cooling_share_chillers",
         "cooling_saving_share",
     }
+    # Issue 12, cooling defaults (docs/cooling-defaults.md): new ranged inputs (dry economiser approach,
+    # part-load COPs) shift every Monte Carlo draw, and the distribution losses, fans and pumps and
+    # chiller ratings changed: every drawn or cooling-dependent indicator moves.
+    changed |= {
+        "co2e_location_t",
+        "co2e_total_t",
+        "cooling_energy_auxiliaries_mwh",
+        "cooling_energy_chillers_mwh",
+        "cooling_energy_mwh",
+        "cooling_saving_share",
+        "facility_energy_mwh",
+        "heat_rejected_mwh",
+        "heat_reuse_potential_homes",
+        "households_electricity_equiv",
+        "inhabitants_water_equiv",
+        "it_energy_mwh",
+        "peak_demand_mw",
+        "pue_modelled",
+        "share_of_city_peak_demand",
+        "thermal_discharge_mw",
+        "water_offsite_m3",
+        "water_onsite_m3",
+        "water_returned_m3",
+        "water_withdrawal_m3",
+    }
     for name, old in snap["indicators"].items():
         if name in changed:
             continue

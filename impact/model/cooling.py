@@ -3,12 +3,13 @@
 Every hour, the cooling load (IT heat plus the losses of power distribution inside
 the building) is met, in this order, by river or sea water (limited by the declared
 share, the flow and the water temperature), by free cooling (an economiser, full
-below a threshold temperature, partial across a band above it), and by chillers for
-the rest. The chillers' efficiency is a fixed fraction of the Carnot efficiency
-between condensing and evaporating temperatures, anchored on the AHRI / ASHRAE
-minimum rating points [1]_ [2]_: the COP falls as the outdoor temperature rises.
-Fans and pumps draw a share of the cooling load; distribution losses (UPS, PDUs,
-lighting) a share of the IT load.
+below a threshold temperature, partial across a band above it: the wet-bulb rule for
+wet economisers [3]_, a dry-cooler approach for dry and adiabatic ones [4]_), and by
+chillers for the rest. The chillers' COP is ``eta x T_evap / (lift + L)``, fitted on
+the full-load and part-load (IPLV) minimum ratings of ASHRAE 90.1 [1]_ [2]_: the COP
+falls as the outdoor temperature rises, and the loss lift ``L`` keeps it finite when
+the lift is small. Fans and pumps draw a share of the cooling load; distribution
+losses (UPS, transformers and PDUs, lighting) a share of the IT load [5]_.
 
 Arrays broadcast: climate series have shape ``(hours,)``; parameters may be scalars
 or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass.
@@ -16,14 +17,22 @@ or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass
 References
 ----------
 .. [1] AHRI Standard 550/590 (I-P), Performance rating of water-chilling and heat
-   pump water-heating packages; ASHRAE 90.1 minimum efficiencies (AHRI letter,
-   2011): air-cooled chillers 9.562 EER (COP 2.8) at 35 °C outdoor air;
-   water-cooled positive displacement 0.780 kW/ton (COP 4.5) at 29.4 °C entering
-   condenser water; chilled water leaving at 6.7 °C.
-.. [2] Gordon, J. M., Ng, K. C., Cool Thermodynamics, Cambridge International
-   Science Publishing (2000): chiller COP as a fraction of the Carnot COP.
+   pump water-heating packages: full-load rating points (35 °C outdoor air, 29.4 °C
+   entering condenser water, chilled water leaving at 6.7 °C) and the IPLV
+   part-load points and weights.
+.. [2] ANSI/ASHRAE/IES Standard 90.1-2019, Table 6.8.1-3, minimum efficiencies of
+   water-chilling packages by type and capacity class (Path A).
 .. [3] ENERGY STAR, "Use a water-side economizer" (energystar.gov/node/18991):
    suited where the wet-bulb is below 12.8 °C for 3,000 h/yr or more.
+.. [4] Institute of Energy Economics, University of Stuttgart, "Free cooling for
+   saving energy: technical market analysis of dry, wet, and hybrid cooling based on
+   manufacturer data", Energies 16(9), 3661 (2023), doi:10.3390/en16093661.
+.. [5] Lei, N., Masanet, E., "Statistical analysis for predicting location-specific
+   data center PUE and its improvement potential", Energy 201, 117556 (2020),
+   doi:10.1016/j.energy.2020.117556.
+.. [6] Gordon, J. M., Ng, K. C., Cool Thermodynamics, Cambridge International
+   Science Publishing (2000): chiller COP against the Carnot COP, with losses that
+   do not vanish with the lift.
 """
 
 from __future__ import annotations
@@ -57,9 +66,18 @@ SYSTEMS = {
 
 
 def carnot_fraction(
-    cop_rated, t_source_rated_c, condenser_approach_k, evaporator_approach_k, t_chilled_rated_c=T_CHILLED_RATED_C
+    cop_rated,
+    t_source_rated_c,
+    condenser_approach_k,
+    evaporator_approach_k,
+    t_chilled_rated_c=T_CHILLED_RATED_C,
+    loss_lift_k=0.0,
 ):
     """Second-law efficiency of a chiller from one rating point [-].
+
+    ``eta = COP x (lift + L) / T_evap`` at the rating point, so that :func:`chiller_cop`
+    returns ``cop_rated`` there; with ``loss_lift_k`` L = 0 (the default) ``eta`` is the
+    fraction of the Carnot COP.
 
     Parameters
     ----------
@@ -73,19 +91,24 @@ def carnot_fraction(
         the chilled water [K].
     t_chilled_rated_c : numeric, default 6.7
         Chilled water leaving at rating [°C].
+    loss_lift_k : numeric, default 0
+        Lift equivalent of the chiller's losses that do not shrink with the lift,
+        from :func:`chiller_loss_lift` [K].
     """
     t_hot = t_source_rated_c + condenser_approach_k + KELVIN
     t_cold = t_chilled_rated_c - evaporator_approach_k + KELVIN
-    return cop_rated * (t_hot - t_cold) / t_cold
+    return cop_rated * (t_hot - t_cold + loss_lift_k) / t_cold
 
 
-def chiller_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k):
+def chiller_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k, loss_lift_k=0.0):
     """Chiller COP at given source and chilled-water temperatures [-].
 
-    ``COP = eta x T_evap / (T_cond - T_evap)`` in kelvin, with ``T_cond = source +
+    ``COP = eta x T_evap / (T_cond - T_evap + L)`` in kelvin, with ``T_cond = source +
     condenser approach`` and ``T_evap = chilled - evaporator approach``. The lift
     never falls below the sum of the two approaches (head-pressure control keeps a
-    minimum condensing pressure).
+    minimum condensing pressure). ``L`` (``loss_lift_k``, default 0: a fixed fraction
+    of Carnot) stands for the losses that do not fall with the lift (motor, drive,
+    compressor off its design point), so that the COP stays finite at a small lift.
 
     Parameters
     ----------
@@ -97,28 +120,114 @@ def chiller_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_a
         Fraction of the Carnot COP, from :func:`carnot_fraction` [-].
     condenser_approach_k, evaporator_approach_k : numeric
         Approaches of the two heat exchangers [K].
+    loss_lift_k : numeric, default 0
+        From :func:`chiller_loss_lift` [K].
     """
     t_cold = t_chilled_c - evaporator_approach_k + KELVIN
     min_lift = condenser_approach_k + evaporator_approach_k
     # Grouped so that only two operations run over hours x draws.
     lift = np.maximum(t_source_c + (min_lift - t_chilled_c), min_lift)
-    return (eta * t_cold) / lift
+    return (eta * t_cold) / (lift + loss_lift_k)
 
 
-def inverse_cop(t_source_c, t_chilled_c, eta, condenser_approach_k, evaporator_approach_k, source_shift_k=None):
+def inverse_cop(
+    t_source_c,
+    t_chilled_c,
+    eta,
+    condenser_approach_k,
+    evaporator_approach_k,
+    source_shift_k=None,
+    loss_lift_k=None,
+):
     """``1 / chiller_cop(...)``: chiller electricity per unit of heat removed [-].
 
     Computed in place over hours x draws (the hot loop of the Monte Carlo).
     ``source_shift_k`` [K] is added to ``t_source_c`` (per draw) without making a
-    shifted copy of the hours.
+    shifted copy of the hours; ``loss_lift_k`` [K] as in :func:`chiller_cop`.
     """
     t_cold = t_chilled_c - evaporator_approach_k + KELVIN
     min_lift = condenser_approach_k + evaporator_approach_k
     threshold = min_lift - t_chilled_c
     lift = t_source_c + (threshold if source_shift_k is None else threshold + source_shift_k)
     np.maximum(lift, min_lift, out=lift)
+    if loss_lift_k is not None:
+        if np.broadcast_shapes(lift.shape, np.shape(loss_lift_k)) == lift.shape:
+            lift += loss_lift_k
+        else:  # a loss per draw on hours alone: a new hours x draws array
+            lift = lift + loss_lift_k
     lift *= 1.0 / (eta * t_cold)
     return lift
+
+
+#: AHRI 550/590 (I-P) part-load rating conditions of the IPLV [1]_: weights of the
+#: 100, 75, 50 and 25 % load points, and the condenser-side temperature at each [°C]
+#: (water-cooled: entering condenser water 85, 75, 65, 65 °F; air-cooled: entering
+#: air 95, 80, 65, 55 °F), rounded as the full-load rating points; chilled water
+#: leaving at 44 °F (6.7 °C) throughout.
+IPLV_WEIGHTS = (0.01, 0.42, 0.45, 0.12)
+IPLV_T_WATER_C = (29.4, 23.9, 18.3, 18.3)
+IPLV_T_AIR_C = (35.0, 26.7, 18.3, 12.8)
+
+
+def chiller_loss_lift(
+    cop_full,
+    cop_iplv,
+    t_source_full_c,
+    t_source_iplv_c,
+    condenser_approach_k,
+    evaporator_approach_k,
+    weights=IPLV_WEIGHTS,
+    t_chilled_rated_c=T_CHILLED_RATED_C,
+):
+    """Loss lift ``L`` [K] that makes :func:`chiller_cop` match both AHRI ratings.
+
+    A constant fraction of Carnot (L = 0) fixed on the full-load rating alone
+    predicts how the COP rises as the lift falls; the standard's part-load value
+    (IPLV, rated at lower condenser temperatures) says how much it does rise. With
+    ``COP_i = eta x T_evap / (lift_i + L)`` and ``IPLV = sum(w_i x COP_i)`` (AHRI
+    550/590, the IPLV as a weighted mean of the COPs), ``eta`` cancels in
+    ``IPLV / COP_full = sum(w_i (lift_full + L) / (lift_i + L))``, which falls from
+    its L = 0 value towards 1 as L grows: solved for L by bisection. L = 0 when the
+    Carnot fraction already predicts no more than the rated part-load gain.
+
+    Parameters
+    ----------
+    cop_full, cop_iplv : numeric
+        Full-load COP and IPLV (as a COP) of the rating [-].
+    t_source_full_c : numeric
+        Condenser-side temperature of the full-load rating [°C].
+    t_source_iplv_c : sequence of numeric
+        Condenser-side temperature at each part-load point [°C].
+    condenser_approach_k, evaporator_approach_k : numeric
+        As in :func:`chiller_cop` [K].
+    weights : sequence of float
+        IPLV weights of the points (sum 1) [-].
+
+    Returns
+    -------
+    numeric
+        ``L`` [K], >= 0 (scalar or the broadcast shape of the inputs).
+    """
+    min_lift = np.asarray(condenser_approach_k) + evaporator_approach_k
+
+    def lift(t):
+        return np.maximum(t + condenser_approach_k - (t_chilled_rated_c - evaporator_approach_k), min_lift)
+
+    full = lift(t_source_full_c)
+    parts = [lift(t) for t in t_source_iplv_c]
+    target = np.asarray(cop_iplv, dtype=float) / cop_full
+
+    def ratio(loss):
+        return sum(w * (full + loss) / (p + loss) for w, p in zip(weights, parts))
+
+    lo = np.zeros(np.broadcast_shapes(np.shape(target), np.shape(full)))
+    hi = np.full_like(lo, 1e4)
+    for _ in range(60):  # the ratio falls with L: halve the bracket (1e4 K / 2**60: far below 1e-6 K)
+        mid = 0.5 * (lo + hi)
+        above = ratio(mid) > target
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    loss = np.where(ratio(0.0) <= target, 0.0, 0.5 * (lo + hi))
+    return loss if np.ndim(loss) else float(loss)
 
 
 def economiser_fraction(t_source_c, t_full_c, band_k):
@@ -136,6 +245,48 @@ def economiser_fraction(t_source_c, t_full_c, band_k):
 def adiabatic_temperature(temp_air_c, temp_wet_bulb_c, effectiveness):
     """Air temperature after evaporative pre-cooling [°C]: T - e x (T - Twb)."""
     return temp_air_c - effectiveness * (temp_air_c - temp_wet_bulb_c)
+
+
+def economiser_full_c(economiser, supply_c, approach_k, dry_economiser_approach_k=None):
+    """Source temperature at or below which the economiser meets the whole load [°C].
+
+    Wet economisers (cooling tower and plate exchanger): the wet-bulb rule,
+    ``supply_c - approach_k`` (the chilled-water temperature). Dry and adiabatic
+    economisers (dry coolers, with or without evaporative pre-cooling, on the dry
+    bulb or the pre-cooled air): ``supply_c - dry_economiser_approach_k``, never
+    above the chilled-water temperature. ``dry_economiser_approach_k`` None: the
+    wet-bulb rule for every economiser.
+
+    Parameters
+    ----------
+    economiser : {"dry", "wet", "adiabatic"}
+        What the economiser uses (:data:`SYSTEMS`).
+    supply_c : numeric
+        Air supply temperature [°C].
+    approach_k, dry_economiser_approach_k : numeric
+        Approaches of the wet and dry economisers to the supply air [K].
+    """
+    t_chilled = supply_c - approach_k
+    if economiser == "wet" or dry_economiser_approach_k is None:
+        return t_chilled
+    return np.minimum(supply_c - dry_economiser_approach_k, t_chilled)
+
+
+def chiller_fit(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approach_k, evaporator_approach_k):
+    """``(eta, loss_lift_k)`` of a chiller from its ratings.
+
+    With ``cop_iplv`` None: the fraction of Carnot of the full-load rating
+    (:func:`carnot_fraction`) and no loss lift. Otherwise the loss lift of
+    :func:`chiller_loss_lift` (the IPLV conditions of ``condenser``, ``"air"`` or
+    ``"water"``) and the ``eta`` that keeps the full-load rating.
+    """
+    if cop_iplv is None:
+        return carnot_fraction(cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k), None
+    points = IPLV_T_AIR_C if condenser == "air" else IPLV_T_WATER_C
+    loss = chiller_loss_lift(cop_full, cop_iplv, t_source_full_c, points, condenser_approach_k, evaporator_approach_k)
+    return carnot_fraction(
+        cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k, loss_lift_k=loss
+    ), loss
 
 
 def simulate(
@@ -162,6 +313,9 @@ def simulate(
     hourly=False,
     temp_offset_k=None,
     liquid=None,
+    dry_economiser_approach_k=None,
+    cop_air_iplv=None,
+    cop_water_iplv=None,
 ):
     """Run the cooling model over the hours of a year.
 
@@ -215,6 +369,16 @@ def simulate(
         liquid [-], ``supply_c`` facility water supply temperature [°C],
         ``delta_t_k`` its rise across the loop [K], ``dry_cooler_approach_k`` [K];
         see :func:`liquid_closed_loop`.
+    dry_economiser_approach_k : numeric, optional
+        For dry and adiabatic economisers (dry coolers, with or without
+        evaporative pre-cooling): the whole load is met by free cooling below
+        ``supply_c - dry_economiser_approach_k`` (never above the chilled-water
+        temperature ``supply_c - approach_k``) [K]. None: ``approach_k``, the
+        wet-bulb rule, for every economiser (the model before issue 12).
+    cop_air_iplv, cop_water_iplv : numeric, optional
+        Part-load ratings (IPLV as a COP) of the air- and water-cooled chillers
+        [-]: with them the COP follows the lift as both ratings say
+        (:func:`chiller_loss_lift`); None: a fixed fraction of Carnot.
 
     Returns
     -------
@@ -328,6 +492,9 @@ def _air_and_water(
     hourly,
     temp_offset_k,
     liquid,
+    dry_economiser_approach_k,
+    cop_air_iplv,
+    cop_water_iplv,
 ):
     """:func:`simulate` for every system but ``liquid_closed_loop``."""
     spec = SYSTEMS[system]
@@ -391,19 +558,26 @@ def _air_and_water(
     if free_cooling or water is not None:
         # With water, the economiser's share is also the reference of the free-cooled basis.
         source = {"dry": t_air, "wet": t_wb, "adiabatic": t_adiabatic}[spec["economiser"]]
-        e_ref = economiser_fraction(source, t_chilled if shift is None else t_chilled - shift, band_k)
+        t_full = economiser_full_c(spec["economiser"], supply_c, approach_k, dry_economiser_approach_k)
+        e_ref = economiser_fraction(source, t_full if shift is None else t_full - shift, band_k)
         e = e_ref if free_cooling else None
 
     # 3. Chillers, for the rest: c = rest x (1 - e).
     if spec["condenser"] == "tower":
         t_source = t_wb + tower_approach_k
         condenser_approach = chiller_approach_k
-        eta = carnot_fraction(cop_water_rated, t_water_rated_c, condenser_approach, chiller_approach_k)
+        eta, loss = chiller_fit(
+            cop_water_rated, cop_water_iplv, t_water_rated_c, "water", condenser_approach, chiller_approach_k
+        )
     else:
         t_source = t_adiabatic if spec["condenser"] == "adiabatic" else t_air
         condenser_approach = air_condenser_approach_k
-        eta = carnot_fraction(cop_air_rated, t_air_rated_c, condenser_approach, chiller_approach_k)
-    inv_cop = inverse_cop(t_source, t_chilled, eta, condenser_approach, chiller_approach_k, source_shift_k=shift)
+        eta, loss = chiller_fit(
+            cop_air_rated, cop_air_iplv, t_air_rated_c, "air", condenser_approach, chiller_approach_k
+        )
+    inv_cop = inverse_cop(
+        t_source, t_chilled, eta, condenser_approach, chiller_approach_k, source_shift_k=shift, loss_lift_k=loss
+    )
     inv_cop_sum = hsum(inv_cop)  # chillers alone on the whole load: the reference
 
     # Annual sums. When the water's share does not vary by hour (the usual case),
@@ -631,15 +805,25 @@ def liquid_closed_loop(args: dict, free_cooling: bool) -> dict:
     q_liquid = s * it  # MW, the same every hour
     q_air = load - q_liquid
     t_chilled = a["supply_c"] - a["approach_k"]
-    eta = carnot_fraction(
-        a["cop_air_rated"], a["t_air_rated_c"], a["air_condenser_approach_k"], a["chiller_approach_k"]
+    eta, loss = chiller_fit(
+        a["cop_air_rated"],
+        a.get("cop_air_iplv"),
+        a["t_air_rated_c"],
+        "air",
+        a["air_condenser_approach_k"],
+        a["chiller_approach_k"],
     )
     # Air-cooled remainder, as dry_free_cooling.
-    e_air = economiser_fraction(t_air, t_chilled, a["band_k"]) if free_cooling else np.zeros_like(t_air)
-    inv_air = inverse_cop(t_air, t_chilled, eta, a["air_condenser_approach_k"], a["chiller_approach_k"])
+    t_full = economiser_full_c("dry", a["supply_c"], a["approach_k"], a.get("dry_economiser_approach_k"))
+    e_air = economiser_fraction(t_air, t_full, a["band_k"]) if free_cooling else np.zeros_like(t_air)
+    inv_air = inverse_cop(
+        t_air, t_chilled, eta, a["air_condenser_approach_k"], a["chiller_approach_k"], loss_lift_k=loss
+    )
     # Liquid: dry coolers, trim chillers producing the facility water.
     e_liq = economiser_fraction(t_air, liq["supply_c"] - liq["dry_cooler_approach_k"], liq["delta_t_k"])
-    inv_liq = inverse_cop(t_air, liq["supply_c"], eta, a["air_condenser_approach_k"], a["chiller_approach_k"])
+    inv_liq = inverse_cop(
+        t_air, liq["supply_c"], eta, a["air_condenser_approach_k"], a["chiller_approach_k"], loss_lift_k=loss
+    )
 
     free_h = q_air * e_air + q_liquid * e_liq
     chillers_h = load - free_h
