@@ -21,7 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Indicators where a larger value flatters the project; for all others, smaller does.
-HIGHER_IS_BETTER = {"cooling_saving_share", "cooling_share_free", "cooling_share_water", "heat_reuse_potential_homes"}
+HIGHER_IS_BETTER = {
+    "cooling_saving_share",
+    "cooling_share_free",
+    "cooling_share_water",
+    "heat_reuse_potential_homes",
+    # A warmer outlet needs less river or sea water for the same heat.
+    "water_outlet_reachable_c",
+}
 
 #: A claim on the PUE is checked against the hourly model when it ran: the
 #: annual figures use the declared PUE itself.
@@ -91,7 +98,32 @@ def check_claims(results) -> list[ClaimCheck]:
                 missing=missing,
             )
         )
+    outlet = declared_outlet_check(results)
+    if outlet is not None:
+        out.append(outlet)
     return out
+
+
+def declared_outlet_check(results) -> ClaimCheck | None:
+    """The declared outlet temperature of river or sea water as a claim, against the one the
+    cooling loop can reach (``water_outlet_reachable_c``, second law).
+
+    *Optimistic* when it is above the central reachable outlet (reason ``above_reachable``: only
+    a loop warmer than the central assumptions could give it) or above the whole range
+    (``above_range``); otherwise as any claim. None when no outlet is declared.
+    """
+    from .engine import outlet_check
+
+    check = outlet_check(results.indicators, results.inputs)
+    if check is None or check["status"] != "given":
+        return None
+    ind = results.indicators["water_outlet_reachable_c"]
+    declared = check["declared_c"]
+    verdict, reason = verdict_for(ind.name, declared, ind.low, ind.central, ind.high)
+    if reason == "in_range" and not check["reachable"]:
+        verdict, reason = "optimistic", "above_reachable"
+    rec = results.inputs["cooling.water_out_c"]
+    return ClaimCheck(ind.name, ind.name, declared, rec.source, None, ind.low, ind.central, ind.high, verdict, reason)
 
 
 def verdict_for(name: str, value: float, low, central, high) -> tuple[str, str]:
