@@ -199,6 +199,9 @@ def test_without_the_hourly_model_the_same_balance_holds(write_project):
     # 24 °C is below the reachable 26.3 °C: the declared rise of 10 K is used.
     assert r.central("water_returned_m3") == pytest.approx(volume_m3(mean, 10, RHO_SEA, CP_SEA), rel=1e-9)
     assert r.meta["water_outlet"]["reachable"]
+    # No "hottest hour" without the hourly model: the maximum is the full IT load.
+    fr = " ".join(narrative.findings(r, check_claims(r), "fr"))
+    assert "à pleine charge informatique" in fr and "l'heure la plus chaude" not in fr
     assert "water_outlet_reachable_c" not in {c.indicator for c in check_claims(r) if c.verdict == "optimistic"}
 
 
