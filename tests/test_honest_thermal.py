@@ -256,3 +256,17 @@ def test_air_cooled_sites_have_no_outlet(write_project):
     assert r.central("thermal_discharge_max_mw") == 0
     assert not r["water_outlet_reachable_c"].known and "no river or sea" in r["water_outlet_reachable_c"].note
     assert r.meta["water_outlet"] is None
+
+
+def test_the_dossier_s_return_temperature_is_that_of_the_maximum(write_project):
+    # Ottmarsheim test site: 1,500 m3/h from 12 °C; maximum 0.5 x 18 MW x 1.0417 = 9.375 MW;
+    # rise 9.375e6 / (1500 / 3600 x 998.21 x 4184.1) = 5.39 K: 17.4 °C at most, not the declared 20 °C.
+    from impact.report import dossier
+
+    from .conftest import ROOT
+
+    r = impact.estimate(impact.load_project(ROOT / "tests" / "data" / "site-68-ottmarsheim.yaml"), draws=200)
+    rise = 0.5 * 18 * (1 + DIST) * 1e6 / (1500 / 3600 * RHO_FRESH * CP_FRESH)
+    assert heat.rise_for_heat_k(0.5 * 18 * (1 + DIST), 1500, RHO_FRESH, CP_FRESH) == pytest.approx(rise)
+    note = dossier._thermal_note(r, "fr").replace("\u00a0", " ")
+    assert f"{12 + rise:.1f} °C au plus".replace(".", ",") in note and "20 °C déclarés" in note

@@ -38,6 +38,21 @@ def thermal_power_mw(flow_m3_per_h, delta_t_k, density_kg_per_m3, specific_heat_
     return mass_flow_kg_per_s * specific_heat_j_per_kg_k * delta_t_k / 1e6
 
 
+def rise_for_heat_k(heat_mw, flow_m3_per_h, density_kg_per_m3, specific_heat_j_per_kg_k):
+    """Temperature rise of a water flow carrying ``heat_mw`` [K]: :func:`thermal_power_mw` inverted.
+
+    Parameters
+    ----------
+    heat_mw : numeric
+        Heat carried [MW].
+    flow_m3_per_h : numeric
+        Volumetric flow [m3/h].
+    density_kg_per_m3, specific_heat_j_per_kg_k : numeric
+        Properties of the water [kg/m3], [J/(kg K)].
+    """
+    return heat_mw * 1e6 / (flow_m3_per_h * density_kg_per_m3 / SECONDS_PER_HOUR * specific_heat_j_per_kg_k)
+
+
 def flow_for_heat_m3(heat_mwh, delta_t_k, density_kg_per_m3, specific_heat_j_per_kg_k):
     """Volume of water needed to carry ``heat_mwh`` with a rise of ``delta_t_k``.
 

@@ -709,7 +709,7 @@ def _outlet_note(results, lang: str) -> str:
 
 def _thermal_note(results, lang: str) -> str:
     """When the declared flow could carry more heat than the site sends to the water."""
-    from ..model.heat import thermal_power_mw
+    from ..model.heat import rise_for_heat_k, thermal_power_mw
     from ..ranges import Range
 
     rec = results.inputs
@@ -733,12 +733,12 @@ def _thermal_note(results, lang: str) -> str:
     args = {
         "capacity": fmt.quantity(capacity, "MW", lang),
         "discharge": fmt.quantity(td.central, "MW", lang),
-        "declared": fmt.plain_quantity(used, "°C", lang),
+        "declared": fmt.plain_quantity(tout, "°C", lang),
     }
-    if results.hourly is not None and "water_return_c" in results.hourly:
-        ret = float(results.hourly["water_return_c"].max())
-        return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)
-    return t("dossier.cooling.thermal_note", **args)
+    # The return temperature of the declared flow when it carries the maximum (full IT load), the
+    # figure the sentence quotes: intake + heat / (flow x density x specific heat).
+    ret = tin + rise_for_heat_k(td.central, flow, rho, cp)
+    return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)
 
 
 def date_words(date: dt.date, lang: str) -> str:
