@@ -365,8 +365,8 @@ def _water_balance(
             "thermal_discharge_max_mw",
             ("thermal_discharge_max_modelled_mw",),
             lambda x: x,
-            "largest hourly heat into the water at full IT load on the hottest hours: declared share x "
-            "cooling load (hourly cooling model)",
+            "largest hourly heat into the water at full IT load (the hottest hours and the coldest intake): "
+            "declared share x cooling load (hourly cooling model)",
             model_deps,
         )
     else:
@@ -532,6 +532,11 @@ class _Model:
             hot = np.argsort(frame["temp_air_c"].to_numpy())[-48:]
             humid = np.argsort(frame["temp_wet_bulb_c"].to_numpy())[-48:]
             self.hot_hours = np.union1d(hot, humid)
+            if cs.water and cs.t_water_in_hourly is not None:
+                # The hour the water takes the most heat at full IT load: its coldest intake (the share
+                # the loop can give and a flow's capacity both fall as the intake warms; the draws'
+                # offset shifts every hour alike). It cannot raise the peak above the hottest hours'.
+                self.hot_hours = np.union1d(self.hot_hours, [int(np.argmin(cs.t_water_in_hourly))])
             if self.records["it_capacity_mw"].note_key in _FROM_ANNOUNCED:
                 self._it_from_announced_power(project)
 

@@ -165,12 +165,13 @@ def test_mrs5_sentences_say_which_figure_they_quote(mrs5):
 
     fr = plain(narrative.findings(mrs5, checks, "fr"))
     assert "4,11 MW de chaleur en moyenne sur l'année" in fr
-    assert "jusqu'à 7,33 MW à pleine charge informatique à l'heure la plus chaude" in fr
+    assert "jusqu'à 7,33 MW à l'heure où elle en reçoit le plus, à pleine charge informatique" in fr
     assert "jusqu'à 4,11" not in fr
     assert "pas une consommation" in fr and "habitants" not in fr
     assert "La température de rejet annoncée (30 °C)" in fr and "32,7 %" in fr
     en = plain(narrative.findings(mrs5, checks, "en"))
-    assert "4.11 MW of heat on average over the year" in en and "up to 7.33 MW at full IT load" in en
+    assert "4.11 MW of heat on average over the year" in en
+    assert "up to 7.33 MW in the hour it takes the most, at full IT load" in en
 
 
 def test_mrs5_dossier_states_the_second_law_and_both_figures(mrs5):
@@ -270,3 +271,26 @@ def test_the_dossier_s_return_temperature_is_that_of_the_maximum(write_project):
     assert heat.rise_for_heat_k(0.5 * 18 * (1 + DIST), 1500, RHO_FRESH, CP_FRESH) == pytest.approx(rise)
     note = dossier._thermal_note(r, "fr").replace("\u00a0", " ")
     assert f"{12 + rise:.1f} °C au plus".replace(".", ",") in note and "20 °C déclarés" in note
+
+
+def test_the_maximum_is_at_the_coldest_intake_when_the_sea_warms_in_summer(write_project):
+    # Sea at Marseille without a declared intake: the Mediterranean's seasonal mean, 11.4 °C (1 March) to
+    # 23.5 °C (end of August) (water_temperature.csv); all the cooling declared on the sea. On the
+    # hottest hours of the air (June-August) the sea is at 19.3 °C or more: the loop can give at most
+    # (26.3 - 19.3) / 11 = 63 % of its heat. At the coldest intake, 11.4 °C, all of it: the maximum is
+    # 10 MW x 1.0417 = 10.42 MW (the hottest hours alone would give 6.6 MW), and the annual mean is
+    # below 10 x 0.56 x 1.0417 = 5.83 MW.
+    spec = "{type: sea, water_out_c: 28, coverage_share: 1.0}"
+    text = (
+        "name: Test sea\ncountry: FR\ncity: Marseille\nlocation: {lat: 43.33, lon: 5.35, approximate: true}\n"
+        f"year: 2026\nit_capacity_mw: 10\ncooling: {spec}\n"
+    )
+    r = impact.estimate(impact.load_project(write_project(text)), draws=200)
+    assert r.meta["cooling_model"] == "hourly"
+    assert r.central("thermal_discharge_max_mw") == pytest.approx(10 * (1 + DIST), rel=1e-9)
+    assert r.central("thermal_discharge_mw") < 10 * 0.56 * (1 + DIST) - 0.5
+    # The seasonal intake: the volume is summed hour by hour (it was unknown before); every hour's
+    # rise is at most 26.3 - 11.4 = 14.9 K, so the volume is above the mean heat carried at that rise.
+    assert r["water_returned_m3"].known and r.central("water_returned_m3") > volume_m3(
+        r.central("thermal_discharge_mw"), 26.3 - 11.4, RHO_SEA, CP_SEA
+    )

@@ -297,7 +297,7 @@ def _finding_once_through(r, t, lang, medium: str) -> str:
     text = t(f"finding.water.once_through.{medium}", returned=_q(r, "water_returned_m3", lang))
     if td.known and mx.known:
         text += t(
-            f"finding.water.discharge.{medium}" + ("" if hourly_ran(r) else ".annual"),
+            f"finding.water.discharge.{medium}",
             mean=_q(r, "thermal_discharge_mw", lang),
             max=_q(r, "thermal_discharge_max_mw", lang),
         )
