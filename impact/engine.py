@@ -427,7 +427,7 @@ def _water_balance(
             "water_returned_m3",
             ("cooling.water_in_c", "water_outlet_used_c") + WATER_PROPERTIES,
             lambda tin, tout, rho, cp: (
-                None if mean is None else heat.flow_for_heat_m3(mean * 8760.0, tout - tin, rho, cp)
+                None if mean is None else heat.volume_warmed_m3(mean * 8760.0, tout - tin, rho, cp)
             ),
             "annual mean heat into the water x 8760 h / (density x specific heat x (outlet used - intake)), the "
             "outlet used being the declared one or, if lower, the one the cooling loop can reach",

@@ -294,3 +294,15 @@ def test_the_maximum_is_at_the_coldest_intake_when_the_sea_warms_in_summer(write
     assert r["water_returned_m3"].known and r.central("water_returned_m3") > volume_m3(
         r.central("thermal_discharge_mw"), 26.3 - 11.4, RHO_SEA, CP_SEA
     )
+
+
+def test_an_intake_at_the_reachable_outlet_draws_no_water_rather_than_nan(write_project):
+    # Intake 26.3 °C = the reachable outlet: no heat, and 0 m3 (not 0 / 0).
+    r = impact.estimate(
+        _project(write_project, "{type: sea, water_in_c: 26.3, water_out_c: 30, coverage_share: 0.5}"), draws=200
+    )
+    assert r.central("thermal_discharge_mw") == 0 and r.central("water_returned_m3") == 0
+    assert float(heat.volume_warmed_m3(10.0, 0.0, RHO_SEA, CP_SEA)) == 0.0
+    assert float(heat.volume_warmed_m3(10.0, 5.0, RHO_SEA, CP_SEA)) == pytest.approx(
+        10 * 3.6e9 / (RHO_SEA * CP_SEA * 5)
+    )

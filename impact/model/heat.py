@@ -73,6 +73,21 @@ def flow_for_heat_m3(heat_mwh, delta_t_k, density_kg_per_m3, specific_heat_j_per
     return heat_mwh * 3.6e9 / (density_kg_per_m3 * specific_heat_j_per_kg_k * delta_t_k)
 
 
+def volume_warmed_m3(heat_mwh, delta_t_k, density_kg_per_m3, specific_heat_j_per_kg_k):
+    """:func:`flow_for_heat_m3`, 0 where the water cannot be warmed (a rise of 0 K or less carries no heat).
+
+    :func:`heat_to_water_mw` gives no heat when the intake is not below the outlet: no water is
+    drawn for it (not 0 / 0).
+    """
+    import numpy as np
+
+    rise = np.asarray(delta_t_k, dtype=float)
+    ok = rise > 0
+    return np.where(
+        ok, flow_for_heat_m3(heat_mwh, np.where(ok, rise, 1.0), density_kg_per_m3, specific_heat_j_per_kg_k), 0.0
+    )
+
+
 def heat_rejected_mwh(facility_energy_mwh, heat_reuse_share):
     """Heat released into the air or water: the electricity used, less what is reused.
 
