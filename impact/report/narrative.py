@@ -390,9 +390,12 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     out.append(t("question.peak"))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
+            key = f"question.claim.{c.verdict}"
+            if t.has(f"{key}.{c.indicator}"):  # a question of its own for this indicator
+                key = f"{key}.{c.indicator}"
             out.append(
                 t(
-                    f"question.claim.{c.verdict}",
+                    key,
                     claimed=claim_value(c, lang),
                     indicator=label(c.indicator, lang).lower(),
                     estimate=value_text(results, c.compared_with, lang),
