@@ -350,7 +350,8 @@ def _water_balance(
     used = _outlet_used_c(v)
     if used is not None:
         v["water_outlet_used_c"] = used
-    outlet = ("cooling.water_out_c",) + WATER_LOOP
+    # The outlet caps the heat when it is declared; unknown, it leaves the heat uncapped (as the hourly model).
+    outlet = tuple(k for k in ("cooling.water_out_c",) + WATER_LOOP if k in v)
     flow = ("cooling.water_flow_m3_per_h",) + WATER_PROPERTIES if flow_given else ()
     if modelled:
         put(
@@ -431,7 +432,7 @@ def _water_balance(
             ),
             "annual mean heat into the water x 8760 h / (density x specific heat x (outlet used - intake)), the "
             "outlet used being the declared one or, if lower, the one the cooling loop can reach",
-            outlet,
+            ("cooling.water_out_c",) + WATER_LOOP,
         )
 
 
