@@ -35,6 +35,8 @@ HIGHER_IS_BETTER = {
     "cooling_share_free",
     "cooling_share_water",
     "heat_reuse_potential_homes",
+    # A warmer outlet needs less river or sea water for the same heat.
+    "water_outlet_reachable_c",
 }
 
 #: The basis each saving indicator is measured against (``ClaimCheck.basis``).
@@ -141,6 +143,9 @@ def check_claims(results) -> list[ClaimCheck]:
                 basis=SAVING_BASIS.get(target, ""),
             )
         )
+    outlet = declared_outlet_check(results)
+    if outlet is not None:
+        out.append(outlet)
     return out
 
 
@@ -162,6 +167,28 @@ def _water_saving_target(name: str, results) -> str | None:
 def saving_claim(checks) -> ClaimCheck | None:
     """The first claim of a saving of the cooling (any basis), or None."""
     return next((c for c in checks if c.indicator in SAVING_BASIS), None)
+
+
+def declared_outlet_check(results) -> ClaimCheck | None:
+    """The declared outlet temperature of river or sea water as a claim, against the one the
+    cooling loop can reach (``water_outlet_reachable_c``, second law).
+
+    *Optimistic* when it is above the central reachable outlet (reason ``above_reachable``: only
+    a loop warmer than the central assumptions could give it) or above the whole range
+    (``above_range``); otherwise as any claim. None when no outlet is declared.
+    """
+    from .engine import outlet_check
+
+    check = outlet_check(results.indicators, results.inputs)
+    if check is None or check["status"] != "given":
+        return None
+    ind = results.indicators["water_outlet_reachable_c"]
+    declared = check["declared_c"]
+    verdict, reason = verdict_for(ind.name, declared, ind.low, ind.central, ind.high)
+    if reason == "in_range" and not check["reachable"]:
+        verdict, reason = "optimistic", "above_reachable"
+    rec = results.inputs["cooling.water_out_c"]
+    return ClaimCheck(ind.name, ind.name, declared, rec.source, None, ind.low, ind.central, ind.high, verdict, reason)
 
 
 def verdict_for(name: str, value: float, low, central, high) -> tuple[str, str]:

@@ -205,6 +205,8 @@ def _run(
         water.water_onsite_m3,
         "IT energy x WUE (The Green Grid WUE is per kWh of IT energy)",
     )
+    if out["water_onsite_m3"] is not None:
+        v["water_onsite_m3"] = out["water_onsite_m3"]
     # On-site water / IT energy: the WUE used (declared, or the default for the cooling type).
     alias(
         "wue_l_per_kwh",
@@ -214,49 +216,7 @@ def _run(
     )
     water_cooled = cooling_type in WATER_COOLED
     if water_cooled:
-        temps = ("cooling.water_in_c", "cooling.water_out_c")
-        props = ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k")
-        if modelled:
-            from_model(
-                "thermal_discharge_mw",
-                "thermal_discharge_modelled_mw",
-                "largest hourly heat carried by the water (declared share, flow and temperatures)",
-            )
-        elif flow_given:
-            put(
-                "thermal_discharge_mw",
-                ("cooling.water_flow_m3_per_h",) + temps + props,
-                lambda f, tin, tout, rho, cp: heat.thermal_power_mw(f, tout - tin, rho, cp),
-                "flow x density x specific heat x (return - intake temperature)",
-            )
-        else:
-            put(
-                "thermal_discharge_mw",
-                ("peak_demand_mw", "cooling.coverage_share"),
-                lambda pk, s: pk * s,
-                "peak demand (all electricity becomes heat) x share of the cooling met by the water",
-            )
-        if flow_given:
-            put(
-                "water_returned_m3",
-                ("cooling.water_flow_m3_per_h",),
-                lambda f: water.once_through_m3(f, 8760.0),
-                "declared flow x 8760 h (pumped all year)",
-            )
-        elif modelled:
-            put(
-                "water_returned_m3",
-                ("water_heat_mwh",) + temps + props,
-                lambda q, tin, tout, rho, cp: heat.flow_for_heat_m3(q, tout - tin, rho, cp),
-                "heat carried by the water (hourly model) / (density x specific heat x temperature rise)",
-            )
-        else:
-            put(
-                "water_returned_m3",
-                ("facility_energy_mwh", "cooling.coverage_share") + temps + props,
-                lambda e, s, tin, tout, rho, cp: heat.flow_for_heat_m3(e * s, tout - tin, rho, cp),
-                "heat carried by the water / (density x specific heat x temperature rise)",
-            )
+        _water_balance(v, out, spec, modelled, flow_given, model_deps)
         v_ret = out["water_returned_m3"]
         spec["water_withdrawal_m3"] = _Spec(
             ("it_energy_mwh", "wue_l_per_kwh"), "on-site water use + river or sea water drawn"
@@ -267,7 +227,15 @@ def _run(
     else:
         none = lambda *a: 0.0 * (a[0] if a else 0.0)  # noqa: E731 - zero with the shape of the draws
         put("thermal_discharge_mw", ("it_capacity_mw",), none, "no river or sea cooling: no heat discharged into water")
+        put(
+            "thermal_discharge_max_mw",
+            ("it_capacity_mw",),
+            none,
+            "no river or sea cooling: no heat discharged into water",
+        )
         put("water_returned_m3", ("it_capacity_mw",), none, "no river or sea cooling")
+        spec["water_outlet_reachable_c"] = _Spec((), "no river or sea cooling: no water outlet")
+        out["water_outlet_reachable_c"] = None
         out["water_withdrawal_m3"] = out["water_onsite_m3"]
         spec["water_withdrawal_m3"] = _Spec(
             ("it_energy_mwh", "wue_l_per_kwh"), "on-site water use (no river or sea water)"
@@ -321,11 +289,12 @@ def _run(
         equivalences.households_electricity,
         "facility energy / average household electricity",
     )
+    # Once-through river or sea water goes back warmed: it is not consumed, unlike domestic water.
     put(
         "inhabitants_water_equiv",
-        ("water_withdrawal_m3", "domestic_water_l_per_day"),
+        ("water_onsite_m3", "domestic_water_l_per_day"),
         equivalences.inhabitants_water,
-        "water withdrawn on site / (domestic water per inhabitant x 365 days)",
+        "water consumed on site, once-through river or sea water left out / (domestic water per inhabitant x 365 days)",
     )
     put(
         "share_of_city_electricity",
@@ -400,7 +369,14 @@ def _eu_indicators(
     )
     name = "waste_heat_temperature_c"
     if cooling_type in WATER_COOLED:
-        put(name, ("cooling.water_out_c",), lambda t: t, "temperature of the river or sea water returned (declared)")
+        # The declared outlet, or the one the cooling loop can reach if lower (second law, _water_balance).
+        key = "water_outlet_used_c" if "water_outlet_used_c" in v else "cooling.water_out_c"
+        spec[name] = _Spec(
+            ("cooling.water_out_c",) + WATER_LOOP,
+            "temperature of the river or sea water returned: the declared one, or the one the cooling loop "
+            "can reach if lower",
+        )
+        out[name] = v[key] if key in v else None
         return
     if cooling_type == "liquid_closed_loop":
         deps: tuple[str, ...] = (
@@ -478,6 +454,138 @@ def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) ->
         "IT equipment embodied / IT lifetime + building embodied / building lifetime"
         + (" (defaults: IT capacity x utilisation x kg per kW of IT; floor area x kg per m2)" if defaults else ""),
     )
+
+
+#: The cooling loop's temperatures that set the outlet river or sea water can reach.
+WATER_LOOP = ("cooling.supply_c", "cooling.approach_k", "cooling.band_k", "cooling.hx_approach_k")
+WATER_PROPERTIES = ("water_density_kg_per_m3", "water_specific_heat_j_per_kg_k")
+
+
+def _outlet_used_c(v: dict[str, Any]):
+    """The outlet temperature of the water's heat balance: the declared one, capped at the one the
+    cooling loop can reach (:func:`impact.model.heat.outlet_used_c`); None when none is declared."""
+    if "cooling.water_out_c" not in v:
+        return None
+    if not all(k in v for k in WATER_LOOP):
+        return v["cooling.water_out_c"]
+    return heat.outlet_used_c(v["cooling.water_out_c"], heat.reachable_outlet_c(*(v[k] for k in WATER_LOOP)))
+
+
+def _water_balance(
+    v: dict[str, Any],
+    out: dict[str, Any],
+    spec: dict[str, _Spec],
+    modelled: bool,
+    flow_given: bool,
+    model_deps: tuple[str, ...],
+) -> None:
+    """River or sea water: the outlet it can reach, the heat it takes (annual mean and largest hour), its volume.
+
+    One heat balance with or without the hourly model: the water takes the declared share of the
+    cooling load (IT heat + distribution losses; never the chillers' or fans' electricity, which
+    goes to the air), within what the loop's temperatures allow (impact.model.heat).
+    """
+
+    def put(name: str, deps: tuple[str, ...], fn: Callable, method: str, also: tuple[str, ...] = ()) -> None:
+        # ``also``: inputs the value depends on through ``deps`` (for its sources and unknowns).
+        spec[name] = _Spec(tuple(dict.fromkeys(deps + also)), method)
+        out[name] = fn(*[v[d] for d in deps]) if all(d in v for d in deps) else None
+
+    put(
+        "water_outlet_reachable_c",
+        WATER_LOOP,
+        heat.reachable_outlet_c,
+        "warmest water of the cooling loop (supply - approach + band) - heat-exchanger approach",
+    )
+    if out["water_outlet_reachable_c"] is not None:
+        v["water_outlet_reachable_c"] = out["water_outlet_reachable_c"]
+    used = _outlet_used_c(v)
+    if used is not None:
+        v["water_outlet_used_c"] = used
+    # The outlet caps the heat when it is declared; unknown, it leaves the heat uncapped (as the hourly model).
+    outlet = tuple(k for k in ("cooling.water_out_c",) + WATER_LOOP if k in v)
+    flow = ("cooling.water_flow_m3_per_h",) + WATER_PROPERTIES if flow_given else ()
+    if modelled:
+        put(
+            "thermal_discharge_mw",
+            ("thermal_discharge_mean_modelled_mw",),
+            lambda x: x,
+            "annual mean heat into the water: declared share x cooling load (IT + distribution losses), "
+            "hour by hour (hourly cooling model)",
+            model_deps,
+        )
+        put(
+            "thermal_discharge_max_mw",
+            ("thermal_discharge_max_modelled_mw",),
+            lambda x: x,
+            "largest hourly heat into the water at full IT load (the hottest hours and the coldest intake): "
+            "declared share x cooling load (hourly cooling model)",
+            model_deps,
+        )
+    else:
+        base = ("cooling.distribution_share", "cooling.coverage_share", "water_outlet_reachable_c", "cooling.band_k")
+        t_in = ("cooling.water_in_c",) if "cooling.water_in_c" in v else ()
+
+        def to_water(it_mw):
+            load = it_mw * (1.0 + v["cooling.distribution_share"])
+            if not t_in:  # intake unknown: the declared share, not checked against the temperatures
+                return load * v["cooling.coverage_share"]
+            return heat.heat_to_water_mw(
+                load,
+                v["cooling.coverage_share"],
+                v["cooling.water_in_c"],
+                v.get("water_outlet_used_c"),
+                v["water_outlet_reachable_c"],
+                v["cooling.band_k"],
+                v["cooling.water_flow_m3_per_h"] if flow_given else None,
+                v["water_density_kg_per_m3"],
+                v["water_specific_heat_j_per_kg_k"],
+            )
+
+        put(
+            "thermal_discharge_mw",
+            ("it_capacity_mw", "utilisation") + base + t_in + flow,
+            lambda it, u, *_: to_water(it * u),
+            "annual mean heat into the water: declared share x cooling load (IT capacity x utilisation x "
+            "(1 + distribution losses)), within what the intake and loop temperatures allow",
+            outlet,
+        )
+        put(
+            "thermal_discharge_max_mw",
+            ("it_capacity_mw",) + base + t_in + flow,
+            lambda it, *_: to_water(it),
+            "heat into the water at full IT load: declared share x IT capacity x (1 + distribution losses), "
+            "within what the intake and loop temperatures allow",
+            outlet,
+        )
+    if flow_given:
+        put(
+            "water_returned_m3",
+            ("cooling.water_flow_m3_per_h",),
+            lambda f: water.once_through_m3(f, 8760.0),
+            "declared flow x 8760 h (pumped all year)",
+        )
+    elif modelled:
+        put(
+            "water_returned_m3",
+            ("water_volume_modelled_m3", "cooling.water_out_c"),
+            lambda q, _: q,
+            "heat into the water hour by hour / (density x specific heat x (outlet used - intake)), the outlet "
+            "used being the declared one or, if lower, the one the cooling loop can reach",
+            model_deps + WATER_PROPERTIES,
+        )
+    else:
+        mean = out["thermal_discharge_mw"]
+        put(
+            "water_returned_m3",
+            ("cooling.water_in_c", "water_outlet_used_c") + WATER_PROPERTIES,
+            lambda tin, tout, rho, cp: (
+                None if mean is None else heat.volume_warmed_m3(mean * 8760.0, tout - tin, rho, cp)
+            ),
+            "annual mean heat into the water x 8760 h / (density x specific heat x (outlet used - intake)), the "
+            "outlet used being the declared one or, if lower, the one the cooling loop can reach",
+            ("cooling.water_out_c",) + WATER_LOOP,
+        )
 
 
 def _sources(deps: tuple[str, ...], records: dict[str, InputRecord]) -> tuple[str, ...]:
@@ -577,6 +685,11 @@ class _Model:
             hot = np.argsort(frame["temp_air_c"].to_numpy())[-48:]
             humid = np.argsort(frame["temp_wet_bulb_c"].to_numpy())[-48:]
             self.hot_hours = np.union1d(hot, humid)
+            if cs.water and cs.t_water_in_hourly is not None:
+                # The hour the water takes the most heat at full IT load: its coldest intake (the share
+                # the loop can give and a flow's capacity both fall as the intake warms; the draws'
+                # offset shifts every hour alike). It cannot raise the peak above the hottest hours'.
+                self.hot_hours = np.union1d(self.hot_hours, [int(np.argmin(cs.t_water_in_hourly))])
             if self.records["it_capacity_mw"].note_key in _FROM_ANNOUNCED:
                 self._it_from_announced_power(project)
 
@@ -700,6 +813,8 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     # The climate offset shifts every hour's temperatures, draw by draw, inside simulate's blocks.
     params["temp_offset_k"] = col(v["climate.offset_k"]) if "climate.offset_k" in v else None
 
+    outlet = _outlet_used_c(v) if cs.water else None
+
     def water_for(hours):
         if not cs.water:
             return None
@@ -708,7 +823,7 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
         return {
             "coverage_share": col(v["cooling.coverage_share"]),
             "t_in_c": t_in,
-            "t_out_c": col(v["cooling.water_out_c"]) if "cooling.water_out_c" in v else None,
+            "t_out_c": col(outlet) if outlet is not None else None,
             "flow_m3_per_h": col(v["cooling.water_flow_m3_per_h"]) if limited else None,
             "density_kg_per_m3": v["water_density_kg_per_m3"],
             "specific_heat_j_per_kg_k": v["water_specific_heat_j_per_kg_k"],
@@ -760,7 +875,11 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
         }
     )
     if cs.water:
-        v["thermal_discharge_modelled_mw"] = res["thermal_discharge_max_mw"]
+        # The heat into the water: its annual mean at the site's load, and its largest hour at full IT load.
+        v["thermal_discharge_mean_modelled_mw"] = res["water_mwh"] / len(t_air)
+        v["thermal_discharge_max_modelled_mw"] = peak["hourly"]["water_mw"].max(axis=-1)
+        if "water_volume_m3" in res:
+            v["water_volume_modelled_m3"] = res["water_volume_m3"]
     if not hourly:
         return None
     import pandas as pd
@@ -937,6 +1056,7 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "cooling_model_reason": cooling_model_reason(model.records, model.inp.cooling is not None),
         "procedure": model.inp.procedure.to_dict() if model.inp.procedure is not None else None,
         "announced_power": announced,
+        "water_outlet": _outlet_facts(indicators, records, model.flow_given),
         "site": model.inp.site.to_dict() if model.inp.site is not None else None,
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
@@ -1083,6 +1203,7 @@ def _check_announced_power(indicators: dict[str, Indicator], project: Project, r
 
 def _check_consistency(indicators, model: _Model, hourly) -> None:
     """Add notes where declared figures do not hang together."""
+    _check_outlet(indicators, model)
     if model.cooling_type not in WATER_COOLED or not model.flow_given:
         return
     records = model.records
@@ -1095,19 +1216,96 @@ def _check_consistency(indicators, model: _Model, hourly) -> None:
         return value.central
 
     flow = central("cooling.water_flow_m3_per_h")
-    dt = central("cooling.water_out_c") - central("cooling.water_in_c")
+    t_out = central("cooling.water_out_c")
+    reach = indicators["water_outlet_reachable_c"]
+    used = min(t_out, reach.central) if reach.known else t_out
     rho = central("water_density_kg_per_m3")
     cp = central("water_specific_heat_j_per_kg_k")
-    capacity = heat.thermal_power_mw(flow, dt, rho, cp)
-    td = indicators["thermal_discharge_mw"]
+    # What the flow could carry up to the outlet used, against the largest hour the site sends.
+    capacity = heat.thermal_power_mw(flow, used - central("cooling.water_in_c"), rho, cp)
+    td = indicators["thermal_discharge_max_mw"]
     if td.known and td.central < 0.95 * capacity:
         note = (
             f"the declared flow and temperatures could carry {capacity:.1f} MW; the site sends at most "
-            f"{td.central:.1f} MW to the water"
+            f"{td.central:.1f} MW to the water (full IT load, hottest hour)"
         )
         if hourly is not None and "water_return_c" in hourly:
             note += (
-                f", so the water returns at {hourly['water_return_c'].max():.1f} °C at most, not the declared "
-                f"{central('cooling.water_out_c'):g} °C (or the flow is lower)"
+                f", so at its mean load the water returns at {hourly['water_return_c'].max():.1f} °C at most, not "
+                f"{used:g} °C (or the flow is lower)"
             )
-        indicators["thermal_discharge_mw"] = Indicator(**{**td.__dict__, "note": note})
+        indicators["thermal_discharge_max_mw"] = Indicator(**{**td.__dict__, "note": note})
+
+
+def outlet_check(indicators, records) -> dict | None:
+    """The declared outlet temperature against the one the cooling loop can reach (second law).
+
+    Returns None when the site is not cooled by a river or the sea, or no outlet is declared; else
+    the declared outlet, the reachable one (central, low, high: 5th-95th percentiles of the
+    draws), the outlet the heat balance uses (the lower of the two, at the central values) and
+    ``reachable``: False when the declared outlet is above the central reachable one.
+    """
+    reach = indicators.get("water_outlet_reachable_c")
+    rec = records.get("cooling.water_out_c")
+    if reach is None or not reach.known or rec is None or not isinstance(rec.value, Range):
+        return None
+    declared = rec.value.central
+    return {
+        "declared_c": declared,
+        "reachable_c": reach.central,
+        "reachable_low_c": reach.low,
+        "reachable_high_c": reach.high,
+        "used_c": min(declared, reach.central),
+        "reachable": declared <= reach.central + 0.05,  # 0.05 K: the rounding of a declared temperature
+        "status": rec.status,
+    }
+
+
+def _outlet_facts(indicators, records, flow_given: bool) -> dict | None:
+    """:func:`outlet_check` with the loop's central temperatures and, for a constant intake and no
+    declared flow, the volume at the declared outlet (for the dossier's sentences)."""
+    check = outlet_check(indicators, records)
+    if check is None:
+        return None
+    for key in WATER_LOOP:
+        rec = records.get(key)
+        check[key.split(".")[1]] = rec.value.central if rec is not None and isinstance(rec.value, Range) else None
+    check["volume_m3"] = indicators["water_returned_m3"].central
+    check["volume_at_declared_m3"] = None
+    t_in = records.get("cooling.water_in_c")
+    vol = check["volume_m3"]
+    if (
+        not check["reachable"]
+        and not flow_given
+        and vol is not None
+        and t_in is not None
+        and isinstance(t_in.value, Range)
+    ):
+        # The same heat at a larger rise: the volume scales as (used - intake) / (declared - intake).
+        tin = t_in.value.central
+        if check["declared_c"] > tin and check["used_c"] > tin:
+            check["volume_at_declared_m3"] = vol * (check["used_c"] - tin) / (check["declared_c"] - tin)
+    return check
+
+
+def _check_outlet(indicators, model: _Model) -> None:
+    """Notes on the water's volume when the declared outlet cannot be reached, and on the reachable outlet."""
+    reach = indicators["water_outlet_reachable_c"]
+    if model.cooling_type not in WATER_COOLED:
+        indicators["water_outlet_reachable_c"] = Indicator(
+            **{**reach.__dict__, "note": "no river or sea cooling: no water outlet"}
+        )
+        return
+    check = outlet_check(indicators, model.records)
+    if check is None or check["reachable"]:
+        return
+    note = (
+        f"the declared outlet ({check['declared_c']:g} °C) is above what the cooling loop can reach "
+        f"({check['reachable_c']:.1f} °C, {check['reachable_low_c']:.1f}-{check['reachable_high_c']:.1f} °C): "
+        f"the volume uses {check['reachable_c']:.1f} °C, the warmest water the loop can give"
+    )
+    vol = indicators["water_returned_m3"]
+    if vol.known and not model.flow_given:
+        indicators["water_returned_m3"] = Indicator(
+            **{**vol.__dict__, "note": "; ".join(x for x in (vol.note, note) if x)}
+        )

@@ -12,7 +12,7 @@ from .paths import data_dir
 class IndicatorInfo:
     name: str
     unit: str
-    period: str  # "year" (annual), "peak", or "-" (a stock, such as an area)
+    period: str  # "year" (annual), "peak", "mean" (an annual mean power), or "-" (a stock, a temperature)
     label_en: str
     label_fr: str
     definition: str

@@ -913,6 +913,22 @@ def _water_rise(p: Project, inp: _Inputs) -> None:
         raise InputError(path.name if path else "<project>", [(field, str(exc))]) from None
 
 
+#: The cooling loop behind river or sea water: its temperatures (the outlet the water can reach,
+#: impact.model.heat.reachable_outlet_c) and the distribution losses in the heat it carries.
+WATER_LOOP_PARAMETERS = ("supply_c", "approach_k", "band_k", "hx_approach_k", "distribution_share")
+
+
+def _water_loop_inputs(inp: _Inputs, cooling_type: str) -> None:
+    """The loop parameters of a river or sea cooled site, also when the hourly model cannot run:
+    the same heat balance (and second-law check of the outlet) holds with or without it."""
+    if cooling_type not in WATER_COOLED:
+        return
+    for name in WATER_LOOP_PARAMETERS:
+        if f"cooling.{name}" not in inp.records:
+            row = ref.lookup("cooling_parameters", parameter=name)
+            inp.resolve(f"cooling.{name}", None, "", row, project_source="")
+
+
 def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:
     return ref.Sourced(Range.point(value), unit, source, "", "assumption", note)
 
@@ -1119,6 +1135,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             )
 
     _cooling_model_inputs(p, inp, cooling_type, year, src, data)
+    _water_loop_inputs(inp, cooling_type)
     if isinstance(p.pue, Range) or inp.cooling is None:
         pue_row, pue_size_mw, pue_band = _pue_default(p, inp, cooling_type, year)
         inp.resolve(

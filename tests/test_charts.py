@@ -149,7 +149,9 @@ def test_tick_labels_use_the_french_decimal_comma(mrs5):
     water = charts.water_bars(mrs5[1])
     water.canvas.draw()
     labels = [t.get_text() for t in water.axes[0].get_xticklabels()]
-    assert "0,5" in labels and "." not in "".join(labels)
+    # MRS5's volume grew to 2.74 Mm3 (the outlet the loop can reach, docs/thermal-discharge.md): the
+    # ticks fell on whole numbers, so the axis's formatter is checked on a half.
+    assert water.axes[0].xaxis.get_major_formatter()(0.5, 0) == "0,5" and "." not in "".join(labels)
 
 
 def test_thousands_use_a_narrow_no_break_space(mrs5):

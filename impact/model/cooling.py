@@ -393,7 +393,9 @@ def simulate(
         ``water_saving_vs_chillers_mwh`` / ``_share`` and
         ``water_saving_vs_free_cooling_mwh`` / ``_share``, with
         ``free_cooled_facility_mwh`` (the same site with an economiser and no water);
-        ``thermal_discharge_max_mw`` [MW]; with ``hourly``, the same per hour in
+        ``thermal_discharge_max_mw`` [MW] (the largest hour, at this IT load);
+        ``water_volume_m3`` (river or sea water warmed from each hour's intake to
+        ``t_out_c``, when it is given) [m3]; with ``hourly``, the same per hour in
         ``hourly`` (MW).
     """
     args = dict(locals())
@@ -528,6 +530,9 @@ def _air_and_water(
             t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
         feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
         w = np.minimum(water["coverage_share"], feasible)
+        if water.get("t_out_c") is not None:
+            # An intake not below the outlet temperature used cannot be warmed to it: no heat to the water.
+            w = np.where(np.asarray(t_in) < water["t_out_c"], w, 0.0)
         if water.get("flow_m3_per_h") is not None:
             capacity = (
                 water["flow_m3_per_h"]
@@ -627,6 +632,14 @@ def _air_and_water(
     out.update(water_savings(out, load_1, w if water is not None else None, e_ref, inv_cop, inv_cop_sum, hsum))
     w_max = np.max(np.broadcast_to(w, np.broadcast_shapes(np.shape(w), (1,))), axis=-1) if np.ndim(w) else w
     out["thermal_discharge_max_mw"] = load_1 * w_max
+    if water is not None and water.get("t_out_c") is not None:
+        # Volume warmed from each hour's intake to the outlet used: heat / (density x cp x rise), hour by hour.
+        rise = np.asarray(water["t_out_c"], dtype=float) - t_in
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_k = np.where(rise > 0, w / np.where(rise > 0, rise, 1.0), 0.0)
+        out["water_volume_m3"] = (
+            load_1 * hsum(per_k) * 3.6e9 / (water["density_kg_per_m3"] * water["specific_heat_j_per_kg_k"])
+        )
     if hourly:
         shape = np.broadcast_shapes(np.shape(load), np.shape(cop))
         p_chillers = load * chiller_kw_per_kw

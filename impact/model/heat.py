@@ -38,6 +38,21 @@ def thermal_power_mw(flow_m3_per_h, delta_t_k, density_kg_per_m3, specific_heat_
     return mass_flow_kg_per_s * specific_heat_j_per_kg_k * delta_t_k / 1e6
 
 
+def rise_for_heat_k(heat_mw, flow_m3_per_h, density_kg_per_m3, specific_heat_j_per_kg_k):
+    """Temperature rise of a water flow carrying ``heat_mw`` [K]: :func:`thermal_power_mw` inverted.
+
+    Parameters
+    ----------
+    heat_mw : numeric
+        Heat carried [MW].
+    flow_m3_per_h : numeric
+        Volumetric flow [m3/h].
+    density_kg_per_m3, specific_heat_j_per_kg_k : numeric
+        Properties of the water [kg/m3], [J/(kg K)].
+    """
+    return heat_mw * 1e6 / (flow_m3_per_h * density_kg_per_m3 / SECONDS_PER_HOUR * specific_heat_j_per_kg_k)
+
+
 def flow_for_heat_m3(heat_mwh, delta_t_k, density_kg_per_m3, specific_heat_j_per_kg_k):
     """Volume of water needed to carry ``heat_mwh`` with a rise of ``delta_t_k``.
 
@@ -56,6 +71,21 @@ def flow_for_heat_m3(heat_mwh, delta_t_k, density_kg_per_m3, specific_heat_j_per
         Volume [m3] = heat x 3.6e9 J/MWh / (density x cp x dT).
     """
     return heat_mwh * 3.6e9 / (density_kg_per_m3 * specific_heat_j_per_kg_k * delta_t_k)
+
+
+def volume_warmed_m3(heat_mwh, delta_t_k, density_kg_per_m3, specific_heat_j_per_kg_k):
+    """:func:`flow_for_heat_m3`, 0 where the water cannot be warmed (a rise of 0 K or less carries no heat).
+
+    :func:`heat_to_water_mw` gives no heat when the intake is not below the outlet: no water is
+    drawn for it (not 0 / 0).
+    """
+    import numpy as np
+
+    rise = np.asarray(delta_t_k, dtype=float)
+    ok = rise > 0
+    return np.where(
+        ok, flow_for_heat_m3(heat_mwh, np.where(ok, rise, 1.0), density_kg_per_m3, specific_heat_j_per_kg_k), 0.0
+    )
 
 
 def heat_rejected_mwh(facility_energy_mwh, heat_reuse_share):
@@ -159,3 +189,97 @@ def heating_per_home_for_climate_mwh(reference_mwh, site_hdd, reference_hdd):
     .. [1] CIBSE TM41, Degree-days: theory and application (2006), ch. 3; EN ISO 15927-6:2007.
     """
     return reference_mwh * site_hdd / reference_hdd
+
+
+def reachable_outlet_c(supply_c, approach_k, band_k, hx_approach_k):
+    """Warmest temperature river or sea water can leave at, from the cooling loop it cools [°C].
+
+    The water takes heat through a heat exchanger from the site's chilled-water loop. That
+    loop is produced at ``supply_c - approach_k`` and warms by ``band_k`` across the IT rooms
+    (the hourly model's own loop, :func:`impact.model.cooling.simulate`): its warmest water is
+    ``supply_c - approach_k + band_k``. A counter-flow exchanger can bring the river or sea water
+    at best to ``hx_approach_k`` below it (second law: heat flows from warm to cold only).
+
+    Parameters
+    ----------
+    supply_c : numeric
+        Air supply (server inlet) temperature [°C].
+    approach_k : numeric
+        Supply temperature minus the chilled-water temperature [K].
+    band_k : numeric
+        Rise of the loop across the IT rooms [K].
+    hx_approach_k : numeric
+        Approach of the heat exchanger between the loop and the river or sea water [K].
+
+    Returns
+    -------
+    numeric
+        Highest outlet temperature of the river or sea water [°C].
+    """
+    return supply_c - approach_k + band_k - hx_approach_k
+
+
+def outlet_used_c(declared_c, reachable_c):
+    """The outlet temperature a heat balance can use: the declared one, or the reachable one if lower [°C].
+
+    A declared outlet above :func:`reachable_outlet_c` cannot happen (the loop is not warm
+    enough): the same heat then needs more water, warmed less.
+    """
+    import numpy as np
+
+    return np.minimum(declared_c, reachable_c)
+
+
+def heat_to_water_mw(
+    cooling_load_mw,
+    coverage_share,
+    t_in_c,
+    t_out_c,
+    reachable_c,
+    band_k,
+    flow_m3_per_h=None,
+    density_kg_per_m3=None,
+    specific_heat_j_per_kg_k=None,
+):
+    """Heat the river or sea water takes from the site in one hour [MW] (intake of constant temperature).
+
+    The same balance as step 1 of :func:`impact.model.cooling.simulate`, for one hour: the water
+    takes the declared share of the *cooling load* (IT heat plus the losses of power distribution
+    inside the building), never the chillers' or fans' electricity, which is rejected to the air
+    by the chillers' condensers and the fans. The share falls linearly to 0 as the intake
+    approaches the reachable outlet (the loop can no longer give its heat away), is 0 when the
+    intake is not below the outlet used, and a declared flow caps it at what the flow carries.
+
+    Parameters
+    ----------
+    cooling_load_mw : numeric
+        Heat to remove from the building [MW] = IT load x (1 + distribution losses).
+    coverage_share : numeric
+        Declared share of the cooling met by the water [-].
+    t_in_c : numeric
+        Intake temperature [°C].
+    t_out_c : numeric or None
+        Outlet temperature used [°C] (:func:`outlet_used_c`); None: not known (no limit).
+    reachable_c : numeric
+        Reachable outlet [°C] (:func:`reachable_outlet_c`).
+    band_k : numeric
+        Rise of the loop across the IT rooms [K].
+    flow_m3_per_h, density_kg_per_m3, specific_heat_j_per_kg_k : numeric, optional
+        Declared flow [m3/h] and the water's properties; the flow caps the heat at
+        :func:`thermal_power_mw` with the outlet used.
+
+    Returns
+    -------
+    numeric
+        Heat into the water [MW].
+    """
+    import numpy as np
+
+    share = np.minimum(coverage_share, np.clip((reachable_c - t_in_c) / band_k, 0.0, 1.0))
+    heat = cooling_load_mw * share
+    if t_out_c is not None:
+        heat = np.where(np.asarray(t_in_c) < t_out_c, heat, 0.0)
+    if flow_m3_per_h is not None and t_out_c is not None:
+        capacity = thermal_power_mw(flow_m3_per_h, t_out_c - t_in_c, density_kg_per_m3, specific_heat_j_per_kg_k)
+        heat = np.minimum(heat, np.maximum(capacity, 0.0))
+    return heat

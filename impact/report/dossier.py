@@ -33,6 +33,7 @@ KEY_FIGURES = (
     ("water_withdrawal_m3", "inhabitants_water_equiv"),
     ("co2e_location_t", "co2e_location_direct_t"),  # beside it, the low bound (direct emissions of production)
     ("thermal_discharge_mw", None),
+    ("thermal_discharge_max_mw", None),
     ("heat_reuse_potential_homes", None),
 )
 
@@ -46,6 +47,7 @@ ALTERNATIVE_ROWS = (
     "peak_demand_mw",
     "water_withdrawal_m3",
     "thermal_discharge_mw",
+    "thermal_discharge_max_mw",
     "co2e_location_t",
     "heat_rejected_mwh",
 )
@@ -222,7 +224,7 @@ def _key_figures(r, lang: str) -> list[dict]:
     out = []
     for name, equiv in KEY_FIGURES:
         i = ind[name]
-        if name == "thermal_discharge_mw" and i.known and i.central == 0:
+        if name in ("thermal_discharge_mw", "thermal_discharge_max_mw") and i.known and i.central == 0:
             continue
         entry = {
             "label": narrative.label(name, lang),
@@ -230,7 +232,14 @@ def _key_figures(r, lang: str) -> list[dict]:
             "known": i.known,
             "equiv": "",
         }
-        if equiv and ind[equiv].known:
+        returned = ind["water_returned_m3"]
+        if name == "water_withdrawal_m3" and narrative.water_medium(r) and returned.known and returned.central > 0:
+            # Once-through water is not consumed: named apart, compared with no domestic use.
+            returned_text = fmt.quantity(returned.central, returned.unit, lang)
+            entry["equiv"] = catalogue(lang)(
+                f"dossier.key.returned.{narrative.water_medium(r)}", returned=returned_text
+            )
+        elif equiv and ind[equiv].known:
             e = ind[equiv]
             if e.unit == "-":
                 entry["equiv"] = narrative.share_phrase(r, equiv, lang)
@@ -598,6 +607,7 @@ def _cooling(r, lang: str) -> dict:
         "water_return": None,
         "delta_t": None,
         "thermal_note": _thermal_note(r, lang),
+        "outlet": _outlet_note(r, lang),
         "description": _cooling_description(r, lang) if narrative.hourly_ran(r) else "",
     }
     if r.hourly is not None and "water_return_c" in r.hourly:
@@ -717,9 +727,44 @@ def _annex_note(results, ind, lang: str) -> str:
     return t("annex.note.unknown_model", reason=reason) if reason else t("annex.note.unknown")
 
 
+def _outlet_note(results, lang: str) -> str:
+    """The second-law paragraph when the declared outlet is above what the cooling loop can reach."""
+    outlet = (getattr(results, "meta", None) or {}).get("water_outlet")
+    if not outlet or outlet["reachable"] or any(outlet.get(k) is None for k in ("supply_c", "approach_k", "band_k")):
+        return ""
+    t = catalogue(lang)
+
+    def deg(x):
+        return fmt.quantity(x, "°C", lang)
+
+    def kelvin(x):
+        return fmt.plain_quantity(x, "K", lang)
+
+    loop = outlet["supply_c"] - outlet["approach_k"] + outlet["band_k"]
+    declared = fmt.plain_quantity(outlet["declared_c"], "°C", lang)
+    text = t(
+        "dossier.cooling.outlet",
+        supply=deg(outlet["supply_c"]),
+        approach=kelvin(outlet["approach_k"]),
+        band=kelvin(outlet["band_k"]),
+        loop=deg(loop),
+        hx=kelvin(outlet["hx_approach_k"]),
+        reachable=deg(outlet["reachable_c"]),
+        low=deg(outlet["reachable_low_c"]),
+        high=deg(outlet["reachable_high_c"]),
+        declared=declared,
+        volume=narrative.value_text(results, "water_returned_m3", lang),
+    )
+    if outlet.get("volume_at_declared_m3"):
+        text += t(
+            "dossier.cooling.outlet_declared", volume_declared=fmt.quantity(outlet["volume_at_declared_m3"], "m3", lang)
+        )
+    return text + t("dossier.cooling.outlet_ask", declared=declared)
+
+
 def _thermal_note(results, lang: str) -> str:
     """When the declared flow could carry more heat than the site sends to the water."""
-    from ..model.heat import thermal_power_mw
+    from ..model.heat import rise_for_heat_k, thermal_power_mw
     from ..ranges import Range
 
     rec = results.inputs
@@ -733,8 +778,10 @@ def _thermal_note(results, lang: str) -> str:
     if not all(k in rec and isinstance(rec[k].value, Range) for k in keys):
         return ""
     flow, tin, tout, rho, cp = (rec[k].value.central for k in keys)
-    capacity = thermal_power_mw(flow, tout - tin, rho, cp)
-    td = results["thermal_discharge_mw"]
+    outlet = (getattr(results, "meta", None) or {}).get("water_outlet")
+    used = outlet["used_c"] if outlet else tout  # the declared outlet, or the reachable one if lower
+    capacity = thermal_power_mw(flow, used - tin, rho, cp)
+    td = results["thermal_discharge_max_mw"]
     if not td.known or td.central >= 0.95 * capacity:
         return ""
     t = catalogue(lang)
@@ -743,10 +790,10 @@ def _thermal_note(results, lang: str) -> str:
         "discharge": fmt.quantity(td.central, "MW", lang),
         "declared": fmt.plain_quantity(tout, "°C", lang),
     }
-    if results.hourly is not None and "water_return_c" in results.hourly:
-        ret = float(results.hourly["water_return_c"].max())
-        return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)
-    return t("dossier.cooling.thermal_note", **args)
+    # The return temperature of the declared flow when it carries the maximum (full IT load), the
+    # figure the sentence quotes: intake + heat / (flow x density x specific heat).
+    ret = tin + rise_for_heat_k(td.central, flow, rho, cp)
+    return t("dossier.cooling.thermal_note_return", returned=fmt.quantity(ret, "°C", lang), **args)
 
 
 def date_words(date: dt.date, lang: str) -> str:

@@ -336,18 +336,48 @@ def saving_basis(r, checks, lang: str = "fr") -> str:
 
 
 def _finding_water(r, t, lang) -> str:
-    ww, ret, td, inh = (
-        r[n] for n in ("water_withdrawal_m3", "water_returned_m3", "thermal_discharge_mw", "inhabitants_water_equiv")
-    )
+    ww, ret, inh = (r[n] for n in ("water_withdrawal_m3", "water_returned_m3", "inhabitants_water_equiv"))
+    medium = water_medium(r)
+    if medium and ret.known and ret.central > 0:
+        return _finding_once_through(r, t, lang, medium)
     if not (ww.known and ww.central > 0):
         return ""
     text = t("finding.water", water=_q(r, "water_withdrawal_m3", lang))
     if inh.known:
         text += t("finding.water.inhabitants", inhabitants=fmt.number(inh.central, lang))
-    medium = water_medium(r)
-    if medium and ret.known and ret.central > 0 and td.known:
-        text += t(f"finding.water.discharge.{medium}", heat=_q(r, "thermal_discharge_mw", lang))
     return text + t("sentence.end")
+
+
+def _finding_once_through(r, t, lang, medium: str) -> str:
+    """River or sea water: the volume returned (not a consumption, compared with no domestic use), the
+    heat it takes (annual mean and maximum, each named), the water consumed on site, and the outlet
+    the heat balance uses when the declared one cannot be reached."""
+    td, mx, onsite, inh = (
+        r[n] for n in ("thermal_discharge_mw", "thermal_discharge_max_mw", "water_onsite_m3", "inhabitants_water_equiv")
+    )
+    text = t(f"finding.water.once_through.{medium}", returned=_q(r, "water_returned_m3", lang))
+    if td.known and mx.known:
+        text += t(
+            f"finding.water.discharge.{medium}",
+            mean=_q(r, "thermal_discharge_mw", lang),
+            max=_q(r, "thermal_discharge_max_mw", lang),
+        )
+    if onsite.known and onsite.central > 0:
+        text += t("finding.water.onsite", onsite=_q(r, "water_onsite_m3", lang))
+        if inh.known:
+            text += t("finding.water.inhabitants", inhabitants=fmt.number(inh.central, lang))
+    text += t("sentence.end")
+    outlet = (getattr(r, "meta", None) or {}).get("water_outlet")
+    if outlet and not outlet["reachable"]:
+        reachable = fmt.quantity(outlet["reachable_c"], "°C", lang)
+        text += " " + t(
+            "finding.water.outlet", declared=fmt.plain_quantity(outlet["declared_c"], "°C", lang), reachable=reachable
+        )
+        at_declared = outlet.get("volume_at_declared_m3")
+        if at_declared and outlet.get("volume_m3"):
+            text += t("finding.water.outlet_more", more=fmt.percent(outlet["volume_m3"] / at_declared - 1.0, lang))
+        text += t("sentence.end")
+    return text
 
 
 def _finding_carbon(r, t, lang) -> str:
@@ -450,9 +480,12 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     out.extend(_water_saving_questions(results, t))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
+            key = f"question.claim.{c.verdict}"
+            if t.has(f"{key}.{c.indicator}"):  # a question of its own for this indicator
+                key = f"{key}.{c.indicator}"
             out.append(
                 t(
-                    f"question.claim.{c.verdict}",
+                    key,
                     claimed=claim_value(c, lang),
                     indicator=label(c.indicator, lang).lower(),
                     estimate=value_text(results, c.compared_with, lang),
