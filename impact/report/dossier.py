@@ -32,6 +32,7 @@ KEY_FIGURES = (
     ("peak_demand_mw", "share_of_city_peak_demand"),
     ("water_withdrawal_m3", "inhabitants_water_equiv"),
     ("co2e_location_t", "co2e_location_direct_t"),  # beside it, the low bound (direct emissions of production)
+    ("co2e_total_t", None),  # complete: beside it, the share that rests on defaults (impact.totals)
     ("thermal_discharge_mw", None),
     ("thermal_discharge_max_mw", None),
     ("heat_reuse_potential_homes", None),
@@ -239,6 +240,8 @@ def _key_figures(r, lang: str) -> list[dict]:
             entry["equiv"] = catalogue(lang)(
                 f"dossier.key.returned.{narrative.water_medium(r)}", returned=returned_text
             )
+        elif name == "co2e_total_t" and i.known:
+            entry["equiv"] = _total_defaults_text(r, lang)
         elif equiv and ind[equiv].known:
             e = ind[equiv]
             if e.unit == "-":
@@ -251,6 +254,20 @@ def _key_figures(r, lang: str) -> list[dict]:
                 entry["equiv"] = catalogue(lang)("dossier.key.about", value=fmt.quantity(e.central, e.unit, lang))
         out.append(entry)
     return out
+
+
+def _total_defaults_text(r, lang: str) -> str:
+    """What the GHG total is made of, and the share of its central value that rests on defaults."""
+    from ..totals import defaulted_indicators
+
+    t, ind = catalogue(lang), r.indicators
+    parts = [k for k in defaulted_indicators(r.inputs) if ind[k].known]
+    total = ind["co2e_total_t"].central
+    if not parts or not total:
+        return t("dossier.key.total_complete")
+    share = sum(ind[k].central for k in parts) / total
+    names = t.join(t(f"short.{k}") for k in parts)
+    return t("dossier.key.total_defaults", share=fmt.percent(share, lang), names=names)
 
 
 #: The territory table: (row key, level of the name, input record, share indicator).
