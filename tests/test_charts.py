@@ -163,13 +163,14 @@ def test_thousands_use_a_narrow_no_break_space(mrs5):
 
 
 def test_bars_read_in_the_unit_that_scales(mrs5):
-    # MRS5 emits about 3 040 t CO2e a year from its electricity; since issue 12 its smallest known
+    # MRS5 emits about 6 470 t CO2e a year from its electricity (140,291 MWh x 46.1 g/kWh, ADEME's
+    # consumption mix: docs/grid-factors.md); since issue 12 its smallest known
     # part is the generators' default (a few hundred t): the axis stays in t CO2e, with thousands
     # separated by a narrow no-break space.
     fig = charts.carbon_bars(mrs5[1])
     assert fig.axes[0].get_xlabel() == "t CO₂e par an"
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert any(t.startswith("3\u202f040") for t in texts)
+    assert any(t.startswith("6\u202f470") for t in texts)
 
 
 @pytest.mark.parametrize("suffix", [".svg", ".png"])

@@ -145,9 +145,9 @@ def test_issue_example_by_hand(example):
     assert example.central("water_returned_m3") == pytest.approx(2000 * 8760)
     assert example.central("water_withdrawal_m3") == pytest.approx(it * 0.2 + 2000 * 8760)
     # ... so the water cannot return at the declared 30 °C: flagged, on the maximum (full IT load:
-    # 0.32 x 22 x 1.0417 = 7.33 MW) against what the flow carries up to the outlet the loop can
+    # 0.32 x 22 x 1.0693 = 7.53 MW) against what the flow carries up to the outlet the loop can
     # reach, 26.3 °C: 2000 / 3600 x 998.21 x 4184.1 x 11.3 K = 26.2 MW (docs/thermal-discharge.md).
-    assert example.central("thermal_discharge_max_mw") == pytest.approx(0.32 * 22 * (1 + 0.0417))
+    assert example.central("thermal_discharge_max_mw") == pytest.approx(0.32 * 22 * (1 + 0.0693))
     assert "could carry 26.2 MW" in example["thermal_discharge_max_mw"].note
     assert example.central("land_artificialised_m2") == 8000
     # Total: location + generators + refrigerant + embodied, which since issue 12 is a default scaled

@@ -2,7 +2,7 @@
 
 Every expected value is computed here by hand from its definition (docs/thermal-discharge.md), with
 the inputs of data/reference/cooling_parameters.csv (central values: supply 22.5 °C, approach 5.2 K,
-rise across the rooms 11 K, heat-exchanger approach 2 K, distribution losses 4.17 % of IT) and
+rise across the rooms 11 K, heat-exchanger approach 2 K, distribution losses 6.93 % of IT (Lei & Masanet 2020, docs/cooling-defaults.md)) and
 data/reference/physical_constants.csv (IAPWS-95 for fresh water at 20 °C: 998.21 kg/m3,
 4184.1 J/(kg K); Sharqawy et al. 2010 for sea water at 20 °C, 35 g/kg: 1024.93 kg/m3, 3998.9 J/(kg K)).
 """
@@ -20,7 +20,7 @@ from impact.report import narrative
 from .conftest import MRS5
 
 # cooling_parameters.csv, central values
-SUPPLY, APPROACH, BAND, HX, DIST = 22.5, 5.2, 11.0, 2.0, 0.0417
+SUPPLY, APPROACH, BAND, HX, DIST = 22.5, 5.2, 11.0, 2.0, 0.0693
 REACHABLE = SUPPLY - APPROACH + BAND - HX  # 26.3 °C: the loop's warmest water (28.3 °C) less the exchanger
 RHO_FRESH, CP_FRESH = 998.21, 4184.1
 RHO_SEA, CP_SEA = 1024.93, 3998.9
@@ -116,23 +116,24 @@ def test_the_hourly_model_and_the_annual_balance_give_the_same_heat_to_the_water
 
 # ------------------------------------------------------------------------------ MRS5
 def test_mrs5_mean_and_maximum_heat_into_the_water(mrs5):
-    # Annual mean: 32 % x 22 MW x 0.56 (default utilisation) x 1.0417 = 4.107 MW (the old figure, 4.11);
-    # maximum: 32 % x 22 MW (full IT load) x 1.0417 = 7.334 MW, +78 %.
+    # Annual mean: 32 % x 22 MW x 0.56 (default utilisation) x 1.0693 = 4.216 MW (4.11 before the
+    # distribution losses rose to 6.93 %); maximum: 32 % x 22 MW (full IT load) x 1.0693 = 7.528 MW, +78 %.
     mean = 0.32 * 22 * 0.56 * (1 + DIST)
     peak = 0.32 * 22 * (1 + DIST)
     assert mrs5.central("thermal_discharge_mw") == pytest.approx(mean, rel=1e-9)
     assert mrs5.central("thermal_discharge_max_mw") == pytest.approx(peak, rel=1e-9)
     assert peak / mean - 1 == pytest.approx(0.786, abs=1e-3)
-    # Never the chillers' or fans' electricity: the peak demand x share would be 29.0 x 0.32 = 9.3 MW.
+    # Never the chillers' or fans' electricity: the peak demand x share would be 29.1 x 0.32 = 9.3 MW.
     assert mrs5.central("thermal_discharge_max_mw") < 0.32 * mrs5.central("peak_demand_mw") - 1.5
 
 
 def test_mrs5_volume_uses_the_outlet_the_loop_can_reach(mrs5):
     assert mrs5.central("water_outlet_reachable_c") == pytest.approx(26.3)
     mean = 0.32 * 22 * 0.56 * (1 + DIST)
-    old = volume_m3(mean, 30 - 15, RHO_FRESH, CP_FRESH)  # 2.07 Mm3 at the declared 30 °C
-    new = volume_m3(mean, 26.3 - 15, RHO_FRESH, CP_FRESH)  # 2.74 Mm3 at 26.3 °C
-    assert old == pytest.approx(2.067e6, rel=1e-3)
+    old = volume_m3(mean, 30 - 15, RHO_FRESH, CP_FRESH)  # 2.12 Mm3 at the declared 30 °C
+    new = volume_m3(mean, 26.3 - 15, RHO_FRESH, CP_FRESH)  # 2.82 Mm3 at 26.3 °C
+    # 4.2158 MW x 8760 h x 3.6e9 J/MWh / (998.21 x 4184.1 x 15) = 2.1218e6 m3
+    assert old == pytest.approx(2.1218e6, rel=1e-3)
     assert mrs5.central("water_returned_m3") == pytest.approx(new, rel=1e-9)
     assert new / old - 1 == pytest.approx(15 / 11.3 - 1)  # +32.7 %: about a third
     assert "26.3 °C" in mrs5["water_returned_m3"].note
@@ -151,7 +152,7 @@ def test_mrs5_claims_check_flags_the_declared_outlet(mrs5):
 
 def test_mrs5_once_through_water_is_not_compared_with_domestic_use(mrs5):
     # On-site water: WUE 0 L/kWh (once-through exchangers evaporate nothing): 0 inhabitants,
-    # not 2.74 Mm3 / (148 L x 365) = 50,800.
+    # not 2.82 Mm3 / (148 L x 365) = 52,200.
     assert mrs5.central("water_onsite_m3") == 0
     assert mrs5.central("inhabitants_water_equiv") == 0
     assert mrs5["inhabitants_water_equiv"].high == pytest.approx(mrs5["water_onsite_m3"].high / (0.148 * 365))
@@ -164,14 +165,14 @@ def test_mrs5_sentences_say_which_figure_they_quote(mrs5):
         return " ".join(texts).replace("\u00a0", " ").replace("\u202f", " ")
 
     fr = plain(narrative.findings(mrs5, checks, "fr"))
-    assert "4,11 MW de chaleur en moyenne sur l'année" in fr
-    assert "jusqu'à 7,33 MW à l'heure où elle en reçoit le plus, à pleine charge informatique" in fr
-    assert "jusqu'à 4,11" not in fr
+    assert "4,22 MW de chaleur en moyenne sur l'année" in fr
+    assert "jusqu'à 7,53 MW à l'heure où elle en reçoit le plus, à pleine charge informatique" in fr
+    assert "jusqu'à 4,22" not in fr
     assert "pas une consommation" in fr and "habitants" not in fr
     assert "La température de rejet annoncée (30 °C)" in fr and "32,7 %" in fr
     en = plain(narrative.findings(mrs5, checks, "en"))
-    assert "4.11 MW of heat on average over the year" in en
-    assert "up to 7.33 MW in the hour it takes the most, at full IT load" in en
+    assert "4.22 MW of heat on average over the year" in en
+    assert "up to 7.53 MW in the hour it takes the most, at full IT load" in en
 
 
 def test_mrs5_dossier_states_the_second_law_and_both_figures(mrs5):
@@ -179,7 +180,7 @@ def test_mrs5_dossier_states_the_second_law_and_both_figures(mrs5):
 
     outlet = dossier._cooling(mrs5, "fr")["outlet"].replace("\u00a0", " ").replace("\u202f", " ")
     assert "26,3 °C au plus" in outlet and "28,3 °C" in outlet
-    assert "2 070 000 m³" in outlet  # the volume at the declared 30 °C
+    assert "2 120 000 m³" in outlet  # the volume at the declared 30 °C
     labels = [k["label"] for k in dossier._key_figures(mrs5, "fr")]
     assert any("moyenne annuelle" in x for x in labels) and any("maximum" in x for x in labels)
     water = next(k for k in dossier._key_figures(mrs5, "fr") if k["label"].startswith("Eau prélevée"))
@@ -188,7 +189,7 @@ def test_mrs5_dossier_states_the_second_law_and_both_figures(mrs5):
 
 # ------------------------------------------------------------------------------ without the hourly model
 def test_without_the_hourly_model_the_same_balance_holds(write_project):
-    # Sea, 4 MW IT at 50 %: mean 0.5 x 4 x 0.5 x 1.0417 = 1.0417 MW; maximum 0.5 x 4 x 1.0417 = 2.0834 MW.
+    # Sea, 4 MW IT at 50 %: mean 0.5 x 4 x 0.5 x 1.0693 = 1.0693 MW; maximum 0.5 x 4 x 1.0693 = 2.1386 MW.
     # The old formula (peak demand 4 x 1.4 = 5.6 MW x 0.5 = 2.8 MW) counted chiller and fan heat.
     r = impact.estimate(
         _project(write_project, "{type: sea, water_in_c: 14, water_out_c: 24, coverage_share: 0.5}"), draws=200
@@ -260,8 +261,8 @@ def test_air_cooled_sites_have_no_outlet(write_project):
 
 
 def test_the_dossier_s_return_temperature_is_that_of_the_maximum(write_project):
-    # Ottmarsheim test site: 1,500 m3/h from 12 °C; maximum 0.5 x 18 MW x 1.0417 = 9.375 MW;
-    # rise 9.375e6 / (1500 / 3600 x 998.21 x 4184.1) = 5.39 K: 17.4 °C at most, not the declared 20 °C.
+    # Ottmarsheim test site: 1,500 m3/h from 12 °C; maximum 0.5 x 18 MW x 1.0693 = 9.624 MW;
+    # rise 9.624e6 / (1500 / 3600 x 998.21 x 4184.1) = 5.53 K: 17.5 °C at most, not the declared 20 °C.
     from impact.report import dossier
 
     from .conftest import ROOT
@@ -278,8 +279,8 @@ def test_the_maximum_is_at_the_coldest_intake_when_the_sea_warms_in_summer(write
     # 23.5 °C (end of August) (water_temperature.csv); all the cooling declared on the sea. On the
     # hottest hours of the air (June-August) the sea is at 19.3 °C or more: the loop can give at most
     # (26.3 - 19.3) / 11 = 63 % of its heat. At the coldest intake, 11.4 °C, all of it: the maximum is
-    # 10 MW x 1.0417 = 10.42 MW (the hottest hours alone would give 6.6 MW), and the annual mean is
-    # below 10 x 0.56 x 1.0417 = 5.83 MW.
+    # 10 MW x 1.0693 = 10.69 MW (the hottest hours alone would give 6.6 MW), and the annual mean is
+    # below 10 x 0.56 x 1.0693 = 5.99 MW.
     spec = "{type: sea, water_out_c: 28, coverage_share: 1.0}"
     text = (
         "name: Test sea\ncountry: FR\ncity: Marseille\nlocation: {lat: 43.33, lon: 5.35, approximate: true}\n"
