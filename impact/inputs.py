@@ -844,8 +844,35 @@ def _default_it_embodied(inp: _Inputs) -> None:
         "default",
         f"{base.citation}; {r740.citation}; {power.citation}",
         "no equipment list: one server per 0.237 kW of mean IT power; per server low = CCF base server, "
-        "high = Dell R740 LCA, central = their middle (assumption); GPUs are not counted",
+        "high = Dell R740 LCA, central = their middle (assumption); GPU servers: it_workload: ai",
         "note.totals.it_embodied_default",
+    )
+    inp.resolve(
+        "it_lifetime_years",
+        None,
+        "yr",
+        ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
+        project_source="",
+    )
+
+
+def _default_gpu_embodied(inp: _Inputs, source: str) -> None:
+    """No equipment list on an AI site (``it_workload: ai``): embodied emissions per kW of IT capacity
+    = embodied per 8-GPU server / power of that server (the engine multiplies it by the IT capacity:
+    an AI site's capacity is its GPU servers' power, whatever their mean load)."""
+    server = ref.require("totals_defaults", part="equipment", quantity="gpu_server_manufacturing_kg")
+    power = ref.require("totals_defaults", part="equipment", quantity="gpu_server_power_kw")
+    kg, kw = server.known(), power.known().central
+    inp.put(
+        "equipment.gpu_embodied_kg_per_kw",
+        Range(kg.low / kw, kg.central / kw, kg.high / kw),
+        "kg CO2e/kW",
+        "default",
+        f"{server.citation}; {power.citation}; it_workload: {source or 'project file'}",
+        "no equipment list, AI site (it_workload: ai): one 8-GPU server per 3.43 kW of IT capacity; per "
+        "server low = Chien et al. 2023, high = Luccioni et al. 2023 (BLOOM), central = their middle "
+        "(assumption)",
+        "note.gpu.embodied_default",
     )
     inp.resolve(
         "it_lifetime_years",
@@ -1321,6 +1348,8 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
             project_source="",
         )
+    elif p.it_workload == "ai":  # no equipment list, GPU servers: from the site's IT capacity
+        _default_gpu_embodied(inp, src("it_workload"))
     else:  # no equipment list: servers from the site's mean IT power
         _default_it_embodied(inp)
     b = p.building
