@@ -858,20 +858,31 @@ def _default_it_embodied(inp: _Inputs) -> None:
 
 def _default_gpu_embodied(inp: _Inputs, source: str) -> None:
     """No equipment list on an AI site (``it_workload: ai``): embodied emissions per kW of IT capacity
-    = embodied per 8-GPU server / power of that server (the engine multiplies it by the IT capacity:
-    an AI site's capacity is its GPU servers' power, whatever their mean load)."""
-    server = ref.require("totals_defaults", part="equipment", quantity="gpu_server_manufacturing_kg")
-    power = ref.require("totals_defaults", part="equipment", quantity="gpu_server_power_kw")
-    kg, kw = server.known(), power.known().central
+    of 8-GPU servers (the engine multiplies it by the IT capacity: an AI site's capacity is its GPU
+    servers' power, whatever their mean load). Low = an H100 server (NVIDIA's HGX H100 baseboard +
+    a host) at the DGX H100's 10.2 kW; high = an A100 server (BLOOM) at 3.43 kW; central = middle."""
+
+    def row(quantity: str):
+        return ref.require("totals_defaults", part="equipment", quantity=quantity)
+
+    a100, a100_kw = row("gpu_server_manufacturing_kg"), row("gpu_server_power_kw")
+    hgx, host, h100_kw = (
+        row("hgx_h100_baseboard_manufacturing_kg"),
+        row("gpu_server_host_manufacturing_kg"),
+        row("dgx_h100_power_kw"),
+    )
+    low = (hgx.known().central + host.known().central) / h100_kw.known().central
+    high = a100.known().high / a100_kw.known().central
     inp.put(
         "equipment.gpu_embodied_kg_per_kw",
-        Range(kg.low / kw, kg.central / kw, kg.high / kw),
+        Range(low, (low + high) / 2, high),
         "kg CO2e/kW",
         "default",
-        f"{server.citation}; {power.citation}; it_workload: {source or 'project file'}",
-        "no equipment list, AI site (it_workload: ai): one 8-GPU server per 3.43 kW of IT capacity; per "
-        "server low = Chien et al. 2023, high = Luccioni et al. 2023 (BLOOM), central = their middle "
-        "(assumption)",
+        "; ".join(r.citation for r in (hgx, host, h100_kw, a100, a100_kw))
+        + f"; it_workload: {source or 'project file'}",
+        "no equipment list, AI site (it_workload: ai): 8-GPU servers per kW of IT capacity; low = an H100 "
+        "server (HGX H100 baseboard 1,312 kg + host 2,500 kg) per 10.2 kW, high = an A100 server (BLOOM, "
+        "3,700 kg) per 3.43 kW, central = their middle (assumption)",
         "note.gpu.embodied_default",
     )
     inp.resolve(

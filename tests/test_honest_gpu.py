@@ -28,8 +28,18 @@ building: {floor_area_m2: 5000}
 """
 
 # totals_defaults.csv, equipment rows:
-GPU_SERVER_KG = (2544, 3122, 3700)  # Chien et al. 2023 (8 x 318 kg); middle; Luccioni et al. 2023 (2,500 + 8 x 150)
-GPU_SERVER_KW = 3.43  # Chien et al. 2023: 8-GPU A100 instance
+A100_SERVER_KG = (2544, 3122, 3700)  # Chien et al. 2023 (8 x 318 kg); middle; Luccioni et al. 2023 (2,500 + 8 x 150)
+A100_SERVER_KW = 3.43  # Chien et al. 2023: 8-GPU A100 instance
+HGX_H100_KG = 1312  # NVIDIA HGX H100 PCF summary: the 8-GPU baseboard, cradle to gate
+HOST_KG = 2500  # Luccioni et al. 2023 (BLOOM): a server without its GPUs
+H100_SERVER_KW = 10.2  # NVIDIA DGX H100: maximum system power
+# Per kW of IT capacity: low = an H100 server, (1,312 + 2,500) / 10.2 = 373.73;
+# high = an A100 server, 3,700 / 3.43 = 1,078.72; central = their middle, 726.22
+GPU_KG_PER_KW = (
+    (HGX_H100_KG + HOST_KG) / H100_SERVER_KW,
+    ((HGX_H100_KG + HOST_KG) / H100_SERVER_KW + A100_SERVER_KG[2] / A100_SERVER_KW) / 2,
+    A100_SERVER_KG[2] / A100_SERVER_KW,
+)
 CPU_SERVER_KG = (1000 + 4288) / 2  # embodied_carbon.csv: CCF base server, Dell R740 LCA; middle
 CPU_SERVER_KW = 0.237  # SPECpower, HPE DL380 Gen10 at 50 % load
 IT_LIFE = 4  # embodied_carbon.csv (Cloud Carbon Footprint)
@@ -43,29 +53,32 @@ def est(text: str, draws: int = 200):
 
 
 def test_the_table_holds_the_figures_the_hand_values_use():
-    kg = ref.require("totals_defaults", part="equipment", quantity="gpu_server_manufacturing_kg").known()
-    assert (kg.low, kg.central, kg.high) == GPU_SERVER_KG
+    def row(quantity):
+        return ref.require("totals_defaults", part="equipment", quantity=quantity).known()
+
+    kg = row("gpu_server_manufacturing_kg")
+    assert (kg.low, kg.central, kg.high) == A100_SERVER_KG
     assert kg.low == 8 * 318  # Chien et al.: 318 kg per GPU = 1/8 of the instance
     assert kg.high == 2500 + 8 * 150  # BLOOM: server without GPUs + 8 GPUs
     assert kg.central == pytest.approx((kg.low + kg.high) / 2)
-    kw = ref.require("totals_defaults", part="equipment", quantity="gpu_server_power_kw").known()
-    assert kw.central == GPU_SERVER_KW
-    assert kw.central == pytest.approx(8 * 0.428, abs=0.01)  # 0.428 kW per GPU is 1/8 of the instance
+    assert row("gpu_server_power_kw").central == A100_SERVER_KW
+    assert A100_SERVER_KW == pytest.approx(8 * 0.428, abs=0.01)  # 0.428 kW per GPU is 1/8 of the instance
+    assert row("hgx_h100_baseboard_manufacturing_kg").central == HGX_H100_KG
+    assert row("gpu_server_host_manufacturing_kg").central == HOST_KG
+    assert row("dgx_h100_power_kw").central == H100_SERVER_KW
+    assert GPU_KG_PER_KW == pytest.approx((373.73, 726.22, 1078.72), abs=0.01)
 
 
 def test_an_ai_site_counts_gpu_servers_from_its_it_capacity():
     r = est(SITE + "it_workload: ai\n")
     rec = r.inputs["equipment.gpu_embodied_kg_per_kw"]
     assert rec.status == "default"
-    # 2,544 / 3.43 = 741.7; 3,122 / 3.43 = 910.2; 3,700 / 3.43 = 1,078.7 kg per kW of IT capacity
-    assert rec.value.low == pytest.approx(741.69, abs=0.01)
-    assert rec.value.central == pytest.approx(910.20, abs=0.01)
-    assert rec.value.high == pytest.approx(1078.72, abs=0.01)
+    assert (rec.value.low, rec.value.central, rec.value.high) == pytest.approx(GPU_KG_PER_KW)
     assert "equipment.embodied_kg_per_kw" not in r.inputs
-    # 10,000 kW / 3.43 kW = 2,915 servers x 3,122 kg = 9,102 t over 4 years = 2,275.5 t/yr
+    # 10,000 kW x 726.22 kg/kW = 7,262 t over 4 years = 1,815.6 t/yr
     # (the utilisation of 0.5 does not change how many servers are installed)
-    it_part = 10_000 / GPU_SERVER_KW * GPU_SERVER_KG[1] / 1000 / IT_LIFE
-    assert it_part == pytest.approx(2275.5, abs=0.1)
+    it_part = 10_000 * GPU_KG_PER_KW[1] / 1000 / IT_LIFE
+    assert it_part == pytest.approx(1815.6, abs=0.1)
     assert r.central("co2e_embodied_t_per_year") == pytest.approx(it_part + BUILDING)
     total = r["co2e_total_t"]
     assert total.status == "estimated" and not total.missing
@@ -84,8 +97,8 @@ def test_a_general_site_keeps_the_cpu_default_and_the_ai_one_is_lower():
         assert "equipment.gpu_embodied_kg_per_kw" not in r.inputs
         assert r.central("co2e_embodied_t_per_year") == pytest.approx(cpu_part + BUILDING)
     ai = est(SITE + "it_workload: ai\n")
-    # 13,945 t/yr for CPU servers against 2,275.5 for GPU servers: 6.1 times less
-    assert ai.central("co2e_embodied_t_per_year") < general.central("co2e_embodied_t_per_year") / 5
+    # 13,945 t/yr for CPU servers against 1,815.6 for GPU servers: 7.7 times less
+    assert ai.central("co2e_embodied_t_per_year") < general.central("co2e_embodied_t_per_year") / 7
 
 
 def test_an_equipment_list_still_wins_over_the_workload():
@@ -121,9 +134,9 @@ def test_the_ai_example_projects_use_the_gpu_default(name, it_mw):
     r = impact.estimate(load_project(CASES / f"{name}.yaml"), draws=100)
     assert r.inputs["equipment.gpu_embodied_kg_per_kw"].status == "default"
     assert r.inputs["it_capacity_mw"].value.central == pytest.approx(it_mw)
-    # IT capacity x 3,122 / 3.43 kg/kW over 4 years (Sesterce: 120 MW facility / PUE 1.1 = 109.1 MW IT:
-    # 24,824 t/yr; BXIA: 250 MW IT: 56,888 t/yr); neither publishes a floor area, so no building part
-    it_part = it_mw * 1000 / GPU_SERVER_KW * GPU_SERVER_KG[1] / 1000 / IT_LIFE
+    # IT capacity x 726.22 kg/kW over 4 years (Sesterce: 120 MW facility / PUE 1.1 = 109.1 MW IT:
+    # 19,807 t/yr; BXIA: 250 MW IT: 45,389 t/yr); neither publishes a floor area, so no building part
+    it_part = it_mw * 1000 * GPU_KG_PER_KW[1] / 1000 / IT_LIFE
     assert r.central("co2e_embodied_t_per_year") == pytest.approx(it_part, rel=1e-9)
 
 
