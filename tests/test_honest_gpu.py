@@ -144,3 +144,26 @@ def test_campus_ia_is_an_ai_site_and_mrs5_is_not():
     fouju = load_project(CASES / "campus-ia-fouju.yaml")
     assert fouju.it_workload == "ai"
     assert impact.load_project(impact.paths.default_project()).it_workload is None
+
+
+def test_the_engine_method_has_its_translation():
+    from impact.report.dossier import method_key
+
+    r = est(SITE + "it_workload: ai\n")
+    assert method_key(r["co2e_embodied_t_per_year"].method) == "method.co2e_embodied_t_per_year.gpu"
+    rec = r.inputs["equipment.gpu_embodied_kg_per_kw"]
+    assert rec.note_key == "note.gpu.embodied_default"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_dossier_of_an_ai_site_reads_in_its_language(tmp_path, lang):
+    # The detectors of tests/test_words.py (wrong language, foreign places, small units) on the
+    # dossier of a site that takes the GPU default.
+    from tests import test_words as words
+
+    path = tmp_path / "ai-site.yaml"
+    path.write_text(SITE + "it_workload: ai\n", encoding="utf-8")
+    html = words.render(path, lang)
+    assert ("serveurs à GPU" if lang == "fr" else "GPU servers") in html
+    problems = words.check_text(words.visible_blocks(html), lang, words.own_facts(path), words.PLACE_TERMS)
+    assert not problems, "\n".join(problems)
