@@ -411,8 +411,15 @@ def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) ->
     """Embodied emissions per year: IT equipment (the equipment list, or the default per kW of mean
     IT power) and building (published, or the default per m2); the known parts are summed and the
     indicator is partial if one is missing."""
-    if "equipment.embodied_kg_per_kw" in v:
-        it_deps: tuple[str, ...] = (
+    if "equipment.gpu_embodied_kg_per_kw" in v:  # AI site: GPU servers counted from the IT capacity
+        it_deps: tuple[str, ...] = ("it_capacity_mw", "equipment.gpu_embodied_kg_per_kw", "it_lifetime_years")
+        it_total = (
+            carbon.embodied_from_intensity_t(v["it_capacity_mw"] * 1000.0, v[it_deps[1]])
+            if all(d in v for d in it_deps[:2])
+            else None
+        )
+    elif "equipment.embodied_kg_per_kw" in v:
+        it_deps = (
             "it_capacity_mw",
             "utilisation",
             "equipment.embodied_kg_per_kw",
@@ -449,11 +456,12 @@ def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) ->
     parts = [x for x in (it_part, bld_part) if x is not None]
     out["co2e_embodied_t_per_year"] = sum(parts) if parts else None
     defaults = "equipment.embodied_kg_per_kw" in v or "building.embodied_kg_per_m2" in v
-    spec["co2e_embodied_t_per_year"] = _Spec(
-        it_deps + bld_deps,
-        "IT equipment embodied / IT lifetime + building embodied / building lifetime"
-        + (" (defaults: IT capacity x utilisation x kg per kW of IT; floor area x kg per m2)" if defaults else ""),
-    )
+    method = "IT equipment embodied / IT lifetime + building embodied / building lifetime"
+    if "equipment.gpu_embodied_kg_per_kw" in v:
+        method += " (defaults: IT capacity x kg per kW of GPU servers; floor area x kg per m2)"
+    elif defaults:
+        method += " (defaults: IT capacity x utilisation x kg per kW of IT; floor area x kg per m2)"
+    spec["co2e_embodied_t_per_year"] = _Spec(it_deps + bld_deps, method)
 
 
 #: The cooling loop's temperatures that set the outlet river or sea water can reach.

@@ -844,8 +844,46 @@ def _default_it_embodied(inp: _Inputs) -> None:
         "default",
         f"{base.citation}; {r740.citation}; {power.citation}",
         "no equipment list: one server per 0.237 kW of mean IT power; per server low = CCF base server, "
-        "high = Dell R740 LCA, central = their middle (assumption); GPUs are not counted",
+        "high = Dell R740 LCA, central = their middle (assumption); GPU servers: it_workload: ai",
         "note.totals.it_embodied_default",
+    )
+    inp.resolve(
+        "it_lifetime_years",
+        None,
+        "yr",
+        ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
+        project_source="",
+    )
+
+
+def _default_gpu_embodied(inp: _Inputs, source: str) -> None:
+    """No equipment list on an AI site (``it_workload: ai``): embodied emissions per kW of IT capacity
+    of 8-GPU servers (the engine multiplies it by the IT capacity: an AI site's capacity is its GPU
+    servers' power, whatever their mean load). Low = an H100 server (NVIDIA's HGX H100 baseboard +
+    a host) at the DGX H100's 10.2 kW; high = an A100 server (BLOOM) at 3.43 kW; central = middle."""
+
+    def row(quantity: str):
+        return ref.require("totals_defaults", part="equipment", quantity=quantity)
+
+    a100, a100_kw = row("gpu_server_manufacturing_kg"), row("gpu_server_power_kw")
+    hgx, host, h100_kw = (
+        row("hgx_h100_baseboard_manufacturing_kg"),
+        row("gpu_server_host_manufacturing_kg"),
+        row("dgx_h100_power_kw"),
+    )
+    low = (hgx.known().central + host.known().central) / h100_kw.known().central
+    high = a100.known().high / a100_kw.known().central
+    inp.put(
+        "equipment.gpu_embodied_kg_per_kw",
+        Range(low, (low + high) / 2, high),
+        "kg CO2e/kW",
+        "default",
+        "; ".join(r.citation for r in (hgx, host, h100_kw, a100, a100_kw))
+        + f"; it_workload: {source or 'project file'}",
+        "no equipment list, AI site (it_workload: ai): 8-GPU servers per kW of IT capacity; low = an H100 "
+        "server (HGX H100 baseboard 1,312 kg + host 2,500 kg) per 10.2 kW, high = an A100 server (BLOOM, "
+        "3,700 kg) per 3.43 kW, central = their middle (assumption)",
+        "note.gpu.embodied_default",
     )
     inp.resolve(
         "it_lifetime_years",
@@ -1321,6 +1359,8 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
             ref.lookup("embodied_carbon", item="server", quantity="lifetime"),
             project_source="",
         )
+    elif p.it_workload == "ai":  # no equipment list, GPU servers: from the site's IT capacity
+        _default_gpu_embodied(inp, src("it_workload"))
     else:  # no equipment list: servers from the site's mean IT power
         _default_it_embodied(inp)
     b = p.building

@@ -57,6 +57,9 @@ COOLING_TYPES = (
 WATER_COOLED = ("river", "sea")
 #: Direct-to-chip or immersion liquid cooling whose heat ends in dry coolers.
 LIQUID_COOLED = ("liquid_closed_loop",)
+#: What the IT rooms mainly host: ``ai`` (GPU / accelerator servers for AI training and inference)
+#: changes the default embodied emissions of the IT equipment when no equipment list is published.
+IT_WORKLOADS = ("general", "ai")
 #: The public participation procedures (data/reference/procedures.csv).
 PROCEDURE_TYPES = ("enquete_publique", "consultation_publique", "concertation_prealable", "participation_electronique")
 ANNOUNCED_POWER_BASES = ("it", "facility", "grid_connection")
@@ -620,6 +623,7 @@ class Project(_Strict):
     year: Int("year") = None
     it_capacity_mw: Q("it_capacity_mw") = None
     equipment: list[EquipmentItem] | None = Field(None, max_length=field_spec("equipment").max_length)
+    it_workload: Literal[IT_WORKLOADS] | None = None  # "ai": GPU servers, see _default_it_embodied
     utilisation: Q("utilisation") = None
     pue: Q("pue") = None
     wue_l_per_kwh: Q("wue_l_per_kwh") = None

@@ -14,7 +14,12 @@ from collections.abc import Mapping
 PART_RECORDS: dict[str, tuple[str, ...]] = {
     "co2e_generators_t": ("generators.installed_to_peak_ratio",),
     "co2e_refrigerant_t": ("refrigerant.type", "refrigerant.charge_kg_per_kw"),
-    "co2e_embodied_t_per_year": ("equipment.embodied_kg_per_kw", "building.embodied_kg_per_m2", "lifetime_years"),
+    "co2e_embodied_t_per_year": (
+        "equipment.embodied_kg_per_kw",
+        "equipment.gpu_embodied_kg_per_kw",
+        "building.embodied_kg_per_m2",
+        "lifetime_years",
+    ),
 }
 
 
