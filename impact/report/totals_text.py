@@ -12,4 +12,10 @@ def totals_defaults_sentence(results, lang: str) -> str:
     if not names or not results["co2e_total_t"].known:
         return ""
     t = catalogue(lang)
-    return t("dossier.climate.totals_defaults", names=t.join(t(f"dossier.climate.totals_part.{n}") for n in names))
+    # A total that still leaves out an unknown part is not called complete.
+    key = (
+        "dossier.climate.totals_defaults_partial"
+        if results["co2e_total_t"].status == "partial"
+        else ("dossier.climate.totals_defaults")
+    )
+    return t(key, names=t.join(t(f"dossier.climate.totals_part.{n}") for n in names))
