@@ -393,7 +393,25 @@ def _finding_carbon(r, t, lang) -> str:
     if code != "direct" and low is not None and low.known and direct is not None and isinstance(direct.value, Range):
         factor = fmt.quantity(direct.value.central, direct.unit, lang)
         text += " " + t("finding.carbon.low", co2=_q(r, "co2e_location_direct_t", lang), factor=factor)
-    return text
+    return text + _finding_total(r, t, lang)
+
+
+def _finding_total(r, t, lang) -> str:
+    """The complete GHG total beside the electricity's, with the share that rests on defaults (issue 12)."""
+    from ..totals import defaulted_indicators
+
+    total = r["co2e_total_t"]
+    if not total.known or total.central <= r["co2e_location_t"].central:
+        return ""  # nothing beyond the electricity is known
+    args = {"total": _q(r, "co2e_total_t", lang), "range": _range(r, "co2e_total_t", lang)}
+    if total.status == "partial":
+        return " " + t("finding.carbon.total_partial", **args)
+    parts = [k for k in defaulted_indicators(r.inputs) if r[k].known]
+    if not parts:
+        return " " + t("finding.carbon.total", **args)
+    share = sum(r[k].central for k in parts) / total.central
+    names = t.join(t(f"short.{k}") for k in parts)
+    return " " + t("finding.carbon.total_defaults", share=fmt.percent(share, lang), names=names, **args)
 
 
 def carbon_basis(r, lang: str) -> tuple[str, str]:
