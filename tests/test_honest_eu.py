@@ -55,6 +55,7 @@ claims:
   - {indicator: renewable_energy_factor, value: 1.0, source: "test"}
   - {indicator: energy_reuse_factor, value: 0.25, source: "test"}
   - {indicator: waste_heat_temperature_c, value: 25, source: "test"}
+  - {indicator: wue_win_l_per_kwh, value: 0.2, source: "test"}
 """
 
 # By hand: EIT = 10 MW x 0.5 x 8760 h = 43,800 MWh; EDC = EIT x 1.4 = 61,320 MWh.
@@ -142,6 +143,8 @@ def test_claims_on_declaration_only_figures_are_not_verifiable(declared):
     # a claimed 25 °C is below its range (warmer heat flatters a project: 25 °C is cautious).
     assert declared["waste_heat_temperature_c"].low > 25.0
     assert checks["waste_heat_temperature_c"].verdict == "cautious"
+    # « WUE 0.2 » for a river-cooled site, against the regulation's WIN / EIT of 200.2 L/kWh: optimistic.
+    assert checks["wue_win_l_per_kwh"].verdict == "optimistic"
 
 
 # ----------------------------------------------------------------------------- MRS5
