@@ -68,9 +68,9 @@ DECLARATION_ONLY = {
 }
 
 #: Indicators that repeat a declared input when their estimate is made from it (it is then
-#: one of the indicator's sources): the waste-heat temperature of river or sea cooling is the
-#: declared return temperature.
-ECHOES_INPUT = {"waste_heat_temperature_c": "cooling.water_out_c"}
+#: one of the indicator's sources). None today: the waste-heat temperature (TWH) is the IT side's
+#: fluid, not the declared river or sea return temperature (2024/1364, Annex II point 1(k)).
+ECHOES_INPUT: dict[str, str] = {}
 
 #: A claim on the PUE is checked against the hourly model when it ran: the
 #: annual figures use the declared PUE itself.

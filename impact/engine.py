@@ -211,8 +211,8 @@ def _run(
     alias(
         "wue_l_per_kwh",
         "wue_l_per_kwh",
-        "total water input on site / IT energy, WIN / EIT (Delegated Regulation (EU) 2024/1364, EN 50600-4-9); "
-        "once-through river or sea water not counted",
+        "water used on site / IT energy (the declared WUE, or the default for the cooling type); "
+        "river or sea water drawn and returned not counted",
     )
     water_cooled = cooling_type in WATER_COOLED
     if water_cooled:
@@ -333,15 +333,25 @@ def _eu_indicators(
 ) -> None:
     """The indicators of the EU reporting scheme (Delegated Regulation (EU) 2024/1364, Annexes II-III)
     that the PUE and WUE rows do not already give; see docs/eu-indicators.md."""
-    # River or sea water that passes once through the heat exchangers, per IT kWh, beside the WUE:
-    # whether the regulation's total water input (WIN) counts it is not settled, so both are shown.
-    it, returned = v.get("it_energy_mwh"), out.get("water_returned_m3")
+    # The regulation's WIN is "all water volumes that enter the data centre boundary and are used in
+    # relation to the data centre functions" (2024/1364, Annex II point 1(h)): river or sea water drawn
+    # through the site's exchangers is in it, returned or not. WUE = WIN / EIT (Annex III(b)); the
+    # returned part is shown beside it, so that neither reading hides it.
+    it, returned, win = v.get("it_energy_mwh"), out.get("water_returned_m3"), out.get("water_withdrawal_m3")
+    # Per IT kWh is undefined without IT energy (utilisation 0): unknown rather than infinite.
+    has_it = it is not None and bool(np.all(np.asarray(it) > 0))
+    water_deps = ("cooling.water_in_c", "cooling.water_out_c") if cooling_type in WATER_COOLED else ()
+    spec["wue_win_l_per_kwh"] = _Spec(
+        ("it_energy_mwh", "wue_l_per_kwh") + water_deps,
+        "all water entering the site (water used on site + river or sea water drawn) / IT energy, WIN / EIT "
+        "(Delegated Regulation (EU) 2024/1364, Annex II point 1(h), Annex III(b))",
+    )
+    out["wue_win_l_per_kwh"] = eu_model.water_per_it_kwh_l(win, it) if has_it and win is not None else None
     spec["wue_once_through_l_per_kwh"] = _Spec(
         ("it_energy_mwh", "cooling.water_in_c", "cooling.water_out_c"),
-        "river or sea water drawn and returned / IT energy (beside the WUE, not in it)",
+        "river or sea water drawn and returned / IT energy (the part of the WIN returned to the water body)",
     )
-    # Per IT kWh is undefined without IT energy (utilisation 0): unknown rather than infinite.
-    defined = it is not None and returned is not None and bool(np.all(np.asarray(it) > 0))
+    defined = has_it and returned is not None
     out["wue_once_through_l_per_kwh"] = eu_model.water_per_it_kwh_l(returned, it) if defined else None
     put(
         "heat_reused_mwh",
@@ -367,17 +377,10 @@ def _eu_indicators(
         lambda e, s: s + 0.0 * e,
         "renewable electricity under contract / facility energy (EN 50600-4-3)",
     )
+    # TWH is the temperature of "the fluid used to cool the ICT equipment in the data centre computer
+    # room", where it enters the heat exchanger(s) at the computer-room boundary (Annex II point 1(k)):
+    # the IT side of the exchangers, not the river or sea water returned on their far side.
     name = "waste_heat_temperature_c"
-    if cooling_type in WATER_COOLED:
-        # The declared outlet, or the one the cooling loop can reach if lower (second law, _water_balance).
-        key = "water_outlet_used_c" if "water_outlet_used_c" in v else "cooling.water_out_c"
-        spec[name] = _Spec(
-            ("cooling.water_out_c",) + WATER_LOOP,
-            "temperature of the river or sea water returned: the declared one, or the one the cooling loop "
-            "can reach if lower",
-        )
-        out[name] = v[key] if key in v else None
-        return
     if cooling_type == "liquid_closed_loop":
         deps: tuple[str, ...] = (
             "cooling.liquid_share",

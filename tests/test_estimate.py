@@ -75,7 +75,8 @@ def test_mrs5_central_values_by_hand(mrs5):
     assert mrs5.central("water_returned_m3") == pytest.approx(volume)
     # France Stratégie 2024 / RTE 2020: 0.14 x 4.4e9 m3 / 500.1e9 kWh = 1.23 L/kWh
     assert mrs5.central("water_offsite_m3") == pytest.approx(it * 1.3 * 1.23)
-    assert mrs5.central("households_electricity_equiv") == pytest.approx(it * 1.3 * 1000 / 4255)
+    # 4,620 kWh per home: Agence ORE residential use per delivery point, 2019-2021 (equivalences.csv).
+    assert mrs5.central("households_electricity_equiv") == pytest.approx(it * 1.3 * 1000 / 4620)
     # Marseille's peak: its estimated annual electricity / 8760 h x France's 2021 ratio of peak to mean
     # (88,440 MW / (472,147 GWh / 8760 h), RTE), not the 600 MW press quote (issue 12).
     city_peak = mrs5.inputs["city.annual_electricity_mwh"].value.central / 8760 * 88_440 / (472_147_000 / 8760)

@@ -1,10 +1,17 @@
 """The EU reporting indicators (Commission Delegated Regulation (EU) 2024/1364, Annexes II-III),
 checked against values computed by hand from the regulation's definitions:
 
-- WUE = WIN / EIT (Annex III(b), EN 50600-4-9), once-through river or sea water beside it;
+- WUE = WIN / EIT (Annex III(b), EN 50600-4-9), WIN being "all water volumes that enter the data
+  centre boundary and are used in relation to the data centre functions" (Annex II point 1(h)):
+  river or sea water drawn is in it, and its part is shown beside the water used on site;
 - ERF = EREUSE / EDC (Annex III(c), EN 50600-4-6);
 - REF = ERES-TOT / EDC (Annex III(d), EN 50600-4-3);
-- TWH, the average waste heat temperature (Annex II).
+- TWH, the average waste heat temperature: that of "the fluid used to cool the information and
+  communication technology equipment", where it enters the computer room's heat exchangers
+  (Annex II point 1(k)), not the river or sea water returned.
+
+Text read in the regulation itself (the EUR-Lex/CELLAR text of CELEX 32024R1364 as reproduced by
+legalize-dev/legalize-eu, eu/89/32024R1364.md).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ claims:
   - {indicator: renewable_energy_factor, value: 1.0, source: "test"}
   - {indicator: energy_reuse_factor, value: 0.25, source: "test"}
   - {indicator: waste_heat_temperature_c, value: 25, source: "test"}
+  - {indicator: wue_win_l_per_kwh, value: 0.2, source: "test"}
 """
 
 # By hand: EIT = 10 MW x 0.5 x 8760 h = 43,800 MWh; EDC = EIT x 1.4 = 61,320 MWh.
@@ -105,8 +113,24 @@ def test_declared_site_erf_and_ref(declared):
     assert total == pytest.approx(EDC_MWH)
 
 
-def test_declared_site_waste_heat_is_the_returned_water(declared):
-    assert declared["waste_heat_temperature_c"].central == pytest.approx(25.0)
+def test_declared_site_wue_of_the_regulation_counts_the_river_water(declared):
+    # WIN = water used on site + river water drawn = 0.2 L/kWh x EIT + 1000 m3/h x 8760 h;
+    # WUE = WIN / EIT (m3 / MWh = L/kWh) = 0.2 + 200 = 200.2 L/kWh (Annex II 1(h), Annex III(b)).
+    win_m3 = 0.2 * EIT_MWH + 1000 * 8760
+    assert declared["water_withdrawal_m3"].central == pytest.approx(win_m3)
+    assert declared["wue_win_l_per_kwh"].central == pytest.approx(win_m3 / EIT_MWH)
+    assert declared["wue_win_l_per_kwh"].central == pytest.approx(200.2)
+    # Its two parts, beside it, add up to it.
+    parts = declared["wue_l_per_kwh"].central + declared["wue_once_through_l_per_kwh"].central
+    assert parts == pytest.approx(declared["wue_win_l_per_kwh"].central)
+
+
+def test_declared_site_waste_heat_is_the_it_side_not_the_returned_water(declared):
+    # Annex II 1(k): the fluid that cools the IT equipment (here air: supply + rise across the IT,
+    # cooling_parameters.csv), not the declared 25 °C of the river water on the far side of the exchangers.
+    expected = _cooling_parameter("supply_c") + _cooling_parameter("band_k")
+    assert declared["waste_heat_temperature_c"].central == pytest.approx(expected)
+    assert declared["waste_heat_temperature_c"].central != pytest.approx(25.0)
 
 
 def test_claims_on_declaration_only_figures_are_not_verifiable(declared):
@@ -115,9 +139,12 @@ def test_claims_on_declaration_only_figures_are_not_verifiable(declared):
     assert checks["renewable_energy_factor"].verdict == "not_verifiable"
     assert checks["renewable_energy_factor"].reason == "declaration_only"
     assert checks["energy_reuse_factor"].reason == "declaration_only"
-    # The waste-heat temperature of river cooling is the declared return temperature itself.
-    assert checks["waste_heat_temperature_c"].verdict == "not_verifiable"
-    assert checks["waste_heat_temperature_c"].reason == "echoes_input"
+    # The waste-heat temperature is an estimate of its own (the IT side), not the declared return:
+    # a claimed 25 °C is below its range (warmer heat flatters a project: 25 °C is cautious).
+    assert declared["waste_heat_temperature_c"].low > 25.0
+    assert checks["waste_heat_temperature_c"].verdict == "cautious"
+    # « WUE 0.2 » for a river-cooled site, against the regulation's WIN / EIT of 200.2 L/kWh: optimistic.
+    assert checks["wue_win_l_per_kwh"].verdict == "optimistic"
 
 
 # ----------------------------------------------------------------------------- MRS5
@@ -136,9 +163,12 @@ def test_mrs5_ref_erf_and_once_through(mrs5):
     assert mrs5["wue_once_through_l_per_kwh"].central == pytest.approx(once)
     assert once > 10 * max(mrs5["wue_l_per_kwh"].high, 0.1)  # far larger than any on-site WUE: kept apart
     assert mrs5["wue_once_through_l_per_kwh"].status == "estimated"  # the flow is derived, not missing
-    # The declared return temperature (30 °C) capped at the outlet the cooling loop can reach:
-        # 22.5 - 5.2 + 11 - 2 = 26.3 °C (docs/thermal-discharge.md, second law).
-    assert mrs5["waste_heat_temperature_c"].central == pytest.approx(22.5 - 5.2 + 11 - 2)
+    # The regulation's WUE counts the mine water drawn: WIN / EIT = its two parts added.
+    win = mrs5["water_withdrawal_m3"].central / mrs5["it_energy_mwh"].central
+    assert mrs5["wue_win_l_per_kwh"].central == pytest.approx(win, rel=1e-6)
+    # TWH: the IT exhaust air (Annex II 1(k)), not the declared 30 °C return of the mine water.
+    expected = _cooling_parameter("supply_c") + _cooling_parameter("band_k")
+    assert mrs5["waste_heat_temperature_c"].central == pytest.approx(expected)
 
 
 # ----------------------------------------------------------------------------- other cooling
@@ -206,16 +236,24 @@ def test_the_dossier_table_says_published_estimated_or_unknown(mrs5):
     from impact.report import eu
 
     rows = {r["item"]: r for r in eu.table(mrs5, "fr")["rows"]}
-    pue = rows["Indicateur d'efficacité énergétique, PUE = EDC / EIT (EN 50600-4-2)"]
+    pue = rows["Indicateur d'efficacité énergétique, PUE = EDC / EIT (annexe III a), EN 50600-4-2)"]
     assert pue["published"] == "1,30"  # « 1.3 max », as declared
-    ref = rows["Facteur d'énergie renouvelable, REF = ERES-TOT / EDC (EN 50600-4-3)"]
+    ref = rows["Facteur d'énergie renouvelable, REF = ERES-TOT / EDC (annexe III d), EN 50600-4-3)"]
     assert ref["published"] == "100\u00a0%"
     assert "d'après la déclaration" in ref["estimated"]
-    erf = rows["Facteur de réutilisation de l'énergie, ERF = EREUSE / EDC (EN 50600-4-6)"]
+    erf = rows["Facteur de réutilisation de l'énergie, ERF = EREUSE / EDC (annexe III c), EN 50600-4-6)"]
     assert erf["published"] == "non publié" and "rien de déclaré" in erf["estimated"]
-    wue = rows["Efficacité d'usage de l'eau, WUE = WIN / EIT (EN 50600-4-9)"]
-    assert wue["published"] == "non publié"  # `wue_l_per_kwh: unknown` in mrs5.yaml
-    refrigerant = rows["Fluides frigorigènes utilisés pour le refroidissement"]
+    wue = rows["Efficacité d'usage de l'eau, WUE = WIN / EIT (annexe III b), EN 50600-4-9)"]
+    assert wue["published"] == "non publié"
+    onsite = rows["dont : eau utilisée sur le site (eau de rivière ou de mer rendue non comptée), par kWh informatique"]
+    assert onsite["published"] == "non publié"  # `wue_l_per_kwh: unknown` in mrs5.yaml
+    assert rows["Apport total d'eau potable (WIN-POT, point 1 i))"]["estimated"] == "non estimé par cet outil"
+    twh = rows[
+        "Température moyenne de la chaleur fatale (TWH, point 1 k)) : le fluide qui refroidit les équipements "
+        "informatiques, à l'entrée des échangeurs de la salle"
+    ]
+    assert twh["published"] == "non publié"  # the declared 30 °C return is not the TWH
+    refrigerant = rows["Types de fluides frigorigènes (point 1 m))"]
     assert refrigerant["published"] == "non publié"
     assert eu.table(mrs5, "fr")["once_through"]  # river cooling: the note on once-through water
 
@@ -226,11 +264,15 @@ def test_the_dossier_table_of_an_air_cooled_site(mrs6):
     table = eu.table(mrs6, "en")
     assert not table["once_through"]  # no river or sea water: no note about it
     rows = {r["item"]: r for r in table["rows"]}
-    assert rows["Average waste heat temperature (TWH)"]["published"] == "not published"
-    assert "°C" in rows["Average waste heat temperature (TWH)"]["estimated"]
+    twh = (
+        "Average waste heat temperature (TWH, point 1(k)): the fluid that cools the IT equipment, "
+        "where it enters the computer room's heat exchangers"
+    )
+    assert rows[twh]["published"] == "not published"
+    assert "°C" in rows[twh]["estimated"]
     assert (
         "from the promoter's declaration"
-        in rows["Renewable energy factor, REF = ERES-TOT / EDC (EN 50600-4-3)"]["estimated"]
+        in rows["Renewable energy factor, REF = ERES-TOT / EDC (Annex III(d), EN 50600-4-3)"]["estimated"]
     )
 
 
@@ -239,7 +281,12 @@ def test_the_dossier_shows_the_section_in_both_languages(mrs5):
 
     from .test_words import FIGURES  # the figures the template may show (none drawn here)
 
-    for lang, heading in (("fr", "Ce que le règlement européen demande de publier"), ("en", "What the European")):
+    # « déclarer », not « publier »: the regulation asks for a report to the database, which keeps each
+    # site's figures confidential (Article 5(5)); publication is the directive's (2023/1791, Article 12).
+    for lang, heading in (
+        ("fr", "Ce que le règlement européen demande de déclarer"),
+        ("en", "asks operators to report"),
+    ):
         context = build_context(
             mrs5,
             [],
@@ -253,6 +300,7 @@ def test_the_dossier_shows_the_section_in_both_languages(mrs5):
         html = render_html(context)
         assert heading in html
         assert "2024/1364" in html
+        assert "5(5)" in html or "paragraphe 5" in html
 
 
 def test_zero_load_keeps_the_shares_and_leaves_per_kwh_undefined(write_project):
@@ -273,3 +321,4 @@ def test_zero_load_keeps_the_shares_and_leaves_per_kwh_undefined(write_project):
     assert r["renewable_energy_factor"].central == pytest.approx(0.5)
     assert r["heat_reused_mwh"].central == 0
     assert r["wue_once_through_l_per_kwh"].status == "unknown"
+    assert r["wue_win_l_per_kwh"].status == "unknown"

@@ -4,7 +4,9 @@ Commission Delegated Regulation (EU) 2024/1364 [1]_, Annex III, defines four
 indicators from the key performance indicators operators report under Annex II:
 
 - PUE = EDC / EIT (EN 50600-4-2), see :mod:`impact.model.energy`;
-- WUE = WIN / EIT (EN 50600-4-9): total water input over IT energy;
+- WUE = WIN / EIT (EN 50600-4-9): total water input over IT energy, WIN being "all water volumes
+  that enter the data centre boundary and are used in relation to the data centre functions"
+  (Annex II point 1(h)), river or sea water drawn through the site's exchangers included;
 - ERF = EREUSE / EDC (EN 50600-4-6): waste heat reused over total energy;
 - REF = ERES-TOT / EDC (EN 50600-4-3): renewable energy over total energy.
 
@@ -12,7 +14,8 @@ With EREUSE = EDC x the share of the heat reused and ERES-TOT = EDC x the share 
 renewable contracts, ERF and REF are these shares themselves (also at zero load, where the
 ratios are 0 / 0): :mod:`impact.engine` uses them so.
 
-Annex II also asks for the average waste heat temperature (TWH, °C).
+Annex II point 1(k) also asks for the average waste heat temperature (TWH, °C): that of the
+fluid which cools the IT equipment, where it enters the computer room's heat exchangers.
 
 References
 ----------

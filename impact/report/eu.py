@@ -1,9 +1,9 @@
-"""The dossier's table « what the European regulation asks operators to publish ».
+"""The dossier's table « what the European regulation asks operators to report ».
 
-Commission Delegated Regulation (EU) 2024/1364, Annex II (key performance indicators) and
-Annex III (sustainability indicators): for each figure, what the promoter published (a
-declared input or a claim of the project file), what this tool estimates, or unknown.
-See docs/eu-indicators.md.
+Commission Delegated Regulation (EU) 2024/1364, Annex II point 1 (key performance indicators, in
+the order of its points (a)-(r)) and Annex III (sustainability indicators (a)-(d)): for each
+figure, what the promoter published (a declared input or a claim of the project file), what this
+tool estimates, or unknown. See docs/eu-indicators.md.
 """
 
 from __future__ import annotations
@@ -18,23 +18,30 @@ from .catalogue import catalogue
 #: the declared inputs that publish it, in order of preference).
 ROWS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("it_power", None, ("it_capacity_mw",)),
+    ("total_floor_area", None, ("building.floor_area_m2",)),
     ("floor_area", None, ("building.it_floor_area_m2",)),
     ("facility_energy", "facility_energy_mwh", ()),
     ("it_energy", "it_energy_mwh", ()),
-    ("pue", "pue", ("pue",)),
-    ("water_input", "water_onsite_m3", ()),
-    ("wue", "wue_l_per_kwh", ("wue_l_per_kwh",)),
-    ("once_through", "wue_once_through_l_per_kwh", ("cooling.water_flow_m3_per_h",)),
+    ("water_input", "water_withdrawal_m3", ()),
+    ("water_potable", None, ()),
     ("heat_reused", "heat_reused_mwh", ("heat_reuse_share",)),
-    ("erf", "energy_reuse_factor", ("heat_reuse_share",)),
-    ("waste_heat_temperature", "waste_heat_temperature_c", ("cooling.water_out_c",)),
-    ("renewable_energy", "renewable_energy_mwh", ("grid.renewable_contract_share",)),
-    ("ref", "renewable_energy_factor", ("grid.renewable_contract_share",)),
+    ("waste_heat_temperature", "waste_heat_temperature_c", ()),
+    ("intake_setpoint", None, ("cooling.supply_c",)),
     ("refrigerant", None, ("refrigerant.type",)),
+    ("renewable_energy", "renewable_energy_mwh", ("grid.renewable_contract_share",)),
+    ("pue", "pue", ("pue",)),
+    ("wue", "wue_win_l_per_kwh", ()),
+    ("wue_onsite", "wue_l_per_kwh", ("wue_l_per_kwh",)),
+    ("once_through", "wue_once_through_l_per_kwh", ("cooling.water_flow_m3_per_h",)),
+    ("erf", "energy_reuse_factor", ("heat_reuse_share",)),
+    ("ref", "renewable_energy_factor", ("grid.renewable_contract_share",)),
 )
 
 #: Declared figures read from the project file itself (they are not inputs of the model).
-PROJECT_FIELDS = {"building.it_floor_area_m2": ("building", "it_floor_area_m2", "m2")}
+PROJECT_FIELDS = {
+    "building.floor_area_m2": ("building", "floor_area_m2", "m2"),
+    "building.it_floor_area_m2": ("building", "it_floor_area_m2", "m2"),
+}
 
 
 def _range_text(value: Range, unit: str, lang: str) -> str:
