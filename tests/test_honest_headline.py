@@ -68,3 +68,5 @@ def test_a_total_with_an_unknown_part_is_at_least_and_not_called_complete():
     assert "le total serait d'au moins" in fr and "une partie reste inconnue" in fr
     sentence = totals_defaults_sentence(r, "fr")
     assert "laisse encore de côté" in sentence and "il est complet" not in sentence
+    rows = {row["label"]: row for row in dossier._key_figures(r, "fr")}
+    assert rows[narrative.label("co2e_total_t", "fr")]["equiv"].startswith("au moins")

@@ -267,7 +267,8 @@ def _total_defaults_text(r, lang: str) -> str:
         return t("dossier.key.total_complete")
     share = sum(ind[k].central for k in parts) / total
     names = t.join(t(f"short.{k}") for k in parts)
-    return t("dossier.key.total_defaults", share=fmt.percent(share, lang), names=names)
+    key = "dossier.key.total_partial" if ind["co2e_total_t"].status == "partial" else "dossier.key.total_defaults"
+    return t(key, share=fmt.percent(share, lang), names=names)
 
 
 #: The territory table: (row key, level of the name, input record, share indicator).
