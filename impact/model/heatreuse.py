@@ -1,0 +1,109 @@
+"""Heat reuse: how much of a data centre's steady heat a seasonal heat network can take.
+
+A data centre rejects about the same heat every month; a heat network sells most of its heat in
+winter. The month-by-month minimum of the two bounds what can be reused, whatever the network's
+size, and so bounds the energy reuse factor (ERF, EN 50600-4-6).
+
+References
+----------
+.. [1] Eurostat, Energy statistics - cooling and heating degree days (nrg_chdd), reference
+   metadata (ESMS) §3.4: HDD = 18 °C - Tm if Tm <= 15 °C, else 0.
+.. [2] CIBSE TM41, Degree-days: theory and application (2006), ch. 3: space-heating demand
+   proportional to the heating degree-days.
+.. [3] EN 50600-4-6:2020, Energy Reuse Factor: ERF = reused energy / total data-centre energy.
+"""
+
+from __future__ import annotations
+
+
+def monthly_heating_degree_days(temp_air_c, month, base_c=18.0, threshold_c=15.0, hours_per_day=24):
+    """Heating degree-days of each calendar month of an hourly series (Eurostat's rule [1]_) [K·d].
+
+    Parameters
+    ----------
+    temp_air_c : array-like
+        Hourly dry-bulb temperature [°C], whole days.
+    month : array-like of int
+        Month (1-12) of each hour, same length.
+    base_c, threshold_c : numeric
+        Base and heating threshold [°C].
+    hours_per_day : int
+        Values per day [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        12 values [K·d], January first (0 for a month absent from the series).
+    """
+    import numpy as np
+
+    t = np.asarray(temp_air_c, dtype=float)
+    m = np.asarray(month, dtype=int)
+    if t.size % hours_per_day or t.size != m.size:
+        raise ValueError(f"{t.size} temperatures and {m.size} months are not whole days of {hours_per_day} hours")
+    daily = t.reshape(-1, hours_per_day).mean(axis=1)
+    day_month = m.reshape(-1, hours_per_day)[:, 0]
+    hdd = np.where(daily <= threshold_c, base_c - daily, 0.0)
+    return np.array([hdd[day_month == k].sum() for k in range(1, 13)])
+
+
+def monthly_demand_weights(hdd_by_month, base_share):
+    """Share of a heat network's yearly sales made in each month [-] (they sum to 1).
+
+    ``base_share`` of the heat is sold evenly over the year (domestic hot water, processes); the
+    rest follows the heating degree-days [2]_.
+
+    Parameters
+    ----------
+    hdd_by_month : array-like
+        Heating degree-days of the 12 months [K·d].
+    base_share : numeric
+        Share of the network's heat that does not depend on the weather [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        12 weights [-].
+    """
+    import numpy as np
+
+    hdd = np.asarray(hdd_by_month, dtype=float)
+    total = hdd.sum()
+    seasonal = hdd / total if total > 0 else np.full(12, 1.0 / 12)
+    return base_share / 12.0 + (1.0 - base_share) * seasonal
+
+
+def absorbed_mwh(available_mwh_by_month, demand_mwh_by_month):
+    """Heat a network takes each month: the smaller of what the site offers and what it sells [MWh]."""
+    import numpy as np
+
+    return np.minimum(np.asarray(available_mwh_by_month, dtype=float), np.asarray(demand_mwh_by_month, dtype=float))
+
+
+def seasonal_reuse_share_max(weights):
+    """Largest share of a steady heat supply a network with these monthly weights can take over a year [-].
+
+    The network that takes everything in its busiest month (demand there = supply / 12) takes
+    ``weights[m] / max(weights)`` of the month's supply elsewhere; a bigger network takes no more
+    (it is capped by the supply), a smaller one takes less. Over a year the share is
+    ``sum(weights) / (12 max(weights)) = 1 / (12 max(weights))``.
+
+    Parameters
+    ----------
+    weights : array-like
+        The network's monthly weights (:func:`monthly_demand_weights`), summing to 1 [-].
+
+    Returns
+    -------
+    float
+        Share of the supply reused [-], between 1/12 and 1.
+    """
+    import numpy as np
+
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() / (12.0 * w.max()))
+
+
+def energy_reuse_factor(heat_reused_mwh, facility_energy_mwh):
+    """ERF = heat reused / total energy of the data centre [-] ([3]_)."""
+    return heat_reused_mwh / facility_energy_mwh
