@@ -16,19 +16,18 @@ References
 from __future__ import annotations
 
 
-def monthly_heating_degree_days(temp_air_c, month, base_c=18.0, threshold_c=15.0, hours_per_day=24):
-    """Heating degree-days of each calendar month of an hourly series (Eurostat's rule [1]_) [K·d].
+def monthly_heating_degree_days(daily_mean_c, day_month, base_c=18.0, threshold_c=15.0):
+    """Heating degree-days of each calendar month (Eurostat's rule [1]_) [K·d].
 
     Parameters
     ----------
-    temp_air_c : array-like
-        Hourly dry-bulb temperature [°C], whole days.
-    month : array-like of int
-        Month (1-12) of each hour, same length.
+    daily_mean_c : array-like
+        Mean temperature of each day [°C] (the mean of its hours, by calendar day: a day of a
+        daylight-saving change has 23 or 25 hours).
+    day_month : array-like of int
+        Month (1-12) of each day, same length.
     base_c, threshold_c : numeric
         Base and heating threshold [°C].
-    hours_per_day : int
-        Values per day [-].
 
     Returns
     -------
@@ -37,14 +36,12 @@ def monthly_heating_degree_days(temp_air_c, month, base_c=18.0, threshold_c=15.0
     """
     import numpy as np
 
-    t = np.asarray(temp_air_c, dtype=float)
-    m = np.asarray(month, dtype=int)
-    if t.size % hours_per_day or t.size != m.size:
-        raise ValueError(f"{t.size} temperatures and {m.size} months are not whole days of {hours_per_day} hours")
-    daily = t.reshape(-1, hours_per_day).mean(axis=1)
-    day_month = m.reshape(-1, hours_per_day)[:, 0]
+    daily = np.asarray(daily_mean_c, dtype=float)
+    m = np.asarray(day_month, dtype=int)
+    if daily.size != m.size:
+        raise ValueError(f"{daily.size} daily temperatures and {m.size} months")
     hdd = np.where(daily <= threshold_c, base_c - daily, 0.0)
-    return np.array([hdd[day_month == k].sum() for k in range(1, 13)])
+    return np.array([hdd[m == k].sum() for k in range(1, 13)])
 
 
 def monthly_demand_weights(hdd_by_month, base_share):

@@ -25,8 +25,6 @@ def _commune(r):
 def seasonal_shares(r) -> dict[str, Any] | None:
     """Monthly weights and the yearly reuse bound (low, central, high base share), or None without
     an hourly climate."""
-    import numpy as np
-
     from ..model import heatreuse
     from ..sources import reference as ref
 
@@ -35,10 +33,9 @@ def seasonal_shares(r) -> dict[str, Any] | None:
         return None
     row = ref.require("heat_reuse", quantity="network_base_share")
     base = row.known()
-    t = hourly["temp_air_c"].to_numpy(dtype=float)
-    months = np.asarray(hourly.index.month)
-    n = t.size - t.size % 24
-    hdd = heatreuse.monthly_heating_degree_days(t[:n], months[:n])
+    t = hourly["temp_air_c"]
+    daily = t.groupby(t.index.date).mean()  # calendar days of the local index (23 h and 25 h at DST)
+    hdd = heatreuse.monthly_heating_degree_days(daily.to_numpy(dtype=float), [d.month for d in daily.index])
     shares = {k: heatreuse.seasonal_reuse_share_max(heatreuse.monthly_demand_weights(hdd, b))
               for k, b in (("low", base.low), ("central", base.central), ("high", base.high))}
     w = heatreuse.monthly_demand_weights(hdd, base.central)
