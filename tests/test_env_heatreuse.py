@@ -135,7 +135,10 @@ def test_the_dossier_shows_the_section_in_both_languages(mrs5):
 
     from .test_words import FIGURES  # the figures the template may show (none drawn here)
 
-    for lang, heading in (("fr", "Réseaux de chaleur et valorisation, mois par mois"), ("en", "Heat networks and reuse")):
+    for lang, heading in (
+        ("fr", "Réseaux de chaleur et valorisation, mois par mois"),
+        ("en", "Heat networks and reuse"),
+    ):
         context = build_context(
             mrs5,
             [],

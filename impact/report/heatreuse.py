@@ -16,6 +16,13 @@ from .catalogue import catalogue
 MAX_OTHERS = 5
 
 
+def _data(text: str):
+    """Names read from the networks' list: a data row (not the tool's words), escaped."""
+    from markupsafe import Markup
+
+    return Markup('<span class="data" lang="fr">{}</span>').format(text)
+
+
 def _commune(r):
     site = getattr(r, "site", None)
     c = getattr(site, "commune", None) if site is not None else None
@@ -36,8 +43,10 @@ def seasonal_shares(r) -> dict[str, Any] | None:
     t = hourly["temp_air_c"]
     daily = t.groupby(t.index.date).mean()  # calendar days of the local index (23 h and 25 h at DST)
     hdd = heatreuse.monthly_heating_degree_days(daily.to_numpy(dtype=float), [d.month for d in daily.index])
-    shares = {k: heatreuse.seasonal_reuse_share_max(heatreuse.monthly_demand_weights(hdd, b))
-              for k, b in (("low", base.low), ("central", base.central), ("high", base.high))}
+    shares = {
+        k: heatreuse.seasonal_reuse_share_max(heatreuse.monthly_demand_weights(hdd, b))
+        for k, b in (("low", base.low), ("central", base.central), ("high", base.high))
+    }
     w = heatreuse.monthly_demand_weights(hdd, base.central)
     return {
         "hdd": hdd,
@@ -60,14 +69,18 @@ def section(r, lang: str) -> dict[str, Any]:
         codes = {n["id"] for n in here}
         others = [n for n in france.heat_networks(dep=c.dep) if n["kind"] == "heat" and n["id"] not in codes]
         if here:
-            names = ", ".join(n["name"] for n in here)
-            out["sentences"].append(t("heatreuse.networks.commune", count=len(here), names=names, commune=c.name))
+            names = _data(", ".join(n["name"] for n in here))
+            out["sentences"].append(
+                t.markup("heatreuse.networks.commune", count=len(here), names=names, commune=c.name)
+            )
         else:
             out["sentences"].append(t("heatreuse.networks.none_commune", commune=c.name))
         if others:
-            shown = ", ".join(f"{n['name']} ({n['commune_name'] or n['localisation']})" for n in others[:MAX_OTHERS])
+            shown = _data(
+                ", ".join(f"{n['name']} ({n['commune_name'] or n['localisation']})" for n in others[:MAX_OTHERS])
+            )
             out["sentences"].append(
-                t("heatreuse.networks.departement", count=len(others), dep=c.dep_name or c.dep, names=shown)
+                t.markup("heatreuse.networks.departement", count=len(others), dep=c.dep_name or c.dep, names=shown)
             )
         out["sentences"].append(t("heatreuse.networks.source"))
         if not here and not others:
@@ -85,15 +98,19 @@ def section(r, lang: str) -> dict[str, Any]:
         )
         month_names = t("heatreuse.month_names").split(",")
         out["months"] = [
-            {"month": m.strip(), "share": fmt.percent(x, lang, digits=2)} for m, x in zip(month_names, s["monthly_share"])
+            {"month": m.strip(), "share": fmt.percent(x, lang, digits=2)}
+            for m, x in zip(month_names, s["monthly_share"])
         ]
         declared = r.inputs.get("heat_reuse_share") if getattr(r, "inputs", None) else None
         value = getattr(declared, "value", None) if declared is not None and declared.status == "given" else None
         central = getattr(value, "central", value)
         if isinstance(central, (int, float)) and central > sh["high"]:
             out["sentences"].append(
-                t("heatreuse.declared_above", declared=fmt.percent(central, lang, digits=2),
-                  high=fmt.percent(sh["high"], lang, digits=2))
+                t(
+                    "heatreuse.declared_above",
+                    declared=fmt.percent(central, lang, digits=2),
+                    high=fmt.percent(sh["high"], lang, digits=2),
+                )
             )
     out["questions"].append(t("heatreuse.question.monthly"))
     return out
