@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__, project_data
+from . import __version__, heatreuse, project_data
 from .indicators import INDICATORS
 from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
 from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
@@ -1069,6 +1069,7 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "announced_power": announced,
         "water_outlet": _outlet_facts(indicators, records, model.flow_given),
         "site": model.inp.site.to_dict() if model.inp.site is not None else None,
+        "heating_degree_days_by_month": heatreuse.monthly_heating_degree_days(model.inp.climate, project.country),
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     results.site = model.inp.site

@@ -152,3 +152,24 @@ def test_the_dossier_shows_the_section_in_both_languages(mrs5):
         html = render_html(context)
         assert heading in html
         assert "THASSALIA" in html  # a Marseille network of the list
+
+
+def test_degree_days_without_the_cooling_model():
+    # Dugny's case file describes no cooling: the hourly cooling model does not run, the climate
+    # still gives the months (meta). Their sum is the year's degree-days by Eurostat's rule, from
+    # the same climate frame day by day (computed here with pandas).
+    from impact.validation import validate
+
+    path = MRS5.parent / "cases" / "digital-realty-dugny.yaml"
+    resolved = validate(impact.load_project(path), scope="estimate")
+    t = resolved.model.inp.climate.frame["temp_air_c"]
+    daily = t.groupby(t.index.date).mean()
+    year_hdd = float(np.where(daily <= 15, 18 - daily, 0).sum())
+    r = impact.estimate(resolved, draws=200)
+    assert r.hourly is None
+    hdd = r.meta["heating_degree_days_by_month"]
+    assert len(hdd) == 12 and hdd[0] > hdd[6]
+    assert sum(hdd) == pytest.approx(year_hdd, rel=1e-9)
+    s = heatreuse_report.seasonal_shares(r)
+    assert s is not None and 1 / 12 < s["share"]["central"] < 1
+    assert any("RÉSEAU DE DUGNY" in str(x) for x in heatreuse_report.section(r, "fr")["sentences"])

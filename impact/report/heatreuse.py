@@ -30,19 +30,19 @@ def _commune(r):
 
 
 def seasonal_shares(r) -> dict[str, Any] | None:
-    """Monthly weights and the yearly reuse bound (low, central, high base share), or None without
-    an hourly climate."""
+    """Monthly weights and the yearly reuse bound (low, central, high base share), from the site's
+    monthly heating degree-days (``meta["heating_degree_days_by_month"]``); None without them."""
     from ..model import heatreuse
     from ..sources import reference as ref
 
-    hourly = getattr(r, "hourly", None)
-    if hourly is None or "temp_air_c" not in getattr(hourly, "columns", ()):
+    hdd_list = (getattr(r, "meta", None) or {}).get("heating_degree_days_by_month")
+    if not hdd_list or sum(hdd_list) <= 0:
         return None
+    import numpy as np
+
+    hdd = np.asarray(hdd_list, dtype=float)
     row = ref.require("heat_reuse", quantity="network_base_share")
     base = row.known()
-    t = hourly["temp_air_c"]
-    daily = t.groupby(t.index.date).mean()  # calendar days of the local index (23 h and 25 h at DST)
-    hdd = heatreuse.monthly_heating_degree_days(daily.to_numpy(dtype=float), [d.month for d in daily.index])
     shares = {
         k: heatreuse.seasonal_reuse_share_max(heatreuse.monthly_demand_weights(hdd, b))
         for k, b in (("low", base.low), ("central", base.central), ("high", base.high))
