@@ -417,7 +417,7 @@ def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
     if "generators.total_mw" in v:
         power: tuple[str, ...] = ("generators.total_mw",)
         installed: Callable = lambda mw: mw  # noqa: E731
-        how = "installed power (declared)"
+        how = "installed power (declared)"  # the start of a method.*.total text of the catalogue
     elif "generators.count" in v and "generators.unit_mw" in v:
         power, installed, how = ("generators.count", "generators.unit_mw"), lambda n, mw: n * mw, "count x unit power"
     else:
