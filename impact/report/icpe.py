@@ -100,8 +100,8 @@ def table(results, lang: str) -> dict:
         )
     # The autonomy is always a default (no project-file key yet); the power is one when not published.
     notes = [t("icpe.note.autonomy_default")]
-    ratio = results.inputs.get("generators.installed_to_peak_ratio")
-    if ratio is not None and ratio.status == "default" and "generators.total_mw" not in results.inputs:
+    given = {k for k, rec in results.inputs.items() if k.startswith("generators.") and rec.status == "given"}
+    if "generators.total_mw" not in given and not {"generators.count", "generators.unit_mw"} <= given:
         notes.append(t("icpe.note.power_default"))
     questions.append(t("icpe.question.phases"))
     questions.append(t("icpe.question.hazard_study"))
