@@ -801,8 +801,13 @@ def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
 
 def _fuel_storage_inputs(fuel: str, inp: _Inputs) -> None:
     """Fuel density, heating value and on-site autonomy: the thermal input and fuel stored (ICPE)."""
-    inp.resolve("generators.fuel_density_kg_per_l", None, "kg/L", ref.lookup("fuel", fuel=fuel, quantity="density"),
-                project_source="")
+    inp.resolve(
+        "generators.fuel_density_kg_per_l",
+        None,
+        "kg/L",
+        ref.lookup("fuel", fuel=fuel, quantity="density"),
+        project_source="",
+    )
     inp.resolve(
         "generators.fuel_lhv_kwh_per_kg",
         None,

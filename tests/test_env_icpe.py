@@ -16,8 +16,13 @@ from .conftest import MINIMAL
 L_PER_KWH, DENSITY, LHV = 0.269, 0.8325, 11.94
 # icpe_thresholds.csv
 THERMAL = (("2910-A|DC", 1.0), ("2910-A|E", 20.0), ("3110|A", 50.0))
-FUEL = (("4734-2|DC", 50.0), ("4734-2|E", 500.0), ("4734-2|A", 1000.0), ("Seveso|seveso_low", 2500.0),
-        ("Seveso|seveso_high", 25000.0))
+FUEL = (
+    ("4734-2|DC", 50.0),
+    ("4734-2|E", 500.0),
+    ("4734-2|A", 1000.0),
+    ("Seveso|seveso_low", 2500.0),
+    ("Seveso|seveso_high", 25000.0),
+)
 
 
 def test_thermal_input_by_hand():
@@ -49,12 +54,15 @@ def test_report_thresholds_are_the_tables():
     assert icpe_report.thresholds("refrigerant_charge") == (("1185-2a|DC", 300.0),)
 
 
-CAMPUS = MINIMAL + """\
+CAMPUS = (
+    MINIMAL
+    + """\
 generators: {count: 100, unit_mw: 3}
 refrigerant: {type: R134a, charge_kg: 2000}
 claims:
   - {indicator: generators_thermal_input_mw, value: 49.4, source: "test: a declared power just below 50 MW"}
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -41,8 +41,12 @@ def _level(label: str | None, quantity: str, unit: str, lang: str) -> str:
         return t("icpe.regime.none")
     rubrique, regime = label.split("|")
     threshold = dict(thresholds(quantity))[label]
-    return t("icpe.regime.cell", rubrique=rubrique, regime=t(f"icpe.regime.{regime}"),
-             threshold=fmt.plain_quantity(threshold, unit, lang))
+    return t(
+        "icpe.regime.cell",
+        rubrique=rubrique,
+        regime=t(f"icpe.regime.{regime}"),
+        threshold=fmt.plain_quantity(threshold, unit, lang),
+    )
 
 
 def _regime_text(ind, quantity: str, lang: str) -> str:
