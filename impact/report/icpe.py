@@ -40,13 +40,10 @@ def _level(label: str | None, quantity: str, unit: str, lang: str) -> str:
     if label is None:
         return t("icpe.regime.none")
     rubrique, regime = label.split("|")
-    threshold = dict(thresholds(quantity))[label]
-    return t(
-        "icpe.regime.cell",
-        rubrique=rubrique,
-        regime=t(f"icpe.regime.{regime}"),
-        threshold=fmt.plain_quantity(threshold, unit, lang),
-    )
+    threshold = fmt.plain_quantity(dict(thresholds(quantity))[label], unit, lang)
+    if rubrique == "Seveso":  # a status of its own (« Seveso seuil bas »), not a rubrique
+        return t("icpe.regime.cell_seveso", regime=t(f"icpe.regime.{regime}"), threshold=threshold)
+    return t("icpe.regime.cell", rubrique=rubrique, regime=t(f"icpe.regime.{regime}"), threshold=threshold)
 
 
 def _regime_text(ind, quantity: str, lang: str) -> str:
@@ -57,9 +54,9 @@ def _regime_text(ind, quantity: str, lang: str) -> str:
     levels = [icpe_model.regime(x, thresholds(quantity)) for x in (ind.low, ind.central, ind.high)]
     text = _level(levels[1], quantity, ind.unit, lang)
     if levels[0] != levels[1]:
-        text += t("icpe.regime.at_low", regime=_level(levels[0], quantity, ind.unit, lang))
+        text = t("icpe.regime.at_low", main=text, regime=_level(levels[0], quantity, ind.unit, lang))
     if levels[2] != levels[1]:
-        text += t("icpe.regime.at_high", regime=_level(levels[2], quantity, ind.unit, lang))
+        text = t("icpe.regime.at_high", main=text, regime=_level(levels[2], quantity, ind.unit, lang))
     return text
 
 
@@ -88,7 +85,8 @@ def table(results, lang: str) -> dict:
                         item=t(f"icpe.item.{quantity}"),
                         value=fmt.plain_quantity(value, ind.unit, lang),
                         threshold=fmt.plain_quantity(near[1], ind.unit, lang),
-                        regime=_level(near[0], quantity, ind.unit, lang),
+                        rubrique=near[0].split("|")[0],
+                        regime=t(f"icpe.regime.{near[0].split('|')[1]}"),
                         estimate=narrative.value_text(results, indicator, lang),
                     )
                 )
