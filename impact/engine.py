@@ -431,6 +431,12 @@ def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
         f"{how} x fuel per kWh x fuel density x lower heating value (electrical power / efficiency)",
     )
     put(
+        "ups_battery_energy_mwh",
+        ("it_capacity_mw", "ups.battery_autonomy_minutes"),
+        icpe_model.ups_battery_energy_mwh,
+        "IT capacity x battery autonomy at full load (one UPS path)",
+    )
+    put(
         "fuel_storage_m3",
         power + ("generators.fuel_autonomy_hours", "generators.fuel_l_per_kwh"),
         lambda *a: icpe_model.fuel_storage_m3(installed(*a[:k]), *a[k:]),

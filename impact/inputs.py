@@ -825,6 +825,16 @@ def _fuel_storage_inputs(fuel: str, inp: _Inputs) -> None:
         "fuel autonomy not published: 12 h (Uptime Tier minimum) to 72 h of full load stands in for it",
         "note.icpe.autonomy_default",
     )
+    ups = ref.require("ups_batteries", quantity="battery_autonomy_minutes")
+    inp.put(
+        "ups.battery_autonomy_minutes",
+        ups.known(),
+        ups.unit,
+        "default",
+        ups.citation,
+        "UPS battery autonomy not published: 3 to 15 minutes of full IT load (5 central) stands in for it",
+        "note.icpe.ups_default",
+    )
 
 
 def _default_generator_sizing(inp: _Inputs, *, declared_unknown: bool) -> None:

@@ -37,6 +37,11 @@ def test_fuel_storage_by_hand():
     assert icpe.fuel_storage_t(m3, DENSITY) == pytest.approx(3224.8, rel=1e-4)
 
 
+def test_ups_battery_energy_by_hand():
+    # 200 MW of IT x 5 min / 60 = 16.7 MWh
+    assert icpe.ups_battery_energy_mwh(200.0, 5.0) == pytest.approx(16.667, rel=1e-4)
+
+
 def test_regime_and_just_below():
     assert icpe.regime(0.5, THERMAL) is None
     assert icpe.regime(49.4, THERMAL) == "2910-A|E"
@@ -79,26 +84,29 @@ def test_campus_indicators_by_hand(campus):
     assert campus.central("fuel_storage_m3") == pytest.approx(300 * 48 * L_PER_KWH)
     assert campus.central("fuel_storage_t") == pytest.approx(300 * 48 * L_PER_KWH * DENSITY)
     assert campus.central("refrigerant_charge_kg") == pytest.approx(2000)
+    # ups_batteries.csv: 5 minutes central (assumption): 10 MW x 5 / 60 = 0.833 MWh
+    assert campus.central("ups_battery_energy_mwh") == pytest.approx(10 * 5 / 60)
+    assert campus.inputs["ups.battery_autonomy_minutes"].status == "default"
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_campus_section(campus, lang):
     t = icpe_report.table(campus, lang)
-    thermal, refrigerant, fuel = t["rows"]
+    thermal, refrigerant, fuel, batteries = t["rows"]
     assert "3110" in thermal["regime"] and "49.4" in thermal["published"].replace(",", ".")
     assert "1185-2a" in refrigerant["regime"]
     assert "Seveso" in fuel["regime"]  # 3 225 t at the central value: lower tier
     assert len(t["findings"]) == 1 and "50" in t["findings"][0]
     # the promoter is silent on the charge? No: declared as an input, but not claimed; fuel: not declared
     assert len(t["questions"]) == 4  # refrigerant, fuel, phases, hazard study
-    assert len(t["notes"]) == 1  # the autonomy default; the power is declared
+    assert len(t["notes"]) == 2  # the fuel and battery autonomy defaults; the power is declared
 
 
 def test_mrs5_defaults_are_said(mrs5_path):
     r = estimate(load_project(mrs5_path), draws=200)
     t = icpe_report.table(r, "fr")
     assert all(row["published"] == "non publié" for row in t["rows"])
-    assert len(t["notes"]) == 2 and not t["findings"]
+    assert len(t["notes"]) == 3 and not t["findings"]
     assert "3110" in t["rows"][0]["regime"]
     # No power published: peak demand x redundancy ratio (defaults) stands for the installed MW
     installed = r.central("peak_demand_mw") * r.inputs["generators.installed_to_peak_ratio"].value.central

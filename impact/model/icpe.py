@@ -75,3 +75,21 @@ def just_below(value: float, thresholds: Sequence[tuple[str, float]], margin: fl
         if t * (1.0 - margin) <= value < t:
             return r, t
     return None
+
+
+def ups_battery_energy_mwh(it_capacity_mw, autonomy_minutes):
+    """Energy the UPS batteries hold to carry the full IT load for ``autonomy_minutes``.
+
+    Parameters
+    ----------
+    it_capacity_mw : numeric
+        IT power at full load [MW].
+    autonomy_minutes : numeric
+        Battery autonomy at full IT load [min].
+
+    Returns
+    -------
+    numeric
+        Usable battery energy [MWh] (MW x min / 60), one UPS path; a 2N design holds twice this.
+    """
+    return it_capacity_mw * autonomy_minutes / 60.0

@@ -100,8 +100,17 @@ def table(results, lang: str) -> dict:
                 "published": declared,
             }
         )
+    # Batteries: no rubrique threshold computed, the fire risk goes to the hazard study.
+    rows.append(
+        {
+            "item": t("icpe.item.batteries"),
+            "estimated": narrative.value_text(results, "ups_battery_energy_mwh", lang),
+            "regime": t("icpe.regime.batteries"),
+            "published": t("icpe.published.none"),
+        }
+    )
     # The autonomy is always a default (no project-file key yet); the power is one when not published.
-    notes = [t("icpe.note.autonomy_default")]
+    notes = [t("icpe.note.autonomy_default"), t("icpe.note.ups_default")]
     given = {k for k, rec in results.inputs.items() if k.startswith("generators.") and rec.status == "given"}
     if "generators.total_mw" not in given and not {"generators.count", "generators.unit_mw"} <= given:
         notes.append(t("icpe.note.power_default"))
