@@ -22,6 +22,7 @@ from .indicators import INDICATORS
 from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
 from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
 from .model import eu as eu_model
+from .model import icpe as icpe_model
 from .project import NO_REFRIGERANT, WATER_COOLED, Project, project_text
 from .ranges import Range
 from .results import Indicator, InputRecord, Results, clean_number
@@ -192,6 +193,7 @@ def _run(
             "IT capacity x chiller capacity per kW of IT x charge per kW (defaults) x annual leak rate x GWP-100",
         )
 
+    _icpe(v, put, refrigerant_none)
     _embodied(v, out, spec)
 
     totals = ("co2e_location_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year")
@@ -397,6 +399,55 @@ def _eu_indicators(
     # Without the cooling model's parameters (no climate, no cooling type) it is unknown: say which.
     spec[name] = _Spec(deps + ("cooling.type", "climate"), method)
     out[name] = fn(*[v[d] for d in deps]) if all(d in v for d in deps) else None
+
+
+def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
+    """Thermal input of the generators, fuel stored and refrigerant charge (ICPE 2910/3110, 4734, 1185)."""
+    if refrigerant_none:
+        put("refrigerant_charge_kg", ("it_capacity_mw",), lambda x: 0.0 * x, "no refrigerant declared")
+    elif "refrigerant.charge_kg" in v or "refrigerant.charge_kg_per_kw" not in v:
+        put("refrigerant_charge_kg", ("refrigerant.charge_kg",), lambda x: x, "refrigerant charge (declared)")
+    else:
+        put(
+            "refrigerant_charge_kg",
+            ("it_capacity_mw", "refrigerant.chiller_capacity_to_it_ratio", "refrigerant.charge_kg_per_kw"),
+            carbon.refrigerant_charge_kg,
+            "IT capacity x chiller capacity per kW of IT x charge per kW (defaults)",
+        )
+    if "generators.total_mw" in v:
+        power: tuple[str, ...] = ("generators.total_mw",)
+        installed: Callable = lambda mw: mw  # noqa: E731
+        how = "installed power (declared)"  # the start of a method.*.total text of the catalogue
+    elif "generators.count" in v and "generators.unit_mw" in v:
+        power, installed, how = ("generators.count", "generators.unit_mw"), lambda n, mw: n * mw, "count x unit power"
+    else:
+        power = ("peak_demand_mw", "generators.installed_to_peak_ratio")
+        installed, how = carbon.generator_installed_mw, "peak demand x redundancy of the tier (default)"
+    k = len(power)
+    put(
+        "generators_thermal_input_mw",
+        power + ("generators.fuel_l_per_kwh", "generators.fuel_density_kg_per_l", "generators.fuel_lhv_kwh_per_kg"),
+        lambda *a: icpe_model.generators_thermal_input_mw(installed(*a[:k]), *a[k:]),
+        f"{how} x fuel per kWh x fuel density x lower heating value (electrical power / efficiency)",
+    )
+    put(
+        "ups_battery_energy_mwh",
+        ("it_capacity_mw", "ups.battery_autonomy_minutes"),
+        icpe_model.ups_battery_energy_mwh,
+        "IT capacity x battery autonomy at full load (one UPS path)",
+    )
+    put(
+        "fuel_storage_m3",
+        power + ("generators.fuel_autonomy_hours", "generators.fuel_l_per_kwh"),
+        lambda *a: icpe_model.fuel_storage_m3(installed(*a[:k]), *a[k:]),
+        f"{how} x autonomy hours at full load x fuel per kWh",
+    )
+    put(
+        "fuel_storage_t",
+        power + ("generators.fuel_autonomy_hours", "generators.fuel_l_per_kwh", "generators.fuel_density_kg_per_l"),
+        lambda *a: icpe_model.fuel_storage_t(icpe_model.fuel_storage_m3(installed(*a[:k]), *a[k:-1]), a[-1]),
+        f"{how} x autonomy hours at full load x fuel per kWh x fuel density",
+    )
 
 
 def _ramp_up(put: Callable) -> None:

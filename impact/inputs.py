@@ -796,6 +796,45 @@ def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
         ref.lookup("fuel", fuel=fuel, quantity="emission_factor"),
         project_source="",
     )
+    _fuel_storage_inputs(fuel, inp)
+
+
+def _fuel_storage_inputs(fuel: str, inp: _Inputs) -> None:
+    """Fuel density, heating value and on-site autonomy: the thermal input and fuel stored (ICPE)."""
+    inp.resolve(
+        "generators.fuel_density_kg_per_l",
+        None,
+        "kg/L",
+        ref.lookup("fuel", fuel=fuel, quantity="density"),
+        project_source="",
+    )
+    inp.resolve(
+        "generators.fuel_lhv_kwh_per_kg",
+        None,
+        "kWh/kg",
+        ref.lookup("fuel", fuel=fuel, quantity="lower_heating_value"),
+        project_source="",
+    )
+    row = ref.require("generator_tests", quantity="fuel_autonomy_hours")
+    inp.put(
+        "generators.fuel_autonomy_hours",
+        row.known(),
+        row.unit,
+        "default",
+        row.citation,
+        "fuel autonomy not published: 12 h (Uptime Tier minimum) to 72 h of full load stands in for it",
+        "note.icpe.autonomy_default",
+    )
+    ups = ref.require("ups_batteries", quantity="battery_autonomy_minutes")
+    inp.put(
+        "ups.battery_autonomy_minutes",
+        ups.known(),
+        ups.unit,
+        "default",
+        ups.citation,
+        "UPS battery autonomy not published: 3 to 15 minutes of full IT load (5 central) stands in for it",
+        "note.icpe.ups_default",
+    )
 
 
 def _default_generator_sizing(inp: _Inputs, *, declared_unknown: bool) -> None:

@@ -24,6 +24,7 @@ from ..paths import templates_dir
 from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
+from . import icpe as icpe_report
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
 
@@ -714,6 +715,7 @@ def build_context(
         "alternatives": _alternatives(r, alternatives, lang),
         "eu_table": eu_report.table(r, lang),
         "heatreuse": heatreuse_report.section(r, lang),
+        "icpe_table": icpe_report.table(r, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),

@@ -1,0 +1,95 @@
+"""ICPE quantities of the backup generators: thermal input and fuel stored, and the regime they give.
+
+The French nomenclature of classified installations (annexe à l'article R. 511-9 du code de
+l'environnement) classes a site by quantities: the total nominal thermal power of its combustion
+plant (rubriques 2910-A, 3110), the fluorinated gas in its refrigeration (1185) and the petroleum
+products it stores (4734, and Seveso III, Directive 2012/18/EU). The thresholds are in
+``data/reference/icpe_thresholds.csv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def generators_thermal_input_mw(installed_mw, fuel_l_per_kwh, density_kg_per_l, lhv_kwh_per_kg):
+    """Thermal input of the generators at full load: fuel energy burnt per hour.
+
+    Parameters
+    ----------
+    installed_mw : numeric
+        Electrical power of all the generators [MW].
+    fuel_l_per_kwh : numeric
+        Fuel burnt per kWh of electricity [L/kWh].
+    density_kg_per_l : numeric
+        Fuel density [kg/L].
+    lhv_kwh_per_kg : numeric
+        Lower heating value of the fuel [kWh/kg] (IPCC 2006 Vol. 2 Table 1.2).
+
+    Returns
+    -------
+    numeric
+        Thermal input [MW]: electrical power / efficiency, the efficiency being
+        1 / (fuel_l_per_kwh x density x LHV).
+    """
+    return installed_mw * fuel_l_per_kwh * density_kg_per_l * lhv_kwh_per_kg
+
+
+def fuel_storage_m3(installed_mw, autonomy_hours, fuel_l_per_kwh):
+    """Fuel the site must hold for its generators to run ``autonomy_hours`` at full load.
+
+    Parameters
+    ----------
+    installed_mw : numeric
+        Electrical power of all the generators [MW].
+    autonomy_hours : numeric
+        Hours at full load the on-site tanks hold [h].
+    fuel_l_per_kwh : numeric
+        Fuel burnt per kWh of electricity [L/kWh].
+
+    Returns
+    -------
+    numeric
+        Fuel stored [m3] (MW x h = MWh; x 1000 kWh/MWh x L/kWh / 1000 L/m3).
+    """
+    return installed_mw * autonomy_hours * fuel_l_per_kwh
+
+
+def fuel_storage_t(storage_m3, density_kg_per_l):
+    """Mass of fuel stored [t] from its volume [m3] and density [kg/L] (1 kg/L = 1 t/m3)."""
+    return storage_m3 * density_kg_per_l
+
+
+def regime(value: float, thresholds: Sequence[tuple[str, float]]) -> str | None:
+    """The regime of the highest threshold ``value`` reaches (thresholds: (regime, threshold)),
+    None below the lowest one."""
+    reached = [(t, r) for r, t in thresholds if value >= t]
+    return max(reached)[1] if reached else None
+
+
+def just_below(value: float, thresholds: Sequence[tuple[str, float]], margin: float = 0.05) -> tuple[str, float] | None:
+    """The (regime, threshold) that ``value`` sits just under (within ``margin`` of it, 5 % by
+    default), None otherwise. A declared power of 49.4 MW against the 50 MW of rubrique 3110
+    (the Wissous case) is 1.2 % below."""
+    for r, t in sorted(thresholds, key=lambda rt: rt[1]):
+        if t * (1.0 - margin) <= value < t:
+            return r, t
+    return None
+
+
+def ups_battery_energy_mwh(it_capacity_mw, autonomy_minutes):
+    """Energy the UPS batteries hold to carry the full IT load for ``autonomy_minutes``.
+
+    Parameters
+    ----------
+    it_capacity_mw : numeric
+        IT power at full load [MW].
+    autonomy_minutes : numeric
+        Battery autonomy at full IT load [min].
+
+    Returns
+    -------
+    numeric
+        Usable battery energy [MWh] (MW x min / 60), one UPS path; a 2N design holds twice this.
+    """
+    return it_capacity_mw * autonomy_minutes / 60.0
