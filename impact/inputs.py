@@ -1458,7 +1458,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     resolve_local_context(p, inp.site, inp)
     from .water_resource import resolve_water_resource
 
-    resolve_water_resource(p, inp, p.cooling is not None and p.cooling.type == "river")  # issue 13, item 6
+    resolve_water_resource(p, inp)  # issue 13, item 6
     # --- the participation procedure -----------------------------------------------------
     from .procedure import resolve_procedure
 

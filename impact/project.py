@@ -520,6 +520,9 @@ class WaterResource(_Strict):
     source: Literal[WATER_SOURCES] | None = None
     receiving_low_flow_m3_per_s: Q("water_resource.receiving_low_flow_m3_per_s") = None
     receiving_water_class: Literal[RECEIVING_WATER_CLASSES] | None = None
+    # Where the warmed water goes; default: the cooling type (river, sea). A mine-water gallery
+    # cooled "river" site may return its water to a port (MRS5).
+    receiving_water: Literal[("river", "sea")] | None = None
 
 
 class Claim(_Strict):

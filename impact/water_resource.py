@@ -25,7 +25,16 @@ POPULATION = "water_resource.commune_population"
 LOW_FLOW = "water_resource.receiving_low_flow_m3_per_s"
 
 
-def resolve_water_resource(p, inp, river_cooled: bool) -> None:
+def receiving_water(p) -> str | None:
+    """``river`` or ``sea``: where the warmed water goes (declared, else the cooling type); None without it."""
+    wr = p.water_resource
+    if wr is not None and wr.receiving_water is not None:
+        return wr.receiving_water
+    ctype = p.cooling.type if p.cooling is not None else None
+    return ctype if ctype in ("river", "sea") else None
+
+
+def resolve_water_resource(p, inp) -> None:
     """Record the commune's population and, for a river-cooled site (or when given), the low flow.
 
     A sea has no low flow: for a sea site the flow is recorded only when the user gives one (a
@@ -55,7 +64,7 @@ def resolve_water_resource(p, inp, river_cooled: bool) -> None:
         )
     wr = p.water_resource
     given = wr.receiving_low_flow_m3_per_s if wr is not None else None
-    if given is None and not river_cooled:
+    if given is None and receiving_water(p) != "river":
         return
     from .inputs import _project_source
 

@@ -98,7 +98,7 @@ def test_river_without_low_flow_asks_for_it_and_for_the_class(write_project):
     assert r.inputs["water_resource.receiving_low_flow_m3_per_s"].status == "unknown"
     qs = narrative.questions(r, [], "en")
     assert any("low flow (QMNA5)" in q for q in qs)
-    assert any("class of the receiving water" in q for q in qs)
+    assert any("class of the receiving water (salmonid, cyprinid)" in q for q in qs)
     assert any("cannot be computed" in p for p in report.paragraphs(r, "en"))
 
 
@@ -116,7 +116,7 @@ def test_onsite_water_against_the_commune_by_hand(write_project):
     assert r.central("water_onsite_share_of_commune_domestic") == pytest.approx(share, rel=1e-9)
     qs = narrative.questions(r, [], "fr")
     assert any("restrictions sécheresse" in q for q in qs)
-    assert not any("catégorie piscicole" in q for q in qs)  # no river: no class asked
+    assert not any("catégorie piscicole" in q or "conchylicoles" in q for q in qs)  # no river or sea: no class
     assert "receiving_water_rise_k" in r.indicators and not r["receiving_water_rise_k"].known
     fr = " ".join(report.paragraphs(r, "fr"))
     assert "provient du réseau d'eau potable" in fr
@@ -140,3 +140,20 @@ def test_bad_input_names_the_field(write_project, block, field):
     with pytest.raises(InputError) as info:
         impact.load_project(write_project(AIR.format(extra=block)))
     assert field in str(info.value)
+
+
+def test_declared_return_temperature_against_the_30_c_limit(write_project):
+    # Ottmarsheim declares 20 °C: below 30 °C. MRS5 declares 30 °C: the rule is « inférieure à 30 °C ».
+    r = _run(write_project, OTTMARSHEIM)
+    assert report.effluent_check(r) == (20.0, 30.0, False)
+    hot = _run(write_project, OTTMARSHEIM.replace("water_out_c: 20", "water_out_c: 30"))
+    assert report.effluent_check(hot) == (30.0, 30.0, True)
+    assert any("n'est pas inférieure à la limite de 30 °C" in p for p in report.paragraphs(hot, "fr"))
+
+
+def test_a_sea_outfall_asks_about_shellfish_waters_not_a_low_flow(write_project):
+    r = _run(write_project, OTTMARSHEIM, "water_resource: {source: mine_water, receiving_water: sea}\n")
+    assert "water_resource.receiving_low_flow_m3_per_s" not in r.inputs
+    qs = report.questions(r, "en")
+    assert any("shellfish waters near the outfall (a limit of a 2 °C rise" in q for q in qs)
+    assert not any("low flow" in p for p in report.paragraphs(r, "en"))

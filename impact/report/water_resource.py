@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..sources import reference as ref
+from ..water_resource import receiving_water
 from . import fmt, narrative
 from .catalogue import catalogue
 
@@ -52,7 +53,7 @@ def paragraphs(results, lang: str = "fr") -> list[str]:
         )
     else:
         out.append(t("water_resource.commune_unknown"))
-    medium = narrative.water_medium(results)
+    medium = receiving_water(results.project) if narrative.water_medium(results) is not None else None
     if medium is None:
         return out
     limits = {
@@ -84,7 +85,22 @@ def paragraphs(results, lang: str = "fr") -> list[str]:
     elif medium == "river":
         out.append(t("water_resource.rise_unknown"))
     out.append(t("water_resource.limits", **limits))
+    effluent = effluent_check(results)
+    if effluent is not None:
+        declared, limit, over = effluent
+        key = "water_resource.effluent.not_below" if over else "water_resource.effluent.below"
+        out.append(t(key, declared=fmt.plain(declared, lang), limit=fmt.plain(limit, lang)))
     return out
+
+
+def effluent_check(results) -> tuple[float, float, bool] | None:
+    """(declared return temperature's high value [°C], the effluent limit [°C], whether it is not below it):
+    the rule is « inférieure à 30 °C »; None without a declared return temperature."""
+    rec = results.inputs.get("cooling.water_out_c")
+    limit = _limit("effluent_temperature_max_c")
+    if rec is None or rec.status != "given" or rec.value is None or limit is None:
+        return None
+    return rec.value.high, limit, rec.value.high >= limit
 
 
 def rise_verdict(results) -> tuple[str, bool, float] | None:
@@ -111,6 +127,9 @@ def questions(results, lang: str = "fr") -> list[str]:
         out.append(t("water_resource.question.network_drought"))
     elif (source is None or source == "unknown") and uses_water:
         out.append(t("water_resource.question.source"))
-    if narrative.water_medium(results) is not None and _water_class(results) is None:
-        out.append(t("water_resource.question.class"))
+    medium = receiving_water(results.project) if narrative.water_medium(results) is not None else None
+    if medium is not None and _water_class(results) is None:
+        out.append(
+            t(f"water_resource.question.class.{medium}", limit=fmt.plain(_limit("receiving_rise_max_k", "shellfish"), lang))
+        )
     return out
