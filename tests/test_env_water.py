@@ -69,7 +69,11 @@ def test_receiving_rise_by_hand():
 
 # ------------------------------------------------------------------------------ the estimate
 def test_rise_of_the_rhine_by_hand_and_the_salmonid_limit(write_project):
-    r = _run(write_project, OTTMARSHEIM, "water_resource: {receiving_low_flow_m3_per_s: 2, receiving_water_class: salmonid}\n")
+    r = _run(
+        write_project,
+        OTTMARSHEIM,
+        "water_resource: {receiving_low_flow_m3_per_s: 2, receiving_water_class: salmonid}\n",
+    )
     # Full IT load: 18 MW x 1.0693 x 0.5 = 9.6237 MW; the declared flow could carry
     # 1500/3600 m3/s x 998.21 x 4184.1 x 8 K = 13.92 MW, so nothing is capped.
     heat_mw = 18 * (1 + DIST) * 0.5
@@ -84,7 +88,11 @@ def test_rise_of_the_rhine_by_hand_and_the_salmonid_limit(write_project):
 
 
 def test_half_the_flow_puts_the_rise_above_the_limit(write_project):
-    r = _run(write_project, OTTMARSHEIM, "water_resource: {receiving_low_flow_m3_per_s: 1, receiving_water_class: salmonid}\n")
+    r = _run(
+        write_project,
+        OTTMARSHEIM,
+        "water_resource: {receiving_low_flow_m3_per_s: 1, receiving_water_class: salmonid}\n",
+    )
     rise = 18 * (1 + DIST) * 0.5 * 1e6 / (1 * RHO * CP)  # 2.30 K
     assert r.central("receiving_water_rise_k") == pytest.approx(rise, rel=1e-3)
     assert report.rise_verdict(r) == ("salmonid", True, 1.5)

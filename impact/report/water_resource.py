@@ -130,6 +130,9 @@ def questions(results, lang: str = "fr") -> list[str]:
     medium = receiving_water(results.project) if narrative.water_medium(results) is not None else None
     if medium is not None and _water_class(results) is None:
         out.append(
-            t(f"water_resource.question.class.{medium}", limit=fmt.plain(_limit("receiving_rise_max_k", "shellfish"), lang))
+            t(
+                f"water_resource.question.class.{medium}",
+                limit=fmt.plain(_limit("receiving_rise_max_k", "shellfish"), lang),
+            )
         )
     return out
