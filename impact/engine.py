@@ -327,6 +327,9 @@ def _run(
         equivalences.share,
         "facility energy / the electricity of France's data centres today (RTE)",
     )
+    from .water_resource import run_water_resource
+
+    run_water_resource(v, out, spec, put, _Spec, water_cooled)  # issue 13, item 6
     return out, spec
 
 

@@ -1495,6 +1495,9 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
 
     inp.site = place_site(p)
     resolve_local_context(p, inp.site, inp)
+    from .water_resource import resolve_water_resource
+
+    resolve_water_resource(p, inp)  # issue 13, item 6
     # --- the participation procedure -----------------------------------------------------
     from .procedure import resolve_procedure
 

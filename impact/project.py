@@ -510,6 +510,21 @@ class Building(_Strict):
     embodied_tco2e: Q("building.embodied_tco2e") = None
 
 
+#: Where the site's water comes from (issue 13, item 6): a fact of the project file.
+WATER_SOURCES = ("drinking_water_network", "river", "aquifer", "sea", "mine_water", "rainwater", "unknown")
+#: Receiving-water classes of the French thermal-discharge limits (data/reference/thermal_discharge_limits.csv).
+RECEIVING_WATER_CLASSES = ("salmonid", "cyprinid", "shellfish")
+
+
+class WaterResource(_Strict):
+    source: Literal[WATER_SOURCES] | None = None
+    receiving_low_flow_m3_per_s: Q("water_resource.receiving_low_flow_m3_per_s") = None
+    receiving_water_class: Literal[RECEIVING_WATER_CLASSES] | None = None
+    # Where the warmed water goes; default: the cooling type (river, sea). A mine-water gallery
+    # cooled "river" site may return its water to a port (MRS5).
+    receiving_water: Literal[("river", "sea")] | None = None
+
+
 class Claim(_Strict):
     indicator: Annotated[str, Field(max_length=100)]
     value: N("claims.value", required=True)
@@ -635,6 +650,7 @@ class Project(_Strict):
     building: Building | None = None
     land: Land | None = None
     context: Context | None = None
+    water_resource: WaterResource | None = None
     heat_reuse_share: Q("heat_reuse_share") = None  # unknown: reuse announced, share not published
     announced_power: AnnouncedPower | None = None
     procedure: Procedure | None = None
@@ -704,6 +720,7 @@ MODEL_PATHS = {
     "Generators": "generators",
     "Refrigerant": "refrigerant",
     "Building": "building",
+    "WaterResource": "water_resource",
     "Land": "land",
     "Context": "context",
     "Claim": "claims",

@@ -44,6 +44,7 @@ BLOCKS = {
     "claims": [{"indicator": "pue", "value": 1.3, "source": "the promoter"}],
     "alternatives": [{"name": "half", "changes": {"it_capacity_mw": 5}}],
     "assumptions": {},
+    "water_resource": {},
 }
 
 

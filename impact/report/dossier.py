@@ -716,6 +716,7 @@ def build_context(
         "eu_table": eu_report.table(r, lang),
         "heatreuse": heatreuse_report.section(r, lang),
         "icpe_table": icpe_report.table(r, lang),
+        "water_resource": _water_resource_paragraphs(r, lang),  # issue 13, item 6
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),
@@ -1031,3 +1032,10 @@ def build_dossier(
     return DossierOutput(
         output, output.with_suffix(".md"), Path(html_output) if html_output else None, timings, blocked
     )
+
+
+def _water_resource_paragraphs(r, lang: str) -> list[str]:
+    """The water-resource section's sentences (impact.report.water_resource)."""
+    from . import water_resource
+
+    return water_resource.paragraphs(r, lang)

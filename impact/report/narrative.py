@@ -496,6 +496,9 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
         out.append(t("question.announced_power", value_mw=fmt.plain(announced["value_mw"], lang)))
     out.append(t("question.peak"))
     out.extend(_water_saving_questions(results, t))
+    from .water_resource import questions as water_resource_questions
+
+    out.extend(q for q in water_resource_questions(results, lang) if q not in out)  # issue 13, item 6
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
             key = f"question.claim.{c.verdict}"
