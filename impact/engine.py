@@ -419,13 +419,14 @@ def _air(v: dict[str, Any], put: Callable) -> None:
     mw_deps, installed, words = _installed_generators(v)
     n = len(mw_deps)
     tests = ("generators.test_hours_per_year", "generators.test_load_share")
+    names = {"nox": "NOx", "pm": "PM", "co": "CO"}
     for pollutant in ("nox", "pm", "co"):
         factor = f"air.{pollutant}_g_per_kwh"
         put(
             f"{pollutant}_generators_t",
             mw_deps + tests + (factor,),
             lambda *a: air.pollutant_t(carbon.generator_test_energy_mwh(1.0, installed(*a[:n]), a[n], a[n + 1]), a[-1]),
-            f"{words} x test hours x test load x emission factor ({pollutant.upper()}, g/kWh)",
+            f"{words} x test hours x test load x emission factor ({names[pollutant]}, g/kWh)",
         )
     put(
         "so2_generators_t",
@@ -440,7 +441,7 @@ def _air(v: dict[str, Any], put: Callable) -> None:
             f"{pollutant}_generators_full_load_kg_per_h",
             mw_deps + (f"air.{pollutant}_g_per_kwh",),
             lambda *a: air.full_load_kg_per_h(installed(*a[:n]), a[n]),
-            f"{words} at full load x emission factor ({pollutant.upper()}, g/kWh), for one hour",
+            f"{words} at full load x emission factor ({names[pollutant]}, g/kWh), for one hour",
         )
 
 
