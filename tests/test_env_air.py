@@ -105,3 +105,17 @@ def test_a_published_programme_is_said_as_published(campus):
     assert any("as published: 12 hours a year per generator at 75 %" in n for n in notes)
     # Stage V for comparison: 300 MW x 3.5 g/kWh = 1,050 kg/h of NOx.
     assert any("1,050" in n or "1 050" in n for n in notes), notes
+
+
+def test_the_engines_certified_factor_replaces_the_default():
+    # 4 x 3 MW x 10 h x full load = 120 MWh; at a Stage V-like 3.5 g/kWh: 120e3 kWh x 3.5 g = 0.42 t.
+    r = impact.estimate(
+        parse_project_text(
+            "name: x\ncountry: FR\nyear: 2024\nit_capacity_mw: 10\npue: 1.4\nutilisation: 0.5\n"
+            "generators: {count: 4, unit_mw: 3, test_hours_per_year: 10, test_load_share: 1}\n"
+            "assumptions: {air.nox_g_per_kwh: 3.5}\n"
+        ),
+        draws=100,
+    )
+    assert r.inputs["air.nox_g_per_kwh"].status == "given"
+    assert r.indicators["nox_generators_t"].central == pytest.approx(0.42)

@@ -38,9 +38,7 @@ def section(r, lang: str) -> dict:
     hours, load = r.inputs.get("generators.test_hours_per_year"), r.inputs.get("generators.test_load_share")
     if hours is not None and load is not None and hours.value is not None and load.value is not None:
         key = "air.note.programme_default" if "default" in (hours.status, load.status) else "air.note.programme"
-        notes.append(
-            t(key, hours=fmt.plain(hours.value.central, lang), load=fmt.plain(100 * load.value.central, lang))
-        )
+        notes.append(t(key, hours=fmt.plain(hours.value.central, lang), load=fmt.plain(100 * load.value.central, lang)))
     return {"rows": rows, "notes": notes}
 
 
