@@ -20,7 +20,7 @@ import numpy as np
 from . import __version__, heatreuse, project_data
 from .indicators import INDICATORS
 from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
-from .model import carbon, cooling, energy, equivalences, heat, uncertainty, water
+from .model import air, carbon, cooling, energy, equivalences, heat, uncertainty, water
 from .model import eu as eu_model
 from .model import icpe as icpe_model
 from .project import NO_REFRIGERANT, WATER_COOLED, Project, project_text
@@ -163,6 +163,7 @@ def _run(
             ),
             "peak demand x redundancy of the tier (default) x test hours x test load x fuel per kWh x emission factor",
         )
+    _air(v, put)
     if refrigerant_none:
         put(
             "co2e_refrigerant_t",
@@ -451,6 +452,51 @@ def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
         lambda *a: icpe_model.fuel_storage_t(icpe_model.fuel_storage_m3(installed(*a[:k]), *a[k:-1]), a[-1]),
         f"{how} x autonomy hours at full load x fuel per kWh x fuel density",
     )
+
+
+def _installed_generators(v: dict[str, Any]) -> tuple[tuple[str, ...], Callable, str]:
+    """Deps, function and words of the generators' installed power [MW], as co2e_generators_t takes it."""
+    if "generators.total_mw" in v:
+        return ("generators.total_mw",), lambda mw: mw, "installed MW"
+    if "generators.count" in v and "generators.unit_mw" in v:
+        return ("generators.count", "generators.unit_mw"), lambda n, mw: n * mw, "count x unit MW"
+    return (
+        ("peak_demand_mw", "generators.installed_to_peak_ratio"),
+        carbon.generator_installed_mw,
+        "peak demand x redundancy of the tier (default)",
+    )
+
+
+def _air(v: dict[str, Any], put: Callable) -> None:
+    """NOx, PM, CO and SO2 of the generators: a year of tests, and the hour of all of them at full load
+    (docs/air-quality.md)."""
+    mw_deps, installed, words = _installed_generators(v)
+    n = len(mw_deps)
+    tests = ("generators.test_hours_per_year", "generators.test_load_share")
+    names = {"nox": "NOx", "pm": "PM", "co": "CO"}
+    for pollutant in ("nox", "pm", "co"):
+        factor = f"air.{pollutant}_g_per_kwh"
+        put(
+            f"{pollutant}_generators_t",
+            mw_deps + tests + (factor,),
+            lambda *a: air.pollutant_t(carbon.generator_test_energy_mwh(1.0, installed(*a[:n]), a[n], a[n + 1]), a[-1]),
+            f"{words} x test hours x test load x emission factor ({names[pollutant]}, g/kWh)",
+        )
+    put(
+        "so2_generators_t",
+        mw_deps + tests + ("generators.fuel_l_per_kwh", "air.density_kg_per_l", "air.sulphur_mg_per_kg"),
+        lambda *a: air.pollutant_t(
+            carbon.generator_test_energy_mwh(1.0, installed(*a[:n]), a[n], a[n + 1]), air.so2_g_per_kwh(*a[n + 2 :])
+        ),
+        f"{words} x test hours x test load x fuel per kWh x density x sulphur content x 64/32 (SO2/S)",
+    )
+    for pollutant in ("nox", "pm"):
+        put(
+            f"{pollutant}_generators_full_load_kg_per_h",
+            mw_deps + (f"air.{pollutant}_g_per_kwh",),
+            lambda *a: air.full_load_kg_per_h(installed(*a[:n]), a[n]),
+            f"{words} at full load x emission factor ({names[pollutant]}, g/kWh), for one hour",
+        )
 
 
 def _ramp_up(put: Callable) -> None:
@@ -839,7 +885,8 @@ class _Model:
         # Point values stay scalars: they broadcast, and cost nothing over the hours.
         return {
             k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
-            for k, r in sorted(self.ranges.items())
+            # the air pollutant factors last: adding them left the other inputs' draws unchanged
+            for k, r in sorted(self.ranges.items(), key=lambda kr: (kr[0].startswith("air."), kr[0]))
         }
 
     def evaluate(self, values: dict[str, Any], hourly: bool = False):

@@ -797,6 +797,7 @@ def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
         project_source="",
     )
     _fuel_storage_inputs(fuel, inp)
+    _air_factors(fuel, inp)
 
 
 def _fuel_storage_inputs(fuel: str, inp: _Inputs) -> None:
@@ -835,6 +836,24 @@ def _fuel_storage_inputs(fuel: str, inp: _Inputs) -> None:
         "UPS battery autonomy not published: 3 to 15 minutes of full IT load (5 central) stands in for it",
         "note.icpe.ups_default",
     )
+
+
+def _air_factors(fuel: str, inp: _Inputs) -> None:
+    """Air pollutant factors of the generators' engines and the fuel's sulphur (air_emissions.csv).
+
+    Named ``air.*``: the engine draws them after every other ranged input, so that the Monte Carlo
+    draws of the other inputs stay the same with and without them (docs/air-quality.md).
+    """
+    for name, unit in (
+        ("nox_g_per_kwh", "g/kWh"),
+        ("pm_g_per_kwh", "g/kWh"),
+        ("co_g_per_kwh", "g/kWh"),
+        ("density_kg_per_l", "kg/L"),
+        ("sulphur_mg_per_kg", "mg/kg"),
+    ):
+        inp.resolve(
+            f"air.{name}", None, unit, ref.require("air_emissions", fuel=fuel, quantity=name), project_source=""
+        )
 
 
 def _default_generator_sizing(inp: _Inputs, *, declared_unknown: bool) -> None:
