@@ -93,3 +93,27 @@ def emergence_db(residual_dba, source_dba):
         Level of the installation alone at the receptor [dB(A)].
     """
     return level_sum_db(residual_dba, source_dba) - residual_dba
+
+
+def emergence_limit_db(ambient_dba, floor_dba, band_dba, limit_low_band_db, limit_high_band_db):
+    """Admissible emergence for an ambient level (arrêté du 23 janvier 1997, art. 3) [dB(A)].
+
+    Parameters
+    ----------
+    ambient_dba : float
+        Ambient level with the installation [dB(A)].
+    floor_dba : float
+        Level at or below which no emergence limit applies [dB(A)] (35).
+    band_dba : float
+        Level above which the stricter limit applies [dB(A)] (45).
+    limit_low_band_db, limit_high_band_db : float
+        Admissible emergence in the band (floor, band] and above band [dB(A)].
+
+    Returns
+    -------
+    float or None
+        The admissible emergence, None at or below ``floor_dba`` (no emergence limit).
+    """
+    if ambient_dba <= floor_dba:
+        return None
+    return limit_low_band_db if ambient_dba <= band_dba else limit_high_band_db

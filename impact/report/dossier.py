@@ -22,6 +22,7 @@ from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import eu as eu_report
+from . import noise as noise_report
 from . import fmt, local_figures, narrative
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
@@ -712,6 +713,7 @@ def build_context(
         ],
         "alternatives": _alternatives(r, alternatives, lang),
         "eu_table": eu_report.table(r, lang),
+        "noise": noise_report.section(r, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),
