@@ -45,7 +45,7 @@ def _emergence_sentence(results, period: str, indicator: str, residual_input: st
     )
     args = {
         "emergence": fmt.value_range(e.central, e.low, e.high, "dB(A)", lang),
-        "ambient": fmt.plain_quantity(ambient, "dB(A)", lang),
+        "ambient": fmt.quantity(ambient, "dB(A)", lang, scale=False),
     }
     if limit is None:
         return t(f"noise.emergence.{period}.below_floor", **args)
@@ -64,6 +64,16 @@ def section(results, lang: str) -> dict:
     night = _level(results, "noise_night_dba_at_receptor", lang)
     test = _level(results, "noise_generator_test_dba_at_receptor", lang)
     declared = _given(results, "noise.plant_sound_power_dba") is not None
+    per_mw, it = _given(results, "noise.cooling_sound_power_per_mw_dba"), _given(results, "it_capacity_mw")
+    if not declared and per_mw is not None and it is not None and it.central > 0:
+        lw = [noise.sound_power_of_units_db(x, it.central) for x in (per_mw.central, per_mw.low, per_mw.high)]
+        paragraphs.append(
+            t(
+                "noise.sound_power.default",
+                power=fmt.value_range(lw[0], lw[1], lw[2], "dB(A)", lang),
+                it=fmt.plain_quantity(it.central, "MW", lang),
+            )
+        )
     if distance is None:
         paragraphs.append(t("noise.no_distance"))
         questions.append(t("noise.question.receptors"))
