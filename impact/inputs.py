@@ -974,7 +974,13 @@ def _noise_inputs(p: Project, inp: _Inputs, where: str) -> None:
     for name, unit in (("receptor_distance_m", "m"), ("residual_day_dba", "dB(A)"), ("residual_night_dba", "dB(A)")):
         given = getattr(nz, name) if nz is not None else None
         inp.resolve(
-            f"noise.{name}", given, unit, None, project_source=where, missing_note="not given", source_key="source.not_given"
+            f"noise.{name}",
+            given,
+            unit,
+            None,
+            project_source=where,
+            missing_note="not given",
+            source_key="source.not_given",
         )
     plant = nz.plant_sound_power_dba if nz is not None else None
     if isinstance(plant, Range):

@@ -130,3 +130,37 @@ def test_a_negative_distance_is_a_clear_input_error(write_project):
     p = write_project(PROJECT + "noise: {receptor_distance_m: -5}\n")
     with pytest.raises(InputError, match="receptor_distance_m"):
         impact.load_project(p)
+
+
+# ------------------------------------------------------------------------------ the dossier section
+
+
+def test_emergence_limit_follows_the_ambient_band():
+    # art. 3: no limit at or below 35 dB(A); 4 dB(A) at night from 35 to 45; 3 dB(A) above 45
+    assert noise.emergence_limit_db(35.0, 35, 45, 4, 3) is None
+    assert noise.emergence_limit_db(44.0, 35, 45, 4, 3) == 4
+    assert noise.emergence_limit_db(45.1, 35, 45, 4, 3) == 3
+
+
+def test_section_flags_an_emergence_above_the_night_limit(with_receptor):
+    from impact.report import noise as noise_report
+    from impact.report.catalogue import catalogue
+
+    s = noise_report.section(with_receptor, "en")
+    # residual 40 dB(A) + an emergence of about 12 dB(A): ambient above 45, the night limit is 3 dB(A)
+    assert any("above the 3\u00a0dB(A)" in p for p in s["paragraphs"])  # no-break space before the unit
+    assert s["silent"] == catalogue("en")("noise.silent")
+    assert "PAR7" in s["silent"]
+
+
+def test_section_asks_for_the_receptor_when_none_is_given(write_project):
+    from impact.report import noise as noise_report
+    from impact.report.catalogue import catalogue
+
+    r = impact.estimate(impact.load_project(write_project(PROJECT)), draws=100)
+    for lang in ("en", "fr"):
+        s = noise_report.section(r, lang)
+        t = catalogue(lang)
+        assert t("noise.no_distance") in s["paragraphs"]
+        assert t("noise.question.receptors") in s["questions"]
+        assert t("noise.question.sound_power") in s["questions"]

@@ -22,8 +22,8 @@ from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import eu as eu_report
-from . import noise as noise_report
 from . import fmt, local_figures, narrative
+from . import noise as noise_report
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
 

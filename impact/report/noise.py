@@ -50,9 +50,7 @@ def _emergence_sentence(results, period: str, indicator: str, residual_input: st
     if limit is None:
         return t(f"noise.emergence.{period}.below_floor", **args)
     verdict = "above" if e.central > limit else "within"
-    return t(
-        f"noise.emergence.{period}.{verdict}", limit=fmt.plain_quantity(limit, "dB(A)", lang), **args
-    )
+    return t(f"noise.emergence.{period}.{verdict}", limit=fmt.plain_quantity(limit, "dB(A)", lang), **args)
 
 
 def section(results, lang: str) -> dict:
