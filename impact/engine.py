@@ -406,6 +406,8 @@ def _noise(put: Callable, v: dict[str, Any]) -> None:
 
     propagation = ("noise.receptor_distance_m", "noise.air_absorption_db_per_km")
     screens = ("noise.ground_attenuation_db", "noise.barrier_attenuation_db")
+    plant: tuple[str, ...]
+    plant_lw: Callable
     if "noise.plant_sound_power_dba" in v:
         plant = ("noise.plant_sound_power_dba",)
         plant_lw = lambda lw: lw  # noqa: E731
@@ -429,8 +431,8 @@ def _noise(put: Callable, v: dict[str, Any]) -> None:
         lw = noise.sound_power_of_units_db(lw_gen, tested)
         return noise.level_sum_db(plant_dba, noise.level_at_receptor_dba(lw, d, alpha, ground, barrier))
 
-    test_deps = ("noise_night_dba_at_receptor", "noise.generator_sound_power_dba", "noise.generators_tested_together")
-    test_deps += propagation + screens
+    test_deps: tuple[str, ...] = ("noise_night_dba_at_receptor", "noise.generator_sound_power_dba")
+    test_deps += ("noise.generators_tested_together",) + propagation + screens
     put(
         "noise_generator_test_dba_at_receptor",
         test_deps,
