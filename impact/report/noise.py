@@ -89,7 +89,7 @@ def section(results, lang: str) -> dict:
         sentence = _emergence_sentence(results, period, indicator, residual, lang)
         if sentence:
             paragraphs.append(sentence)
-        elif distance is not None:
+        else:  # no emergence: the residual level is the promoter's to measure
             questions.append(t(f"noise.question.residual_{period}"))
     if not declared:
         questions.append(t("noise.question.sound_power"))
