@@ -1025,6 +1025,49 @@ def _water_loop_inputs(inp: _Inputs, cooling_type: str) -> None:
             inp.resolve(f"cooling.{name}", None, "", row, project_source="")
 
 
+def _noise_inputs(p: Project, inp: _Inputs, where: str) -> None:
+    """Receptor, residual levels and sound powers (declared, else data/reference/noise.csv), and the
+    propagation's terms (ISO 9613-2; ground and barrier as stated assumptions)."""
+    nz = p.noise
+    for name, unit in (("receptor_distance_m", "m"), ("residual_day_dba", "dB(A)"), ("residual_night_dba", "dB(A)")):
+        given = getattr(nz, name) if nz is not None else None
+        inp.resolve(
+            f"noise.{name}",
+            given,
+            unit,
+            None,
+            project_source=where,
+            missing_note="not given",
+            source_key="source.not_given",
+        )
+    plant = nz.plant_sound_power_dba if nz is not None else None
+    if isinstance(plant, Range):
+        inp.given("noise.plant_sound_power_dba", plant, "dB(A)", where)
+    else:
+        inp.resolve(
+            "noise.cooling_sound_power_per_mw_dba",
+            None,
+            "dB(A)",
+            ref.require("noise", quantity="sound_power_per_mw_dba", equipment="cooling"),
+            project_source="",
+        )
+    gen = nz.generator_sound_power_dba if nz is not None else None
+    inp.resolve(
+        "noise.generator_sound_power_dba",
+        gen,
+        "dB(A)",
+        ref.require("noise", quantity="sound_power_dba", equipment="generator_in_test"),
+        project_source=where,
+    )
+    for name, quantity, equipment, unit in (
+        ("noise.generators_tested_together", "generators_tested_together", "generator_in_test", "-"),
+        ("noise.air_absorption_db_per_km", "air_absorption_db_per_km", "air", "dB/km"),
+        ("noise.ground_attenuation_db", "ground_attenuation_db", "ground", "dB"),
+        ("noise.barrier_attenuation_db", "barrier_attenuation_db", "barrier", "dB"),
+    ):
+        inp.resolve(name, None, unit, ref.require("noise", quantity=quantity, equipment=equipment), project_source="")
+
+
 def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:
     return ref.Sourced(Range.point(value), unit, source, "", "assumption", note)
 
@@ -1320,6 +1363,8 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     else:
         _default_generator_sizing(inp, declared_unknown=gen is UNKNOWN)
         _generator_tests(None, None, "diesel", inp, "")
+
+    _noise_inputs(p, inp, src("noise"))
 
     # --- refrigerant -------------------------------------------------------------------
     rf = p.refrigerant

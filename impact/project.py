@@ -337,6 +337,16 @@ class Grid(_Strict):
         return self
 
 
+class Noise(_Strict):
+    """Noise: the nearest home or sensitive receptor, the residual levels and the declared sound powers."""
+
+    receptor_distance_m: Q("noise.receptor_distance_m") = None
+    residual_day_dba: Q("noise.residual_day_dba") = None
+    residual_night_dba: Q("noise.residual_night_dba") = None
+    plant_sound_power_dba: Q("noise.plant_sound_power_dba") = None
+    generator_sound_power_dba: Q("noise.generator_sound_power_dba") = None
+
+
 class Climate(_Strict):
     epw: DataPath("climate.epw", (".epw",), "an EnergyPlus weather file") = None  # relative to the project file
     # e.g. from `impact climate fetch`
@@ -647,6 +657,7 @@ class Project(_Strict):
     grid: Grid | None = None
     generators: Annotated[Generators | Unknown | None, BeforeValidator(_unknown_block)] = None
     refrigerant: Annotated[Refrigerant | Unknown | None, BeforeValidator(_refrigerant_block)] = None
+    noise: Noise | None = None
     building: Building | None = None
     land: Land | None = None
     context: Context | None = None
@@ -717,6 +728,7 @@ MODEL_PATHS = {
     "Cooling": "cooling",
     "Climate": "climate",
     "Grid": "grid",
+    "Noise": "noise",
     "Generators": "generators",
     "Refrigerant": "refrigerant",
     "Building": "building",

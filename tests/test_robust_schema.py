@@ -34,6 +34,7 @@ BLOCKS = {
     "cooling": {"type": "river"},
     "climate": {},
     "grid": {},
+    "noise": {},
     "generators": {"count": 2, "unit_mw": 0.5},
     "refrigerant": {"type": "R134a"},
     "building": {},

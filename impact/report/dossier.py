@@ -26,6 +26,7 @@ from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
 from . import icpe as icpe_report
+from . import noise as noise_report
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
 
@@ -719,6 +720,7 @@ def build_context(
         "icpe_table": icpe_report.table(r, lang),
         "water_resource": _water_resource_paragraphs(r, lang),  # issue 13, item 6
         "air": air_report.section(r, lang),
+        "noise": noise_report.section(r, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),
