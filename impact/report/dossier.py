@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
+from . import answer as answer_report
 from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from .catalogue import catalogue, languages
@@ -712,6 +713,7 @@ def build_context(
         ],
         "alternatives": _alternatives(r, alternatives, lang),
         "eu_table": eu_report.table(r, lang),
+        "opinion_answer": answer_report.table(p, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),

@@ -496,6 +496,7 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
         out.append(t("question.announced_power", value_mw=fmt.plain(announced["value_mw"], lang)))
     out.append(t("question.peak"))
     out.extend(_water_saving_questions(results, t))
+    out.extend(_opinion_questions(results, lang))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
             key = f"question.claim.{c.verdict}"
@@ -510,6 +511,14 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
                 )
             )
     return out
+
+
+def _opinion_questions(results, lang: str) -> list[str]:
+    """The recommendations of the environmental authority left without an answer or a figure."""
+    from .answer import questions as opinion_questions
+
+    project = getattr(results, "project", None)
+    return opinion_questions(project, lang) if project is not None else []
 
 
 def _water_saving_questions(results, t) -> list[str]:
