@@ -174,3 +174,13 @@ def test_mrs5_says_no_opinion_is_recorded(mrs5_path):
     assert context["opinion_answer"]["present"] is False
     html = render_html(context)
     assert "ne contient pas l&#39;avis de l&#39;autorité environnementale" in html
+
+
+def test_the_list_of_recommendations_is_capped():
+    # data/schema/project_fields.csv: authority_opinion.recommendations, at most 200.
+    items = "".join(f"    - {{ref: R{i}, text: t}}\n" for i in range(201))
+    text = "authority_opinion:\n  authority: Ae\n  recommendations:\n" + items
+    with pytest.raises(InputError) as e:
+        parse_project_text(BASE + text, source="opinion.yaml")
+    assert "authority_opinion.recommendations" in str(e.value) and "200" in str(e.value)
+    assert len(_project(text.replace("    - {ref: R200, text: t}\n", "")).authority_opinion.recommendations) == 200
