@@ -63,6 +63,22 @@ IT_WORKLOADS = ("general", "ai")
 #: The public participation procedures (data/reference/procedures.csv).
 PROCEDURE_TYPES = ("enquete_publique", "consultation_publique", "concertation_prealable", "participation_electronique")
 ANNOUNCED_POWER_BASES = ("it", "facility", "grid_connection")
+#: The themes an environmental authority's opinion examines (issue 13; the dossier names each).
+OPINION_TOPICS = (
+    "energy",
+    "climate",
+    "water",
+    "heat_reuse",
+    "noise",
+    "air",
+    "risks",
+    "icpe",
+    "land",
+    "biodiversity",
+    "construction",
+    "cumulative",
+    "other",
+)
 
 
 #: The deepest nesting a project file may have: its deepest field is about 6 levels down
@@ -590,6 +606,37 @@ class Procedure(_Strict):
         return self
 
 
+class Recommendation(_Strict):
+    """One recommendation of the environmental authority's opinion and the promoter's written answer."""
+
+    ref: Text("authority_opinion.recommendations.ref", min_length=1) | None = None
+    topic: Literal[OPINION_TOPICS] | None = None
+    text: Text("authority_opinion.recommendations.text", min_length=1)
+    answer: Text("authority_opinion.recommendations.answer", min_length=1) | None = None
+    answer_source: Text("authority_opinion.recommendations.answer_source", min_length=1) | None = None
+    remaining: Text("authority_opinion.recommendations.remaining", min_length=1) | None = None
+
+
+class AuthorityOpinion(_Strict):
+    """The environmental authority's opinion on the project and the promoter's written answer to it."""
+
+    authority: Text("authority_opinion.authority", min_length=1)
+    reference: Text("authority_opinion.reference", min_length=1) | None = None
+    date: DateField("authority_opinion.date") = None
+    url: Text("authority_opinion.url", min_length=1) | None = None
+    answer_source: Text("authority_opinion.answer_source", min_length=1) | None = None
+    recommendations: list[Recommendation] = Field(
+        min_length=1, max_length=field_spec("authority_opinion.recommendations").max_length
+    )
+
+    @model_validator(mode="after")
+    def _refs(self):
+        refs = [r.ref for r in self.recommendations if r.ref is not None]
+        if len(set(refs)) != len(refs):
+            raise ValueError("recommendations: each ref must be its own (R1, R2...)")
+        return self
+
+
 class AnnouncedPower(_Strict):
     """A power the promoter announces, with what it measures: IT, the whole facility, or the grid connection."""
 
@@ -665,6 +712,7 @@ class Project(_Strict):
     heat_reuse_share: Q("heat_reuse_share") = None  # unknown: reuse announced, share not published
     announced_power: AnnouncedPower | None = None
     procedure: Procedure | None = None
+    authority_opinion: AuthorityOpinion | None = None
     lifetime_years: Q("lifetime_years") = None
     claims: list[Claim] = Field([], max_length=field_spec("claims").max_length)
     # Overrides of the model's default assumptions, by input name (see the
@@ -737,6 +785,8 @@ MODEL_PATHS = {
     "Context": "context",
     "Claim": "claims",
     "Procedure": "procedure",
+    "AuthorityOpinion": "authority_opinion",
+    "Recommendation": "authority_opinion.recommendations",
     "AnnouncedPower": "announced_power",
     "Alternative": "alternatives",
     "Assumptions": "assumptions",

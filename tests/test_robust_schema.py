@@ -44,6 +44,7 @@ BLOCKS = {
     "procedure": {"type": "enquete_publique"},
     "claims": [{"indicator": "pue", "value": 1.3, "source": "the promoter"}],
     "alternatives": [{"name": "half", "changes": {"it_capacity_mw": 5}}],
+    "authority_opinion": {"authority": "MRAe", "recommendations": [{"text": "Chiffrer le bruit."}]},
     "assumptions": {},
     "water_resource": {},
 }
@@ -58,6 +59,8 @@ def project_with(path: str, value) -> dict:
         return data
     block = copy.deepcopy(BLOCKS[head])
     target = block[0] if isinstance(block, list) else block
+    if head == "authority_opinion" and rest.startswith("recommendations."):  # a list inside the block
+        target, rest = target["recommendations"][0], rest.partition(".")[2]
     target[rest] = value
     if head == "equipment":
         del data["it_capacity_mw"]
@@ -76,6 +79,8 @@ def field_of(path: str) -> str:
     head, _, rest = path.partition(".")
     if head in ("equipment", "claims", "alternatives") and rest:
         return f"{head}[0].{rest}"
+    if path.startswith("authority_opinion.recommendations."):
+        return "authority_opinion.recommendations[0]." + path.rpartition(".")[2]
     return path
 
 
@@ -149,6 +154,9 @@ REQUIRED = [
     "announced_power.basis",
     "alternatives.name",
     "alternatives.changes",
+    "authority_opinion.authority",
+    "authority_opinion.recommendations",
+    "authority_opinion.recommendations.text",
     # required unless generators.total_mw is given
     "generators.count",
     "generators.unit_mw",
@@ -406,7 +414,15 @@ def test_lists_are_capped(field, n, limit):
 
 
 def text_rows():
-    lists = {"equipment", "land.ids", "claims", "alternatives", "alternatives.changes", "sources"}
+    lists = {
+        "equipment",
+        "land.ids",
+        "claims",
+        "alternatives",
+        "alternatives.changes",
+        "sources",
+        "authority_opinion.recommendations",
+    }
     return [
         (k, int(r["max_length"]))
         for k, r in TABLE.items()

@@ -22,6 +22,7 @@ from ..fileio import check_targets, run_tempdir, staged_files
 from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import air as air_report
+from . import answer as answer_report
 from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
@@ -721,6 +722,7 @@ def build_context(
         "water_resource": _water_resource_paragraphs(r, lang),  # issue 13, item 6
         "air": air_report.section(r, lang),
         "noise": noise_report.section(r, lang),
+        "opinion_answer": answer_report.table(p, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),

@@ -499,6 +499,7 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     from .water_resource import questions as water_resource_questions
 
     out.extend(q for q in water_resource_questions(results, lang) if q not in out)  # issue 13, item 6
+    out.extend(_opinion_questions(results, lang))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
             key = f"question.claim.{c.verdict}"
@@ -513,6 +514,14 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
                 )
             )
     return out
+
+
+def _opinion_questions(results, lang: str) -> list[str]:
+    """The recommendations of the environmental authority left without an answer or a figure."""
+    from .answer import questions as opinion_questions
+
+    project = getattr(results, "project", None)
+    return opinion_questions(project, lang) if project is not None else []
 
 
 def _water_saving_questions(results, t) -> list[str]:
