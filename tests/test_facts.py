@@ -467,9 +467,8 @@ def test_mrs5_indicators_unchanged_by_the_facts(mrs5_path):
 
     snap = json.loads((Path(__file__).parent / "data" / "mrs5_indicators_08c8b28.json").read_text())
     r = impact.estimate(load_project(mrs5_path))
-    # Last regenerated when issue 13 added ranged inputs (the draws of the others shift; centrals unchanged). then
-    # after the EU indicators were read in the regulation itself (docs/eu-indicators.md) and the
-    # household electricity moved to Agence ORE (docs/sources-audit.md).
+    # Regenerated for issue 12 (docs/ notes of each change), then when issue 13 added ranged inputs:
+    # the draws of the others shift, their centrals are unchanged.
     for name, old in snap["indicators"].items():
         ind = r[name]
         assert ind.status == old["status"], name
