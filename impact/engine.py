@@ -501,58 +501,10 @@ def _air(v: dict[str, Any], put: Callable) -> None:
 
 
 def _noise(put: Callable, v: dict[str, Any]) -> None:
-    """Noise at the nearest receptor (ISO 9613-2 point source; arrêté du 23 janvier 1997 emergence)."""
-    from .model import noise
+    """Noise at the nearest receptor and the site boundary (impact/noise_engine.py, docs/noise.md)."""
+    from . import noise_engine
 
-    propagation = ("noise.receptor_distance_m", "noise.air_absorption_db_per_km")
-    screens = ("noise.ground_attenuation_db", "noise.barrier_attenuation_db")
-    plant: tuple[str, ...]
-    plant_lw: Callable
-    if "noise.plant_sound_power_dba" in v:
-        plant = ("noise.plant_sound_power_dba",)
-        plant_lw = lambda lw: lw  # noqa: E731
-        how = "declared sound power of the cooling plant"
-    else:  # heat to reject at full load ~ the IT capacity, in units of about 1 MW
-        plant = ("noise.cooling_sound_power_per_mw_dba", "it_capacity_mw")
-        plant_lw = noise.sound_power_of_units_db
-        how = "sound power per MW of cooling x IT capacity (+10 log10 MW)"
-
-    def at_receptor(*x):
-        n = len(plant)
-        return noise.level_at_receptor_dba(plant_lw(*x[:n]), x[n], x[n + 1], x[n + 2], x[n + 3])
-
-    deps = plant + propagation + screens
-    method = f"{how}, less ISO 9613-2 divergence 20 log10(d) + 11, air absorption, ground and barrier"
-    put("noise_night_dba_at_receptor", deps, at_receptor, method + " (the plant runs day and night)")
-    if all(d in v for d in deps):  # the next indicators build on it
-        v["noise_night_dba_at_receptor"] = at_receptor(*[v[d] for d in deps])
-
-    def during_test(plant_dba, lw_gen, tested, d, alpha, ground, barrier):
-        lw = noise.sound_power_of_units_db(lw_gen, tested)
-        return noise.level_sum_db(plant_dba, noise.level_at_receptor_dba(lw, d, alpha, ground, barrier))
-
-    test_deps: tuple[str, ...] = ("noise_night_dba_at_receptor", "noise.generator_sound_power_dba")
-    test_deps += ("noise.generators_tested_together",) + propagation + screens
-    put(
-        "noise_generator_test_dba_at_receptor",
-        test_deps,
-        during_test,
-        "cooling plant + generators tested together (sound power + 10 log10 n), same attenuation, energetic sum",
-    )
-    if all(d in v for d in test_deps):
-        v["noise_generator_test_dba_at_receptor"] = during_test(*[v[d] for d in test_deps])
-    put(
-        "noise_emergence_night_db",
-        ("noise.residual_night_dba", "noise_night_dba_at_receptor"),
-        noise.emergence_db,
-        "10 log10(10^(residual/10) + 10^(plant/10)) - residual, night residual level",
-    )
-    put(
-        "noise_emergence_test_day_db",
-        ("noise.residual_day_dba", "noise_generator_test_dba_at_receptor"),
-        noise.emergence_db,
-        "10 log10(10^(residual/10) + 10^(test/10)) - residual, day residual level (tests run by day)",
-    )
+    noise_engine.indicators(put, v)
 
 
 def _ramp_up(put: Callable) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import noise_inputs
 from .model import energy
 from .model.cooling import SYSTEMS
 from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
@@ -1048,7 +1049,7 @@ def _noise_inputs(p: Project, inp: _Inputs, where: str) -> None:
             "noise.cooling_sound_power_per_mw_dba",
             None,
             "dB(A)",
-            ref.require("noise", quantity="sound_power_per_mw_dba", equipment="cooling"),
+            ref.require("noise", quantity="sound_power_per_mw_dba", equipment=noise_inputs.cooling_equipment(p)),
             project_source="",
         )
     gen = nz.generator_sound_power_dba if nz is not None else None
@@ -1062,10 +1063,9 @@ def _noise_inputs(p: Project, inp: _Inputs, where: str) -> None:
     for name, quantity, equipment, unit in (
         ("noise.generators_tested_together", "generators_tested_together", "generator_in_test", "-"),
         ("noise.air_absorption_db_per_km", "air_absorption_db_per_km", "air", "dB/km"),
-        ("noise.ground_attenuation_db", "ground_attenuation_db", "ground", "dB"),
-        ("noise.barrier_attenuation_db", "barrier_attenuation_db", "barrier", "dB"),
     ):
         inp.resolve(name, None, unit, ref.require("noise", quantity=quantity, equipment=equipment), project_source="")
+    noise_inputs.resolve(p, inp, where)  # ground, heights, screen, boundary (impact/noise_inputs.py)
 
 
 def _fixed(value: float, unit: str, source: str, note: str = "") -> ref.Sourced:

@@ -87,10 +87,19 @@ def with_receptor(tmp_path_factory):
     return impact.estimate(impact.load_project(path), draws=200)
 
 
+def _hard_ground(d: float) -> float:
+    """ISO 9613-2 Table 3 with G = 0 (hard ground, the default), heights from the table:
+    As = Ar = -1.5 dB, Am = -3q, q = 1 - 30 (hs + hr) / dp beyond 30 (hs + hr)."""
+    reach = 30 * (_ref("source_height_m", "source") + _ref("receiver_height_m", "receptor"))
+    q = 1 - reach / d if d > reach else 0.0
+    return -3 - 3 * q
+
+
 def test_night_level_at_200_m_from_a_16_mw_plant(with_receptor):
     lw = _ref("sound_power_per_mw_dba", "cooling") + 10 * math.log10(16)  # 16 units of about 1 MW
     alpha = _ref("air_absorption_db_per_km", "air")
-    expected = lw - (20 * math.log10(200) + 11) - alpha * 0.2  # ground and barrier: 0 dB (stated)
+    # hard ground (default): 200 m is within 30 (5 + 4) = 270 m, q = 0, Agr = -3 dB; no screen
+    expected = lw - (20 * math.log10(200) + 11) - alpha * 0.2 - _hard_ground(200)
     got = with_receptor.indicators["noise_night_dba_at_receptor"]
     assert got.central == pytest.approx(expected, abs=0.01)
     assert got.low < got.central < got.high  # the sound power's range is carried
@@ -99,7 +108,7 @@ def test_night_level_at_200_m_from_a_16_mw_plant(with_receptor):
 def test_generator_test_adds_one_set_to_the_plant(with_receptor):
     r = with_receptor.indicators
     alpha = _ref("air_absorption_db_per_km", "air")
-    gen = _ref("sound_power_dba", "generator_in_test") - (20 * math.log10(200) + 11) - alpha * 0.2
+    gen = _ref("sound_power_dba", "generator_in_test") - (20 * math.log10(200) + 11) - alpha * 0.2 + 3.0
     expected = _db_sum(r["noise_night_dba_at_receptor"].central, gen)
     assert r["noise_generator_test_dba_at_receptor"].central == pytest.approx(expected, abs=0.01)
 
@@ -115,8 +124,9 @@ def test_emergences_by_definition(with_receptor):
 def test_a_declared_sound_power_replaces_the_default(write_project):
     p = write_project(PROJECT + "noise: {receptor_distance_m: 500, plant_sound_power_dba: 100}\n")
     r = impact.estimate(impact.load_project(p), draws=100).indicators
-    # 100 - (20 log10 500 + 11) - 1.9 x 0.5 = 100 - 64.979 - 0.95 = 34.071
-    assert r["noise_night_dba_at_receptor"].central == pytest.approx(34.071, abs=0.001)
+    # 100 - (20 log10 500 + 11) - 1.9 x 0.5 - Agr = 100 - 64.979 - 0.95 + 4.38 = 38.451, hard ground
+    # (ISO 9613-2 Table 3, G = 0, hs 5 m, hr 4 m: q = 1 - 270 / 500 = 0.46, Agr = -3 - 3 x 0.46 = -4.38)
+    assert r["noise_night_dba_at_receptor"].central == pytest.approx(38.451, abs=0.001)
     assert r["noise_night_dba_at_receptor"].low == r["noise_night_dba_at_receptor"].high  # declared: a point
 
 
