@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import noise
 from ..ranges import Range
 from ..sources import reference as ref
-from . import fmt
+from . import fmt, narrative
 from .catalogue import catalogue
 
 
@@ -53,6 +53,116 @@ def _emergence_sentence(results, period: str, indicator: str, residual_input: st
     return t(f"noise.emergence.{period}.{verdict}", limit=fmt.plain_quantity(limit, "dB(A)", lang), **args)
 
 
+def _central(results, name: str) -> float | None:
+    r = _given(results, name)
+    return r.central if r is not None else None
+
+
+def _propagation(results, lang: str) -> list[str]:
+    """Which ground and screen the receptor's level counts, with what they change there (ISO 9613-2)."""
+    t = catalogue(lang)
+    d = _central(results, "noise.receptor_distance_m")
+    hs, hr = _central(results, "noise.source_height_m"), _central(results, "noise.receiver_height_m")
+    g = _central(results, "noise.ground_factor")
+    if d is None or hs is None or hr is None or g is None:
+        return []
+    out: list[str] = []
+    m = lambda x: fmt.plain_quantity(x, "m", lang)  # noqa: E731
+    db = lambda x: fmt.plain_quantity(round(abs(float(x)), 1), "dB", lang)  # noqa: E731
+    ground = _given(results, "noise.ground_attenuation_db")
+    agr = ground.central if ground is not None else float(noise.ground_effect_db(d, hs, hr, g))
+    if ground is not None:
+        out.append(t("noise.ground.override", value=db(ground.central)))
+    elif g > 0.5:
+        net = noise.ground_effect_db(d, hs, hr, 1.0) - noise.ground_directivity_correction_db(d, hs, hr, 1.0)
+        key = "noise.ground.porous.lower" if net >= 0 else "noise.ground.porous.higher"
+        out.append(t(key, change=db(net), hs=m(hs), hr=m(hr)))
+    else:
+        given = results.inputs["noise.ground_factor"].status == "given"
+        gain = noise.ground_effect_db(d, hs, hr, 0.0)
+        out.append(t(f"noise.ground.hard.{'given' if given else 'default'}", gain=db(gain), hs=m(hs), hr=m(hr)))
+    hb, xb = _central(results, "noise.barrier_height_m"), _central(results, "noise.barrier_distance_m")
+    override = _given(results, "noise.barrier_attenuation_db")
+    if override is not None:
+        out.append(t("noise.barrier.override", value=db(override.central)))
+    elif hb is not None and xb is not None:
+        lam = _central(results, "noise.barrier_wavelength_m") or 0.68
+        dz = float(noise.screen_db(d, hs, hr, xb, hb, lam))
+        extra = float(noise.screened_ground_db(agr, dz)) - agr  # the screen replaces the ground it hides
+        if dz > 0:
+            out.append(t("noise.barrier.declared", height=m(hb), distance=m(xb), dz=db(extra)))
+        else:
+            out.append(t("noise.barrier.below", height=m(hb), distance=m(xb)))
+    else:
+        out.append(t("noise.barrier.none"))
+    return out
+
+
+def _boundary(results, lang: str) -> tuple[list[str], list[str]]:
+    """The levels at the site boundary against the arrêté's ceilings (art. 3): 60 dB(A) by night for
+    the plant, 70 dB(A) by day for a test (tests run by day)."""
+    t = catalogue(lang)
+    distance = _given(results, "noise.boundary_distance_m")
+    if distance is None:
+        return [], [t("noise.question.boundary")]
+    out = []
+    where = fmt.plain_quantity(distance.central, "m", lang)
+    for period, indicator, quantity in (
+        ("night", "noise_night_dba_at_boundary", "boundary_limit_night_dba"),
+        ("test", "noise_generator_test_dba_at_boundary", "boundary_limit_day_dba"),
+    ):
+        i = results.indicators.get(indicator)
+        level = _level(results, indicator, lang)
+        if i is None or level is None:
+            continue
+        limit = _limit(quantity, "boundary")
+        verdict = "above" if i.central > limit else "within"
+        out.append(
+            t(
+                f"noise.boundary.{period}.{verdict}",
+                distance=where,
+                level=level,
+                limit=fmt.plain_quantity(limit, "dB(A)", lang),
+            )
+        )
+    return out, []
+
+
+def _claims(results, lang: str) -> list[str]:
+    """The promoter's claims on a noise indicator, against the estimate (impact/claims.py)."""
+    from ..claims import check_claims
+
+    t = catalogue(lang)
+    out = []
+    for c in check_claims(results):
+        if not c.indicator.startswith("noise_"):
+            continue
+        ind = results.indicators[c.compared_with]
+        out.append(
+            t(
+                f"noise.claim.{c.verdict}",
+                indicator=narrative.lower_first(narrative.label(c.indicator, lang)),
+                claimed=fmt.plain_quantity(c.claimed, ind.unit, lang),
+                estimate=narrative.value_text(results, c.compared_with, lang),
+                source=c.source,
+            )
+        )
+    return out
+
+
+def _study(results, lang: str) -> str:
+    """« The impact study gives no quantified figure » when the project file says so (the PAR7 case);
+    the conditional sentence when it does not say."""
+    t = catalogue(lang)
+    nz = results.project.noise
+    quantified = nz.study_quantified if nz is not None else None
+    if quantified is False:
+        return t("noise.study.unquantified")
+    if quantified is True:
+        return t("noise.study.quantified")
+    return t("noise.silent")
+
+
 def section(results, lang: str) -> dict:
     """Paragraphs, notes and questions of the noise section, in ``lang``."""
     t = catalogue(lang)
@@ -65,9 +175,12 @@ def section(results, lang: str) -> dict:
     per_mw, it = _given(results, "noise.cooling_sound_power_per_mw_dba"), _given(results, "it_capacity_mw")
     if not declared and per_mw is not None and it is not None and it.central > 0:
         lw = [noise.sound_power_of_units_db(x, it.central) for x in (per_mw.central, per_mw.low, per_mw.high)]
+        from ..noise_inputs import cooling_equipment
+
+        tower = cooling_equipment(results.project) == "cooling_tower"
         paragraphs.append(
             t(
-                "noise.sound_power.default",
+                "noise.sound_power.default_tower" if tower else "noise.sound_power.default",
                 power=fmt.value_range(lw[0], lw[1], lw[2], "dB(A)", lang),
                 it=fmt.plain_quantity(it.central, "MW", lang),
             )
@@ -82,6 +195,7 @@ def section(results, lang: str) -> dict:
             paragraphs.append(t(f"noise.plant.{source}", distance=where, level=night))
         if test:
             paragraphs.append(t("noise.test", distance=where, level=test))
+        paragraphs.extend(_propagation(results, lang))
     for period, indicator, residual in (
         ("night", "noise_emergence_night_db", "noise.residual_night_dba"),
         ("day", "noise_emergence_test_day_db", "noise.residual_day_dba"),
@@ -91,6 +205,10 @@ def section(results, lang: str) -> dict:
             paragraphs.append(sentence)
         else:  # no emergence: the residual level is the promoter's to measure
             questions.append(t(f"noise.question.residual_{period}"))
+    boundary, asked = _boundary(results, lang)
+    paragraphs.extend(boundary)
+    questions.extend(asked)
+    paragraphs.extend(_claims(results, lang))
     if not declared:
         questions.append(t("noise.question.sound_power"))
     questions.append(t("noise.question.tests"))
@@ -107,6 +225,6 @@ def section(results, lang: str) -> dict:
         "paragraphs": paragraphs,
         "rule": rule,
         "assumptions": t("noise.assumptions"),
-        "silent": t("noise.silent"),
+        "silent": _study(results, lang),
         "questions": questions,
     }
