@@ -56,9 +56,9 @@ def resolve(p: Project, inp: _Inputs, where: str) -> None:
         missing_note="not given",
         source_key="source.not_given",
     )
-    if nz is not None and nz.barrier is not None:
-        inp.given("noise.barrier_height_m", nz.barrier.height_m, "m", where)
-        inp.given("noise.barrier_distance_m", nz.barrier.distance_from_source_m, "m", where)
+    if nz is not None and isinstance(nz.barrier_height_m, Range) and isinstance(nz.barrier_distance_m, Range):
+        inp.given("noise.barrier_height_m", nz.barrier_height_m, "m", where)
+        inp.given("noise.barrier_distance_m", nz.barrier_distance_m, "m", where)
         inp.resolve(
             "noise.barrier_wavelength_m",
             None,

@@ -357,13 +357,6 @@ class Grid(_Strict):
 NOISE_GROUNDS = ("hard", "porous")
 
 
-class NoiseBarrier(_Strict):
-    """A wall, embankment or building between the plant and the nearest receptor (ISO 9613-2 clause 7.4)."""
-
-    height_m: Q("noise.barrier.height_m", required=True)
-    distance_from_source_m: Q("noise.barrier.distance_from_source_m", required=True)
-
-
 class Noise(_Strict):
     """Noise: the nearest home or sensitive receptor, the residual levels and the declared sound powers."""
 
@@ -376,18 +369,17 @@ class Noise(_Strict):
     ground: Literal[NOISE_GROUNDS] | None = None
     source_height_m: Q("noise.source_height_m") = None
     receiver_height_m: Q("noise.receiver_height_m") = None
-    barrier: NoiseBarrier | None = None
+    barrier_height_m: Q("noise.barrier_height_m") = None
+    barrier_distance_m: Q("noise.barrier_distance_m") = None
     boundary_distance_m: Q("noise.boundary_distance_m") = None
     # does the promoter's impact study give quantified noise levels at the homes? (PAR7)
     study_quantified: bool | Literal["unknown"] | None = None
 
     @model_validator(mode="after")
     def _barrier_before_receptor(self):
-        d, screen = self.receptor_distance_m, self.barrier
-        if screen is not None and isinstance(d, Range) and screen.distance_from_source_m.central >= d.central:
-            raise ValueError(
-                "barrier.distance_from_source_m must be shorter than receptor_distance_m (the screen stands between)"
-            )
+        x, d = self.barrier_distance_m, self.receptor_distance_m  # one without the other: not counted
+        if isinstance(x, Range) and isinstance(d, Range) and x.central >= d.central:
+            raise ValueError("barrier_distance_m must be shorter than receptor_distance_m (the screen stands between)")
         return self
 
 

@@ -135,7 +135,7 @@ def test_porous_ground_through_the_estimate_by_hand(write_project):
 def test_declared_screen_through_the_estimate_by_hand(write_project):
     block = (
         "noise: {receptor_distance_m: 200, plant_sound_power_dba: 100, source_height_m: 2, "
-        "barrier: {height_m: 6, distance_from_source_m: 10}}\n"
+        "barrier_height_m: 6, barrier_distance_m: 10}\n"
     )
     r = _estimate(write_project, block)
     dss, dsr, d = math.sqrt(116), math.sqrt(36104), math.sqrt(40004)
@@ -144,6 +144,13 @@ def test_declared_screen_through_the_estimate_by_hand(write_project):
     # hard ground: q = 1 - 30 (2 + 4) / 200 = 0.1, Agr = -3.3 dB; eq. (12): max(Dz, Agr) = Dz (13.1 dB)
     expected = 100 - (20 * math.log10(200) + 11) - 1.9 * 0.2 - dz
     assert r.indicators["noise_night_dba_at_receptor"].central == pytest.approx(expected, abs=0.001)
+
+
+def test_half_a_screen_is_not_counted_and_said(write_project):
+    r = _estimate(write_project, "noise: {receptor_distance_m: 100, plant_sound_power_dba: 100, barrier_height_m: 3}\n")
+    # as without a screen: 100 - 51 - 0.19 + 3 (hard ground) = 51.81
+    assert r.indicators["noise_night_dba_at_receptor"].central == pytest.approx(51.81, abs=0.001)
+    assert catalogue("en")("noise.barrier.incomplete") in noise_report.section(r, "en")["paragraphs"]
 
 
 def test_an_assumption_replaces_the_ground_term(write_project):
@@ -214,9 +221,8 @@ def test_the_study_without_figures_is_said_plainly(write_project):
         ("noise: {source_height_m: -2}\n", "source_height_m"),
         ("noise: {receiver_height_m: -1}\n", "receiver_height_m"),
         ("noise: {ground: gravel}\n", "ground"),
-        ("noise: {receptor_distance_m: 100, barrier: {height_m: -3, distance_from_source_m: 10}}\n", "height_m"),
-        ("noise: {receptor_distance_m: 100, barrier: {height_m: 3, distance_from_source_m: 150}}\n", "barrier"),
-        ("noise: {receptor_distance_m: 100, barrier: {height_m: 3}}\n", "distance_from_source_m"),
+        ("noise: {receptor_distance_m: 100, barrier_height_m: -3, barrier_distance_m: 10}\n", "barrier_height_m"),
+        ("noise: {receptor_distance_m: 100, barrier_height_m: 3, barrier_distance_m: 150}\n", "barrier_distance_m"),
         ("noise: {boundary_distance_m: 0}\n", "boundary_distance_m"),
         ("noise: {study_quantified: perhaps}\n", "study_quantified"),
     ],

@@ -58,6 +58,11 @@ def _central(results, name: str) -> float | None:
     return r.central if r is not None else None
 
 
+def _declared_part_of_screen(results) -> bool:
+    nz = results.project.noise
+    return nz is not None and (nz.barrier_height_m is not None or nz.barrier_distance_m is not None)
+
+
 def _propagation(results, lang: str) -> list[str]:
     """Which ground and screen the receptor's level counts, with what they change there (ISO 9613-2)."""
     t = catalogue(lang)
@@ -93,6 +98,8 @@ def _propagation(results, lang: str) -> list[str]:
             out.append(t("noise.barrier.declared", height=m(hb), distance=m(xb), dz=db(extra)))
         else:
             out.append(t("noise.barrier.below", height=m(hb), distance=m(xb)))
+    elif hb is not None or xb is not None or _declared_part_of_screen(results):
+        out.append(t("noise.barrier.incomplete"))
     else:
         out.append(t("noise.barrier.none"))
     return out
