@@ -500,6 +500,12 @@ def _air(v: dict[str, Any], put: Callable) -> None:
         )
 
 
+def _drawn_last(name: str) -> bool:
+    from .noise_engine import drawn_last
+
+    return drawn_last(name)
+
+
 def _noise(put: Callable, v: dict[str, Any]) -> None:
     """Noise at the nearest receptor and the site boundary (impact/noise_engine.py, docs/noise.md)."""
     from . import noise_engine
@@ -893,8 +899,11 @@ class _Model:
         # Point values stay scalars: they broadcast, and cost nothing over the hours.
         return {
             k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
-            # the air pollutant factors last: adding them left the other inputs' draws unchanged
-            for k, r in sorted(self.ranges.items(), key=lambda kr: (kr[0].startswith("air."), kr[0]))
+            # the air pollutant factors last: adding them left the other inputs' draws unchanged; then the
+            # noise geometry a project gives (issue 13), after them for the same reason
+            for k, r in sorted(
+                self.ranges.items(), key=lambda kr: (_drawn_last(kr[0]), kr[0].startswith("air."), kr[0])
+            )
         }
 
     def evaluate(self, values: dict[str, Any], hourly: bool = False):

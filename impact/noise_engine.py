@@ -16,6 +16,16 @@ GROUND = ("noise.source_height_m", "noise.receiver_height_m", "noise.ground_fact
 SCREEN = ("noise.source_height_m", "noise.receiver_height_m", "noise.barrier_height_m", "noise.barrier_distance_m")
 
 
+#: Drawn where they always were (every project has them, as defaults).
+_DRAWN_IN_PLACE = ("noise.cooling_sound_power_per_mw_dba", "noise.generator_sound_power_dba")
+
+
+def drawn_last(name: str) -> bool:
+    """The noise inputs a project gives as ranges are drawn after all others (the air factors included),
+    so that giving them leaves the other indicators' draws unchanged."""
+    return name.startswith("noise.") and name not in _DRAWN_IN_PLACE
+
+
 def _unique(*groups: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for g in groups for k in g))
 
