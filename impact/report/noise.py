@@ -53,6 +53,15 @@ def _emergence_sentence(results, period: str, indicator: str, residual_input: st
     return t(f"noise.emergence.{period}.{verdict}", limit=fmt.plain_quantity(limit, "dB(A)", lang), **args)
 
 
+def _distance(d: Range, lang: str) -> str:
+    """« 100 m », or « 100 m (50 à 200 m) » for a range."""
+    if d.low == d.high:
+        return fmt.plain_quantity(d.central, "m", lang)
+    low, high = (fmt.number(x, lang, decimals=0) for x in (d.low, d.high))
+    span = catalogue(lang)("number.range", low=low, high=high)
+    return f"{fmt.plain_quantity(d.central, 'm', lang)} ({span}\u00a0{catalogue(lang)('unit.m')})"
+
+
 def _central(results, name: str) -> float | None:
     r = _given(results, name)
     return r.central if r is not None else None
@@ -113,7 +122,7 @@ def _boundary(results, lang: str) -> tuple[list[str], list[str]]:
     if distance is None:
         return [], [t("noise.question.boundary")]
     out = []
-    where = fmt.plain_quantity(distance.central, "m", lang)
+    where = _distance(distance, lang)
     for period, indicator, quantity in (
         ("night", "noise_night_dba_at_boundary", "boundary_limit_night_dba"),
         ("test", "noise_generator_test_dba_at_boundary", "boundary_limit_day_dba"),
@@ -196,7 +205,7 @@ def section(results, lang: str) -> dict:
         paragraphs.append(t("noise.no_distance"))
         questions.append(t("noise.question.receptors"))
     else:
-        where = fmt.plain_quantity(distance.central, "m", lang)
+        where = _distance(distance, lang)
         source = "declared" if declared else "default"
         if night:
             paragraphs.append(t(f"noise.plant.{source}", distance=where, level=night))
