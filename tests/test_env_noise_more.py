@@ -230,3 +230,22 @@ def test_the_study_without_figures_is_said_plainly(write_project):
 def test_bad_noise_inputs_are_clear_input_errors(write_project, block, field):
     with pytest.raises(InputError, match=field):
         impact.load_project(write_project(PROJECT + block))
+
+
+def test_a_ranged_distance_is_shown_with_its_range(write_project):
+    r = _estimate(write_project, "noise: {receptor_distance_m: {low: 50, central: 100, high: 200}}\n")
+    s = noise_report.section(r, "en")
+    assert any(p.startswith("At 100\u00a0m (50 to 200\u00a0m)") for p in s["paragraphs"])
+
+
+def test_giving_ranged_noise_inputs_leaves_the_other_draws_unchanged(write_project):
+    # the noise inputs a project gives are drawn after all others (impact/noise_engine.drawn_last); without a
+    # declared PUE or utilisation their default ranges are drawn, and "pue", "utilisation" sort after "noise."
+    project = PROJECT.replace("pue: 1.4\n", "").replace("utilisation: 0.5\n", "")
+    base = impact.estimate(impact.load_project(write_project(project, "a.yaml")), draws=300)
+    block = "noise: {receptor_distance_m: {low: 50, central: 100, high: 200}, source_height_m: {low: 2, central: 5, high: 10}}\n"
+    noisy = impact.estimate(impact.load_project(write_project(project + block, "b.yaml")), draws=300)
+    for name in ("facility_energy_mwh", "co2e_location_t", "peak_demand_mw"):
+        a, b = base.indicators[name], noisy.indicators[name]
+        assert (a.low, a.central, a.high) == (b.low, b.central, b.high), name
+    assert noisy.indicators["noise_night_dba_at_receptor"].known
