@@ -21,3 +21,10 @@ def outage_hours(given: Any, inp: Any, where: str) -> None:
     takes the fuel autonomy (``generators.fuel_autonomy_hours``) as the outage's length."""
     if given is not None:
         inp.given("generators.outage_scenario_hours", given, "h", where, "hours of the grid-outage scenario")
+
+
+def storage_fuel(fuel: str) -> str:
+    """The fuel whose density and heating value the ICPE side takes (fuel.csv): ``fuel`` when the table
+    has its density, else diesel's (HVO without rows of its own: about 6 % lighter, EN 15940 against
+    EN 590; the stored mass is then slightly high)."""
+    return fuel if ref.lookup("fuel", fuel=fuel, quantity="density") is not None else "diesel"

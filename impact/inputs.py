@@ -798,7 +798,7 @@ def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
         air_inputs.co2e_factor(fuel),
         project_source="",
     )
-    _fuel_storage_inputs(fuel, inp)
+    _fuel_storage_inputs(air_inputs.storage_fuel(fuel), inp)
     _air_factors(fuel, inp)
 
 

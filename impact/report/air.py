@@ -89,7 +89,7 @@ def _outage(r, lang: str) -> str:
     return catalogue(lang)(
         "air.outage.declared" if declared is not None else "air.outage.autonomy",
         hours=fmt.plain(rec.value.central, lang),
-        demand=fmt.number(air_model.mean_demand_mw(energy.central), lang),
+        demand=fmt.quantity(air_model.mean_demand_mw(energy.central), "MW", lang),
         nox=narrative.value_text(r, "nox_generators_outage_t", lang),
         pm=narrative.value_text(r, "pm_generators_outage_t", lang),
         co2e=narrative.value_text(r, "co2e_generators_outage_t", lang),
