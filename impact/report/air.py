@@ -117,7 +117,8 @@ def limit_g_per_kwh(r) -> tuple[float, float] | None:
     limit = ref.require("air_emissions", fuel="diesel", quantity="elv_nox_mg_per_nm3").known().central
     o2 = ref.require("air_emissions", fuel="diesel", quantity="elv_o2_reference").known().central
     h_per_c = ref.require("air_emissions", fuel="diesel", quantity="hydrogen_to_carbon_ratio").known().central
-    flue = air_model.dry_flue_gas_nm3_per_kg(*air_model.hydrocarbon_mass_shares(h_per_c), o2)
+    carbon, hydrogen = air_model.hydrocarbon_mass_shares(h_per_c)
+    flue = air_model.dry_flue_gas_nm3_per_kg(carbon, hydrogen, o2)
     return air_model.limit_g_per_kwh(limit, flue, fuel.value.central * density.value.central), flue
 
 
