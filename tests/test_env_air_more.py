@@ -1,7 +1,7 @@
 """Air quality, second part (issue 13, item 1): the grid-outage scenario, HVO against diesel, the French
 NOx limit for engines as g/kWh, claims and questions (docs/air-quality.md).
 
-Expected values are computed here by hand from the definitions and the cited figures (US EPA AP-42
+Expected values are computed here by hand from the definitions and the cited figures (EMEP/EEA guidebook 1.A.4 Table 3-31: NOx 942 g/GJ; US EPA AP-42
 chapter 3.4 Table 3.4-1: NOx 0.024 lb/hp-hr; fuel.csv: 0.269 L/kWh, 3.17 kg CO2e/L; EN 15940 via
 suppliers' tables: 5 mg/kg of sulphur, 0.78 kg/L; arrêté du 3 août 2018 art. 60: 225 mg/Nm3; Directive
 (EU) 2015/2193 Annex II: 15 % O2), not from the code's output.
@@ -16,9 +16,14 @@ from impact.model import air
 from impact.project import parse_project_text
 from impact.report import air as air_report
 from impact.report import narrative
+from impact.sources import reference as ref
 
-NOX = 0.024 * 453.59237 / 0.745699872  # g/kWh: AP-42 0.024 lb/hp-hr (14.60)
-PM = 0.0007 * 453.59237 / 0.745699872  # g/kWh (0.4258)
+# EMEP/EEA guidebook 1.A.4 Table 3-31 (gas oil, reciprocating engines) per GJ of fuel, per kWh of electricity with
+# fuel.csv's 0.269 L/kWh x 0.8325 kg/L x 43.0 MJ/kg (IPCC 2006) = 9.630 MJ of fuel per kWh (a 37.4 % efficiency).
+GJ_PER_KWH = 0.269 * 0.8325 * 43.0 / 1000
+NOX = 942 * GJ_PER_KWH  # g/kWh (9.07)
+PM = 30 * GJ_PER_KWH  # g/kWh (0.289)
+AP42_NOX = 0.024 * 453.59237 / 0.745699872  # g/kWh: AP-42 0.024 lb/hp-hr (14.60), the high end
 FUEL = 0.269  # L/kWh, fuel.csv (generator at full load)
 DIESEL_CO2E = 3.17  # kg CO2e/L, arrêté du 26 avril 2017 (GNR, well to wheel)
 HVO_CO2E = (0.48, 0.54, 1.11)  # kg CO2e/L, air_emissions.csv (85 % saving, Altens/Neste study, 65 % saving)
@@ -53,10 +58,10 @@ def hvo():
 
 
 def test_a_test_programme_by_hand():
-    # 10 x 2 MW x 20 h x 50 % = 200 MWh = 2e5 kWh; x 14.60 g = 2.920e6 g = 2.92 t of NOx.
+    # 10 x 2 MW x 20 h x 50 % = 200 MWh = 2e5 kWh; x 9.071 g = 1.814e6 g = 1.81 t of NOx.
     r = estimate("count: 10, unit_mw: 2, test_hours_per_year: 20, test_load_share: 0.5")
     assert r.indicators["nox_generators_t"].central == pytest.approx(200 * NOX / 1000, rel=2e-3)
-    assert r.indicators["nox_generators_t"].central == pytest.approx(2.92, rel=2e-3)
+    assert r.indicators["nox_generators_t"].central == pytest.approx(1.814, rel=2e-3)
 
 
 def test_the_outage_scenario_by_hand(diesel):
@@ -64,8 +69,8 @@ def test_the_outage_scenario_by_hand(diesel):
     energy = MEAN_MW * 24
     assert energy == pytest.approx(3744)
     ind = diesel.indicators
-    assert ind["nox_generators_outage_t"].central == pytest.approx(energy * NOX / 1000, rel=2e-3)  # 54.7 t
-    assert ind["pm_generators_outage_t"].central == pytest.approx(energy * PM / 1000, rel=2e-3)  # 1.59 t
+    assert ind["nox_generators_outage_t"].central == pytest.approx(energy * NOX / 1000, rel=2e-3)  # 34.0 t
+    assert ind["pm_generators_outage_t"].central == pytest.approx(energy * PM / 1000, rel=2e-3)  # 1.08 t
     # CO2e: 3,744e3 kWh x 0.269 L x 3.17 kg = 3.193e6 kg = 3,193 t.
     assert ind["co2e_generators_outage_t"].central == pytest.approx(energy * FUEL * DIESEL_CO2E, rel=1e-6)
     assert diesel.inputs["generators.outage_scenario_hours"].status == "given"
@@ -74,14 +79,14 @@ def test_the_outage_scenario_by_hand(diesel):
 
 
 def test_the_outage_load_is_capped_by_the_installed_power():
-    # 20 x 2 MW = 40 MW installed < 156 MW of demand: 40 MW x 10 h x 14.60 g/kWh = 5.84 t.
+    # 20 x 2 MW = 40 MW installed < 156 MW of demand: 40 MW x 10 h x 9.071 g/kWh = 3.63 t.
     r = estimate("count: 20, unit_mw: 2, outage_scenario_hours: 10")
     assert r.indicators["nox_generators_outage_t"].central == pytest.approx(40 * 10 * NOX / 1000, rel=2e-3)
     assert air.outage_energy_mwh(156.0, 40.0, 10.0) == pytest.approx(400.0)
 
 
 def test_without_outage_hours_the_fuel_autonomy_stands_in():
-    # generator_tests.csv: 12 / 48 / 72 h of autonomy, a default; 156 MW x 48 h x 14.60 g = 109.3 t.
+    # generator_tests.csv: 12 / 48 / 72 h of autonomy, a default; 156 MW x 48 h x 9.071 g = 67.9 t.
     r = estimate("count: 100, unit_mw: 3")
     assert r.inputs["generators.fuel_autonomy_hours"].status == "default"
     assert r.indicators["nox_generators_outage_t"].central == pytest.approx(MEAN_MW * 48 * NOX / 1000, rel=2e-3)
@@ -127,27 +132,39 @@ def test_the_limit_value_as_grams_per_kwh_by_hand():
     g = air.limit_g_per_kwh(225, at_15, 0.269 * 0.8325)
     assert g == pytest.approx(225 * at_15 * 0.269 * 0.8325 / 1000)
     assert g == pytest.approx(1.85, abs=0.01)
-    # The uncontrolled AP-42 factor is then about 7.9 times the limit.
-    assert NOX / g == pytest.approx(7.9, abs=0.05)
+    # The guidebook's factor is then about 4.9 times the limit, an uncontrolled AP-42 engine 7.9 times.
+    assert NOX / g == pytest.approx(4.9, abs=0.05)
+    assert AP42_NOX / g == pytest.approx(7.9, abs=0.05)
+
+
+def test_the_guidebook_factors_converted_by_hand():
+    # 942 g/GJ x 9.630e-3 GJ/kWh = 9.071 g/kWh; the function takes kWh/kg (43.0 / 3.6 = 11.94).
+    assert air.g_per_kwh_from_g_per_gj(942, 0.269, 0.8325, 43.0 / 3.6) == pytest.approx(9.071, abs=1e-3)
+    gj = {q: ref.require("air_emissions", fuel="diesel", quantity=f"emep_{q}_g_per_gj").known() for q in ("nox", "pm", "co")}
+    for q, g in gj.items():
+        kwh = ref.require("air_emissions", fuel="diesel", quantity=f"{q}_g_per_kwh").known()
+        assert kwh.central == pytest.approx(g.central * GJ_PER_KWH, rel=2e-3)
+        assert kwh.low == pytest.approx(g.low * GJ_PER_KWH, rel=2e-3)
+    assert (gj["nox"].low, gj["nox"].central, gj["nox"].high) == (565, 942, 1319)
 
 
 def test_the_section_says_the_limit_and_the_default_fuel(diesel):
     more = air_report.more(diesel, "fr")
-    assert any("225 mg/Nm³" in n and "1,85" in n for n in more["notes"])
+    assert any("225 mg/Nm³" in n and "1,85" in n and "4,9 fois" in n for n in more["notes"])
     assert any("gazole" in n for n in more["notes"])
     assert "24 heures (publiée)" in more["paragraphs"][0]
 
 
 def test_claims_on_air_indicators_are_checked():
-    # The estimate of the campus's test NOx runs from a Tier 2 engine (6.4 g/kWh: 17.3 t) to 39.4 t.
+    # The campus's test NOx: 2,700 MWh x 5.44 to 14.6 g/kWh = 14.7 to 39.4 t (central 24.5 t).
     r = estimate(
         "count: 100, unit_mw: 3, test_hours_per_year: 12, test_load_share: 0.75",
         "claims:\n"
         "  - {indicator: nox_generators_t, value: 5, source: promoter}\n"
-        "  - {indicator: nox_generators_t, value: 30, source: promoter}\n",
+        "  - {indicator: nox_generators_t, value: 25, source: promoter}\n",
     )
     got = {c.claimed: c.verdict for c in claims.check_claims(r)}
-    assert got == {5.0: "optimistic", 30.0: "consistent"}
+    assert got == {5.0: "optimistic", 25.0: "consistent"}
     assert any("claimed 5" in q for q in narrative.questions(r, claims.check_claims(r), "en"))
 
 

@@ -174,3 +174,29 @@ def limit_g_per_kwh(limit_mg_per_nm3, flue_gas_nm3_per_kg, fuel_kg_per_kwh):
         [g/kWh] = mg/Nm3 x Nm3/kg x kg/kWh / 1000 mg/g.
     """
     return limit_mg_per_nm3 * flue_gas_nm3_per_kg * fuel_kg_per_kwh / 1000.0
+
+
+def g_per_kwh_from_g_per_gj(g_per_gj, fuel_l_per_kwh, density_kg_per_l, lhv_kwh_per_kg):
+    """An emission factor per GJ of fuel (EMEP/EEA guidebook) as grams per kWh of electricity.
+
+    Parameters
+    ----------
+    g_per_gj : numeric
+        Emission factor [g/GJ of fuel, net calorific value].
+    fuel_l_per_kwh : numeric
+        Fuel burnt per kWh of electricity [L/kWh].
+    density_kg_per_l : numeric
+        Density of the fuel [kg/L].
+    lhv_kwh_per_kg : numeric
+        Net calorific value of the fuel [kWh/kg].
+
+    Returns
+    -------
+    numeric
+        [g/kWh] = g/GJ x L/kWh x kg/L x kWh/kg x 0.0036 GJ/kWh.
+
+    References
+    ----------
+    .. [1] EMEP/EEA air pollutant emission inventory guidebook, 1.A.4 Small combustion, Table 3-31.
+    """
+    return g_per_gj * fuel_l_per_kwh * density_kg_per_l * lhv_kwh_per_kg * 0.0036
