@@ -1,8 +1,8 @@
 """Air quality, second part (issue 13, item 1): the grid-outage scenario, HVO against diesel, the French
 NOx limit for engines as g/kWh, claims and questions (docs/air-quality.md).
 
-Expected values are computed here by hand from the definitions and the cited figures (EMEP/EEA guidebook 1.A.4 Table 3-31: NOx 942 g/GJ; US EPA AP-42
-chapter 3.4 Table 3.4-1: NOx 0.024 lb/hp-hr; fuel.csv: 0.269 L/kWh, 3.17 kg CO2e/L; EN 15940 via
+Expected values are computed here by hand from the definitions and the cited figures (EMEP/EEA guidebook
+1.A.4 Table 3-31: NOx 942 g/GJ; US EPA AP-42 chapter 3.4 Table 3.4-1: NOx 0.024 lb/hp-hr; fuel.csv: 0.269 L/kWh, 3.17 kg CO2e/L; EN 15940 via
 suppliers' tables: 5 mg/kg of sulphur, 0.78 kg/L; arrêté du 3 août 2018 art. 60: 225 mg/Nm3; Directive
 (EU) 2015/2193 Annex II: 15 % O2), not from the code's output.
 """
@@ -140,7 +140,10 @@ def test_the_limit_value_as_grams_per_kwh_by_hand():
 def test_the_guidebook_factors_converted_by_hand():
     # 942 g/GJ x 9.630e-3 GJ/kWh = 9.071 g/kWh; the function takes kWh/kg (43.0 / 3.6 = 11.94).
     assert air.g_per_kwh_from_g_per_gj(942, 0.269, 0.8325, 43.0 / 3.6) == pytest.approx(9.071, abs=1e-3)
-    gj = {q: ref.require("air_emissions", fuel="diesel", quantity=f"emep_{q}_g_per_gj").known() for q in ("nox", "pm", "co")}
+    gj = {
+        q: ref.require("air_emissions", fuel="diesel", quantity=f"emep_{q}_g_per_gj").known()
+        for q in ("nox", "pm", "co")
+    }
     for q, g in gj.items():
         kwh = ref.require("air_emissions", fuel="diesel", quantity=f"{q}_g_per_kwh").known()
         assert kwh.central == pytest.approx(g.central * GJ_PER_KWH, rel=2e-3)
