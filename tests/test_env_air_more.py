@@ -180,3 +180,10 @@ def test_questions_when_the_promoter_is_silent(diesel, hvo):
     assert any("made from what" in q for q in air_report.questions(hvo, "en"))
     assert not any("made from what" in q for q in air_report.questions(diesel, "en"))
     assert any("AASQA" in q for q in narrative.questions(silent, [], "fr"))
+
+
+def test_a_certified_factor_within_the_limit_is_said_so():
+    # 1.5 g/kWh (an engine with SCR) < 1.85 g/kWh: the note says it meets the limit, 0.81 times it.
+    r = estimate("count: 10, unit_mw: 2", "assumptions: {air.nox_g_per_kwh: 1.5}\n")
+    notes = air_report.more(r, "en")["notes"]
+    assert any("is within it (0.81 times the limit)" in n for n in notes), notes

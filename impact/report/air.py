@@ -130,7 +130,7 @@ def _limit(r, lang: str) -> str:
     limit_g, flue = got
     limit = ref.require("air_emissions", fuel="diesel", quantity="elv_nox_mg_per_nm3").known().central
     return catalogue(lang)(
-        "air.note.limit",
+        "air.note.limit" if factor.value.central > limit_g else "air.note.limit_met",
         limit=fmt.plain(limit, lang),
         flue=fmt.number(flue, lang),
         limit_g=fmt.number(limit_g, lang),
