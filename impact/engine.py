@@ -498,6 +498,33 @@ def _air(v: dict[str, Any], put: Callable) -> None:
             lambda *a: air.full_load_kg_per_h(installed(*a[:n]), a[n]),
             f"{words} at full load x emission factor ({names[pollutant]}, g/kWh), for one hour",
         )
+    _air_outage(v, put, mw_deps, installed, n)
+
+
+def _air_outage(v: dict[str, Any], put: Callable, mw_deps: tuple[str, ...], installed: Callable, n: int) -> None:
+    """A grid outage of N hours: the generators carry the site's mean demand (at most their installed
+    power) for the declared outage hours, else for the fuel autonomy (docs/air-quality.md)."""
+    declared = "generators.outage_scenario_hours" in v
+    hours = "generators.outage_scenario_hours" if declared else "generators.fuel_autonomy_hours"
+    how = "outage hours" if declared else "fuel autonomy hours"
+    deps = ("facility_energy_mwh",) + mw_deps + (hours,)
+
+    def energy(*a):
+        return air.outage_energy_mwh(air.mean_demand_mw(a[0]), installed(*a[1 : n + 1]), a[n + 1])
+
+    for pollutant, name in (("nox", "NOx"), ("pm", "PM")):
+        put(
+            f"{pollutant}_generators_outage_t",
+            deps + (f"air.{pollutant}_g_per_kwh",),
+            lambda *a: air.pollutant_t(energy(*a[:-1]), a[-1]),
+            f"site's mean demand (at most the installed power) x {how} x emission factor ({name}, g/kWh)",
+        )
+    put(
+        "co2e_generators_outage_t",
+        deps + ("generators.fuel_l_per_kwh", "generators.emission_factor_kg_per_l"),
+        lambda *a: carbon.co2e_generators_t(energy(*a[:-2]), a[-2], a[-1]),
+        f"site's mean demand (at most the installed power) x {how} x fuel per kWh x emission factor of the fuel",
+    )
 
 
 def _drawn_last(name: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import noise_inputs
+from . import air_inputs
 from .model import energy
 from .model.cooling import SYSTEMS
 from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
@@ -770,9 +771,10 @@ def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
         ref.lookup("generator_tests", quantity="test_load_share"),
         project_source=where,
     )
-    full = ref.require("fuel", fuel=fuel, quantity="specific_consumption_full_load")
-    half = ref.require("fuel", fuel=fuel, quantity="specific_consumption_half_load")
-    engine = ref.require("fuel", fuel=fuel, quantity="specific_consumption_engine_full_load")
+    engine_fuel = "diesel"  # litres per kWh: HVO burns in the same diesel engines (docs/air-quality.md)
+    full = ref.require("fuel", fuel=engine_fuel, quantity="specific_consumption_full_load")
+    half = ref.require("fuel", fuel=engine_fuel, quantity="specific_consumption_half_load")
+    engine = ref.require("fuel", fuel=engine_fuel, quantity="specific_consumption_engine_full_load")
     fuel_range = ref.Sourced(
         Range(engine.known().central, full.known().central, half.known().central),
         "L/kWh",
@@ -794,10 +796,10 @@ def _generator_tests(hours, load, fuel: str, inp: _Inputs, where: str) -> None:
         "generators.emission_factor_kg_per_l",
         None,
         "kg CO2e/L",
-        ref.lookup("fuel", fuel=fuel, quantity="emission_factor"),
+        air_inputs.co2e_factor(fuel),
         project_source="",
     )
-    _fuel_storage_inputs(fuel, inp)
+    _fuel_storage_inputs(air_inputs.storage_fuel(fuel), inp)
     _air_factors(fuel, inp)
 
 
@@ -1360,6 +1362,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
         ):  # the installed power cannot be computed from what is published
             _default_generator_sizing(inp, declared_unknown=True)
         _generator_tests(gen.test_hours_per_year, gen.test_load_share, gen.fuel, inp, src("generators"))
+        air_inputs.outage_hours(gen.outage_scenario_hours, inp, src("generators"))
     else:
         _default_generator_sizing(inp, declared_unknown=gen is UNKNOWN)
         _generator_tests(None, None, "diesel", inp, "")

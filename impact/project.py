@@ -442,6 +442,11 @@ def _required_unless_total(parse):
     return check
 
 
+#: Fuels of the backup generators (data/reference/air_emissions.csv, docs/air-quality.md): gas oil
+#: (non-road diesel) or HVO (hydrotreated vegetable oil, EN 15940).
+GENERATOR_FUELS = ("diesel", "hvo")
+
+
 class Generators(_Strict):
     """Backup generators: ``count`` x ``unit_mw``, or the installed ``total_mw``.
 
@@ -468,7 +473,8 @@ class Generators(_Strict):
     total_mw: Q("generators.total_mw") = None
     test_hours_per_year: Q("generators.test_hours_per_year") = None
     test_load_share: Q("generators.test_load_share") = None
-    fuel: Literal["diesel"] = "diesel"
+    fuel: Literal[GENERATOR_FUELS] = "diesel"
+    outage_scenario_hours: Q("generators.outage_scenario_hours") = None
 
     @model_validator(mode="before")
     @classmethod

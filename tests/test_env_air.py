@@ -44,11 +44,16 @@ def row(quantity):
 
 def test_the_table_holds_the_cited_figures():
     nox, pm, co = row("nox_g_per_kwh"), row("pm_g_per_kwh"), row("co_g_per_kwh")
-    # AP-42 lb/hp-hr converted to g/kWh, to the 3 digits written in the table.
-    assert nox.central == pytest.approx(AP42_NOX * G_PER_LB_HP_HR, rel=2e-3)  # 14.60
-    assert pm.central == pytest.approx(AP42_PM * G_PER_LB_HP_HR, rel=2e-3)  # 0.4258
-    assert co.central == pytest.approx(AP42_CO * G_PER_LB_HP_HR, rel=2e-3)  # 3.346
-    assert (nox.low, pm.low, co.high) == (TIER2_NOX_NMHC, TIER2_PM, TIER2_CO)
+    # High ends: AP-42 lb/hp-hr converted to g/kWh, to the 3 digits written in the table (CO: the Tier 2 limit).
+    assert nox.high == pytest.approx(AP42_NOX * G_PER_LB_HP_HR, rel=2e-3)  # 14.60
+    assert pm.high == pytest.approx(AP42_PM * G_PER_LB_HP_HR, rel=2e-3)  # 0.4258
+    assert co.high == TIER2_CO > AP42_CO * G_PER_LB_HP_HR  # 3.5 > 3.346
+    # Central and low: EMEP/EEA guidebook 1.A.4 Table 3-31 (gas oil, reciprocating engines) in g/GJ of fuel,
+    # x 0.269 L/kWh x 0.8325 kg/L x 43.0 MJ/kg / 1000 = 0.0096295 GJ/kWh (test_env_air_more.py checks it).
+    gj = 0.269 * 0.8325 * 43.0 / 1000
+    assert (nox.low, nox.central) == pytest.approx((565 * gj, 942 * gj), rel=2e-3)  # 5.44, 9.07
+    assert (pm.low, pm.central) == pytest.approx((18 * gj, 30 * gj), rel=2e-3)  # 0.173, 0.289
+    assert (co.low, co.central) == pytest.approx((78 * gj, 130 * gj), rel=2e-3)  # 0.751, 1.25
     s = row("sulphur_mg_per_kg")
     assert (s.low, s.central, s.high) == (SULPHUR_GNR, SULPHUR_GNR, SULPHUR_FOD)
     assert row("density_kg_per_l").central == pytest.approx(DENSITY)
@@ -79,9 +84,9 @@ def test_campus_a_year_of_tests_and_the_full_load_hour(campus):
     assert ind["so2_generators_t"].central == pytest.approx(so2_t, rel=1e-6)  # 12 kg
     assert ind["nox_generators_full_load_kg_per_h"].central == pytest.approx(300 * nox)  # 4,380 kg/h
     assert ind["pm_generators_full_load_kg_per_h"].central == pytest.approx(300 * pm)  # 128 kg/h
-    # The range: a Tier 2 engine at its limit is the low end of NOx.
+    # The range: the guidebook interval's low end (565 g/GJ: 5.44 g/kWh) bounds NOx from below.
     assert ind["nox_generators_t"].low < energy_mwh * nox / 1000
-    assert ind["nox_generators_t"].low >= energy_mwh * TIER2_NOX_NMHC / 1000 * 0.999
+    assert ind["nox_generators_t"].low >= energy_mwh * 565 * 0.269 * 0.8325 * 43.0 / 1000 / 1000 * 0.999
 
 
 def test_no_generator_figure_published_gives_defaults_and_a_question():

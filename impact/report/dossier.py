@@ -721,6 +721,7 @@ def build_context(
         "icpe_table": icpe_report.table(r, lang),
         "water_resource": _water_resource_paragraphs(r, lang),  # issue 13, item 6
         "air": air_report.section(r, lang),
+        "air_more": air_report.more(r, lang),
         "noise": noise_report.section(r, lang),
         "opinion_answer": answer_report.table(p, lang),
         "claims": claims,

@@ -499,6 +499,9 @@ def questions(results, checks: list[ClaimCheck], lang: str = "fr") -> list[str]:
     from .water_resource import questions as water_resource_questions
 
     out.extend(q for q in water_resource_questions(results, lang) if q not in out)  # issue 13, item 6
+    from .air import questions as air_questions
+
+    out.extend(q for q in air_questions(results, lang) if q not in out)  # issue 13, item 1
     out.extend(_opinion_questions(results, lang))
     for c in checks:
         if c.verdict in ("optimistic", "not_verifiable"):
