@@ -219,7 +219,15 @@ def _above_bound(indicator: str, compared_with: str, value: float, source: str, 
     if value <= ind.high + slack:
         return None
     return ClaimCheck(
-        indicator, compared_with, value, source, note, ind.low, ind.central, ind.high, "optimistic",
+        indicator,
+        compared_with,
+        value,
+        source,
+        note,
+        ind.low,
+        ind.central,
+        ind.high,
+        "optimistic",
         "above_seasonal_bound",
     )
 
