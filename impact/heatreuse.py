@@ -133,7 +133,8 @@ def run_heat_reuse(v: dict[str, Any], put: Callable) -> None:
     put(
         ERF_MAX,
         ("facility_energy_mwh",) + deps,
-        lambda e, p, b: heatreuse.energy_reuse_factor(e * heatreuse.seasonal_share_from_peak(p, b), e),
+        # (EDC x share) / EDC: the share, defined also at zero load, with the shape of the draws
+        lambda e, p, b: heatreuse.seasonal_share_from_peak(p, b) + 0.0 * e,
         METHODS[ERF_MAX],
     )
 

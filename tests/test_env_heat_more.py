@@ -238,3 +238,17 @@ def test_the_section_renders_the_table_in_french(dugny):
     html = render_html(context)
     assert "Réseau de chaleur</th>" in html and "commune du site" in html
     assert "RÉSEAU CHAUD ADP LE BOURGET" in html and "1,3\N{NO-BREAK SPACE}km" in html
+
+
+def test_zero_load_bound_is_defined(write_project):
+    # utilisation 0: no heat at all, 0 MWh; the ERF bound stays the share (EDC x share / EDC), not 0 / 0.
+    r = impact.estimate(
+        impact.load_project(
+            write_project(
+                "name: x\ncountry: FR\nlocation: {lat: 45.76, lon: 4.84}\nit_capacity_mw: 10\nutilisation: 0\n"
+            )
+        ),
+        draws=100,
+    )
+    assert r["heat_reuse_seasonal_max_mwh"].central == 0
+    assert r["erf_seasonal_max"].central == pytest.approx(r["heat_reuse_seasonal_share_max"].central)
