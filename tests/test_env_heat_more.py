@@ -162,7 +162,7 @@ def test_networks_nearest_first(dugny):
     # The dossier's table: the 12 nearest of a dense area, and it says so.
     sec = heatreuse_report.section(dugny, "en")
     assert len(sec["networks"]) == min(12, len(rows))
-    assert any(f"{near['within']} heat networks" in s and "12 nearest" in s for s in sec["sentences"])
+    assert any(f"{near['within']} heat networks" in s and "12 nearest" in s for s in sec["network_sentences"])
     assert "not the network's nearest pipe" in sec["network_note"]
 
 

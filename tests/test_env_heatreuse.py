@@ -124,11 +124,11 @@ def test_no_network_near_asks(write_project):
     path = write_project("name: Foix test\ncountry: FR\nyear: 2024\ncity: Foix\nit_capacity_mw: 10\n")
     r = impact.estimate(impact.load_project(path), draws=200)
     sec = heatreuse_report.section(r, "en")
-    assert any("No heat network of the official list within 10 km" in s for s in sec["sentences"])
+    assert any("No heat network of the official list within 10 km" in s for s in sec["network_sentences"])
     assert any("1 MW" in q for q in sec["questions"])
     # The nearest networks beyond are still listed (from Foix's commune point: placed by name).
     assert 1 <= len(sec["networks"]) <= 3
-    assert any("point" in s for s in sec["sentences"])
+    assert any("point" in s for s in sec["network_sentences"])
 
 
 def test_the_dossier_shows_the_section_in_both_languages(mrs5):

@@ -49,15 +49,15 @@ def _networks(r, lang: str, out: dict[str, Any]) -> None:
     shown = near["near"]
     if near["within"] > MAX_ROWS:  # a dense area: the nearest only, none beyond
         shown = shown[:MAX_ROWS]
-        out["sentences"].append(
+        out["network_sentences"].append(
             t("heatreuse.networks.within_many", count=near["within"], radius=radius, shown=MAX_ROWS)
         )
     elif near["within"]:
-        out["sentences"].append(t("heatreuse.networks.within", count=near["within"], radius=radius))
+        out["network_sentences"].append(t("heatreuse.networks.within", count=near["within"], radius=radius))
     else:
-        out["sentences"].append(t("heatreuse.networks.none_within", radius=radius))
+        out["network_sentences"].append(t("heatreuse.networks.none_within", radius=radius))
     if near["basis"] == "commune":
-        out["sentences"].append(t("heatreuse.networks.basis.commune"))
+        out["network_sentences"].append(t("heatreuse.networks.basis.commune"))
     for n in shown:
         out["networks"].append(
             {
@@ -71,11 +71,11 @@ def _networks(r, lang: str, out: dict[str, Any]) -> None:
         )
     if near["unplaced"]:
         names = _data(", ".join(f"{n['name']} ({n['localisation']})" for n in near["unplaced"][:MAX_UNPLACED]))
-        out["sentences"].append(
+        out["network_sentences"].append(
             t.markup("heatreuse.networks.unplaced", count=len(near["unplaced"]), dep=c.dep_name or c.dep, names=names)
         )
     if near["cooling_within"]:
-        out["sentences"].append(t("heatreuse.networks.cooling", count=near["cooling_within"], radius=radius))
+        out["network_sentences"].append(t("heatreuse.networks.cooling", count=near["cooling_within"], radius=radius))
     out["network_note"] = t("heatreuse.networks.source")
     if not near["within"]:
         out["questions"].append(t("heatreuse.question.no_network", radius=radius))
@@ -86,7 +86,15 @@ def section(r, lang: str) -> dict[str, Any]:
     from .. import heatreuse
 
     t = catalogue(lang)
-    out: dict[str, Any] = {"sentences": [], "networks": [], "network_note": "", "months": [], "questions": []}
+    out: dict[str, Any] = {
+        "network_sentences": [],
+        "networks": [],
+        "network_note": "",
+        "sentences": [],
+        "months": [],
+        "silent": t("heatreuse.silent"),
+        "questions": [],
+    }
     _networks(r, lang, out)
     share = r.indicators.get(heatreuse.SHARE_MAX) if getattr(r, "indicators", None) else None
     if share is not None and share.known:
