@@ -252,3 +252,31 @@ def test_zero_load_bound_is_defined(write_project):
     )
     assert r["heat_reuse_seasonal_max_mwh"].central == 0
     assert r["erf_seasonal_max"].central == pytest.approx(r["heat_reuse_seasonal_share_max"].central)
+
+
+def test_the_departement_s_networks_without_a_commune_are_named(write_project):
+    # 3328C « CHAUFFERIE BOIS SAINT MÉDARD » (Gironde): its « SAINT MEDARD » matches no commune name of
+    # the département (several Saint-Médard-…), so the list gives it no commune: named, without distance.
+    r = impact.estimate(
+        impact.load_project(write_project("name: x\ncountry: FR\ncity: Bordeaux\nit_capacity_mw: 5\n")), draws=100
+    )
+    near = heatreuse.nearby_networks(r)
+    assert near["basis"] == "commune"  # placed by its name: distances from the commune's point
+    assert "3328C" in [n["id"] for n in near["unplaced"]]
+    assert "3328C" not in [n["id"] for n in near["near"]]
+    sec = heatreuse_report.section(r, "fr")
+    assert any("CHAUFFERIE BOIS SAINT MÉDARD" in str(s) for s in sec["network_sentences"])
+
+
+def test_the_waste_heat_rule_cites_the_directive_s_article():
+    import csv
+
+    from impact.paths import data_dir
+
+    with open(data_dir() / "reference" / "regulations.csv", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["rule"].startswith("Waste-heat recovery"))
+    # Directive (EU) 2023/1791, Article 26(6): above 1 MW of total rated energy input (not IT power);
+    # read in secondary quotes only, so not marked primary (docs/heatreuse.md).
+    assert "2023/1791, Art. 26(6)" in row["rule"] and "art. 26, § 6" in row["rule_fr"]
+    assert (row["threshold"], row["value"], row["unit"]) == ("rated_energy_input", "1", "MW")
+    assert row["quality"] == "secondary" and "L. 236-1" in row["source"]
