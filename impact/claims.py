@@ -112,9 +112,15 @@ class ClaimCheck:
 
 def check_claims(results) -> list[ClaimCheck]:
     """Check every claim of ``results.project`` against ``results``."""
+    from .heatreuse import bound_check, declared_share_checks
+
     out = []
     for claim in results.project.claims:
         name = claim.indicator
+        bound = bound_check(claim, results)  # heat reused or ERF above the seasonal bound (docs/heatreuse.md)
+        if bound is not None:
+            out.append(bound)
+            continue
         target = _water_saving_target(name, results) or COMPARE_WITH.get(name, name)
         ind = results.indicators.get(target)
         if ind is None or not ind.known:
@@ -146,6 +152,7 @@ def check_claims(results) -> list[ClaimCheck]:
     outlet = declared_outlet_check(results)
     if outlet is not None:
         out.append(outlet)
+    out.extend(declared_share_checks(results))
     return out
 
 
@@ -230,6 +237,7 @@ REFERENCE_INPUTS = {
     "city.annual_electricity_mwh",
     "city.peak_demand_mw",
     "climate",
+    "heat_reuse.peak_month_hdd_share",  # from the site's climate
 }
 
 

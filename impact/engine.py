@@ -285,6 +285,7 @@ def _run(
             else None
         )
     _eu_indicators(v, out, spec, put, cooling_type)
+    heatreuse.run_heat_reuse(v, put)  # issue 13, item 5: the seasonal bound of heat reuse
     alias("land_site_m2", "building.site_area_m2", "site area as given")
     alias("land_artificialised_m2", "building.artificialised_m2", "artificialised area as given")
     put(
@@ -926,11 +927,8 @@ class _Model:
         # Point values stay scalars: they broadcast, and cost nothing over the hours.
         return {
             k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
-            # the air pollutant factors last: adding them left the other inputs' draws unchanged; then the
-            # noise geometry a project gives (issue 13), after them for the same reason
-            for k, r in sorted(
-                self.ranges.items(), key=lambda kr: (_drawn_last(kr[0]), kr[0].startswith("air."), kr[0])
-            )
+            # inputs added later are drawn last (_draw_order): adding them left the others' draws unchanged
+            for k, r in sorted(self.ranges.items(), key=lambda kr: (_draw_order(kr[0]), kr[0]))
         }
 
     def evaluate(self, values: dict[str, Any], hourly: bool = False):
@@ -941,6 +939,14 @@ class _Model:
             frame = _cooling(self.inp.cooling, v, self.hot_hours, hourly)
         out, spec = _run(v, self.cooling_type, self.flow_given, self.model_deps, self.refrigerant_none)
         return out, spec, frame
+
+
+def _draw_order(name: str) -> int:
+    """Inputs added later are drawn after the others (air.*, then heat_reuse.*, then the noise
+    geometry), leaving theirs unchanged."""
+    if _drawn_last(name):
+        return 3
+    return 2 if name.startswith("heat_reuse.") else 1 if name.startswith("air.") else 0
 
 
 def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
@@ -1214,7 +1220,7 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "announced_power": announced,
         "water_outlet": _outlet_facts(indicators, records, model.flow_given),
         "site": model.inp.site.to_dict() if model.inp.site is not None else None,
-        "heating_degree_days_by_month": heatreuse.monthly_heating_degree_days(model.inp.climate, project.country),
+        **heatreuse.meta(model.inp.climate, project.country, records),  # monthly degree-days, monthly reuse
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     results.site = model.inp.site

@@ -1565,6 +1565,9 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     from .water_resource import resolve_water_resource
 
     resolve_water_resource(p, inp)  # issue 13, item 6
+    from .heatreuse import resolve_heat_reuse
+
+    resolve_heat_reuse(p, inp)  # issue 13, item 5
     # --- the participation procedure -----------------------------------------------------
     from .procedure import resolve_procedure
 

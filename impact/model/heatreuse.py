@@ -101,6 +101,48 @@ def seasonal_reuse_share_max(weights):
     return float(w.sum() / (12.0 * w.max()))
 
 
+def peak_month_share(hdd_by_month):
+    """Share of the year's heating degree-days in its coldest month, ``max(hdd) / sum(hdd)`` [-].
+
+    Parameters
+    ----------
+    hdd_by_month : array-like
+        Heating degree-days of the 12 months [K·d].
+
+    Returns
+    -------
+    float
+        Between 1/12 (even months) and 1; 1/12 when the year has no degree-days (flat demand).
+    """
+    import numpy as np
+
+    hdd = np.asarray(hdd_by_month, dtype=float)
+    total = hdd.sum()
+    return float(hdd.max() / total) if total > 0 else 1.0 / 12.0
+
+
+def seasonal_share_from_peak(peak_hdd_share, base_share):
+    """:func:`seasonal_reuse_share_max` from the coldest month's share of the degree-days [-].
+
+    The busiest month of :func:`monthly_demand_weights` is the coldest (for ``base_share`` <= 1
+    every weight grows with the month's degree-days), of weight ``b / 12 + (1 - b) p``; the bound
+    ``1 / (12 max(w))`` is then ``1 / (b + 12 (1 - b) p)``. Vectorised over draws of ``b``.
+
+    Parameters
+    ----------
+    peak_hdd_share : numeric or array
+        ``max(hdd) / sum(hdd)`` of the site's months (:func:`peak_month_share`) [-].
+    base_share : numeric or array
+        Share of the network's heat that does not depend on the weather [-].
+
+    Returns
+    -------
+    numeric or array
+        Largest share of a steady heat supply such a network can take over a year [-].
+    """
+    return 1.0 / (base_share + 12.0 * (1.0 - base_share) * peak_hdd_share)
+
+
 def energy_reuse_factor(heat_reused_mwh, facility_energy_mwh):
     """ERF = heat reused / total energy of the data centre [-] ([3]_)."""
     return heat_reused_mwh / facility_energy_mwh
