@@ -133,14 +133,22 @@ def resolve_ramp_up(p, inp, project_source: Callable[[str], str]) -> None:
     where = project_source(RAMP)
     for s in p.ramp_up:
         if s.it_mw is not None:
-            inp.given(_step_key(s.year, "it_mw"), Range.point(s.it_mw), "MW", where, "IT power in service from that year")
+            inp.given(
+                _step_key(s.year, "it_mw"),
+                Range.point(s.it_mw),
+                "MW",
+                where,
+                "IT power in service from that year (declared ramp-up)",
+                note_key="note.ramp_up.it_mw",
+            )
         else:
             inp.given(
                 _step_key(s.year, "it_share"),
                 Range.point(s.it_share),
                 "-",
                 where,
-                "share of the nameplate IT power in service from that year",
+                "share of the nameplate IT power in service from that year (declared ramp-up)",
+                note_key="note.ramp_up.it_share",
             )
 
 

@@ -331,7 +331,7 @@ def _run(
     )
     from .water_resource import run_water_resource
 
-    run_water_resource(v, out, spec, put, _Spec, water_cooled)  # issue 13, item 6
+    run_water_resource(v, out, spec, put, _Spec, water_cooled, cooling_type)  # issue 13, items 6-7
     from .construction import run_construction
 
     run_construction(v, out, spec, put, _Spec)  # issue 13, item 7
@@ -1380,6 +1380,9 @@ def _check_announced_power(indicators: dict[str, Indicator], project: Project, r
 def _check_consistency(indicators, model: _Model, hourly) -> None:
     """Add notes where declared figures do not hang together."""
     _check_outlet(indicators, model)
+    from .water_resource import mark_not_applicable
+
+    mark_not_applicable(indicators, model.cooling_type)  # no water returned: the rise does not apply
     if model.cooling_type not in WATER_COOLED or not model.flow_given:
         return
     records = model.records

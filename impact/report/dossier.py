@@ -27,6 +27,7 @@ from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
 from . import icpe as icpe_report
+from . import construction as construction_report
 from . import noise as noise_report
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
@@ -722,6 +723,7 @@ def build_context(
         "water_resource": _water_resource_paragraphs(r, lang),  # issue 13, item 6
         "air": air_report.section(r, lang),
         "noise": noise_report.section(r, lang),
+        "construction": construction_report.section(r, lang),  # issue 13, item 7
         "opinion_answer": answer_report.table(p, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
@@ -747,6 +749,8 @@ def _annex_note(results, ind, lang: str) -> str:
     t = catalogue(lang)
     if ind.status == "estimated":
         return ""
+    if ind.note.startswith("not applicable"):  # e.g. the receiving water's rise of an air-cooled site
+        return t("annex.note.not_applicable")
     names = t.join(narrative.lower_first(INDICATORS[m].label(lang)) if m in INDICATORS else m for m in ind.missing)
     if ind.status == "partial":
         return t("annex.note.partial", names=names)
