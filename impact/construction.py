@@ -20,9 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .model import carbon, uncertainty
+from .model import carbon, energy, uncertainty
 from .model import construction as model
-from .model import energy
 from .ranges import Range
 
 RAMP = "ramp_up"
@@ -94,9 +93,7 @@ def check_ramp_up(p) -> None:
         first = steps[0].year
         bad = [k for k in ("year_1_utilisation", "year_2_utilisation") if k in (p.assumptions or {})]
         if bad:
-            raise ValueError(
-                f"give either ramp_up or assumptions.{bad[0]} (the default ramp-up's share), not both"
-            )
+            raise ValueError(f"give either ramp_up or assumptions.{bad[0]} (the default ramp-up's share), not both")
     if c is not None and c.start_year is not None and first is not None and c.start_year > first:
         raise ValueError(
             f"construction.start_year ({c.start_year}) is after the first year of operation ({first}): "

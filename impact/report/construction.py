@@ -143,7 +143,9 @@ def _works(results, lang: str) -> tuple[list[str], list[str]]:
         out.append(t("construction.trucks.co2"))
     if months is None:
         questions.append(t("construction.question.duration"))
-    questions.append(t("construction.question.routes" if trucks is not None and trucks.known else "construction.question.trucks"))
+    questions.append(
+        t("construction.question.routes" if trucks is not None and trucks.known else "construction.question.trucks")
+    )
     questions.append(t("construction.question.noise"))
     if earth is None:
         questions.append(t("construction.question.earthworks"))

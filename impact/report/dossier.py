@@ -23,11 +23,11 @@ from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import air as air_report
 from . import answer as answer_report
+from . import construction as construction_report
 from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
 from . import icpe as icpe_report
-from . import construction as construction_report
 from . import noise as noise_report
 from .catalogue import catalogue, languages
 from .figures import tornado_indicator
