@@ -24,7 +24,7 @@ from .ranges import Range
 POPULATION = "water_resource.commune_population"
 LOW_FLOW = "water_resource.receiving_low_flow_m3_per_s"
 RISE = "receiving_water_rise_k"
-#: The method and the note of the rise for a site that returns no water to a river or the sea.
+#: The note of the rise for a site that returns no water to a river or the sea.
 NOT_APPLICABLE = "not applicable: the cooling returns no water to a river or the sea"
 
 
@@ -102,8 +102,8 @@ def run_water_resource(
 ) -> None:
     """The two indicators, into ``out`` / ``spec`` (``put`` is the engine's; ``spec_type`` its ``_Spec``).
 
-    For a cooling type that returns no water to a river or the sea, the rise is not applicable: its
-    method says so and :func:`mark_not_applicable` writes it in its note."""
+    For a cooling type that returns no water to a river or the sea, the rise is not applicable: it has
+    no value, and :func:`mark_not_applicable` writes so in its note."""
     put(
         "water_onsite_share_of_commune_domestic",
         ("water_onsite_m3", POPULATION, "domestic_water_l_per_day"),
@@ -114,8 +114,8 @@ def run_water_resource(
         "largest hourly heat into the water / (low flow of the receiving river x density x specific heat), "
         "full mixing (a lower bound of the rise at the edge of the mixing zone)"
     )
-    if not_applicable(cooling_type):
-        spec[RISE] = spec_type((), NOT_APPLICABLE)
+    if not_applicable(cooling_type):  # the method stays the formula; the note says « not applicable »
+        spec[RISE] = spec_type((), method)
         out[RISE] = None
         return
     deps = ("it_capacity_mw", LOW_FLOW, "water_density_kg_per_m3", "water_specific_heat_j_per_kg_k")
