@@ -206,3 +206,18 @@ def test_receiving_water_rise_stays_unknown_for_a_river_site_without_low_flow():
     rise = r["receiving_water_rise_k"]
     assert not rise.known and not rise.note.startswith("not applicable")
     assert r.inputs["water_resource.receiving_low_flow_m3_per_s"].status == "unknown"
+
+
+def test_claims_on_the_works():
+    from impact.claims import check_claims
+
+    claim = {"indicator": "construction_truck_movements_per_day", "value": 20, "source": "the promoter"}
+    works = {"duration_months": 24, "truck_trips_total": 20_000}
+    # 20 a day against 20,000 / (24 x 21) = 39.7: fewer trucks flatter the project.
+    (check,) = check_claims(run(construction=works, claims=[claim]))
+    assert (check.verdict, check.reason) == ("optimistic", "below_range")
+    (check,) = check_claims(run(construction=works, claims=[{**claim, "value": 39.7}]))
+    assert check.verdict == "consistent"
+    # Declared per day, the estimate repeats the promoter's figure: nothing to check it against.
+    (check,) = check_claims(run(construction={"trucks_per_day": 30}, claims=[{**claim, "value": 30}]))
+    assert (check.verdict, check.reason) == ("not_verifiable", "echoes_input")
