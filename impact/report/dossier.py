@@ -514,6 +514,12 @@ def _announced_power(r, lang: str) -> list[str]:
 def _ramp_up(r, lang: str) -> str:
     """The first two years of operation, IT load ramping up (utilisation.csv); "" when unknown."""
     e1, e2 = r.indicators.get("facility_energy_year_1_mwh"), r.indicators.get("facility_energy_year_2_mwh")
+    if ((r.meta or {}).get("ramp_up") or {}).get("declared") and e1 is not None and e1.known and e2 is not None:
+        return catalogue(lang)(  # the declared phases (docs/construction.md)
+            "construction.ramp.electricity",
+            e1=narrative.value_text(r, "facility_energy_year_1_mwh", lang),
+            e2=narrative.value_text(r, "facility_energy_year_2_mwh", lang),
+        )
     u1, u2 = r.inputs.get("year_1_utilisation"), r.inputs.get("year_2_utilisation")
     if e1 is None or e2 is None or not e1.known or not e2.known or u1 is None or u2 is None:
         return ""
