@@ -221,3 +221,31 @@ def test_claims_on_the_works():
     # Declared per day, the estimate repeats the promoter's figure: nothing to check it against.
     (check,) = check_claims(run(construction={"trucks_per_day": 30}, claims=[{**claim, "value": 30}]))
     assert (check.verdict, check.reason) == ("not_verifiable", "echoes_input")
+
+
+def test_the_dossier_shows_the_section_and_the_table():
+    import datetime as dt
+
+    from impact.claims import check_claims
+    from impact.report.dossier import build_context, render_html
+
+    from .test_words import FIGURES
+
+    r = run(ramp_up=RAMP, construction={"duration_months": 24, "truck_trips_total": 20_000})
+    for lang, heading, column, pointer in (
+        ("fr", "Chantier et montée en charge", "Puissance informatique en service", "Avec les tranches"),
+        ("en", "Construction and ramp-up", "IT power in service", "With the phases"),
+    ):
+        context = build_context(
+            r,
+            [],
+            check_claims(r),
+            {k: None for k in FIGURES},
+            lang=lang,
+            author=None,
+            date=dt.date(2026, 12, 2),
+            fingerprint="0" * 16,
+        )
+        html = render_html(context)
+        assert heading in html and column in html and pointer in html
+        assert html.count('<table class="plain ramp">') == 1 and html.count("<td>2029</td>") == 1
