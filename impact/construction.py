@@ -68,6 +68,7 @@ def check_ramp_up(p) -> None:
             raise ValueError("ramp_up: give it_mw in every step or it_share in every step, not a mix")
         kind = kinds.pop()
         cap = _capacity_mw(p)
+        before: float | None = None  # the last published power
         for i, s in enumerate(steps):
             value = getattr(s, kind)
             if i and s.year <= steps[i - 1].year:
@@ -75,11 +76,14 @@ def check_ramp_up(p) -> None:
                     f"ramp_up[{i}].year ({s.year}) must be after ramp_up[{i - 1}].year ({steps[i - 1].year}): "
                     "one step a year, years increasing"
                 )
-            if i and value < getattr(steps[i - 1], kind):
+            if not isinstance(value, float):  # unknown: a phase whose power is not published
+                continue
+            if before is not None and value < before:
                 raise ValueError(
-                    f"ramp_up[{i}].{kind} ({value:g}) is below the step before ({getattr(steps[i - 1], kind):g}): "
+                    f"ramp_up[{i}].{kind} ({value:g}) is below a step before ({before:g}): "
                     "each step is the IT power in service, which does not fall while the site fills"
                 )
+            before = value
             if kind == "it_mw" and cap is not None and value > cap * (1 + 1e-9):
                 raise ValueError(
                     f"ramp_up[{i}].it_mw ({value:g}) is above the nameplate IT power ({cap:g} MW, it_capacity_mw "
@@ -108,45 +112,78 @@ def _step_key(year: int, kind: str) -> str:
     return f"{RAMP}.{year}.{kind}"
 
 
+def _kind(step) -> str:
+    return "it_mw" if step.it_mw is not None else "it_share"
+
+
+def in_force(steps, year: int):
+    """The step in force in calendar ``year`` (the last one from that year or before), or None."""
+    found = [s for s in steps if s.year <= year]
+    return found[-1] if found else None
+
+
 def resolve_ramp_up(p, inp, project_source: Callable[[str], str]) -> None:
-    """The declared steps as point inputs (``ramp_up.<year>.it_mw`` or ``.it_share``); without them the
-    default shares of the first two years (``year_<n>_utilisation``, utilisation.csv).
+    """The declared steps as point inputs (``ramp_up.<year>.it_mw`` or ``.it_share``; unknown when the
+    phase's power is not published), and the IT power of years 1 and 2 of operation
+    (``year_<n>_it_mw`` / ``year_<n>_it_share``, the step then in force). A year whose step is not
+    published, or every year without a declared ramp-up, takes the default share
+    (``year_<n>_utilisation``, utilisation.csv).
 
     Points only: they draw no random number, so the other inputs' draws stay the same.
     """
     from .sources import reference as ref
 
-    if not p.ramp_up:
-        for n in (1, 2):
-            inp.resolve(
-                f"year_{n}_utilisation",
-                None,
-                "-",
-                ref.require("utilisation", scope=f"year_{n}"),
-                project_source="",
-                note_key=f"note.utilisation.year_{n}",
-            )
-        return
+    steps = p.ramp_up or []
     where = project_source(RAMP)
-    for s in p.ramp_up:
-        if s.it_mw is not None:
-            inp.given(
-                _step_key(s.year, "it_mw"),
-                Range.point(s.it_mw),
-                "MW",
-                where,
-                "IT power in service from that year (declared ramp-up)",
-                note_key="note.ramp_up.it_mw",
-            )
+    units = {"it_mw": "MW", "it_share": "-"}
+    for s in steps:
+        kind = _kind(s)
+        value = getattr(s, kind)
+        key = _step_key(s.year, kind)
+        if isinstance(value, float):
+            inp.given(key, Range.point(value), units[kind], where, NOTES[kind], note_key=f"note.ramp_up.{kind}")
         else:
-            inp.given(
-                _step_key(s.year, "it_share"),
-                Range.point(s.it_share),
-                "-",
+            inp.put(
+                key,
+                None,
+                units[kind],
+                "unknown",
                 where,
-                "share of the nameplate IT power in service from that year (declared ramp-up)",
-                note_key="note.ramp_up.it_share",
+                "a phase announced for that year, its IT power not published",
+                "note.ramp_up.unknown",
+                declared_unknown=True,
+                year=s.year,
             )
+    for n in (1, 2):
+        step = in_force(steps, steps[0].year + n - 1) if steps else None
+        value = getattr(step, _kind(step)) if step is not None else None
+        if step is not None and isinstance(value, float):
+            kind = _kind(step)
+            inp.put(
+                f"year_{n}_{kind}",
+                Range.point(value),
+                units[kind],
+                "given",
+                where,
+                f"the declared ramp-up's step of {step.year}",
+                f"note.ramp_up.year_{n}",
+                step_year=step.year,
+            )
+            continue
+        inp.resolve(
+            f"year_{n}_utilisation",
+            None,
+            "-",
+            ref.require("utilisation", scope=f"year_{n}"),
+            project_source="",
+            note_key=f"note.utilisation.year_{n}",
+        )
+
+
+NOTES = {
+    "it_mw": "IT power in service from that year (declared ramp-up)",
+    "it_share": "share of the nameplate IT power in service from that year (declared ramp-up)",
+}
 
 
 def resolve_construction(p, inp, project_source: Callable[[str], str]) -> None:
@@ -193,35 +230,33 @@ def _in_service(key: str, kind: str) -> tuple[tuple[str, ...], Callable]:
 
 
 def run_ramp_up(put: Callable, v: dict[str, Any]) -> None:
-    """``facility_energy_year_1_mwh`` / ``_year_2_mwh`` and, with a declared ramp-up, each step's
-    facility energy (``ramp_up.<year>.facility_energy_mwh``, not an indicator: a fact of the meta)."""
-    steps = steps_in(v)
-    if not steps:
-        for n in (1, 2):
-            put(
-                f"facility_energy_year_{n}_mwh",
-                ("it_capacity_mw", f"year_{n}_utilisation", "utilisation", "pue"),
-                energy.ramp_up_facility_energy_mwh,
-                f"IT capacity x utilisation in year {n} of operation (at most the typical year's) x 8760 h x PUE",
-            )
-        return
+    """``facility_energy_year_1_mwh`` / ``_year_2_mwh`` (the declared step in force, else the default
+    share) and each published step's facility energy (``ramp_up.<year>.facility_energy_mwh``, not an
+    indicator: a fact of the meta)."""
 
     def energy_of(key: str, kind: str) -> tuple[tuple[str, ...], Callable]:
         deps, mw = _in_service(key, kind)
         n = len(deps)
         return deps + ("utilisation", "pue"), lambda *x: model.ramp_up_step_energy_mwh(mw(*x[:n]), x[n], x[n + 1])
 
-    first = steps[0][0]
     for n in (1, 2):
-        year, key, kind = [s for s in steps if s[0] <= first + n - 1][-1]
-        deps, fn = energy_of(key, kind)
-        put(
-            f"facility_energy_year_{n}_mwh",
-            deps,
-            fn,
-            f"IT power in service in year {n} of operation (declared ramp-up) x utilisation x 8760 h x PUE",
-        )
-    for year, key, kind in steps:
+        declared = [k for k in ("it_mw", "it_share") if f"year_{n}_{k}" in v]
+        if declared:
+            deps, fn = energy_of(f"year_{n}_{declared[0]}", declared[0])
+            put(
+                f"facility_energy_year_{n}_mwh",
+                deps,
+                fn,
+                f"IT power in service in year {n} of operation (declared ramp-up) x utilisation x 8760 h x PUE",
+            )
+        else:
+            put(
+                f"facility_energy_year_{n}_mwh",
+                ("it_capacity_mw", f"year_{n}_utilisation", "utilisation", "pue"),
+                energy.ramp_up_facility_energy_mwh,
+                f"IT capacity x utilisation in year {n} of operation (at most the typical year's) x 8760 h x PUE",
+            )
+    for year, key, kind in steps_in(v):
         deps, fn = energy_of(key, kind)
         put(f"{RAMP}.{year}.facility_energy_mwh", deps, fn, "declared ramp-up step")
 
@@ -288,13 +323,15 @@ def ramp_up_facts(project, records, central: dict, drawn: dict, draws: int) -> d
     cap_c = cap.value.central if cap is not None and isinstance(cap.value, Range) else None
     rows = []
     for year, key, kind in steps:
-        value = records[key].value.central
-        it_mw = value if kind == "it_mw" else (value * cap_c if cap_c is not None else None)
+        rec = records[key]
+        value = rec.value.central if isinstance(rec.value, Range) else None
+        it_mw = value if kind == "it_mw" else (value * cap_c if value is not None and cap_c is not None else None)
+        share = value if kind == "it_share" else (value / cap_c if value is not None and cap_c else None)
         rows.append(
             {
                 "year": year,
                 "it_mw": it_mw,
-                "it_share": value if kind == "it_share" else (value / cap_c if cap_c else None),
+                "it_share": share,
                 "facility_energy_mwh": _triple(central, drawn, f"{RAMP}.{year}.facility_energy_mwh", draws),
                 "peak_mw": _triple(central, drawn, f"{RAMP}.{year}.peak_mw", draws),
             }

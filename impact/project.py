@@ -195,6 +195,26 @@ def _whole_or_unknown(value: Any, **bounds) -> int | Unknown | None:
         raise ValueError(f"{exc} (or unknown, when not published)") from None
 
 
+def _number_or_unknown(value: Any, **bounds) -> float | Unknown | None:
+    if isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS:
+        return UNKNOWN
+    try:
+        return _number(value, **bounds)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (or unknown, when not published)") from None
+
+
+def NU(path: str) -> Any:
+    """A plain number or ``unknown`` (not published), bounded by the row ``path`` of the field table."""
+    spec = field_spec(path)
+    return Annotated[
+        Any,
+        BeforeValidator(partial(_number_or_unknown, **spec.bounds)),
+        WithJsonSchema({"anyOf": [number_schema(spec), dict(UNKNOWN_SCHEMA), {"type": "null"}]}),
+        _TablePath(path),
+    ]
+
+
 def _whole_or_unknown_schema(spec) -> dict:
     return {"anyOf": [number_schema(spec, integer=True), dict(UNKNOWN_SCHEMA), {"type": "null"}]}
 
@@ -556,8 +576,9 @@ class RampUpStep(_Strict):
     in service, or ``it_share`` of the nameplate IT power (the phases a promoter publishes)."""
 
     year: Int("ramp_up.year", required=True)
-    it_mw: N("ramp_up.it_mw") = None
-    it_share: N("ramp_up.it_share") = None
+    # unknown: a phase announced for that year whose power is not published
+    it_mw: NU("ramp_up.it_mw") = None
+    it_share: NU("ramp_up.it_share") = None
 
     @model_validator(mode="after")
     def _one_power(self):

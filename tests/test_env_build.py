@@ -249,3 +249,40 @@ def test_the_dossier_shows_the_section_and_the_table():
         html = render_html(context)
         assert heading in html and column in html and pointer in html
         assert html.count('<table class="plain ramp">') == 1 and html.count("<td>2029</td>") == 1
+
+
+def test_a_phase_whose_power_is_not_published():
+    # « une première tranche à livrer en 2028 et la totalité en 2033 » (Campus IA): the first
+    # phase's power is unknown. Years 1 and 2 keep the default shares (the same figures as without
+    # a ramp-up), the table says « non publiée », and a question asks for it.
+    from impact.report.construction import section
+
+    steps = [{"year": 2027, "it_share": "unknown"}, {"year": 2030, "it_share": 1}]
+    a, b = run(), run(ramp_up=steps)
+    for n in (1, 2):
+        name = f"facility_energy_year_{n}_mwh"
+        assert (a[name].low, a[name].central, a[name].high) == (b[name].low, b[name].central, b[name].high)
+    rec = b.inputs["ramp_up.2027.it_share"]
+    assert rec.status == "unknown" and rec.declared_unknown
+    first, last = b.meta["ramp_up"]["steps"]
+    assert first["it_mw"] is None and first["facility_energy_mwh"] is None
+    assert last["facility_energy_mwh"]["central"] == pytest.approx(147_168.0, rel=1e-12)
+    s = section(b, "fr")
+    assert s["rows"][0]["it"] == "non publiée"
+    assert any("mise en service en 2027" in q for q in s["questions"])
+    assert any("les deux premières années" in p for p in s["ramp"])
+    # A published step after an unknown one is still checked against the ones before it.
+    found = problems(
+        ramp_up=[{"year": 2027, "it_mw": 8}, {"year": 2028, "it_mw": "unknown"}, {"year": 2029, "it_mw": 5}]
+    )
+    assert any("ramp_up[2].it_mw" in m and "does not fall" in m for _, m in found), found
+
+
+def test_a_known_first_phase_then_an_unknown_one():
+    # Year 1 (2027) is the published 5 MW: 5 x 0.6 x 8760 x 1.4 = 36,792 MWh; year 2 (2028) falls in the
+    # unknown phase: the default share of year 2 (IT capacity x min(share, 0.6) x 8760 x 1.4).
+    r = run(ramp_up=[{"year": 2027, "it_mw": 5}, {"year": 2028, "it_mw": "unknown"}, {"year": 2030, "it_mw": 20}])
+    assert r["facility_energy_year_1_mwh"].central == pytest.approx(36_792.0, rel=1e-12)
+    u2 = r.inputs["year_2_utilisation"].value.central
+    assert r["facility_energy_year_2_mwh"].central == pytest.approx(20 * min(u2, 0.6) * HOURS * 1.4, rel=1e-12)
+    assert r.inputs["year_1_it_mw"].status == "given" and "year_1_utilisation" not in r.inputs

@@ -26,9 +26,10 @@ def ramp_rows(results, lang: str) -> list[dict]:
     facts = (results.meta or {}).get("ramp_up") or {}
     if not facts.get("declared"):
         return []
+    t = catalogue(lang)
     rows = []
     for s in facts["steps"]:
-        it = fmt.quantity(s["it_mw"], "MW", lang) if s["it_mw"] is not None else fmt.unknown(lang)
+        it = fmt.quantity(s["it_mw"], "MW", lang) if s["it_mw"] is not None else t("construction.ramp.unpublished")
         if s.get("it_share") is not None:
             it += f" ({fmt.percent(s['it_share'], lang, digits=2)})"
         rows.append(
@@ -61,6 +62,22 @@ def _ramp_paragraphs(results, lang: str) -> tuple[list[str], str, list[str]]:
                 utilisation=fmt.percent(u, lang, digits=2) if u is not None else fmt.unknown(lang),
             )
         )
+        defaulted = [  # a year whose phase's power is not published: the default share
+            n
+            for n in (1, 2)
+            if f"year_{n}_utilisation" in results.inputs and results.indicators[f"facility_energy_year_{n}_mwh"].known
+        ]
+        if defaulted:
+            energies = {
+                f"e{n}": narrative.value_text(results, f"facility_energy_year_{n}_mwh", lang) for n in defaulted
+            }
+            key = (
+                "construction.ramp.default_years"
+                if len(defaulted) == 2
+                else f"construction.ramp.default_year_{defaulted[0]}"
+            )
+            out.append(t(key, **energies))
+        questions.extend(t("construction.question.step", year=str(s["year"])) for s in steps if s["it_mw"] is None)
         note = t("construction.ramp.note")
         cap = facts.get("it_capacity_mw")
         last = steps[-1].get("it_mw")

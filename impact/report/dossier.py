@@ -514,7 +514,8 @@ def _announced_power(r, lang: str) -> list[str]:
 def _ramp_up(r, lang: str) -> str:
     """The first two years of operation, IT load ramping up (utilisation.csv); "" when unknown."""
     e1, e2 = r.indicators.get("facility_energy_year_1_mwh"), r.indicators.get("facility_energy_year_2_mwh")
-    if ((r.meta or {}).get("ramp_up") or {}).get("declared") and e1 is not None and e1.known and e2 is not None:
+    declared = ((r.meta or {}).get("ramp_up") or {}).get("declared") and "year_1_utilisation" not in r.inputs
+    if declared and e1 is not None and e1.known and e2 is not None:
         return catalogue(lang)(  # the declared phases (docs/construction.md)
             "construction.ramp.electricity",
             e1=narrative.value_text(r, "facility_energy_year_1_mwh", lang),
