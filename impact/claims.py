@@ -71,6 +71,12 @@ DECLARATION_ONLY = {
 #: one of the indicator's sources). None today: the waste-heat temperature (TWH) is the IT side's
 #: fluid, not the declared river or sea return temperature (2024/1364, Annex II point 1(k)).
 ECHOES_INPUT: dict[str, str] = {}
+#: The works' trucks and the building's embodied emissions repeat the promoter's figure when it is
+#: declared (issue 13, item 7; docs/construction.md).
+ECHOES_INPUT |= {
+    "construction_truck_movements_per_day": "construction.trucks_per_day",
+    "construction_building_embodied_t": "building.embodied_tco2e",
+}
 
 #: A claim on the PUE is checked against the hourly model when it ran: the
 #: annual figures use the declared PUE itself.

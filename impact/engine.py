@@ -73,7 +73,7 @@ def _run(
     v["it_energy_mwh"] = out["it_energy_mwh"]
     put("facility_energy_mwh", ("it_energy_mwh", "pue"), energy.facility_energy_mwh, "IT energy x PUE")
     v["facility_energy_mwh"] = out["facility_energy_mwh"]
-    _ramp_up(put)
+    _ramp_up(put, v)
     _noise(put, v)
     if modelled and "pue" in v and v["pue"] is v["pue_modelled"]:
         from_model("pue", "pue", "PUE modelled hour by hour (no PUE declared)")
@@ -332,7 +332,10 @@ def _run(
     )
     from .water_resource import run_water_resource
 
-    run_water_resource(v, out, spec, put, _Spec, water_cooled)  # issue 13, item 6
+    run_water_resource(v, out, spec, put, _Spec, water_cooled, cooling_type)  # issue 13, items 6-7
+    from .construction import run_construction
+
+    run_construction(v, out, spec, put, _Spec)  # issue 13, item 7
     return out, spec
 
 
@@ -541,15 +544,18 @@ def _noise(put: Callable, v: dict[str, Any]) -> None:
     noise_engine.indicators(put, v)
 
 
-def _ramp_up(put: Callable) -> None:
-    """Site electricity in the first and second years of operation (IT load ramping up, utilisation.csv)."""
-    for n in (1, 2):
-        put(
-            f"facility_energy_year_{n}_mwh",
-            ("it_capacity_mw", f"year_{n}_utilisation", "utilisation", "pue"),
-            energy.ramp_up_facility_energy_mwh,
-            f"IT capacity x utilisation in year {n} of operation (at most the typical year's) x 8760 h x PUE",
-        )
+def _ramp_up(put: Callable, v: dict[str, Any]) -> None:
+    """Site electricity in the first and second years of operation: the declared ramp-up (``ramp_up``),
+    else the default shares of utilisation.csv (impact/construction.py, docs/construction.md)."""
+    from .construction import run_ramp_up
+
+    run_ramp_up(put, v)
+
+
+def _ramp_up_facts(project, records, central, drawn, draws: int) -> dict:
+    from .construction import ramp_up_facts
+
+    return ramp_up_facts(project, records, central, drawn, draws)
 
 
 def _embodied(v: dict[str, Any], out: dict[str, Any], spec: dict[str, _Spec]) -> None:
@@ -1221,6 +1227,7 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "water_outlet": _outlet_facts(indicators, records, model.flow_given),
         "site": model.inp.site.to_dict() if model.inp.site is not None else None,
         **heatreuse.meta(model.inp.climate, project.country, records),  # monthly degree-days, monthly reuse
+        "ramp_up": _ramp_up_facts(project, records, central, drawn, draws),
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
     results.site = model.inp.site
@@ -1367,6 +1374,9 @@ def _check_announced_power(indicators: dict[str, Indicator], project: Project, r
 def _check_consistency(indicators, model: _Model, hourly) -> None:
     """Add notes where declared figures do not hang together."""
     _check_outlet(indicators, model)
+    from .water_resource import mark_not_applicable
+
+    mark_not_applicable(indicators, model.cooling_type)  # no water returned: the rise does not apply
     if model.cooling_type not in WATER_COOLED or not model.flow_given:
         return
     records = model.records

@@ -702,21 +702,16 @@ def _announced_power(p: Project, inp: _Inputs, cooling_type: str, year: int, src
     )
 
 
-def _ramp_up_inputs(inp: _Inputs) -> None:
-    """The IT load of the first two years of operation, below the typical year's (utilisation.csv).
+def _ramp_up_inputs(p: Project, inp: _Inputs) -> None:
+    """The IT power in service year by year (``ramp_up``), else the default shares of the first two
+    years of operation (``year_<n>_utilisation``, utilisation.csv): impact/construction.py.
 
-    Named ``year_<n>_utilisation`` so that they sort after every other ranged input: the
-    Monte Carlo draws of the others stay the same with and without them.
+    The defaults are named ``year_<n>_utilisation`` so that they sort after every other ranged
+    input: the Monte Carlo draws of the others stay the same with and without them.
     """
-    for n in (1, 2):
-        inp.resolve(
-            f"year_{n}_utilisation",
-            None,
-            "-",
-            ref.require("utilisation", scope=f"year_{n}"),
-            project_source="",
-            note_key=f"note.utilisation.year_{n}",
-        )
+    from .construction import resolve_ramp_up
+
+    resolve_ramp_up(p, inp, lambda field: _project_source(p, field))
 
 
 def _generator_power(gen, inp: _Inputs, src) -> None:
@@ -1183,7 +1178,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     inp.resolve(
         "utilisation", p.utilisation, "-", ref.lookup("utilisation", scope="default"), project_source=src("utilisation")
     )
-    _ramp_up_inputs(inp)
+    _ramp_up_inputs(p, inp)
 
     # --- cooling and PUE ----------------------------------------------------------
     cooling_type = p.cooling.type if p.cooling else "unknown"
@@ -1568,6 +1563,9 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     from .heatreuse import resolve_heat_reuse
 
     resolve_heat_reuse(p, inp)  # issue 13, item 5
+    from .construction import resolve_construction
+
+    resolve_construction(p, inp, src)  # issue 13, item 7
     # --- the participation procedure -----------------------------------------------------
     from .procedure import resolve_procedure
 

@@ -195,6 +195,26 @@ def _whole_or_unknown(value: Any, **bounds) -> int | Unknown | None:
         raise ValueError(f"{exc} (or unknown, when not published)") from None
 
 
+def _number_or_unknown(value: Any, **bounds) -> float | Unknown | None:
+    if isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS:
+        return UNKNOWN
+    try:
+        return _number(value, **bounds)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (or unknown, when not published)") from None
+
+
+def NU(path: str) -> Any:
+    """A plain number or ``unknown`` (not published), bounded by the row ``path`` of the field table."""
+    spec = field_spec(path)
+    return Annotated[
+        Any,
+        BeforeValidator(partial(_number_or_unknown, **spec.bounds)),
+        WithJsonSchema({"anyOf": [number_schema(spec), dict(UNKNOWN_SCHEMA), {"type": "null"}]}),
+        _TablePath(path),
+    ]
+
+
 def _whole_or_unknown_schema(spec) -> dict:
     return {"anyOf": [number_schema(spec, integer=True), dict(UNKNOWN_SCHEMA), {"type": "null"}]}
 
@@ -577,6 +597,43 @@ class WaterResource(_Strict):
     receiving_water: Literal[("river", "sea")] | None = None
 
 
+class RampUpStep(_Strict):
+    """One step of the IT load's ramp-up (docs/construction.md): from ``year`` on, ``it_mw`` of IT power
+    in service, or ``it_share`` of the nameplate IT power (the phases a promoter publishes)."""
+
+    year: Int("ramp_up.year", required=True)
+    # unknown: a phase announced for that year whose power is not published
+    it_mw: NU("ramp_up.it_mw") = None
+    it_share: NU("ramp_up.it_share") = None
+
+    @model_validator(mode="after")
+    def _one_power(self):
+        if (self.it_mw is None) == (self.it_share is None):
+            raise ValueError(
+                "give one of it_mw (IT power in service from that year, MW, e.g. {year: 2027, it_mw: 5}) "
+                "or it_share (share of the nameplate IT power in service, 0 to 1)"
+            )
+        return self
+
+
+class Construction(_Strict):
+    """The construction works as declared (docs/construction.md): all optional, nothing is defaulted."""
+
+    start_year: Int("construction.start_year") = None
+    duration_months: N("construction.duration_months") = None
+    truck_trips_total: N("construction.truck_trips_total") = None
+    trucks_per_day: N("construction.trucks_per_day") = None
+    earthworks_m3: N("construction.earthworks_m3") = None
+
+    @model_validator(mode="after")
+    def _trucks(self):
+        if self.truck_trips_total is not None and self.trucks_per_day is not None:
+            raise ValueError(
+                "give either truck_trips_total (truck movements over the whole works) or trucks_per_day, not both"
+            )
+        return self
+
+
 class Claim(_Strict):
     indicator: Annotated[str, Field(max_length=100)]
     value: N("claims.value", required=True)
@@ -740,6 +797,9 @@ class Project(_Strict):
     procedure: Procedure | None = None
     authority_opinion: AuthorityOpinion | None = None
     lifetime_years: Q("lifetime_years") = None
+    # The IT power in service year by year, and the construction works (docs/construction.md).
+    ramp_up: list[RampUpStep] | None = Field(None, max_length=field_spec("ramp_up").max_length)
+    construction: Construction | None = None
     claims: list[Claim] = Field([], max_length=field_spec("claims").max_length)
     # Overrides of the model's default assumptions, by input name (see the
     # "Inputs" list of `impact estimate`), e.g. {cooling.supply_c: 24}; keys and bounds:
@@ -780,6 +840,13 @@ class Project(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _ramp_up(self):
+        from .construction import check_ramp_up
+
+        check_ramp_up(self)
+        return self
+
+    @model_validator(mode="after")
     def _data_files(self):
         if self.land is not None and self.building is not None and isinstance(self.building.site_area_m2, Range):
             raise ValueError("give either building.site_area_m2 or land (cadastre parcels), not both")
@@ -814,6 +881,8 @@ MODEL_PATHS = {
     "AuthorityOpinion": "authority_opinion",
     "Recommendation": "authority_opinion.recommendations",
     "AnnouncedPower": "announced_power",
+    "RampUpStep": "ramp_up",
+    "Construction": "construction",
     "Alternative": "alternatives",
     "Assumptions": "assumptions",
 }

@@ -23,14 +23,26 @@ from .ranges import Range
 
 POPULATION = "water_resource.commune_population"
 LOW_FLOW = "water_resource.receiving_low_flow_m3_per_s"
+RISE = "receiving_water_rise_k"
+#: The note of the rise for a site that returns no water to a river or the sea.
+NOT_APPLICABLE = "not applicable: the cooling returns no water to a river or the sea"
+
+
+def not_applicable(cooling_type: str | None) -> bool:
+    """True when the cooling type is known and returns no warmed water to a river or the sea (air,
+    evaporative, adiabatic, dry, liquid loops): the receiving water's rise does not apply. An
+    unknown cooling type leaves it unknown."""
+    return cooling_type is not None and cooling_type not in ("river", "sea", "unknown")
 
 
 def receiving_water(p) -> str | None:
     """``river`` or ``sea``: where the warmed water goes (declared, else the cooling type); None without it."""
     wr = p.water_resource
+    ctype = p.cooling.type if p.cooling is not None else None
+    if not_applicable(ctype):  # no warmed water returned: no receiving water (issue 13, item 7)
+        return None
     if wr is not None and wr.receiving_water is not None:
         return wr.receiving_water
-    ctype = p.cooling.type if p.cooling is not None else None
     return ctype if ctype in ("river", "sea") else None
 
 
@@ -80,9 +92,18 @@ def resolve_water_resource(p, inp) -> None:
 
 
 def run_water_resource(
-    v: dict[str, Any], out: dict[str, Any], spec: dict, put: Callable, spec_type: Callable, water_cooled: bool
+    v: dict[str, Any],
+    out: dict[str, Any],
+    spec: dict,
+    put: Callable,
+    spec_type: Callable,
+    water_cooled: bool,
+    cooling_type: str | None = None,
 ) -> None:
-    """The two indicators, into ``out`` / ``spec`` (``put`` is the engine's; ``spec_type`` its ``_Spec``)."""
+    """The two indicators, into ``out`` / ``spec`` (``put`` is the engine's; ``spec_type`` its ``_Spec``).
+
+    For a cooling type that returns no water to a river or the sea, the rise is not applicable: it has
+    no value, and :func:`mark_not_applicable` writes so in its note."""
     put(
         "water_onsite_share_of_commune_domestic",
         ("water_onsite_m3", POPULATION, "domestic_water_l_per_day"),
@@ -93,6 +114,10 @@ def run_water_resource(
         "largest hourly heat into the water / (low flow of the receiving river x density x specific heat), "
         "full mixing (a lower bound of the rise at the edge of the mixing zone)"
     )
+    if not_applicable(cooling_type):  # the method stays the formula; the note says « not applicable »
+        spec[RISE] = spec_type((), method)
+        out[RISE] = None
+        return
     deps = ("it_capacity_mw", LOW_FLOW, "water_density_kg_per_m3", "water_specific_heat_j_per_kg_k")
     spec["receiving_water_rise_k"] = spec_type(deps, method)
     heat = out.get("thermal_discharge_max_mw")
@@ -100,3 +125,14 @@ def run_water_resource(
         out["receiving_water_rise_k"] = None
         return
     out["receiving_water_rise_k"] = model.receiving_water_rise_k(heat, *(v[k] for k in deps[1:]))
+
+
+def mark_not_applicable(indicators: dict, cooling_type: str | None) -> None:
+    """The rise's note says « not applicable » rather than « unknown » when no water is returned
+    (its status stays ``unknown``: it has no value)."""
+    ind = indicators.get(RISE)
+    if ind is None or ind.known or not not_applicable(cooling_type):
+        return
+    from .results import Indicator
+
+    indicators[RISE] = Indicator(**{**ind.__dict__, "note": NOT_APPLICABLE, "missing": ()})

@@ -47,6 +47,8 @@ BLOCKS = {
     "authority_opinion": {"authority": "MRAe", "recommendations": [{"text": "Chiffrer le bruit."}]},
     "assumptions": {},
     "water_resource": {},
+    "ramp_up": [{"year": 2030, "it_mw": 1}],
+    "construction": {},
 }
 
 
@@ -64,6 +66,10 @@ def project_with(path: str, value) -> dict:
     target[rest] = value
     if head == "equipment":
         del data["it_capacity_mw"]
+    if head == "ramp_up":  # a step's IT power is at most the nameplate: the largest allowed here
+        data["it_capacity_mw"] = 5000
+        if rest == "it_share":
+            del target["it_mw"]
     if head == "cooling" and rest.startswith("liquid"):
         target["type"] = "liquid_closed_loop"
     if head == "generators" and rest == "total_mw":
@@ -77,7 +83,7 @@ def project_with(path: str, value) -> dict:
 def field_of(path: str) -> str:
     """The field as an error names it (list items get their index)."""
     head, _, rest = path.partition(".")
-    if head in ("equipment", "claims", "alternatives") and rest:
+    if head in ("equipment", "claims", "alternatives", "ramp_up") and rest:
         return f"{head}[0].{rest}"
     if path.startswith("authority_opinion.recommendations."):
         return "authority_opinion.recommendations[0]." + path.rpartition(".")[2]
@@ -157,6 +163,7 @@ REQUIRED = [
     "authority_opinion.authority",
     "authority_opinion.recommendations",
     "authority_opinion.recommendations.text",
+    "ramp_up.year",
     # required unless generators.total_mw is given
     "generators.count",
     "generators.unit_mw",
@@ -211,7 +218,7 @@ def _beyond(x: float, side: int, integer: bool) -> float:
     return x + side * step
 
 
-INTEGER_FIELDS = {"year", "equipment.count", "generators.count"}
+INTEGER_FIELDS = {"year", "equipment.count", "generators.count", "ramp_up.year", "construction.start_year"}
 
 
 @pytest.mark.parametrize("path", FIELDS)
@@ -422,6 +429,7 @@ def text_rows():
         "alternatives.changes",
         "sources",
         "authority_opinion.recommendations",
+        "ramp_up",
     }
     return [
         (k, int(r["max_length"]))

@@ -23,6 +23,7 @@ from ..indicators import INDICATORS
 from ..paths import templates_dir
 from . import air as air_report
 from . import answer as answer_report
+from . import construction as construction_report
 from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
@@ -513,6 +514,13 @@ def _announced_power(r, lang: str) -> list[str]:
 def _ramp_up(r, lang: str) -> str:
     """The first two years of operation, IT load ramping up (utilisation.csv); "" when unknown."""
     e1, e2 = r.indicators.get("facility_energy_year_1_mwh"), r.indicators.get("facility_energy_year_2_mwh")
+    declared = ((r.meta or {}).get("ramp_up") or {}).get("declared") and "year_1_utilisation" not in r.inputs
+    if declared and e1 is not None and e1.known and e2 is not None:
+        return catalogue(lang)(  # the declared phases (docs/construction.md)
+            "construction.ramp.electricity",
+            e1=narrative.value_text(r, "facility_energy_year_1_mwh", lang),
+            e2=narrative.value_text(r, "facility_energy_year_2_mwh", lang),
+        )
     u1, u2 = r.inputs.get("year_1_utilisation"), r.inputs.get("year_2_utilisation")
     if e1 is None or e2 is None or not e1.known or not e2.known or u1 is None or u2 is None:
         return ""
@@ -723,6 +731,7 @@ def build_context(
         "air": air_report.section(r, lang),
         "air_more": air_report.more(r, lang),
         "noise": noise_report.section(r, lang),
+        "construction": construction_report.section(r, lang),  # issue 13, item 7
         "opinion_answer": answer_report.table(p, lang),
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
@@ -748,6 +757,8 @@ def _annex_note(results, ind, lang: str) -> str:
     t = catalogue(lang)
     if ind.status == "estimated":
         return ""
+    if ind.note.startswith("not applicable"):  # e.g. the receiving water's rise of an air-cooled site
+        return t("annex.note.not_applicable")
     names = t.join(narrative.lower_first(INDICATORS[m].label(lang)) if m in INDICATORS else m for m in ind.missing)
     if ind.status == "partial":
         return t("annex.note.partial", names=names)

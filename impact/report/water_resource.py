@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sources import reference as ref
-from ..water_resource import receiving_water
+from ..water_resource import NOT_APPLICABLE, receiving_water
 from . import fmt, narrative
 from .catalogue import catalogue
 
@@ -55,6 +55,9 @@ def paragraphs(results, lang: str = "fr") -> list[str]:
         out.append(t("water_resource.commune_unknown"))
     medium = receiving_water(results.project) if narrative.water_medium(results) is not None else None
     if medium is None:
+        rise = results.indicators.get("receiving_water_rise_k")
+        if rise is not None and rise.note == NOT_APPLICABLE:  # issue 13, item 7
+            out.append(t("water_resource.rise.not_applicable"))
         return out
     limits = {
         "effluent": fmt.plain(_limit("effluent_temperature_max_c"), lang),
