@@ -375,3 +375,29 @@ def _add_up(out: Cumulative, results) -> None:
             out.indicators[name] = Indicator(
                 name, ind.unit, ind.low, ind.central, ind.high, ind.status, ind.method, ind.sources, ind.note, ind.missing
             )
+
+
+def for_dossier(results, resolved, registry_path=None) -> Cumulative | None:
+    """The dossier's cumulative effects: with the rows of ``--registry`` (``resolved.registry``),
+    else those of the project's ``context.registry``; None when neither is given.
+
+    Parameters
+    ----------
+    results : Results
+        The project's estimate.
+    resolved : impact.validation.Resolved
+        The run's validated project (its registry and context layers, read once).
+    registry_path : path, optional
+        The ``--registry`` file, to name it.
+    """
+    from pathlib import Path
+
+    rows = getattr(resolved, "registry", None)
+    path = registry_path
+    if rows is None:
+        rows = (getattr(resolved, "context", None) or {}).get("registry")
+        context = getattr(results.project, "context", None)
+        path = getattr(context, "registry", None)
+    if rows is None:
+        return None
+    return cumulative(results, rows, Path(str(path)).name if path else "")
