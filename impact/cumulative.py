@@ -198,7 +198,7 @@ def _total(indicator: str, unit: str, parts: list, draws: int, name: str) -> Ind
 
 
 def _share(total: Indicator, whole: float | None, name: str, source: str) -> Indicator:
-    if not total.known or share_of(1.0, whole) is None:
+    if total.low is None or total.central is None or total.high is None or share_of(1.0, whole) is None:
         return Indicator(name, "-", None, None, None, "unknown", "total / territory", (), "no territory figure")
     return Indicator(
         name,
@@ -216,7 +216,10 @@ def _share(total: Indicator, whole: float | None, name: str, source: str) -> Ind
 
 def _reference(results) -> dict:
     out: dict = {}
-    for prefix, key in (("departement", "departement.annual_electricity_mwh"), ("commune", "city.annual_electricity_mwh")):
+    for prefix, key in (
+        ("departement", "departement.annual_electricity_mwh"),
+        ("commune", "city.annual_electricity_mwh"),
+    ):
         rec = results.inputs.get(key)
         value = getattr(getattr(rec, "value", None), "central", None)
         out[f"{prefix}_mwh"] = float(value) if isinstance(value, (int, float)) and value > 0 else None
@@ -313,7 +316,12 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
             status = str(cells.get("status") or "").strip()
             out.sites.append(
                 CumulativeSite(
-                    n, name, str(cells.get("city") or ""), status, where.commune, where.commune.code == commune,
+                    n,
+                    name,
+                    str(cells.get("city") or ""),
+                    status,
+                    where.commune,
+                    where.commune.code == commune,
                     error=one_line(exc),
                 )
             )
@@ -373,7 +381,16 @@ def _add_up(out: Cumulative, results) -> None:
     for name, ind in list(out.indicators.items()):
         if ind.name != name:
             out.indicators[name] = Indicator(
-                name, ind.unit, ind.low, ind.central, ind.high, ind.status, ind.method, ind.sources, ind.note, ind.missing
+                name,
+                ind.unit,
+                ind.low,
+                ind.central,
+                ind.high,
+                ind.status,
+                ind.method,
+                ind.sources,
+                ind.note,
+                ind.missing,
             )
 
 

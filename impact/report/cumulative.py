@@ -12,7 +12,12 @@ from .catalogue import catalogue
 
 #: The most sites the section's table lists (the others are counted in a sentence).
 MAX_ROWS = 40
-QUANTITY_UNITS = {"facility_power_mw": "MW", "facility_energy_mwh": "GWh", "water_onsite_m3": None, "land_site_m2": None}
+QUANTITY_UNITS = {
+    "facility_power_mw": "MW",
+    "facility_energy_mwh": "GWh",
+    "water_onsite_m3": None,
+    "land_site_m2": None,
+}
 
 
 def _range(ind, lang: str, to: str | None = None) -> str:
@@ -113,7 +118,11 @@ def _paragraphs(cum, results, lang: str) -> tuple[list[str], list[str], list[str
         findings.append(t("cumulative.share.unknown"))
     city_share = ind["cumulative_share_of_city_electricity"]
     if in_commune and city_share.known:
-        key = "cumulative.share.commune_estimate" if ref.get("commune_status") == "default" else "cumulative.share.commune"
+        key = (
+            "cumulative.share.commune_estimate"
+            if ref.get("commune_status") == "default"
+            else "cumulative.share.commune"
+        )
         findings.append(
             t(
                 key,
@@ -124,7 +133,10 @@ def _paragraphs(cum, results, lang: str) -> tuple[list[str], list[str], list[str
     if cum.elsewhere:
         notes.append(t("cumulative.elsewhere", n=str(cum.elsewhere)))
     if cum.unplaced:
-        items = [t("cumulative.unplaced.item", name=name, row=str(row), reason=reason) for row, name, _, reason in cum.unplaced]
+        items = [
+            t("cumulative.unplaced.item", name=name, row=str(row), reason=reason)
+            for row, name, _, reason in cum.unplaced
+        ]
         notes.append(t("cumulative.unplaced", items=t.join(items)))
     for q in ("water_onsite_m3", "land_site_m2"):
         i = cum.totals[("departement", "all", q)]
@@ -168,7 +180,15 @@ def section(cum, results, lang: str) -> dict:
     """Paragraphs, tables, notes and questions of the section, in ``lang``; ``cum`` is None when
     no registry was given."""
     t = catalogue(lang)
-    out: dict = {"present": cum is not None, "paragraphs": [], "sites": [], "totals": [], "findings": [], "notes": [], "more": ""}
+    out: dict = {
+        "present": cum is not None,
+        "paragraphs": [],
+        "sites": [],
+        "totals": [],
+        "findings": [],
+        "notes": [],
+        "more": "",
+    }
     out["intro"] = t("cumulative.intro")
     out["questions"] = questions(cum, lang)
     if cum is None:
