@@ -418,3 +418,61 @@ def for_dossier(results, resolved, registry_path=None) -> Cumulative | None:
     if rows is None:
         return None
     return cumulative(results, rows, Path(str(path)).name if path else "")
+
+
+def to_frame(cum: Cumulative):
+    """The sites and the totals as a table (one row each), for the dossier's attached CSV.
+
+    Columns ``level`` (``site``, ``project``, ``total``), ``row``, ``name``, ``commune``,
+    ``status``, ``scope`` and ``group`` (totals only), ``result`` (``ok`` or why not
+    estimated), then ``<quantity>``, ``<quantity>_low``, ``<quantity>_high`` for each of
+    :data:`QUANTITIES`, and for the totals of the département ``share_of_departement_electricity``.
+    """
+    import pandas as pd
+
+    def values(get) -> dict:
+        out: dict = {}
+        for key, _, _ in QUANTITIES:
+            i = get(key)
+            out[key], out[f"{key}_low"], out[f"{key}_high"] = (
+                (i.central, i.low, i.high) if i is not None else (None, None, None)
+            )
+        return out
+
+    rows: list[dict] = []
+    for s in cum.sites:
+        rows.append(
+            {
+                "level": "site",
+                "row": s.row,
+                "name": s.name,
+                "commune": s.commune.name if s.commune is not None else s.city,
+                "status": s.status,
+                "result": "ok" if s.ok else f"not estimated: {s.error}",
+                **values(lambda k, s=s: s.results[k] if s.ok else None),
+            }
+        )
+    share = cum.indicators.get("cumulative_share_of_departement_electricity")
+    added = cum.indicators.get("cumulative_added_share_of_departement_electricity")
+    for scope, group, key in cum.totals:
+        if key != QUANTITIES[0][0]:
+            continue
+        notes = [
+            f"{k}: {cum.totals[(scope, group, k)].note}" for k, _, _ in QUANTITIES if cum.totals[(scope, group, k)].note
+        ]
+        row = {
+            "level": "total",
+            "scope": scope,
+            "group": group,
+            "result": "; ".join(notes) or "ok",
+            **values(lambda k, sc=scope, g=group: cum.totals[(sc, g, k)]),
+        }
+        pick = share if group == "all" else added if group == "added" else None
+        if scope == "departement" and pick is not None and pick.known:
+            row["share_of_departement_electricity"] = pick.central
+            row["share_of_departement_electricity_low"] = pick.low
+            row["share_of_departement_electricity_high"] = pick.high
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["row"] = frame["row"].astype("Int64") if "row" in frame else pd.array([], dtype="Int64")
+    return frame

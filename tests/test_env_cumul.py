@@ -228,3 +228,23 @@ def test_for_dossier_reads_the_context_registry(tmp_path):
     bare.write_text(PROJECT, encoding="utf-8")
     r2 = validate(bare)
     assert for_dossier(impact.estimate(r2, draws=100), r2) is None
+
+
+def test_the_attached_csv_has_the_sites_and_the_totals(case):
+    import io
+
+    import pandas as pd
+
+    from impact.report.cumulative import attachments
+
+    _, _, cum = case
+    ((name, data, _),) = attachments(cum, "project")
+    assert name == "project-cumulative.csv"
+    frame = pd.read_csv(io.BytesIO(data))
+    sites = frame[frame["level"] == "site"]
+    assert sites["name"].tolist() == ["Site A", "Site B", "Site E"]
+    assert sites.set_index("name").loc["Site E", "result"].startswith("not estimated")
+    total = frame[(frame["level"] == "total") & (frame["scope"] == "departement") & (frame["group"] == "all")]
+    assert total["facility_energy_mwh"].iloc[0] == pytest.approx(E_PROJECT + E_A + E_B, rel=1e-9)
+    assert "land_site_m2: partial" in total["result"].iloc[0]
+    assert attachments(None, "project") == []

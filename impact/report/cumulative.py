@@ -230,3 +230,15 @@ def questions(cum, lang: str) -> list[str]:
     if failed:
         out.append(t("cumulative.question.not_estimated", names=t.join(failed)))
     return out
+
+
+def attachments(cum, stem: str) -> list[tuple[str, bytes, str]]:
+    """The CSV of the sites and totals attached to the PDF (none without a registry); text cells
+    are spreadsheet-safe."""
+    if cum is None or not cum.placed:
+        return []
+    from ..cumulative import to_frame
+    from ..textsafe import csv_safe_frame
+
+    text = csv_safe_frame(to_frame(cum)).to_csv(index=False, lineterminator="\n")
+    return [(f"{stem}-cumulative.csv", text.encode("utf-8"), "Cumulative effects: the registry's sites and totals")]

@@ -1043,6 +1043,7 @@ def build_dossier(
                 format_csv(results).encode("utf-8"),
                 "Results: one row per indicator",
             ),
+            *cumulative_report.attachments(cumulative, project_file.stem),  # docs/cumulative.md
         ]
         from .pdf import write_pdf
 
