@@ -189,7 +189,7 @@ def section(cum, results, lang: str) -> dict:
         "notes": [],
         "more": "",
     }
-    out["intro"] = t("cumulative.intro")
+    out["intro"] = t("cumulative.intro" if results.project.country == "FR" else "cumulative.intro.other")
     out["questions"] = questions(cum, lang)
     if cum is None:
         out["paragraphs"] = [t("cumulative.absent")]
