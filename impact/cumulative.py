@@ -62,6 +62,9 @@ class CumulativeSite:
     results: Any = None
     error: str | None = None
     year: int | None = None  # the opening year the registry gives, if any
+    #: In the project's commune, without coordinates, with the project's operator: perhaps the
+    #: project under another name (counted, and flagged in the section).
+    maybe_project: bool = False
 
     @property
     def ok(self) -> bool:
@@ -294,6 +297,12 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
             where.commune,
             where.commune.code == commune,
             year=p.year if isinstance(p.year, int) else None,
+        )
+        s.maybe_project = (
+            s.same_commune
+            and (p.location is None or project.location is None)
+            and bool(_key(project.operator or ""))
+            and _key(project.operator or "") == _key(p.operator or "")
         )
         outcome = estimate_site(n, p, draws, seed)
         if outcome.ok:

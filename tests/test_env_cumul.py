@@ -248,3 +248,25 @@ def test_the_attached_csv_has_the_sites_and_the_totals(case):
     assert total["facility_energy_mwh"].iloc[0] == pytest.approx(E_PROJECT + E_A + E_B, rel=1e-9)
     assert "land_site_m2: partial" in total["result"].iloc[0]
     assert attachments(None, "project") == []
+
+
+def test_a_row_of_the_same_operator_in_the_commune_without_coordinates_is_flagged(tmp_path):
+    from impact.report.cumulative import section
+
+    project = tmp_path / "p.yaml"
+    project.write_text(PROJECT + "operator: Op X\n", encoding="utf-8")
+    results = impact.estimate(load_project(project), draws=100)
+    registry = tmp_path / "r.csv"
+    registry.write_text(
+        "name,operator,city,country,status,it_capacity_mw\n"
+        "Phase 2,OP X,Marseille,FR,planned,3\n"  # same operator (case aside), same commune: flagged
+        "Other,Op Y,Marseille,FR,planned,3\n"  # another operator: not flagged
+        "Far,Op X,Aubagne,FR,planned,3\n",  # another commune: not flagged
+        encoding="utf-8",
+    )
+    cum = cumulative(results, read_registry(registry, errors="collect"), "r.csv")
+    assert [(s.name, s.maybe_project) for s in cum.sites] == [("Phase 2", True), ("Other", False), ("Far", False)]
+    paragraphs = section(cum, results, "en")["paragraphs"]
+    assert sum("Phase 2" in p and "same operator" in p for p in paragraphs) == 1
+    # Still counted: three sites of 3 MW each besides the project.
+    assert len([s for s in cum.sites if s.ok]) == 3

@@ -87,6 +87,9 @@ def _paragraphs(cum, results, lang: str) -> tuple[list[str], list[str], list[str
         paragraphs.append(t("cumulative.project_row", row=str(row), name=name))
     if not others:
         paragraphs.append(t("cumulative.no_other"))
+    maybe = [s.name for s in others if s.maybe_project]
+    if maybe:
+        paragraphs.append(t("cumulative.maybe_project", names=t.join(maybe)))
     findings: list[str] = []
     ind, ref = cum.indicators, cum.reference
     total, share = ind["cumulative_facility_energy_mwh"], ind["cumulative_share_of_departement_electricity"]
