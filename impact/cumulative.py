@@ -37,6 +37,7 @@ QUANTITIES = (
     ("facility_energy_mwh", "facility_energy_mwh", "MWh"),
     ("water_onsite_m3", "water_onsite_m3", "m3"),
     ("land_site_m2", "land_site_m2", "m2"),
+    ("heat_rejected_mwh", "heat_rejected_mwh", "MWh"),
 )
 #: The groups of a total: the project, the other sites in operation, the other sites not in
 #: operation (planned, authorised, under construction or no status), all of them, and the
@@ -366,6 +367,7 @@ def _add_up(out: Cumulative, results) -> None:
         "cumulative_added_facility_energy_mwh": t[("departement", "added", "facility_energy_mwh")],
         "cumulative_water_onsite_m3": t[("departement", "all", "water_onsite_m3")],
         "cumulative_land_site_m2": t[("departement", "all", "land_site_m2")],
+        "cumulative_heat_rejected_mwh": t[("departement", "all", "heat_rejected_mwh")],
         "cumulative_commune_facility_energy_mwh": t[("commune", "all", "facility_energy_mwh")],
     }
     out.indicators["cumulative_share_of_departement_electricity"] = _share(

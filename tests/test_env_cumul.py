@@ -98,6 +98,8 @@ def test_the_sums_match_the_hand_computed_values(case):
     assert ind["cumulative_facility_power_mw"].central == pytest.approx(P_PROJECT + P_A + P_B, rel=1e-9)
     assert ind["cumulative_commune_facility_energy_mwh"].central == pytest.approx(E_PROJECT + E_A, rel=1e-9)
     assert t[("commune", "all", "facility_power_mw")].central == pytest.approx(P_PROJECT + P_A, rel=1e-9)
+    # Heat rejected: first law, no heat reuse declared by any site, so the electricity itself.
+    assert ind["cumulative_heat_rejected_mwh"].central == pytest.approx(E_PROJECT + E_A + E_B, rel=1e-9)
     # Land: B gives no site area, so the total is partial, 10,000 + 20,000 m², and names B.
     land = ind["cumulative_land_site_m2"]
     assert land.central == pytest.approx(30000.0) and land.status == "partial" and land.missing == ("Site B",)
