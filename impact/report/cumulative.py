@@ -113,15 +113,15 @@ def _paragraphs(cum, results, lang: str) -> tuple[list[str], list[str], list[str
                 share=fmt.value_range(added_share.central, added_share.low, added_share.high, "-", lang, share=True),
             )
         )
-        heat = ind["cumulative_heat_rejected_mwh"]
-        if heat.known:
-            findings.append(t("cumulative.heat", heat=_range(heat, lang, "GWh")))
         ref_year = ref.get("departement_year")
         late = [s.name for s in others if s.operating and s.year is not None and ref_year and s.year > ref_year]
         if late:
             findings.append(t("cumulative.after_year", names=t.join(late), year=year))
     elif others:
         findings.append(t("cumulative.share.unknown"))
+    heat = ind["cumulative_heat_rejected_mwh"]
+    if others and heat.known:
+        findings.append(t("cumulative.heat", heat=_range(heat, lang, "GWh")))
     city_share = ind["cumulative_share_of_city_electricity"]
     if in_commune and city_share.known:
         key = (
