@@ -196,6 +196,9 @@ def test_the_section_in_french_and_english(case):
         assert any("Site A" in p and "2021" in p for p in context["cumulative"]["findings"])
         # Site B is planned in the département: the cumulative study is asked for, in the list of questions too.
         assert sum("Site B" in q and "R. 122-5" in q for q in context["questions"]) == 1
+        # The département's total is a finding of the draft contribution too.
+        said = {"fr": "livrée dans le département en 2021", "en": "delivered in the département in 2021"}[lang]
+        assert said in context["cumulative"]["headline"][0] and said in context["contribution"]
 
 
 def test_without_a_registry_the_section_says_so_and_asks(case):

@@ -182,6 +182,28 @@ def _totals(cum, lang: str) -> list[dict]:
     return rows
 
 
+def _headline(cum, lang: str) -> list[str]:
+    """The département's total in one sentence that stands alone (the draft contribution's findings)."""
+    t = catalogue(lang)
+    ind = cum.indicators
+    share, added = (
+        ind["cumulative_share_of_departement_electricity"],
+        ind["cumulative_added_share_of_departement_electricity"],
+    )
+    if not cum.sites or not share.known or not added.known:
+        return []
+    return [
+        t(
+            "cumulative.headline",
+            n=str(len(cum.sites)),
+            energy=_range(ind["cumulative_facility_energy_mwh"], lang, "GWh"),
+            share=fmt.value_range(share.central, share.low, share.high, "-", lang, share=True),
+            year=str(cum.reference.get("departement_year") or ""),
+            added=fmt.value_range(added.central, added.low, added.high, "-", lang, share=True),
+        )
+    ]
+
+
 def section(cum, results, lang: str) -> dict:
     """Paragraphs, tables, notes and questions of the section, in ``lang``; ``cum`` is None when
     no registry was given."""
@@ -194,6 +216,7 @@ def section(cum, results, lang: str) -> dict:
         "findings": [],
         "notes": [],
         "more": "",
+        "headline": [],  # the département's total, for the draft contribution's findings (_headline)
     }
     out["intro"] = t("cumulative.intro" if results.project.country == "FR" else "cumulative.intro.other")
     out["questions"] = questions(cum, lang)
@@ -204,6 +227,7 @@ def section(cum, results, lang: str) -> dict:
         out["paragraphs"] = [t("cumulative.not_placed", file=cum.registry)]
         return out
     out["paragraphs"], out["findings"], out["notes"] = _paragraphs(cum, results, lang)
+    out["headline"] = _headline(cum, lang)
     if cum.sites:
         project_row = {
             "name": results.project.name,

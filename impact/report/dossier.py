@@ -676,7 +676,9 @@ def build_context(
     cumul = cumulative_report.section(cumulative, r, lang)  # docs/cumulative.md
     questions = narrative.questions(r, checks, lang) + cumul["questions"]
     date_text = date_words(date, lang)
-    contribution = narrative.contribution_markdown(r, checks, findings, questions, lang, author, date_text)
+    contribution = narrative.contribution_markdown(
+        r, checks, findings + cumul["headline"], questions, lang, author, date_text
+    )
     claims = _claims(r, checks, lang)
     lifetime_total, lifetime = _lifetime(r, lang)
     groups = {}
