@@ -130,7 +130,9 @@ def test_a_bad_row_is_listed_not_estimated_and_left_out(case):
     _, rows, cum = case
     assert [n for n, _ in rows.errors] == [5]
     e = next(s for s in cum.sites if s.name == "Site E")
-    assert not e.ok and "it_capacity_mw" in e.error and e.same_commune
+    assert not e.ok and e.same_commune
+    # The reason names the file, the row, its line and the column.
+    assert "registry.csv row 5 (line 6): it_capacity_mw" in e.error
     # Left out of the sums: the operating total is Site A's alone.
     assert cum.indicators["cumulative_operating_facility_energy_mwh"].central == pytest.approx(E_A, rel=1e-9)
 
