@@ -18,6 +18,7 @@ estimate has no registry. The report only reads it (:mod:`impact.report.cumulati
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -173,11 +174,33 @@ def _raw_site(cells: dict):
     return SimpleNamespace(country=country, location=loc, city=str(cells.get("city") or "").strip())
 
 
-def _place(p):
-    from .site import Site, place_site
+#: A declared city with a municipal arrondissement after it: « Marseille 15e », « Paris 13 ».
+_ARRONDISSEMENT = re.compile(r"^(.*?\S)[\s-]+\d{1,2}\s*(?:e|er|eme|ème|è)?(?:\s+arrondissement)?$", re.IGNORECASE)
+
+
+def _place(p, dep: str | None = None):
+    """Where registry row ``p`` is (:func:`impact.site.place_site`), and by its declared city
+    when that alone does not place it: a name several communes bear is placed in the one of
+    them in the project's département ``dep`` (if exactly one is); a name followed by an
+    arrondissement (« Marseille 15e ») in its commune."""
+    from .site import Site, _with_levels, place_site
+    from .sources import france
 
     try:
-        return place_site(p)
+        where = place_site(p)
+        if where.placed or p.location is not None:
+            return where
+        city = (p.city or "").strip()
+        if where.reason == "city_ambiguous" and dep:
+            inside = [c for c in map(france.commune, where.candidates) if c is not None and c.dep == dep]
+            if len(inside) == 1:
+                return _with_levels(inside[0], placed_by="city_name", declared_city=city, city_check="match")
+        m = _ARRONDISSEMENT.match(city) if where.reason == "city_not_found" else None
+        if m:
+            base = _place(SimpleNamespace(country=p.country, location=None, city=m.group(1)), dep)
+            if base.placed:
+                return base
+        return where
     except Exception:  # a row the shipped outlines cannot place is reported, never fatal
         return Site(reason="not_in_a_commune")
 
@@ -280,7 +303,7 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
         if is_project(project, p):
             out.project_rows.append((n, p.name))
             continue
-        where = _place(p)
+        where = _place(p, dep)
         if not where.placed:
             out.unplaced.append((n, p.name, (p.city or "").strip(), where.reason))
             continue
@@ -317,7 +340,7 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
         if _key(name) and _key(name) == _key(project.name):
             out.project_rows.append((n, name))
             continue
-        where = _place(_raw_site(cells))
+        where = _place(_raw_site(cells), dep)
         if not where.placed:
             out.unplaced.append((n, name, str(cells.get("city") or ""), one_line(exc)))
         elif where.departement is None or where.departement.code != dep:

@@ -277,3 +277,24 @@ def test_a_row_of_the_same_operator_in_the_commune_without_coordinates_is_flagge
     assert sum("Phase 2" in p and "same operator" in p for p in paragraphs) == 1
     # Still counted: three sites of 3 MW each besides the project.
     assert len([s for s in cum.sites if s.ok]) == 3
+
+
+def test_a_city_name_alone_is_placed_with_the_projects_departement(tmp_path):
+    # « Saint-Denis » is the name of several communes (93066 in the Seine-Saint-Denis, 11339, 30247...
+    # impact.site says city_ambiguous): beside a project in the Seine-Saint-Denis it is 93066; beside a
+    # project in the Bouches-du-Rhône it stays unplaced. « Marseille 2e » is the commune of Marseille.
+    registry = tmp_path / "r.csv"
+    registry.write_text(
+        "name,city,country,status,it_capacity_mw\nSD,Saint-Denis,FR,planned,3\nM2,Marseille 2e,FR,operating,3\n",
+        encoding="utf-8",
+    )
+    rows = read_registry(registry, errors="collect")
+    near_paris = PROJECT.replace("city: Marseille", "city: Dugny").replace(
+        "{lat: 43.33, lon: 5.35}", "{lat: 48.949, lon: 2.4226}"
+    )
+    for text, placed, unplaced in ((near_paris, ["SD"], []), (PROJECT, ["M2"], ["SD"])):
+        results = impact.estimate(parse_project_text(text, "p.yaml"), draws=100)
+        cum = cumulative(results, rows, "r.csv")
+        assert [s.name for s in cum.sites] == placed
+        assert [u[1] for u in cum.unplaced] == unplaced
+    assert cum.sites[0].commune.code == "13055" and cum.sites[0].same_commune
