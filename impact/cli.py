@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         "--registry",
         type=Path,
         help="registry of data centers (CSV or GeoJSON): its other located "
-        "sites near the project are drawn on the maps",
+        "sites near the project are drawn on the maps, and those of the project's "
+        "département are added up with it (section on cumulative effects)",
     )
     bat = sub.add_parser(
         "batch", help="one report per city from a registry of data centers, plus summary.csv and sites.gpkg"

@@ -24,6 +24,7 @@ from ..paths import templates_dir
 from . import air as air_report
 from . import answer as answer_report
 from . import construction as construction_report
+from . import cumulative as cumulative_report
 from . import eu as eu_report
 from . import fmt, local_figures, narrative
 from . import heatreuse as heatreuse_report
@@ -661,16 +662,31 @@ def _lifetime(r, lang: str) -> tuple[str | None, str]:
 
 
 def build_context(
-    results, alternatives, checks, figures, *, lang: str, author: str | None, date: dt.date, fingerprint: str
+    results,
+    alternatives,
+    checks,
+    figures,
+    *,
+    lang: str,
+    author: str | None,
+    date: dt.date,
+    fingerprint: str,
+    cumulative=None,
 ) -> dict:
-    """Everything the template shows, as plain values (the template only lays it out)."""
+    """Everything the template shows, as plain values (the template only lays it out).
+
+    ``cumulative``: the registry's other sites added up with the project
+    (:func:`impact.cumulative.for_dossier`), None without a registry."""
     r, p = results, results.project
     ind = r.indicators
     t = catalogue(lang)
     findings = narrative.findings(r, checks, lang)
-    questions = narrative.questions(r, checks, lang)
+    cumul = cumulative_report.section(cumulative, r, lang)  # docs/cumulative.md
+    questions = narrative.questions(r, checks, lang) + cumul["questions"]
     date_text = date_words(date, lang)
-    contribution = narrative.contribution_markdown(r, checks, findings, questions, lang, author, date_text)
+    contribution = narrative.contribution_markdown(
+        r, checks, findings + cumul["headline"], questions, lang, author, date_text
+    )
     claims = _claims(r, checks, lang)
     lifetime_total, lifetime = _lifetime(r, lang)
     groups = {}
@@ -733,6 +749,7 @@ def build_context(
         "noise": noise_report.section(r, lang),
         "construction": construction_report.section(r, lang),  # issue 13, item 7
         "opinion_answer": answer_report.table(p, lang),
+        "cumulative": cumul,
         "claims": claims,
         "saving_claim": next((c for c, raw in zip(claims, checks) if raw.indicator in SAVING_BASIS), None),
         "saving_basis": narrative.saving_basis(r, checks, lang),
@@ -1002,6 +1019,9 @@ def build_dossier(
     alts = [(name, estimate(alt, draws=draws or DEFAULT_DRAWS)) for name, alt in resolved.alternatives]
     checks = check_claims(results)
     fingerprint = results.meta["input_fingerprint"]
+    from ..cumulative import for_dossier
+
+    cumulative = for_dossier(results, resolved, registry)  # the registry's other sites (docs/cumulative.md)
     timings.estimate = time.perf_counter() - t0
 
     with run_tempdir("dossier") as tmp:
@@ -1013,7 +1033,15 @@ def build_dossier(
 
         t0 = time.perf_counter()
         context = build_context(
-            results, alts, checks, figures, lang=lang, author=author, date=day, fingerprint=fingerprint
+            results,
+            alts,
+            checks,
+            figures,
+            lang=lang,
+            author=author,
+            date=day,
+            fingerprint=fingerprint,
+            cumulative=cumulative,
         )
         html = render_html(context)
         timings.html = time.perf_counter() - t0
@@ -1029,6 +1057,7 @@ def build_dossier(
                 format_csv(results).encode("utf-8"),
                 "Results: one row per indicator",
             ),
+            *cumulative_report.attachments(cumulative, project_file.stem),  # docs/cumulative.md
         ]
         from .pdf import write_pdf
 
