@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import noise_inputs
-from . import air_inputs
+from . import air_inputs, noise_inputs
 from .model import energy
 from .model.cooling import SYSTEMS
 from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
