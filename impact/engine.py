@@ -406,6 +406,10 @@ def _eu_indicators(
     out[name] = fn(*[v[d] for d in deps]) if all(d in v for d in deps) else None
 
 
+#: Inputs drawn after all the others, by name prefix, in this order (see _Model.draw_values).
+_DRAWN_LAST = {"air": 1, "icpe": 2}
+
+
 def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
     """Thermal input of the generators, fuel stored and refrigerant charge (ICPE 2910/3110, 4734, 1185)."""
     if refrigerant_none:
@@ -441,6 +445,15 @@ def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
         icpe_model.ups_battery_energy_mwh,
         "IT capacity x battery autonomy at full load (one UPS path)",
     )
+    if "icpe.fuel_storage_m3" in v:  # the declared stock (docs/icpe.md)
+        put("fuel_storage_m3", ("icpe.fuel_storage_m3",), lambda m3: m3, "fuel stock (declared)")
+        put(
+            "fuel_storage_t",
+            ("icpe.fuel_storage_m3", "icpe.fuel_density_kg_per_l"),
+            icpe_model.fuel_storage_t,
+            "fuel stock (declared) x density of each fuel",
+        )
+        return
     put(
         "fuel_storage_m3",
         power + ("generators.fuel_autonomy_hours", "generators.fuel_l_per_kwh"),
@@ -941,8 +954,9 @@ class _Model:
         # Point values stay scalars: they broadcast, and cost nothing over the hours.
         return {
             k: r.central if r.is_point else uncertainty.draw_triangular(r.low, r.central, r.high, draws, rng)
-            # the air pollutant factors last: adding them left the other inputs' draws unchanged
-            for k, r in sorted(self.ranges.items(), key=lambda kr: (kr[0].startswith("air."), kr[0]))
+            # the air pollutant factors, then the declared ICPE stock, last: adding them left the
+            # other inputs' draws unchanged
+            for k, r in sorted(self.ranges.items(), key=lambda kr: (_DRAWN_LAST.get(kr[0].split(".")[0], 0), kr[0]))
         }
 
     def evaluate(self, values: dict[str, Any], hourly: bool = False):

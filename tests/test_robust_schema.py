@@ -47,6 +47,8 @@ BLOCKS = {
     "authority_opinion": {"authority": "MRAe", "recommendations": [{"text": "Chiffrer le bruit."}]},
     "assumptions": {},
     "water_resource": {},
+    "fuel_storage": {"hvo_m3": 10},
+    "phases": [{"name": "Phase 1", "thermal_input_mw": 10}],
 }
 
 
@@ -77,7 +79,7 @@ def project_with(path: str, value) -> dict:
 def field_of(path: str) -> str:
     """The field as an error names it (list items get their index)."""
     head, _, rest = path.partition(".")
-    if head in ("equipment", "claims", "alternatives") and rest:
+    if head in ("equipment", "claims", "alternatives", "phases") and rest:
         return f"{head}[0].{rest}"
     if path.startswith("authority_opinion.recommendations."):
         return "authority_opinion.recommendations[0]." + path.rpartition(".")[2]
@@ -157,6 +159,7 @@ REQUIRED = [
     "authority_opinion.authority",
     "authority_opinion.recommendations",
     "authority_opinion.recommendations.text",
+    "phases.name",
     # required unless generators.total_mw is given
     "generators.count",
     "generators.unit_mw",
@@ -422,6 +425,7 @@ def text_rows():
         "alternatives.changes",
         "sources",
         "authority_opinion.recommendations",
+        "phases",
     }
     return [
         (k, int(r["max_length"]))
