@@ -83,7 +83,7 @@ def test_bourget_declared_stock(bourget):
     fuel = t["rows"][2]
     assert "Seveso seuil bas" in fuel["regime"]
     assert "1 716 m³ de HVO" in _plain(fuel["published"])
-    assert any("Seveso seuil bas" in f and "2 792 t" in _plain(f) for f in t["findings"])
+    assert any("Seveso seuil bas" in f and "2 790 t" in _plain(f) for f in t["findings"])
     assert not any("carburant est stocké" in q for q in t["questions"])  # no fuel question: it is declared
     assert t["notes"][0].startswith("Le carburant stocké est le stock déclaré")
 
@@ -174,3 +174,16 @@ def test_bad_inputs_name_the_field(tmp_path, block, field):
     with pytest.raises(InputError) as e:
         load_project(path)
     assert field in str(e.value) and "bad.yaml" in str(e.value)
+
+
+def test_declared_power_just_below(tmp_path):
+    # 5 x 3.6 MWe: 18 MW x 0.269 L/kWh x 0.8325 kg/L x 11.94 kWh/kg = 48.13 MW thermal, 3.7 % under 50 MW
+    thermal = 18 * L_PER_KWH * DIESEL * 11.94
+    assert thermal == pytest.approx(48.13, abs=0.01)
+    r = _estimate(tmp_path, MINIMAL + "generators: {count: 5, unit_mw: 3.6}\n")
+    assert r.central("generators_thermal_input_mw") == pytest.approx(thermal)
+    t = icpe_report.table(r, "en")
+    assert any("data sheets" in f and "3110" in f for f in t["findings"])
+    # 4 x 3.6 MWe = 38.5 MW thermal, 23 % under: no finding
+    t = icpe_report.table(_estimate(tmp_path, MINIMAL + "generators: {count: 4, unit_mw: 3.6}\n", "q.yaml"), "en")
+    assert not t["findings"]

@@ -154,6 +154,29 @@ def _batteries(lang: str) -> str:
     return t("icpe.regime.batteries", levels=t("icpe.stock.sep").join(levels))
 
 
+def _power_declared(results) -> bool:
+    """Whether the generators' electrical power is published (total_mw, or count and unit_mw)."""
+    given = {k for k, rec in results.inputs.items() if k.startswith("generators.") and rec.status == "given"}
+    return "generators.total_mw" in given or {"generators.count", "generators.unit_mw"} <= given
+
+
+def _estimate_near(results, indicator: str, quantity: str, lang: str, findings: list) -> None:
+    """A finding when the thermal input derived from the declared power sits just under a threshold."""
+    t = catalogue(lang)
+    ind = results[indicator]
+    near = icpe_model.just_below(ind.central, thresholds(quantity))
+    if near is not None:
+        findings.append(
+            t(
+                "icpe.finding.estimate_just_below",
+                estimate=narrative.value_text(results, indicator, lang),
+                threshold=fmt.plain_quantity(near[1], ind.unit, lang),
+                rubrique=near[0].split("|")[0],
+                regime=t(f"icpe.regime.{near[0].split('|')[1]}"),
+            )
+        )
+
+
 def table(results, lang: str) -> dict:
     """Rows (item, estimate, its regime, what is declared and its regime), findings and questions."""
     t = catalogue(lang)
@@ -175,7 +198,7 @@ def table(results, lang: str) -> dict:
                     findings.append(
                         t(
                             "icpe.finding.seveso_declared",
-                            value=fmt.plain_quantity(ind.central, ind.unit, lang),
+                            value=narrative.value_text(results, indicator, lang),
                             regime=_level(label, quantity, ind.unit, lang),
                         )
                     )
@@ -185,6 +208,8 @@ def table(results, lang: str) -> dict:
             )
         else:
             questions.append(t(f"icpe.question.{quantity}"))
+            if quantity == "thermal_input" and _power_declared(results) and ind.known:
+                _estimate_near(results, indicator, quantity, lang, findings)
         rows.append(
             {
                 "item": t(f"icpe.item.{quantity}"),
@@ -210,8 +235,7 @@ def table(results, lang: str) -> dict:
     elif stock_declared:
         notes.append(t("icpe.note.stock_declared"))
     notes.append(t("icpe.note.ups_default"))
-    given = {k for k, rec in results.inputs.items() if k.startswith("generators.") and rec.status == "given"}
-    if "generators.total_mw" not in given and not {"generators.count", "generators.unit_mw"} <= given:
+    if not _power_declared(results):
         notes.append(t("icpe.note.power_default"))
     notes.append(t("icpe.note.refrigerant_annex"))
     questions.append(t("icpe.question.charge_power"))
