@@ -99,8 +99,8 @@ def test_campus_section(campus, lang):
     assert len(t["findings"]) == 1 and "50" in t["findings"][0]
     # the promoter is silent on the charge? No: declared as an input, but not claimed; fuel: not declared
     assert len(t["questions"]) == 5  # refrigerant, fuel, charging power (2925), phases, hazard study
-    # the fuel and battery autonomy defaults, the scope of 1185 (Annex I gases); the power is declared
-    assert len(t["notes"]) == 3
+    # the fuel and battery autonomy defaults; the power is declared, R134a is an Annex I gas (1185 applies)
+    assert len(t["notes"]) == 2
 
 
 def test_mrs5_defaults_are_said(mrs5_path):

@@ -86,6 +86,9 @@ def test_bourget_declared_stock(bourget):
     assert any("Seveso seuil bas" in f and "2 790 t" in _plain(f) for f in t["findings"])
     assert not any("carburant est stocké" in q for q in t["questions"])  # no fuel question: it is declared
     assert t["notes"][0].startswith("Le carburant stocké est le stock déclaré")
+    # R1234ze(E) is not a gas of Annex I of Regulation 517/2014 (icpe_refrigerants.csv): 1185 does not apply
+    assert "1185" in t["rows"][1]["regime"] and "1185-2a" not in t["rows"][1]["regime"]
+    assert any("R1234ze(E)" in f and "annexe I" in f for f in t["findings"])
 
 
 STOCK = (

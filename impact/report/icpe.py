@@ -14,7 +14,7 @@ from functools import cache
 
 from ..model import icpe as icpe_model
 from ..ranges import Range
-from ..sources.reference import read_reference_table
+from ..sources.reference import lookup, read_reference_table
 from . import fmt, narrative
 from .catalogue import catalogue
 
@@ -177,6 +177,18 @@ def _estimate_near(results, indicator: str, quantity: str, lang: str, findings: 
         )
 
 
+def _refrigerant_annex(results) -> tuple[str, float] | None:
+    """(declared refrigerant, 1 if it is a gas of Annex I of Regulation 517/2014 else 0), from
+    icpe_refrigerants.csv; None when no refrigerant is declared (or none is used)."""
+    rec = results.inputs.get("refrigerant.type")
+    if rec is None or rec.status != "given" or not isinstance(rec.value, str):
+        return None
+    row = lookup("icpe_refrigerants", refrigerant=rec.value)
+    if row is None or row.value is None:
+        return None
+    return rec.value, row.value.central
+
+
 def table(results, lang: str) -> dict:
     """Rows (item, estimate, its regime, what is declared and its regime), findings and questions."""
     t = catalogue(lang)
@@ -185,6 +197,7 @@ def table(results, lang: str) -> dict:
     questions: list[str] = []
     claims = {c.indicator: c for c in results.project.claims}
     stock_declared = "icpe.fuel_storage_m3" in results.inputs
+    annex = _refrigerant_annex(results)
     for indicator, quantity in ROWS:
         ind = results[indicator]
         claim = claims.get(indicator)
@@ -214,7 +227,11 @@ def table(results, lang: str) -> dict:
             {
                 "item": t(f"icpe.item.{quantity}"),
                 "estimated": narrative.value_text(results, indicator, lang),
-                "regime": _regime_text(ind, quantity, lang),
+                "regime": (
+                    t("icpe.regime.outside_1185")
+                    if quantity == "refrigerant_charge" and annex is not None and annex[1] == 0
+                    else _regime_text(ind, quantity, lang)
+                ),
                 "published": declared,
             }
         )
@@ -237,7 +254,10 @@ def table(results, lang: str) -> dict:
     notes.append(t("icpe.note.ups_default"))
     if not _power_declared(results):
         notes.append(t("icpe.note.power_default"))
-    notes.append(t("icpe.note.refrigerant_annex"))
+    if annex is None:  # refrigerant not declared: which gases 1185 covers
+        notes.append(t("icpe.note.refrigerant_annex"))
+    elif annex[1] == 0:
+        findings.append(t("icpe.finding.refrigerant_outside", refrigerant=annex[0]))
     questions.append(t("icpe.question.charge_power"))
     questions.append(t("icpe.question.phases"))
     questions.append(t("icpe.question.hazard_study"))
