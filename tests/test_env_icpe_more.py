@@ -190,3 +190,16 @@ def test_declared_power_just_below(tmp_path):
     # 4 x 3.6 MWe = 38.5 MW thermal, 23 % under: no finding
     t = icpe_report.table(_estimate(tmp_path, MINIMAL + "generators: {count: 4, unit_mw: 3.6}\n", "q.yaml"), "en")
     assert not t["findings"]
+
+
+def test_a_ranged_stock_leaves_the_other_draws_unchanged(tmp_path):
+    # The declared stock's inputs (icpe.*) are drawn after every other ranged input: the other
+    # indicators' percentiles are the same with and without a ranged stock (same seed).
+    base = MINIMAL + "generators: {count: 10, unit_mw: 2}\n"
+    ranged = base + "fuel_storage: {hvo_m3: {low: 100, central: 150, high: 300}, diesel_m3: 50}\n"
+    a, b = _estimate(tmp_path, base, "a.yaml"), _estimate(tmp_path, ranged, "b.yaml")
+    for name in ("facility_energy_mwh", "generators_thermal_input_mw", "co2e_generators_t"):
+        assert (a[name].low, a[name].high) == (b[name].low, b[name].high), name
+    # the stock: 150 x 0.78 + 50 x 0.8325 = 158.6 t at the central volumes
+    assert b.central("fuel_storage_t") == pytest.approx(150 * HVO + 50 * DIESEL)
+    assert b["fuel_storage_m3"].low < b.central("fuel_storage_m3") < b["fuel_storage_m3"].high
