@@ -203,3 +203,11 @@ def test_a_ranged_stock_leaves_the_other_draws_unchanged(tmp_path):
     # the stock: 150 x 0.78 + 50 x 0.8325 = 158.6 t at the central volumes
     assert b.central("fuel_storage_t") == pytest.approx(150 * HVO + 50 * DIESEL)
     assert b["fuel_storage_m3"].low < b.central("fuel_storage_m3") < b["fuel_storage_m3"].high
+
+
+def test_stock_hours(tmp_path):
+    # 10 x 2 MWe with 129.12 m3 of diesel: 129.12 / (20 MW x 0.269 L/kWh) = 24 h of full load
+    assert icpe.stock_autonomy_hours(129.12, 20.0, L_PER_KWH) == pytest.approx(24.0)
+    r = _estimate(tmp_path, MINIMAL + "generators: {count: 10, unit_mw: 2}\nfuel_storage: {diesel_m3: 129.12}\n")
+    t = icpe_report.table(r, "en")
+    assert any("about 24 h" in _plain(f) and "20 MW" in _plain(f) and "as declared" in f for f in t["findings"])

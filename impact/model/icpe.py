@@ -72,6 +72,26 @@ def stored_fuel_t(volumes_m3: Sequence[float], densities_kg_per_l: Sequence[floa
     return float(sum(v * d for v, d in zip(volumes_m3, densities_kg_per_l, strict=True)))
 
 
+def stock_autonomy_hours(storage_m3, installed_mw, fuel_l_per_kwh):
+    """Hours of full load of all the generators that a fuel stock holds.
+
+    Parameters
+    ----------
+    storage_m3 : numeric
+        Fuel stored [m3].
+    installed_mw : numeric
+        Electrical power of all the generators [MW].
+    fuel_l_per_kwh : numeric
+        Fuel burnt per kWh of electricity [L/kWh].
+
+    Returns
+    -------
+    numeric
+        Autonomy [h]: the inverse of :func:`fuel_storage_m3` (m3 / (MW x L/kWh)).
+    """
+    return storage_m3 / (installed_mw * fuel_l_per_kwh)
+
+
 def phases_split(values: Sequence[float], thresholds: Sequence[tuple[str, float]]) -> tuple[str, float] | None:
     """The (regime, threshold) that the total of the phases reaches while every phase stays under it,
     the highest such one; None when no threshold is split so (a threshold applies to the site's total)."""

@@ -154,6 +154,27 @@ def _batteries(lang: str) -> str:
     return t("icpe.regime.batteries", levels=t("icpe.stock.sep").join(levels))
 
 
+def _stock_hours(results, lang: str, findings: list) -> None:
+    """How many hours of full load of all the generators the declared stock holds (central values)."""
+    t = catalogue(lang)
+    thermal, m3 = results["generators_thermal_input_mw"], results["fuel_storage_m3"]
+    factors = [results.inputs.get(k) for k in ("generators.fuel_l_per_kwh", "generators.fuel_density_kg_per_l")]
+    lhv = results.inputs.get("generators.fuel_lhv_kwh_per_kg")
+    if not (thermal.known and m3.known and lhv is not None) or any(f is None for f in factors):
+        return
+    f, rho = (float(rec.value.central) for rec in factors)  # type: ignore[union-attr]
+    installed = thermal.central / (f * rho * float(lhv.value.central))  # type: ignore[union-attr]
+    hours = icpe_model.stock_autonomy_hours(m3.central, installed, f)
+    findings.append(
+        t(
+            "icpe.finding.stock_hours",
+            hours=fmt.plain_quantity(round(hours), "h", lang),
+            installed=fmt.plain_quantity(round(installed, 1), "MW", lang),
+            how=t("icpe.power.declared" if _power_declared(results) else "icpe.power.default"),
+        )
+    )
+
+
 def _power_declared(results) -> bool:
     """Whether the generators' electrical power is published (total_mw, or count and unit_mw)."""
     given = {k for k, rec in results.inputs.items() if k.startswith("generators.") and rec.status == "given"}
@@ -215,6 +236,7 @@ def table(results, lang: str) -> dict:
                             regime=_level(label, quantity, ind.unit, lang),
                         )
                     )
+            _stock_hours(results, lang, findings)
         elif claim is not None:
             declared = _declared(
                 results, indicator, quantity, claim.value_in_indicator_unit, lang, findings, "icpe.published.value"
