@@ -410,6 +410,7 @@ def _eu_indicators(
     out[name] = fn(*[v[d] for d in deps]) if all(d in v for d in deps) else None
 
 
+#: Inputs drawn after all the others, by name prefix, in this order (see _Model.draw_values).
 def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
     """Thermal input of the generators, fuel stored and refrigerant charge (ICPE 2910/3110, 4734, 1185)."""
     if refrigerant_none:
@@ -445,6 +446,15 @@ def _icpe(v: dict[str, Any], put: Callable, refrigerant_none: bool) -> None:
         icpe_model.ups_battery_energy_mwh,
         "IT capacity x battery autonomy at full load (one UPS path)",
     )
+    if "icpe.fuel_storage_m3" in v:  # the declared stock (docs/icpe.md)
+        put("fuel_storage_m3", ("icpe.fuel_storage_m3",), lambda m3: m3, "fuel stock (declared)")
+        put(
+            "fuel_storage_t",
+            ("icpe.fuel_storage_m3", "icpe.fuel_density_kg_per_l"),
+            icpe_model.fuel_storage_t,
+            "fuel stock (declared) x density of each fuel",
+        )
+        return
     put(
         "fuel_storage_m3",
         power + ("generators.fuel_autonomy_hours", "generators.fuel_l_per_kwh"),
@@ -948,11 +958,11 @@ class _Model:
 
 
 def _draw_order(name: str) -> int:
-    """Inputs added later are drawn after the others (air.*, then heat_reuse.*, then the noise
-    geometry), leaving theirs unchanged."""
+    """Inputs added later are drawn after the others (air.*, then heat_reuse.*, then the declared
+    ICPE stock, then the noise geometry), leaving theirs unchanged."""
     if _drawn_last(name):
-        return 3
-    return 2 if name.startswith("heat_reuse.") else 1 if name.startswith("air.") else 0
+        return 4
+    return {"air": 1, "heat_reuse": 2, "icpe": 3}.get(name.split(".")[0], 0)
 
 
 def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):

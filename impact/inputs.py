@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import air_inputs, noise_inputs
+from .icpe_inputs import declared_storage
 from .model import energy
 from .model.cooling import SYSTEMS
 from .project import LIQUID_COOLED, NO_REFRIGERANT, WATER_COOLED, Project
@@ -1360,6 +1361,7 @@ def resolve_inputs(project: Project, data=None) -> _Inputs:
     else:
         _default_generator_sizing(inp, declared_unknown=gen is UNKNOWN)
         _generator_tests(None, None, "diesel", inp, "")
+    declared_storage(p, inp, src)  # ICPE: declared autonomy and fuel stock
 
     _noise_inputs(p, inp, src("noise"))
 

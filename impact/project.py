@@ -490,6 +490,7 @@ class Generators(_Strict):
         WithJsonSchema(_optional(range_schema(field_spec("generators.unit_mw"), unknown=True), False)),
         _TablePath("generators.unit_mw"),
     ] = None
+    autonomy_hours: Q("generators.autonomy_hours") = None  # declared fuel autonomy (ICPE, docs/icpe.md)
     total_mw: Q("generators.total_mw") = None
     test_hours_per_year: Q("generators.test_hours_per_year") = None
     test_load_share: Q("generators.test_load_share") = None
@@ -511,6 +512,39 @@ class Generators(_Strict):
             raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
         if isinstance(self.count, int) and isinstance(self.unit_mw, Range) and self.count > 0:
             check_total(self.count * self.unit_mw.high, "generators.total_mw", "the installed power (count x unit_mw)")
+        return self
+
+
+#: The stored fuels of ``fuel_storage``, whose density is in data/reference/fuel.csv (4734, Seveso entry 34).
+STORED_FUELS = ("diesel", "heating_oil", "hvo")
+
+
+class FuelStorage(_Strict):
+    """The fuel the site stores, as declared, fuel by fuel [m3] (ICPE 4734, Seveso; docs/icpe.md)."""
+
+    diesel_m3: Q("fuel_storage.diesel_m3") = None
+    heating_oil_m3: Q("fuel_storage.heating_oil_m3") = None
+    hvo_m3: Q("fuel_storage.hvo_m3") = None
+
+    @model_validator(mode="after")
+    def _some_fuel(self):
+        if all(getattr(self, f"{fuel}_m3") is None for fuel in STORED_FUELS):
+            raise ValueError("give the volume of at least one fuel: " + ", ".join(f"{f}_m3" for f in STORED_FUELS))
+        return self
+
+
+class Phase(_Strict):
+    """One phase of the project as its ICPE file declares it (docs/icpe.md): the thresholds apply to the total."""
+
+    name: Text("phases.name", min_length=1)
+    thermal_input_mw: Q("phases.thermal_input_mw") = None
+    fuel_storage_t: Q("phases.fuel_storage_t") = None
+    source: Text("phases.source") | None = None
+
+    @model_validator(mode="after")
+    def _some_quantity(self):
+        if self.thermal_input_mw is None and self.fuel_storage_t is None:
+            raise ValueError("a phase needs thermal_input_mw or fuel_storage_t")
         return self
 
 
@@ -788,6 +822,8 @@ class Project(_Strict):
     generators: Annotated[Generators | Unknown | None, BeforeValidator(_unknown_block)] = None
     refrigerant: Annotated[Refrigerant | Unknown | None, BeforeValidator(_refrigerant_block)] = None
     noise: Noise | None = None
+    fuel_storage: FuelStorage | None = None
+    phases: list[Phase] = Field([], max_length=field_spec("phases").max_length)
     building: Building | None = None
     land: Land | None = None
     context: Context | None = None
@@ -871,6 +907,8 @@ MODEL_PATHS = {
     "Grid": "grid",
     "Noise": "noise",
     "Generators": "generators",
+    "FuelStorage": "fuel_storage",
+    "Phase": "phases",
     "Refrigerant": "refrigerant",
     "Building": "building",
     "WaterResource": "water_resource",

@@ -98,15 +98,16 @@ def test_campus_section(campus, lang):
     assert "Seveso" in fuel["regime"]  # 3 225 t at the central value: lower tier
     assert len(t["findings"]) == 1 and "50" in t["findings"][0]
     # the promoter is silent on the charge? No: declared as an input, but not claimed; fuel: not declared
-    assert len(t["questions"]) == 4  # refrigerant, fuel, phases, hazard study
-    assert len(t["notes"]) == 2  # the fuel and battery autonomy defaults; the power is declared
+    assert len(t["questions"]) == 5  # refrigerant, fuel, charging power (2925), phases, hazard study
+    # the fuel and battery autonomy defaults; the power is declared, R134a is an Annex I gas (1185 applies)
+    assert len(t["notes"]) == 2
 
 
 def test_mrs5_defaults_are_said(mrs5_path):
     r = estimate(load_project(mrs5_path), draws=200)
     t = icpe_report.table(r, "fr")
     assert all(row["published"] == "non publié" for row in t["rows"])
-    assert len(t["notes"]) == 3 and not t["findings"]
+    assert len(t["notes"]) == 4 and not t["findings"]  # the three defaults and the scope of 1185
     assert "3110" in t["rows"][0]["regime"]
     # No power published: peak demand x redundancy ratio (defaults) stands for the installed MW
     installed = r.central("peak_demand_mw") * r.inputs["generators.installed_to_peak_ratio"].value.central

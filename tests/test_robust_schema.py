@@ -49,6 +49,8 @@ BLOCKS = {
     "water_resource": {},
     "ramp_up": [{"year": 2030, "it_mw": 1}],
     "construction": {},
+    "fuel_storage": {"hvo_m3": 10},
+    "phases": [{"name": "Phase 1", "thermal_input_mw": 10}],
 }
 
 
@@ -83,7 +85,7 @@ def project_with(path: str, value) -> dict:
 def field_of(path: str) -> str:
     """The field as an error names it (list items get their index)."""
     head, _, rest = path.partition(".")
-    if head in ("equipment", "claims", "alternatives", "ramp_up") and rest:
+    if head in ("equipment", "claims", "alternatives", "ramp_up", "phases") and rest:
         return f"{head}[0].{rest}"
     if path.startswith("authority_opinion.recommendations."):
         return "authority_opinion.recommendations[0]." + path.rpartition(".")[2]
@@ -164,6 +166,7 @@ REQUIRED = [
     "authority_opinion.recommendations",
     "authority_opinion.recommendations.text",
     "ramp_up.year",
+    "phases.name",
     # required unless generators.total_mw is given
     "generators.count",
     "generators.unit_mw",
@@ -430,6 +433,7 @@ def text_rows():
         "sources",
         "authority_opinion.recommendations",
         "ramp_up",
+        "phases",
     }
     return [
         (k, int(r["max_length"]))

@@ -60,6 +60,46 @@ def fuel_storage_t(storage_m3, density_kg_per_l):
     return storage_m3 * density_kg_per_l
 
 
+def stored_fuel_t(volumes_m3: Sequence[float], densities_kg_per_l: Sequence[float]) -> float:
+    """Mass of a mixed fuel stock [t]: the sum of each fuel's volume [m3] x its density [kg/L].
+
+    Rubrique 4734 and Seveso entry 34 count gas oils, heating oil and substitution fuels (HVO)
+    together, in tonnes: 1,716 m3 of HVO at 0.78 kg/L and 1,700 m3 of heating oil at 0.855 kg/L
+    are 1,338 + 1,454 = 2,792 t.
+    """
+    if len(volumes_m3) != len(densities_kg_per_l):
+        raise ValueError("one density per volume")
+    return float(sum(v * d for v, d in zip(volumes_m3, densities_kg_per_l, strict=True)))
+
+
+def stock_autonomy_hours(storage_m3, installed_mw, fuel_l_per_kwh):
+    """Hours of full load of all the generators that a fuel stock holds.
+
+    Parameters
+    ----------
+    storage_m3 : numeric
+        Fuel stored [m3].
+    installed_mw : numeric
+        Electrical power of all the generators [MW].
+    fuel_l_per_kwh : numeric
+        Fuel burnt per kWh of electricity [L/kWh].
+
+    Returns
+    -------
+    numeric
+        Autonomy [h]: the inverse of :func:`fuel_storage_m3` (m3 / (MW x L/kWh)).
+    """
+    return storage_m3 / (installed_mw * fuel_l_per_kwh)
+
+
+def phases_split(values: Sequence[float], thresholds: Sequence[tuple[str, float]]) -> tuple[str, float] | None:
+    """The (regime, threshold) that the total of the phases reaches while every phase stays under it,
+    the highest such one; None when no threshold is split so (a threshold applies to the site's total)."""
+    total = sum(values)
+    split = [(t, r) for r, t in thresholds if total >= t and all(v < t for v in values)]
+    return (max(split)[1], max(split)[0]) if split else None
+
+
 def regime(value: float, thresholds: Sequence[tuple[str, float]]) -> str | None:
     """The regime of the highest threshold ``value`` reaches (thresholds: (regime, threshold)),
     None below the lowest one."""
