@@ -24,7 +24,9 @@ def outage_hours(given: Any, inp: Any, where: str) -> None:
 
 
 def storage_fuel(fuel: str) -> str:
-    """The fuel whose density and heating value the ICPE side takes (fuel.csv): ``fuel`` when the table
-    has its density, else diesel's (HVO without rows of its own: about 6 % lighter, EN 15940 against
-    EN 590; the stored mass is then slightly high)."""
-    return fuel if ref.lookup("fuel", fuel=fuel, quantity="density") is not None else "diesel"
+    """The fuel whose density and heating value turn the generators' consumption into a thermal input and
+    an autonomy stock (fuel.csv): ``fuel`` when the table has both, else diesel's. The consumption per kWh
+    (fuel.csv) is a diesel figure, so pairing it with another fuel's density alone would be wrong; a
+    declared stock of HVO gets HVO's own density (impact/icpe_inputs.py)."""
+    both = all(ref.lookup("fuel", fuel=fuel, quantity=q) is not None for q in ("density", "lower_heating_value"))
+    return fuel if both else "diesel"
