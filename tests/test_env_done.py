@@ -120,3 +120,17 @@ def test_the_campus_pdf_has_the_sections_and_their_figures(tmp_path, write_proje
     # 100 x 3 MW: 300 MW installed; thermal input = 300 MW / efficiency (37 % at fuel.csv's central
     # 0.269 L/kWh x 0.8325 kg/L x 11.94 kWh/kg = 2.674 kWh of fuel per kWh): 802 MW, rubrique 3110
     assert re.search(r"802 MW", text) and "3110" in text
+
+
+def test_a_declared_stock_is_not_taken_for_the_default_outage_length():
+    # SEGRO Le Bourget declares its stock (1,716 m³ of HVO, 1,700 m³ of heating oil) but not the outage
+    # it plans for: the outage scenario runs the default autonomy and says it is not the stock's.
+    from impact.report import air
+
+    r = impact.estimate(load_project(ROOT / "data" / "projects" / "cases" / "segro-le-bourget.yaml"), draws=100)
+    assert r.inputs["icpe.fuel_storage_m3"].status == "given"
+    assert r.inputs["generators.fuel_autonomy_hours"].status == "default"
+    text = " ".join(air.more(r, "fr")["paragraphs"])
+    assert "pas celle du stock déclaré" in text
+    mrs5 = impact.estimate(load_project(ROOT / "data" / "projects" / "mrs5.yaml"), draws=100)
+    assert "pas celle du stock déclaré" not in " ".join(air.more(mrs5, "fr")["paragraphs"])

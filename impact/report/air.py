@@ -86,7 +86,7 @@ def _outage(r, lang: str) -> str:
     rec = declared if declared is not None else r.inputs.get("generators.fuel_autonomy_hours")
     if rec is None or rec.value is None:
         return ""
-    return catalogue(lang)(
+    text = catalogue(lang)(
         "air.outage.declared" if declared is not None else "air.outage.autonomy",
         hours=fmt.plain(rec.value.central, lang),
         demand=fmt.quantity(air_model.mean_demand_mw(energy.central), "MW", lang),
@@ -95,6 +95,11 @@ def _outage(r, lang: str) -> str:
         co2e=narrative.value_text(r, "co2e_generators_outage_t", lang),
         nox_year=narrative.value_text(r, "nox_generators_t", lang),
     )
+    stock = r.inputs.get("icpe.fuel_storage_m3")
+    if declared is None and stock is not None and stock.status == "given":
+        # the declared stock holds its own number of hours (ICPE section): the default length is not it
+        text += " " + catalogue(lang)("air.outage.stock_declared")
+    return text
 
 
 def _fuel(r, lang: str) -> str:
