@@ -95,9 +95,13 @@ def check_ramp_up(p) -> None:
                 "the first step is the first year"
             )
         first = steps[0].year
-        bad = [k for k in ("year_1_utilisation", "year_2_utilisation") if k in (p.assumptions or {})]
-        if bad:
-            raise ValueError(f"give either ramp_up or assumptions.{bad[0]} (the default ramp-up's share), not both")
+        for n in (1, 2):  # a year of a published step needs no default share
+            step = in_force(steps, first + n - 1)
+            if f"year_{n}_utilisation" in (p.assumptions or {}) and isinstance(getattr(step, kind), float):
+                raise ValueError(
+                    f"give either ramp_up (its step of {step.year} is published) or assumptions.year_{n}_utilisation "
+                    "(the default ramp-up's share), not both"
+                )
     if c is not None and c.start_year is not None and first is not None and c.start_year > first:
         raise ValueError(
             f"construction.start_year ({c.start_year}) is after the first year of operation ({first}): "

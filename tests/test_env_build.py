@@ -117,7 +117,14 @@ def test_bounds_of_a_step():
 
 def test_ramp_up_and_a_default_share_together_are_refused():
     found = problems(ramp_up=RAMP, assumptions={"year_1_utilisation": 0.2})
-    assert any("either ramp_up or assumptions.year_1_utilisation" in m for _, m in found), found
+    assert any("either ramp_up" in m and "assumptions.year_1_utilisation" in m for _, m in found), found
+    # An unpublished first phase leaves year 1 on the default share: an assumption may set it.
+    r = run(
+        ramp_up=[{"year": 2027, "it_mw": "unknown"}, {"year": 2029, "it_mw": 20}],
+        assumptions={"year_1_utilisation": 0.2},
+    )
+    # 20 MW x min(0.2, 0.6) x 8760 h x 1.4 = 49,056 MWh
+    assert r["facility_energy_year_1_mwh"].central == pytest.approx(49_056.0, rel=1e-12)
 
 
 # ------------------------------------------------------------------------------ construction
