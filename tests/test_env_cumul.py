@@ -298,3 +298,18 @@ def test_a_city_name_alone_is_placed_with_the_projects_departement(tmp_path):
         assert [s.name for s in cum.sites] == placed
         assert [u[1] for u in cum.unplaced] == unplaced
     assert cum.sites[0].commune.code == "13055" and cum.sites[0].same_commune
+
+
+def test_the_users_own_departement_figure_is_the_one_compared_with(case, tmp_path):
+    # assumptions: the user's own figure for the département's electricity (1,000,000 MWh, no year):
+    # the share is the hand sum over it, and the sentence gives no year.
+    from impact.report.cumulative import section
+
+    _, rows, _ = case
+    text = PROJECT + "assumptions: {departement.annual_electricity_mwh: 1000000}\n"
+    results = impact.estimate(parse_project_text(text, "p.yaml"), draws=100)
+    cum = cumulative(results, rows, "registry.csv")
+    share = cum.indicators["cumulative_share_of_departement_electricity"]
+    assert share.central == pytest.approx((E_PROJECT + E_A + E_B) / 1e6, rel=1e-9)
+    sec = section(cum, results, "en")
+    assert any("electricity consumption used here" in f for f in sec["findings"]) and sec["headline"] == []
