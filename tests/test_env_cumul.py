@@ -83,8 +83,11 @@ def test_the_comonotonic_sum_adds_sorted_draws_rank_by_rank():
     lo, hi = percentiles(comonotonic_sum([a, b], 500))
     (alo, ahi), (blo, bhi) = percentiles(a), percentiles(b)
     assert lo == pytest.approx(alo + blo, rel=1e-9) and hi == pytest.approx(ahi + bhi, rel=1e-9)
+    # Fewer draws for one site: its quantiles at (k + 1/2) / 4 = 0.125, 0.375, 0.625, 0.875 of [10, 20]
+    # (empirical inverse CDF: F(10) = 0.5) are 10, 10, 20, 20; with sorted [1, 2, 3, 4]: [11, 12, 23, 24].
+    assert comonotonic_sum([np.array([4.0, 3.0, 2.0, 1.0]), np.array([20.0, 10.0])], 4).tolist() == [11, 12, 23, 24]
     with pytest.raises(ValueError):
-        comonotonic_sum([np.zeros(4)], 3)
+        comonotonic_sum([np.zeros(0)], 3)
 
 
 def test_the_sums_match_the_hand_computed_values(case):
