@@ -316,3 +316,36 @@ def test_the_users_own_departement_figure_is_the_one_compared_with(case, tmp_pat
     assert share.central == pytest.approx((E_PROJECT + E_A + E_B) / 1e6, rel=1e-9)
     sec = section(cum, results, "en")
     assert any("electricity consumption used here" in f for f in sec["findings"]) and sec["headline"] == []
+
+
+def test_a_geojson_registry_its_points_and_the_project_among_them(tmp_path):
+    import json
+
+    # Two Point features: one 20 m from the project under another name (the project itself), one
+    # in Aubagne (Bouches-du-Rhône, placed by its point); 2 MW x 0.6 x 8,760 h x 1.2 = 12,614.4 MWh.
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [5.35, 43.3302]},
+            "properties": {"name": "Same place", "country": "FR", "it_capacity_mw": 10, "status": "planned"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [5.5707, 43.2927]},
+            "properties": {
+                "name": "Site B",
+                "country": "FR",
+                "it_capacity_mw": 2,
+                "utilisation": 0.6,
+                "pue": 1.2,
+                "status": "planned",
+            },
+        },
+    ]
+    registry = tmp_path / "r.geojson"
+    registry.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    results = impact.estimate(parse_project_text(PROJECT, "p.yaml"), draws=100)
+    cum = cumulative(results, read_registry(registry, errors="collect"), "r.geojson")
+    assert cum.project_rows == [(1, "Same place")]
+    assert [(s.name, s.commune.name) for s in cum.sites] == [("Site B", "Aubagne")]
+    assert cum.indicators["cumulative_facility_energy_mwh"].central == pytest.approx(E_PROJECT + E_B, rel=1e-9)
