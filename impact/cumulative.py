@@ -4,11 +4,11 @@ Given a registry of data centres (``impact dossier --registry``, or the project'
 ``context.registry``), :func:`cumulative` finds the registry's sites in the project's
 département (placed by :func:`impact.site.place_site`: by their coordinates, else by their
 declared city's name), leaves out the row that is the project itself (the same name, or within
-:data:`PROJECT_RADIUS_KM`), estimates each of the others with the project's draws and seed
-(:func:`impact.batch` 's per-site estimate, without its hourly frame), and adds them up with the
-project: power, electricity, on-site water and land, for the département and for the commune,
-split between the sites in operation (already in the territory's consumption) and the others
-(planned, authorised, under construction: they add to it). The sums are
+:data:`PROJECT_RADIUS_KM`), estimates each of the others with the project's seed and at most
+:data:`SITE_DRAWS` draws (the batch's per-site estimate, without its hourly frame), and adds
+them up with the project: power, electricity, on-site water, land and heat, for the département
+and for the commune, split between the sites in operation (already in the territory's
+consumption) and the others (planned, authorised, under construction: they add to it). The sums are
 :func:`impact.model.cumulative.comonotonic_sum`. A row that cannot be read or estimated is listed
 with its reason and left out of the sums; nothing here stops the dossier.
 
@@ -28,6 +28,9 @@ from .model.cumulative import comonotonic_sum, share_of
 from .model.geodesy import haversine_km
 from .results import Indicator, clean_number
 
+#: The most draws each other site of the registry is estimated with (the project keeps its own):
+#: their quantiles are added to the project's (:func:`impact.model.cumulative.comonotonic_sum`).
+SITE_DRAWS = 500
 #: A registry row this close to the project's coordinates is the project itself [km].
 PROJECT_RADIUS_KM = 0.1
 #: Registry statuses of a site in service (its electricity is in the territory's consumption).
@@ -109,7 +112,8 @@ class Cumulative:
         The territory figures compared with: ``departement_mwh``, ``departement_year``,
         ``departement_source``, ``commune_mwh``, ``commune_status``, ``commune_source``.
     draws, seed : int
-        Those of the project's estimate, used for every site.
+        Those of the project's estimate (the totals have ``draws`` draws); the other sites are
+        estimated with the same seed and ``min(draws, SITE_DRAWS)`` draws.
     """
 
     registry: str
@@ -210,7 +214,7 @@ def _total(indicator: str, unit: str, parts: list, draws: int, name: str) -> Ind
     and named in ``missing``."""
     known = [(label, r) for label, r in parts if r[indicator].known]
     missing = tuple(label for label, r in parts if not r[indicator].known)
-    method = "sum over the sites, sorted draws added rank by rank (uncertainties moving together)"
+    method = "sum over the sites, quantile by quantile (uncertainties moving together)"
     if not known:
         status = "unknown" if parts else "estimated"
         value = None if parts else 0.0
@@ -328,7 +332,7 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
             and bool(_key(project.operator or ""))
             and _key(project.operator or "") == _key(p.operator or "")
         )
-        outcome = estimate_site(n, p, draws, seed)
+        outcome = estimate_site(n, p, min(draws, SITE_DRAWS), seed)
         if outcome.ok:
             s.results = outcome.results
         else:

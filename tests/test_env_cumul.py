@@ -83,8 +83,11 @@ def test_the_comonotonic_sum_adds_sorted_draws_rank_by_rank():
     lo, hi = percentiles(comonotonic_sum([a, b], 500))
     (alo, ahi), (blo, bhi) = percentiles(a), percentiles(b)
     assert lo == pytest.approx(alo + blo, rel=1e-9) and hi == pytest.approx(ahi + bhi, rel=1e-9)
+    # Fewer draws for one site: its quantiles at (k + 1/2) / 4 = 0.125, 0.375, 0.625, 0.875 of [10, 20]
+    # (empirical inverse CDF: F(10) = 0.5) are 10, 10, 20, 20; with sorted [1, 2, 3, 4]: [11, 12, 23, 24].
+    assert comonotonic_sum([np.array([4.0, 3.0, 2.0, 1.0]), np.array([20.0, 10.0])], 4).tolist() == [11, 12, 23, 24]
     with pytest.raises(ValueError):
-        comonotonic_sum([np.zeros(4)], 3)
+        comonotonic_sum([np.zeros(0)], 3)
 
 
 def test_the_sums_match_the_hand_computed_values(case):
@@ -298,3 +301,51 @@ def test_a_city_name_alone_is_placed_with_the_projects_departement(tmp_path):
         assert [s.name for s in cum.sites] == placed
         assert [u[1] for u in cum.unplaced] == unplaced
     assert cum.sites[0].commune.code == "13055" and cum.sites[0].same_commune
+
+
+def test_the_users_own_departement_figure_is_the_one_compared_with(case, tmp_path):
+    # assumptions: the user's own figure for the département's electricity (1,000,000 MWh, no year):
+    # the share is the hand sum over it, and the sentence gives no year.
+    from impact.report.cumulative import section
+
+    _, rows, _ = case
+    text = PROJECT + "assumptions: {departement.annual_electricity_mwh: 1000000}\n"
+    results = impact.estimate(parse_project_text(text, "p.yaml"), draws=100)
+    cum = cumulative(results, rows, "registry.csv")
+    share = cum.indicators["cumulative_share_of_departement_electricity"]
+    assert share.central == pytest.approx((E_PROJECT + E_A + E_B) / 1e6, rel=1e-9)
+    sec = section(cum, results, "en")
+    assert any("electricity consumption used here" in f for f in sec["findings"]) and sec["headline"] == []
+
+
+def test_a_geojson_registry_its_points_and_the_project_among_them(tmp_path):
+    import json
+
+    # Two Point features: one 20 m from the project under another name (the project itself), one
+    # in Aubagne (Bouches-du-Rhône, placed by its point); 2 MW x 0.6 x 8,760 h x 1.2 = 12,614.4 MWh.
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [5.35, 43.3302]},
+            "properties": {"name": "Same place", "country": "FR", "it_capacity_mw": 10, "status": "planned"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [5.5707, 43.2927]},
+            "properties": {
+                "name": "Site B",
+                "country": "FR",
+                "it_capacity_mw": 2,
+                "utilisation": 0.6,
+                "pue": 1.2,
+                "status": "planned",
+            },
+        },
+    ]
+    registry = tmp_path / "r.geojson"
+    registry.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    results = impact.estimate(parse_project_text(PROJECT, "p.yaml"), draws=100)
+    cum = cumulative(results, read_registry(registry, errors="collect"), "r.geojson")
+    assert cum.project_rows == [(1, "Same place")]
+    assert [(s.name, s.commune.name) for s in cum.sites] == [("Site B", "Aubagne")]
+    assert cum.indicators["cumulative_facility_energy_mwh"].central == pytest.approx(E_PROJECT + E_B, rel=1e-9)

@@ -97,7 +97,7 @@ def _paragraphs(cum, results, lang: str) -> tuple[list[str], list[str], list[str
     if others and share.known:
         findings.append(
             t(
-                "cumulative.share.departement",
+                "cumulative.share.departement" if year else "cumulative.share.departement_no_year",
                 energy=_range(total, lang, "GWh"),
                 share=fmt.value_range(share.central, share.low, share.high, "-", lang, share=True),
                 year=year,
@@ -190,7 +190,7 @@ def _headline(cum, lang: str) -> list[str]:
         ind["cumulative_share_of_departement_electricity"],
         ind["cumulative_added_share_of_departement_electricity"],
     )
-    if not cum.sites or not share.known or not added.known:
+    if not cum.sites or not share.known or not added.known or not cum.reference.get("departement_year"):
         return []
     return [
         t(
