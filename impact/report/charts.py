@@ -434,9 +434,9 @@ def cooling_modes(results, lang: str = "fr"):
     tmax = hourly["temp_air_c"].resample("D").max()
     load = daily["cooling_load_mw"].to_numpy()
     safe = np.where(load > 0, load, 1.0)
-    from .narrative import water_medium
+    from .narrative import withdrawn_medium
 
-    medium = water_medium(results) or "none"
+    medium = withdrawn_medium(results) or "none"
     parts = [
         ("water_mw", t(f"chart.cooling.water.{medium}"), OKABE_ITO["blue"], "cooling_share_water"),
         ("free_mw", t("chart.cooling.free"), OKABE_ITO["green"], "cooling_share_free"),

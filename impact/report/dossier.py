@@ -245,7 +245,7 @@ def _key_figures(r, lang: str) -> list[dict]:
             # Once-through water is not consumed: named apart, compared with no domestic use.
             returned_text = fmt.quantity(returned.central, returned.unit, lang)
             entry["equiv"] = catalogue(lang)(
-                f"dossier.key.returned.{narrative.water_medium(r)}", returned=returned_text
+                f"dossier.key.returned.{narrative.returned_medium(r)}", returned=returned_text
             )
         elif name == "co2e_total_t" and i.known:
             entry["equiv"] = _total_defaults_text(r, lang)
@@ -560,7 +560,7 @@ def _cooling_description(r, lang: str) -> str:
     spec = SYSTEMS[cooling_type]
     steps = []
     if narrative.water_medium(r):
-        steps.append(t(f"dossier.cooling.step.water.{narrative.water_medium(r)}"))
+        steps.append(t(f"dossier.cooling.step.water.{narrative.withdrawn_medium(r)}"))
     if spec.get("liquid"):
         steps.append(t("dossier.cooling.step.liquid"))
     free = r.inputs.get("cooling.free_cooling")
@@ -635,6 +635,8 @@ def _cooling(r, lang: str) -> dict:
         "reason": narrative.cooling_reason(r, lang),
         "type": narrative.cooling_type(r) or "unknown",
         "medium": narrative.water_medium(r),
+        "withdrawn": narrative.withdrawn_medium(r),  # where the water comes from (declared source first)
+        "returned": narrative.returned_medium(r),  # and where it goes back (receiving water first)
         "discharge": td.known and td.central > 0,
         "water_return": None,
         "delta_t": None,

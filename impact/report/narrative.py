@@ -44,6 +44,30 @@ def water_medium(results) -> str | None:
     return ctype if ctype in WATER_COOLED else None
 
 
+def returned_medium(results) -> str | None:
+    """Where a water-cooled site returns its warmed water: ``river`` or ``sea``, as the project's
+    ``water_resource.receiving_water`` says (a mine's water returned to a port goes to the sea), else
+    the cooling type's; None when the site is not water-cooled."""
+    from ..water_resource import receiving_water
+
+    medium = water_medium(results)
+    if medium is None:
+        return None
+    project = getattr(results, "project", None)
+    return (receiving_water(project) if project is not None else None) or medium
+
+
+def withdrawn_medium(results) -> str | None:
+    """Where a water-cooled site draws its water: the declared ``water_resource.source`` when it is a
+    river, the sea, a mine's water or an aquifer, else the cooling type's; None when not water-cooled."""
+    medium = water_medium(results)
+    if medium is None:
+        return None
+    wr = getattr(getattr(results, "project", None), "water_resource", None)
+    source = getattr(wr, "source", None)
+    return source if source in ("river", "sea", "mine_water", "aquifer") else medium
+
+
 def cooling_reason_key(results) -> str | None:
     """Why the hourly cooling model did not run, as a catalogue key (None when it ran):
     ``cooling_model.not_run.<reason>`` with the estimate's own reason key
@@ -291,7 +315,7 @@ WATER_SAVINGS = {
 
 def _water_saving_args(r, lang) -> dict | None:
     """The two savings of river or sea water as sentence arguments, or None (no water, no hourly model)."""
-    medium = water_medium(r)
+    medium = withdrawn_medium(r)
     inds = {basis: r[name] for basis, name in WATER_SAVINGS.items()}
     if medium is None or not all(i.known for i in inds.values()) or inds["chillers_alone"].central <= 0:
         return None
@@ -337,9 +361,8 @@ def saving_basis(r, checks, lang: str = "fr") -> str:
 
 def _finding_water(r, t, lang) -> str:
     ww, ret, inh = (r[n] for n in ("water_withdrawal_m3", "water_returned_m3", "inhabitants_water_equiv"))
-    medium = water_medium(r)
-    if medium and ret.known and ret.central > 0:
-        return _finding_once_through(r, t, lang, medium)
+    if water_medium(r) and ret.known and ret.central > 0:
+        return _finding_once_through(r, t, lang)
     if not (ww.known and ww.central > 0):
         return ""
     text = t("finding.water", water=_q(r, "water_withdrawal_m3", lang))
@@ -348,17 +371,17 @@ def _finding_water(r, t, lang) -> str:
     return text + t("sentence.end")
 
 
-def _finding_once_through(r, t, lang, medium: str) -> str:
+def _finding_once_through(r, t, lang) -> str:
     """River or sea water: the volume returned (not a consumption, compared with no domestic use), the
     heat it takes (annual mean and maximum, each named), the water consumed on site, and the outlet
     the heat balance uses when the declared one cannot be reached."""
     td, mx, onsite, inh = (
         r[n] for n in ("thermal_discharge_mw", "thermal_discharge_max_mw", "water_onsite_m3", "inhabitants_water_equiv")
     )
-    text = t(f"finding.water.once_through.{medium}", returned=_q(r, "water_returned_m3", lang))
+    text = t(f"finding.water.once_through.{withdrawn_medium(r)}", returned=_q(r, "water_returned_m3", lang))
     if td.known and mx.known:
         text += t(
-            f"finding.water.discharge.{medium}",
+            f"finding.water.discharge.{returned_medium(r)}",
             mean=_q(r, "thermal_discharge_mw", lang),
             max=_q(r, "thermal_discharge_max_mw", lang),
         )
@@ -531,7 +554,7 @@ def _water_saving_questions(results, t) -> list[str]:
     """River or sea cooling with the tool's default economiser: ask whether the site cools for free, and
     against what its announced saving is measured (docs/alternatives-basis.md)."""
     rec = results.inputs.get("cooling.free_cooling")
-    medium = water_medium(results)
+    medium = withdrawn_medium(results)
     if medium is None or rec is None or rec.status != "default":
         return []
     return [t("alternatives.question.basis", medium=t(f"alternatives.medium.{medium}"))]
