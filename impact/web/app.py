@@ -1,0 +1,629 @@
+"""The web application: the form, the result page, the dossier jobs and the API (FastAPI, Jinja2).
+
+Server-rendered pages, no script: every action is a form button. User text is data: Jinja2
+autoescapes everything, downloads are sent as attachments, and the pages forbid scripts and
+frames (Content-Security-Policy). Routes:
+
+- ``GET /`` the form (``?lang=en`` in English); ``POST /`` its buttons (estimate, upload a project
+  file, find a commune, add a claim row, download the form as a project file);
+- ``POST /dossier`` queues a PDF dossier, ``GET /jobs/<id>`` shows its place in the queue
+  (refreshing itself), ``GET /jobs/<id>/pdf`` sends it once and deletes it;
+- ``POST /download/<what>`` the estimate as CSV or JSON, the project file, the draft contribution;
+- ``POST /api/estimate``, ``POST /api/dossier`` (multipart field ``project``), ``GET /api/schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from .. import __version__
+from ..errors import InputError
+from . import form as F
+from . import service as S
+
+#: Jobs kept this long after they end [s] when nobody downloads them.
+JOB_TTL_S = 600
+#: Estimates computed at the same time (in this process; each takes about a second).
+ESTIMATES_AT_ONCE = 2
+#: The body of any request: the upload and the form's fields [byte].
+MAX_BODY_BYTES = S.MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _lang(value: Any) -> str:
+    return "en" if value == "en" else "fr"
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _env():
+    import jinja2
+
+    from ..paths import templates_dir
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir() / "web"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+class Pages:
+    def __init__(self) -> None:
+        self.env = _env()
+
+    def render(self, name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+        from ..report.catalogue import catalogue
+
+        t = catalogue(lang)
+        html = self.env.get_template(name).render(lang=lang, t=t, version=__version__, **context)
+        return HTMLResponse(html, status_code=status)
+
+
+def _unit_words(unit: str, lang: str) -> str:
+    from ..report import fmt
+
+    if unit in ("-", ""):
+        return ""
+    if unit == "degree":
+        return "°"
+    try:
+        return fmt.unit_text(unit, lang)
+    except LookupError:
+        return unit
+
+
+def _choice_label(f: F.Field, value: str, lang: str) -> str:
+    from ..report.catalogue import CatalogueError, catalogue
+
+    if f.name == "claims.indicator":
+        from ..indicators import INDICATORS
+
+        return f"{INDICATORS[value].label(lang)} ({value})"
+    try:
+        return catalogue(lang)(f"web.choice.{f.name}.{value}")
+    except CatalogueError:
+        return value
+
+
+def _bounds_words(f: F.Field, lang: str) -> str:
+    from ..report import fmt
+
+    b = f.bounds
+    low = b.get("minimum", b.get("exclusiveMinimum"))
+    high = b.get("maximum", b.get("exclusiveMaximum"))
+    def num(x: float) -> str:  # a year or a small whole number without a thousands space
+        return str(int(x)) if float(x).is_integer() and abs(x) < 10000 else fmt.plain(x, lang)
+
+    parts = []
+    if low is not None:
+        parts.append(("> " if "exclusiveMinimum" in b else "≥ ") + num(low))
+    if high is not None:
+        parts.append(("< " if "exclusiveMaximum" in b else "≤ ") + num(high))
+    return ", ".join(parts)
+
+
+def _problem_text(problem: F.Problem, lang: str) -> str:
+    from ..report import fmt
+    from ..report.catalogue import catalogue
+
+    key, args = problem
+    t = catalogue(lang)
+    if key == "web.error.number":
+        args = {"part": t(f"web.range.{args['part']}")}
+    else:
+        args = {k: fmt.plain(v, lang) if isinstance(v, (int, float)) else v for k, v in args.items()}
+    return t(key, **args)
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+@dataclass
+class Job:
+    id: str
+    ticket: int
+    name: str
+    lang: str
+    folder: Path
+    state: str = "waiting"  # waiting, running, done, timeout, failed, input
+    started: float = 0.0
+    ended: float = 0.0
+    seconds: float = 0.0
+    pdf: Path | None = None
+    problems: list = field(default_factory=list)
+
+
+class Jobs:
+    def __init__(self, queue: S.JobQueue, timeout: float) -> None:
+        self.queue, self.timeout = queue, timeout
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def start(self, text: str, name: str, lang: str) -> Job:
+        ticket = self.queue.ticket()  # IndexError: full
+        folder = Path(tempfile.mkdtemp(prefix="impact-web-job-"))
+        path = folder / "project.yaml"
+        path.write_text(text, encoding="utf-8")
+        job = Job(secrets.token_urlsafe(16), ticket, name, lang, folder)
+        with self._lock:
+            self._jobs[job.id] = job
+        threading.Thread(target=self._run, args=(job, path), daemon=True).start()
+        return job
+
+    def _run(self, job: Job, path: Path) -> None:
+        with self.queue.slot(job.ticket):
+            job.state, job.started = "running", time.time()
+            try:
+                S.load(path)  # no server path, before the child reads anything
+                out = S.build_dossier_files(path, job.lang, self.timeout)
+                job.pdf = path.with_name("dossier.pdf")
+                job.pdf.write_bytes(out.pdf)
+                job.seconds, job.state = out.seconds, "done"
+            except InputError as exc:
+                job.state, job.problems = "input", exc.problems
+            except S.JobFailed as exc:
+                job.state = exc.reason
+            except Exception:  # noqa: BLE001 - the page says it failed; the server goes on
+                job.state = "failed"
+            job.ended = time.time()
+
+    def get(self, job_id: str) -> Job | None:
+        self.sweep()
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def remove(self, job: Job) -> None:
+        with self._lock:
+            self._jobs.pop(job.id, None)
+        shutil.rmtree(job.folder, ignore_errors=True)
+
+    def sweep(self) -> None:
+        now = time.time()
+        with self._lock:
+            old = [j for j in self._jobs.values() if j.ended and now - j.ended > JOB_TTL_S]
+        for j in old:
+            self.remove(j)
+
+    def close(self) -> None:
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for j in jobs:
+            self.remove(j)
+
+
+# --------------------------------------------------------------------------- the app
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes gets 413 (counted, not trusted from headers)."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await _too_large(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(scope, receive, send):
+    response = JSONResponse([{"field": "project", "message": "the upload is larger than 5 MB"}], status_code=413)
+    await response(scope, receive, send)
+
+
+def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, timeout: float = S.DOSSIER_TIMEOUT_S):
+    """The FastAPI application (``running`` dossiers at once, ``waiting`` in the queue, ``timeout`` s each)."""
+    from contextlib import asynccontextmanager
+
+    pages = Pages()
+    queue = S.JobQueue(running, waiting)
+    jobs = Jobs(queue, timeout)
+    estimates = threading.BoundedSemaphore(ESTIMATES_AT_ONCE)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        jobs.close()
+
+    app = FastAPI(title="impact", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.jobs = jobs
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    def run_estimate(path: Path):
+        with estimates:
+            return S.estimate_results(path)
+
+    async def read_form(request: Request):
+        return await request.form(max_files=2, max_fields=2000, max_part_size=S.MAX_UPLOAD_BYTES + 1)
+
+    async def upload_text(upload: Any) -> tuple[str, str]:
+        """The text of an uploaded project and its safe file name (UploadTooLarge, InputError)."""
+        if not isinstance(upload, UploadFile):
+            raise InputError("project", [("project", "expected a project file as the multipart field 'project'")])
+        raw = await upload.read(S.MAX_UPLOAD_BYTES + 1)
+        name = S.safe_name(upload.filename)
+        return S.decode(raw, name), name
+
+    # ------------------------------------------------------------------- API
+
+    def problems_json(exc: InputError) -> JSONResponse:
+        return JSONResponse([{"field": f, "message": m} for f, m in exc.problems], status_code=422)
+
+    @app.get("/api/schema")
+    def api_schema() -> JSONResponse:
+        from ..schema import project_json_schema
+
+        return JSONResponse(project_json_schema())
+
+    @app.post("/api/estimate")
+    async def api_estimate(request: Request) -> Response:
+        try:
+            text, name = await upload_text((await read_form(request)).get("project"))
+
+            def work() -> str:
+                with S.project_folder(text, name) as path:
+                    return S.estimate_json(run_estimate(path))
+
+            body = await run_in_threadpool(work)
+        except S.UploadTooLarge:
+            return JSONResponse([{"field": "project", "message": "the upload is larger than 5 MB"}], 413)
+        except InputError as exc:
+            return problems_json(exc)
+        return Response(body, media_type="application/json")
+
+    @app.post("/api/dossier")
+    async def api_dossier(request: Request) -> Response:
+        form = await read_form(request)
+        lang = _lang(form.get("lang"))
+        try:
+            text, name = await upload_text(form.get("project"))
+            ticket = queue.ticket()
+        except S.UploadTooLarge:
+            return JSONResponse([{"field": "project", "message": "the upload is larger than 5 MB"}], 413)
+        except InputError as exc:
+            return problems_json(exc)
+        except IndexError:
+            return JSONResponse([{"field": "", "message": "too many dossiers waiting"}], 503, {"Retry-After": "60"})
+
+        def work() -> bytes:
+            try:
+                with S.project_folder(text, name) as path:
+                    S.check_for_dossier(path)
+                    with queue.slot(ticket):
+                        return S.build_dossier_files(path, lang, timeout).pdf
+            finally:
+                queue.leave(ticket)
+
+        try:
+            pdf = await run_in_threadpool(work)
+        except InputError as exc:
+            return problems_json(exc)
+        except S.JobFailed as exc:
+            return JSONResponse([{"field": "", "message": f"the dossier was not built ({exc.reason})"}], 500)
+        stem = Path(name).stem
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{stem}-dossier.pdf"'},
+        )
+
+    # ------------------------------------------------------------------- pages
+
+    def form_page(lang: str, values: dict[str, str], status: int = 200, **extra: Any) -> HTMLResponse:
+        context = {
+            "sections": F.sections(),
+            "claim_fields": F.claim_fields(),
+            "claim_rows": F.claim_rows(values),
+            "values": values,
+            "errors": {},
+            "top_errors": [],
+            "notice": "",
+            "communes": [],
+            "other_name": F.OTHER_NAME,
+            "unit_words": lambda u: _unit_words(u, lang),
+            "choice_label": lambda f, v: _choice_label(f, v, lang),
+            "bounds_words": lambda f: _bounds_words(f, lang),
+        }
+        context.update(extra)
+        return pages.render("form.html.j2", lang, status, **context)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(lang: str = "fr") -> HTMLResponse:
+        return form_page(_lang(lang), {})
+
+    @app.get("/web.css")
+    def css() -> Response:
+        from ..paths import templates_dir
+
+        return Response((templates_dir() / "web" / "web.css").read_bytes(), media_type="text/css")
+
+    @app.post("/", response_class=HTMLResponse)
+    async def submit(request: Request) -> Response:
+        from ..report.catalogue import catalogue
+
+        form = await read_form(request)
+        lang = _lang(form.get("lang"))
+        t = catalogue(lang)
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("action", "lang")}
+        values = {k: v for k, v in values.items() if k not in ("use_commune", "project_yaml")}
+        action = form.get("action") or ""
+        if form.get("use_commune"):
+            return use_commune(lang, values, str(form.get("use_commune")))
+        if action == "upload":
+            upload = form.get("project")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return form_page(lang, values, 422, top_errors=[t("web.upload.missing")])
+            try:
+                text, name = await upload_text(upload)
+                data = _yaml_mapping(text, name)
+            except S.UploadTooLarge:
+                return form_page(lang, values, 413, top_errors=[t("web.error.too_large")])
+            except InputError as exc:
+                return form_page(lang, values, 422, top_errors=[t("web.errors.file"), *_lines(exc)])
+            return form_page(lang, F.values_from_data(data), notice=t("web.upload.done", file=name))
+        if action == "edit":  # back from the result page: the form as it was sent
+            try:
+                data = _yaml_mapping(str(form.get("project_yaml") or ""), "project.yaml")
+            except InputError as exc:
+                return form_page(lang, {}, 422, top_errors=[t("web.errors.file"), *_lines(exc)])
+            return form_page(lang, F.values_from_data(data))
+        if action == "find_commune":
+            return find_commune(lang, values)
+        if action == "add_claim":
+            n = F.claim_rows(values)
+            values[f"claims.{n}.indicator"] = ""
+            return form_page(lang, values)
+        data, problems = F.data_from_values(values)
+        errors = {k: _problem_text(p, lang) for k, p in problems.items()}
+        if errors:
+            return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
+        text = F.project_text(data)
+        if action == "download_project":
+            return _attachment(text, _file_stem(data) + ".yaml", "application/yaml")
+
+        def work():
+            with S.project_folder(text, "project.yaml") as path:
+                return run_estimate(path)
+
+        try:
+            results = await run_in_threadpool(work)
+        except InputError as exc:
+            errors, top = {}, []
+            for f, m in exc.problems:
+                name = F.input_name(f)
+                if name:
+                    errors[name] = (errors[name] + " " if name in errors else "") + m
+                else:
+                    top.append(f"{f}: {m}" if f else m)
+            top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
+            return form_page(lang, values, 422, errors=errors, top_errors=top)
+        return result_page(lang, results, text)
+
+    def use_commune(lang: str, values: dict[str, str], code: str) -> HTMLResponse:
+        from ..report.catalogue import catalogue
+        from ..sources.france import commune
+
+        c = commune(code.strip())
+        if c is None or c.lat is None:
+            return find_commune(lang, values)
+        values.update({"city": c.name, "location.lat": f"{c.lat:.5f}", "location.lon": f"{c.lon:.5f}"})
+        values.update({"location.approximate": "yes", "country": values.get("country") or "FR"})
+        values.pop("commune_query", None)
+        return form_page(lang, values, notice=catalogue(lang)("web.commune.used", name=c.name))
+
+    def find_commune(lang: str, values: dict[str, str]) -> HTMLResponse:
+        from ..report.catalogue import catalogue
+        from ..sources.france import find_communes
+
+        query = (values.get("commune_query") or values.get("city") or "").strip()[:100]
+        found = [c for c in find_communes(query, limit=8) if c.lat is not None] if query else []
+        notice = "" if found else catalogue(lang)("web.commune.none", query=query)
+        return form_page(lang, values, communes=found, notice=notice)
+
+    def result_page(lang: str, results, text: str) -> HTMLResponse:
+        from ..claims import check_claims
+        from ..report import dossier, narrative
+
+        checks = check_claims(results)
+        findings = narrative.findings(results, checks, lang)
+        questions = narrative.questions(results, checks, lang)
+        day = dossier.date_words(dt.date.today(), lang)
+        contribution = narrative.contribution_markdown(results, checks, findings, questions, lang, None, day)
+        return pages.render(
+            "result.html.j2",
+            lang,
+            name=results.project.name,
+            key_figures=dossier._key_figures(results, lang),
+            findings=findings,
+            claims=dossier._claims(results, checks, lang),
+            questions=questions,
+            contribution=contribution,
+            project_yaml=text,
+        )
+
+    @app.post("/download/{what}")
+    async def download(what: str, request: Request) -> Response:
+        form = await read_form(request)
+        text = str(form.get("project_yaml") or "")
+        stem = "project"
+        if what in ("contribution.md", "contribution.txt"):
+            body = str(form.get("contribution") or "").replace("\r\n", "\n")
+            if what.endswith(".txt"):
+                body = _plain_text(body)
+            return _attachment(body, what, "text/plain")
+        if what == "project.yaml":
+            return _attachment(text, "project.yaml", "application/yaml")
+        if what not in ("estimate.csv", "estimate.json"):
+            return PlainTextResponse("not found", 404)
+
+        def work():
+            with S.project_folder(text, "project.yaml") as path:
+                r = run_estimate(path)
+                return S.estimate_csv(r) if what.endswith(".csv") else S.estimate_json(r), r.project.name
+
+        try:
+            body, name = await run_in_threadpool(work)
+        except InputError as exc:
+            return problems_json(exc)
+        stem = _slug(name)
+        return _attachment(body, f"{stem}-{what}", "text/csv" if what.endswith(".csv") else "application/json")
+
+    @app.post("/dossier")
+    async def dossier_job(request: Request) -> Response:
+        from ..report.catalogue import catalogue
+
+        form = await read_form(request)
+        lang = _lang(form.get("lang"))
+        text = str(form.get("project_yaml") or "")
+        try:
+            name = str(_yaml_mapping(text, "project.yaml").get("name") or "")
+            job = jobs.start(text, name, lang)
+        except InputError as exc:
+            return problems_json(exc)
+        except IndexError:
+            return pages.render("job.html.j2", lang, 503, job=None, message=catalogue(lang)("web.job.busy"))
+        return RedirectResponse(f"/jobs/{job.id}?lang={lang}", status_code=303)
+
+    @app.get("/jobs/{job_id}")
+    def job_page(job_id: str, lang: str = "fr") -> HTMLResponse:
+        from ..report.catalogue import catalogue
+
+        lang = _lang(lang)
+        t = catalogue(lang)
+        job = jobs.get(job_id)
+        if job is None:
+            return pages.render("job.html.j2", lang, 404, job=None, message=t("web.job.unknown"))
+        now = time.time()
+        if job.state == "waiting":
+            message = t("web.job.waiting", position=max(1, queue.position(job.ticket)))
+        elif job.state == "running":
+            message = t("web.job.running", seconds=int(now - job.started))
+        elif job.state == "done":
+            message = t("web.job.done", seconds=f"{job.seconds:.0f}")
+        elif job.state == "timeout":
+            message = t("web.job.timeout", seconds=f"{timeout:.0f}")
+        else:
+            message = t("web.job.failed")
+        problems = [f"{f}: {m}" if f else m for f, m in job.problems]
+        return pages.render(
+            "job.html.j2", lang, job=job, message=message, problems=problems, minutes=JOB_TTL_S // 60
+        )
+
+    @app.get("/jobs/{job_id}/pdf")
+    def job_pdf(job_id: str) -> Response:
+        job = jobs.get(job_id)
+        if job is None or job.state != "done" or job.pdf is None:
+            return PlainTextResponse("not found", 404)
+        data = job.pdf.read_bytes()
+        jobs.remove(job)  # sent once: the folder goes now
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{_slug(job.name)}-dossier.pdf"'},
+        )
+
+    return app
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _yaml_mapping(text: str, name: str) -> dict:
+    """The uploaded text as a mapping (safe loading); InputError when it is not one."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise InputError(name, f"not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise InputError(name, "expected a mapping of fields (name: ..., country: ...)")
+    return data
+
+
+def _lines(exc: InputError) -> list[str]:
+    return [f"{f}: {m}" if f else m for f, m in exc.problems]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text or "").strip("-")[:60] or "project"
+
+
+def _file_stem(data: dict) -> str:
+    return _slug(str(data.get("name") or ""))
+
+
+def _attachment(text: str, filename: str, media_type: str) -> Response:
+    return Response(
+        text.encode("utf-8"),
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_slug(Path(filename).stem)}{Path(filename).suffix}"'},
+    )
+
+
+def _plain_text(markdown: str) -> str:
+    """The draft contribution without Markdown marks (headings, bold, list stars)."""
+    out = []
+    for line in markdown.split("\n"):
+        line = re.sub(r"^#{1,6}\s+", "", line)
+        line = re.sub(r"\*\*(.+?)\*\*", r"\1", line)
+        line = re.sub(r"^(\s*)[*+] ", r"\1- ", line)
+        out.append(line)
+    return "\n".join(out)

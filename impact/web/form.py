@@ -1,0 +1,424 @@
+"""The form, built from the project's JSON Schema (:func:`impact.schema.project_json_schema`).
+
+One source of truth: every field of the form is a field of the schema, with its kind (text,
+whole number, number, range, choice, yes/no, date), its unit, its bounds and whether it may be
+« non publié » (``unknown``) taken from there. The words beside each field (label, one-line
+help, example, the choices in plain words) come from the catalogue (``templates/catalogue/<lang>/
+web.yaml``, keys ``web.field.<field>``, ``web.help.<field>``, ``web.example.<field>``,
+``web.choice.<field>.<value>``).
+
+What the form does not show field by field (the equipment list, the authority's opinion, the
+alternatives, the sources, the notes, the ``assumptions``) is kept as YAML in the « autres
+éléments » box, so that a project file uploaded then downloaded loses nothing. Data-file paths
+are not in the form: the web reads no server path.
+
+Form values are the raw strings the person typed (``name -> text``), sent back as typed when a
+field is wrong. Input names: the dotted field (``cooling.water_in_c``), its ``.low`` / ``.high``
+for a range, its ``.unknown`` for « non publié », ``claims.<i>.<field>`` for the claims' rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+#: Fields left out of the form (kept in the « autres éléments » YAML box, or refused as server paths).
+OTHER = ("equipment", "land", "context", "authority_opinion", "assumptions", "alternatives", "sources", "notes")
+#: Blocks that may be written ``unknown`` as a whole (their schema has the unknown form).
+ROWS = "claims"
+#: The YAML box's input name.
+OTHER_NAME = "other_yaml"
+#: Claims rows shown on an empty form.
+MIN_CLAIM_ROWS = 1
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of the form (a schema field)."""
+
+    name: str  # dotted path: cooling.water_in_c
+    kind: str  # text, date, int, number, range, choice, bool
+    unit: str
+    required: bool
+    unknown: bool  # may be « non publié »
+    choices: tuple[str, ...] = ()
+    bounds: dict[str, float] = field(default_factory=dict)
+    max_length: int | None = None
+
+    @property
+    def id(self) -> str:
+        return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # "general" or a top-level block (cooling, grid, ...)
+    fields: tuple[Field, ...]
+    unknown: bool = False  # the whole block may be « non publié » (generators, refrigerant)
+    none: bool = False  # the block may be « aucun » (refrigerant)
+
+
+def _forms(prop: dict) -> list[dict]:
+    return [f for f in prop.get("anyOf", [prop]) if isinstance(f, dict)]
+
+
+def _field(name: str, prop: dict, required: bool) -> Field | None:
+    forms = _forms(prop)
+    kinds = [f.get("type") for f in forms]
+    unknown = any(f.get("type") == "string" and "unknown" in f.get("enum", ()) for f in forms)
+    has_range = any(f.get("type") == "object" and f.get("title") == "range" for f in forms)
+    bounds = {k: prop[k] for k in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if k in prop}
+    for f in forms:  # bounds beside anyOf, else in the number's form
+        for k in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+            if k in f and f.get("type") in ("number", "integer"):
+                bounds.setdefault(k, f[k])
+    unit = prop.get("unit", "-")
+    enum = next((f["enum"] for f in forms if "enum" in f and "unknown" not in f["enum"]), None)
+    text_len = next((f.get("maxLength") for f in forms if f.get("type") == "string"), None)
+    if has_range:
+        kind = "range"
+    elif "integer" in kinds:
+        kind = "int"
+    elif "number" in kinds:
+        kind = "number"
+    elif "boolean" in kinds:
+        kind = "bool"
+    elif enum is not None:
+        kind = "choice"
+    elif any(f.get("format") == "date" for f in forms):
+        kind = "date"
+    elif "string" in kinds:
+        kind = "text"
+    else:
+        return None  # arrays, mappings: not a single input
+    return Field(
+        name,
+        kind,
+        unit,
+        required,
+        unknown,
+        tuple(enum or ()),
+        bounds,
+        text_len,
+    )
+
+
+def _model(prop: dict, defs: dict) -> tuple[str | None, bool, bool]:
+    """The $defs model a block refers to, and whether it may be unknown / none as a whole."""
+    ref = next((f["$ref"].split("/")[-1] for f in _forms(prop) if "$ref" in f), None)
+    enums = [set(f.get("enum", ())) for f in _forms(prop) if f.get("type") == "string"]
+    return ref, any("unknown" in e for e in enums), any("none" in e for e in enums)
+
+
+@cache
+def sections() -> tuple[Section, ...]:
+    """The form's sections, in the schema's order: the top-level values first, then each block."""
+    from ..schema import project_json_schema
+    from .service import path_fields
+
+    schema = project_json_schema()
+    defs = schema["$defs"]
+    paths = set(path_fields())
+    general: list[Field] = []
+    blocks: list[Section] = []
+    for name, prop in schema["properties"].items():
+        if name in OTHER or name == ROWS:
+            continue
+        model, unknown, none = _model(prop, defs)
+        if model is None:
+            f = _field(name, prop, name in schema.get("required", ()))
+            if f is not None:
+                general.append(f)
+            continue
+        md = defs[model]
+        fields = []
+        for sub, sp in md.get("properties", {}).items():
+            dotted = f"{name}.{sub}"
+            if dotted in paths:
+                continue
+            f = _field(dotted, sp, sub in md.get("required", ()))
+            if f is not None:
+                fields.append(f)
+        if fields:
+            blocks.append(Section(name, tuple(fields), unknown, none))
+    return (Section("general", tuple(general)), *blocks)
+
+
+@cache
+def claim_fields() -> tuple[Field, ...]:
+    from ..schema import project_json_schema
+
+    md = project_json_schema()["$defs"]["Claim"]
+    out = []
+    for sub, sp in md["properties"].items():
+        f = _field(f"claims.{sub}", sp, sub in md.get("required", ()))
+        if f is not None:
+            out.append(f)
+    return tuple(out)
+
+
+def all_fields() -> list[Field]:
+    return [f for s in sections() for f in s.fields]
+
+
+def claim_rows(values: dict[str, str]) -> int:
+    """How many claims rows the values hold (at least :data:`MIN_CLAIM_ROWS`)."""
+    rows = [int(m[1]) for k in values if (m := re.fullmatch(r"claims\.(\d+)\.\w+", k))]
+    return max([MIN_CLAIM_ROWS, *(r + 1 for r in rows)])
+
+
+# --------------------------------------------------------------------------- project -> form values
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value)) if abs(value) < 1e15 else repr(value)
+    return "" if value is None else str(value)
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in ("unknown", "inconnu")
+
+
+def values_from_data(data: dict) -> dict[str, str]:
+    """The form values of a project (a parsed YAML mapping); the rest goes to the YAML box."""
+    import yaml
+
+    data = dict(data)
+    values: dict[str, str] = {}
+    used: set[str] = set()
+    for section in sections():
+        if section.name != "general":
+            block = data.get(section.name)
+            if _is_unknown(block):
+                values[f"{section.name}.block"] = "unknown"
+                used.add(section.name)
+                continue
+            if isinstance(block, str) and block.strip().lower() in ("none", "aucun"):
+                values[f"{section.name}.block"] = "none"
+                used.add(section.name)
+                continue
+        for f in section.fields:
+            head, _, sub = f.name.partition(".")
+            node = data.get(head)
+            value = node.get(sub) if sub and isinstance(node, dict) else (None if sub else node)
+            if value is None:
+                continue
+            if _is_unknown(value) and f.unknown:
+                values[f.name + ".unknown"] = "on"
+            elif isinstance(value, dict) and f.kind == "range":
+                values[f.name] = _text(value.get("central"))
+                values[f.name + ".low"] = _text(value.get("low"))
+                values[f.name + ".high"] = _text(value.get("high"))
+            else:
+                values[f.name] = _text(value)
+        if section.name != "general" and isinstance(data.get(section.name), dict):
+            names = {f.name.partition(".")[2] for f in section.fields}
+            rest = {k: v for k, v in data[section.name].items() if k not in names}
+            if rest:  # a key the form does not show: kept in the box
+                data[section.name] = rest
+            else:
+                used.add(section.name)
+        elif section.name == "general":
+            used.update(f.name for f in section.fields if f.name in data)
+    claims = data.get(ROWS)
+    if isinstance(claims, list) and all(isinstance(c, dict) for c in claims):
+        for i, claim in enumerate(claims):
+            for key, value in claim.items():
+                values[f"claims.{i}.{key}"] = _text(value)
+        used.add(ROWS)
+    rest = {k: v for k, v in data.items() if k not in used}
+    if rest:
+        values[OTHER_NAME] = yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=100)
+    return values
+
+
+# --------------------------------------------------------------------------- form values -> project
+
+
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> float | None:
+    """``1,3`` or ``1.3`` or ``12 000`` (spaces, also non-breaking, between thousands); None if not a number."""
+    t = re.sub(r"[\s\u00a0\u202f]", "", text)
+    if not NUMBER.fullmatch(t):
+        return None
+    x = float(t.replace(",", "."))
+    return x if math.isfinite(x) else None
+
+
+def _bound_problem(f: Field, x: float) -> tuple[str, dict] | None:
+    b = f.bounds
+    low = b.get("minimum", b.get("exclusiveMinimum"))
+    high = b.get("maximum", b.get("exclusiveMaximum"))
+    bad = (
+        ("minimum" in b and x < b["minimum"])
+        or ("exclusiveMinimum" in b and x <= b["exclusiveMinimum"])
+        or ("maximum" in b and x > b["maximum"])
+        or ("exclusiveMaximum" in b and x >= b["exclusiveMaximum"])
+    )
+    if not bad:
+        return None
+    if low is not None and high is not None:
+        return "web.error.between", {"low": low, "high": high}
+    if low is not None:
+        return ("web.error.above" if "exclusiveMinimum" in b else "web.error.at_least"), {"low": low}
+    return ("web.error.below" if "exclusiveMaximum" in b else "web.error.at_most"), {"high": high}
+
+
+Problem = tuple[str, dict]  # a catalogue key and its values
+
+
+def _value(f: Field, values: dict[str, str], name: str | None = None) -> tuple[Any, Problem | None]:
+    """The value of field ``f`` from the form (None when empty), or the problem with it."""
+    key = name or f.name
+    if f.unknown and values.get(key + ".unknown"):
+        return "unknown", None
+    raw = (values.get(key) or "").strip()
+    if f.kind in ("number", "int", "range"):
+        lo = (values.get(key + ".low") or "").strip() if f.kind == "range" else ""
+        hi = (values.get(key + ".high") or "").strip() if f.kind == "range" else ""
+        if not raw and not lo and not hi:
+            return None, None
+        parsed = []
+        for part, text in (("central", raw), ("low", lo), ("high", hi)):
+            if not text:
+                parsed.append(None)
+                continue
+            x = parse_number(text)
+            if x is None:
+                return None, ("web.error.number", {"part": part})
+            if f.kind == "int":
+                if not x.is_integer():
+                    return None, ("web.error.whole", {})
+                x = int(x)
+            problem = _bound_problem(f, x)
+            if problem is not None:
+                return None, problem
+            parsed.append(int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 1e15 else x)
+        central, low, high = parsed
+        if low is None and high is None:
+            if central is None:
+                return None, ("web.error.central", {})
+            return central, None
+        if low is None or high is None or central is None:
+            return None, ("web.error.range_incomplete", {})
+        if not low <= central <= high:
+            return None, ("web.error.range_order", {})
+        return {"low": low, "central": central, "high": high}, None
+    if not raw:
+        return None, None
+    if f.kind == "bool":
+        return raw == "yes", None
+    if f.kind == "choice":
+        if raw not in f.choices:
+            return None, ("web.error.choice", {})
+        return raw, None
+    if f.kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return None, ("web.error.date", {})
+        return raw, None
+    if f.max_length is not None and len(raw) > f.max_length:
+        return None, ("web.error.too_long", {"max": f.max_length})
+    return raw, None
+
+
+def data_from_values(values: dict[str, str]) -> tuple[dict, dict[str, Problem]]:
+    """The project mapping the form describes, and the problems by input name (none: an empty dict)."""
+    import yaml
+
+    data: dict[str, Any] = {}
+    problems: dict[str, Problem] = {}
+    other = values.get(OTHER_NAME, "").strip()
+    if other:
+        try:
+            extra = yaml.safe_load(other)
+        except yaml.YAMLError:
+            extra = None
+            problems[OTHER_NAME] = ("web.error.yaml", {})
+        if extra is not None and not isinstance(extra, dict):
+            problems[OTHER_NAME] = ("web.error.yaml", {})
+        elif isinstance(extra, dict):
+            data.update(extra)
+    for section in sections():
+        block_choice = values.get(f"{section.name}.block", "")
+        if section.name != "general" and block_choice in ("unknown", "none"):
+            data[section.name] = block_choice
+            continue
+        for f in section.fields:
+            value, problem = _value(f, values)
+            if problem is not None:
+                problems[f.name] = problem
+            if value is None:
+                if f.required and section.name == "general":
+                    problems.setdefault(f.name, ("web.error.required", {}))
+                continue
+            head, _, sub = f.name.partition(".")
+            if sub:
+                node = data.get(head)
+                if not isinstance(node, dict):
+                    node = data[head] = {}
+                node[sub] = value
+            else:
+                data[head] = value
+        if section.name != "general" and isinstance(data.get(section.name), dict):
+            for f in section.fields:  # a block begun needs its required fields
+                if f.required and f.name.partition(".")[2] not in data[section.name]:
+                    problems.setdefault(f.name, ("web.error.required_in_block", {}))
+    claims = []
+    for i in range(claim_rows(values)):
+        row: dict[str, Any] = {}
+        for f in claim_fields():
+            name = f"claims.{i}.{f.name.partition('.')[2]}"
+            value, problem = _value(f, values, name)
+            if problem is not None:
+                problems[name] = problem
+            elif value is not None:
+                row[f.name.partition(".")[2]] = value
+        if row:
+            for f in claim_fields():
+                sub = f.name.partition(".")[2]
+                if f.required and sub not in row:
+                    problems.setdefault(f"claims.{i}.{sub}", ("web.error.required_in_row", {}))
+            claims.append(row)
+    if claims:
+        data[ROWS] = claims
+    # the schema's order, then what the box added
+    order = [*(p for p in _schema_order() if p in data), *(k for k in data if k not in _schema_order())]
+    return {k: data[k] for k in order}, problems
+
+
+@cache
+def _schema_order() -> tuple[str, ...]:
+    from ..schema import project_json_schema
+
+    return tuple(project_json_schema()["properties"])
+
+
+def project_text(data: dict) -> str:
+    """The project file the form describes (YAML, in the schema's order)."""
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def input_name(field_path: str) -> str:
+    """The form input of a field named by the loader (``claims[0].value`` -> ``claims.0.value``)."""
+    name = re.sub(r"\[(\d+)\]", r".\1", field_path)
+    known = {f.name for f in all_fields()}
+    if name in known or re.fullmatch(r"claims\.\d+\.\w+", name):
+        return name
+    head = name.partition(".")[0]
+    if head in OTHER or head.startswith("alternatives"):
+        return OTHER_NAME
+    # a block's own rule (water_out_c above water_in_c...) named at the block: its first field
+    for f in all_fields():
+        if f.name.startswith(name + "."):
+            return f.name
+    return ""
