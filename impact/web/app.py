@@ -77,11 +77,11 @@ class Pages:
     def __init__(self) -> None:
         self.env = _env()
 
-    def render(self, name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(self, template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
         from ..report.catalogue import catalogue
 
         t = catalogue(lang)
-        html = self.env.get_template(name).render(lang=lang, t=t, version=__version__, **context)
+        html = self.env.get_template(template).render(lang=lang, t=t, version=__version__, **context)
         return HTMLResponse(html, status_code=status)
 
 
@@ -117,6 +117,7 @@ def _bounds_words(f: F.Field, lang: str) -> str:
     b = f.bounds
     low = b.get("minimum", b.get("exclusiveMinimum"))
     high = b.get("maximum", b.get("exclusiveMaximum"))
+
     def num(x: float) -> str:  # a year or a small whole number without a thousands space
         return str(int(x)) if float(x).is_integer() and abs(x) < 10000 else fmt.plain(x, lang)
 
@@ -134,10 +135,7 @@ def _problem_text(problem: F.Problem, lang: str) -> str:
 
     key, args = problem
     t = catalogue(lang)
-    if key == "web.error.number":
-        args = {"part": t(f"web.range.{args['part']}")}
-    else:
-        args = {k: fmt.plain(v, lang) if isinstance(v, (int, float)) else v for k, v in args.items()}
+    args = {k: fmt.plain(v, lang) if isinstance(v, (int, float)) else v for k, v in args.items()}
     return t(key, **args)
 
 
@@ -189,7 +187,7 @@ class Jobs:
                 job.state, job.problems = "input", exc.problems
             except S.JobFailed as exc:
                 job.state = exc.reason
-            except Exception:  # noqa: BLE001 - the page says it failed; the server goes on
+            except Exception:  # the page says it failed; the server goes on
                 job.state = "failed"
             job.ended = time.time()
 
@@ -445,7 +443,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         except InputError as exc:
             errors, top = {}, []
             for f, m in exc.problems:
-                name = F.input_name(f)
+                name = F.input_name(f, m)
                 if name:
                     errors[name] = (errors[name] + " " if name in errors else "") + m
                 else:
@@ -560,9 +558,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         else:
             message = t("web.job.failed")
         problems = [f"{f}: {m}" if f else m for f, m in job.problems]
-        return pages.render(
-            "job.html.j2", lang, job=job, message=message, problems=problems, minutes=JOB_TTL_S // 60
-        )
+        return pages.render("job.html.j2", lang, job=job, message=message, problems=problems, minutes=JOB_TTL_S // 60)
 
     @app.get("/jobs/{job_id}/pdf")
     def job_pdf(job_id: str) -> Response:

@@ -286,14 +286,14 @@ def _value(f: Field, values: dict[str, str], name: str | None = None) -> tuple[A
         hi = (values.get(key + ".high") or "").strip() if f.kind == "range" else ""
         if not raw and not lo and not hi:
             return None, None
-        parsed = []
+        parsed: list[float | int | None] = []
         for part, text in (("central", raw), ("low", lo), ("high", hi)):
             if not text:
                 parsed.append(None)
                 continue
             x = parse_number(text)
             if x is None:
-                return None, ("web.error.number", {"part": part})
+                return None, (f"web.error.number.{part}", {})
             if f.kind == "int":
                 if not x.is_integer():
                     return None, ("web.error.whole", {})
@@ -408,8 +408,9 @@ def project_text(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def input_name(field_path: str) -> str:
-    """The form input of a field named by the loader (``claims[0].value`` -> ``claims.0.value``)."""
+def input_name(field_path: str, message: str = "") -> str:
+    """The form input of a field named by the loader (``claims[0].value`` -> ``claims.0.value``); a rule
+    of a block (``cooling: water_out_c (10) must be warmer...``) goes to the first field its message names."""
     name = re.sub(r"\[(\d+)\]", r".\1", field_path)
     known = {f.name for f in all_fields()}
     if name in known or re.fullmatch(r"claims\.\d+\.\w+", name):
@@ -417,8 +418,9 @@ def input_name(field_path: str) -> str:
     head = name.partition(".")[0]
     if head in OTHER or head.startswith("alternatives"):
         return OTHER_NAME
-    # a block's own rule (water_out_c above water_in_c...) named at the block: its first field
-    for f in all_fields():
-        if f.name.startswith(name + "."):
-            return f.name
-    return ""
+    inside = [f for f in all_fields() if f.name.startswith(name + ".")]
+    named = [(message.find(f.name.rpartition(".")[2]), f.name) for f in inside]
+    named = [n for n in named if n[0] >= 0]
+    if named:
+        return min(named)[1]
+    return inside[0].name if inside else ""

@@ -1,0 +1,442 @@
+"""The web page and its API (issue 14), through FastAPI's test client.
+
+The API is checked against the command line (same JSON document as ``impact estimate --format json``),
+the form against the schema it is built from (a label for every input, the bounds, the « non publié »
+choice), and the pages for what a person sees: the key figures, the messages beside their fields,
+nothing typed lost, user text never markup. The real browser test is tests/test_web_browser.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from impact.web import form as F
+from impact.web import service as S
+from impact.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+MRS5 = ROOT / "data" / "projects" / "mrs5.yaml"
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app()) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def cli_json(tmp_path_factory) -> dict:
+    """The command line's document, from a child process as a person runs it."""
+    out = subprocess.run(
+        [sys.executable, "-m", "impact", "estimate", str(MRS5), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    return json.loads(out.stdout)
+
+
+def _upload(path_or_bytes, name="mrs5.yaml"):
+    raw = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
+    return {"project": (name, io.BytesIO(raw), "application/yaml")}
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_api_estimate_is_the_command_line_document(client, cli_json):
+    r = client.post("/api/estimate", files=_upload(MRS5))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    got = r.json()
+    # The whole document, figures, ranges, sources and fingerprint, equal to the CLI's.
+    assert got == cli_json
+    assert (
+        got["indicators"]["facility_energy_mwh"]["central"] == cli_json["indicators"]["facility_energy_mwh"]["central"]
+    )
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        (b"name: X\ncountry: FR\nit_capacity_mw: 10\npue: 9\n", "pue"),  # above the schema's bound (5)
+        (b"country: FR\nit_capacity_mw: 10\n", "name"),  # required
+        (b"name: X\ncountry: FR\nit_capacity_mw: 10\ncooling: {type: fridge}\n", "cooling.type"),
+        (b"name: [unclosed\n", ""),  # not YAML: the whole file
+    ],
+)
+def test_api_bad_project_is_422_with_field_and_message(client, text, field):
+    r = client.post("/api/estimate", files=_upload(text, "bad.yaml"))
+    assert r.status_code == 422
+    problems = r.json()
+    assert isinstance(problems, list) and problems
+    assert all(set(p) == {"field", "message"} and p["message"] for p in problems)
+    assert field in [p["field"] for p in problems]
+
+
+def test_api_upload_over_5_mb_is_413_and_5_mb_is_read(client):
+    over = b"#" * (S.MAX_UPLOAD_BYTES + 1)
+    assert client.post("/api/estimate", files=_upload(over, "big.yaml")).status_code == 413
+    assert client.post("/api/dossier", files=_upload(over, "big.yaml")).status_code == 413
+    # Exactly 5 MB is read (a YAML comment: no project in it, hence 422, not 413).
+    r = client.post("/api/estimate", files=_upload(b"#" * S.MAX_UPLOAD_BYTES, "big.yaml"))
+    assert r.status_code == 422
+
+
+def test_api_without_the_project_field_is_422(client):
+    r = client.post("/api/estimate", files={"other": ("x.yaml", io.BytesIO(b"name: X"), "application/yaml")})
+    assert r.status_code == 422 and r.json()[0]["field"] == "project"
+
+
+def test_api_schema_is_the_project_json_schema(client):
+    from impact.schema import project_json_schema
+
+    r = client.get("/api/schema")
+    assert r.status_code == 200
+    assert r.json() == json.loads(json.dumps(project_json_schema()))
+
+
+def test_the_web_reads_no_server_path(client, tmp_path):
+    # Every data-file field of the schema is refused, also inside an alternative's changes.
+    assert {"climate.epw", "grid.eco2mix", "land.parcels", "context.registry"} <= set(S.path_fields())
+    text = (
+        "name: X\ncountry: FR\nit_capacity_mw: 10\nclimate: {epw: /etc/weather.epw}\n"
+        "alternatives:\n  - name: A\n    changes: {grid: {eco2mix: ../../secret.csv}}\n"
+    )
+    r = client.post("/api/estimate", files=_upload(text.encode(), "x.yaml"))
+    assert r.status_code == 422
+    fields = {p["field"] for p in r.json()}
+    assert {"climate.epw", "alternatives[0].changes.grid.eco2mix"} <= fields
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (make system-deps) is missing")
+def test_api_dossier_is_a_pdf_of_the_project(client, tmp_path):
+    r = client.post("/api/dossier", files=_upload(MRS5))
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    pdf = tmp_path / "d.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "MRS5" in text and "Digital Realty" in text
+
+
+def test_api_dossier_bad_project_is_422(client):
+    r = client.post("/api/dossier", files=_upload(b"name: X\ncountry: FR\nit_capacity_mw: -1\n", "bad.yaml"))
+    assert r.status_code == 422 and "it_capacity_mw" in [p["field"] for p in r.json()]
+
+
+# --------------------------------------------------------------------------- the form
+
+
+class _Inputs(HTMLParser):
+    """The form's controls and labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict] = []
+        self.labels: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "label" and a.get("for"):
+            self.labels.add(a["for"])
+        if tag in ("input", "select", "textarea"):
+            self.controls.append({"tag": tag, **a})
+
+
+def _controls(html: str) -> _Inputs:
+    p = _Inputs()
+    p.feed(html)
+    return p
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_input_of_the_form_has_a_label(client, lang):
+    r = client.get("/" + ("?lang=en" if lang == "en" else ""))
+    assert r.status_code == 200
+    assert f'<html lang="{lang}">' in r.text
+    p = _controls(r.text)
+    visible = [c for c in p.controls if c.get("type") != "hidden" and "hidden" not in c]
+    assert len(visible) > 60  # the schema's fields are there
+    unlabelled = [c for c in visible if c.get("id") not in p.labels]
+    assert not unlabelled, unlabelled[:5]
+    ids = [c["id"] for c in visible]
+    assert len(ids) == len(set(ids))  # one id per control
+
+
+def test_the_form_is_built_from_the_schema():
+    from impact.schema import field_table, project_json_schema
+
+    schema = project_json_schema()
+    names = {f.name for f in F.all_fields()}
+    # every top-level value and block of the schema is in the form, or in the « autres éléments » box
+    for top in schema["properties"]:
+        assert top in F.OTHER or top == F.ROWS or any(n == top or n.startswith(top + ".") for n in names), top
+    pue = next(f for f in F.all_fields() if f.name == "pue")
+    spec = field_table()["pue"]
+    assert (pue.kind, pue.unknown) == ("range", True)
+    assert pue.bounds == {"minimum": spec.minimum, "maximum": spec.maximum}
+    cooling = next(f for f in F.all_fields() if f.name == "cooling.type")
+    assert "river" in cooling.choices and cooling.required
+    assert not names & set(S.path_fields())  # no server path in the form
+
+
+def test_the_form_shows_unit_example_range_and_not_published(client):
+    html = client.get("/").text
+    i = html.index('for="f-it_capacity_mw"')
+    block = html[i : html.index("</details>", i)]
+    assert "Puissance informatique" in block
+    assert "Unité : MW" in block and "Exemple : 22" in block
+    assert "(&gt; 0, ≤ 5000)" in block
+    assert 'name="it_capacity_mw.unknown"' in block and "non publié" in block
+    assert 'name="it_capacity_mw.low"' in block and 'name="it_capacity_mw.high"' in block
+    assert "raccordement au réseau" in block  # the pitfall: IT power versus grid power
+    assert "« 100 % renouvelable »" in html  # the pitfall of the contracts
+    en = client.get("/?lang=en").text
+    assert "IT power" in en and "Unit: MW" in en and "not published" in en
+
+
+def _mrs5_values() -> dict[str, str]:
+    return F.values_from_data(yaml.safe_load(MRS5.read_text(encoding="utf-8")))
+
+
+def test_a_project_file_goes_to_the_form_and_back_unchanged():
+    data = yaml.safe_load(MRS5.read_text(encoding="utf-8"))
+    values = F.values_from_data(data)
+    assert values["pue"] == "1.3" and values["utilisation.unknown"] == "on"
+    assert values["cooling.type"] == "river" and values["claims.1.indicator"] == "pue"
+    back, problems = F.data_from_values(values)
+    assert problems == {}
+    assert back == data
+
+
+def test_upload_fills_the_form_and_download_gives_the_project_back(client):
+    r = client.post("/", data={"action": "upload", "lang": "fr"}, files=_upload(MRS5))
+    assert r.status_code == 200
+    assert 'id="f-name" name="name" value="MRS5"' in r.text
+    assert 'id="f-cooling-water_in_c" name="cooling.water_in_c" value="15"' in r.text
+    values = _mrs5_values()
+    r = client.post("/", data={**values, "action": "download_project", "lang": "fr"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    assert yaml.safe_load(r.text) == yaml.safe_load(MRS5.read_text(encoding="utf-8"))
+
+
+def test_posting_mrs5_s_values_gives_the_result_page_with_its_key_figures(client, cli_json):
+    from impact.report import narrative
+
+    r = client.post("/", data={**_mrs5_values(), "action": "estimate", "lang": "fr"})
+    assert r.status_code == 200, r.text[:2000]
+    assert "Estimation pour MRS5" in r.text
+    # The key figures as the dossier words them, from the same estimate as the CLI.
+    import impact
+
+    results = impact.estimate(impact.load_project(MRS5))
+    for name in ("facility_energy_mwh", "peak_demand_mw", "co2e_location_t"):
+        text = narrative.value_text(results, name, "fr")
+        assert text.replace("'", "&#39;") in r.text, name
+    # the CLI's central value of the energy, in GWh as the page shows it (3 significant digits)
+    gwh = cli_json["indicators"]["facility_energy_mwh"]["central"] / 1000
+    assert f"{gwh:.0f}\xa0GWh" in r.text
+    for what in ("Les annonces du porteur vérifiées", "Questions à poser", "Projet de contribution"):
+        assert what in r.text
+    for action in ("/dossier", "/download/estimate.csv", "/download/estimate.json", "/download/contribution.txt"):
+        assert action in r.text
+
+
+def test_a_bad_value_comes_back_beside_its_field_and_nothing_typed_is_lost(client):
+    values = {**_mrs5_values(), "pue": "1,3,4", "cooling.water_in_c": "99", "operator": "Opérateur « test »"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    assert r.status_code == 422
+    html = r.text
+    # the message sits in the field's block, before its input, and the input points at it
+    for name, message in (
+        ("pue", "Un nombre est attendu"),
+        ("cooling-water_in_c", "Une valeur de -2 à 40 est attendue"),
+    ):
+        i = html.index(f'id="f-{name}-error"')
+        assert message in html[i : i + 200]
+        j = html.index(f'id="f-{name}"', i)
+        assert f"f-{name}-error" in html[j : j + 300] and 'aria-invalid="true"' in html[j : j + 300]
+    assert "2 champ(s) à corriger" in html
+    assert 'value="1,3,4"' in html and 'value="99"' in html  # as typed
+    assert 'value="Opérateur « test »"' in html and 'value="Digital Realty"' not in html
+    assert 'name="claims.0.source" value="Promoter&#39;s figure' in html
+    assert "Galerie de la Mer" in html  # the « autres éléments » box kept
+
+
+def test_a_rule_of_the_loader_comes_back_beside_its_field(client):
+    # 10 °C out for 15 °C in: the project's own rule (out above in), named by the loader
+    values = {**_mrs5_values(), "cooling.water_out_c": "10"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    assert r.status_code == 422
+    assert re.search(r'id="f-cooling-water_\w+_c-error">[^<]*water_out_c', r.text)
+
+
+def test_a_missing_required_field_is_named(client):
+    r = client.post("/", data={"name": "", "country": "FR", "it_capacity_mw": "10", "action": "estimate"})
+    assert r.status_code == 422
+    i = r.text.index('id="f-name-error"')
+    assert "Obligatoire" in r.text[i : i + 100]
+
+
+def test_user_text_is_never_markup(client):
+    values = {**_mrs5_values(), "name": '<script>alert("x")</script>', "claims.0.note": "<img src=x onerror=alert(1)>"}
+    for action, status in (("estimate", 200), ("add_claim", 200)):
+        r = client.post("/", data={**values, "action": action, "lang": "fr"})
+        assert r.status_code == status
+        assert "<script>alert" not in r.text and "<img src=x" not in r.text
+        assert "&lt;script&gt;" in r.text
+    assert "script-src" not in r.headers["content-security-policy"]  # no script at all
+    assert r.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_the_commune_is_found_by_name_or_insee_code(client):
+    from impact.sources.france import commune
+
+    r = client.post("/", data={"commune_query": "13055", "action": "find_commune", "lang": "fr"})
+    assert 'name="use_commune" value="13055"' in r.text
+    r = client.post("/", data={"commune_query": "saint-flour", "action": "find_commune", "lang": "fr"})
+    assert re.search(r'name="use_commune" value="15187">Saint-Flour \(15187, Cantal\)', r.text)
+    r = client.post("/", data={"use_commune": "15187", "name": "Mon projet", "lang": "fr"})
+    c = commune("15187")
+    assert f'name="location.lat" value="{c.lat:.5f}"' in r.text
+    assert 'name="city" value="Saint-Flour"' in r.text and 'value="Mon projet"' in r.text
+    assert re.search(
+        r'name="location.approximate"[^>]*>\s*<option value="">[^<]*</option>\s*<option value="yes" selected', r.text
+    )
+    r = client.post("/", data={"commune_query": "zzzzqqq", "action": "find_commune", "lang": "fr"})
+    assert "Aucune commune ne correspond à zzzzqqq." in r.text
+
+
+def test_claim_rows_are_added_one_by_one(client):
+    r = client.post("/", data={"claims.0.indicator": "pue", "action": "add_claim", "lang": "en"})
+    assert 'id="f-claims-1-indicator"' in r.text and 'id="f-claims-2-indicator"' not in r.text
+
+
+def test_downloads_of_the_result(client, cli_json):
+    text = MRS5.read_text(encoding="utf-8")
+    r = client.post("/download/estimate.json", data={"project_yaml": text})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    assert json.loads(r.text)["indicators"]["pue"] == cli_json["indicators"]["pue"]
+    r = client.post("/download/estimate.csv", data={"project_yaml": text})
+    assert r.text.splitlines()[0].startswith("indicator") and "facility_energy_mwh" in r.text
+    r = client.post("/download/contribution.txt", data={"contribution": "## Titre\n\n**Gras** <b>x</b>\n* point"})
+    assert r.text == "Titre\n\nGras <b>x</b>\n- point"
+    assert r.headers["content-type"].startswith("text/plain") and "attachment" in r.headers["content-disposition"]
+    r = client.post("/download/contribution.md", data={"contribution": "## Titre\r\n"})
+    assert r.text == "## Titre\n"
+
+
+# --------------------------------------------------------------------------- dossier jobs
+
+
+def test_the_dossier_job_queues_refreshes_and_sends_the_pdf_once(monkeypatch):
+    calls = []
+
+    def fake(path, lang="fr", timeout=0):
+        calls.append((path.parent, lang))
+        time.sleep(0.3)
+        return S.DossierFiles(b"%PDF-1.7 fake", "draft", 0.3)
+
+    monkeypatch.setattr(S, "build_dossier_files", fake)
+    with TestClient(create_app(running=1)) as c:
+        text = MRS5.read_text(encoding="utf-8")
+        first = c.post("/dossier", data={"project_yaml": text, "lang": "fr"}, follow_redirects=False)
+        second = c.post("/dossier", data={"project_yaml": text, "lang": "fr"}, follow_redirects=False)
+        assert first.status_code == second.status_code == 303
+        page = c.get(second.headers["location"]).text
+        assert '<meta http-equiv="refresh"' in page
+        assert "position 1 dans la file" in page or "En cours" in page
+        for _ in range(100):
+            page = c.get(second.headers["location"]).text
+            if "prêt" in page:
+                break
+            time.sleep(0.1)
+        assert "Le dossier est prêt" in page and '<meta http-equiv="refresh"' not in page
+        link = re.search(r'href="(/jobs/[^"]+/pdf)"', page)[1]
+        folder = calls[-1][0]
+        assert folder.exists()
+        r = c.get(link)
+        assert r.content == b"%PDF-1.7 fake" and r.headers["content-type"] == "application/pdf"
+        assert not folder.exists()  # removed once sent
+        assert c.get(link).status_code == 404
+
+
+def test_a_dossier_over_the_time_limit_is_stopped(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(MRS5.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(S.JobFailed) as exc:
+        S.build_dossier_files(path, "fr", timeout=0.05)
+    assert exc.value.reason == "timeout"
+
+
+def test_the_queue_keeps_the_order_and_the_limit():
+    import threading
+
+    q = S.JobQueue(running=1, waiting=2)
+    a, b = q.ticket(), q.ticket()
+    with pytest.raises(IndexError):
+        q.ticket()
+    assert (q.position(a), q.position(b)) == (1, 2)
+    order = []
+    started = threading.Event()
+
+    def run(t):
+        with q.slot(t):
+            order.append(t)
+            started.set()
+            time.sleep(0.05)
+
+    tb = threading.Thread(target=run, args=(b,))
+    tb.start()
+    time.sleep(0.1)
+    assert order == []  # b waits behind a
+    run(a)
+    tb.join(5)
+    assert order == [a, b] and q.position(b) == 0
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def test_estimate_and_help_do_not_import_the_web_stack():
+    code = (
+        "import sys; from impact.cli import main; main(['check', %r]); "
+        "bad = [m for m in ('fastapi', 'starlette', 'uvicorn', 'impact.web') if m in sys.modules]; "
+        "assert not bad, bad" % str(MRS5)
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, env={"PYTHONPATH": str(ROOT)}
+    )
+
+
+def test_serve_says_when_the_network_can_reach_it():
+    from impact.web import serve_message
+
+    assert "only this computer" in serve_message("127.0.0.1", 8000)
+    assert "REACHABLE FROM THE NETWORK" in serve_message("0.0.0.0", 8000)
+    assert "ACCESSIBLE DEPUIS LE RÉSEAU" in serve_message("192.168.1.5", 8080, "fr")
+
+
+def test_serve_refuses_a_bad_port(capsys):
+    from impact.cli import main
+
+    assert main(["serve", "--port", "70000"]) == 2
+    assert "--port" in capsys.readouterr().err
