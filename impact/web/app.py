@@ -382,7 +382,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
     @app.get("/", response_class=HTMLResponse)
     def index(lang: str = "fr") -> HTMLResponse:
-        return form_page(_lang(lang), {})
+        return form_page(_lang(lang), {"country": "FR"})  # the France-wide data: France unless told
 
     @app.get("/web.css")
     def css() -> Response:
