@@ -440,3 +440,15 @@ def test_serve_refuses_a_bad_port(capsys):
 
     assert main(["serve", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_back_from_the_result_page_gives_the_form_as_it_was_sent(client):
+    r = client.post("/", data={"action": "edit", "lang": "fr", "project_yaml": MRS5.read_text(encoding="utf-8")})
+    assert r.status_code == 200
+    assert 'id="f-name" name="name" value="MRS5"' in r.text
+    assert re.search(r'id="f-pue-unknown"[^>]*>', r.text) and 'name="pue" value="1.3"' in r.text
+
+
+def test_the_empty_form_proposes_france():
+    with TestClient(create_app()) as c:
+        assert 'id="f-country" name="country" value="FR"' in c.get("/").text
