@@ -256,7 +256,7 @@ def test_posting_mrs5_s_values_gives_the_result_page_with_its_key_figures(client
     assert f"{gwh:.0f}\xa0GWh" in r.text
     for what in ("Les annonces du porteur vérifiées", "Questions à poser", "Projet de contribution"):
         assert what in r.text
-    for action in ("/dossier", "/download/estimate.csv", "/download/estimate.json", "/download/contribution.txt"):
+    for action in ("/dossier", "/download/estimate.csv", "/download/estimate.json", "/download/draft-contribution.txt"):
         assert action in r.text
 
 
@@ -337,10 +337,10 @@ def test_downloads_of_the_result(client, cli_json):
     assert json.loads(r.text)["indicators"]["pue"] == cli_json["indicators"]["pue"]
     r = client.post("/download/estimate.csv", data={"project_yaml": text})
     assert r.text.splitlines()[0].startswith("indicator") and "facility_energy_mwh" in r.text
-    r = client.post("/download/contribution.txt", data={"contribution": "## Titre\n\n**Gras** <b>x</b>\n* point"})
+    r = client.post("/download/draft-contribution.txt", data={"contribution": "## Titre\n\n**Gras** <b>x</b>\n* point"})
     assert r.text == "Titre\n\nGras <b>x</b>\n- point"
     assert r.headers["content-type"].startswith("text/plain") and "attachment" in r.headers["content-disposition"]
-    r = client.post("/download/contribution.md", data={"contribution": "## Titre\r\n"})
+    r = client.post("/download/draft-contribution.md", data={"contribution": "## Titre\r\n"})
     assert r.text == "## Titre\n"
 
 

@@ -180,7 +180,7 @@ class Jobs:
             try:
                 S.load(path)  # no server path, before the child reads anything
                 out = S.build_dossier_files(path, job.lang, self.timeout)
-                job.pdf = path.with_name("dossier.pdf")
+                job.pdf = path.with_name("job.pdf")
                 job.pdf.write_bytes(out.pdf)
                 job.seconds, job.state = out.seconds, "done"
             except InputError as exc:
@@ -499,7 +499,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         form = await read_form(request)
         text = str(form.get("project_yaml") or "")
         stem = "project"
-        if what in ("contribution.md", "contribution.txt"):
+        if what in ("draft-contribution.md", "draft-contribution.txt"):
             body = str(form.get("contribution") or "").replace("\r\n", "\n")
             if what.endswith(".txt"):
                 body = _plain_text(body)
