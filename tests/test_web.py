@@ -452,3 +452,14 @@ def test_back_from_the_result_page_gives_the_form_as_it_was_sent(client):
 def test_the_empty_form_proposes_france():
     with TestClient(create_app()) as c:
         assert 'id="f-country" name="country" value="FR"' in c.get("/").text
+
+
+def test_the_result_page_shows_the_map_and_charts_with_a_text_alternative(client):
+    r = client.post("/", data={**_mrs5_values(), "action": "estimate", "lang": "fr"})
+    imgs = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]{1000,})" alt="([^"]+)">', r.text)
+    assert len(imgs) == 4  # the map, electricity month by month, water, greenhouse gases
+    assert all(len(alt) > 20 for _, alt in imgs)
+    import base64
+
+    assert all(base64.b64decode(data[:200] + "=" * (-len(data[:200]) % 4)).startswith(b"\x89PNG") for data, _ in imgs)
+    assert "img-src 'self' data:" in r.headers["content-security-policy"]

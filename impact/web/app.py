@@ -43,7 +43,7 @@ ESTIMATES_AT_ONCE = 2
 MAX_BODY_BYTES = S.MAX_UPLOAD_BYTES + 2 * 1024 * 1024
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -436,10 +436,11 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
         def work():
             with S.project_folder(text, "project.yaml") as path:
-                return run_estimate(path)
+                r = run_estimate(path)
+                return r, S.page_figures(r, path.parent, lang)
 
         try:
-            results = await run_in_threadpool(work)
+            results, figures = await run_in_threadpool(work)
         except InputError as exc:
             errors, top = {}, []
             for f, m in exc.problems:
@@ -450,7 +451,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                     top.append(f"{f}: {m}" if f else m)
             top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
             return form_page(lang, values, 422, errors=errors, top_errors=top)
-        return result_page(lang, results, text)
+        return result_page(lang, results, text, figures)
 
     def use_commune(lang: str, values: dict[str, str], code: str) -> HTMLResponse:
         from ..report.catalogue import catalogue
@@ -473,7 +474,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         notice = "" if found else catalogue(lang)("web.commune.none", query=query)
         return form_page(lang, values, communes=found, notice=notice)
 
-    def result_page(lang: str, results, text: str) -> HTMLResponse:
+    def result_page(lang: str, results, text: str, figures: list) -> HTMLResponse:
         from ..claims import check_claims
         from ..report import dossier, narrative
 
@@ -492,6 +493,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             questions=questions,
             contribution=contribution,
             project_yaml=text,
+            figures=figures,
         )
 
     @app.post("/download/{what}")

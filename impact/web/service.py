@@ -246,3 +246,50 @@ def _problem(line: str) -> tuple[str, str]:
     if len(parts) == 3 and re.fullmatch(r"[A-Za-z0-9_.\[\]]+", parts[1]):
         return parts[1], parts[2]
     return "", parts[-1] if len(parts) > 1 else body
+
+
+_FIGURES = threading.Lock()  # one page's figures at a time: they take a core for a second or two
+
+
+def page_figures(results, folder: Path, lang: str = "fr") -> list[dict[str, str]]:
+    """The map of the site and three charts of the dossier, as ``data:`` URLs with their alternative text.
+
+    Drawn by the dossier's own functions (:mod:`impact.report.maps`, :mod:`impact.report.charts`) on the
+    shipped France-wide data (the web gives no data file); a figure that cannot be drawn is left out.
+    """
+    import base64
+
+    from ..project_data import load_context
+    from ..report import charts, maps
+    from ..report.catalogue import catalogue
+    from ..report.figures import map_context
+
+    t = catalogue(lang)
+    out = []
+
+    def add(name: str, fig, save, alt: str) -> None:
+        if fig is None:
+            return
+        path = folder / f"{name}.png"
+        save(fig, path)
+        url = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        out.append({"name": name, "src": url, "alt": alt, "title": t(f"web.figure.{name}")})
+
+    with _FIGURES:
+        if results.project.location is not None:
+            try:
+                ctx = map_context(load_context(results.project), lang, None)
+                fig = maps.site_map(results, scale="city", context=ctx, lang=lang, text_below=False)
+                add("map", fig, maps.save_figure, maps.map_caption(fig, lang) or t("web.figure.map"))
+            except (InputError, OSError, ValueError):
+                pass
+        for name, make in (
+            ("monthly", charts.monthly_electricity),
+            ("water", charts.water_bars),
+            ("carbon", charts.carbon_bars),
+        ):
+            try:
+                add(name, make(results, lang=lang), charts.save_figure, t(f"web.figure.{name}.alt"))
+            except (ValueError, KeyError):
+                continue
+    return out
