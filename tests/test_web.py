@@ -463,3 +463,18 @@ def test_the_result_page_shows_the_map_and_charts_with_a_text_alternative(client
 
     assert all(base64.b64decode(data[:200] + "=" * (-len(data[:200]) % 4)).startswith(b"\x89PNG") for data, _ in imgs)
     assert "img-src 'self' data:" in r.headers["content-security-policy"]
+
+
+def test_the_error_summary_links_to_each_field(client):
+    values = {**_mrs5_values(), "pue": "x", "claims.1.value": "beaucoup"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    assert '<a href="#f-pue">PUE : Un nombre est attendu' in r.text
+    assert '<a href="#f-claims-1-value">Annonce 2 – Valeur annoncée : Un nombre est attendu' in r.text
+    assert 'id="f-claims-1-value"' in r.text
+
+
+def test_a_loader_rule_says_it_is_the_model_s_and_keeps_its_words(client):
+    values = {**_mrs5_values(), "cooling.water_out_c": "10"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    i = r.text.index('id="f-cooling-water_out_c-error"')
+    assert "Refusé par le modèle (message en anglais) : water_out_c (10) must be warmer" in r.text[i : i + 200]

@@ -363,7 +363,23 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
     # ------------------------------------------------------------------- pages
 
     def form_page(lang: str, values: dict[str, str], status: int = 200, **extra: Any) -> HTMLResponse:
+        from ..report.catalogue import catalogue
+
+        t = catalogue(lang)
+
+        def label(name: str) -> str:
+            if name == F.OTHER_NAME:
+                return t("web.section.other")
+            m = re.fullmatch(r"claims\.(\d+)\.(\w+)", name)
+            if m:
+                return t("web.claims.row", n=int(m[1]) + 1) + " – " + t(f"web.field.claims.{m[2]}")
+            return t(f"web.field.{name}")
+
+        links = [
+            (F.input_id(k), t("web.errors.go", label=label(k), message=v)) for k, v in extra.get("errors", {}).items()
+        ]
         context = {
+            "error_links": links,
             "sections": F.sections(),
             "claim_fields": F.claim_fields(),
             "claim_rows": F.claim_rows(values),
@@ -446,6 +462,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             for f, m in exc.problems:
                 name = F.input_name(f, m)
                 if name:
+                    m = t("web.error.loader", message=m)
                     errors[name] = (errors[name] + " " if name in errors else "") + m
                 else:
                     top.append(f"{f}: {m}" if f else m)

@@ -50,7 +50,12 @@ class Field:
 
     @property
     def id(self) -> str:
-        return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
+        return input_id(self.name)
+
+
+def input_id(name: str) -> str:
+    """The HTML id of the input ``name`` (``cooling.water_in_c`` -> ``f-cooling-water_in_c``)."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
 @dataclass(frozen=True)
