@@ -478,3 +478,16 @@ def test_a_loader_rule_says_it_is_the_model_s_and_keeps_its_words(client):
     r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
     i = r.text.index('id="f-cooling-water_out_c-error"')
     assert "Refusé par le modèle (message en anglais) : water_out_c (10) must be warmer" in r.text[i : i + 200]
+
+
+def test_a_dead_server_s_job_folders_are_removed_at_start(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "impact-webjob-999999999-abc"  # no such process
+    dead.mkdir()
+    (dead / "job.pdf").write_bytes(b"%PDF")
+    mine = tmp_path / "impact-webjob-1-abc"  # pid 1 is alive: not ours to remove
+    mine.mkdir()
+    create_app()
+    assert not dead.exists() and mine.exists()

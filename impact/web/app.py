@@ -15,6 +15,7 @@ frames (Content-Security-Policy). Routes:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 import shutil
@@ -159,13 +160,16 @@ class Job:
 
 class Jobs:
     def __init__(self, queue: S.JobQueue, timeout: float) -> None:
+        from ..fileio import clean_stale_tempdirs
+
+        clean_stale_tempdirs("webjob")  # the job folders that a server killed before its end left behind
         self.queue, self.timeout = queue, timeout
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
     def start(self, text: str, name: str, lang: str) -> Job:
         ticket = self.queue.ticket()  # IndexError: full
-        folder = Path(tempfile.mkdtemp(prefix="impact-web-job-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"impact-webjob-{os.getpid()}-"))
         path = folder / "project.yaml"
         path.write_text(text, encoding="utf-8")
         job = Job(secrets.token_urlsafe(16), ticket, name, lang, folder)
