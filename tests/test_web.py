@@ -491,3 +491,9 @@ def test_a_dead_server_s_job_folders_are_removed_at_start(tmp_path, monkeypatch)
     mine.mkdir()
     create_app()
     assert not dead.exists() and mine.exists()
+
+
+def test_the_other_language_keeps_what_is_typed(client):
+    r = client.post("/", data={"name": "Mon projet", "pue": "1,4", "action": "switch_lang", "lang": "fr"})
+    assert '<html lang="en">' in r.text and 'value="Mon projet"' in r.text and 'value="1,4"' in r.text
+    assert "IT power" in r.text

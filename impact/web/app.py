@@ -420,6 +420,8 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         values = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("action", "lang")}
         values = {k: v for k, v in values.items() if k not in ("use_commune", "project_yaml")}
         action = form.get("action") or ""
+        if action == "switch_lang":  # the other language, with everything typed
+            return form_page("en" if lang == "fr" else "fr", values)
         if form.get("use_commune"):
             return use_commune(lang, values, str(form.get("use_commune")))
         if action == "upload":
