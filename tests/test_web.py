@@ -497,3 +497,18 @@ def test_the_other_language_keeps_what_is_typed(client):
     r = client.post("/", data={"name": "Mon projet", "pue": "1,4", "action": "switch_lang", "lang": "fr"})
     assert '<html lang="en">' in r.text and 'value="Mon projet"' in r.text and 'value="1,4"' in r.text
     assert "IT power" in r.text
+
+
+def test_the_uploaded_file_is_closed_after_the_response(client, monkeypatch):
+    from starlette.datastructures import UploadFile
+
+    closed = []
+    original = UploadFile.close
+
+    async def close(self):
+        closed.append(self.filename)
+        await original(self)
+
+    monkeypatch.setattr(UploadFile, "close", close)
+    r = client.post("/api/estimate", files=_upload(b"name: [bad\n", "x.yaml"))
+    assert r.status_code == 422 and "x.yaml" in closed

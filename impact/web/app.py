@@ -281,7 +281,12 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        finally:
+            form = getattr(request.state, "form", None)
+            if form is not None:
+                await form.close()
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         return response
@@ -291,7 +296,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             return S.estimate_results(path)
 
     async def read_form(request: Request):
-        return await request.form(max_files=2, max_fields=2000, max_part_size=S.MAX_UPLOAD_BYTES + 1)
+        form = await request.form(max_files=2, max_fields=2000, max_part_size=S.MAX_UPLOAD_BYTES + 1)
+        request.state.form = form  # closed (its spooled upload deleted) once the response is made
+        return form
 
     async def upload_text(upload: Any) -> tuple[str, str]:
         """The text of an uploaded project and its safe file name (UploadTooLarge, InputError)."""
