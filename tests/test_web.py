@@ -188,7 +188,8 @@ def test_the_form_is_built_from_the_schema():
     names = {f.name for f in F.all_fields()}
     # every top-level value and block of the schema is in the form, or in the « autres éléments » box
     for top in schema["properties"]:
-        assert top in F.OTHER or top == F.ROWS or any(n == top or n.startswith(top + ".") for n in names), top
+        rows = (F.ROWS, F.ALTERNATIVES)
+        assert top in F.OTHER or top in rows or any(n == top or n.startswith(top + ".") for n in names), top
     pue = next(f for f in F.all_fields() if f.name == "pue")
     spec = field_table()["pue"]
     assert (pue.kind, pue.unknown) == ("range", True)
@@ -512,3 +513,68 @@ def test_the_uploaded_file_is_closed_after_the_response(client, monkeypatch):
     monkeypatch.setattr(UploadFile, "close", close)
     r = client.post("/api/estimate", files=_upload(b"name: [bad\n", "x.yaml"))
     assert r.status_code == 422 and "x.yaml" in closed
+
+
+def test_alternatives_are_rows_of_changed_values(client):
+    values = _mrs5_values()
+    assert values["alternatives.1.changes.0.field"] == "cooling.type"
+    assert "alternatives" not in values.get(F.OTHER_NAME, "")  # rows, not YAML
+    r = client.post("/", data={**values, "action": "add_alternative", "lang": "fr"})
+    assert 'id="f-alternatives-4-name"' in r.text and 'id="f-alternatives-5-name"' not in r.text
+    assert re.search(r'name="alternatives.1.changes.0.field">.*?<option value="cooling.type" selected', r.text, re.S)
+    # a new alternative typed by hand: IT power halved, PUE « non publié »
+    typed = {
+        **values,
+        "alternatives.4.name": "Quart de la capacité",
+        "alternatives.4.changes.0.field": "it_capacity_mw",
+        "alternatives.4.changes.0.value": "5,5",
+        "alternatives.4.changes.1.field": "pue",
+        "alternatives.4.changes.1.value": "non publié",
+    }
+    data, problems = F.data_from_values(typed)
+    assert problems == {}
+    assert data["alternatives"][-1] == {
+        "name": "Quart de la capacité",
+        "changes": {"it_capacity_mw": 5.5, "pue": "unknown"},
+    }
+    # a bad value comes back beside its row, the rest kept
+    bad = {**typed, "alternatives.4.changes.0.value": "9999", "alternatives.4.changes.1.field": "name"}
+    r = client.post("/", data={**bad, "action": "estimate", "lang": "fr"})
+    assert r.status_code == 422
+    i = r.text.index('id="f-alternatives-4-changes-0-value-error"')
+    assert "Plus de 0 et au plus 5\u202f000 est attendu." in r.text[i : i + 200]  # 0 excluded (schema)
+    assert 'id="f-alternatives-4-changes-1-field-error"' in r.text  # the name is not a change
+    assert 'value="Quart de la capacité"' in r.text and 'value="9999"' in r.text
+    assert '<a href="#f-alternatives-4-changes-0-value">Variante 5 – Nouvelle valeur 1 :' in r.text
+
+
+def test_an_alternative_that_is_no_row_stays_in_the_yaml_box():
+    data = {"name": "X", "country": "FR", "alternatives": [{"name": "A", "changes": {"assumptions": {"pue": 1.5}}}]}
+    values = F.values_from_data(data)
+    assert not any(k.startswith("alternatives.") for k in values)
+    assert "assumptions" in values[F.OTHER_NAME]
+    assert F.data_from_values(values) == (data, {})
+
+
+@pytest.mark.parametrize(
+    "bounds, x, words",
+    [
+        ({"minimum": 1, "maximum": 5}, 9, "Une valeur de 1 à 5 est attendue."),
+        ({"exclusiveMinimum": 0, "maximum": 1}, 0, "Plus de 0 et au plus 1 est attendu."),
+        ({"minimum": 0, "exclusiveMaximum": 1}, 1, "Au moins 0 et moins de 1 est attendu."),
+        ({"exclusiveMinimum": 0, "exclusiveMaximum": 1}, 1, "Plus de 0 et moins de 1 est attendu."),
+        ({"minimum": 0}, -1, "Au moins 0 est attendu."),
+        ({"exclusiveMinimum": 0}, 0, "Plus de 0 est attendu."),
+        ({"maximum": 8760}, 9000, "Au plus 8760 est attendu."),
+    ],
+)
+def test_each_kind_of_bound_is_said_as_it_is(bounds, x, words):
+    from impact.web.app import _problem_text
+
+    f = F.Field("x", "number", "-", False, False, (), bounds)
+    assert F._bound_problem(f, x - 0.0) is not None
+    low = bounds.get("minimum", bounds.get("exclusiveMinimum"))
+    high = bounds.get("maximum", bounds.get("exclusiveMaximum"))
+    inside = (low + high) / 2 if low is not None and high is not None else (low + 1 if low is not None else high - 1)
+    assert F._bound_problem(f, inside) is None
+    assert _problem_text(F._bound_problem(f, x), "fr").replace("\u202f", "") == words

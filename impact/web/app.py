@@ -384,6 +384,12 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             m = re.fullmatch(r"claims\.(\d+)\.(\w+)", name)
             if m:
                 return t("web.claims.row", n=int(m[1]) + 1) + " – " + t(f"web.field.claims.{m[2]}")
+            m = re.fullmatch(r"alternatives\.(\d+)\.(?:changes\.(\d+)\.(field|value)|(\w+))", name)
+            if m:
+                row = t("web.alternatives.row", n=int(m[1]) + 1) + " – "
+                if m[4]:
+                    return row + t(f"web.field.alternatives.{m[4]}")
+                return row + t(f"web.alternatives.{m[3]}", n=int(m[2]) + 1)
             return t(f"web.field.{name}")
 
         links = [
@@ -394,6 +400,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             "sections": F.sections(),
             "claim_fields": F.claim_fields(),
             "claim_rows": F.claim_rows(values),
+            "alternative_fields": F.alternative_fields(),
+            "alternative_rows": F.alternative_rows(values),
+            "changeable": F.changeable_fields(),
             "values": values,
             "errors": {},
             "top_errors": [],
@@ -451,6 +460,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             return form_page(lang, F.values_from_data(data))
         if action == "find_commune":
             return find_commune(lang, values)
+        if action == "add_alternative":
+            values[f"alternatives.{len(F.alternative_rows(values))}.name"] = ""
+            return form_page(lang, values)
         if action == "add_claim":
             n = F.claim_rows(values)
             values[f"claims.{n}.indicator"] = ""
@@ -473,7 +485,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         except InputError as exc:
             errors, top = {}, []
             for f, m in exc.problems:
-                name = F.input_name(f, m)
+                name = F.input_name(f, m, values)
                 if name:
                     m = t("web.error.loader", message=m)
                     errors[name] = (errors[name] + " " if name in errors else "") + m

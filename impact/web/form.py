@@ -26,13 +26,19 @@ from functools import cache
 from typing import Any
 
 #: Fields left out of the form (kept in the « autres éléments » YAML box, or refused as server paths).
-OTHER = ("equipment", "land", "context", "authority_opinion", "assumptions", "alternatives", "sources", "notes")
+OTHER = ("equipment", "land", "context", "authority_opinion", "assumptions", "sources", "notes")
 #: Blocks that may be written ``unknown`` as a whole (their schema has the unknown form).
 ROWS = "claims"
 #: The YAML box's input name.
 OTHER_NAME = "other_yaml"
 #: Claims rows shown on an empty form.
 MIN_CLAIM_ROWS = 1
+#: The alternatives' rows: a name, a description and changes, each a field of the form and its new value.
+ALTERNATIVES = "alternatives"
+#: Empty change slots shown under each alternative.
+FREE_CHANGES = 2
+#: The words a change's value may use for « non publié ».
+UNKNOWN_TEXT = ("unknown", "inconnu", "non publié", "non publie", "not published")
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def sections() -> tuple[Section, ...]:
     general: list[Field] = []
     blocks: list[Section] = []
     for name, prop in schema["properties"].items():
-        if name in OTHER or name == ROWS:
+        if name in OTHER or name in (ROWS, ALTERNATIVES):
             continue
         model, unknown, none = _model(prop, defs)
         if model is None:
@@ -163,6 +169,79 @@ def claim_fields() -> tuple[Field, ...]:
         if f is not None:
             out.append(f)
     return tuple(out)
+
+
+@cache
+def alternative_fields() -> tuple[Field, ...]:
+    """The name and description of an alternative (its changes are rows of field and value)."""
+    from ..schema import project_json_schema
+
+    md = project_json_schema()["$defs"]["Alternative"]
+    out = []
+    for sub, sp in md["properties"].items():
+        f = _field(f"alternatives.{sub}", sp, sub in md.get("required", ()))
+        if f is not None:
+            out.append(f)
+    return tuple(out)
+
+
+def changeable_fields() -> list[Field]:
+    """The fields an alternative's change may set (every single-value field of the form but the name)."""
+    return [f for f in all_fields() if f.name not in ("name", "country")]
+
+
+def alternative_rows(values: dict[str, str]) -> list[int]:
+    """For each alternative row, how many change slots it shows (its changes plus :data:`FREE_CHANGES`)."""
+    rows: dict[int, int] = {}
+    for k in values:
+        m = re.fullmatch(r"alternatives\.(\d+)\.(?:\w+|changes\.(\d+)\.\w+)", k)
+        if m:
+            i = int(m[1])
+            rows[i] = max(rows.get(i, 0), int(m[2]) + 1 if m[2] is not None else 0)
+    n = max([0, *(i + 1 for i in rows)]) or 1
+    return [rows.get(i, 0) + FREE_CHANGES for i in range(n)]
+
+
+def _leaves(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(node, dict) and node:
+        return [leaf for k, v in node.items() for leaf in _leaves(v, f"{prefix}{k}.")]
+    return [(prefix[:-1], node)]
+
+
+def _alternative_values(alts: Any) -> dict[str, str] | None:
+    """The rows of the alternatives, or None when one cannot be a row (it then stays in the YAML box)."""
+    if not isinstance(alts, list) or not all(isinstance(a, dict) for a in alts):
+        return None
+    known = {f.name: f for f in changeable_fields()}
+    values: dict[str, str] = {}
+    for i, alt in enumerate(alts):
+        if set(alt) - {"name", "description", "changes"} or not isinstance(alt.get("changes"), dict):
+            return None
+        for key in ("name", "description"):
+            if alt.get(key) is not None:
+                values[f"alternatives.{i}.{key}"] = _text(alt[key])
+        for j, (path, value) in enumerate(_leaves(alt["changes"])):
+            f = known.get(path)
+            if f is None or isinstance(value, (dict, list)) or value is None:
+                return None
+            values[f"alternatives.{i}.changes.{j}.field"] = path
+            values[f"alternatives.{i}.changes.{j}.value"] = _text(value)
+    return values
+
+
+def change_value(f: Field, text: str) -> tuple[Any, Problem | None]:
+    """The value of a change typed as text for field ``f`` (« non publié » allowed where the field allows it)."""
+    raw = text.strip()
+    if raw.lower() in UNKNOWN_TEXT:
+        return ("unknown", None) if f.unknown else (None, ("web.error.no_unknown", {}))
+    if f.kind == "bool":
+        low = raw.lower()
+        if low in ("yes", "oui", "true"):
+            return True, None
+        if low in ("no", "non", "false"):
+            return False, None
+        return None, ("web.error.yes_no", {})
+    return _value(f, {"v": raw}, "v")
 
 
 def all_fields() -> list[Field]:
@@ -231,6 +310,10 @@ def values_from_data(data: dict) -> dict[str, str]:
                 used.add(section.name)
         elif section.name == "general":
             used.update(f.name for f in section.fields if f.name in data)
+    alt_values = _alternative_values(data.get(ALTERNATIVES))
+    if alt_values is not None:
+        values.update(alt_values)
+        used.add(ALTERNATIVES)
     claims = data.get(ROWS)
     if isinstance(claims, list) and all(isinstance(c, dict) for c in claims):
         for i, claim in enumerate(claims):
@@ -271,7 +354,13 @@ def _bound_problem(f: Field, x: float) -> tuple[str, dict] | None:
     if not bad:
         return None
     if low is not None and high is not None:
-        return "web.error.between", {"low": low, "high": high}
+        key = {
+            (False, False): "web.error.between",
+            (True, False): "web.error.between_excl",
+            (False, True): "web.error.between_excl_high",
+            (True, True): "web.error.between_excl_both",
+        }["exclusiveMinimum" in b, "exclusiveMaximum" in b]
+        return key, {"low": low, "high": high}
     if low is not None:
         return ("web.error.above" if "exclusiveMinimum" in b else "web.error.at_least"), {"low": low}
     return ("web.error.below" if "exclusiveMaximum" in b else "web.error.at_most"), {"high": high}
@@ -394,9 +483,59 @@ def data_from_values(values: dict[str, str]) -> tuple[dict, dict[str, Problem]]:
             claims.append(row)
     if claims:
         data[ROWS] = claims
+    alternatives = _alternatives_from_values(values, problems)
+    if alternatives:
+        box = data.get(ALTERNATIVES)
+        data[ALTERNATIVES] = (box if isinstance(box, list) else []) + alternatives
     # the schema's order, then what the box added
     order = [*(p for p in _schema_order() if p in data), *(k for k in data if k not in _schema_order())]
     return {k: data[k] for k in order}, problems
+
+
+def _alternatives_from_values(values: dict[str, str], problems: dict[str, Problem]) -> list[dict]:
+    known = {f.name: f for f in changeable_fields()}
+    out = []
+    for i, slots in enumerate(alternative_rows(values)):
+        alt: dict[str, Any] = {}
+        for f in alternative_fields():
+            sub = f.name.partition(".")[2]
+            name = f"alternatives.{i}.{sub}"
+            value, problem = _value(f, values, name)
+            if problem is not None:
+                problems[name] = problem
+            elif value is not None:
+                alt[sub] = value
+        changes: dict[str, Any] = {}
+        for j in range(slots):
+            base = f"alternatives.{i}.changes.{j}"
+            path = (values.get(base + ".field") or "").strip()
+            text = values.get(base + ".value") or ""
+            if not path and not text.strip():
+                continue
+            if path not in known:
+                problems[base + ".field"] = ("web.error.choice", {})
+                continue
+            if not text.strip():
+                problems[base + ".value"] = ("web.error.required_in_row", {})
+                continue
+            value, problem = change_value(known[path], text)
+            if problem is not None:
+                problems[base + ".value"] = problem
+                continue
+            node = changes
+            *heads, leaf = path.split(".")
+            for h in heads:
+                node = node.setdefault(h, {})
+            node[leaf] = value
+        if not alt and not changes:
+            continue
+        if "name" not in alt:
+            problems.setdefault(f"alternatives.{i}.name", ("web.error.required_in_row", {}))
+        if not changes:
+            problems.setdefault(f"alternatives.{i}.changes.0.field", ("web.error.required_in_row", {}))
+        alt["changes"] = changes
+        out.append(alt)
+    return out
 
 
 @cache
@@ -413,13 +552,16 @@ def project_text(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def input_name(field_path: str, message: str = "") -> str:
+def input_name(field_path: str, message: str = "", values: dict[str, str] | None = None) -> str:
     """The form input of a field named by the loader (``claims[0].value`` -> ``claims.0.value``); a rule
     of a block (``cooling: water_out_c (10) must be warmer...``) goes to the first field its message names."""
     name = re.sub(r"\[(\d+)\]", r".\1", field_path)
     known = {f.name for f in all_fields()}
     if name in known or re.fullmatch(r"claims\.\d+\.\w+", name):
         return name
+    alt = re.match(r"alternatives\.(\d+)", name)
+    if alt and (values is None or f"alternatives.{alt[1]}.name" in values):
+        return f"alternatives.{alt[1]}.name"
     head = name.partition(".")[0]
     if head in OTHER or head.startswith("alternatives"):
         return OTHER_NAME
