@@ -188,7 +188,7 @@ def test_the_form_is_built_from_the_schema():
     names = {f.name for f in F.all_fields()}
     # every top-level value and block of the schema is in the form, or in the « autres éléments » box
     for top in schema["properties"]:
-        rows = (F.ROWS, F.ALTERNATIVES)
+        rows = (*F.ROW_LISTS, F.ALTERNATIVES)
         assert top in F.OTHER or top in rows or any(n == top or n.startswith(top + ".") for n in names), top
     pue = next(f for f in F.all_fields() if f.name == "pue")
     spec = field_table()["pue"]
@@ -299,7 +299,7 @@ def test_a_missing_required_field_is_named(client):
 
 def test_user_text_is_never_markup(client):
     values = {**_mrs5_values(), "name": '<script>alert("x")</script>', "claims.0.note": "<img src=x onerror=alert(1)>"}
-    for action, status in (("estimate", 200), ("add_claim", 200)):
+    for action, status in (("estimate", 200), ("add_row_claims", 200)):
         r = client.post("/", data={**values, "action": action, "lang": "fr"})
         assert r.status_code == status
         assert "<script>alert" not in r.text and "<img src=x" not in r.text
@@ -327,7 +327,7 @@ def test_the_commune_is_found_by_name_or_insee_code(client):
 
 
 def test_claim_rows_are_added_one_by_one(client):
-    r = client.post("/", data={"claims.0.indicator": "pue", "action": "add_claim", "lang": "en"})
+    r = client.post("/", data={"claims.0.indicator": "pue", "action": "add_row_claims", "lang": "en"})
     assert 'id="f-claims-1-indicator"' in r.text and 'id="f-claims-2-indicator"' not in r.text
 
 
@@ -578,3 +578,20 @@ def test_each_kind_of_bound_is_said_as_it_is(bounds, x, words):
     inside = (low + high) / 2 if low is not None and high is not None else (low + 1 if low is not None else high - 1)
     assert F._bound_problem(f, inside) is None
     assert _problem_text(F._bound_problem(f, x), "fr").replace("\u202f", "") == words
+
+
+def test_equipment_rows_instead_of_the_it_power(client):
+    data = {
+        "name": "GPU",
+        "country": "FR",
+        "equipment": [{"kind": "gpu_server", "count": 48, "power_kw": {"low": 8, "central": 10, "high": 12}}],
+    }
+    values = F.values_from_data(data)
+    assert values["equipment.0.power_kw.low"] == "8" and values["equipment.0.count"] == "48"
+    assert F.data_from_values(values) == (data, {})
+    r = client.post("/", data={**values, "equipment.0.count": "1,5", "action": "estimate", "lang": "fr"})
+    i = r.text.index('id="f-equipment-0-count-error"')
+    assert "Un nombre entier est attendu." in r.text[i : i + 100]
+    assert '<a href="#f-equipment-0-count">Équipement 1 – Nombre d&#39;unités :' in r.text
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    assert r.status_code == 200 and "Estimation pour GPU" in r.text

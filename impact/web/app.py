@@ -381,9 +381,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         def label(name: str) -> str:
             if name == F.OTHER_NAME:
                 return t("web.section.other")
-            m = re.fullmatch(r"claims\.(\d+)\.(\w+)", name)
+            m = re.fullmatch(r"(claims|equipment)\.(\d+)\.(\w+)", name)
             if m:
-                return t("web.claims.row", n=int(m[1]) + 1) + " – " + t(f"web.field.claims.{m[2]}")
+                return t(f"web.{m[1]}.row", n=int(m[2]) + 1) + " – " + t(f"web.field.{m[1]}.{m[3]}")
             m = re.fullmatch(r"alternatives\.(\d+)\.(?:changes\.(\d+)\.(field|value)|(\w+))", name)
             if m:
                 row = t("web.alternatives.row", n=int(m[1]) + 1) + " – "
@@ -398,8 +398,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         context = {
             "error_links": links,
             "sections": F.sections(),
-            "claim_fields": F.claim_fields(),
-            "claim_rows": F.claim_rows(values),
+            "lists": [(name, F.list_fields(name), F.list_rows(values, name)) for name in F.ROW_LISTS],
             "alternative_fields": F.alternative_fields(),
             "alternative_rows": F.alternative_rows(values),
             "changeable": F.changeable_fields(),
@@ -463,9 +462,10 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         if action == "add_alternative":
             values[f"alternatives.{len(F.alternative_rows(values))}.name"] = ""
             return form_page(lang, values)
-        if action == "add_claim":
-            n = F.claim_rows(values)
-            values[f"claims.{n}.indicator"] = ""
+        if action.startswith("add_row_") and action[len("add_row_") :] in F.ROW_LISTS:
+            list_name = action[len("add_row_") :]
+            n = F.list_rows(values, list_name)
+            values[f"{list_name}.{n}.{F.list_fields(list_name)[0].name.partition('.')[2]}"] = ""
             return form_page(lang, values)
         data, problems = F.data_from_values(values)
         errors = {k: _problem_text(p, lang) for k, p in problems.items()}

@@ -26,9 +26,11 @@ from functools import cache
 from typing import Any
 
 #: Fields left out of the form (kept in the « autres éléments » YAML box, or refused as server paths).
-OTHER = ("equipment", "land", "context", "authority_opinion", "assumptions", "sources", "notes")
+OTHER = ("land", "context", "authority_opinion", "assumptions", "sources", "notes")
 #: Blocks that may be written ``unknown`` as a whole (their schema has the unknown form).
 ROWS = "claims"
+#: The lists of objects shown row by row: list -> its model in the schema's $defs.
+ROW_LISTS = {"equipment": "EquipmentItem", "claims": "Claim"}
 #: The YAML box's input name.
 OTHER_NAME = "other_yaml"
 #: Claims rows shown on an empty form.
@@ -136,7 +138,7 @@ def sections() -> tuple[Section, ...]:
     general: list[Field] = []
     blocks: list[Section] = []
     for name, prop in schema["properties"].items():
-        if name in OTHER or name in (ROWS, ALTERNATIVES):
+        if name in OTHER or name in ROW_LISTS or name == ALTERNATIVES:
             continue
         model, unknown, none = _model(prop, defs)
         if model is None:
@@ -159,16 +161,21 @@ def sections() -> tuple[Section, ...]:
 
 
 @cache
-def claim_fields() -> tuple[Field, ...]:
+def list_fields(name: str) -> tuple[Field, ...]:
+    """The fields of one row of the list ``name`` (``claims``, ``equipment``), from its model."""
     from ..schema import project_json_schema
 
-    md = project_json_schema()["$defs"]["Claim"]
+    md = project_json_schema()["$defs"][ROW_LISTS[name]]
     out = []
     for sub, sp in md["properties"].items():
-        f = _field(f"claims.{sub}", sp, sub in md.get("required", ()))
+        f = _field(f"{name}.{sub}", sp, sub in md.get("required", ()))
         if f is not None:
             out.append(f)
     return tuple(out)
+
+
+def claim_fields() -> tuple[Field, ...]:
+    return list_fields("claims")
 
 
 @cache
@@ -248,10 +255,14 @@ def all_fields() -> list[Field]:
     return [f for s in sections() for f in s.fields]
 
 
-def claim_rows(values: dict[str, str]) -> int:
-    """How many claims rows the values hold (at least :data:`MIN_CLAIM_ROWS`)."""
-    rows = [int(m[1]) for k in values if (m := re.fullmatch(r"claims\.(\d+)\.\w+", k))]
+def list_rows(values: dict[str, str], name: str) -> int:
+    """How many rows of the list ``name`` the values hold (at least :data:`MIN_CLAIM_ROWS`)."""
+    rows = [int(m[1]) for k in values if (m := re.fullmatch(rf"{name}\.(\d+)\.\w+", k))]
     return max([MIN_CLAIM_ROWS, *(r + 1 for r in rows)])
+
+
+def claim_rows(values: dict[str, str]) -> int:
+    return list_rows(values, "claims")
 
 
 # --------------------------------------------------------------------------- project -> form values
@@ -267,6 +278,18 @@ def _text(value: Any) -> str:
 
 def _is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("unknown", "inconnu")
+
+
+def _put(values: dict[str, str], f: Field, name: str, value: Any) -> None:
+    """The form values of ``value`` for field ``f`` under the input ``name``."""
+    if _is_unknown(value) and f.unknown:
+        values[name + ".unknown"] = "on"
+    elif isinstance(value, dict) and f.kind == "range":
+        values[name] = _text(value.get("central"))
+        values[name + ".low"] = _text(value.get("low"))
+        values[name + ".high"] = _text(value.get("high"))
+    else:
+        values[name] = _text(value)
 
 
 def values_from_data(data: dict) -> dict[str, str]:
@@ -314,12 +337,15 @@ def values_from_data(data: dict) -> dict[str, str]:
     if alt_values is not None:
         values.update(alt_values)
         used.add(ALTERNATIVES)
-    claims = data.get(ROWS)
-    if isinstance(claims, list) and all(isinstance(c, dict) for c in claims):
-        for i, claim in enumerate(claims):
-            for key, value in claim.items():
-                values[f"claims.{i}.{key}"] = _text(value)
-        used.add(ROWS)
+    for list_name in ROW_LISTS:
+        items = data.get(list_name)
+        fields = {f.name.partition(".")[2]: f for f in list_fields(list_name)}
+        if isinstance(items, list) and all(isinstance(c, dict) and set(c) <= set(fields) for c in items):
+            for i, item in enumerate(items):
+                for key, value in item.items():
+                    if value is not None:
+                        _put(values, fields[key], f"{list_name}.{i}.{key}", value)
+            used.add(list_name)
     rest = {k: v for k, v in data.items() if k not in used}
     if rest:
         values[OTHER_NAME] = yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=100)
@@ -465,24 +491,25 @@ def data_from_values(values: dict[str, str]) -> tuple[dict, dict[str, Problem]]:
             for f in section.fields:  # a block begun needs its required fields
                 if f.required and f.name.partition(".")[2] not in data[section.name]:
                     problems.setdefault(f.name, ("web.error.required_in_block", {}))
-    claims = []
-    for i in range(claim_rows(values)):
-        row: dict[str, Any] = {}
-        for f in claim_fields():
-            name = f"claims.{i}.{f.name.partition('.')[2]}"
-            value, problem = _value(f, values, name)
-            if problem is not None:
-                problems[name] = problem
-            elif value is not None:
-                row[f.name.partition(".")[2]] = value
-        if row:
-            for f in claim_fields():
-                sub = f.name.partition(".")[2]
-                if f.required and sub not in row:
-                    problems.setdefault(f"claims.{i}.{sub}", ("web.error.required_in_row", {}))
-            claims.append(row)
-    if claims:
-        data[ROWS] = claims
+    for list_name in ROW_LISTS:
+        items = []
+        for i in range(list_rows(values, list_name)):
+            row: dict[str, Any] = {}
+            for f in list_fields(list_name):
+                name = f"{list_name}.{i}.{f.name.partition('.')[2]}"
+                value, problem = _value(f, values, name)
+                if problem is not None:
+                    problems[name] = problem
+                elif value is not None:
+                    row[f.name.partition(".")[2]] = value
+            if row:
+                for f in list_fields(list_name):
+                    sub = f.name.partition(".")[2]
+                    if f.required and sub not in row:
+                        problems.setdefault(f"{list_name}.{i}.{sub}", ("web.error.required_in_row", {}))
+                items.append(row)
+        if items:
+            data[list_name] = items
     alternatives = _alternatives_from_values(values, problems)
     if alternatives:
         box = data.get(ALTERNATIVES)
@@ -557,7 +584,7 @@ def input_name(field_path: str, message: str = "", values: dict[str, str] | None
     of a block (``cooling: water_out_c (10) must be warmer...``) goes to the first field its message names."""
     name = re.sub(r"\[(\d+)\]", r".\1", field_path)
     known = {f.name for f in all_fields()}
-    if name in known or re.fullmatch(r"claims\.\d+\.\w+", name):
+    if name in known or re.fullmatch(r"(claims|equipment)\.\d+\.\w+", name):
         return name
     alt = re.match(r"alternatives\.(\d+)", name)
     if alt and (values is None or f"alternatives.{alt[1]}.name" in values):
