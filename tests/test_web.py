@@ -8,6 +8,7 @@ nothing typed lost, user text never markup. The real browser test is tests/test_
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -595,3 +596,54 @@ def test_equipment_rows_instead_of_the_it_power(client):
     assert '<a href="#f-equipment-0-count">Équipement 1 – Nombre d&#39;unités :' in r.text
     r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
     assert r.status_code == 200 and "Estimation pour GPU" in r.text
+
+
+CASES = sorted((ROOT / "data" / "projects" / "cases").glob("*.yaml")) + sorted(
+    (ROOT / "tests" / "data").glob("site-*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_every_shipped_project_goes_through_the_form_unchanged(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values = F.values_from_data(data)
+    back, problems = F.data_from_values(values)
+    assert problems == {}, problems
+    # equal, a date written "2024-11-15" (text) or 2024-11-15 (a YAML date) being the same day for the loader
+    assert _days_as_text(back) == _days_as_text(data)
+
+
+def _days_as_text(node):
+    if isinstance(node, dict):
+        return {k: _days_as_text(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_days_as_text(v) for v in node]
+    return node.isoformat() if isinstance(node, datetime.date) else node
+
+
+def test_the_authority_s_opinion_and_its_recommendations_are_rows():
+    data = {
+        "name": "X",
+        "country": "FR",
+        "it_capacity_mw": 10,
+        "authority_opinion": {
+            "authority": "MRAe",
+            "date": datetime.date(2021, 6, 15),
+            "recommendations": [
+                {"ref": "R1", "topic": "water", "text": "Préciser le débit"},
+                {"text": "Chiffrer le bruit"},
+            ],
+        },
+    }
+    values = F.values_from_data(data)
+    assert values["authority_opinion.recommendations.1.text"] == "Chiffrer le bruit"
+    assert F.OTHER_NAME not in values
+    assert F.data_from_values(values) == (data, {})
+    values["authority_opinion.recommendations.1.text"] = ""
+    values["authority_opinion.recommendations.1.ref"] = "R2"
+    values["authority_opinion.date"] = "2021-02-30"
+    _, problems = F.data_from_values(values)
+    assert problems == {
+        "authority_opinion.recommendations.1.text": ("web.error.required_in_row", {}),
+        "authority_opinion.date": ("web.error.date", {}),  # no such day
+    }

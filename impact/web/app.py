@@ -381,7 +381,8 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         def label(name: str) -> str:
             if name == F.OTHER_NAME:
                 return t("web.section.other")
-            m = re.fullmatch(r"(claims|equipment)\.(\d+)\.(\w+)", name)
+            lists = "|".join(re.escape(n) for n in F.ROW_LISTS)
+            m = re.fullmatch(rf"({lists})\.(\d+)\.(\w+)", name)
             if m:
                 return t(f"web.{m[1]}.row", n=int(m[2]) + 1) + " – " + t(f"web.field.{m[1]}.{m[3]}")
             m = re.fullmatch(r"alternatives\.(\d+)\.(?:changes\.(\d+)\.(field|value)|(\w+))", name)
@@ -465,7 +466,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         if action.startswith("add_row_") and action[len("add_row_") :] in F.ROW_LISTS:
             list_name = action[len("add_row_") :]
             n = F.list_rows(values, list_name)
-            values[f"{list_name}.{n}.{F.list_fields(list_name)[0].name.partition('.')[2]}"] = ""
+            values[f"{list_name}.{n}.{F.list_fields(list_name)[0].name.rpartition('.')[2]}"] = ""
             return form_page(lang, values)
         data, problems = F.data_from_values(values)
         errors = {k: _problem_text(p, lang) for k, p in problems.items()}

@@ -26,11 +26,15 @@ from functools import cache
 from typing import Any
 
 #: Fields left out of the form (kept in the « autres éléments » YAML box, or refused as server paths).
-OTHER = ("land", "context", "authority_opinion", "assumptions", "sources", "notes")
+OTHER = ("land", "context", "assumptions", "sources")
 #: Blocks that may be written ``unknown`` as a whole (their schema has the unknown form).
 ROWS = "claims"
 #: The lists of objects shown row by row: list -> its model in the schema's $defs.
-ROW_LISTS = {"equipment": "EquipmentItem", "claims": "Claim"}
+ROW_LISTS = {
+    "equipment": "EquipmentItem",
+    "claims": "Claim",
+    "authority_opinion.recommendations": "Recommendation",
+}
 #: The YAML box's input name.
 OTHER_NAME = "other_yaml"
 #: Claims rows shown on an empty form.
@@ -257,7 +261,7 @@ def all_fields() -> list[Field]:
 
 def list_rows(values: dict[str, str], name: str) -> int:
     """How many rows of the list ``name`` the values hold (at least :data:`MIN_CLAIM_ROWS`)."""
-    rows = [int(m[1]) for k in values if (m := re.fullmatch(rf"{name}\.(\d+)\.\w+", k))]
+    rows = [int(m[1]) for k in values if (m := re.fullmatch(rf"{re.escape(name)}\.(\d+)\.\w+", k))]
     return max([MIN_CLAIM_ROWS, *(r + 1 for r in rows)])
 
 
@@ -280,6 +284,14 @@ def _is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("unknown", "inconnu")
 
 
+def _get_path(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
 def _put(values: dict[str, str], f: Field, name: str, value: Any) -> None:
     """The form values of ``value`` for field ``f`` under the input ``name``."""
     if _is_unknown(value) and f.unknown:
@@ -299,6 +311,18 @@ def values_from_data(data: dict) -> dict[str, str]:
     data = dict(data)
     values: dict[str, str] = {}
     used: set[str] = set()
+    converted: set[str] = set()  # the lists shown as rows
+    for list_name in ROW_LISTS:
+        items = _get_path(data, list_name)
+        fields = {f.name.rpartition(".")[2]: f for f in list_fields(list_name)}
+        if isinstance(items, list) and all(isinstance(c, dict) and set(c) <= set(fields) for c in items):
+            for i, item in enumerate(items):
+                for key, value in item.items():
+                    if value is not None:
+                        _put(values, fields[key], f"{list_name}.{i}.{key}", value)
+            converted.add(list_name)
+            if "." not in list_name:
+                used.add(list_name)
     for section in sections():
         if section.name != "general":
             block = data.get(section.name)
@@ -326,7 +350,9 @@ def values_from_data(data: dict) -> dict[str, str]:
                 values[f.name] = _text(value)
         if section.name != "general" and isinstance(data.get(section.name), dict):
             names = {f.name.partition(".")[2] for f in section.fields}
-            rest = {k: v for k, v in data[section.name].items() if k not in names}
+            rest = {
+                k: v for k, v in data[section.name].items() if k not in names and f"{section.name}.{k}" not in converted
+            }
             if rest:  # a key the form does not show: kept in the box
                 data[section.name] = rest
             else:
@@ -337,15 +363,6 @@ def values_from_data(data: dict) -> dict[str, str]:
     if alt_values is not None:
         values.update(alt_values)
         used.add(ALTERNATIVES)
-    for list_name in ROW_LISTS:
-        items = data.get(list_name)
-        fields = {f.name.partition(".")[2]: f for f in list_fields(list_name)}
-        if isinstance(items, list) and all(isinstance(c, dict) and set(c) <= set(fields) for c in items):
-            for i, item in enumerate(items):
-                for key, value in item.items():
-                    if value is not None:
-                        _put(values, fields[key], f"{list_name}.{i}.{key}", value)
-            used.add(list_name)
     rest = {k: v for k, v in data.items() if k not in used}
     if rest:
         values[OTHER_NAME] = yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=100)
@@ -441,9 +458,14 @@ def _value(f: Field, values: dict[str, str], name: str | None = None) -> tuple[A
             return None, ("web.error.choice", {})
         return raw, None
     if f.kind == "date":
+        import datetime as dt
+
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
             return None, ("web.error.date", {})
-        return raw, None
+        try:  # a real day (2024-02-30 is none), written as YAML writes a date
+            return dt.date.fromisoformat(raw), None
+        except ValueError:
+            return None, ("web.error.date", {})
     if f.max_length is not None and len(raw) > f.max_length:
         return None, ("web.error.too_long", {"max": f.max_length})
     return raw, None
@@ -496,20 +518,27 @@ def data_from_values(values: dict[str, str]) -> tuple[dict, dict[str, Problem]]:
         for i in range(list_rows(values, list_name)):
             row: dict[str, Any] = {}
             for f in list_fields(list_name):
-                name = f"{list_name}.{i}.{f.name.partition('.')[2]}"
+                name = f"{list_name}.{i}.{f.name.rpartition('.')[2]}"
                 value, problem = _value(f, values, name)
                 if problem is not None:
                     problems[name] = problem
                 elif value is not None:
-                    row[f.name.partition(".")[2]] = value
+                    row[f.name.rpartition(".")[2]] = value
             if row:
                 for f in list_fields(list_name):
-                    sub = f.name.partition(".")[2]
+                    sub = f.name.rpartition(".")[2]
                     if f.required and sub not in row:
                         problems.setdefault(f"{list_name}.{i}.{sub}", ("web.error.required_in_row", {}))
                 items.append(row)
         if items:
-            data[list_name] = items
+            head, _, sub = list_name.partition(".")
+            if sub:
+                node = data.get(head)
+                if not isinstance(node, dict):
+                    node = data[head] = {}
+                node[sub] = items
+            else:
+                data[list_name] = items
     alternatives = _alternatives_from_values(values, problems)
     if alternatives:
         box = data.get(ALTERNATIVES)
@@ -584,7 +613,8 @@ def input_name(field_path: str, message: str = "", values: dict[str, str] | None
     of a block (``cooling: water_out_c (10) must be warmer...``) goes to the first field its message names."""
     name = re.sub(r"\[(\d+)\]", r".\1", field_path)
     known = {f.name for f in all_fields()}
-    if name in known or re.fullmatch(r"(claims|equipment)\.\d+\.\w+", name):
+    lists = "|".join(re.escape(n) for n in ROW_LISTS)
+    if name in known or re.fullmatch(rf"({lists})\.\d+\.\w+", name):
         return name
     alt = re.match(r"alternatives\.(\d+)", name)
     if alt and (values is None or f"alternatives.{alt[1]}.name" in values):
