@@ -25,6 +25,7 @@ import yaml
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
+from impact.errors import InputError
 from impact.web import form as F
 from impact.web import service as S
 from impact.web.app import create_app
@@ -647,3 +648,33 @@ def test_the_authority_s_opinion_and_its_recommendations_are_rows():
         "authority_opinion.recommendations.1.text": ("web.error.required_in_row", {}),
         "authority_opinion.date": ("web.error.date", {}),  # no such day
     }
+
+
+def test_the_result_page_in_english(client):
+    r = client.post("/", data={**_mrs5_values(), "action": "estimate", "lang": "en"})
+    assert r.status_code == 200 and '<html lang="en">' in r.text
+    assert "Estimate for MRS5" in r.text and "Key figures" in r.text and "Questions to ask" in r.text
+
+
+@pytest.mark.parametrize(
+    "failure, words",
+    [
+        (S.JobFailed("timeout"), "a dépassé le temps limite (300 s)"),
+        (S.JobFailed("failed", "Traceback"), "pas pu être construit"),
+        (InputError("project.yaml", [("alternatives[0].changes", "must be a mapping")]), "must be a mapping"),
+    ],
+)
+def test_a_dossier_that_fails_says_why(monkeypatch, failure, words):
+    def fail(path, lang="fr", timeout=0):
+        raise failure
+
+    monkeypatch.setattr(S, "build_dossier_files", fail)
+    with TestClient(create_app()) as c:
+        r = c.post("/dossier", data={"project_yaml": MRS5.read_text(encoding="utf-8"), "lang": "fr"})
+        for _ in range(50):
+            if "refresh" not in r.text:
+                break
+            time.sleep(0.1)
+            r = c.get(r.url.path + "?lang=fr")
+        assert words in r.text
+        assert "Traceback" not in r.text and '<meta http-equiv="refresh"' not in r.text
