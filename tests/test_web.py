@@ -367,7 +367,7 @@ def test_the_dossier_job_queues_refreshes_and_sends_the_pdf_once(monkeypatch):
         page = c.get(second.headers["location"]).text
         assert '<meta http-equiv="refresh"' in page
         assert "position 1 dans la file" in page or "En cours" in page
-        for _ in range(100):
+        for _ in range(600):
             page = c.get(second.headers["location"]).text
             if "prêt" in page:
                 break
@@ -671,7 +671,7 @@ def test_a_dossier_that_fails_says_why(monkeypatch, failure, words):
     monkeypatch.setattr(S, "build_dossier_files", fail)
     with TestClient(create_app()) as c:
         r = c.post("/dossier", data={"project_yaml": MRS5.read_text(encoding="utf-8"), "lang": "fr"})
-        for _ in range(50):
+        for _ in range(600):  # a minute at most on a loaded machine
             if "refresh" not in r.text:
                 break
             time.sleep(0.1)
