@@ -678,3 +678,11 @@ def test_a_dossier_that_fails_says_why(monkeypatch, failure, words):
             r = c.get(r.url.path + "?lang=fr")
         assert words in r.text
         assert "Traceback" not in r.text and '<meta http-equiv="refresh"' not in r.text
+
+
+def test_a_choice_s_example_is_said_in_words_and_a_date_has_no_unit(client):
+    html = client.get("/").text
+    i = html.index('id="f-procedure-type-help"')
+    assert "Exemple : Enquête publique" in html[i : i + 400]
+    i = html.index('id="f-procedure-start-help"')
+    assert "Unité" not in html[i : html.index("</p>", i)]

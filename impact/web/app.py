@@ -89,7 +89,7 @@ class Pages:
 def _unit_words(unit: str, lang: str) -> str:
     from ..report import fmt
 
-    if unit in ("-", ""):
+    if unit in ("-", "", "date", "path"):  # no unit: a date says its form in its help
         return ""
     if unit == "degree":
         return "°"
