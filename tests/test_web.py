@@ -686,3 +686,11 @@ def test_a_choice_s_example_is_said_in_words_and_a_date_has_no_unit(client):
     assert "Exemple : Enquête publique" in html[i : i + 400]
     i = html.index('id="f-procedure-start-help"')
     assert "Unité" not in html[i : html.index("</p>", i)]
+
+
+def test_another_site_s_page_cannot_post_here(client):
+    files = _upload(b"name: [bad\n", "x.yaml")
+    r = client.post("/api/estimate", files=files, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403
+    r = client.post("/api/estimate", files=_upload(b"name: [bad\n", "x.yaml"), headers={"Origin": "http://testserver"})
+    assert r.status_code == 422  # the page's own origin goes through (and scripts send none)

@@ -281,6 +281,13 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        origin = request.headers.get("origin")
+        if request.method == "POST" and origin and origin != "null":
+            from urllib.parse import urlsplit
+
+            if urlsplit(origin).netloc != request.headers.get("host"):
+                # another site's page posting here (cross-site request): refused; scripts send no Origin
+                return JSONResponse([{"field": "", "message": "cross-site request refused"}], 403)
         try:
             response = await call_next(request)
         finally:
