@@ -694,3 +694,9 @@ def test_another_site_s_page_cannot_post_here(client):
     assert r.status_code == 403
     r = client.post("/api/estimate", files=_upload(b"name: [bad\n", "x.yaml"), headers={"Origin": "http://testserver"})
     assert r.status_code == 422  # the page's own origin goes through (and scripts send none)
+
+
+def test_the_small_labels_say_which_field_they_belong_to(client):
+    html = client.get("/").text
+    assert '<label for="f-pue-low">bas<span class="vh"> – PUE</span></label>' in html
+    assert '<label for="f-pue-unknown">non publié<span class="vh"> – PUE</span></label>' in html
