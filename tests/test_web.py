@@ -676,7 +676,7 @@ def test_a_dossier_that_fails_says_why(monkeypatch, failure, words):
                 break
             time.sleep(0.1)
             r = c.get(r.url.path + "?lang=fr")
-        assert words in r.text
+        assert words in r.text, re.search(r"job-status\">([^<]*)", r.text)
         assert "Traceback" not in r.text and '<meta http-equiv="refresh"' not in r.text
 
 

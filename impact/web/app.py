@@ -586,7 +586,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         except InputError as exc:
             return problems_json(exc)
         except IndexError:
-            return pages.render("job.html.j2", lang, 503, job=None, message=catalogue(lang)("web.job.busy"))
+            return pages.render("job.html.j2", lang, 503, job=None, state=None, message=catalogue(lang)("web.job.busy"))
         return RedirectResponse(f"/jobs/{job.id}?lang={lang}", status_code=303)
 
     @app.get("/jobs/{job_id}")
@@ -597,20 +597,23 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         t = catalogue(lang)
         job = jobs.get(job_id)
         if job is None:
-            return pages.render("job.html.j2", lang, 404, job=None, message=t("web.job.unknown"))
+            return pages.render("job.html.j2", lang, 404, job=None, state=None, message=t("web.job.unknown"))
         now = time.time()
-        if job.state == "waiting":
+        state = job.state  # read once: the job's thread may change it while the page is made
+        if state == "waiting":
             message = t("web.job.waiting", position=max(1, queue.position(job.ticket)))
-        elif job.state == "running":
+        elif state == "running":
             message = t("web.job.running", seconds=int(now - job.started))
-        elif job.state == "done":
+        elif state == "done":
             message = t("web.job.done", seconds=f"{job.seconds:.0f}")
-        elif job.state == "timeout":
+        elif state == "timeout":
             message = t("web.job.timeout", seconds=f"{timeout:.0f}")
         else:
             message = t("web.job.failed")
         problems = [f"{f}: {m}" if f else m for f, m in job.problems]
-        return pages.render("job.html.j2", lang, job=job, message=message, problems=problems, minutes=JOB_TTL_S // 60)
+        return pages.render(
+            "job.html.j2", lang, job=job, state=state, message=message, problems=problems, minutes=JOB_TTL_S // 60
+        )
 
     @app.get("/jobs/{job_id}/pdf")
     def job_pdf(job_id: str) -> Response:
