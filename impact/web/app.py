@@ -40,8 +40,8 @@ from . import service as S
 JOB_TTL_S = 600
 #: Estimates computed at the same time (in this process; each takes about a second).
 ESTIMATES_AT_ONCE = 2
-#: The body of any request: the upload and the form's fields [byte].
-MAX_BODY_BYTES = S.MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+#: The body of any request: the project upload, its data files and the form's fields [byte].
+MAX_BODY_BYTES = S.MAX_UPLOAD_BYTES + S.MAX_DATA_TOTAL_BYTES + 2 * 1024 * 1024
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -167,18 +167,17 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def start(self, text: str, name: str, lang: str) -> Job:
+    def start(self, text: str, name: str, lang: str, files: tuple[S.DataFile, ...] = ()) -> Job:
         ticket = self.queue.ticket()  # IndexError: full
         folder = Path(tempfile.mkdtemp(prefix=f"impact-webjob-{os.getpid()}-"))
-        path = folder / "project.yaml"
-        path.write_text(text, encoding="utf-8")
+        path = S.write_project(folder, text, "project.yaml", files)
         job = Job(secrets.token_urlsafe(16), ticket, name, lang, folder)
         with self._lock:
             self._jobs[job.id] = job
-        threading.Thread(target=self._run, args=(job, path), daemon=True).start()
+        threading.Thread(target=self._run, args=(job, path, files), daemon=True).start()
         return job
 
-    def _run(self, job: Job, path: Path) -> None:
+    def _run(self, job: Job, path: Path, files: tuple[S.DataFile, ...] = ()) -> None:
         with self.queue.slot(job.ticket):
             job.state, job.started = "running", time.time()
             try:
@@ -188,7 +187,7 @@ class Jobs:
                 job.pdf.write_bytes(out.pdf)
                 job.seconds, job.state = out.seconds, "done"
             except InputError as exc:
-                job.state, job.problems = "input", exc.problems
+                job.state, job.problems = "input", S.rename_problems(exc, files).problems
             except S.JobFailed as exc:
                 job.state = exc.reason
             except Exception:  # the page says it failed; the server goes on
@@ -257,7 +256,10 @@ class _TooLarge(Exception):
 
 
 async def _too_large(scope, receive, send):
-    response = JSONResponse([{"field": "project", "message": "the upload is larger than 5 MB"}], status_code=413)
+    from ..sources.files import format_size
+
+    message = f"the request is larger than {format_size(MAX_BODY_BYTES)}"
+    response = JSONResponse([{"field": "project", "message": message}], status_code=413)
     await response(scope, receive, send)
 
 
@@ -303,7 +305,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             return S.estimate_results(path)
 
     async def read_form(request: Request):
-        form = await request.form(max_files=2, max_fields=2000, max_part_size=S.MAX_UPLOAD_BYTES + 1)
+        form = await request.form(
+            max_files=2 + len(S.PATH_KINDS), max_fields=2000, max_part_size=S.MAX_UPLOAD_BYTES + 1
+        )
         request.state.form = form  # closed (its spooled upload deleted) once the response is made
         return form
 
@@ -314,6 +318,24 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         raw = await upload.read(S.MAX_UPLOAD_BYTES + 1)
         name = S.safe_name(upload.filename)
         return S.decode(raw, name), name
+
+    async def data_files(form) -> tuple[S.DataFile, ...]:
+        """The data files uploaded with the request, each as the multipart field of its project key
+        (``climate.epw``); an empty file input is no upload. UploadTooLarge, InputError name the field."""
+        out, total = [], 0
+        for dotted in S.PATH_KINDS:
+            upload = form.get(dotted)
+            if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
+                continue
+            raw = await upload.read(S.MAX_DATA_BYTES + 1)
+            total += len(raw)
+            if total > S.MAX_DATA_TOTAL_BYTES:
+                raise S.UploadTooLarge(dotted, S.MAX_DATA_TOTAL_BYTES)
+            out.append(S.data_file(dotted, upload.filename, raw))
+        return tuple(out)
+
+    def too_large(exc: S.UploadTooLarge) -> JSONResponse:
+        return JSONResponse([{"field": exc.field, "message": exc.message()}], 413)
 
     # ------------------------------------------------------------------- API
 
@@ -329,15 +351,17 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
     @app.post("/api/estimate")
     async def api_estimate(request: Request) -> Response:
         try:
-            text, name = await upload_text((await read_form(request)).get("project"))
+            form = await read_form(request)
+            text, name = await upload_text(form.get("project"))
+            files = await data_files(form)
 
             def work() -> str:
-                with S.project_folder(text, name) as path:
+                with S.project_folder(text, name, files) as path:
                     return S.estimate_json(run_estimate(path))
 
             body = await run_in_threadpool(work)
-        except S.UploadTooLarge:
-            return JSONResponse([{"field": "project", "message": "the upload is larger than 5 MB"}], 413)
+        except S.UploadTooLarge as exc:
+            return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
         return Response(body, media_type="application/json")
@@ -348,9 +372,10 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         lang = _lang(form.get("lang"))
         try:
             text, name = await upload_text(form.get("project"))
+            files = await data_files(form)
             ticket = queue.ticket()
-        except S.UploadTooLarge:
-            return JSONResponse([{"field": "project", "message": "the upload is larger than 5 MB"}], 413)
+        except S.UploadTooLarge as exc:
+            return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
         except IndexError:
@@ -358,7 +383,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
         def work() -> bytes:
             try:
-                with S.project_folder(text, name) as path:
+                with S.project_folder(text, name, files) as path:
                     S.check_for_dossier(path)
                     with queue.slot(ticket):
                         return S.build_dossier_files(path, lang, timeout).pdf
@@ -380,6 +405,28 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
     # ------------------------------------------------------------------- pages
 
+    def data_inputs(lang: str) -> list[dict[str, str]]:
+        """The file inputs of the data files: name, id, what is expected and the size limit."""
+        from ..report.catalogue import catalogue
+        from ..sources.files import KINDS
+
+        t = catalogue(lang)
+        out = []
+        for name, kind in S.PATH_KINDS.items():
+            suffixes = S.path_suffixes(name)
+            size = _size_words(min(KINDS[kind].max_bytes, S.MAX_DATA_BYTES), lang)
+            what = t(f"web.data.kind.{kind}")
+            words = (" ou " if lang == "fr" else " or ").join(suffixes)
+            out.append(
+                {
+                    "name": name,
+                    "id": F.input_id(name),
+                    "accept": ",".join(suffixes),
+                    "limit": t("web.data.limit", what=what[:1].upper() + what[1:], suffixes=words, size=size),
+                }
+            )
+        return out
+
     def form_page(lang: str, values: dict[str, str], status: int = 200, **extra: Any) -> HTMLResponse:
         from ..report.catalogue import catalogue
 
@@ -388,6 +435,8 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         def label(name: str) -> str:
             if name == F.OTHER_NAME:
                 return t("web.section.other")
+            if name in S.PATH_KINDS:
+                return t(f"web.data.{name}")
             lists = "|".join(re.escape(n) for n in F.ROW_LISTS)
             m = re.fullmatch(rf"({lists})\.(\d+)\.(\w+)", name)
             if m:
@@ -410,6 +459,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             "alternative_fields": F.alternative_fields(),
             "alternative_rows": F.alternative_rows(values),
             "changeable": F.changeable_fields(),
+            "data_fields": data_inputs(lang),
             "values": values,
             "errors": {},
             "top_errors": [],
@@ -482,9 +532,17 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         text = F.project_text(data)
         if action == "download_project":
             return _attachment(text, _file_stem(data) + ".yaml", "application/yaml")
+        try:
+            files = await data_files(form)
+        except S.UploadTooLarge as exc:
+            msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
+            return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
+        except InputError as exc:
+            errors = {f: t("web.error.loader", message=m) for f, m in exc.problems}
+            return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
 
         def work():
-            with S.project_folder(text, "project.yaml") as path:
+            with S.project_folder(text, "project.yaml", files) as path:
                 r = run_estimate(path)
                 return r, S.page_figures(r, path.parent, lang)
 
@@ -493,7 +551,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         except InputError as exc:
             errors, top = {}, []
             for f, m in exc.problems:
-                name = F.input_name(f, m, values)
+                name = f if f in S.PATH_KINDS else F.input_name(f, m, values)
                 if name:
                     m = t("web.error.loader", message=m)
                     errors[name] = (errors[name] + " " if name in errors else "") + m
@@ -501,7 +559,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                     top.append(f"{f}: {m}" if f else m)
             top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
             return form_page(lang, values, 422, errors=errors, top_errors=top)
-        return result_page(lang, results, text, figures)
+        return result_page(lang, results, text, figures, files)
 
     def use_commune(lang: str, values: dict[str, str], code: str) -> HTMLResponse:
         from ..report.catalogue import catalogue
@@ -524,7 +582,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         notice = "" if found else catalogue(lang)("web.commune.none", query=query)
         return form_page(lang, values, communes=found, notice=notice)
 
-    def result_page(lang: str, results, text: str, figures: list) -> HTMLResponse:
+    def result_page(lang: str, results, text: str, figures: list, files: tuple = ()) -> HTMLResponse:
         from ..claims import check_claims
         from ..report import dossier, narrative
 
@@ -542,7 +600,10 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             claims=dossier._claims(results, checks, lang),
             questions=questions,
             contribution=contribution,
-            project_yaml=text,
+            # the project as the page keeps it: a data file named by the user's file name, given again
+            # with the buttons that compute (the server kept no file)
+            project_yaml=S.with_paths(text, {f.field: f.filename for f in files}),
+            data_files=[(f.field, f.filename) for f in files],
             figures=figures,
         )
 
@@ -562,12 +623,15 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             return PlainTextResponse("not found", 404)
 
         def work():
-            with S.project_folder(text, "project.yaml") as path:
+            with S.project_folder(text, "project.yaml", files) as path:
                 r = run_estimate(path)
                 return S.estimate_csv(r) if what.endswith(".csv") else S.estimate_json(r), r.project.name
 
         try:
+            files = await data_files(form)
             body, name = await run_in_threadpool(work)
+        except S.UploadTooLarge as exc:
+            return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
         stem = _slug(name)
@@ -582,7 +646,10 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         text = str(form.get("project_yaml") or "")
         try:
             name = str(_yaml_mapping(text, "project.yaml").get("name") or "")
-            job = jobs.start(text, name, lang)
+            files = await data_files(form)
+            job = jobs.start(text, name, lang, files)
+        except S.UploadTooLarge as exc:
+            return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
         except IndexError:
@@ -647,6 +714,14 @@ def _yaml_mapping(text: str, name: str) -> dict:
     if not isinstance(data, dict):
         raise InputError(name, "expected a mapping of fields (name: ..., country: ...)")
     return data
+
+
+def _size_words(size: int, lang: str) -> str:
+    """``50_000_000`` -> ``50 Mo`` (French) or ``50 MB``."""
+    from ..sources.files import format_size
+
+    text = format_size(size)
+    return text.replace("MB", "Mo").replace("kB", "ko").replace("GB", "Go").replace(".", ",") if lang == "fr" else text
 
 
 def _lines(exc: InputError) -> list[str]:
