@@ -5,10 +5,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# WeasyPrint's system libraries and fonts, plus the PDF tools the tests use.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils qpdf
+# WeasyPrint's system libraries and fonts, plus the PDF tools the tests use; chromium and its driver
+# for the web page's browser test (tests/test_web_browser.py).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils qpdf \
+  chromium chromium-driver
 
-.PHONY: setup system-deps demo test lint fuzz bench clean
+.PHONY: setup system-deps demo serve test lint fuzz bench clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -36,6 +38,12 @@ demo: setup
 	@mkdir -p out
 	$(BIN)/impact dossier data/projects/mrs5.yaml -o out/mrs5-dossier.pdf --force
 	@echo "The MRS5 dossier: out/mrs5-dossier.pdf (and the draft contribution out/mrs5-dossier.md)"
+
+# The web page for residents on http://127.0.0.1:8000/ (HOST=0.0.0.0 makes it reachable from the network).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: setup
+	$(BIN)/impact serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("schema", help="print the project file's JSON Schema (every field with its unit and bounds)")
     sch.add_argument("-o", "--output", type=Path, help="write to this file instead of the terminal")
     sch.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    srv = sub.add_parser("serve", help="start the web page for residents (form, result, PDF dossier, API)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--jobs", type=int, default=2, help="dossiers built at the same time, the others wait (default 2)")
+    srv.add_argument("--timeout", type=float, default=300.0, help="time limit of one dossier, seconds (default 300)")
     clim = sub.add_parser("climate", help="hourly climates: get a typical year for a point (impact climate fetch)")
     clim_sub = clim.add_subparsers(dest="climate_command", metavar="ACTION")
     fetch = clim_sub.add_parser(
@@ -117,6 +122,17 @@ def _climate(args) -> int:
     write_atomic(out, fetch_pvgis_tmy(args.lat, args.lon), args.force)
     _say(f"wrote {out} (PVGIS typical year at {args.lat:g}, {args.lon:g}; PVGIS © European Union)")
     _say(f"add to the project file (path relative to it):\nclimate: {{pvgis: {out.name}}}", sys.stdout)
+    return 0
+
+
+def _serve(args) -> int:
+    if not 0 < args.port < 65536:
+        raise InputError("--port", f"must be between 1 and 65535, got {args.port}")
+    if args.jobs < 1 or args.timeout <= 0:
+        raise InputError("--jobs/--timeout", "--jobs must be at least 1 and --timeout above 0")
+    from .web import serve
+
+    serve(args.host, args.port, running=args.jobs, timeout=args.timeout)
     return 0
 
 
@@ -257,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             return _climate(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "serve":
+            return _serve(args)
     except InputError as exc:
         _say(f"error: {exc.message}".replace("\n", "\nerror: "))
         return EXIT_BAD_INPUT
