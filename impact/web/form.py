@@ -26,7 +26,9 @@ from functools import cache
 from typing import Any
 
 #: Fields left out of the form (kept in the « autres éléments » YAML box, or refused as server paths).
-OTHER = ("land", "context", "assumptions", "sources")
+OTHER = ("land", "context", "assumptions", "sources", "phases", "ramp_up")
+# (phases and ramp_up, lists of the ICPE phases and of the IT power year by year, issue 13: in the box
+# until they get rows of their own)
 #: Blocks that may be written ``unknown`` as a whole (their schema has the unknown form).
 ROWS = "claims"
 #: The lists of objects shown row by row: list -> its model in the schema's $defs.
