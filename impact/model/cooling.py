@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import cooling_sums
+
 KELVIN = 273.15
 #: Draws run together in :func:`simulate`: hours x draws arrays stay a few MB,
 #: instead of hundreds of MB for thousands of draws (the results are the same).
@@ -399,11 +401,11 @@ def simulate(
         ``hourly`` (MW).
     """
     args = dict(locals())
-    draws = _draw_count(args)
-    if not hourly and draws > DRAWS_PER_BLOCK:
-        return _in_blocks(args, draws)
     if free_cooling is None:
         args["free_cooling"] = SYSTEMS[system]["free_cooling"]
+    draws = _draw_count(args)
+    if not hourly and draws > DRAWS_PER_BLOCK and not cooling_sums.sortable(args):
+        return _in_blocks(args, draws)
     out = _system(args)
     zero = np.asarray(it_mw) == 0
     if np.any(zero):  # no IT load: energies are 0, ratios are their limit (the same site at any load)
@@ -425,8 +427,15 @@ RATIOS = (
 
 def _system(args: dict) -> dict:
     """One run of the system's model, with the shares of each mode added."""
+    # Annual results alone: from sorted hours and prefix sums where they apply (the same sums).
+    sorted_sums = not args["hourly"] and cooling_sums.sortable(args)
     if SYSTEMS[args["system"]].get("liquid"):
-        out = liquid_closed_loop(args, args["free_cooling"])
+        if sorted_sums and args.get("liquid") is not None:
+            out = cooling_sums.liquid(args, args["free_cooling"])
+        else:
+            out = liquid_closed_loop(args, args["free_cooling"])
+    elif sorted_sums:
+        out = cooling_sums.air_and_water(args)
     else:
         out = _air_and_water(**args)
     load = out["cooling_load_mwh"]
@@ -524,33 +533,7 @@ def _air_and_water(
 
     # 1. River or sea water: share of the load.
     if water is not None:
-        t_in = water["t_in_c"]
-        water_shift = water.get("t_in_offset_k")
-        if water_shift is not None and np.any(np.asarray(water_shift) != 0):
-            t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
-        feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
-        w = np.minimum(water["coverage_share"], feasible)
-        if water.get("t_out_c") is not None:
-            # An intake not below the outlet temperature used cannot be warmed to it: no heat to the water.
-            w = np.where(np.asarray(t_in) < water["t_out_c"], w, 0.0)
-        if water.get("flow_m3_per_h") is not None:
-            capacity = (
-                water["flow_m3_per_h"]
-                * water["density_kg_per_m3"]
-                / 3600.0
-                * water["specific_heat_j_per_kg_k"]
-                * (water["t_out_c"] - t_in)
-                / 1e6
-            )
-            # An intake at or above the allowed return temperature carries no heat (not a negative one).
-            capacity = np.maximum(capacity, 0.0)
-            # No load (no IT load): the flow does not limit; else the share the flow can carry.
-            w = np.minimum(
-                w,
-                capacity / load
-                if np.all(np.asarray(load) != 0)
-                else np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf),
-            )
+        w, t_in = water_share(water, t_chilled, band_k, load)
     else:
         w = 0.0
     rest = 1.0 - w
@@ -662,6 +645,44 @@ def _air_and_water(
             }.items()
         }
     return out
+
+
+def water_share(water: dict, t_chilled, band_k, load):
+    """River or sea water's share of the cooling load [-], and the intake temperature used [°C].
+
+    The share the heat exchanger allows at this intake (linear across ``band_k`` above the
+    chilled-water temperature), never above the declared coverage, 0 when the intake is not
+    below the outlet temperature used, and limited by a declared flow's capacity.
+    Arguments as in :func:`simulate` (``water``), ``load`` the cooling load [MW].
+    """
+    t_in = water["t_in_c"]
+    water_shift = water.get("t_in_offset_k")
+    if water_shift is not None and np.any(np.asarray(water_shift) != 0):
+        t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
+    feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
+    w = np.minimum(water["coverage_share"], feasible)
+    if water.get("t_out_c") is not None:
+        # An intake not below the outlet temperature used cannot be warmed to it: no heat to the water.
+        w = np.where(np.asarray(t_in) < water["t_out_c"], w, 0.0)
+    if water.get("flow_m3_per_h") is not None:
+        capacity = (
+            water["flow_m3_per_h"]
+            * water["density_kg_per_m3"]
+            / 3600.0
+            * water["specific_heat_j_per_kg_k"]
+            * (water["t_out_c"] - t_in)
+            / 1e6
+        )
+        # An intake at or above the allowed return temperature carries no heat (not a negative one).
+        capacity = np.maximum(capacity, 0.0)
+        # No load (no IT load): the flow does not limit; else the share the flow can carry.
+        w = np.minimum(
+            w,
+            capacity / load
+            if np.all(np.asarray(load) != 0)
+            else np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf),
+        )
+    return w, t_in
 
 
 #: The indicators of :func:`water_savings` (the saving of river or sea water on each basis),

@@ -1,0 +1,192 @@
+"""The cooling Monte Carlo against its floor (issue 15): time and peak memory of ``estimate``.
+
+Prints, for MRS5 at 2,000 and 200,000 draws (medians of repeats):
+
+- ``estimate(draws=N)``, whole call, and its model part (``engine._cooling`` on the drawn values:
+  the annual sums and the peak);
+- the floor: the same arithmetic written plainly in numpy with sorted temperatures and prefix sums
+  (:func:`floor_sorted_sums`: the annual sums of a river site's economiser and air-cooled chillers,
+  and the peak at the hottest hour);
+- peak memory of a whole ``estimate(draws=N)`` in a fresh process (``ru_maxrss`` less the
+  process's size after the imports and one warm-up run, and the tracemalloc peak of the call).
+
+Not a test: nothing here fails. ``python benchmarks/bench_estimate.py [draws ...]``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MRS5 = ROOT / "data" / "projects" / "mrs5.yaml"
+sys.path.insert(0, str(ROOT))
+
+
+def _median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def floor_sorted_sums(t_air, hot_temp_max, p) -> dict:
+    """The plain-numpy floor of the model part for a river site (dry economiser, air-cooled chillers,
+    a constant water share): sort the hours once, prefix sums of T and T^2, per draw the band edges by
+    ``searchsorted``; the peak at the hottest hour (every term rises with the temperature).
+
+    ``p``: the drawn parameters as ``(draws,)`` arrays (or scalars) [units of ``cooling.simulate``].
+    """
+    import numpy as np
+
+    xs = np.sort(t_air)
+    n_h = xs.size
+    c1 = np.concatenate(([0.0], np.cumsum(xs)))
+    c2 = np.concatenate(([0.0], np.cumsum(xs * xs)))
+    t_chilled = p["supply_c"] - p["approach_k"]
+    t_full = np.minimum(p["supply_c"] - p["dry_economiser_approach_k"], t_chilled) - p["offset"]
+    band = p["band_k"]
+    m = p["air_condenser_approach_k"] + p["chiller_approach_k"]
+    t_cold = t_chilled - p["chiller_approach_k"] + 273.15
+    k = 1.0 / (p["eta"] * t_cold)
+    c0 = m - t_chilled + p["offset"]  # lift = max(T + c0, m)
+    b_e0, b_e1, b_i = t_full, t_full + band, m - c0
+    i0, i1, ii = (np.searchsorted(xs, b, side="right") for b in (b_e0, b_e1, b_i))
+
+    def seg(lo, hi):
+        return hi - lo, c1[hi] - c1[lo], c2[hi] - c2[lo]
+
+    # Sum of e: 1 below b_e0, (b_e1 - T) / band across the band.
+    n, s1, _ = seg(i0, i1)
+    e_sum = i0 + (b_e1 * n - s1) / band
+    # Sum of 1/COP: (m + L) k below b_i, (T + c0 + L) k above.
+    n, s1, _ = seg(ii, np.full_like(ii, n_h))
+    inv_sum = (m + p["loss"]) * k * ii + k * (s1 + (c0 + p["loss"]) * n)
+    # Sum of e / COP over the three edges' four intervals (e = 1 below b_e0).
+    edges = np.sort(np.stack(np.broadcast_arrays(b_e0, b_e1, b_i)), axis=0)
+    idx = [np.zeros_like(ii)] + [np.searchsorted(xs, b, side="right") for b in edges] + [np.full_like(ii, n_h)]
+    e_inv = 0.0
+    for j in range(4):
+        lo, hi = idx[j], idx[j + 1]
+        r = edges[0] - 1 if j == 0 else edges[2] + 1 if j == 3 else 0.5 * (edges[j - 1] + edges[j])
+        ea = np.where(r <= b_e0, 1.0, np.where(r <= b_e1, b_e1 / band, 0.0))
+        eb = np.where(r <= b_e0, 0.0, np.where(r <= b_e1, -1.0 / band, 0.0))
+        ia = np.where(r <= b_i, (m + p["loss"]) * k, (c0 + p["loss"]) * k)
+        ib = np.where(r <= b_i, 0.0, k)
+        n, s1, s2 = seg(lo, hi)
+        e_inv = e_inv + ea * ia * n + (ea * ib + eb * ia) * s1 + eb * ib * s2
+    rest = 1.0 - p["w"]
+    load = p["it"] * (1 + p["dist"])
+    chiller = load * rest * (inv_sum - e_inv)
+    facility = p["it"] * n_h + chiller + p["aux"] * load * n_h + p["dist"] * p["it"] * n_h
+    t_hot = hot_temp_max
+    e_hot = np.clip((b_e1 - t_hot) / band, 0, 1)
+    inv_hot = (np.maximum(t_hot + c0, m) + p["loss"]) * k
+    peak = p["it_full"] * (1 + p["dist"]) * (rest * (1 - e_hot) * inv_hot + p["aux"]) + p["it_full"] * (1 + p["dist"])
+    return {"pue": facility / (p["it"] * n_h), "free": load * rest * e_sum, "peak": peak}
+
+
+def _floor_inputs(model, values):
+    """The floor's parameters from the engine's drawn values (the same draws as the estimate)."""
+    import numpy as np
+
+    from impact.model import cooling
+
+    v = values
+    a = np.asarray
+    eta, loss = cooling.chiller_fit(
+        a(v["cooling.cop_air_rated"]),
+        a(v["cooling.cop_air_iplv"]) if "cooling.cop_air_iplv" in v else None,
+        v["cooling.t_air_rated_c"],
+        "air",
+        a(v["cooling.air_condenser_approach_k"]),
+        a(v["cooling.chiller_approach_k"]),
+    )
+    p = {
+        name: a(v[f"cooling.{name}"])
+        for name in (
+            "supply_c",
+            "approach_k",
+            "band_k",
+            "air_condenser_approach_k",
+            "chiller_approach_k",
+            "dry_economiser_approach_k",
+            "aux_share",
+            "distribution_share",
+            "coverage_share",
+        )
+    }
+    p.update(
+        offset=a(v.get("climate.offset_k", 0.0)),
+        eta=eta,
+        loss=0.0 if loss is None else loss,
+        w=p["coverage_share"],
+        it=a(v["it_capacity_mw"] * v["utilisation"]),
+        it_full=a(v["it_capacity_mw"]),
+        dist=p["distribution_share"],
+        aux=p["aux_share"],
+    )
+    return p
+
+
+def _memory_child(draws: int) -> None:
+    """In a fresh process: the peak memory of one ``estimate(draws=N)`` after a warm-up."""
+    import resource
+    import tracemalloc
+
+    import impact
+
+    project = impact.load_project(MRS5)
+    impact.estimate(project, draws=100)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start()
+    impact.estimate(project, draws=draws)
+    _, traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rss_mb": peak - base, "traced_mb": traced / 2**20}))
+
+
+def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
+    import numpy as np
+
+    import impact
+    from impact.engine import DEFAULT_SEED, _cooling
+    from impact.validation import validate
+
+    project = impact.load_project(MRS5)
+    impact.estimate(project, draws=100)  # warm caches
+    model = validate(project, scope="estimate").model
+    cs = model.inp.cooling
+    t_air = cs.climate.frame["temp_air_c"].to_numpy()
+    hot_max = float(np.max(t_air[model.hot_hours]))
+    print("cooling Monte Carlo, MRS5 (machine shared with other sessions: medians of repeats)")
+    for draws in draws_list:
+        repeat = 7 if draws <= 20_000 else 3
+        values = model.draw_values(draws, DEFAULT_SEED)
+        t_model = _median_time(lambda: _cooling(cs, dict(values), model.hot_hours, False), repeat)
+        p = _floor_inputs(model, values)
+        t_floor = _median_time(lambda: floor_sorted_sums(t_air, hot_max, p), repeat)
+        t_est = _median_time(lambda: impact.estimate(project, draws=draws), repeat)
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory", str(draws)], check=True, capture_output=True, text=True, cwd=ROOT
+        )
+        mem = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"  {draws:>7,} draws: model part {t_model * 1000:8.1f} ms, floor {t_floor * 1000:7.1f} ms "
+            f"({t_model / t_floor:4.2f} x); estimate {t_est * 1000:8.1f} ms; "
+            f"estimate peak memory {mem['rss_mb']:6.0f} MB RSS above warm-up, {mem['traced_mb']:6.0f} MB traced"
+        )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--memory"]:
+        _memory_child(int(sys.argv[2]))
+    else:
+        estimate_vs_floor(tuple(int(x) for x in sys.argv[1:]) or (2000, 200_000))
