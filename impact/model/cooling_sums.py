@@ -261,7 +261,7 @@ def air_and_water(args: dict) -> dict:
         out["water_volume_m3"] = (
             load * (per_k * hours) * 3.6e9 / (water["density_kg_per_m3"] * water["specific_heat_j_per_kg_k"])
         )
-    return out
+    return _per_draw(out, args)
 
 
 def liquid(args: dict, free_cooling: bool) -> dict:
@@ -323,7 +323,7 @@ def liquid(args: dict, free_cooling: bool) -> dict:
     free_ref = q_air * (inv_air_sum - e0_inv) + q_liquid * (inv_liq_sum - e_liq_inv)
     out["free_cooled_facility_mwh"] = out["it_mwh"] + free_ref + out["aux_power_mwh"] + out["distribution_mwh"]
     out["thermal_discharge_max_mw"] = 0.0 * load
-    return out
+    return _per_draw(out, args)
 
 
 def _inverse_cop(c_extra, t_chilled, eta, condenser_approach, chiller_approach, loss) -> Piecewise:
@@ -333,6 +333,17 @@ def _inverse_cop(c_extra, t_chilled, eta, condenser_approach, chiller_approach, 
     t_cold = t_chilled - chiller_approach + KELVIN
     m = condenser_approach + chiller_approach
     return hinge(c_extra + (m - t_chilled), m, 0.0 if loss is None else _flat(loss), 1.0 / (_flat(eta) * t_cold))
+
+
+def _per_draw(out: dict, args: dict) -> dict:
+    """Every result as one value per draw when any input is drawn (as the old blocks joined them)."""
+    from .cooling import _draw_count
+
+    values = list(args.values()) + list((args.get("water") or {}).values()) + list((args.get("liquid") or {}).values())
+    if not any(np.ndim(x) == 2 for x in values):
+        return out
+    n = _draw_count(args)
+    return {k: np.array(np.broadcast_to(v, (n,)), dtype=np.float64) for k, v in out.items()}
 
 
 def _maybe(x):
