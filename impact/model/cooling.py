@@ -222,13 +222,43 @@ def chiller_loss_lift(
     def ratio(loss):
         return sum(w * (full + loss) / (p + loss) for w, p in zip(weights, parts))
 
-    lo = np.zeros(np.broadcast_shapes(np.shape(target), np.shape(full)))
-    hi = np.full_like(lo, 1e4)
-    for _ in range(60):  # the ratio falls with L: halve the bracket (1e4 K / 2**60: far below 1e-6 K)
-        mid = 0.5 * (lo + hi)
-        above = ratio(mid) > target
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    loss = np.where(ratio(0.0) <= target, 0.0, 0.5 * (lo + hi))
+    # The ratio falls with L: Newton's steps from L = 0 inside a bracket [lo, hi] that shrinks at
+    # each step (a bisection step whenever Newton's would leave it), from [0, 1e4 K], each draw until
+    # its step is below 1e-10 K (issue 15: 60 bisection steps before; the same root to
+    # about 1e-12 relative, 1e4 K when it lies beyond).
+    shape = np.broadcast_shapes(np.shape(target), np.shape(full), *(np.shape(p) for p in parts))
+    full_b, target_b = np.broadcast_to(full, shape).ravel(), np.broadcast_to(target, shape).ravel()
+    parts_b = [np.broadcast_to(p, shape).ravel() for p in parts]
+    x = np.zeros(full_b.shape)
+    lo, hi = x.copy(), np.full_like(x, 1e4)
+
+    def excess(i, loss):  # ratio - target of the draws i
+        return sum(w * (full_b[i] + loss) / (p[i] + loss) for w, p in zip(weights, parts_b)) - target_b[i]
+
+    # L = 0 where the ratio is already at or below the target; 1e4 K where it is still above there.
+    todo = np.flatnonzero(excess(slice(None), 0.0) > 0)
+    beyond = excess(todo, 1e4) > 0
+    x[todo[beyond]] = 1e4
+    todo = todo[~beyond]
+    for _ in range(200):
+        if todo.size == 0:
+            break
+        xt, ft = x[todo], full_b[todo]
+        pt = [p[todo] for p in parts_b]
+        g = excess(todo, xt)
+        dg = sum(w * (p - ft) / ((p + xt) * (p + xt)) for w, p in zip(weights, pt))
+        above = g > 0
+        lo_t = np.where(above, xt, lo[todo])
+        hi_t = np.where(above, hi[todo], xt)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = xt - g / dg
+        new = np.where((step >= lo_t) & (step <= hi_t), step, 0.5 * (lo_t + hi_t))
+        x[todo], lo[todo], hi[todo] = new, lo_t, hi_t
+        # A Newton step of d leaves an error of order d^2 / (lift + L): a step below 1e-10 K is the last.
+        going = (np.abs(new - xt) > 1e-10 * (1.0 + np.abs(xt))) & (hi_t - lo_t > 1e-15 * (1.0 + hi_t))
+        todo = todo[going]
+    x = x.reshape(shape)
+    loss = np.where(ratio(0.0) <= target, 0.0, x)
     return loss if np.ndim(loss) else float(loss)
 
 
@@ -284,11 +314,42 @@ def chiller_fit(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approa
     """
     if cop_iplv is None:
         return carnot_fraction(cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k), None
+    # The same ratings and approaches come twice in a run (the annual sums, then the peak): the
+    # fit of the last ones is kept (issue 15), read-only, keyed on their values.
+    key = _fit_key(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approach_k, evaporator_approach_k)
+    if key is not None and _FIT_CACHE.get("key") == key:
+        return _FIT_CACHE["value"]
     points = IPLV_T_AIR_C if condenser == "air" else IPLV_T_WATER_C
     loss = chiller_loss_lift(cop_full, cop_iplv, t_source_full_c, points, condenser_approach_k, evaporator_approach_k)
-    return carnot_fraction(
-        cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k, loss_lift_k=loss
-    ), loss
+    value = (
+        carnot_fraction(cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k, loss_lift_k=loss),
+        loss,
+    )
+    for x in value:
+        if isinstance(x, np.ndarray):
+            x.flags.writeable = False
+    if key is not None:
+        _FIT_CACHE.update(key=key, value=value)
+    return value
+
+
+_FIT_CACHE: dict = {}
+
+
+def _fit_key(*args):
+    """The values of :func:`chiller_fit`'s arguments as a hashable key (None for small inputs:
+    recomputing them costs less than hashing)."""
+    import hashlib
+
+    arrays = [np.asarray(x) for x in args if not isinstance(x, str)]
+    if max(x.size for x in arrays) < 1024:
+        return None
+    parts: list = [a for a in args if isinstance(a, str)]
+    for x in arrays:
+        parts.append(
+            (x.dtype.str, x.shape, hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=16).digest())
+        )
+    return tuple(parts)
 
 
 def simulate(

@@ -47,10 +47,23 @@ class SortedHours:
         y = (xs - self.x0).astype(np.longdouble)
         self.p1 = np.concatenate(([0.0], np.cumsum(y).astype(np.float64)))
         self.p2 = np.concatenate(([0.0], np.cumsum(y * y).astype(np.float64)))
+        self._counts: dict = {}
 
     def count_at_or_below(self, edge):
-        """Number of hours with ``X <= edge`` (per draw)."""
-        return np.searchsorted(self.xs, edge, side="right")
+        """Number of hours with ``X <= edge`` (per draw); kept for the same edge array."""
+        hit = self._counts.get(id(edge))
+        if hit is not None and hit[0] is edge:
+            return hit[1]
+        e = np.asarray(edge, dtype=np.float64)
+        if e.size > 4096:  # binary searches in order of the edges: fewer cache misses
+            order = np.argsort(e, axis=None)
+            counts = np.empty(e.size, dtype=np.intp)
+            counts[order] = np.searchsorted(self.xs, e.reshape(-1)[order], side="right")
+            counts = counts.reshape(e.shape)
+        else:
+            counts = np.searchsorted(self.xs, e, side="right")
+        self._counts[id(edge)] = (edge, counts)
+        return counts
 
 
 class Piecewise:
@@ -98,9 +111,13 @@ def total(sh: SortedHours, f: Piecewise):
 def total_product(sh: SortedHours, f: Piecewise, g: Piecewise):
     """``sum_h f(X_h) g(X_h)`` per draw: on each interval between the two functions' edges
     (sorted per draw) both are linear, so the product is ``A + B Y + C Y^2``."""
-    edges = np.sort(np.stack(np.broadcast_arrays(*[np.asarray(e, dtype=np.float64) for e in f.edges + g.edges])), 0)
+    both = f.edges + g.edges
+    edges = np.sort(np.stack(np.broadcast_arrays(*[np.asarray(e, dtype=np.float64) for e in both])), 0)
+    # The count of hours at or below an edge rises with the edge: sorting the counts of each
+    # function's edges gives those of the sorted edges (no new search).
+    sorted_counts = np.sort(np.stack(np.broadcast_arrays(*[sh.count_at_or_below(e) for e in both])), 0)
     k = edges.shape[0]
-    counts = [0] + [sh.count_at_or_below(edges[j]) for j in range(k)] + [sh.hours]
+    counts = [0, *list(sorted_counts), sh.hours]
     out = 0.0
     for j in range(k + 1):
         # A point inside the interval, to know which piece of each function holds it.
@@ -200,24 +217,25 @@ def air_and_water(args: dict) -> dict:
     if spec["condenser"] == "tower":
         source_offset = _flat(a["tower_approach_k"])
         condenser_approach = chiller_approach
+        # With simulate's own arguments, as the hourly peak run will call it (chiller_fit keeps the last fit).
         eta, loss = chiller_fit(
-            _flat(a["cop_water_rated"]),
-            _maybe(a["cop_water_iplv"]),
+            a["cop_water_rated"],
+            a["cop_water_iplv"],
             a["t_water_rated_c"],
             "water",
-            condenser_approach,
-            chiller_approach,
+            a["chiller_approach_k"],
+            a["chiller_approach_k"],
         )
     else:
         source_offset = 0.0
         condenser_approach = _flat(a["air_condenser_approach_k"])
         eta, loss = chiller_fit(
-            _flat(a["cop_air_rated"]),
-            _maybe(a["cop_air_iplv"]),
+            a["cop_air_rated"],
+            a["cop_air_iplv"],
             a["t_air_rated_c"],
             "air",
-            condenser_approach,
-            chiller_approach,
+            a["air_condenser_approach_k"],
+            a["chiller_approach_k"],
         )
     inv = _inverse_cop(source_offset + shift, t_chilled, eta, condenser_approach, chiller_approach, loss)
     inv_cop_sum = total(sh, inv)
@@ -283,7 +301,12 @@ def liquid(args: dict, free_cooling: bool) -> dict:
     t_chilled = supply - approach
     cond, chill = _flat(a["air_condenser_approach_k"]), _flat(a["chiller_approach_k"])
     eta, loss = chiller_fit(
-        _flat(a["cop_air_rated"]), _maybe(a.get("cop_air_iplv")), a["t_air_rated_c"], "air", cond, chill
+        a["cop_air_rated"],
+        a.get("cop_air_iplv"),
+        a["t_air_rated_c"],
+        "air",
+        a["air_condenser_approach_k"],
+        a["chiller_approach_k"],
     )
     t_full = economiser_full_c("dry", supply, approach, _maybe(a.get("dry_economiser_approach_k")))
     inv_air = _inverse_cop(shift, t_chilled, eta, cond, chill, loss)
