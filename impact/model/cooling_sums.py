@@ -66,6 +66,25 @@ class SortedHours:
         return counts
 
 
+_SORTED: dict = {}
+
+
+def sorted_hours(x) -> SortedHours:
+    """:class:`SortedHours` of ``x``, kept for the last few series (a run sorts the same year's
+    hours for its central values, its draws and each cooling mode's variable)."""
+    import hashlib
+
+    x = np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
+    key = hashlib.blake2b(x.tobytes(), digest_size=16).digest()
+    sh = _SORTED.get(key)
+    if sh is None:
+        if len(_SORTED) >= 4:
+            _SORTED.pop(next(iter(_SORTED)))
+        sh = _SORTED[key] = SortedHours(x)
+    sh._counts.clear()  # the counts are kept for one run's edges only
+    return sh
+
+
 class Piecewise:
     """A continuous piecewise-linear function of ``X``, per draw.
 
@@ -79,9 +98,10 @@ class Piecewise:
 
     def at(self, x, x0: float):
         """``(a', b)`` of the piece holding ``x``, in ``Y = X - x0``: ``f = a' + b Y``."""
-        idx = sum((x > e).astype(np.intp) for e in self.edges)
-        a = np.choose(idx, [np.broadcast_to(p[0], np.shape(x)) for p in self.pieces])
-        b = np.choose(idx, [np.broadcast_to(p[1], np.shape(x)) for p in self.pieces])
+        a, b = self.pieces[0]
+        for edge, (a_next, b_next) in zip(self.edges, self.pieces[1:]):  # edges increase: the last passed wins
+            beyond = x > edge
+            a, b = np.where(beyond, a_next, a), np.where(beyond, b_next, b)
         return a + b * x0, b
 
 
@@ -192,7 +212,7 @@ def air_and_water(args: dict) -> dict:
 
     a = args
     spec = SYSTEMS[a["system"]]
-    sh = SortedHours(driving_variable(a))
+    sh = sorted_hours(driving_variable(a))
     hours = sh.hours
     shift = a.get("temp_offset_k")
     shift = 0.0 if shift is None else _flat(shift)
@@ -288,7 +308,7 @@ def liquid(args: dict, free_cooling: bool) -> dict:
 
     a = args
     liq = {k: _flat(v) for k, v in a["liquid"].items()}
-    sh = SortedHours(a["temp_air_c"])
+    sh = sorted_hours(a["temp_air_c"])
     hours = sh.hours
     shift = a.get("temp_offset_k")
     shift = 0.0 if shift is None else _flat(shift)
@@ -366,7 +386,9 @@ def _per_draw(out: dict, args: dict) -> dict:
     if not any(np.ndim(x) == 2 for x in values):
         return out
     n = _draw_count(args)
-    return {k: np.array(np.broadcast_to(v, (n,)), dtype=np.float64) for k, v in out.items()}
+    return {
+        k: v if np.shape(v) == (n,) else np.array(np.broadcast_to(v, (n,)), dtype=np.float64) for k, v in out.items()
+    }
 
 
 def _maybe(x):
