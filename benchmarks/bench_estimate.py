@@ -37,6 +37,17 @@ def _median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def _alternate(a, b, repeat: int) -> tuple[float, float]:
+    """Medians of ``a`` and ``b`` run in turn (the machine's load drifts alike for both)."""
+    ta, tb = [], []
+    for _ in range(repeat):
+        for fn, out in ((a, ta), (b, tb)):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+    return statistics.median(ta), statistics.median(tb)
+
+
 def floor_sorted_sums(t_air, hot_temp_max, p) -> dict:
     """The plain-numpy floor of the model part for a river site (dry economiser, air-cooled chillers,
     a constant water share): sort the hours once, prefix sums of T and T^2, per draw the band edges by
@@ -170,7 +181,7 @@ def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
     hot_max = float(np.max(t_air[model.hot_hours]))
     print("cooling Monte Carlo, MRS5 (machine shared with other sessions: medians of repeats)")
     for draws in draws_list:
-        repeat = 7 if draws <= 20_000 else 3
+        repeat = 51 if draws <= 20_000 else 5
         values = model.draw_values(draws, DEFAULT_SEED)
 
         def model_part():
@@ -181,8 +192,7 @@ def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
             cooling._FIT_CACHE.clear()
             floor_sorted_sums(t_air, hot_max, _floor_inputs(model, values))
 
-        t_model = _median_time(model_part, repeat)
-        t_floor = _median_time(floor, repeat)
+        t_model, t_floor = _alternate(model_part, floor, repeat)
         t_est = _median_time(lambda: impact.estimate(project, draws=draws), repeat)
         out = subprocess.run(
             [sys.executable, __file__, "--memory", str(draws)], check=True, capture_output=True, text=True, cwd=ROOT

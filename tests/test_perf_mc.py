@@ -232,3 +232,20 @@ def test_peak_hours_narrowed():
     at = cooling_sums.peak_hours(args, hot, hourly_water=False)
     assert len(at) == 1 and args["temp_air_c"][at[0]] == args["temp_air_c"].max()
     assert len(cooling_sums.peak_hours(args, hot, hourly_water=True)) == 48
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-fc{c[1]}-eff{'drawn' if c[4] else 'one'}" for c in CASES])
+def test_peak_equals_hourly_max_over_hot_hours(case):
+    """The peak from the hours that can hold it (one hour's terms, or blocks of draws) equals the
+    largest hour of the hour-by-hour run over the 96 hottest hours, for 300 draws."""
+    args = _args(*case, draws=300)
+    hot = np.union1d(np.argsort(args["temp_air_c"])[-48:], np.argsort(args["temp_wet_bulb_c"])[-48:])
+    on_hot = {**args, "temp_air_c": args["temp_air_c"][hot], "temp_wet_bulb_c": args["temp_wet_bulb_c"][hot]}
+    ref = cooling.simulate(**{**on_hot, "hourly": True})["hourly"]
+    at = cooling_sums.peak_hours(args, hot, hourly_water=False)
+    assert (len(at) < len(hot)) == (case[0] != "adiabatic" or not case[4])
+    facility, water = cooling_sums.peak(
+        {**args, "temp_air_c": args["temp_air_c"][at], "temp_wet_bulb_c": args["temp_wet_bulb_c"][at]}
+    )
+    _close(facility, ref["facility_mw"].max(axis=-1), f"{case[0]} peak")
+    _close(water, ref["water_mw"].max(axis=-1), f"{case[0]} water peak")

@@ -436,13 +436,18 @@ def peak(args: dict) -> tuple:
     """
     from .cooling import _draw_count, simulate
 
+    hourly_water = args.get("water") is not None and not _constant_in_hours(args["water"].get("t_in_c"))
+    if sortable_setup(args["system"], hourly_water, args["adiabatic_effectiveness"]):
+        x = driving_variable(args)
+        if np.all(x == x[0]):  # the hours tied at the highest temperature: one of them is enough
+            return _peak_at_one_hour(args)
     draws = _draw_count(args)
 
     def run(kw):
         res = simulate(**{**kw, "hourly": True})["hourly"]
         return res["facility_mw"].max(axis=-1), res["water_mw"].max(axis=-1)
 
-    if draws <= PEAK_DRAWS_PER_BLOCK or np.shape(args["temp_air_c"])[-1] * draws <= 4 * 2**20:
+    if draws <= PEAK_DRAWS_PER_BLOCK or np.shape(args["temp_air_c"])[-1] * draws <= 2**18:
         return run(args)
 
     def block(x, rows):
@@ -460,3 +465,73 @@ def peak(args: dict) -> tuple:
         facility.append(np.broadcast_to(f, (n,)))
         water.append(np.broadcast_to(w, (n,)))
     return np.concatenate(facility), np.concatenate(water)
+
+
+def _peak_at_one_hour(args: dict) -> tuple:
+    """The site's power and the heat into the water [MW] at the first hour of ``args``, per draw:
+    the hourly terms of :func:`impact.model.cooling.simulate` (``facility_mw``, ``water_mw``) at
+    that hour, with the model's own functions."""
+    from .cooling import (
+        SYSTEMS,
+        adiabatic_temperature,
+        chiller_fit,
+        economiser_fraction,
+        economiser_full_c,
+        inverse_cop,
+        water_share,
+    )
+
+    a = args
+    spec = SYSTEMS[a["system"]]
+    free_cooling = spec["free_cooling"] if a.get("free_cooling") is None else a["free_cooling"]
+    t_air = np.asarray(a["temp_air_c"], dtype=np.float64)[..., :1]
+    t_wb = np.asarray(a["temp_wet_bulb_c"], dtype=np.float64)[..., :1]
+    shift = a.get("temp_offset_k")
+    if shift is not None and not np.any(np.asarray(shift) != 0):
+        shift = None
+    it, dist, aux = a["it_mw"], a["distribution_share"], a["aux_share"]
+    load = it * (1.0 + dist)
+    t_chilled = a["supply_c"] - a["approach_k"]
+    cond, chill = a["air_condenser_approach_k"], a["chiller_approach_k"]
+    if spec.get("liquid"):
+        liq = a["liquid"]
+        t = t_air if shift is None else t_air + shift
+        q_liquid = liq["share"] * it
+        q_air = load - q_liquid
+        eta, loss = chiller_fit(a["cop_air_rated"], a.get("cop_air_iplv"), a["t_air_rated_c"], "air", cond, chill)
+        t_full = economiser_full_c("dry", a["supply_c"], a["approach_k"], a.get("dry_economiser_approach_k"))
+        e_air = economiser_fraction(t, t_full, a["band_k"]) if free_cooling else 0.0
+        inv_air = inverse_cop(t, t_chilled, eta, cond, chill, loss_lift_k=loss)
+        e_liq = economiser_fraction(t, liq["supply_c"] - liq["dry_cooler_approach_k"], liq["delta_t_k"])
+        inv_liq = inverse_cop(t, liq["supply_c"], eta, cond, chill, loss_lift_k=loss)
+        power = q_air * (1.0 - e_air) * inv_air + q_liquid * (1.0 - e_liq) * inv_liq
+        water = 0.0 * load
+    else:
+        w = water_share(a["water"], t_chilled, a["band_k"], load)[0] if a.get("water") is not None else 0.0
+        rest = 1.0 - w
+        t_adiabatic = None
+        if "adiabatic" in (spec["economiser"], spec["condenser"]):
+            t_adiabatic = adiabatic_temperature(t_air, t_wb, a["adiabatic_effectiveness"])
+        e = 0.0
+        if free_cooling:
+            source = {"dry": t_air, "wet": t_wb, "adiabatic": t_adiabatic}[spec["economiser"]]
+            t_full = economiser_full_c(
+                spec["economiser"], a["supply_c"], a["approach_k"], a["dry_economiser_approach_k"]
+            )
+            e = economiser_fraction(source, t_full if shift is None else t_full - shift, a["band_k"])
+        if spec["condenser"] == "tower":
+            t_source, c_approach = t_wb + a["tower_approach_k"], chill
+            eta, loss = chiller_fit(
+                a["cop_water_rated"], a["cop_water_iplv"], a["t_water_rated_c"], "water", chill, chill
+            )
+        else:
+            t_source = t_adiabatic if spec["condenser"] == "adiabatic" else t_air
+            c_approach = cond
+            eta, loss = chiller_fit(a["cop_air_rated"], a["cop_air_iplv"], a["t_air_rated_c"], "air", cond, chill)
+        inv = inverse_cop(t_source, t_chilled, eta, c_approach, chill, source_shift_k=shift, loss_lift_k=loss)
+        power = load * (rest - e * rest) * inv
+        water = load * w
+    facility = it + power + aux * load + dist * it
+    shape = np.broadcast_shapes(np.shape(facility), np.shape(water))
+    facility, water = (np.broadcast_to(np.asarray(x, dtype=np.float64), shape)[..., 0] for x in (facility, water))
+    return (facility, water) if facility.ndim else (float(facility), float(water))
