@@ -482,7 +482,7 @@ def _peak_at_one_hour(args: dict) -> tuple:
     )
 
     a = args
-    spec = SYSTEMS[a["system"]]
+    spec: dict = SYSTEMS[a["system"]]
     free_cooling = spec["free_cooling"] if a.get("free_cooling") is None else a["free_cooling"]
     t_air = np.asarray(a["temp_air_c"], dtype=np.float64)[..., :1]
     t_wb = np.asarray(a["temp_wet_bulb_c"], dtype=np.float64)[..., :1]
