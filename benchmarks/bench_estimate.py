@@ -185,11 +185,11 @@ def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
         values = model.draw_values(draws, DEFAULT_SEED)
 
         def model_part():
-            cooling._FIT_CACHE.clear()  # each repeat fits its chillers, as one estimate does
+            getattr(cooling, "_FIT_CACHE", {}).clear()  # each repeat fits its chillers, as one estimate does
             _cooling(cs, dict(values), model.hot_hours, False)
 
         def floor():  # the chillers' fit (once) and the sorted sums
-            cooling._FIT_CACHE.clear()
+            getattr(cooling, "_FIT_CACHE", {}).clear()
             floor_sorted_sums(t_air, hot_max, _floor_inputs(model, values))
 
         t_model, t_floor = _alternate(model_part, floor, repeat)

@@ -249,3 +249,46 @@ def test_peak_equals_hourly_max_over_hot_hours(case):
     )
     _close(facility, ref["facility_mw"].max(axis=-1), f"{case[0]} peak")
     _close(water, ref["water_mw"].max(axis=-1), f"{case[0]} water peak")
+
+
+def _loss_lift_by_bisection(cop_full, cop_iplv, t_full, points, cond, evap, weights=cooling.IPLV_WEIGHTS):
+    """The loss lift as it was found before issue 15: 60 halvings of [0, 1e4 K]."""
+    min_lift = cond + evap
+
+    def lift(t):
+        return np.maximum(t + cond - (cooling.T_CHILLED_RATED_C - evap), min_lift)
+
+    full, parts, target = lift(t_full), [lift(t) for t in points], cop_iplv / cop_full
+
+    def ratio(loss):
+        return sum(w * (full + loss) / (p + loss) for w, p in zip(weights, parts))
+
+    lo, hi = np.zeros_like(full), np.full_like(full, 1e4)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        above = ratio(mid) > target
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return np.where(ratio(0.0) <= target, 0.0, 0.5 * (lo + hi)), min_lift
+
+
+@pytest.mark.parametrize("condenser", ["air", "water"])
+def test_loss_lift_newton_equals_bisection(condenser):
+    """Newton's steps find the bisection's root: COPs (lift + L) equal to 1e-12 relative, over
+    ratings and approaches wider than any default (some with L = 0, some beyond 1e4 K)."""
+    rng = np.random.default_rng(7)
+    n = 20_000
+    cop_full, cop_iplv = rng.uniform(2.0, 7.0, n), rng.uniform(2.0, 9.0, n)
+    cond, evap = rng.uniform(2, 22, n), rng.uniform(1, 9, n)
+    points = cooling.IPLV_T_AIR_C if condenser == "air" else cooling.IPLV_T_WATER_C
+    t_full = 35.0 if condenser == "air" else 29.4
+    ref, min_lift = _loss_lift_by_bisection(cop_full, cop_iplv, t_full, points, cond, evap)
+    cooling._FIT_CACHE.clear()
+    new = cooling.chiller_loss_lift(cop_full, cop_iplv, t_full, points, cond, evap)
+    assert np.any(ref == 0) and np.any(ref > 1e3)
+    np.testing.assert_allclose(min_lift + new, min_lift + ref, rtol=1e-12)
+    # the fit kept for the next identical call is the same, and cannot be changed in place
+    eta, loss = cooling.chiller_fit(cop_full, cop_iplv, t_full, condenser, cond, evap)
+    again = cooling.chiller_fit(cop_full.copy(), cop_iplv.copy(), t_full, condenser, cond.copy(), evap.copy())
+    assert again[0] is eta and again[1] is loss
+    with pytest.raises(ValueError):
+        eta[0] = 1.0

@@ -317,8 +317,9 @@ def chiller_fit(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approa
     # The same ratings and approaches come twice in a run (the annual sums, then the peak): the
     # fit of the last ones is kept (issue 15), read-only, keyed on their values.
     key = _fit_key(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approach_k, evaporator_approach_k)
-    if key is not None and _FIT_CACHE.get("key") == key:
-        return _FIT_CACHE["value"]
+    last = _FIT_CACHE.get("last")  # one (key, value) pair: read and replaced at once
+    if key is not None and last is not None and last[0] == key:
+        return last[1]
     points = IPLV_T_AIR_C if condenser == "air" else IPLV_T_WATER_C
     loss = chiller_loss_lift(cop_full, cop_iplv, t_source_full_c, points, condenser_approach_k, evaporator_approach_k)
     value = (
@@ -329,7 +330,7 @@ def chiller_fit(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approa
         if isinstance(x, np.ndarray):
             x.flags.writeable = False
     if key is not None:
-        _FIT_CACHE.update(key=key, value=value)
+        _FIT_CACHE["last"] = (key, value)
     return value
 
 
