@@ -51,7 +51,8 @@ def _alternate(a, b, repeat: int) -> tuple[float, float]:
 def floor_sorted_sums(t_air, hot_temp_max, p) -> dict:
     """The plain-numpy floor of the model part for a river site (dry economiser, air-cooled chillers,
     a constant water share): sort the hours once, prefix sums of T and T^2, per draw the band edges by
-    ``searchsorted``; the peak at the hottest hour (every term rises with the temperature).
+    ``searchsorted``; the engine's cooling results (:func:`impact.engine._cooling`'s keys) from them,
+    the peak at the hottest hour (every term rises with the temperature).
 
     ``p``: the drawn parameters as ``(draws,)`` arrays (or scalars) [units of ``cooling.simulate``].
     """
@@ -93,21 +94,50 @@ def floor_sorted_sums(t_air, hot_temp_max, p) -> dict:
         ib = np.where(r <= b_i, 0.0, k)
         n, s1, s2 = seg(lo, hi)
         e_inv = e_inv + ea * ia * n + (ea * ib + eb * ia) * s1 + eb * ib * s2
-    rest = 1.0 - p["w"]
+    # The river water's share (constant in hours): the exchanger's feasibility, the declared coverage,
+    # none when the intake is not below the outlet.
+    feasible = np.clip((t_chilled + band - (p["t_in"] + p["hx"])) / band, 0.0, 1.0)
+    w = np.where(p["t_in"] < p["t_out"], np.minimum(p["coverage"], feasible), 0.0)
+    rest = 1.0 - w
     load = p["it"] * (1 + p["dist"])
-    chiller = load * rest * (inv_sum - e_inv)
-    facility = p["it"] * n_h + chiller + p["aux"] * load * n_h + p["dist"] * p["it"] * n_h
+    it_e, aux_e, dist_e = p["it"] * n_h, p["aux"] * load * n_h, p["dist"] * p["it"] * n_h
+    chiller = load * (rest * (inv_sum - e_inv))
+    facility = it_e + chiller + aux_e + dist_e
+    chillers_only = it_e + load * inv_sum + aux_e + dist_e
+    free_cooled = it_e + aux_e + dist_e + load * (inv_sum - e_inv)
+    water_heat = load * w * n_h
+    rise = p["t_out"] - p["t_in"]
+    per_k = np.where(rise > 0, w / np.where(rise > 0, rise, 1.0), 0.0)
+    out = {
+        "pue_modelled": facility / it_e,
+        "cooling_energy_mwh": chiller + aux_e,
+        "cooling_energy_chillers_mwh": chiller,
+        "cooling_energy_auxiliaries_mwh": aux_e,
+        "cooling_share_free": rest * e_sum / n_h,
+        "cooling_share_water": w,
+        "cooling_share_chillers": rest * (n_h - e_sum) / n_h,
+        "cooling_saving_share": load * (inv_sum - rest * (inv_sum - e_inv)) / chillers_only,
+        "cooling_saving_water_vs_chillers_share": load * w * inv_sum / chillers_only,
+        "cooling_saving_water_vs_free_cooling_share": load * w * (inv_sum - e_inv) / free_cooled,
+        "water_heat_mwh": water_heat,
+        "thermal_discharge_mean_modelled_mw": water_heat / n_h,
+        "water_volume_modelled_m3": load * per_k * n_h * 3.6e9 / (p["rho"] * p["cp"]),
+    }
+    # The peak at the hottest hour (every term rises with the temperature), at full IT load.
     t_hot = hot_temp_max
     e_hot = np.clip((b_e1 - t_hot) / band, 0, 1)
     inv_hot = (np.maximum(t_hot + c0, m) + p["loss"]) * k
-    peak = p["it_full"] * (1 + p["dist"]) * (rest * (1 - e_hot) * inv_hot + p["aux"]) + p["it_full"] * (1 + p["dist"])
-    return {"pue": facility / (p["it"] * n_h), "free": load * rest * e_sum, "peak": peak}
+    load_full = p["it_full"] * (1 + p["dist"])
+    out["peak_modelled_mw"] = load_full * (1.0 + rest * (1 - e_hot) * inv_hot + p["aux"])
+    out["thermal_discharge_max_modelled_mw"] = load_full * w
+    return out
 
 
 def _floor_inputs(model, values):
     """The floor's parameters from the engine's drawn values (the same draws as the estimate)."""
     import numpy as np
 
+    from impact.engine import _outlet_used_c
     from impact.model import cooling
 
     v = values
@@ -138,7 +168,12 @@ def _floor_inputs(model, values):
         offset=a(v.get("climate.offset_k", 0.0)),
         eta=eta,
         loss=0.0 if loss is None else loss,
-        w=p["coverage_share"],
+        coverage=p["coverage_share"],
+        t_in=a(v["cooling.water_in_c"]) + a(v.get("cooling.water_in_offset_k", 0.0)),
+        t_out=a(_outlet_used_c(v)),
+        hx=a(v["cooling.hx_approach_k"]),
+        rho=v["water_density_kg_per_m3"],
+        cp=v["water_specific_heat_j_per_kg_k"],
         it=a(v["it_capacity_mw"] * v["utilisation"]),
         it_full=a(v["it_capacity_mw"]),
         dist=p["distribution_share"],
@@ -193,6 +228,10 @@ def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
             floor_sorted_sums(t_air, hot_max, _floor_inputs(model, values))
 
         t_model, t_floor = _alternate(model_part, floor, repeat)
+        v = dict(values)
+        _cooling(cs, v, model.hot_hours, False)
+        f = floor_sorted_sums(t_air, hot_max, _floor_inputs(model, values))
+        same = max(float(np.max(np.abs(np.asarray(f[k]) / np.asarray(v[k]) - 1.0))) for k in f)
         t_est = _median_time(lambda: impact.estimate(project, draws=draws), repeat)
         out = subprocess.run(
             [sys.executable, __file__, "--memory", str(draws)], check=True, capture_output=True, text=True, cwd=ROOT
@@ -200,7 +239,7 @@ def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
         mem = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"  {draws:>7,} draws: model part {t_model * 1000:8.1f} ms, floor {t_floor * 1000:7.1f} ms "
-            f"({t_model / t_floor:4.2f} x); estimate {t_est * 1000:8.1f} ms; "
+            f"({t_model / t_floor:4.2f} x; same {len(f)} results to {same:.0e}); estimate {t_est * 1000:8.1f} ms; "
             f"estimate peak memory {mem['traced_mb']:6.0f} MB traced (process peak RSS {mem['rss_total_mb']:5.0f} MB, "
             f"{mem['rss_mb']:5.0f} MB above a 100-draw warm-up)"
         )
