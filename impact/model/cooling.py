@@ -13,6 +13,9 @@ losses (UPS, transformers and PDUs, lighting) a share of the IT load [5]_.
 
 Arrays broadcast: climate series have shape ``(hours,)``; parameters may be scalars
 or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass.
+Annual results alone (no ``hourly``) come from sorted hours and prefix sums where
+every hourly term is a function of one temperature (:mod:`impact.model.cooling_sums`,
+the same sums); otherwise hour by hour, in blocks of draws.
 
 References
 ----------
