@@ -292,3 +292,14 @@ def test_loss_lift_newton_equals_bisection(condenser):
     assert again[0] is eta and again[1] is loss
     with pytest.raises(ValueError):
         eta[0] = 1.0
+
+
+def test_missing_hour_keeps_the_hour_by_hour_path():
+    """A NaN hour is not sorted away: the run stays hour by hour, and its sums are NaN as before."""
+    args = _args("dry_free_cooling", None, False, False, True, draws=200)
+    args["temp_air_c"] = args["temp_air_c"].copy()
+    args["temp_air_c"][100] = np.nan
+    assert not cooling_sums.sortable(args)
+    assert np.all(np.isnan(cooling.simulate(**args)["facility_mwh"]))
+    hot = np.argsort(args["temp_air_c"])[-48:]  # NaN sorts last: among the "hottest"
+    assert len(cooling_sums.peak_hours(args, hot, hourly_water=False)) == 48

@@ -185,6 +185,8 @@ def sortable(args: dict) -> bool:
         return False  # an hourly intake temperature: the water's share varies by hour
     if "adiabatic" in (spec["economiser"], spec["condenser"]) and np.ndim(args["adiabatic_effectiveness"]) != 0:
         return False  # drawn effectiveness: each draw orders the hours differently
+    if not (np.all(np.isfinite(args["temp_air_c"])) and np.all(np.isfinite(args["temp_wet_bulb_c"]))):
+        return False  # a missing hour: the hour-by-hour sums carry it (NaN) as before
     bands = [args["band_k"]] + ([args["liquid"]["delta_t_k"]] if spec.get("liquid") and args.get("liquid") else [])
     return all(np.all(np.asarray(b) > 0) for b in bands)
 
@@ -424,6 +426,8 @@ def peak_hours(args: dict, hot_hours, hourly_water: bool):
     if not sortable_setup(args["system"], hourly_water, args["adiabatic_effectiveness"]):
         return hot_hours
     x = driving_variable(args)[hot_hours]
+    if not np.all(np.isfinite(x)):
+        return hot_hours  # a missing hour: searched hour by hour, as before
     return hot_hours[x == x.max()]
 
 
@@ -439,7 +443,7 @@ def peak(args: dict) -> tuple:
     hourly_water = args.get("water") is not None and not _constant_in_hours(args["water"].get("t_in_c"))
     if sortable_setup(args["system"], hourly_water, args["adiabatic_effectiveness"]):
         x = driving_variable(args)
-        if np.all(x == x[0]):  # the hours tied at the highest temperature: one of them is enough
+        if x.size and np.all(x == x[0]):  # the hours tied at the highest temperature: one of them is enough
             return _peak_at_one_hour(args)
     draws = _draw_count(args)
 
