@@ -45,6 +45,9 @@ def main(only: list[str] | None = None) -> None:
     med, best = wall(lambda: impact.estimate(project, draws=2000), repeat=20)
     print(f"model alone, 2,000 draws                        median {med * 1000:7.1f} ms   best {best * 1000:7.1f} ms")
     cooling_monte_carlo(project)
+    from bench_estimate import estimate_vs_floor  # beside this file
+
+    estimate_vs_floor()  # issue 15: estimate and its model part against the sorted-sum floor, 2,000 and 200,000 draws
     site_placement()
     maps()
     dossier()

@@ -20,7 +20,7 @@ import numpy as np
 from . import __version__, heatreuse, project_data
 from .indicators import INDICATORS
 from .inputs import _NUMERIC_PARAMETERS, LIQUID_PARAMETERS, CoolingSetup, resolve_inputs
-from .model import air, carbon, cooling, energy, equivalences, heat, uncertainty, water
+from .model import air, carbon, cooling, cooling_sums, energy, equivalences, heat, uncertainty, water
 from .model import eu as eu_model
 from .model import icpe as icpe_model
 from .project import NO_REFRIGERANT, WATER_COOLED, Project, project_text
@@ -967,10 +967,15 @@ def _draw_order(name: str) -> int:
 
 def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
     """Run the hourly cooling model on ``v`` and add its annual results to ``v``."""
-    # Draws run in single precision over hours x draws (half the memory traffic; the
-    # sums over 8,760 hours stay accurate to about 1e-6); the central run in double.
+    # --- issue 15 (cooling Monte Carlo): where the annual sums come from sorted hours and the peak
+    # from the hottest hours (cooling_sums), the draws run in double precision (no hours x draws
+    # arrays); otherwise in single precision over hours x draws (half the memory traffic; sums
+    # accurate to about 1e-6); the central run in double.
     draws = any(np.ndim(x) for x in v.values())
-    work = np.float32 if draws and not hourly else np.float64
+    hourly_water = bool(cs.water) and cs.t_water_in_hourly is not None
+    sortable = cooling_sums.sortable_setup(cs.system, hourly_water, v["cooling.adiabatic_effectiveness"])
+    work = np.float32 if draws and not hourly and not sortable else np.float64
+    # --- end issue 15
 
     def col(x):  # draws become a column, to broadcast against the hours
         return x if np.ndim(x) == 0 else np.asarray(x, dtype=work)[:, None]
@@ -1026,16 +1031,20 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
         hourly=hourly,
         **params,
     )
-    peak = cooling.simulate(
-        system=cs.system,
-        it_mw=col(v["it_capacity_mw"] * np.ones_like(v["utilisation"])),
-        temp_air_c=t_air[hot_hours],
-        temp_wet_bulb_c=t_wb[hot_hours],
-        free_cooling=cs.free_cooling,
-        water=water_for(hot_hours),
-        hourly=True,
-        **params,
+    # --- issue 15: the peak on the hours that can hold it, in blocks of draws (no hours x draws arrays)
+    peak_args = dict(system=cs.system, temp_air_c=t_air, temp_wet_bulb_c=t_wb, **params)
+    peak_at = cooling_sums.peak_hours(peak_args, hot_hours, hourly_water)
+    peak_facility_mw, peak_water_mw = cooling_sums.peak(
+        {
+            **peak_args,
+            "it_mw": col(v["it_capacity_mw"] * np.ones_like(v["utilisation"])),
+            "temp_air_c": t_air[peak_at],
+            "temp_wet_bulb_c": t_wb[peak_at],
+            "free_cooling": cs.free_cooling,
+            "water": water_for(peak_at),
+        }
     )
+    # --- end issue 15
     v.update(
         {
             "pue_modelled": res["pue"],
@@ -1048,14 +1057,14 @@ def _cooling(cs: CoolingSetup, v: dict[str, Any], hot_hours, hourly: bool):
             "cooling_share_chillers": res["chillers_share"],
             "cooling_saving_share": res["saving_share"],
             **{name: res[key] for name, key in cooling.WATER_SAVING_RESULTS.items()},
-            "peak_modelled_mw": peak["hourly"]["facility_mw"].max(axis=-1),
+            "peak_modelled_mw": peak_facility_mw,
             "water_heat_mwh": res["water_mwh"],
         }
     )
     if cs.water:
         # The heat into the water: its annual mean at the site's load, and its largest hour at full IT load.
         v["thermal_discharge_mean_modelled_mw"] = res["water_mwh"] / len(t_air)
-        v["thermal_discharge_max_modelled_mw"] = peak["hourly"]["water_mw"].max(axis=-1)
+        v["thermal_discharge_max_modelled_mw"] = peak_water_mw
         if "water_volume_m3" in res:
             v["water_volume_modelled_m3"] = res["water_volume_m3"]
     if not hourly:

@@ -13,6 +13,9 @@ losses (UPS, transformers and PDUs, lighting) a share of the IT load [5]_.
 
 Arrays broadcast: climate series have shape ``(hours,)``; parameters may be scalars
 or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass.
+Annual results alone (no ``hourly``) come from sorted hours and prefix sums where
+every hourly term is a function of one temperature (:mod:`impact.model.cooling_sums`,
+the same sums); otherwise hour by hour, in blocks of draws.
 
 References
 ----------
@@ -38,6 +41,8 @@ References
 from __future__ import annotations
 
 import numpy as np
+
+from . import cooling_sums
 
 KELVIN = 273.15
 #: Draws run together in :func:`simulate`: hours x draws arrays stay a few MB,
@@ -220,13 +225,43 @@ def chiller_loss_lift(
     def ratio(loss):
         return sum(w * (full + loss) / (p + loss) for w, p in zip(weights, parts))
 
-    lo = np.zeros(np.broadcast_shapes(np.shape(target), np.shape(full)))
-    hi = np.full_like(lo, 1e4)
-    for _ in range(60):  # the ratio falls with L: halve the bracket (1e4 K / 2**60: far below 1e-6 K)
-        mid = 0.5 * (lo + hi)
-        above = ratio(mid) > target
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    loss = np.where(ratio(0.0) <= target, 0.0, 0.5 * (lo + hi))
+    # The ratio falls with L: Newton's steps from L = 0 inside a bracket [lo, hi] that shrinks at
+    # each step (a bisection step whenever Newton's would leave it), from [0, 1e4 K], each draw until
+    # its step is below 1e-10 K (issue 15: 60 bisection steps before; the same root to
+    # about 1e-12 relative, 1e4 K when it lies beyond).
+    shape = np.broadcast_shapes(np.shape(target), np.shape(full), *(np.shape(p) for p in parts))
+    full_b, target_b = np.broadcast_to(full, shape).ravel(), np.broadcast_to(target, shape).ravel()
+    parts_b = [np.broadcast_to(p, shape).ravel() for p in parts]
+    x = np.zeros(full_b.shape)
+    lo, hi = x.copy(), np.full_like(x, 1e4)
+
+    def excess(i, loss):  # ratio - target of the draws i
+        return sum(w * (full_b[i] + loss) / (p[i] + loss) for w, p in zip(weights, parts_b)) - target_b[i]
+
+    # L = 0 where the ratio is already at or below the target; 1e4 K where it is still above there.
+    todo = np.flatnonzero(excess(slice(None), 0.0) > 0)
+    beyond = excess(todo, 1e4) > 0
+    x[todo[beyond]] = 1e4
+    todo = todo[~beyond]
+    for _ in range(200):
+        if todo.size == 0:
+            break
+        xt, ft = x[todo], full_b[todo]
+        pt = [p[todo] for p in parts_b]
+        g = excess(todo, xt)
+        dg = sum(w * (p - ft) / ((p + xt) * (p + xt)) for w, p in zip(weights, pt))
+        above = g > 0
+        lo_t = np.where(above, xt, lo[todo])
+        hi_t = np.where(above, hi[todo], xt)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = xt - g / dg
+        new = np.where((step >= lo_t) & (step <= hi_t), step, 0.5 * (lo_t + hi_t))
+        x[todo], lo[todo], hi[todo] = new, lo_t, hi_t
+        # A Newton step of d leaves an error of order d^2 / (lift + L): a step below 1e-10 K is the last.
+        going = (np.abs(new - xt) > 1e-10 * (1.0 + np.abs(xt))) & (hi_t - lo_t > 1e-15 * (1.0 + hi_t))
+        todo = todo[going]
+    x = x.reshape(shape)
+    loss = np.where(ratio(0.0) <= target, 0.0, x)
     return loss if np.ndim(loss) else float(loss)
 
 
@@ -282,11 +317,43 @@ def chiller_fit(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approa
     """
     if cop_iplv is None:
         return carnot_fraction(cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k), None
+    # The same ratings and approaches come twice in a run (the annual sums, then the peak): the
+    # fit of the last ones is kept (issue 15), read-only, keyed on their values.
+    key = _fit_key(cop_full, cop_iplv, t_source_full_c, condenser, condenser_approach_k, evaporator_approach_k)
+    last = _FIT_CACHE.get("last")  # one (key, value) pair: read and replaced at once
+    if key is not None and last is not None and last[0] == key:
+        return last[1]
     points = IPLV_T_AIR_C if condenser == "air" else IPLV_T_WATER_C
     loss = chiller_loss_lift(cop_full, cop_iplv, t_source_full_c, points, condenser_approach_k, evaporator_approach_k)
-    return carnot_fraction(
-        cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k, loss_lift_k=loss
-    ), loss
+    value = (
+        carnot_fraction(cop_full, t_source_full_c, condenser_approach_k, evaporator_approach_k, loss_lift_k=loss),
+        loss,
+    )
+    for x in value:
+        if isinstance(x, np.ndarray):
+            x.flags.writeable = False
+    if key is not None:
+        _FIT_CACHE["last"] = (key, value)
+    return value
+
+
+_FIT_CACHE: dict = {}
+
+
+def _fit_key(*args):
+    """The values of :func:`chiller_fit`'s arguments as a hashable key (None for small inputs:
+    recomputing them costs less than hashing)."""
+    import hashlib
+
+    arrays = [np.asarray(x) for x in args if not isinstance(x, str)]
+    if max(x.size for x in arrays) < 1024:
+        return None
+    parts: list = [a for a in args if isinstance(a, str)]
+    for x in arrays:
+        parts.append(
+            (x.dtype.str, x.shape, hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=16).digest())
+        )
+    return tuple(parts)
 
 
 def simulate(
@@ -399,11 +466,11 @@ def simulate(
         ``hourly`` (MW).
     """
     args = dict(locals())
-    draws = _draw_count(args)
-    if not hourly and draws > DRAWS_PER_BLOCK:
-        return _in_blocks(args, draws)
     if free_cooling is None:
         args["free_cooling"] = SYSTEMS[system]["free_cooling"]
+    draws = _draw_count(args)
+    if not hourly and draws > DRAWS_PER_BLOCK and not cooling_sums.sortable(args):
+        return _in_blocks(args, draws)
     out = _system(args)
     zero = np.asarray(it_mw) == 0
     if np.any(zero):  # no IT load: energies are 0, ratios are their limit (the same site at any load)
@@ -425,8 +492,15 @@ RATIOS = (
 
 def _system(args: dict) -> dict:
     """One run of the system's model, with the shares of each mode added."""
+    # Annual results alone: from sorted hours and prefix sums where they apply (the same sums).
+    sorted_sums = not args["hourly"] and cooling_sums.sortable(args)
     if SYSTEMS[args["system"]].get("liquid"):
-        out = liquid_closed_loop(args, args["free_cooling"])
+        if sorted_sums and args.get("liquid") is not None:
+            out = cooling_sums.liquid(args, args["free_cooling"])
+        else:
+            out = liquid_closed_loop(args, args["free_cooling"])
+    elif sorted_sums:
+        out = cooling_sums.air_and_water(args)
     else:
         out = _air_and_water(**args)
     load = out["cooling_load_mwh"]
@@ -524,33 +598,7 @@ def _air_and_water(
 
     # 1. River or sea water: share of the load.
     if water is not None:
-        t_in = water["t_in_c"]
-        water_shift = water.get("t_in_offset_k")
-        if water_shift is not None and np.any(np.asarray(water_shift) != 0):
-            t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
-        feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
-        w = np.minimum(water["coverage_share"], feasible)
-        if water.get("t_out_c") is not None:
-            # An intake not below the outlet temperature used cannot be warmed to it: no heat to the water.
-            w = np.where(np.asarray(t_in) < water["t_out_c"], w, 0.0)
-        if water.get("flow_m3_per_h") is not None:
-            capacity = (
-                water["flow_m3_per_h"]
-                * water["density_kg_per_m3"]
-                / 3600.0
-                * water["specific_heat_j_per_kg_k"]
-                * (water["t_out_c"] - t_in)
-                / 1e6
-            )
-            # An intake at or above the allowed return temperature carries no heat (not a negative one).
-            capacity = np.maximum(capacity, 0.0)
-            # No load (no IT load): the flow does not limit; else the share the flow can carry.
-            w = np.minimum(
-                w,
-                capacity / load
-                if np.all(np.asarray(load) != 0)
-                else np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf),
-            )
+        w, t_in = water_share(water, t_chilled, band_k, load)
     else:
         w = 0.0
     rest = 1.0 - w
@@ -662,6 +710,44 @@ def _air_and_water(
             }.items()
         }
     return out
+
+
+def water_share(water: dict, t_chilled, band_k, load):
+    """River or sea water's share of the cooling load [-], and the intake temperature used [°C].
+
+    The share the heat exchanger allows at this intake (linear across ``band_k`` above the
+    chilled-water temperature), never above the declared coverage, 0 when the intake is not
+    below the outlet temperature used, and limited by a declared flow's capacity.
+    Arguments as in :func:`simulate` (``water``), ``load`` the cooling load [MW].
+    """
+    t_in = water["t_in_c"]
+    water_shift = water.get("t_in_offset_k")
+    if water_shift is not None and np.any(np.asarray(water_shift) != 0):
+        t_in = np.maximum(np.asarray(t_in) + water_shift, 0.0)
+    feasible = np.clip((t_chilled + band_k - (t_in + water["hx_approach_k"])) / band_k, 0.0, 1.0)
+    w = np.minimum(water["coverage_share"], feasible)
+    if water.get("t_out_c") is not None:
+        # An intake not below the outlet temperature used cannot be warmed to it: no heat to the water.
+        w = np.where(np.asarray(t_in) < water["t_out_c"], w, 0.0)
+    if water.get("flow_m3_per_h") is not None:
+        capacity = (
+            water["flow_m3_per_h"]
+            * water["density_kg_per_m3"]
+            / 3600.0
+            * water["specific_heat_j_per_kg_k"]
+            * (water["t_out_c"] - t_in)
+            / 1e6
+        )
+        # An intake at or above the allowed return temperature carries no heat (not a negative one).
+        capacity = np.maximum(capacity, 0.0)
+        # No load (no IT load): the flow does not limit; else the share the flow can carry.
+        w = np.minimum(
+            w,
+            capacity / load
+            if np.all(np.asarray(load) != 0)
+            else np.where(np.asarray(load) != 0, _ratio(capacity, load), np.inf),
+        )
+    return w, t_in
 
 
 #: The indicators of :func:`water_savings` (the saving of river or sea water on each basis),
