@@ -39,7 +39,10 @@ HEADINGS = {
     },
 }
 # a range as the dossier writes it: « 73,0 dB(A) (62,7 à 76,6 dB(A)) », « 588 MW (532 to 951 MW) »
-RANGE = {"fr": re.compile(r"\(\s*[\d  ,.]+[^()]{0,20}? à [\d  ,.]+"), "en": re.compile(r"\(\s*[\d,.]+[^()]{0,20}? to [\d,.]+")}
+RANGE = {
+    "fr": re.compile(r"\(\s*[\d  ,.]+[^()]{0,20}? à [\d  ,.]+"),
+    "en": re.compile(r"\(\s*[\d,.]+[^()]{0,20}? to [\d,.]+"),
+}
 
 CAMPUS = """\
 name: Campus test (100 x 3 MW)
