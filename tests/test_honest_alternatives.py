@@ -306,10 +306,16 @@ def test_the_questions_ask_for_the_basis_when_the_economiser_is_a_default():
     from impact.report.catalogue import catalogue
 
     t = catalogue("en")
-    asked = t("alternatives.question.basis", medium=t("alternatives.medium.river"))
+    # MRS5's project file declares water.source: mine_water (the Galerie de la Mer): the question names it.
+    asked = t("alternatives.question.basis", medium=t("alternatives.medium.mine_water"))
     r = impact.estimate(impact.load_project(MRS5), draws=100)
     assert asked in narrative.questions(r, check_claims(r), "en")
     # Declared by the promoter, the economiser is no longer the tool's guess: no such question.
+    # A river-cooled site with no declared source: the question names the river water, until the
+    # promoter declares the economiser.
+    river = t("alternatives.question.basis", medium=t("alternatives.medium.river"))
+    r1 = impact.estimate(parse_project_text(MARSEILLE + RIVER, "t.yaml"), draws=100)
+    assert river in narrative.questions(r1, [], "en")
     text = MARSEILLE + RIVER.replace("coverage_share: 0.32", "coverage_share: 0.32, free_cooling: true")
     r2 = impact.estimate(parse_project_text(text, "t.yaml"), draws=100)
-    assert asked not in narrative.questions(r2, [], "en")
+    assert river not in narrative.questions(r2, [], "en")

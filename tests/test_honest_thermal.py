@@ -184,7 +184,9 @@ def test_mrs5_dossier_states_the_second_law_and_both_figures(mrs5):
     labels = [k["label"] for k in dossier._key_figures(mrs5, "fr")]
     assert any("moyenne annuelle" in x for x in labels) and any("maximum" in x for x in labels)
     water = next(k for k in dossier._key_figures(mrs5, "fr") if k["label"].startswith("Eau prélevée"))
-    assert "rendus réchauffés à la rivière" in water["equiv"] and "habitants" not in water["equiv"]
+    # MRS5 declares water.receiving_water: sea: the water goes back warmed to the sea, not to a river.
+    assert "rendus réchauffés à la mer" in water["equiv"] and "habitants" not in water["equiv"]
+    assert "rivière" not in water["equiv"]
 
 
 # ------------------------------------------------------------------------------ without the hourly model
