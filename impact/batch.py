@@ -63,6 +63,9 @@ class SiteOutcome:
     project: Any = None
     results: Any = None
     error: str | None = None  # one line
+    #: The fields an :class:`InputError` names (its problems' dotted paths): the words of a
+    #: report in another language than the message's name them (docs/one-language.md).
+    error_fields: tuple[str, ...] = ()
     #: The traceback of an unexpected exception (for the batch's log file, never the terminal).
     trace: str | None = field(default=None, repr=False)
 
@@ -73,6 +76,13 @@ class SiteOutcome:
 
 #: The longest message of an unexpected exception kept for a row or a report [characters].
 MESSAGE_CHARS = 300
+
+
+def error_fields(exc: BaseException) -> tuple[str, ...]:
+    """The fields an :class:`InputError` names, once each in order (none for another exception)."""
+    if not isinstance(exc, InputError):
+        return ()
+    return tuple(dict.fromkeys(f for f, _ in exc.problems if f))
 
 
 def one_line(exc: BaseException) -> str:
@@ -148,7 +158,7 @@ def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool =
         if not keep_hourly:
             out.results.hourly = None
     except InputError as exc:
-        out.error, out.results = one_line(exc), None
+        out.error, out.results, out.error_fields = one_line(exc), None, error_fields(exc)
     except Exception as exc:  # a bug on one site's path: that site fails, the others go on
         out.error, out.results, out.trace = one_line(exc), None, _traceback()
     return out

@@ -66,6 +66,10 @@ class CumulativeSite:
     same_commune: bool = False
     results: Any = None
     error: str | None = None
+    #: Why, as facts the report words in its language: the fields the registry row gets wrong
+    #: (an :class:`impact.errors.InputError`), and whether the engine itself failed (a bug).
+    error_fields: tuple[str, ...] = ()
+    error_is_bug: bool = False
     year: int | None = None  # the opening year the registry gives, if any
     #: In the project's commune, without coordinates, with the project's operator: perhaps the
     #: project under another name (counted, and flagged in the section).
@@ -101,7 +105,7 @@ class Cumulative:
         How many of the registry's sites lie in other départements.
     unplaced : list of (row, name, city, reason)
         The rows that could not be placed in a commune (reason: a :class:`impact.site.Site`
-        reason, or the row's read error), not counted.
+        reason, or the row's read error, whose fields are in ``unplaced_fields``), not counted.
     totals : dict
         ``(scope, group, quantity) -> Indicator``: the sums (see :data:`GROUPS`, :data:`SCOPES`,
         :data:`QUANTITIES`).
@@ -124,6 +128,8 @@ class Cumulative:
     project_rows: list[tuple[int, str]] = field(default_factory=list)
     elsewhere: int = 0
     unplaced: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: For an unplaced row the registry could not read: the fields its error names (by row).
+    unplaced_fields: dict[int, tuple[str, ...]] = field(default_factory=dict)
     totals: dict = field(default_factory=dict)
     indicators: dict = field(default_factory=dict)
     reference: dict = field(default_factory=dict)
@@ -281,7 +287,7 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
     -------
     Cumulative
     """
-    from .batch import _estimate_site, one_line
+    from .batch import _estimate_site, error_fields, one_line
 
     project, site = results.project, results.site
     draws = int(results.meta.get("draws") or len(results.samples["facility_energy_mwh"]))
@@ -337,6 +343,8 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
             s.results = outcome.results
         else:
             s.error = outcome.error
+            s.error_fields = tuple(getattr(outcome, "error_fields", ()))
+            s.error_is_bug = getattr(outcome, "trace", None) is not None
         out.sites.append(s)
     for n, exc in getattr(rows, "errors", ()):
         cells = getattr(rows, "raw", {}).get(n, {})
@@ -347,6 +355,7 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
         where = _place(_raw_site(cells), dep)
         if not where.placed:
             out.unplaced.append((n, name, str(cells.get("city") or ""), one_line(exc)))
+            out.unplaced_fields[n] = error_fields(exc)
         elif where.departement is None or where.departement.code != dep:
             out.elsewhere += 1
         else:
@@ -360,6 +369,7 @@ def cumulative(results, rows, registry: str = "", *, estimate_site=None) -> Cumu
                     where.commune,
                     where.commune.code == commune,
                     error=one_line(exc),
+                    error_fields=error_fields(exc),
                 )
             )
     out.sites.sort(key=lambda s: s.row)

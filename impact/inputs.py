@@ -957,7 +957,14 @@ def _default_building_embodied(b, inp: _Inputs, src) -> None:
     floor = getattr(b, "floor_area_m2", None)
     it_floor = getattr(b, "it_floor_area_m2", None)
     if isinstance(floor, Range):
-        inp.given("building.embodied_area_m2", floor, "m2", src("building"), "floor area of the building")
+        inp.given(
+            "building.embodied_area_m2",
+            floor,
+            "m2",
+            src("building"),
+            "floor area of the building",
+            note_key="note.totals.floor_area_given",
+        )
     elif isinstance(it_floor, Range):
         inp.put(
             "building.embodied_area_m2",
@@ -1092,6 +1099,7 @@ def _grid_intensity(p: Project, inp: _Inputs, year: int, src) -> None:
         factors.central,
         project_source=src(name),
         missing_note=factors.note,
+        source_note="",  # factors.note is impact's own words, said by the note key below
     )
     rec = inp.records[name]
     if rec.status == "default" and factors.basis:
@@ -1112,6 +1120,7 @@ def _grid_intensity(p: Project, inp: _Inputs, year: int, src) -> None:
         note_key="note.grid.direct",
         note_args=(("country", p.country),),
         source_key="" if factors.direct else "source.missing.grid_direct",
+        source_note="",  # the year used is impact's own words: in the source's citation
     )
 
 

@@ -58,8 +58,32 @@ def _site_row(s, lang: str) -> dict:
     if s.ok:
         row.update(_cells(lambda q: s.results[q], lang))
     else:
-        row["error"] = t("cumulative.not_estimated", reason=s.error or "")
+        row["error"] = t("cumulative.not_estimated", reason=not_estimated_reason(s, lang))
     return row
+
+
+#: Why a registry row is not placed (:class:`impact.site.Site` reasons), each a catalogue key.
+PLACE_REASONS = ("outside_france", "no_location", "not_in_a_commune", "city_not_found", "city_ambiguous")
+
+
+def not_estimated_reason(s, lang: str) -> str:
+    """Why a registry site is not estimated, in ``lang``: the engine's message is English
+    (impact.errors), so the dossier words its facts instead (the fields at fault, or a bug)."""
+    t = catalogue(lang)
+    if s.error_fields:
+        return t("one_language.not_estimated.fields", fields=t.join(s.error_fields))
+    return t("one_language.not_estimated." + ("bug" if s.error_is_bug else "refused"))
+
+
+def unplaced_reason(cum, row: int, reason: str, lang: str) -> str:
+    """Why a registry row is not placed, in ``lang``: a place reason, else the row's read error."""
+    t = catalogue(lang)
+    if reason in PLACE_REASONS:
+        return t(f"one_language.unplaced.{reason}")
+    fields = cum.unplaced_fields.get(row, ())
+    if fields:
+        return t("one_language.not_estimated.fields", fields=t.join(fields))
+    return t("one_language.not_estimated.refused")
 
 
 def _count(sites, commune_only: bool = False) -> int:
@@ -140,7 +164,7 @@ def _paragraphs(cum, results, lang: str) -> tuple[list[str], list[str], list[str
         notes.append(t("cumulative.elsewhere", n=str(cum.elsewhere)))
     if cum.unplaced:
         items = [
-            t("cumulative.unplaced.item", name=name, row=str(row), reason=reason)
+            t("cumulative.unplaced.item", name=name, row=str(row), reason=unplaced_reason(cum, row, reason, lang))
             for row, name, _, reason in cum.unplaced
         ]
         notes.append(t("cumulative.unplaced", items=t.join(items)))
