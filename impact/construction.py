@@ -6,8 +6,9 @@
   (data/reference/utilisation.csv) in ``facility_energy_year_1_mwh`` and ``..._year_2_mwh``, and
   gives the facility energy and the peak of every declared year (``Results.meta["ramp_up"]``).
 - ``construction``: the works as declared (start, duration, truck movements, earthworks);
-  ``construction_truck_movements_per_day`` and ``construction_building_embodied_t`` (the building's
-  embodied emissions, the same figure ``co2e_embodied_t_per_year`` spreads over the building's life).
+  ``construction_truck_movements_per_day``, ``construction_building_embodied_t`` (the building's
+  embodied emissions, the same figure ``co2e_embodied_t_per_year`` spreads over the building's life)
+  and ``construction_trucks_co2e_t`` (the trucks' diesel, when their distance is declared).
 
 See docs/construction.md.
 """
@@ -33,9 +34,16 @@ FACTS = {
     "truck_trips_total": "-",
     "trucks_per_day": "1/day",
     "earthworks_m3": "m3",
+    "truck_trip_km": "km",
+    "truck_km_total": "km",
 }
 TRUCKS = "construction_truck_movements_per_day"
 BUILDING = "construction_building_embodied_t"
+TRUCKS_CO2 = "construction_trucks_co2e_t"
+TRUCK_KM = "construction_truck_km"
+#: The trucks' diesel per km (data/reference/construction.csv) and a litre's emissions (fuel.csv).
+TRUCK_FUEL = "construction.truck_fuel_l_per_km"
+TRUCK_FACTOR = "construction.truck_emission_factor_kg_per_l"
 
 
 # ------------------------------------------------------------------------------ checks (project file)
@@ -203,7 +211,8 @@ def resolve_construction(p, inp, project_source: Callable[[str], str]) -> None:
         value = getattr(c, name)
         if value is not None:
             inp.given(f"construction.{name}", Range.point(float(value)), unit, where)
-    if c.truck_trips_total is not None:
+    per_day_km = c.trucks_per_day is not None and c.truck_trip_km is not None
+    if c.truck_trips_total is not None or per_day_km:
         inp.resolve(
             WORKING_DAYS,
             None,
@@ -211,6 +220,36 @@ def resolve_construction(p, inp, project_source: Callable[[str], str]) -> None:
             ref.require("construction", quantity="working_days_per_month"),
             project_source="",
         )
+    if any(x is not None for x in (c.truck_trips_total, c.trucks_per_day, c.truck_km_total)):
+        _truck_factors(inp)
+        if c.truck_km_total is None and c.truck_trip_km is None:  # trucks counted, their distance not given
+            inp.put(
+                "construction.truck_trip_km",
+                None,
+                "km",
+                "unknown",
+                "",
+                "not given: the road distance of the trucks' movements (quarries, tips)",
+                "note.construction.truck_distance_unknown",
+                source_key="source.not_given",
+            )
+
+
+def _truck_factors(inp) -> None:
+    """The trucks' diesel per km and its emissions per litre, when trucks are declared."""
+    from .sources import reference as ref
+
+    inp.resolve(
+        TRUCK_FUEL, None, "L/km", ref.require("construction", quantity="truck_fuel_l_per_km"), project_source=""
+    )
+    inp.resolve(
+        TRUCK_FACTOR,
+        None,
+        "kg CO2e/L",
+        ref.require("fuel", fuel="diesel", quantity="emission_factor"),
+        project_source="",
+        note_key="note.construction.truck_factor",
+    )
 
 
 # ------------------------------------------------------------------------------ engine
@@ -276,6 +315,7 @@ def run_construction(v: dict[str, Any], out: dict[str, Any], spec: dict, put: Ca
             model.truck_movements_per_working_day,
             "truck movements over the works / (duration in months x working days per month)",
         )
+    _trucks_co2(v, put)
     if "building.embodied_kg_per_m2" in v:
         put(
             BUILDING,
@@ -301,6 +341,34 @@ def run_construction(v: dict[str, Any], out: dict[str, Any], spec: dict, put: Ca
             lambda *x, mw=mw, n=n: model.ramp_up_step_peak_mw(mw(*x[:n]), x[n], x[n + 1]),
             "declared ramp-up step",
         )
+
+
+def truck_km_deps(v: dict[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """The inputs and the function giving the works' truck-km: as declared, else movements x km of one
+    movement (the movements declared in all, or per working day over the works)."""
+    if "construction.truck_km_total" in v:
+        return ("construction.truck_km_total",), lambda km: km
+    if "construction.truck_trips_total" in v:
+        return ("construction.truck_trips_total", "construction.truck_trip_km"), model.truck_km
+    per_day = ("construction.trucks_per_day", "construction.duration_months", WORKING_DAYS)
+    return per_day + ("construction.truck_trip_km",), lambda d, m, w, km: model.truck_km(
+        model.truck_movements_total(d, m, w), km
+    )
+
+
+def _trucks_co2(v: dict[str, Any], put: Callable) -> None:
+    """``construction_trucks_co2e_t``: truck-km x diesel per km x emissions per litre; unknown without a
+    declared distance (nothing is defaulted)."""
+    deps, km = truck_km_deps(v)
+    n = len(deps)
+    put(TRUCK_KM, deps, km, "truck-km of the works: declared, or truck movements x declared km of one movement")
+    put(
+        TRUCKS_CO2,
+        deps + (TRUCK_FUEL, TRUCK_FACTOR),
+        lambda *x: model.trucks_co2e_t(km(*x[:n]), x[n], x[n + 1]),
+        "truck-km of the works (declared, or movements x declared km of one movement) x diesel per km of a "
+        "40 t articulated tipper x emissions per litre of diesel",
+    )
 
 
 # ------------------------------------------------------------------------------ facts for the dossier

@@ -658,12 +658,20 @@ class Construction(_Strict):
     truck_trips_total: N("construction.truck_trips_total") = None
     trucks_per_day: N("construction.trucks_per_day") = None
     earthworks_m3: N("construction.earthworks_m3") = None
+    # The distance the trucks drive (docs/construction.md, the trucks' CO2): per movement, or in all.
+    truck_trip_km: N("construction.truck_trip_km") = None
+    truck_km_total: N("construction.truck_km_total") = None
 
     @model_validator(mode="after")
     def _trucks(self):
         if self.truck_trips_total is not None and self.trucks_per_day is not None:
             raise ValueError(
                 "give either truck_trips_total (truck movements over the whole works) or trucks_per_day, not both"
+            )
+        if self.truck_trip_km is not None and self.truck_km_total is not None:
+            raise ValueError(
+                "give either truck_trip_km (road km of one truck movement) or truck_km_total (truck-km of the "
+                "whole works), not both"
             )
         return self
 

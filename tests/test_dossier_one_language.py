@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 
 import pytest
@@ -139,14 +140,17 @@ def test_the_registry_rows_fail_as_the_case_says(rendered):
 @pytest.mark.parametrize("lang, prefix", [("fr", "non estimé : "), ("en", "not estimated: ")])
 def test_every_not_estimated_reason_is_a_catalogue_value(rendered, lang, prefix):
     _, _, cum, out = rendered
-    text = html.unescape(out[lang])
+    t = catalogue(lang)
+    # The cumulative section (its heading to the end of its section): where the registry's reasons are.
+    heading = t("cumulative.heading")
+    section = out[lang].split(html_escape(heading), 1)[1].split("</section>", 1)[0]
+    text = html.unescape(section)
     shown = re.findall(re.escape(prefix) + r"([^<]+)", text)
     assert shown, "the refused row is listed"
     allowed = _reasons(cum, lang)
     for reason in shown:
         assert reason.strip() in allowed, reason
-    # The French words, in the French dossier, for the refused PUE and the lost commune.
-    t = catalogue(lang)
+    # The dossier's own words, in its language, for the refused PUE and the lost commune.
     assert prefix + t("one_language.not_estimated.fields", fields="pue") in text
     assert t("one_language.unplaced.city_not_found") in text
     assert "must be between" not in text and "city_not_found" not in text

@@ -74,3 +74,33 @@ def truck_movements_per_working_day(truck_movements_total, duration_months, work
         busiest phases (earthworks, concrete pours) carry more than this mean.
     """
     return truck_movements_total / (duration_months * working_days_per_month)
+
+
+def truck_km(truck_movements_total, km_per_movement):
+    """Kilometres the works' heavy goods vehicles drive [km] = movements x road km of one movement."""
+    return truck_movements_total * km_per_movement
+
+
+def truck_movements_total(trucks_per_working_day, duration_months, working_days_per_month):
+    """Truck movements over the works [-] = movements per working day x months x working days per month."""
+    return trucks_per_working_day * duration_months * working_days_per_month
+
+
+def trucks_co2e_t(truck_km_total, fuel_l_per_km, emission_factor_kg_per_l):
+    """Greenhouse gases of the works' trucks [t CO2e].
+
+    Parameters
+    ----------
+    truck_km_total : numeric
+        Kilometres driven by the trucks [km].
+    fuel_l_per_km : numeric
+        Diesel burnt per kilometre driven [L/km].
+    emission_factor_kg_per_l : numeric
+        Well-to-wheel emissions of a litre of diesel [kg CO2e/L].
+
+    Returns
+    -------
+    numeric
+        truck-km x L/km x kg CO2e/L / 1000.
+    """
+    return truck_km_total * fuel_l_per_km * emission_factor_kg_per_l / 1000.0

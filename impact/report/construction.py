@@ -4,7 +4,7 @@ the works as declared, the construction's carbon, and the questions when the pro
 
 from __future__ import annotations
 
-from ..construction import BUILDING, TRUCKS, WORKING_DAYS
+from ..construction import BUILDING, TRUCK_FACTOR, TRUCK_FUEL, TRUCK_KM, TRUCKS, TRUCKS_CO2, WORKING_DAYS
 from ..ranges import Range
 from . import fmt, narrative
 from .catalogue import catalogue
@@ -156,19 +156,43 @@ def _works(results, lang: str) -> tuple[list[str], list[str]]:
         )
     else:
         out.append(t("construction.carbon.unknown"))
-    if trips is not None or per_day is not None:
-        out.append(t("construction.trucks.co2"))
+    out.append(_trucks_co2(results, lang, declared=trips is not None or per_day is not None))
     if months is None:
         questions.append(t("construction.question.duration"))
     questions.append(
         t("construction.question.routes" if trucks is not None and trucks.known else "construction.question.trucks")
     )
     questions.append(t("construction.question.noise"))
+    if not _known(results, TRUCKS_CO2) and (trips is not None or per_day is not None):
+        questions.append(t("construction.trucks_co2.question.distance"))
     if earth is None:
         questions.append(t("construction.question.earthworks"))
     else:
         questions.append(t("construction.question.spoil", volume=fmt.plain_quantity(earth, "m3", lang)))
     return out, questions
+
+
+def _known(results, name: str) -> bool:
+    ind = results.indicators.get(name)
+    return ind is not None and ind.known
+
+
+def _trucks_co2(results, lang: str, declared: bool) -> str:
+    """The trucks' greenhouse gases (truck-km x diesel per km x emissions per litre), or why they are
+    not estimated: no trucks declared, or their distance not declared (nothing is defaulted)."""
+    t = catalogue(lang)
+    if not _known(results, TRUCKS_CO2):
+        if declared or _given(results, "construction.truck_km_total") is not None:
+            return t("construction.trucks_co2.unknown.distance")
+        return t("construction.trucks_co2.unknown.trucks")
+    fuel, factor = _given(results, TRUCK_FUEL), _given(results, TRUCK_FACTOR)
+    return t(
+        "construction.trucks_co2.estimate",
+        co2=narrative.value_text(results, TRUCKS_CO2, lang),
+        km=narrative.value_text(results, TRUCK_KM, lang),
+        fuel=fmt.plain(fuel, lang) if fuel is not None else fmt.unknown(lang),
+        factor=fmt.plain(factor, lang) if factor is not None else fmt.unknown(lang),
+    )
 
 
 def section(results, lang: str = "fr") -> dict:
