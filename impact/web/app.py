@@ -140,6 +140,41 @@ def _problem_text(problem: F.Problem, lang: str) -> str:
     return t(key, **args)
 
 
+def said_text(message: str, lang: str) -> str | None:
+    """The loader's message in ``lang``, from the catalogue key it carries (:class:`impact.errors.Said`);
+    None when it carries none (a data file reader's message, say)."""
+    from ..report import fmt
+    from ..report.catalogue import catalogue
+
+    key = getattr(message, "key", None)
+    t = catalogue(lang)
+    if not isinstance(key, str) or not t.has(key):
+        return None
+    args = {}
+    for name, value in message.params.items():  # type: ignore[attr-defined]
+        if isinstance(value, str):
+            args[name] = said_text(value, lang) or value
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            args[name] = str(value)
+        elif isinstance(value, int) and abs(value) < 10000:  # a year, a count, an index: no thousands space
+            args[name] = str(value)
+        else:
+            args[name] = fmt.plain(value, lang)
+    return t(key, **args)
+
+
+def loader_text(message: str, lang: str) -> str:
+    """The loader's message as the page says it: in its language when it has a key, else introduced
+    as the model's own (English) words."""
+    from ..report.catalogue import catalogue
+
+    return said_text(message, lang) or catalogue(lang)("web.error.loader", message=message)
+
+
+def _problem_lines(problems: list, lang: str) -> list[str]:
+    return [f"{f}: {said_text(m, lang) or m}" if f else (said_text(m, lang) or m) for f, m in problems]
+
+
 # --------------------------------------------------------------------------- jobs
 
 
@@ -507,13 +542,15 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             except S.UploadTooLarge:
                 return form_page(lang, values, 413, top_errors=[t("web.error.too_large")])
             except InputError as exc:
-                return form_page(lang, values, 422, top_errors=[t("web.errors.file"), *_lines(exc)])
+                return form_page(
+                    lang, values, 422, top_errors=[t("web.errors.file"), *_problem_lines(exc.problems, lang)]
+                )
             return form_page(lang, F.values_from_data(data), notice=t("web.upload.done", file=name))
         if action == "edit":  # back from the result page: the form as it was sent
             try:
                 data = _yaml_mapping(str(form.get("project_yaml") or ""), "project.yaml")
             except InputError as exc:
-                return form_page(lang, {}, 422, top_errors=[t("web.errors.file"), *_lines(exc)])
+                return form_page(lang, {}, 422, top_errors=[t("web.errors.file"), *_problem_lines(exc.problems, lang)])
             return form_page(lang, F.values_from_data(data))
         if action == "find_commune":
             return find_commune(lang, values)
@@ -538,7 +575,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
             return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
         except InputError as exc:
-            errors = {f: t("web.error.loader", message=m) for f, m in exc.problems}
+            errors = {f: loader_text(m, lang) for f, m in exc.problems}
             return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
 
         def work():
@@ -553,10 +590,10 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             for f, m in exc.problems:
                 name = f if f in S.PATH_KINDS else F.input_name(f, m, values)
                 if name:
-                    m = t("web.error.loader", message=m)
+                    m = loader_text(m, lang)
                     errors[name] = (errors[name] + " " if name in errors else "") + m
                 else:
-                    top.append(f"{f}: {m}" if f else m)
+                    top.extend(_problem_lines([(f, m)], lang))
             top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
             return form_page(lang, values, 422, errors=errors, top_errors=top)
         return result_page(lang, results, text, figures, files)
@@ -677,7 +714,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             message = t("web.job.timeout", seconds=f"{timeout:.0f}")
         else:
             message = t("web.job.failed")
-        problems = [f"{f}: {m}" if f else m for f, m in job.problems]
+        problems = _problem_lines(job.problems, lang)
         return pages.render(
             "job.html.j2", lang, job=job, state=state, message=message, problems=problems, minutes=JOB_TTL_S // 60
         )
@@ -722,10 +759,6 @@ def _size_words(size: int, lang: str) -> str:
 
     text = format_size(size)
     return text.replace("MB", "Mo").replace("kB", "ko").replace("GB", "Go").replace(".", ",") if lang == "fr" else text
-
-
-def _lines(exc: InputError) -> list[str]:
-    return [f"{f}: {m}" if f else m for f, m in exc.problems]
 
 
 def _slug(text: str) -> str:

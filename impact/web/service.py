@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Said
 
 #: The largest upload accepted [byte] (the issue: "an upload over 5 MB gets 413").
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -132,7 +132,12 @@ def server_paths(text: str, uploaded: frozenset[str] = frozenset()) -> list[tupl
             places.append((f"alternatives[{i}].changes.", alt["changes"]))
     msg = "names a file on the server: the web page reads no server path; give the file as an upload"
     return [
-        (prefix + f, msg + ("" if prefix else f" (the field '{f}')"))
+        (
+            prefix + f,
+            Said(msg, "loader.web.server_path")
+            if prefix
+            else Said(msg + f" (the field '{f}')", "loader.web.server_path_field", {"field": f}),
+        )
         for prefix, node in places
         for f in path_fields()
         if _get(node, f) is not None and not (not prefix and f in uploaded)
@@ -180,19 +185,25 @@ def data_file(field: str, filename: str | None, raw: bytes) -> DataFile:
     from ..sources.files import KINDS
 
     kind = KINDS[PATH_KINDS[field]]
+    what = Said(kind.what, "web.data.kind." + PATH_KINDS[field])  # the kind's words in the catalogue
     limit = min(kind.max_bytes, MAX_DATA_BYTES)
     if len(raw) > limit:
         raise UploadTooLarge(field, limit)
     if not raw:
-        raise InputError(field, [(field, f"the uploaded file is empty, expected {kind.what}")])
+        said = Said(f"the uploaded file is empty, expected {kind.what}", "loader.web.upload_empty", {"what": what})
+        raise InputError(field, [(field, said)])
     if kind.text and b"\x00" in raw:
-        raise InputError(field, [(field, f"holds NUL bytes: it is not a text file, expected {kind.what}")])
+        text = f"holds NUL bytes: it is not a text file, expected {kind.what}"
+        raise InputError(field, [(field, Said(text, "loader.web.upload_nul", {"what": what}))])
     suffixes = path_suffixes(field)
     base = re.split(r"[\\/]", filename or "")[-1]
     suffix = next((x for x in suffixes if base.lower().endswith(x)), None)
     if suffix is None:
         if suffixes and base:
-            raise InputError(field, [(field, f"must be {kind.what}, a file ending in {' or '.join(suffixes)}")])
+            ends = " or ".join(suffixes)
+            text = f"must be {kind.what}, a file ending in {ends}"
+            said = Said(text, "loader.web.upload_suffix", {"what": what, "suffixes": ends})
+            raise InputError(field, [(field, said)])
         suffix = suffixes[0] if suffixes else ".dat"
     shown = re.sub(r"[^\w.() -]+", "_", base)[:80] or ("file" + suffix)
     return DataFile(field, raw, suffix, shown)
@@ -230,7 +241,9 @@ def rename_problems(exc: InputError, files: tuple[DataFile, ...]) -> InputError:
     problems = []
     for fld, msg in exc.problems:
         for name, dotted in by_name.items():
-            msg = msg.replace(name, dotted)
+            renamed = msg.replace(name, dotted)
+            if renamed != msg:  # a Said keeps its key: its parameters do not hold the run's file names
+                msg = Said(renamed, msg.key, msg.params) if isinstance(msg, Said) else renamed
         if exc.source in by_name:
             fld, msg = by_name[exc.source], (f"{fld}: {msg}" if fld else msg)
         problems.append((fld, msg))

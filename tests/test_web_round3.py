@@ -1,0 +1,242 @@
+"""Issue 14, round 3: the loader's messages in French on the web page, beside their fields.
+
+Every message the project loader can give (impact/project.py and what it calls) carries a catalogue
+key and its parameters (:class:`impact.errors.RuleError`, :class:`impact.errors.Said`); the command
+line keeps its English words, the web page says them from the catalogue in its language.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from impact.errors import InputError, Said
+from impact.project import parse_project_text
+from impact.report.catalogue import catalogue, placeholders
+from impact.web import form as F
+from impact.web.app import create_app, said_text
+
+ROOT = Path(__file__).resolve().parents[1]
+MRS5 = ROOT / "data" / "projects" / "mrs5.yaml"
+#: The loader and what it calls to check a project (the web's own refusals too).
+LOADER_FILES = [
+    "impact/project.py",
+    "impact/ranges.py",
+    "impact/construction.py",
+    "impact/units.py",
+    "impact/inputs.py",
+    "impact/web/service.py",
+]
+#: ``raise ValueError(...)`` left in those files: not a message of a project (a table of the code).
+NOT_A_PROJECT_S_MESSAGE = {"data/schema/project_fields.csv: the path"}
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def _trees():
+    for name in LOADER_FILES:
+        yield name, ast.parse((ROOT / name).read_text(encoding="utf-8"))
+
+
+def _keys_in_code() -> set[str]:
+    """Every ``loader.*`` key written in the loader's files."""
+    out = set()
+    for _, tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if re.fullmatch(r"loader\.[a-z_.]+", node.value):
+                    out.add(node.value)
+    return out
+
+
+def _calls() -> list[tuple[str, str, set[str]]]:
+    """(file, key, parameter names) of each ``RuleError(key, text, **params)`` and ``Said(text, key, {...})``
+    whose key is written out."""
+    out = []
+    for name, tree in _trees():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("RuleError", "Said")):
+                continue
+            if node.func.id == "RuleError":
+                key, params = node.args[0], {k.arg for k in node.keywords}
+            elif len(node.args) >= 2:
+                key = node.args[1]
+                params = set()
+                if len(node.args) > 2 and isinstance(node.args[2], ast.Dict):
+                    params = {k.value for k in node.args[2].keys if isinstance(k, ast.Constant)}
+            else:
+                continue
+            if isinstance(key, ast.Constant):
+                out.append((name, key.value, params))
+    return out
+
+
+def test_every_message_of_the_loader_has_a_key_and_french_words():
+    keys = _keys_in_code()
+    assert len(keys) > 80  # the scan sees the loader's messages
+    fr, en = catalogue("fr"), catalogue("en")
+    for key in sorted(keys):
+        assert fr.has(key), f"{key}: no French words (templates/catalogue/fr/web_messages.yaml)"
+        assert en.has(key), f"{key}: no English words (templates/catalogue/en/web_messages.yaml)"
+        assert fr.text(key) != en.text(key), f"{key}: the French text is the English one"
+    for name, key, params in _calls():
+        if key.startswith("loader."):
+            missing = placeholders(fr.text(key)) - params
+            assert not missing, f"{name}: {key}: the catalogue asks for {missing}, the code gives {params}"
+
+
+def test_no_plain_value_error_is_left_in_the_loader():
+    """A ``raise ValueError("...")`` would reach the page in English: every rule raises a RuleError."""
+    for name, tree in _trees():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            if getattr(node.exc.func, "id", None) != "ValueError" or not node.exc.args:
+                continue
+            text = ast.unparse(node.exc.args[0])
+            assert any(allowed in text for allowed in NOT_A_PROJECT_S_MESSAGE), f"{name}:{node.lineno}: {text}"
+
+
+BASE = "name: X\ncountry: FR\nit_capacity_mw: 10\n"
+
+#: A project breaking a rule, the key its message carries and the command line's English words
+#: (as they were before the keys: the command line says the same).
+CASES = [
+    (
+        BASE + "cooling: {type: river, water_in_c: 15, water_out_c: 10}\n",
+        "loader.cooling.water_rise",
+        "water_out_c (10) must be warmer than water_in_c (15)",
+    ),
+    (
+        BASE + "cooling: {type: river, water_in_c: {low: 10, central: 12, high: 20}, water_out_c: 18}\n",
+        "loader.cooling.water_rise_always",
+        "water_out_c must be warmer than water_in_c in every case: its low (18) is not above water_in_c's high (20)",
+    ),
+    (
+        BASE + "generators: {count: 10, unit_mw: 3, total_mw: 30}\n",
+        "loader.generators.both",
+        "give either count x unit_mw or total_mw (the installed power), not both",
+    ),
+    (BASE + "assumptions: {cooling.supply_c: 999}\n", "loader.bounds.between", "must be between 5 and 45, got 999"),
+    (
+        BASE.replace("10\n", "{low: 5, central: 3, high: 9}\n"),
+        "loader.range.order",
+        "must satisfy low <= central <= high, got low=5, central=3, high=9",
+    ),
+    (
+        BASE + "claims: [{indicator: facility_energy_mwh, value: 3, unit: kg, source: x}]\n",
+        "loader.unit",
+        "unit 'kg' cannot be converted to the indicator's unit 'MWh'; expected one of: kWh, MWh, GWh, TWh",
+    ),
+    (
+        BASE + "year: 2027\nramp_up: [{year: 2027, it_mw: 5}, {year: 2026, it_mw: 6}]\n",
+        "loader.ramp_up.years",
+        "ramp_up[1].year (2026) must be after ramp_up[0].year (2027): one step a year, years increasing",
+    ),
+    (
+        BASE + "procedure: {type: enquete_publique, start: 2025-03-10, end: 2025-02-01}\n",
+        "loader.procedure.dates",
+        "end (2025-02-01) must not be before start (2025-03-10)",
+    ),
+    (BASE + "noise: {ground: soft}\n", "loader.literal", "must be one of 'hard', 'porous', got 'soft'"),
+    (
+        BASE + "generators: {count: 100000, unit_mw: 3}\n",
+        "loader.or_unknown",
+        "must be between 0 and 10000, got 100000 (or unknown, when not published)",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, key, english", CASES)
+def test_a_broken_rule_carries_its_key_and_keeps_the_command_line_s_words(text, key, english):
+    with pytest.raises(InputError) as exc:
+        parse_project_text(text, "p.yaml")
+    messages = [m for _, m in exc.value.problems]
+    said = next(m for m in messages if getattr(m, "key", None) == key)
+    assert isinstance(said, Said)
+    assert said == english  # the command line's message, unchanged
+    assert said_text(said, "en") == english  # the English catalogue says the same
+    french = said_text(said, "fr")
+    assert french and french != english
+    assert not re.search(r"\b(must|give|either|got)\b", french), french
+
+
+def test_a_nested_reason_is_translated_too():
+    with pytest.raises(InputError) as exc:
+        parse_project_text(BASE + "pue: 12 MW\n", "p.yaml")
+    (_, said), *_ = exc.value.problems
+    assert said.key == "loader.range.or_range"
+    french = said_text(said, "fr")
+    assert french.startswith("doit être un nombre, reçu : '12 MW' (écrivez le nombre seul, par exemple 12")
+    assert french.endswith("ou une fourchette {low: .., central: .., high: ..}")
+
+
+def test_numbers_are_written_the_french_way():
+    with pytest.raises(InputError) as exc:
+        parse_project_text(BASE + "cooling: {type: river, water_in_c: 15.5, water_out_c: 10.25}\n", "p.yaml")
+    (_, said), *_ = exc.value.problems
+    assert "(water_out_c, 10,25 °C)" in said_text(said, "fr") and "(water_in_c, 15,5 °C)" in said_text(said, "fr")
+
+
+def _mrs5_values() -> dict[str, str]:
+    return F.values_from_data(yaml.safe_load(MRS5.read_text(encoding="utf-8")))
+
+
+def _error_beside(html: str, field: str) -> str:
+    m = re.search(rf'id="{F.input_id(field)}-error"[^>]*>(.*?)</', html, re.S)
+    assert m, f"no message beside {field}"
+    return m[1]
+
+
+def test_water_out_colder_than_water_in_is_said_in_french_beside_the_field(client):
+    values = {**_mrs5_values(), "cooling.water_in_c": "15", "cooling.water_out_c": "10"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    assert r.status_code == 422
+    beside = _error_beside(r.text, "cooling.water_out_c")
+    assert "l&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude que l&#39;eau prélevée" in beside
+    assert "must" not in beside and "message en anglais" not in r.text
+    # the field's input points to it
+    assert re.search(r'aria-describedby="[^"]*f-cooling-water_out_c-error', r.text)
+
+
+def test_the_english_page_says_the_rule_in_english_without_the_french_warning(client):
+    values = {**_mrs5_values(), "cooling.water_in_c": "15", "cooling.water_out_c": "10"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "en"})
+    beside = _error_beside(r.text, "cooling.water_out_c")
+    assert "water_out_c (10) must be warmer than water_in_c (15)" in beside
+    assert "Refused by the model" not in beside
+
+
+def test_a_rule_of_the_yaml_box_is_said_in_french(client):
+    values = {**_mrs5_values(), F.OTHER_NAME: "assumptions: {cooling.supply_c: 999}\n"}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
+    assert r.status_code == 422
+    assert "doit être compris entre 5 et 45, reçu : 999" in r.text
+
+
+def test_an_empty_data_file_is_said_in_french_beside_its_upload(client):
+    values = _mrs5_values()
+    files = {"climate.epw": ("meteo.epw", io.BytesIO(b""), "text/plain")}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"}, files=files)
+    assert r.status_code == 422
+    beside = _error_beside(r.text, "climate.epw")
+    assert "le fichier téléversé est vide ; attendu : un fichier météo EnergyPlus" in beside
+
+
+def test_the_api_keeps_the_english_message(client):
+    text = (BASE + "cooling: {type: river, water_in_c: 15, water_out_c: 10}\n").encode()
+    r = client.post("/api/estimate", files={"project": ("p.yaml", io.BytesIO(text), "application/yaml")})
+    assert r.status_code == 422
+    assert {"field": "cooling", "message": "water_out_c (10) must be warmer than water_in_c (15)"} in r.json()
