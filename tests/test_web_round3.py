@@ -240,3 +240,80 @@ def test_the_api_keeps_the_english_message(client):
     r = client.post("/api/estimate", files={"project": ("p.yaml", io.BytesIO(text), "application/yaml")})
     assert r.status_code == 422
     assert {"field": "cooling", "message": "water_out_c (10) must be warmer than water_in_c (15)"} in r.json()
+
+
+# --------------------------------------------------------------------------- estimates: limits
+
+
+def _slow_estimate(monkeypatch, release, started):
+    """S.estimate_results that waits for ``release`` (a threading.Event) before computing."""
+    from impact.web import service as S
+
+    real = S.estimate_results
+
+    def slow(path):
+        started.set()
+        release.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(S, "estimate_results", slow)
+
+
+def test_a_busy_server_says_try_again_on_the_page_and_503_on_the_api(monkeypatch):
+    import threading
+
+    release, started = threading.Event(), threading.Event()
+    _slow_estimate(monkeypatch, release, started)
+    upload = {"project": ("mrs5.yaml", MRS5.read_bytes(), "application/yaml")}
+    with TestClient(create_app(running=1)) as c:
+        first: dict = {}
+        th = threading.Thread(target=lambda: first.update(r=c.post("/api/estimate", files=upload)))
+        th.start()
+        try:
+            assert started.wait(30)  # the only slot is taken
+            api = c.post("/api/estimate", files=upload)
+            assert api.status_code == 503 and int(api.headers["Retry-After"]) > 0
+            page = c.post("/", data={**_mrs5_values(), "action": "estimate", "lang": "fr"})
+            assert page.status_code == 503 and "Retry-After" in page.headers
+            assert "réessayez dans quelques secondes" in page.text
+            assert 'value="Galerie de la Mer' in page.text or "Galerie de la Mer" in page.text  # nothing typed lost
+        finally:
+            release.set()
+            th.join(60)
+        assert first["r"].status_code == 200  # the first one ends normally
+        assert c.post("/api/estimate", files=upload).status_code == 200  # its slot is free again
+
+
+def test_an_estimate_past_its_time_limit_is_504_on_the_api_and_said_on_the_page(monkeypatch):
+    import threading
+
+    release, started = threading.Event(), threading.Event()
+    _slow_estimate(monkeypatch, release, started)
+    upload = {"project": ("mrs5.yaml", MRS5.read_bytes(), "application/yaml")}
+    try:
+        with TestClient(create_app(running=2, estimate_timeout=0.2)) as c:
+            api = c.post("/api/estimate", files=upload)
+            assert api.status_code == 504
+            assert "time limit (0.2 s)" in api.json()[0]["message"]
+            page = c.post("/", data={**_mrs5_values(), "action": "estimate", "lang": "fr"})
+            assert page.status_code == 504
+            assert "L&#39;estimation a dépassé le temps limite (0,2 s)" in page.text
+            # both late estimates still hold their slot: a third one is refused as busy
+            assert c.post("/api/estimate", files=upload).status_code == 503
+    finally:
+        release.set()
+
+
+def test_the_limit_gives_back_the_work_s_error_and_frees_its_slot():
+    import asyncio
+
+    from impact.web import service as S
+
+    limit = S.EstimateLimit(1, 5.0)
+
+    def bad():
+        raise InputError("p.yaml", "wrong")
+
+    with pytest.raises(InputError):
+        asyncio.run(limit.run(bad))
+    assert asyncio.run(limit.run(lambda: 42)) == 42  # the slot was given back

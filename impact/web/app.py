@@ -38,8 +38,8 @@ from . import service as S
 
 #: Jobs kept this long after they end [s] when nobody downloads them.
 JOB_TTL_S = 600
-#: Estimates computed at the same time (in this process; each takes about a second).
-ESTIMATES_AT_ONCE = 2
+#: What a busy server asks to wait before trying again [s] (an estimate takes a few seconds).
+RETRY_AFTER_S = 10
 #: The body of any request: the project upload, its data files and the form's fields [byte].
 MAX_BODY_BYTES = S.MAX_UPLOAD_BYTES + S.MAX_DATA_TOTAL_BYTES + 2 * 1024 * 1024
 
@@ -298,14 +298,21 @@ async def _too_large(scope, receive, send):
     await response(scope, receive, send)
 
 
-def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, timeout: float = S.DOSSIER_TIMEOUT_S):
-    """The FastAPI application (``running`` dossiers at once, ``waiting`` in the queue, ``timeout`` s each)."""
+def create_app(
+    *,
+    running: int = S.MAX_RUNNING,
+    waiting: int = S.MAX_WAITING,
+    timeout: float = S.DOSSIER_TIMEOUT_S,
+    estimate_timeout: float = S.ESTIMATE_TIMEOUT_S,
+):
+    """The FastAPI application: ``running`` dossiers at once, ``waiting`` in the queue, ``timeout`` s each;
+    ``running`` estimates at once too, ``estimate_timeout`` s each."""
     from contextlib import asynccontextmanager
 
     pages = Pages()
     queue = S.JobQueue(running, waiting)
     jobs = Jobs(queue, timeout)
-    estimates = threading.BoundedSemaphore(ESTIMATES_AT_ONCE)
+    estimates = S.EstimateLimit(running, estimate_timeout)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -336,8 +343,15 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         return response
 
     def run_estimate(path: Path):
-        with estimates:
-            return S.estimate_results(path)
+        return S.estimate_results(path)
+
+    def estimate_refused(exc: Exception) -> JSONResponse:
+        """503 (every slot taken, Retry-After) or 504 (past the time limit) for the API and downloads."""
+        if isinstance(exc, S.EstimateBusy):
+            message = "too many estimates at once: try again in a few seconds"
+            return JSONResponse([{"field": "", "message": message}], 503, {"Retry-After": str(RETRY_AFTER_S)})
+        message = f"the estimate went past its time limit ({estimate_timeout:g} s) and was stopped"
+        return JSONResponse([{"field": "", "message": message}], 504)
 
     async def read_form(request: Request):
         form = await request.form(
@@ -394,11 +408,13 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                 with S.project_folder(text, name, files) as path:
                     return S.estimate_json(run_estimate(path))
 
-            body = await run_in_threadpool(work)
+            body = await estimates.run(work)
         except S.UploadTooLarge as exc:
             return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
+        except (S.EstimateBusy, S.EstimateTimeout) as exc:
+            return estimate_refused(exc)
         return Response(body, media_type="application/json")
 
     @app.post("/api/dossier")
@@ -466,6 +482,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         from ..report.catalogue import catalogue
 
         t = catalogue(lang)
+        headers = extra.pop("headers", {})
 
         def label(name: str) -> str:
             if name == F.OTHER_NAME:
@@ -506,7 +523,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             "bounds_words": lambda f: _bounds_words(f, lang),
         }
         context.update(extra)
-        return pages.render("form.html.j2", lang, status, **context)
+        response = pages.render("form.html.j2", lang, status, **context)
+        response.headers.update(headers)
+        return response
 
     @app.get("/", response_class=HTMLResponse)
     def index(lang: str = "fr") -> HTMLResponse:
@@ -584,7 +603,15 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                 return r, S.page_figures(r, path.parent, lang)
 
         try:
-            results, figures = await run_in_threadpool(work)
+            results, figures = await estimates.run(work)
+        except S.EstimateBusy:
+            top = [t("web.estimate.busy")]
+            return form_page(lang, values, 503, top_errors=top, headers={"Retry-After": str(RETRY_AFTER_S)})
+        except S.EstimateTimeout:
+            from ..report import fmt
+
+            top = [t("web.estimate.timeout", seconds=fmt.plain(estimate_timeout, lang))]
+            return form_page(lang, values, 504, top_errors=top)
         except InputError as exc:
             errors, top = {}, []
             for f, m in exc.problems:
@@ -666,11 +693,13 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
 
         try:
             files = await data_files(form)
-            body, name = await run_in_threadpool(work)
+            body, name = await estimates.run(work)
         except S.UploadTooLarge as exc:
             return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
+        except (S.EstimateBusy, S.EstimateTimeout) as exc:
+            return estimate_refused(exc)
         stem = _slug(name)
         return _attachment(body, f"{stem}-{what}", "text/csv" if what.endswith(".csv") else "application/json")
 

@@ -391,6 +391,58 @@ class JobQueue:
                 self._cond.notify_all()
 
 
+#: Time limit of one estimate on the web [s] (with its page's figures; about 1-3 s on two cores).
+ESTIMATE_TIMEOUT_S = 60.0
+
+
+class EstimateBusy(Exception):
+    """All the estimate slots are taken: the page says to try again, the API answers 503."""
+
+
+class EstimateTimeout(Exception):
+    """An estimate went past its time limit: the page says so, the API answers 504."""
+
+
+class EstimateLimit:
+    """At most ``at_once`` estimates at the same time, each answered within ``timeout`` seconds.
+
+    The work runs in a thread of its own; past the time limit the caller gets :class:`EstimateTimeout`
+    while the work goes on to its end in the background, holding its slot until then (so that slow
+    estimates cannot pile up), and its temporary folder is removed when it ends. A thread cannot be
+    stopped from outside: a child process could be killed, but it costs about 2 s of imports per
+    estimate (docs/web.md).
+    """
+
+    def __init__(self, at_once: int = MAX_RUNNING, timeout: float = ESTIMATE_TIMEOUT_S) -> None:
+        self.timeout = timeout
+        self._slots = threading.BoundedSemaphore(at_once)
+
+    async def run(self, work):
+        """``work()``'s value, or its exception, or EstimateBusy, or EstimateTimeout."""
+        import asyncio
+        import concurrent.futures
+
+        if not self._slots.acquire(blocking=False):
+            raise EstimateBusy()
+        done: concurrent.futures.Future = concurrent.futures.Future()
+
+        def target() -> None:
+            try:
+                done.set_result(work())
+            except BaseException as exc:  # given to the caller (InputError...)
+                done.set_exception(exc)
+            finally:
+                self._slots.release()
+
+        threading.Thread(target=target, name="impact-estimate", daemon=True).start()
+        waited = asyncio.wrap_future(done)
+        waited.add_done_callback(lambda f: f.cancelled() or f.exception())  # read, even when nobody waits
+        try:
+            return await asyncio.wait_for(asyncio.shield(waited), self.timeout)
+        except TimeoutError:
+            raise EstimateTimeout() from None
+
+
 @dataclass
 class DossierFiles:
     pdf: bytes
