@@ -8,8 +8,14 @@ line keeps its English words, the web page says them from the catalogue in its l
 from __future__ import annotations
 
 import ast
+import base64
 import io
+import json
 import re
+import struct
+import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -37,6 +43,20 @@ LOADER_FILES = [
 ]
 #: ``raise ValueError(...)`` left in those files: not a message of a project (a table of the code).
 NOT_A_PROJECT_S_MESSAGE = {"data/schema/project_fields.csv: the path"}
+
+
+@pytest.fixture(scope="module")
+def cli_json() -> dict:
+    """``impact estimate --format json`` run as a person runs it."""
+    out = subprocess.run(
+        [sys.executable, "-m", "impact", "estimate", str(MRS5), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    return json.loads(out.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -317,3 +337,101 @@ def test_the_limit_gives_back_the_work_s_error_and_frees_its_slot():
     with pytest.raises(InputError):
         asyncio.run(limit.run(bad))
     assert asyncio.run(limit.run(lambda: 42)) == 42  # the slot was given back
+
+
+# --------------------------------------------------------------------------- « Autres graphiques »
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def _images(html: str) -> list[dict]:
+    p = _Images()
+    p.feed(html)
+    return p.images
+
+
+def _png(src: str) -> bytes:
+    assert src.startswith("data:image/png;base64,")
+    raw = base64.b64decode(src.split(",", 1)[1])
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"  # the PNG signature
+    width, height = struct.unpack(">II", raw[16:24])  # the IHDR chunk
+    assert width > 300 and height > 200
+    return raw
+
+
+def test_the_result_page_links_to_the_other_charts(client):
+    r = client.post("/", data={**_mrs5_values(), "action": "estimate", "lang": "fr"})
+    assert r.status_code == 200
+    assert re.search(r'<button type="submit" formaction="/charts"[^>]*>Autres graphiques', r.text)
+
+
+def test_the_other_charts_are_the_dossier_s_with_a_text_alternative(client, cli_json):
+    from impact.report import fmt
+
+    r = client.post("/charts", data={"project_yaml": MRS5.read_text(encoding="utf-8"), "lang": "fr"})
+    assert r.status_code == 200, r.text[:2000]
+    images = _images(r.text)
+    ids = re.findall(r'<figure class="chart" id="figure-(\w+)"', r.text)
+    assert ids == ["tornado", "cooling_modes", "alternatives"]
+    assert len(images) == 3
+    for img in images:
+        _png(img["src"])
+        assert len(img["alt"]) > 80  # a sentence, not a file name
+    tornado, modes, alternatives = (img["alt"] for img in images)
+    assert "sensibilité de « Économie d'électricité du refroidissement" in tornado
+    # the cooling shares and the alternatives' electricity are the estimate's (the command line's document)
+    share = cli_json["indicators"]["cooling_share_free"]["central"]
+    assert f"free cooling {fmt.percent(share, 'fr')}" in modes
+    energy = cli_json["indicators"]["facility_energy_mwh"]["central"]
+    assert f"Projet déclaré : {fmt.quantity(energy, 'MWh', 'fr')}" in alternatives
+    for alt in yaml.safe_load(MRS5.read_text(encoding="utf-8"))["alternatives"]:
+        assert alt["name"] in alternatives
+    # the tornado's values as a table: one row per input that moves the indicator
+    table = r.text[r.text.index("<table>") : r.text.index("</table>")]
+    assert table.count('<th scope="row">') >= 5
+    assert "Température de soufflage" in table
+
+
+def test_a_project_without_alternatives_has_no_alternatives_chart(client):
+    data = yaml.safe_load(MRS5.read_text(encoding="utf-8"))
+    data.pop("alternatives")
+    r = client.post("/charts", data={"project_yaml": yaml.safe_dump(data, allow_unicode=True), "lang": "en"})
+    assert r.status_code == 200
+    assert re.findall(r'<figure class="chart" id="figure-(\w+)"', r.text) == ["tornado", "cooling_modes"]
+    assert "Horizontal bar chart of the sensitivity" in r.text
+
+
+def test_the_other_charts_refuse_a_bad_project_in_french(client):
+    text = BASE + "cooling: {type: river, water_in_c: 15, water_out_c: 10}\n"
+    r = client.post("/charts", data={"project_yaml": text, "lang": "fr"})
+    assert r.status_code == 422
+    assert "l&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude" in r.text
+
+
+def test_the_other_charts_keep_the_estimates_time_limit(monkeypatch):
+    import threading
+
+    from impact.web import service as S
+
+    release = threading.Event()
+    real = S.more_figures
+
+    def slow(path, lang="fr"):
+        release.wait(30)
+        return real(path, lang)
+
+    monkeypatch.setattr(S, "more_figures", slow)
+    try:
+        with TestClient(create_app(estimate_timeout=0.2)) as c:
+            r = c.post("/charts", data={"project_yaml": MRS5.read_text(encoding="utf-8"), "lang": "fr"})
+            assert r.status_code == 504 and "temps limite" in r.text
+    finally:
+        release.set()

@@ -703,6 +703,51 @@ def create_app(
         stem = _slug(name)
         return _attachment(body, f"{stem}-{what}", "text/csv" if what.endswith(".csv") else "application/json")
 
+    @app.post("/charts")
+    async def more_charts(request: Request) -> Response:
+        """The dossier's other charts (sensitivity, cooling modes, alternatives), within the estimates' limits."""
+        from ..report import fmt
+        from ..report.catalogue import catalogue
+
+        form = await read_form(request)
+        lang = _lang(form.get("lang"))
+        t = catalogue(lang)
+        text = str(form.get("project_yaml") or "")
+
+        def work():
+            with S.project_folder(text, "project.yaml", files) as path:
+                return S.more_figures(path, lang)
+
+        def said(status: int, message: str, headers: dict | None = None) -> HTMLResponse:
+            response = pages.render("job.html.j2", lang, status, job=None, state=None, message=message, problems=[])
+            response.headers.update(headers or {})
+            return response
+
+        try:
+            files = await data_files(form)
+            more = await estimates.run(work)
+        except S.UploadTooLarge as exc:
+            return too_large(exc)
+        except InputError as exc:
+            try:
+                values = F.values_from_data(_yaml_mapping(text, "project.yaml"))
+            except InputError:
+                values = {}
+            top = [t("web.errors.file"), *_problem_lines(exc.problems, lang)]
+            return form_page(lang, values, 422, top_errors=top)
+        except S.EstimateBusy:
+            return said(503, t("web.estimate.busy"), {"Retry-After": str(RETRY_AFTER_S)})
+        except S.EstimateTimeout:
+            return said(504, t("web.estimate.timeout", seconds=fmt.plain(estimate_timeout, lang)))
+        return pages.render(
+            "more.html.j2",
+            lang,
+            name=more["name"],
+            figures=more["figures"],
+            sensitivity=more["sensitivity"],
+            project_yaml=text,
+        )
+
     @app.post("/dossier")
     async def dossier_job(request: Request) -> Response:
         from ..report.catalogue import catalogue

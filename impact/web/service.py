@@ -531,3 +531,91 @@ def page_figures(results, folder: Path, lang: str = "fr") -> list[dict[str, str]
             except (ValueError, KeyError):
                 continue
     return out
+
+
+def _indicator_value(x: float | None, indicator: str, lang: str) -> str:
+    from ..indicators import INDICATORS
+    from ..report import fmt
+
+    unit = INDICATORS[indicator].unit
+    return fmt.percent(x, lang) if unit in ("-", "share") else fmt.quantity(x, unit, lang)
+
+
+def more_figures(path: Path, lang: str = "fr") -> dict[str, Any]:
+    """The dossier's charts that the result page lacks: the sensitivity (tornado), the cooling modes and
+    the alternatives, drawn by the dossier's own functions on the same runs as ``impact dossier``
+    (:func:`impact.validate`, the estimate, the alternatives' estimates, :func:`impact.engine.sensitivity`),
+    each with a text alternative made from the figures it shows, and the tornado's rows as a table.
+
+    Returns ``{"name", "figures": [{name, src, alt, title}], "sensitivity": {indicator, rows}}``.
+    """
+    import base64
+
+    from ..engine import DEFAULT_DRAWS, DEFAULT_SEED, estimate, sensitivity
+    from ..indicators import INDICATORS
+    from ..report import charts
+    from ..report.catalogue import catalogue
+    from ..report.figures import tornado_indicator
+    from ..validation import validate
+
+    load(path)  # no server path
+    t = catalogue(lang)
+    resolved = validate(path)
+    results = estimate(resolved, draws=DEFAULT_DRAWS, seed=DEFAULT_SEED)
+    alternatives = [
+        (name, estimate(alt, draws=DEFAULT_DRAWS, seed=DEFAULT_SEED)) for name, alt in resolved.alternatives
+    ]
+    indicator = tornado_indicator(results)
+    frame = sensitivity(resolved, indicator)
+    moved = frame[frame["swing"] > 0].sort_values("swing", ascending=False, kind="mergesort") if len(frame) else frame
+    label = INDICATORS[indicator].label(lang)
+    rows = [
+        {
+            "input": charts.input_label(r["input"], lang),
+            "at_low": _indicator_value(r["indicator_at_low"], indicator, lang),
+            "at_high": _indicator_value(r["indicator_at_high"], indicator, lang),
+        }
+        for _, r in moved.iterrows()
+    ]
+    out: list[dict[str, str]] = []
+
+    def add(name: str, fig, alt: str) -> None:
+        if fig is None:
+            return
+        file = path.with_name(f"more-{name}.png")
+        charts.save_figure(fig, file)
+        url = "data:image/png;base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+        out.append({"name": name, "src": url, "alt": alt, "title": t(f"web.more.{name}")})
+
+    with _FIGURES:
+        if len(frame):
+            top = t.join([f"{row['input']} ({row['at_low']} – {row['at_high']})" for row in rows[:3]])
+            alt = t("web.more.tornado.alt", indicator=label, inputs=top) if rows else t("web.more.tornado.none")
+            add("tornado", charts.tornado(frame, indicator, lang=lang), alt)
+        shares = [
+            t(f"chart.cooling.share.{ind}", share=_indicator_value(results.central(ind), ind, lang))
+            for ind in ("cooling_share_water", "cooling_share_free", "cooling_share_chillers")
+            if results.central(ind) is not None and results.central(ind) > 0
+        ]
+        add(
+            "cooling_modes",
+            charts.cooling_modes(results, lang=lang),
+            t("web.more.cooling_modes.alt", shares=t.join(shares)),
+        )
+        if alternatives:
+            energy = "facility_energy_mwh"
+            bars = [(t("alternatives.declared"), results[energy])] + [(n, r[energy]) for n, r in alternatives]
+            values = t.join(
+                [
+                    f"{n} : {_indicator_value(i.central, energy, lang)}"
+                    if lang == "fr"
+                    else f"{n}: {_indicator_value(i.central, energy, lang)}"
+                    for n, i in bars
+                ]
+            )
+            add(
+                "alternatives",
+                charts.alternatives_bars(bars, energy, lang=lang),
+                t("web.more.alternatives.alt", values=values),
+            )
+    return {"name": results.project.name, "figures": out, "sensitivity": {"indicator": label, "rows": rows}}
