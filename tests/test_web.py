@@ -481,7 +481,7 @@ def test_a_loader_rule_is_said_in_the_page_s_language(client):
     values = {**_mrs5_values(), "cooling.water_out_c": "10"}
     r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
     i = r.text.index('id="f-cooling-water_out_c-error"')
-    assert "l&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude" in r.text[i : i + 300]
+    assert "L&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude" in r.text[i : i + 300]
     assert "message en anglais" not in r.text
 
 

@@ -225,7 +225,7 @@ def test_water_out_colder_than_water_in_is_said_in_french_beside_the_field(clien
     r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
     assert r.status_code == 422
     beside = _error_beside(r.text, "cooling.water_out_c")
-    assert "l&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude que l&#39;eau prélevée" in beside
+    assert "L&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude que l&#39;eau prélevée" in beside
     assert "must" not in beside and "message en anglais" not in r.text
     # the field's input points to it
     assert re.search(r'aria-describedby="[^"]*f-cooling-water_out_c-error', r.text)
@@ -243,7 +243,10 @@ def test_a_rule_of_the_yaml_box_is_said_in_french(client):
     values = {**_mrs5_values(), F.OTHER_NAME: "assumptions: {cooling.supply_c: 999}\n"}
     r = client.post("/", data={**values, "action": "estimate", "lang": "fr"})
     assert r.status_code == 422
-    assert "doit être compris entre 5 et 45, reçu : 999" in r.text
+    m = re.search(r'id="f-other-error"[^>]*>(.*?)</', r.text, re.S)
+    assert m
+    beside = m[1]
+    assert "assumptions.cooling.supply_c : Doit être compris entre 5 et 45, reçu : 999" in beside
 
 
 def test_an_empty_data_file_is_said_in_french_beside_its_upload(client):
@@ -252,7 +255,7 @@ def test_an_empty_data_file_is_said_in_french_beside_its_upload(client):
     r = client.post("/", data={**values, "action": "estimate", "lang": "fr"}, files=files)
     assert r.status_code == 422
     beside = _error_beside(r.text, "climate.epw")
-    assert "le fichier téléversé est vide ; attendu : un fichier météo EnergyPlus" in beside
+    assert "Le fichier téléversé est vide ; attendu : un fichier météo EnergyPlus" in beside
 
 
 def test_the_api_keeps_the_english_message(client):
@@ -413,7 +416,7 @@ def test_the_other_charts_refuse_a_bad_project_in_french(client):
     text = BASE + "cooling: {type: river, water_in_c: 15, water_out_c: 10}\n"
     r = client.post("/charts", data={"project_yaml": text, "lang": "fr"})
     assert r.status_code == 422
-    assert "l&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude" in r.text
+    assert "cooling: l&#39;eau rendue (water_out_c, 10 °C) doit être plus chaude" in r.text
 
 
 def test_the_other_charts_keep_the_estimates_time_limit(monkeypatch):

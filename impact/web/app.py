@@ -168,7 +168,13 @@ def loader_text(message: str, lang: str) -> str:
     as the model's own (English) words."""
     from ..report.catalogue import catalogue
 
-    return said_text(message, lang) or catalogue(lang)("web.error.loader", message=message)
+    said = said_text(message, lang)
+    if said is None:
+        return catalogue(lang)("web.error.loader", message=message)
+    first = said.split(" ", 1)[0]
+    if re.search(r"[_\[\].{]", first):  # a field's name (water_out_c) keeps its case
+        return said
+    return said[:1].upper() + said[1:]  # alone beside its field, as the form's own messages
 
 
 def _problem_lines(problems: list, lang: str) -> list[str]:
@@ -618,6 +624,8 @@ def create_app(
                 name = f if f in S.PATH_KINDS else F.input_name(f, m, values)
                 if name:
                     m = loader_text(m, lang)
+                    if name == F.OTHER_NAME and f:  # a box of YAML: which of its fields
+                        m = t("web.error.in_box", field=f, message=m)
                     errors[name] = (errors[name] + " " if name in errors else "") + m
                 else:
                     top.extend(_problem_lines([(f, m)], lang))

@@ -428,11 +428,13 @@ class EstimateLimit:
 
         def target() -> None:
             try:
-                done.set_result(work())
+                value = work()
             except BaseException as exc:  # given to the caller (InputError...)
+                self._slots.release()  # free before the caller hears of it
                 done.set_exception(exc)
-            finally:
+            else:
                 self._slots.release()
+                done.set_result(value)
 
         threading.Thread(target=target, name="impact-estimate", daemon=True).start()
         waited = asyncio.wrap_future(done)
