@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import html
 import io
 import json
 import re
@@ -438,3 +439,107 @@ def test_the_other_charts_keep_the_estimates_time_limit(monkeypatch):
             assert r.status_code == 504 and "temps limite" in r.text
     finally:
         release.set()
+
+
+# --------------------------------------------------------------------------- data files kept between pages
+
+EPW_3_DAYS = ROOT / "tests" / "data" / "marseille-3days.epw"
+EPW_YEAR = Path("/work/shared/data/climate/epw/FRA_AR_Lyon-Bron.AP.074800_TMYx.2004-2018.epw")
+if not EPW_YEAR.exists():
+    EPW_YEAR = ROOT.parent / "shared" / "data" / "climate" / "epw" / EPW_YEAR.name
+
+
+def _kept_token(html: str, field: str) -> str | None:
+    m = re.search(rf'<input type="hidden" name="kept\.{re.escape(field)}" value="([^"]+)">', html)
+    return m[1] if m else None
+
+
+def test_a_data_file_chosen_with_a_form_error_is_kept_and_said(client):
+    values = {**_mrs5_values(), "pue": "beaucoup"}
+    files = {"climate.epw": ("Météo Marseille.epw", EPW_3_DAYS.read_bytes(), "text/plain")}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"}, files=files)
+    assert r.status_code == 422 and 'id="f-pue-error"' in r.text
+    token = _kept_token(r.text, "climate.epw")
+    assert token
+    kept = re.search(r'id="f-climate-epw-kept">(.*?)<input', r.text, re.S)[1]
+    assert "Fichier gardé : Météo Marseille.epw" in kept
+    assert re.search(r'aria-describedby="[^"]*f-climate-epw-kept', r.text)
+    stored = client.app.state.kept.folder / token
+    assert stored.read_bytes() == EPW_3_DAYS.read_bytes()
+    # another button (the other language) keeps it too
+    again = client.post("/", data={**values, "kept.climate.epw": token, "action": "switch_lang", "lang": "fr"})
+    assert _kept_token(again.text, "climate.epw") == token and "File kept: Météo Marseille.epw" in again.text
+    # dropped: gone from the page and from the server
+    dropped = client.post(
+        "/", data={**values, "kept.climate.epw": token, "action": "drop_file:climate.epw", "lang": "fr"}
+    )
+    assert _kept_token(dropped.text, "climate.epw") is None and "Fichier gardé" not in dropped.text
+    assert not stored.exists()
+
+
+@pytest.mark.skipif(not EPW_YEAR.exists(), reason="the shared EPW files are not here")
+def test_a_kept_data_file_is_used_by_the_estimate_once_the_form_is_right(client):
+    values = {**_mrs5_values(), "pue": "beaucoup"}
+    files = {"climate.epw": ("Lyon Bron.epw", EPW_YEAR.read_bytes(), "text/plain")}
+    r = client.post("/", data={**values, "action": "estimate", "lang": "fr"}, files=files)
+    token = _kept_token(r.text, "climate.epw")
+    fixed = {**_mrs5_values(), "kept.climate.epw": token}
+    done = client.post("/", data={**fixed, "action": "estimate", "lang": "fr"})
+    assert done.status_code == 200, done.text[:3000]
+    assert "Estimation pour MRS5" in done.text
+    assert "Lyon Bron.epw" in done.text  # the page names the data file its estimate used
+    # the API's document for the same project and file: the same climate
+    api = client.post(
+        "/api/estimate",
+        files={
+            "project": ("mrs5.yaml", MRS5.read_bytes(), "application/yaml"),
+            "climate.epw": ("x.epw", EPW_YEAR.read_bytes(), "text/plain"),
+        },
+    )
+    energy = api.json()["indicators"]["facility_energy_mwh"]["central"]
+    from impact.report import fmt
+
+    assert fmt.quantity(energy, "MWh", "fr") in done.text
+    # the result page carries the token: the downloads need not the file again
+    assert _kept_token(done.text, "climate.epw") == token
+    assert "le serveur les garde 10 minutes" in done.text
+    project_yaml = html.unescape(re.search(r'<textarea name="project_yaml"[^>]*>(.*?)</textarea>', done.text, re.S)[1])
+    got = client.post(
+        "/download/estimate.json", data={"project_yaml": project_yaml, "kept.climate.epw": token, "lang": "fr"}
+    )
+    assert got.status_code == 200, got.text[:500]
+    assert got.json()["indicators"]["facility_energy_mwh"] == api.json()["indicators"]["facility_energy_mwh"]
+    # without the file nor its token, the project names a file the web does not read
+    assert client.post("/download/estimate.json", data={"project_yaml": project_yaml}).status_code == 422
+
+
+def test_a_token_is_good_for_its_field_and_its_time_only(client):
+    values = {**_mrs5_values(), "pue": "beaucoup"}
+    files = {"climate.epw": ("m.epw", EPW_3_DAYS.read_bytes(), "text/plain")}
+    token = _kept_token(
+        client.post("/", data={**values, "action": "estimate", "lang": "fr"}, files=files).text, "climate.epw"
+    )
+    # given for another field, or made up: the form says the file must be chosen again
+    for name, value in (("grid.eco2mix", token), ("climate.epw", "A" * 32), ("climate.epw", "../../etc/passwd")):
+        r = client.post("/", data={**_mrs5_values(), f"kept.{name}": value, "action": "estimate", "lang": "fr"})
+        assert r.status_code == 422
+        assert "n&#39;est plus sur le serveur" in _error_beside(r.text, name)
+
+
+def test_kept_files_expire_and_the_oldest_go_past_the_size_limit(tmp_path):
+    from impact.web import service as S
+
+    store = S.KeptFiles(ttl=600, max_bytes=25)
+    try:
+        a = store.put(S.DataFile("climate.epw", b"x" * 10, ".epw", "a.epw"))
+        b = store.put(S.DataFile("climate.epw", b"y" * 10, ".epw", "b.epw"))
+        assert store.get(a, "climate.epw").raw == b"x" * 10 and store.name(b, "climate.epw") == "b.epw"
+        assert store.get(a, "grid.eco2mix") is None  # another field
+        c = store.put(S.DataFile("grid.eco2mix", b"z" * 10, ".csv", "c.csv"))  # 30 bytes: the oldest goes
+        assert store.get(a, "climate.epw") is None and not (store.folder / a).exists()
+        assert store.get(b, "climate.epw") and store.get(c, "grid.eco2mix")
+        store.ttl = 0.0  # past their time
+        assert store.get(b, "climate.epw") is None
+    finally:
+        store.close()
+    assert not store.folder.exists()

@@ -32,12 +32,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, Said
 from . import form as F
 from . import service as S
 
 #: Jobs kept this long after they end [s] when nobody downloads them.
 JOB_TTL_S = 600
+#: The form's hidden inputs that carry a kept data file's token: ``kept.climate.epw``.
+KEPT = "kept."
 #: What a busy server asks to wait before trying again [s] (an estimate takes a few seconds).
 RETRY_AFTER_S = 10
 #: The body of any request: the project upload, its data files and the form's fields [byte].
@@ -318,15 +320,18 @@ def create_app(
     pages = Pages()
     queue = S.JobQueue(running, waiting)
     jobs = Jobs(queue, timeout)
+    kept = S.KeptFiles()
     estimates = S.EstimateLimit(running, estimate_timeout)
 
     @asynccontextmanager
     async def lifespan(app):
         yield
         jobs.close()
+        kept.close()
 
     app = FastAPI(title="impact", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.jobs = jobs
+    app.state.kept = kept
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.middleware("http")
@@ -374,13 +379,21 @@ def create_app(
         name = S.safe_name(upload.filename)
         return S.decode(raw, name), name
 
-    async def data_files(form) -> tuple[S.DataFile, ...]:
+    async def data_files(form, tokens: bool = False) -> tuple[S.DataFile, ...]:
         """The data files uploaded with the request, each as the multipart field of its project key
-        (``climate.epw``); an empty file input is no upload. UploadTooLarge, InputError name the field."""
+        (``climate.epw``); an empty file input is no upload. UploadTooLarge, InputError name the field.
+        ``tokens``: a field without an upload takes the file kept under its token (``kept.climate.epw``)."""
         out, total = [], 0
         for dotted in S.PATH_KINDS:
             upload = form.get(dotted)
             if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
+                token = form.get(KEPT + dotted) if tokens else None
+                if token:
+                    file = kept.get(token, dotted)
+                    if file is None:
+                        said = Said("the kept file is no longer on the server: choose it again", "web.kept.expired")
+                        raise InputError(dotted, [(dotted, said)])
+                    out.append(file)
                 continue
             raw = await upload.read(S.MAX_DATA_BYTES + 1)
             total += len(raw)
@@ -518,6 +531,8 @@ def create_app(
             "alternative_rows": F.alternative_rows(values),
             "changeable": F.changeable_fields(),
             "data_fields": data_inputs(lang),
+            "kept_name": kept.name,
+            "kept_minutes": int(kept.ttl // 60),
             "values": values,
             "errors": {},
             "top_errors": [],
@@ -552,7 +567,22 @@ def create_app(
         t = catalogue(lang)
         values = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("action", "lang")}
         values = {k: v for k, v in values.items() if k not in ("use_commune", "project_yaml")}
-        action = form.get("action") or ""
+        action = str(form.get("action") or "")
+        # the data files chosen now are kept (a browser cannot fill a file input again): the form
+        # carries their tokens (kept.<field>) whatever comes back, an error or another button
+        try:
+            for f in await data_files(form):
+                kept.drop(values.get(KEPT + f.field))
+                values[KEPT + f.field] = kept.put(f)
+        except S.UploadTooLarge as exc:
+            msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
+            return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
+        except InputError as exc:
+            errors = {f: loader_text(m, lang) for f, m in exc.problems}
+            return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
+        if action.startswith("drop_file:"):
+            kept.drop(values.pop(KEPT + action.partition(":")[2], None))
+            return form_page(lang, values)
         if action == "switch_lang":  # the other language, with everything typed
             return form_page("en" if lang == "fr" else "fr", values)
         if form.get("use_commune"):
@@ -570,7 +600,8 @@ def create_app(
                 return form_page(
                     lang, values, 422, top_errors=[t("web.errors.file"), *_problem_lines(exc.problems, lang)]
                 )
-            return form_page(lang, F.values_from_data(data), notice=t("web.upload.done", file=name))
+            tokens = {k: v for k, v in values.items() if k.startswith(KEPT)}  # the data files stay
+            return form_page(lang, {**F.values_from_data(data), **tokens}, notice=t("web.upload.done", file=name))
         if action == "edit":  # back from the result page: the form as it was sent
             try:
                 data = _yaml_mapping(str(form.get("project_yaml") or ""), "project.yaml")
@@ -594,14 +625,13 @@ def create_app(
         text = F.project_text(data)
         if action == "download_project":
             return _attachment(text, _file_stem(data) + ".yaml", "application/yaml")
-        try:
-            files = await data_files(form)
-        except S.UploadTooLarge as exc:
-            msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
-            return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
-        except InputError as exc:
-            errors = {f: loader_text(m, lang) for f, m in exc.problems}
-            return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
+        held = {f: kept.get(values[KEPT + f], f) for f in S.PATH_KINDS if values.get(KEPT + f)}
+        lost = {f: t("web.kept.expired") for f, file in held.items() if file is None}
+        if lost:
+            for f in lost:
+                values.pop(KEPT + f, None)
+            return form_page(lang, values, 422, errors=lost, top_errors=[t("web.errors.summary", n=len(lost))])
+        files = tuple(file for file in held.values() if file is not None)
 
         def work():
             with S.project_folder(text, "project.yaml", files) as path:
@@ -631,7 +661,8 @@ def create_app(
                     top.extend(_problem_lines([(f, m)], lang))
             top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
             return form_page(lang, values, 422, errors=errors, top_errors=top)
-        return result_page(lang, results, text, figures, files)
+        tokens = {f.field: values[KEPT + f.field] for f in files if values.get(KEPT + f.field)}
+        return result_page(lang, results, text, figures, files, tokens)
 
     def use_commune(lang: str, values: dict[str, str], code: str) -> HTMLResponse:
         from ..report.catalogue import catalogue
@@ -654,7 +685,7 @@ def create_app(
         notice = "" if found else catalogue(lang)("web.commune.none", query=query)
         return form_page(lang, values, communes=found, notice=notice)
 
-    def result_page(lang: str, results, text: str, figures: list, files: tuple = ()) -> HTMLResponse:
+    def result_page(lang: str, results, text: str, figures: list, files: tuple = (), tokens=None) -> HTMLResponse:
         from ..claims import check_claims
         from ..report import dossier, narrative
 
@@ -676,6 +707,8 @@ def create_app(
             # with the buttons that compute (the server kept no file)
             project_yaml=S.with_paths(text, {f.field: f.filename for f in files}),
             data_files=[(f.field, f.filename) for f in files],
+            kept_tokens=tokens or {},
+            kept_minutes=int(kept.ttl // 60),
             figures=figures,
         )
 
@@ -700,7 +733,7 @@ def create_app(
                 return S.estimate_csv(r) if what.endswith(".csv") else S.estimate_json(r), r.project.name
 
         try:
-            files = await data_files(form)
+            files = await data_files(form, tokens=True)
             body, name = await estimates.run(work)
         except S.UploadTooLarge as exc:
             return too_large(exc)
@@ -732,7 +765,7 @@ def create_app(
             return response
 
         try:
-            files = await data_files(form)
+            files = await data_files(form, tokens=True)
             more = await estimates.run(work)
         except S.UploadTooLarge as exc:
             return too_large(exc)
@@ -765,7 +798,7 @@ def create_app(
         text = str(form.get("project_yaml") or "")
         try:
             name = str(_yaml_mapping(text, "project.yaml").get("name") or "")
-            files = await data_files(form)
+            files = await data_files(form, tokens=True)
             job = jobs.start(text, name, lang, files)
         except S.UploadTooLarge as exc:
             return too_large(exc)

@@ -621,3 +621,100 @@ def more_figures(path: Path, lang: str = "fr") -> dict[str, Any]:
                 t("web.more.alternatives.alt", values=values),
             )
     return {"name": results.project.name, "figures": out, "sensitivity": {"indicator": label, "rows": rows}}
+
+
+# --------------------------------------------------------------------------- data files kept between pages
+
+#: How long a data file chosen in the form is kept when the form comes back (an error, another button) [s].
+KEEP_TTL_S = 600
+#: All the kept files together [byte]: beyond, the oldest go first.
+MAX_KEPT_BYTES = 4 * MAX_DATA_TOTAL_BYTES
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}")
+
+
+@dataclass
+class _Kept:
+    field: str
+    suffix: str
+    filename: str
+    size: int
+    since: float
+
+
+class KeptFiles:
+    """The data files of a form that came back, kept on the server under a random token.
+
+    A browser cannot fill a file input again: the form carries the token instead (a hidden input
+    ``kept.<field>``) and says « fichier gardé : nom ». The bytes are in this server's own temporary
+    folder (``impact-webkeep-<pid>-*``, removed at the end, or at the next start if the server was
+    killed), under the token as their name; a token is good for its field only, for
+    :data:`KEEP_TTL_S` seconds, and can be dropped.
+    """
+
+    def __init__(self, ttl: float = KEEP_TTL_S, max_bytes: int = MAX_KEPT_BYTES) -> None:
+        import tempfile
+
+        from ..fileio import clean_stale_tempdirs
+
+        clean_stale_tempdirs("webkeep")
+        self.ttl, self.max_bytes = ttl, max_bytes
+        self.folder = Path(tempfile.mkdtemp(prefix=f"impact-webkeep-{os.getpid()}-"))
+        self._kept: dict[str, _Kept] = {}
+        self._lock = threading.Lock()
+
+    def put(self, f: DataFile) -> str:
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+        (self.folder / token).write_bytes(f.raw)
+        with self._lock:
+            self._kept[token] = _Kept(f.field, f.suffix, f.filename, len(f.raw), time.time())
+        self.sweep()
+        return token
+
+    def _entry(self, token: Any, field: str) -> _Kept | None:
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return None
+        with self._lock:
+            kept = self._kept.get(token)
+        if kept is None or kept.field != field or time.time() - kept.since > self.ttl:
+            return None
+        return kept
+
+    def name(self, token: Any, field: str) -> str:
+        """The user's file name of a token still good for ``field``, else ""."""
+        kept = self._entry(token, field)
+        return kept.filename if kept else ""
+
+    def get(self, token: Any, field: str) -> DataFile | None:
+        kept = self._entry(token, field)
+        if kept is None:
+            return None
+        try:
+            raw = (self.folder / str(token)).read_bytes()
+        except OSError:
+            return None
+        return DataFile(field, raw, kept.suffix, kept.filename)
+
+    def drop(self, token: Any) -> None:
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return
+        with self._lock:
+            self._kept.pop(token, None)
+        (self.folder / token).unlink(missing_ok=True)
+
+    def sweep(self) -> None:
+        """Drop the files past their time, then the oldest while all of them weigh too much."""
+        now = time.time()
+        with self._lock:
+            items = sorted(self._kept.items(), key=lambda kv: kv[1].since)
+        total = sum(k.size for _, k in items)
+        for token, kept in items:
+            if now - kept.since > self.ttl or total > self.max_bytes:
+                total -= kept.size
+                self.drop(token)
+
+    def close(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
