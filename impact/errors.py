@@ -63,6 +63,6 @@ class RuleError(ValueError):
     :func:`impact.project._message` as a :class:`Said`).
     """
 
-    def __init__(self, key: str, text: str, **params) -> None:
+    def __init__(self, key: str, text: str, /, **params) -> None:
         super().__init__(text)
         self.key, self.params = key, params

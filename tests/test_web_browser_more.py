@@ -145,3 +145,22 @@ def test_the_audit_sees_a_fault(server, browser):  # noqa: F811
     )
     found = " ".join(_axe(browser))
     assert "image-alt" in found and "label" in found
+
+
+def test_a_chosen_data_file_is_kept_when_the_form_comes_back(server, browser, shots):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    epw = Path(__file__).resolve().parent / "data" / "marseille-3days.epw"
+    browser.get(server + "/")
+    browser.find_element(By.ID, "f-name").send_keys("Essai")
+    browser.find_element(By.ID, "f-pue").send_keys("beaucoup")
+    browser.find_element(By.ID, "f-climate-epw").send_keys(str(epw))
+    browser.find_element(By.CSS_SELECTOR, "button.primary[value=estimate]").click()
+    kept = _wait(browser, "#f-climate-epw-kept")
+    assert "Fichier gardé : marseille-3days.epw" in kept.text
+    assert "f-climate-epw-kept" in browser.find_element(By.ID, "f-climate-epw").get_attribute("aria-describedby")
+    _shot(browser, shots, "form-kept-file")
+    kept.find_element(By.CSS_SELECTOR, "button").click()  # dropped
+    _wait(browser, "#f-climate-epw")
+    assert not browser.find_elements(By.ID, "f-climate-epw-kept")
+    assert browser.find_element(By.ID, "f-name").get_attribute("value") == "Essai"

@@ -172,6 +172,7 @@ CASES = [
         "end (2025-02-01) must not be before start (2025-03-10)",
     ),
     (BASE + "noise: {ground: soft}\n", "loader.literal", "must be one of 'hard', 'porous', got 'soft'"),
+    (BASE + "alternatives: [{name: B, changes: {name: C}}]\n", "loader.alternatives.recursive", "cannot change name"),
     (
         BASE + "generators: {count: 100000, unit_mw: 3}\n",
         "loader.or_unknown",

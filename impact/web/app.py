@@ -571,9 +571,9 @@ def create_app(
         # the data files chosen now are kept (a browser cannot fill a file input again): the form
         # carries their tokens (kept.<field>) whatever comes back, an error or another button
         try:
-            for f in await data_files(form):
-                kept.drop(values.get(KEPT + f.field))
-                values[KEPT + f.field] = kept.put(f)
+            for upload in await data_files(form):
+                kept.drop(values.get(KEPT + upload.field))
+                values[KEPT + upload.field] = kept.put(upload)
         except S.UploadTooLarge as exc:
             msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
             return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
@@ -625,11 +625,11 @@ def create_app(
         text = F.project_text(data)
         if action == "download_project":
             return _attachment(text, _file_stem(data) + ".yaml", "application/yaml")
-        held = {f: kept.get(values[KEPT + f], f) for f in S.PATH_KINDS if values.get(KEPT + f)}
-        lost = {f: t("web.kept.expired") for f, file in held.items() if file is None}
+        held = {k: kept.get(values[KEPT + k], k) for k in S.PATH_KINDS if values.get(KEPT + k)}
+        lost = {k: t("web.kept.expired") for k, file in held.items() if file is None}
         if lost:
-            for f in lost:
-                values.pop(KEPT + f, None)
+            for k in lost:
+                values.pop(KEPT + k, None)
             return form_page(lang, values, 422, errors=lost, top_errors=[t("web.errors.summary", n=len(lost))])
         files = tuple(file for file in held.values() if file is not None)
 
@@ -661,7 +661,7 @@ def create_app(
                     top.extend(_problem_lines([(f, m)], lang))
             top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
             return form_page(lang, values, 422, errors=errors, top_errors=top)
-        tokens = {f.field: values[KEPT + f.field] for f in files if values.get(KEPT + f.field)}
+        tokens = {d.field: values[KEPT + d.field] for d in files if values.get(KEPT + d.field)}
         return result_page(lang, results, text, figures, files, tokens)
 
     def use_commune(lang: str, values: dict[str, str], code: str) -> HTMLResponse:

@@ -595,9 +595,9 @@ def more_figures(path: Path, lang: str = "fr") -> dict[str, Any]:
             alt = t("web.more.tornado.alt", indicator=label, inputs=top) if rows else t("web.more.tornado.none")
             add("tornado", charts.tornado(frame, indicator, lang=lang), alt)
         shares = [
-            t(f"chart.cooling.share.{ind}", share=_indicator_value(results.central(ind), ind, lang))
+            t(f"chart.cooling.share.{ind}", share=_indicator_value(share, ind, lang))
             for ind in ("cooling_share_water", "cooling_share_free", "cooling_share_chillers")
-            if results.central(ind) is not None and results.central(ind) > 0
+            if (share := results.central(ind)) is not None and share > 0
         ]
         add(
             "cooling_modes",
