@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .errors import RuleError
 from .model import carbon, energy, uncertainty
 from .model import construction as model
 from .ranges import Range
@@ -70,51 +71,62 @@ def check_ramp_up(p) -> None:
     first = p.year
     if steps is not None:
         if not steps:
-            raise ValueError("ramp_up: must list at least one step, e.g. [{year: 2027, it_mw: 5}]")
+            raise RuleError(
+                "loader.ramp_up.empty", "ramp_up: must list at least one step, e.g. [{year: 2027, it_mw: 5}]"
+            )
         kinds = {"it_mw" if s.it_mw is not None else "it_share" for s in steps}
         if len(kinds) > 1:
-            raise ValueError("ramp_up: give it_mw in every step or it_share in every step, not a mix")
+            text = "ramp_up: give it_mw in every step or it_share in every step, not a mix"
+            raise RuleError("loader.ramp_up.mix", text)
         kind = kinds.pop()
         cap = _capacity_mw(p)
         before: float | None = None  # the last published power
         for i, s in enumerate(steps):
             value = getattr(s, kind)
             if i and s.year <= steps[i - 1].year:
-                raise ValueError(
+                text = (
                     f"ramp_up[{i}].year ({s.year}) must be after ramp_up[{i - 1}].year ({steps[i - 1].year}): "
                     "one step a year, years increasing"
+                )
+                raise RuleError(
+                    "loader.ramp_up.years", text, i=i, year=s.year, before=i - 1, year_before=steps[i - 1].year
                 )
             if not isinstance(value, float):  # unknown: a phase whose power is not published
                 continue
             if before is not None and value < before:
-                raise ValueError(
+                text = (
                     f"ramp_up[{i}].{kind} ({value:g}) is below a step before ({before:g}): "
                     "each step is the IT power in service, which does not fall while the site fills"
                 )
+                raise RuleError("loader.ramp_up.falls", text, i=i, kind=kind, value=value, before=before)
             before = value
             if kind == "it_mw" and cap is not None and value > cap * (1 + 1e-9):
-                raise ValueError(
+                text = (
                     f"ramp_up[{i}].it_mw ({value:g}) is above the nameplate IT power ({cap:g} MW, it_capacity_mw "
                     "or the equipment list)"
                 )
+                raise RuleError("loader.ramp_up.above", text, i=i, value=value, capacity=cap)
         if first is not None and steps[0].year != first:
-            raise ValueError(
+            text = (
                 f"ramp_up[0].year ({steps[0].year}) must be year ({first}), the first full year of operation: "
                 "the first step is the first year"
             )
+            raise RuleError("loader.ramp_up.first", text, year=steps[0].year, first=first)
         first = steps[0].year
         for n in (1, 2):  # a year of a published step needs no default share
             step = in_force(steps, first + n - 1)
             if f"year_{n}_utilisation" in (p.assumptions or {}) and isinstance(getattr(step, kind), float):
-                raise ValueError(
+                text = (
                     f"give either ramp_up (its step of {step.year} is published) or assumptions.year_{n}_utilisation "
                     "(the default ramp-up's share), not both"
                 )
+                raise RuleError("loader.ramp_up.assumption", text, year=step.year, n=n)
     if c is not None and c.start_year is not None and first is not None and c.start_year > first:
-        raise ValueError(
+        text = (
             f"construction.start_year ({c.start_year}) is after the first year of operation ({first}): "
             "the works start before the site runs"
         )
+        raise RuleError("loader.construction.start", text, start=c.start_year, first=first)
 
 
 # ------------------------------------------------------------------------------ inputs

@@ -1002,7 +1002,7 @@ def _default_building_embodied(b, inp: _Inputs, src) -> None:
 def _water_rise(p: Project, inp: _Inputs) -> None:
     """The return warmer than the intake in every draw, also when an assumption sets one of them
     (the project's own fields are checked when it is read)."""
-    from .errors import InputError
+    from .errors import InputError, Said
     from .project import check_water_rise, project_path
 
     keys = ("cooling.water_in_c", "cooling.water_out_c")
@@ -1011,7 +1011,7 @@ def _water_rise(p: Project, inp: _Inputs) -> None:
     except ValueError as exc:
         path = project_path(p)
         field = "assumptions" if inp.used_assumptions.intersection(keys) else "cooling"
-        raise InputError(path.name if path else "<project>", [(field, str(exc))]) from None
+        raise InputError(path.name if path else "<project>", [(field, Said.of(exc))]) from None
 
 
 #: The cooling loop behind river or sea water: its temperatures (the outlet the water can reach,

@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
-from .errors import InputError
+from .errors import InputError, RuleError, Said
 from .ranges import UNKNOWN, Range, Unknown, check_bounds, parse_range
 from .schema import (
     ASSUMPTIONS,
@@ -94,6 +94,12 @@ CITATION_CHARS = 2000
 ID_CHARS = 30
 #: A null written for a required field.
 NULL_REQUIRED = "is required; got nothing (null)"
+#: A null written for an assumption.
+ASSUMPTION_NULL = "got nothing (null): give a value, or leave the key out for the default"
+
+
+def _null(text: str = NULL_REQUIRED) -> RuleError:
+    return RuleError("loader.null_required" if text == NULL_REQUIRED else "loader.assumption_null", text)
 
 
 class _TablePath:
@@ -118,7 +124,7 @@ def _range_or_none(
 ) -> Range | Unknown | None:
     if value is None:
         if required:
-            raise ValueError(null)
+            raise _null(null)
         return None
     return parse_range(value, allow_unknown=allow_unknown, **bounds)
 
@@ -141,12 +147,12 @@ def Q(path: str, *, required: bool = False, null: str = NULL_REQUIRED) -> Any:
 def _number(value: Any, required: bool = False, **bounds) -> float | None:
     if value is None:
         if required:
-            raise ValueError(NULL_REQUIRED)
+            raise _null()
         return None
     r = parse_range(value, **bounds)
     assert isinstance(r, Range)  # allow_unknown is off: parse_range raises on 'unknown'
     if not r.is_point:
-        raise ValueError("must be a single number here, not a range")
+        raise RuleError("loader.single_number", "must be a single number here, not a range")
     return r.central
 
 
@@ -164,13 +170,13 @@ def N(path: str, *, required: bool = False) -> Any:
 def _whole(value: Any, required: bool = False, **bounds) -> int | None:
     if value is None:
         if required:
-            raise ValueError(NULL_REQUIRED)
+            raise _null()
         return None
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         check_bounds(value, "", **bounds)
         return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number, got {excerpt(value)}")
+        raise RuleError("loader.whole_number", f"must be a whole number, got {excerpt(value)}", got=excerpt(value))
     check_bounds(value, "", **bounds)  # exact on any integer, even 10**400
     return value
 
@@ -192,7 +198,7 @@ def _whole_or_unknown(value: Any, **bounds) -> int | Unknown | None:
     try:
         return _whole(value, **bounds)
     except ValueError as exc:
-        raise ValueError(f"{exc} (or unknown, when not published)") from None
+        raise RuleError("loader.or_unknown", f"{exc} (or unknown, when not published)", reason=Said.of(exc)) from None
 
 
 def _number_or_unknown(value: Any, **bounds) -> float | Unknown | None:
@@ -201,7 +207,7 @@ def _number_or_unknown(value: Any, **bounds) -> float | Unknown | None:
     try:
         return _number(value, **bounds)
     except ValueError as exc:
-        raise ValueError(f"{exc} (or unknown, when not published)") from None
+        raise RuleError("loader.or_unknown", f"{exc} (or unknown, when not published)", reason=Said.of(exc)) from None
 
 
 def NU(path: str) -> Any:
@@ -237,7 +243,8 @@ def _date(value: Any) -> _dt.date | None:
             return _dt.date.fromisoformat(value.strip()[:40])
         except ValueError:
             pass
-    raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2024-09-27, got {excerpt(value)}")
+    got = excerpt(value)
+    raise RuleError("loader.date", f"must be a date written YYYY-MM-DD, e.g. 2024-09-27, got {got}", got=got)
 
 
 def DateField(path: str) -> Any:
@@ -288,21 +295,26 @@ class Cooling(_Strict):
         water = ("water_flow_m3_per_h", "water_in_c", "water_out_c", "coverage_share")
         given = [k for k in water if getattr(self, k) is not None]
         if given and self.type not in WATER_COOLED:
-            raise ValueError(f"{', '.join(given)} only apply to river or sea cooling, but type is {self.type}")
+            names = ", ".join(given)
+            text = f"{names} only apply to river or sea cooling, but type is {self.type}"
+            raise RuleError("loader.cooling.water_only", text, fields=names, type=self.type)
         liquid = [k for k in ("liquid_share", "liquid_supply_c", "liquid_class") if getattr(self, k) is not None]
         if liquid and self.type not in LIQUID_COOLED:
-            raise ValueError(f"{', '.join(liquid)} only apply to liquid_closed_loop cooling, but type is {self.type}")
+            names = ", ".join(liquid)
+            text = f"{names} only apply to liquid_closed_loop cooling, but type is {self.type}"
+            raise RuleError("loader.cooling.liquid_only", text, fields=names, type=self.type)
         if self.liquid_class is not None:
             from .sources.reference import read_reference_table
 
             classes = [r["class"] for r in read_reference_table("ashrae_liquid_classes")]
             if self.liquid_class not in classes:
-                raise ValueError(
-                    f"liquid_class must be one of {', '.join(classes)} (ASHRAE TC 9.9), "
-                    f"got {excerpt(self.liquid_class)}"
-                )
+                got, known = excerpt(self.liquid_class), ", ".join(classes)
+                text = f"liquid_class must be one of {known} (ASHRAE TC 9.9), got {got}"
+                raise RuleError("loader.cooling.liquid_class", text, known=known, got=got)
             if isinstance(self.liquid_supply_c, Range):
-                raise ValueError("give either liquid_supply_c or liquid_class, not both")
+                raise RuleError(
+                    "loader.cooling.supply_or_class", "give either liquid_supply_c or liquid_class, not both"
+                )
         check_water_rise(self.water_in_c, self.water_out_c)
         return self
 
@@ -313,12 +325,14 @@ def check_water_rise(t_in: Any, t_out: Any, what: str = "") -> None:
     if not (isinstance(t_in, Range) and isinstance(t_out, Range)):
         return
     if t_out.central <= t_in.central:
-        raise ValueError(f"{what}water_out_c ({t_out.central:g}) must be warmer than water_in_c ({t_in.central:g})")
+        text = f"{what}water_out_c ({t_out.central:g}) must be warmer than water_in_c ({t_in.central:g})"
+        raise RuleError("loader.cooling.water_rise", text, what=what, out=t_out.central, into=t_in.central)
     if t_out.low <= t_in.high:
-        raise ValueError(
+        text = (
             f"{what}water_out_c must be warmer than water_in_c in every case: its low "
             f"({t_out.low:g}) is not above water_in_c's high ({t_in.high:g})"
         )
+        raise RuleError("loader.cooling.water_rise_always", text, what=what, out=t_out.low, into=t_in.high)
 
 
 def _data_path(
@@ -327,16 +341,19 @@ def _data_path(
     """A path to a data file (relative paths resolve against the project file's folder)."""
     if value is None:
         if required:
-            raise ValueError(NULL_REQUIRED)
+            raise _null()
         return None
+    got = excerpt(value)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a file path (text), got {excerpt(value)}")
+        raise RuleError("loader.path.text", f"must be a file path (text), got {got}", got=got)
     if len(value) > max_length:
-        raise ValueError(f"must be a file path of at most {max_length} characters, got {len(value):,}")
+        text = f"must be a file path of at most {max_length} characters, got {len(value):,}"
+        raise RuleError("loader.path.length", text, most=max_length, length=len(value))
     if strip_controls(value, "") != value:
-        raise ValueError(f"must be a file path without control characters, got {excerpt(value)}")
+        raise RuleError("loader.path.controls", f"must be a file path without control characters, got {got}", got=got)
     if suffixes and not value.strip().lower().endswith(suffixes):
-        raise ValueError(f"must be {what} ({' or '.join(suffixes)}), got {excerpt(value)}")
+        ends = " or ".join(suffixes)
+        raise RuleError("loader.path.suffix", f"must be {what} ({ends}), got {got}", suffixes=ends, got=got)
     return value.strip()
 
 
@@ -369,7 +386,8 @@ class Grid(_Strict):
     @model_validator(mode="after")
     def _one_intensity(self):
         if self.eco2mix is not None and isinstance(self.carbon_intensity_g_per_kwh, Range):
-            raise ValueError("give either carbon_intensity_g_per_kwh or eco2mix (hourly intensity), not both")
+            text = "give either carbon_intensity_g_per_kwh or eco2mix (hourly intensity), not both"
+            raise RuleError("loader.grid.one_intensity", text)
         return self
 
 
@@ -399,7 +417,8 @@ class Noise(_Strict):
     def _barrier_before_receptor(self):
         x, d = self.barrier_distance_m, self.receptor_distance_m  # one without the other: not counted
         if isinstance(x, Range) and isinstance(d, Range) and x.central >= d.central:
-            raise ValueError("barrier_distance_m must be shorter than receptor_distance_m (the screen stands between)")
+            text = "barrier_distance_m must be shorter than receptor_distance_m (the screen stands between)"
+            raise RuleError("loader.noise.barrier", text)
         return self
 
 
@@ -412,7 +431,7 @@ class Climate(_Strict):
     @model_validator(mode="after")
     def _one_file(self):
         if self.epw is not None and self.pvgis is not None:
-            raise ValueError("give either epw or pvgis (one weather file), not both")
+            raise RuleError("loader.climate.one_file", "give either epw or pvgis (one weather file), not both")
         return self
 
 
@@ -428,12 +447,12 @@ class Land(_Strict):
     @classmethod
     def _ids(cls, value: list[str]) -> list[str]:
         if not value:
-            raise ValueError("must list at least one parcel id, e.g. [132020000A0012]")
+            raise RuleError("loader.land.no_id", "must list at least one parcel id, e.g. [132020000A0012]")
         seen = set()
         for v in value:
             key = v.replace(" ", "")
             if key in seen:
-                raise ValueError(f"parcel {excerpt(v)} is listed twice")
+                raise RuleError("loader.land.twice", f"parcel {excerpt(v)} is listed twice", id=excerpt(v))
             seen.add(key)
         return value
 
@@ -453,10 +472,11 @@ _REQUIRED = object()
 def _required_unless_total(parse):
     def check(value: Any) -> Any:
         if value is _REQUIRED:
-            raise ValueError(
+            text = (
                 "is required but missing (give count and unit_mw, either may be unknown, "
                 "or total_mw, the installed power, e.g. {total_mw: 200})"
             )
+            raise RuleError("loader.generators.required", text)
         return parse(value)
 
     return check
@@ -509,9 +529,11 @@ class Generators(_Strict):
     @model_validator(mode="after")
     def _count_and_power(self):
         if self.total_mw is not None and isinstance(self.unit_mw, Range):
-            raise ValueError("give either count x unit_mw or total_mw (the installed power), not both")
+            text = "give either count x unit_mw or total_mw (the installed power), not both"
+            raise RuleError("loader.generators.both", text)
         if isinstance(self.count, int) and isinstance(self.unit_mw, Range) and self.count > 0:
-            check_total(self.count * self.unit_mw.high, "generators.total_mw", "the installed power (count x unit_mw)")
+            what = Said("the installed power (count x unit_mw)", "loader.what.generators_total")
+            check_total(self.count * self.unit_mw.high, "generators.total_mw", what)
         return self
 
 
@@ -529,7 +551,8 @@ class FuelStorage(_Strict):
     @model_validator(mode="after")
     def _some_fuel(self):
         if all(getattr(self, f"{fuel}_m3") is None for fuel in STORED_FUELS):
-            raise ValueError("give the volume of at least one fuel: " + ", ".join(f"{f}_m3" for f in STORED_FUELS))
+            fuels = ", ".join(f"{f}_m3" for f in STORED_FUELS)
+            raise RuleError("loader.fuel_storage.none", "give the volume of at least one fuel: " + fuels, fuels=fuels)
         return self
 
 
@@ -544,7 +567,7 @@ class Phase(_Strict):
     @model_validator(mode="after")
     def _some_quantity(self):
         if self.thermal_input_mw is None and self.fuel_storage_t is None:
-            raise ValueError("a phase needs thermal_input_mw or fuel_storage_t")
+            raise RuleError("loader.phases.quantity", "a phase needs thermal_input_mw or fuel_storage_t")
         return self
 
 
@@ -554,7 +577,8 @@ def check_total(total: float, path: str, what: str) -> None:
     try:
         check_bounds(total, "", **spec.bounds)
     except ValueError as exc:
-        raise ValueError(f"{what} {exc} ({spec.unit}, the bounds of {path})") from None
+        text = f"{what} {exc} ({spec.unit}, the bounds of {path})"
+        raise RuleError("loader.total", text, what=what, reason=Said.of(exc), unit=spec.unit, path=path) from None
 
 
 NO_REFRIGERANT = "none"
@@ -577,14 +601,16 @@ class Refrigerant(_Strict):
         for name in names:
             if name.upper().replace("-", "") == canon:
                 return name
-        raise ValueError(f"unknown refrigerant {excerpt(value)}; known: {', '.join(names)}, or none")
+        got, known = excerpt(value), ", ".join(names)
+        text = f"unknown refrigerant {got}; known: {known}, or none"
+        raise RuleError("loader.refrigerant.unknown", text, got=got, known=known)
 
     @model_validator(mode="after")
     def _none_has_no_charge(self):
         if self.type == NO_REFRIGERANT and (
             isinstance(self.charge_kg, Range) or isinstance(self.leak_rate_per_year, Range)
         ):
-            raise ValueError("refrigerant none has no charge nor leak rate")
+            raise RuleError("loader.refrigerant.none_charge", "refrigerant none has no charge nor leak rate")
         return self
 
 
@@ -602,9 +628,9 @@ def _refrigerant_block(value: Any) -> Any:
             return {"type": NO_REFRIGERANT}
         if value.strip().lower() in UNKNOWN_WORDS:
             return UNKNOWN
-        raise ValueError(
-            f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, none or unknown, got {excerpt(value)}"
-        )
+        got = excerpt(value)
+        text = f"must be a mapping such as {{type: R134a, charge_kg: 3000}}, none or unknown, got {got}"
+        raise RuleError("loader.refrigerant.block", text, got=got)
     return value
 
 
@@ -643,10 +669,11 @@ class RampUpStep(_Strict):
     @model_validator(mode="after")
     def _one_power(self):
         if (self.it_mw is None) == (self.it_share is None):
-            raise ValueError(
+            text = (
                 "give one of it_mw (IT power in service from that year, MW, e.g. {year: 2027, it_mw: 5}) "
                 "or it_share (share of the nameplate IT power in service, 0 to 1)"
             )
+            raise RuleError("loader.ramp_up.one_power", text)
         return self
 
 
@@ -665,14 +692,14 @@ class Construction(_Strict):
     @model_validator(mode="after")
     def _trucks(self):
         if self.truck_trips_total is not None and self.trucks_per_day is not None:
-            raise ValueError(
-                "give either truck_trips_total (truck movements over the whole works) or trucks_per_day, not both"
-            )
+            text = "give either truck_trips_total (truck movements over the whole works) or trucks_per_day, not both"
+            raise RuleError("loader.construction.trucks", text)
         if self.truck_trip_km is not None and self.truck_km_total is not None:
-            raise ValueError(
+            text = (
                 "give either truck_trip_km (road km of one truck movement) or truck_km_total (truck-km of the "
                 "whole works), not both"
             )
+            raise RuleError("loader.construction.truck_km", text)
         return self
 
 
@@ -711,7 +738,9 @@ class Claim(_Strict):
         from .indicators import INDICATORS
 
         if value not in INDICATORS:
-            raise ValueError(f"unknown indicator {excerpt(value)}; expected one of: {', '.join(INDICATORS)}")
+            got, known = excerpt(value), ", ".join(INDICATORS)
+            text = f"unknown indicator {got}; expected one of: {known}"
+            raise RuleError("loader.claims.indicator", text, got=got, known=known)
         return value
 
 
@@ -727,7 +756,9 @@ class Procedure(_Strict):
     @model_validator(mode="after")
     def _dates(self):
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end.isoformat()}) must not be before start ({self.start.isoformat()})")
+            end, start = self.end.isoformat(), self.start.isoformat()
+            text = f"end ({end}) must not be before start ({start})"
+            raise RuleError("loader.procedure.dates", text, end=end, start=start)
         return self
 
 
@@ -758,7 +789,7 @@ class AuthorityOpinion(_Strict):
     def _refs(self):
         refs = [r.ref for r in self.recommendations if r.ref is not None]
         if len(set(refs)) != len(refs):
-            raise ValueError("recommendations: each ref must be its own (R1, R2...)")
+            raise RuleError("loader.opinion.refs", "recommendations: each ref must be its own (R1, R2...)")
         return self
 
 
@@ -787,7 +818,7 @@ class Alternative(_Strict):
     def _not_recursive(cls, value: dict) -> dict:
         for key in ("alternatives", "name"):
             if key in value:
-                raise ValueError(f"cannot change {key}")
+                raise RuleError("loader.alternatives.recursive", f"cannot change {key}", key=key)
         return value
 
 
@@ -797,7 +828,7 @@ def _assumptions_type() -> Any:
         key: Q(
             ASSUMPTIONS + key,
             required=True,
-            null="got nothing (null): give a value, or leave the key out for the default",
+            null=ASSUMPTION_NULL,
         )
         for key in assumption_keys()
     }
@@ -859,28 +890,32 @@ class Project(_Strict):
     @classmethod
     def _iso2(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z]{2}", value or ""):
-            raise ValueError(f"must be an ISO 3166-1 alpha-2 code such as FR, got {excerpt(value)}")
+            got = excerpt(value)
+            raise RuleError("loader.country", f"must be an ISO 3166-1 alpha-2 code such as FR, got {got}", got=got)
         return value.upper()
 
     @model_validator(mode="after")
     def _capacity(self):
         cap, eq = self.it_capacity_mw, self.equipment
         if eq is not None and len(eq) == 0:
-            raise ValueError("equipment: must list at least one item")
+            raise RuleError("loader.equipment.empty", "equipment: must list at least one item")
         if eq and cap is not None:
-            raise ValueError(
+            text = (
                 "give either it_capacity_mw or equipment, not both "
                 "(with equipment, IT capacity = sum of count x power_kw)"
             )
+            raise RuleError("loader.equipment.both", text)
         if eq:
             total_mw = math.fsum(e.count * e.power_kw.high for e in eq) / 1000.0
-            check_total(total_mw, "it_capacity_mw", "equipment: the total IT power (sum of count x power_kw)")
+            what = Said("equipment: the total IT power (sum of count x power_kw)", "loader.what.equipment_total")
+            check_total(total_mw, "it_capacity_mw", what)
         if not eq and not isinstance(cap, Range) and self.announced_power is None:
-            raise ValueError(
+            text = (
                 "it_capacity_mw is required (nameplate IT power in MW, e.g. 22), "
                 "or an equipment list (- {kind: server, count: 10, power_kw: 0.5}), "
                 "or announced_power: {value_mw: 200, basis: grid_connection}"
             )
+            raise RuleError("loader.capacity.required", text)
         return self
 
     @model_validator(mode="after")
@@ -893,16 +928,18 @@ class Project(_Strict):
     @model_validator(mode="after")
     def _data_files(self):
         if self.land is not None and self.building is not None and isinstance(self.building.site_area_m2, Range):
-            raise ValueError("give either building.site_area_m2 or land (cadastre parcels), not both")
+            text = "give either building.site_area_m2 or land (cadastre parcels), not both"
+            raise RuleError("loader.land.area_or_land", text)
         if self.context is not None and self.context.substations and self.location is None:
-            raise ValueError("context.substations needs location (lat, lon) to find the nearest substations")
+            text = "context.substations needs location (lat, lon) to find the nearest substations"
+            raise RuleError("loader.context.substations", text)
         return self
 
     @model_validator(mode="after")
     def _alternatives(self):
         names = [a.name for a in self.alternatives]
         if len(set(names)) != len(names):
-            raise ValueError("alternatives: each needs its own name")
+            raise RuleError("loader.alternatives.names", "alternatives: each needs its own name")
         return self
 
 
@@ -1014,9 +1051,8 @@ def check_shape(data: Any, source: str = "<project>") -> None:
         node, depth, where = stack.pop()
         count += 1
         if depth > MAX_DEPTH:
-            raise InputError(
-                source, [(where, f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few")]
-            )
+            text = f"nested more than {MAX_DEPTH} levels deep; a project file needs no more than a few"
+            raise InputError(source, [(where, Said(text, "loader.nested", {"most": MAX_DEPTH}))])
         if isinstance(node, dict):
             children: Iterable[tuple[Any, Any]] = node.items()
         elif isinstance(node, (list, tuple)):
@@ -1028,20 +1064,18 @@ def check_shape(data: Any, source: str = "<project>") -> None:
             top_match = re.match(r"[^.\[]*", where)
             assert top_match is not None  # the pattern matches any text (if only the empty start)
             top = top_match.group(0)  # the field that holds it, not the deepest part
-            raise InputError(
-                source,
-                [
-                    (
-                        top,
-                        f"holds more than {MAX_VALUES:,} values (a YAML alias repeats "
-                        "its anchor's whole content each time): no project file is so large",
-                    )
-                ],
+            text = (
+                f"holds more than {MAX_VALUES:,} values (a YAML alias repeats "
+                "its anchor's whole content each time): no project file is so large"
             )
+            raise InputError(source, [(top, Said(text, "loader.values", {"most": MAX_VALUES}))])
         for key, value in children:
             if isinstance(node, dict):
                 if not isinstance(key, str):
-                    raise InputError(source, [(where, f"a key must be text, got {excerpt(key)}")])
+                    got = excerpt(key)
+                    raise InputError(
+                        source, [(where, Said(f"a key must be text, got {got}", "loader.key", {"got": got}))]
+                    )
                 path = f"{where}.{key[:60]}" if where else key[:60]
             else:
                 path = f"{where}[{key}]"
@@ -1081,16 +1115,22 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 
 def _message(err: ErrorDetails) -> str:
+    """The English message of a field's error, as a :class:`Said` (its catalogue key and parameters)."""
     kind, msg, value = err["type"], err["msg"], err["input"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
-        return "is required but missing"
+        return Said("is required but missing", "loader.missing")
     if kind == "extra_forbidden":
         if err["loc"][:1] == ("assumptions",):
-            return f"is not an input with a default; expected one of: {', '.join(assumption_keys())}"
+            known = ", ".join(assumption_keys())
+            return Said(
+                f"is not an input with a default; expected one of: {known}", "loader.extra_assumption", {"known": known}
+            )
         model = _model_at(err["loc"][:-1])
         known = ", ".join(model.model_fields) if model else ""
-        return f"unknown field; expected one of: {known}" if known else "unknown field"
+        if known:
+            return Said(f"unknown field; expected one of: {known}", "loader.extra", {"known": known})
+        return Said("unknown field", "loader.extra_field")
     if value is None and kind in {
         "literal_error",
         "model_type",
@@ -1100,31 +1140,40 @@ def _message(err: ErrorDetails) -> str:
         "string_type",
         "typed_dict_type",
     }:
-        return NULL_REQUIRED
+        return Said(NULL_REQUIRED, "loader.null_required")
+    got = excerpt(value)
     if kind == "literal_error":
         expected = msg.split("Input should be ", 1)[-1].replace(" or ", ", ")
-        return f"must be one of {expected}, got {excerpt(value)}"
+        return Said(f"must be one of {expected}, got {got}", "loader.literal", {"expected": expected, "got": got})
     if kind in {"model_type", "dict_type", "model_attributes_type", "typed_dict_type"}:
-        return f"must be a mapping (key: value), got {type(value).__name__} {excerpt(value)}"
+        text = f"must be a mapping (key: value), got {type(value).__name__} {got}"
+        return Said(text, "loader.mapping", {"type": type(value).__name__, "got": got})
     if kind == "list_type":
-        return f"must be a list (lines starting with '- '), got {excerpt(value)}"
+        return Said(f"must be a list (lines starting with '- '), got {got}", "loader.list", {"got": got})
     if kind in {"string_type"}:
-        return f"must be text, got {excerpt(value)}"
+        return Said(f"must be text, got {got}", "loader.text", {"got": got})
     if kind in {"bool_type", "bool_parsing"}:
-        return f"must be true or false, got {excerpt(value)}"
+        return Said(f"must be true or false, got {got}", "loader.bool", {"got": got})
     if kind == "string_too_short":
-        return "must not be empty"
+        return Said("must not be empty", "loader.empty")
     if kind == "string_too_long":
-        return (
-            f"must be at most {ctx.get('max_length', '?'):,} characters, got {len(value):,}"
-            if isinstance(value, str)
-            else "is too long"
-        )
+        if not isinstance(value, str):
+            return Said("is too long", "loader.too_long")
+        most = ctx.get("max_length", "?")
+        text = f"must be at most {most:,} characters, got {len(value):,}"
+        return Said(text, "loader.too_many_characters", {"most": most, "length": len(value)})
     if kind == "too_long":
         what = "entries" if isinstance(value, dict) else "items"
         actual = ctx.get("actual_length") or (len(value) if hasattr(value, "__len__") else "more")
-        return f"must have at most {ctx.get('max_length', '?'):,} {what}, got {actual:,}"
-    return re.sub(r"^(Value error|Assertion failed), ", "", msg)
+        most = ctx.get("max_length", "?")
+        text = f"must have at most {most:,} {what}, got {actual:,}"
+        key = "loader.too_many_entries" if what == "entries" else "loader.too_many_items"
+        return Said(text, key, {"most": most, "length": actual})
+    text = re.sub(r"^(Value error|Assertion failed), ", "", msg)
+    error = ctx.get("error")
+    if isinstance(error, RuleError) and str(error) == text:
+        return Said(text, error.key, error.params)
+    return text
 
 
 def parse_project(data: Any, source: str = "<project>") -> Project:

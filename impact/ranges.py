@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import RuleError, Said
+
 
 class Unknown:
     """A value the user declared as not published (``unknown`` in YAML)."""
@@ -85,21 +87,28 @@ def _number(value: Any, where: str = "") -> float:
     if isinstance(value, str) and _E_NOTATION.fullmatch(value.strip()):
         value = float(value.strip())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = ""
+        hint: str = ""
         if isinstance(value, str) and value.strip():
             head = value.strip()[:40].split()[0].replace(",", ".")
             try:
                 float(head)
-                hint = f" (write the number alone, e.g. {head}, the unit is in the field's name)"
+                text = f" (write the number alone, e.g. {head}, the unit is in the field's name)"
+                hint = Said(text, "loader.number.alone", {"number": head})
             except ValueError:
                 pass
-        raise ValueError(f"{prefix}must be a number, got {_describe(value)}{hint}")
+        got = _describe(value)
+        text = f"{prefix}must be a number, got {got}{hint}"
+        raise RuleError("loader.number", text, where=prefix, got=got, hint=hint)
     try:
         value = float(value)
     except OverflowError:  # an integer beyond any float (10**400)
-        raise ValueError(f"{prefix}must be a finite number, got {_describe(value)}") from None
+        got = _describe(value)
+        raise RuleError(
+            "loader.number.finite", f"{prefix}must be a finite number, got {got}", where=prefix, got=got
+        ) from None
     if not math.isfinite(value):
-        raise ValueError(f"{prefix}must be a finite number, got {value}")
+        text = f"{prefix}must be a finite number, got {value}"
+        raise RuleError("loader.number.finite", text, where=prefix, got=str(value))
     return value
 
 
@@ -119,12 +128,17 @@ def check_bounds(value: float, where: str, ge=None, gt=None, le=None, lt=None) -
     if low_ok and high_ok:
         return
     if ge is not None and le is not None:
-        raise ValueError(f"{prefix}must be between {_fmt(ge)} and {_fmt(le)}, got {_got(value, ge, le)}")
+        low, high, got = _fmt(ge), _fmt(le), _got(value, ge, le)
+        text = f"{prefix}must be between {low} and {high}, got {got}"
+        raise RuleError("loader.bounds.between", text, where=prefix, low=low, high=high, got=got)
     if not low_ok:
         word, bound = ("at least", ge) if ge is not None else ("greater than", gt)
     else:
         word, bound = ("at most", le) if le is not None else ("less than", lt)
-    raise ValueError(f"{prefix}must be {word} {_fmt(bound)}, got {_got(value, bound)}")
+    key = {"at least": "ge", "greater than": "gt", "at most": "le", "less than": "lt"}[word]
+    key = {"ge": "loader.bounds.ge", "gt": "loader.bounds.gt", "le": "loader.bounds.le", "lt": "loader.bounds.lt"}[key]
+    text = f"{prefix}must be {word} {_fmt(bound)}, got {_got(value, bound)}"
+    raise RuleError(key, text, where=prefix, bound=_fmt(bound), got=_got(value, bound))
 
 
 def _got(value: float, *bounds: float) -> str:
@@ -145,7 +159,7 @@ def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range |
     elif isinstance(value, str) and value.strip().lower() in {"unknown", "inconnu"}:
         if allow_unknown:
             return UNKNOWN
-        raise ValueError("is required here and cannot be 'unknown'")
+        raise RuleError("loader.range.not_unknown", "is required here and cannot be 'unknown'")
     elif isinstance(value, dict):
         keys = set(value)
         expected = {"low", "central", "high"}
@@ -156,13 +170,18 @@ def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range |
             detail = "; ".join(
                 p for p in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "") if p
             )
-            raise ValueError(f"must be a number or {{low: .., central: .., high: ..}} ({detail})")
+            text = f"must be a number or {{low: .., central: .., high: ..}} ({detail})"
+            key = "loader.range.keys_both" if missing and extra else "loader.range.keys_missing"
+            key = key if missing else "loader.range.keys_unexpected"
+            raise RuleError(key, text, missing=missing, unexpected=extra)
         parts = {k: _number(value[k], k) for k in ("low", "central", "high")}
     else:
         try:
             x = _number(value)
         except ValueError as exc:
-            raise ValueError(f"{exc} or {{low: .., central: .., high: ..}}") from None
+            raise RuleError(
+                "loader.range.or_range", f"{exc} or {{low: .., central: .., high: ..}}", reason=Said.of(exc)
+            ) from None
         parts = {"low": x, "central": x, "high": x}
     is_point = parts["low"] == parts["high"] == parts["central"]
     for key in ("low", "central", "high"):
@@ -170,8 +189,7 @@ def parse_range(value: Any, *, allow_unknown: bool = False, **bounds) -> Range |
         if is_point:
             break
     if not parts["low"] <= parts["central"] <= parts["high"]:
-        raise ValueError(
-            "must satisfy low <= central <= high, got "
-            f"low={_fmt(parts['low'])}, central={_fmt(parts['central'])}, high={_fmt(parts['high'])}"
-        )
+        low, central, high = (_fmt(parts[k]) for k in ("low", "central", "high"))
+        text = f"must satisfy low <= central <= high, got low={low}, central={central}, high={high}"
+        raise RuleError("loader.range.order", text, low=low, central=central, high=high)
     return Range(parts["low"], parts["central"], parts["high"])

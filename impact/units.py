@@ -55,8 +55,9 @@ def convert(value: float, unit: str, to_unit: str) -> float:
     by_lower = {k.lower(): k for k in table}
     key = u if u in table else by_lower.get(u.lower())
     if key is None:
-        raise ValueError(
-            f"unit {unit!r} cannot be converted to the indicator's unit {to_unit!r}; "
-            f"expected one of: {', '.join(table)}"
-        )
+        from .errors import RuleError
+
+        known = ", ".join(table)
+        text = f"unit {unit!r} cannot be converted to the indicator's unit {to_unit!r}; expected one of: {known}"
+        raise RuleError("loader.unit", text, unit=repr(unit), to=repr(to_unit), known=known)
     return value * table[key]

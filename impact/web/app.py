@@ -32,14 +32,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, Said
 from . import form as F
 from . import service as S
 
 #: Jobs kept this long after they end [s] when nobody downloads them.
 JOB_TTL_S = 600
-#: Estimates computed at the same time (in this process; each takes about a second).
-ESTIMATES_AT_ONCE = 2
+#: The form's hidden inputs that carry a kept data file's token: ``kept.climate.epw``.
+KEPT = "kept."
+#: What a busy server asks to wait before trying again [s] (an estimate takes a few seconds).
+RETRY_AFTER_S = 10
 #: The body of any request: the project upload, its data files and the form's fields [byte].
 MAX_BODY_BYTES = S.MAX_UPLOAD_BYTES + S.MAX_DATA_TOTAL_BYTES + 2 * 1024 * 1024
 
@@ -138,6 +140,47 @@ def _problem_text(problem: F.Problem, lang: str) -> str:
     t = catalogue(lang)
     args = {k: fmt.plain(v, lang) if isinstance(v, (int, float)) else v for k, v in args.items()}
     return t(key, **args)
+
+
+def said_text(message: str, lang: str) -> str | None:
+    """The loader's message in ``lang``, from the catalogue key it carries (:class:`impact.errors.Said`);
+    None when it carries none (a data file reader's message, say)."""
+    from ..report import fmt
+    from ..report.catalogue import catalogue
+
+    key = getattr(message, "key", None)
+    t = catalogue(lang)
+    if not isinstance(key, str) or not t.has(key):
+        return None
+    args = {}
+    for name, value in message.params.items():  # type: ignore[attr-defined]
+        if isinstance(value, str):
+            args[name] = said_text(value, lang) or value
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            args[name] = str(value)
+        elif isinstance(value, int) and abs(value) < 10000:  # a year, a count, an index: no thousands space
+            args[name] = str(value)
+        else:
+            args[name] = fmt.plain(value, lang)
+    return t(key, **args)
+
+
+def loader_text(message: str, lang: str) -> str:
+    """The loader's message as the page says it: in its language when it has a key, else introduced
+    as the model's own (English) words."""
+    from ..report.catalogue import catalogue
+
+    said = said_text(message, lang)
+    if said is None:
+        return catalogue(lang)("web.error.loader", message=message)
+    first = said.split(" ", 1)[0]
+    if re.search(r"[_\[\].{]", first):  # a field's name (water_out_c) keeps its case
+        return said
+    return said[:1].upper() + said[1:]  # alone beside its field, as the form's own messages
+
+
+def _problem_lines(problems: list, lang: str) -> list[str]:
+    return [f"{f}: {said_text(m, lang) or m}" if f else (said_text(m, lang) or m) for f, m in problems]
 
 
 # --------------------------------------------------------------------------- jobs
@@ -263,22 +306,32 @@ async def _too_large(scope, receive, send):
     await response(scope, receive, send)
 
 
-def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, timeout: float = S.DOSSIER_TIMEOUT_S):
-    """The FastAPI application (``running`` dossiers at once, ``waiting`` in the queue, ``timeout`` s each)."""
+def create_app(
+    *,
+    running: int = S.MAX_RUNNING,
+    waiting: int = S.MAX_WAITING,
+    timeout: float = S.DOSSIER_TIMEOUT_S,
+    estimate_timeout: float = S.ESTIMATE_TIMEOUT_S,
+):
+    """The FastAPI application: ``running`` dossiers at once, ``waiting`` in the queue, ``timeout`` s each;
+    ``running`` estimates at once too, ``estimate_timeout`` s each."""
     from contextlib import asynccontextmanager
 
     pages = Pages()
     queue = S.JobQueue(running, waiting)
     jobs = Jobs(queue, timeout)
-    estimates = threading.BoundedSemaphore(ESTIMATES_AT_ONCE)
+    kept = S.KeptFiles()
+    estimates = S.EstimateLimit(running, estimate_timeout)
 
     @asynccontextmanager
     async def lifespan(app):
         yield
         jobs.close()
+        kept.close()
 
     app = FastAPI(title="impact", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.jobs = jobs
+    app.state.kept = kept
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.middleware("http")
@@ -301,8 +354,15 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         return response
 
     def run_estimate(path: Path):
-        with estimates:
-            return S.estimate_results(path)
+        return S.estimate_results(path)
+
+    def estimate_refused(exc: Exception) -> JSONResponse:
+        """503 (every slot taken, Retry-After) or 504 (past the time limit) for the API and downloads."""
+        if isinstance(exc, S.EstimateBusy):
+            message = "too many estimates at once: try again in a few seconds"
+            return JSONResponse([{"field": "", "message": message}], 503, {"Retry-After": str(RETRY_AFTER_S)})
+        message = f"the estimate went past its time limit ({estimate_timeout:g} s) and was stopped"
+        return JSONResponse([{"field": "", "message": message}], 504)
 
     async def read_form(request: Request):
         form = await request.form(
@@ -319,13 +379,21 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         name = S.safe_name(upload.filename)
         return S.decode(raw, name), name
 
-    async def data_files(form) -> tuple[S.DataFile, ...]:
+    async def data_files(form, tokens: bool = False) -> tuple[S.DataFile, ...]:
         """The data files uploaded with the request, each as the multipart field of its project key
-        (``climate.epw``); an empty file input is no upload. UploadTooLarge, InputError name the field."""
+        (``climate.epw``); an empty file input is no upload. UploadTooLarge, InputError name the field.
+        ``tokens``: a field without an upload takes the file kept under its token (``kept.climate.epw``)."""
         out, total = [], 0
         for dotted in S.PATH_KINDS:
             upload = form.get(dotted)
             if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
+                token = form.get(KEPT + dotted) if tokens else None
+                if token:
+                    file = kept.get(token, dotted)
+                    if file is None:
+                        said = Said("the kept file is no longer on the server: choose it again", "web.kept.expired")
+                        raise InputError(dotted, [(dotted, said)])
+                    out.append(file)
                 continue
             raw = await upload.read(S.MAX_DATA_BYTES + 1)
             total += len(raw)
@@ -359,11 +427,13 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                 with S.project_folder(text, name, files) as path:
                     return S.estimate_json(run_estimate(path))
 
-            body = await run_in_threadpool(work)
+            body = await estimates.run(work)
         except S.UploadTooLarge as exc:
             return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
+        except (S.EstimateBusy, S.EstimateTimeout) as exc:
+            return estimate_refused(exc)
         return Response(body, media_type="application/json")
 
     @app.post("/api/dossier")
@@ -431,6 +501,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         from ..report.catalogue import catalogue
 
         t = catalogue(lang)
+        headers = extra.pop("headers", {})
 
         def label(name: str) -> str:
             if name == F.OTHER_NAME:
@@ -460,6 +531,8 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             "alternative_rows": F.alternative_rows(values),
             "changeable": F.changeable_fields(),
             "data_fields": data_inputs(lang),
+            "kept_name": kept.name,
+            "kept_minutes": int(kept.ttl // 60),
             "values": values,
             "errors": {},
             "top_errors": [],
@@ -471,7 +544,9 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             "bounds_words": lambda f: _bounds_words(f, lang),
         }
         context.update(extra)
-        return pages.render("form.html.j2", lang, status, **context)
+        response = pages.render("form.html.j2", lang, status, **context)
+        response.headers.update(headers)
+        return response
 
     @app.get("/", response_class=HTMLResponse)
     def index(lang: str = "fr") -> HTMLResponse:
@@ -492,7 +567,22 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         t = catalogue(lang)
         values = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("action", "lang")}
         values = {k: v for k, v in values.items() if k not in ("use_commune", "project_yaml")}
-        action = form.get("action") or ""
+        action = str(form.get("action") or "")
+        # the data files chosen now are kept (a browser cannot fill a file input again): the form
+        # carries their tokens (kept.<field>) whatever comes back, an error or another button
+        try:
+            for upload in await data_files(form):
+                kept.drop(values.get(KEPT + upload.field))
+                values[KEPT + upload.field] = kept.put(upload)
+        except S.UploadTooLarge as exc:
+            msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
+            return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
+        except InputError as exc:
+            errors = {f: loader_text(m, lang) for f, m in exc.problems}
+            return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
+        if action.startswith("drop_file:"):
+            kept.drop(values.pop(KEPT + action.partition(":")[2], None))
+            return form_page(lang, values)
         if action == "switch_lang":  # the other language, with everything typed
             return form_page("en" if lang == "fr" else "fr", values)
         if form.get("use_commune"):
@@ -507,13 +597,16 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             except S.UploadTooLarge:
                 return form_page(lang, values, 413, top_errors=[t("web.error.too_large")])
             except InputError as exc:
-                return form_page(lang, values, 422, top_errors=[t("web.errors.file"), *_lines(exc)])
-            return form_page(lang, F.values_from_data(data), notice=t("web.upload.done", file=name))
+                return form_page(
+                    lang, values, 422, top_errors=[t("web.errors.file"), *_problem_lines(exc.problems, lang)]
+                )
+            tokens = {k: v for k, v in values.items() if k.startswith(KEPT)}  # the data files stay
+            return form_page(lang, {**F.values_from_data(data), **tokens}, notice=t("web.upload.done", file=name))
         if action == "edit":  # back from the result page: the form as it was sent
             try:
                 data = _yaml_mapping(str(form.get("project_yaml") or ""), "project.yaml")
             except InputError as exc:
-                return form_page(lang, {}, 422, top_errors=[t("web.errors.file"), *_lines(exc)])
+                return form_page(lang, {}, 422, top_errors=[t("web.errors.file"), *_problem_lines(exc.problems, lang)])
             return form_page(lang, F.values_from_data(data))
         if action == "find_commune":
             return find_commune(lang, values)
@@ -532,14 +625,13 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         text = F.project_text(data)
         if action == "download_project":
             return _attachment(text, _file_stem(data) + ".yaml", "application/yaml")
-        try:
-            files = await data_files(form)
-        except S.UploadTooLarge as exc:
-            msg = t("web.error.data_too_large", size=_size_words(exc.limit, lang))
-            return form_page(lang, values, 413, errors={exc.field: msg}, top_errors=[t("web.errors.summary", n=1)])
-        except InputError as exc:
-            errors = {f: t("web.error.loader", message=m) for f, m in exc.problems}
-            return form_page(lang, values, 422, errors=errors, top_errors=[t("web.errors.summary", n=len(errors))])
+        held = {k: kept.get(values[KEPT + k], k) for k in S.PATH_KINDS if values.get(KEPT + k)}
+        lost = {k: t("web.kept.expired") for k, file in held.items() if file is None}
+        if lost:
+            for k in lost:
+                values.pop(KEPT + k, None)
+            return form_page(lang, values, 422, errors=lost, top_errors=[t("web.errors.summary", n=len(lost))])
+        files = tuple(file for file in held.values() if file is not None)
 
         def work():
             with S.project_folder(text, "project.yaml", files) as path:
@@ -547,19 +639,30 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                 return r, S.page_figures(r, path.parent, lang)
 
         try:
-            results, figures = await run_in_threadpool(work)
+            results, figures = await estimates.run(work)
+        except S.EstimateBusy:
+            top = [t("web.estimate.busy")]
+            return form_page(lang, values, 503, top_errors=top, headers={"Retry-After": str(RETRY_AFTER_S)})
+        except S.EstimateTimeout:
+            from ..report import fmt
+
+            top = [t("web.estimate.timeout", seconds=fmt.plain(estimate_timeout, lang))]
+            return form_page(lang, values, 504, top_errors=top)
         except InputError as exc:
             errors, top = {}, []
             for f, m in exc.problems:
                 name = f if f in S.PATH_KINDS else F.input_name(f, m, values)
                 if name:
-                    m = t("web.error.loader", message=m)
+                    m = loader_text(m, lang)
+                    if name == F.OTHER_NAME and f:  # a box of YAML: which of its fields
+                        m = t("web.error.in_box", field=f, message=m)
                     errors[name] = (errors[name] + " " if name in errors else "") + m
                 else:
-                    top.append(f"{f}: {m}" if f else m)
+                    top.extend(_problem_lines([(f, m)], lang))
             top.insert(0, t("web.errors.summary", n=len(errors) + len(top)))
             return form_page(lang, values, 422, errors=errors, top_errors=top)
-        return result_page(lang, results, text, figures, files)
+        tokens = {d.field: values[KEPT + d.field] for d in files if values.get(KEPT + d.field)}
+        return result_page(lang, results, text, figures, files, tokens)
 
     def use_commune(lang: str, values: dict[str, str], code: str) -> HTMLResponse:
         from ..report.catalogue import catalogue
@@ -582,7 +685,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         notice = "" if found else catalogue(lang)("web.commune.none", query=query)
         return form_page(lang, values, communes=found, notice=notice)
 
-    def result_page(lang: str, results, text: str, figures: list, files: tuple = ()) -> HTMLResponse:
+    def result_page(lang: str, results, text: str, figures: list, files: tuple = (), tokens=None) -> HTMLResponse:
         from ..claims import check_claims
         from ..report import dossier, narrative
 
@@ -604,6 +707,8 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             # with the buttons that compute (the server kept no file)
             project_yaml=S.with_paths(text, {f.field: f.filename for f in files}),
             data_files=[(f.field, f.filename) for f in files],
+            kept_tokens=tokens or {},
+            kept_minutes=int(kept.ttl // 60),
             figures=figures,
         )
 
@@ -628,14 +733,61 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
                 return S.estimate_csv(r) if what.endswith(".csv") else S.estimate_json(r), r.project.name
 
         try:
-            files = await data_files(form)
-            body, name = await run_in_threadpool(work)
+            files = await data_files(form, tokens=True)
+            body, name = await estimates.run(work)
         except S.UploadTooLarge as exc:
             return too_large(exc)
         except InputError as exc:
             return problems_json(exc)
+        except (S.EstimateBusy, S.EstimateTimeout) as exc:
+            return estimate_refused(exc)
         stem = _slug(name)
         return _attachment(body, f"{stem}-{what}", "text/csv" if what.endswith(".csv") else "application/json")
+
+    @app.post("/charts")
+    async def more_charts(request: Request) -> Response:
+        """The dossier's other charts (sensitivity, cooling modes, alternatives), within the estimates' limits."""
+        from ..report import fmt
+        from ..report.catalogue import catalogue
+
+        form = await read_form(request)
+        lang = _lang(form.get("lang"))
+        t = catalogue(lang)
+        text = str(form.get("project_yaml") or "")
+
+        def work():
+            with S.project_folder(text, "project.yaml", files) as path:
+                return S.more_figures(path, lang)
+
+        def said(status: int, message: str, headers: dict | None = None) -> HTMLResponse:
+            response = pages.render("job.html.j2", lang, status, job=None, state=None, message=message, problems=[])
+            response.headers.update(headers or {})
+            return response
+
+        try:
+            files = await data_files(form, tokens=True)
+            more = await estimates.run(work)
+        except S.UploadTooLarge as exc:
+            return too_large(exc)
+        except InputError as exc:
+            try:
+                values = F.values_from_data(_yaml_mapping(text, "project.yaml"))
+            except InputError:
+                values = {}
+            top = [t("web.errors.file"), *_problem_lines(exc.problems, lang)]
+            return form_page(lang, values, 422, top_errors=top)
+        except S.EstimateBusy:
+            return said(503, t("web.estimate.busy"), {"Retry-After": str(RETRY_AFTER_S)})
+        except S.EstimateTimeout:
+            return said(504, t("web.estimate.timeout", seconds=fmt.plain(estimate_timeout, lang)))
+        return pages.render(
+            "more.html.j2",
+            lang,
+            name=more["name"],
+            figures=more["figures"],
+            sensitivity=more["sensitivity"],
+            project_yaml=text,
+        )
 
     @app.post("/dossier")
     async def dossier_job(request: Request) -> Response:
@@ -646,7 +798,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
         text = str(form.get("project_yaml") or "")
         try:
             name = str(_yaml_mapping(text, "project.yaml").get("name") or "")
-            files = await data_files(form)
+            files = await data_files(form, tokens=True)
             job = jobs.start(text, name, lang, files)
         except S.UploadTooLarge as exc:
             return too_large(exc)
@@ -677,7 +829,7 @@ def create_app(*, running: int = S.MAX_RUNNING, waiting: int = S.MAX_WAITING, ti
             message = t("web.job.timeout", seconds=f"{timeout:.0f}")
         else:
             message = t("web.job.failed")
-        problems = [f"{f}: {m}" if f else m for f, m in job.problems]
+        problems = _problem_lines(job.problems, lang)
         return pages.render(
             "job.html.j2", lang, job=job, state=state, message=message, problems=problems, minutes=JOB_TTL_S // 60
         )
@@ -722,10 +874,6 @@ def _size_words(size: int, lang: str) -> str:
 
     text = format_size(size)
     return text.replace("MB", "Mo").replace("kB", "ko").replace("GB", "Go").replace(".", ",") if lang == "fr" else text
-
-
-def _lines(exc: InputError) -> list[str]:
-    return [f"{f}: {m}" if f else m for f, m in exc.problems]
 
 
 def _slug(text: str) -> str:

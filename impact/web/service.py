@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Said
 
 #: The largest upload accepted [byte] (the issue: "an upload over 5 MB gets 413").
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -132,7 +132,12 @@ def server_paths(text: str, uploaded: frozenset[str] = frozenset()) -> list[tupl
             places.append((f"alternatives[{i}].changes.", alt["changes"]))
     msg = "names a file on the server: the web page reads no server path; give the file as an upload"
     return [
-        (prefix + f, msg + ("" if prefix else f" (the field '{f}')"))
+        (
+            prefix + f,
+            Said(msg, "loader.web.server_path")
+            if prefix
+            else Said(msg + f" (the field '{f}')", "loader.web.server_path_field", {"field": f}),
+        )
         for prefix, node in places
         for f in path_fields()
         if _get(node, f) is not None and not (not prefix and f in uploaded)
@@ -180,19 +185,25 @@ def data_file(field: str, filename: str | None, raw: bytes) -> DataFile:
     from ..sources.files import KINDS
 
     kind = KINDS[PATH_KINDS[field]]
+    what = Said(kind.what, "web.data.kind." + PATH_KINDS[field])  # the kind's words in the catalogue
     limit = min(kind.max_bytes, MAX_DATA_BYTES)
     if len(raw) > limit:
         raise UploadTooLarge(field, limit)
     if not raw:
-        raise InputError(field, [(field, f"the uploaded file is empty, expected {kind.what}")])
+        said = Said(f"the uploaded file is empty, expected {kind.what}", "loader.web.upload_empty", {"what": what})
+        raise InputError(field, [(field, said)])
     if kind.text and b"\x00" in raw:
-        raise InputError(field, [(field, f"holds NUL bytes: it is not a text file, expected {kind.what}")])
+        text = f"holds NUL bytes: it is not a text file, expected {kind.what}"
+        raise InputError(field, [(field, Said(text, "loader.web.upload_nul", {"what": what}))])
     suffixes = path_suffixes(field)
     base = re.split(r"[\\/]", filename or "")[-1]
     suffix = next((x for x in suffixes if base.lower().endswith(x)), None)
     if suffix is None:
         if suffixes and base:
-            raise InputError(field, [(field, f"must be {kind.what}, a file ending in {' or '.join(suffixes)}")])
+            ends = " or ".join(suffixes)
+            text = f"must be {kind.what}, a file ending in {ends}"
+            said = Said(text, "loader.web.upload_suffix", {"what": what, "suffixes": ends})
+            raise InputError(field, [(field, said)])
         suffix = suffixes[0] if suffixes else ".dat"
     shown = re.sub(r"[^\w.() -]+", "_", base)[:80] or ("file" + suffix)
     return DataFile(field, raw, suffix, shown)
@@ -230,7 +241,9 @@ def rename_problems(exc: InputError, files: tuple[DataFile, ...]) -> InputError:
     problems = []
     for fld, msg in exc.problems:
         for name, dotted in by_name.items():
-            msg = msg.replace(name, dotted)
+            renamed = msg.replace(name, dotted)
+            if renamed != msg:  # a Said keeps its key: its parameters do not hold the run's file names
+                msg = Said(renamed, msg.key, msg.params) if isinstance(msg, Said) else renamed
         if exc.source in by_name:
             fld, msg = by_name[exc.source], (f"{fld}: {msg}" if fld else msg)
         problems.append((fld, msg))
@@ -378,6 +391,60 @@ class JobQueue:
                 self._cond.notify_all()
 
 
+#: Time limit of one estimate on the web [s] (with its page's figures; about 1-3 s on two cores).
+ESTIMATE_TIMEOUT_S = 60.0
+
+
+class EstimateBusy(Exception):
+    """All the estimate slots are taken: the page says to try again, the API answers 503."""
+
+
+class EstimateTimeout(Exception):
+    """An estimate went past its time limit: the page says so, the API answers 504."""
+
+
+class EstimateLimit:
+    """At most ``at_once`` estimates at the same time, each answered within ``timeout`` seconds.
+
+    The work runs in a thread of its own; past the time limit the caller gets :class:`EstimateTimeout`
+    while the work goes on to its end in the background, holding its slot until then (so that slow
+    estimates cannot pile up), and its temporary folder is removed when it ends. A thread cannot be
+    stopped from outside: a child process could be killed, but it costs about 2 s of imports per
+    estimate (docs/web.md).
+    """
+
+    def __init__(self, at_once: int = MAX_RUNNING, timeout: float = ESTIMATE_TIMEOUT_S) -> None:
+        self.timeout = timeout
+        self._slots = threading.BoundedSemaphore(at_once)
+
+    async def run(self, work):
+        """``work()``'s value, or its exception, or EstimateBusy, or EstimateTimeout."""
+        import asyncio
+        import concurrent.futures
+
+        if not self._slots.acquire(blocking=False):
+            raise EstimateBusy()
+        done: concurrent.futures.Future = concurrent.futures.Future()
+
+        def target() -> None:
+            try:
+                value = work()
+            except BaseException as exc:  # given to the caller (InputError...)
+                self._slots.release()  # free before the caller hears of it
+                done.set_exception(exc)
+            else:
+                self._slots.release()
+                done.set_result(value)
+
+        threading.Thread(target=target, name="impact-estimate", daemon=True).start()
+        waited = asyncio.wrap_future(done)
+        waited.add_done_callback(lambda f: f.cancelled() or f.exception())  # read, even when nobody waits
+        try:
+            return await asyncio.wait_for(asyncio.shield(waited), self.timeout)
+        except TimeoutError:
+            raise EstimateTimeout() from None
+
+
 @dataclass
 class DossierFiles:
     pdf: bytes
@@ -466,3 +533,188 @@ def page_figures(results, folder: Path, lang: str = "fr") -> list[dict[str, str]
             except (ValueError, KeyError):
                 continue
     return out
+
+
+def _indicator_value(x: float | None, indicator: str, lang: str) -> str:
+    from ..indicators import INDICATORS
+    from ..report import fmt
+
+    unit = INDICATORS[indicator].unit
+    return fmt.percent(x, lang) if unit in ("-", "share") else fmt.quantity(x, unit, lang)
+
+
+def more_figures(path: Path, lang: str = "fr") -> dict[str, Any]:
+    """The dossier's charts that the result page lacks: the sensitivity (tornado), the cooling modes and
+    the alternatives, drawn by the dossier's own functions on the same runs as ``impact dossier``
+    (:func:`impact.validate`, the estimate, the alternatives' estimates, :func:`impact.engine.sensitivity`),
+    each with a text alternative made from the figures it shows, and the tornado's rows as a table.
+
+    Returns ``{"name", "figures": [{name, src, alt, title}], "sensitivity": {indicator, rows}}``.
+    """
+    import base64
+
+    from ..engine import DEFAULT_DRAWS, DEFAULT_SEED, estimate, sensitivity
+    from ..indicators import INDICATORS
+    from ..report import charts
+    from ..report.catalogue import catalogue
+    from ..report.figures import tornado_indicator
+    from ..validation import validate
+
+    load(path)  # no server path
+    t = catalogue(lang)
+    resolved = validate(path)
+    results = estimate(resolved, draws=DEFAULT_DRAWS, seed=DEFAULT_SEED)
+    alternatives = [
+        (name, estimate(alt, draws=DEFAULT_DRAWS, seed=DEFAULT_SEED)) for name, alt in resolved.alternatives
+    ]
+    indicator = tornado_indicator(results)
+    frame = sensitivity(resolved, indicator)
+    moved = frame[frame["swing"] > 0].sort_values("swing", ascending=False, kind="mergesort") if len(frame) else frame
+    label = INDICATORS[indicator].label(lang)
+    rows = [
+        {
+            "input": charts.input_label(r["input"], lang),
+            "at_low": _indicator_value(r["indicator_at_low"], indicator, lang),
+            "at_high": _indicator_value(r["indicator_at_high"], indicator, lang),
+        }
+        for _, r in moved.iterrows()
+    ]
+    out: list[dict[str, str]] = []
+
+    def add(name: str, fig, alt: str) -> None:
+        if fig is None:
+            return
+        file = path.with_name(f"more-{name}.png")
+        charts.save_figure(fig, file)
+        url = "data:image/png;base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+        out.append({"name": name, "src": url, "alt": alt, "title": t(f"web.more.{name}")})
+
+    with _FIGURES:
+        if len(frame):
+            top = t.join([f"{row['input']} ({row['at_low']} – {row['at_high']})" for row in rows[:3]])
+            alt = t("web.more.tornado.alt", indicator=label, inputs=top) if rows else t("web.more.tornado.none")
+            add("tornado", charts.tornado(frame, indicator, lang=lang), alt)
+        shares = [
+            t(f"chart.cooling.share.{ind}", share=_indicator_value(share, ind, lang))
+            for ind in ("cooling_share_water", "cooling_share_free", "cooling_share_chillers")
+            if (share := results.central(ind)) is not None and share > 0
+        ]
+        add(
+            "cooling_modes",
+            charts.cooling_modes(results, lang=lang),
+            t("web.more.cooling_modes.alt", shares=t.join(shares)),
+        )
+        if alternatives:
+            energy = "facility_energy_mwh"
+            bars = [(t("alternatives.declared"), results[energy])] + [(n, r[energy]) for n, r in alternatives]
+            values = t.join(
+                [
+                    f"{n} : {_indicator_value(i.central, energy, lang)}"
+                    if lang == "fr"
+                    else f"{n}: {_indicator_value(i.central, energy, lang)}"
+                    for n, i in bars
+                ]
+            )
+            add(
+                "alternatives",
+                charts.alternatives_bars(bars, energy, lang=lang),
+                t("web.more.alternatives.alt", values=values),
+            )
+    return {"name": results.project.name, "figures": out, "sensitivity": {"indicator": label, "rows": rows}}
+
+
+# --------------------------------------------------------------------------- data files kept between pages
+
+#: How long a data file chosen in the form is kept when the form comes back (an error, another button) [s].
+KEEP_TTL_S = 600
+#: All the kept files together [byte]: beyond, the oldest go first.
+MAX_KEPT_BYTES = 4 * MAX_DATA_TOTAL_BYTES
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}")
+
+
+@dataclass
+class _Kept:
+    field: str
+    suffix: str
+    filename: str
+    size: int
+    since: float
+
+
+class KeptFiles:
+    """The data files of a form that came back, kept on the server under a random token.
+
+    A browser cannot fill a file input again: the form carries the token instead (a hidden input
+    ``kept.<field>``) and says « fichier gardé : nom ». The bytes are in this server's own temporary
+    folder (``impact-webkeep-<pid>-*``, removed at the end, or at the next start if the server was
+    killed), under the token as their name; a token is good for its field only, for
+    :data:`KEEP_TTL_S` seconds, and can be dropped.
+    """
+
+    def __init__(self, ttl: float = KEEP_TTL_S, max_bytes: int = MAX_KEPT_BYTES) -> None:
+        import tempfile
+
+        from ..fileio import clean_stale_tempdirs
+
+        clean_stale_tempdirs("webkeep")
+        self.ttl, self.max_bytes = ttl, max_bytes
+        self.folder = Path(tempfile.mkdtemp(prefix=f"impact-webkeep-{os.getpid()}-"))
+        self._kept: dict[str, _Kept] = {}
+        self._lock = threading.Lock()
+
+    def put(self, f: DataFile) -> str:
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+        (self.folder / token).write_bytes(f.raw)
+        with self._lock:
+            self._kept[token] = _Kept(f.field, f.suffix, f.filename, len(f.raw), time.time())
+        self.sweep()
+        return token
+
+    def _entry(self, token: Any, field: str) -> _Kept | None:
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return None
+        with self._lock:
+            kept = self._kept.get(token)
+        if kept is None or kept.field != field or time.time() - kept.since > self.ttl:
+            return None
+        return kept
+
+    def name(self, token: Any, field: str) -> str:
+        """The user's file name of a token still good for ``field``, else ""."""
+        kept = self._entry(token, field)
+        return kept.filename if kept else ""
+
+    def get(self, token: Any, field: str) -> DataFile | None:
+        kept = self._entry(token, field)
+        if kept is None:
+            return None
+        try:
+            raw = (self.folder / str(token)).read_bytes()
+        except OSError:
+            return None
+        return DataFile(field, raw, kept.suffix, kept.filename)
+
+    def drop(self, token: Any) -> None:
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return
+        with self._lock:
+            self._kept.pop(token, None)
+        (self.folder / token).unlink(missing_ok=True)
+
+    def sweep(self) -> None:
+        """Drop the files past their time, then the oldest while all of them weigh too much."""
+        now = time.time()
+        with self._lock:
+            items = sorted(self._kept.items(), key=lambda kv: kv[1].since)
+        total = sum(k.size for _, k in items)
+        for token, kept in items:
+            if now - kept.since > self.ttl or total > self.max_bytes:
+                total -= kept.size
+                self.drop(token)
+
+    def close(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
