@@ -9,6 +9,7 @@ attachments' dates too, so the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import ClassVar
 
@@ -90,8 +91,17 @@ def write_pdf(
         )
         for name, data, description in attachments
     ]
-    document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-    document.write_pdf(
-        target, pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False, pdf_identifier=b"impact-dossier"
-    )
+    # WeasyPrint makes millions of short-lived objects, and each of the garbage collector's full
+    # passes would walk the whole heap of this process again (its modules, the data files'
+    # tables, the estimates, the figures): about 0.5 s of CPU for MRS5's dossier, which WeasyPrint
+    # alone does not pay (docs/performance.md). Frozen, they are left out of the passes;
+    # unfrozen afterwards, a long-running process collects them as before.
+    gc.freeze()
+    try:
+        document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+        document.write_pdf(
+            target, pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False, pdf_identifier=b"impact-dossier"
+        )
+    finally:
+        gc.unfreeze()
     return list(fetcher.blocked)
