@@ -103,3 +103,25 @@ def test_the_dossier_embeds_rgb_images_without_alpha(tmp_path):
     assert {row[5] for row in rows} == {"rgb"}
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "PDF version:" in pages and int(pages.split("Pages:")[1].split()[0]) > 5
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_write_pdf_gives_the_garbage_collector_back_as_it_was(tmp_path, enabled):
+    import datetime as dt
+    import gc
+
+    from impact.report.pdf import write_pdf
+
+    was = gc.isenabled()
+    html = "<html><head><title>t</title></head><body><p>x</p></body></html>"
+    args = dict(base_dir=tmp_path, allowed_dirs=[tmp_path], date=dt.date(2026, 11, 25), attachments=[])
+    try:
+        gc.enable() if enabled else gc.disable()
+        write_pdf(html, tmp_path / "a.pdf", **args)
+        assert gc.isenabled() is enabled
+        assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF-")
+        with pytest.raises(OSError):  # a failed render gives it back too
+            write_pdf(html, tmp_path / "missing" / "b.pdf", **args)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
