@@ -91,11 +91,11 @@ def write_pdf(
         )
         for name, data, description in attachments
     ]
-    # WeasyPrint makes millions of objects that all live until the PDF is written, and each of
+    # WeasyPrint makes a great many objects that live until the PDF is written, and each of
     # the garbage collector's passes over them finds next to nothing to free: the full ones walk
     # this process's whole heap too (its modules, the data files' tables, the estimates). Without
-    # the collector the render takes about 0.8 s less CPU for MRS5's dossier (0.5 s of it the
-    # heap WeasyPrint alone does not have) for about 9 MB more at the peak (docs/performance.md).
+    # the collector the render of MRS5's dossier takes about 0.5 s less CPU, for 7-9 MB more at
+    # the peak (docs/performance.md, "Dossier").
     # The collector's state is restored after, whatever it was.
     enabled = gc.isenabled()
     gc.disable()
