@@ -51,6 +51,9 @@ def main(only: list[str] | None = None) -> None:
     site_placement()
     maps()
     dossier()
+    from bench_dossier import dossier_vs_floor  # beside this file
+
+    dossier_vs_floor()  # issue 15: the dossier against WeasyPrint alone + matplotlib alone (target <= 1.25 x)
     dossier_with_data_files()
     ratio = parallel_ceiling()
     print(f"machine: two independent CPU-bound processes   {ratio:7.2f} x faster than one after the other")

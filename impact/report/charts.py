@@ -818,6 +818,37 @@ def alternatives_bars(rows, indicator: str, lang: str = "fr", title: str | None 
 # --------------------------------------------------------------------------- 7. saving
 
 
+def write_png(fig, path, dpi: int) -> Path:
+    """Draw ``fig`` once with Agg at ``dpi`` and write it as an opaque RGB PNG, lightly compressed.
+
+    Why not ``savefig``: with a layout engine it draws the figure twice (once to lay it out,
+    once to paint), and it writes RGBA at zlib level 6, which the PDF renderer then decodes,
+    splits into colour and alpha and encodes twice again. Here the canvas draws once (the
+    constrained layout runs inside that draw), transparent pixels are composited on white
+    (the page's colour: what the PDF showed), and PIL writes RGB at level 1: the PDF renderer
+    re-encodes the pixels anyway, so stronger compression here only costs time. No text
+    chunks (no software version, no date): the same figure gives the same bytes.
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    path = Path(path)
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    alpha = rgba[..., 3:4]
+    if (alpha == 255).all():
+        rgb = np.ascontiguousarray(rgba[..., :3])
+    else:  # composite on white, rounded: c * a / 255 + 255 * (1 - a / 255)
+        a = alpha.astype(np.uint32)
+        rgb = ((rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
+    Image.fromarray(rgb).save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    return path
+
+
 def save_figure(fig, path, dpi: int = DPI) -> Path:
     """Write ``fig`` as SVG or PNG (by the suffix of ``path``), reproducibly: the same
     figure gives the same bytes (no date, no software version, fixed SVG ids and
@@ -829,20 +860,15 @@ def save_figure(fig, path, dpi: int = DPI) -> Path:
 
     path = Path(path)
     suffix = path.suffix.lower()
-    kw: dict[str, Any]
-    if suffix == ".svg":
-        kw = {"format": "svg", "metadata": {"Date": None, "Creator": None}}
-    elif suffix == ".png":
-        kw = {"format": "png", "metadata": {"Software": None}, "dpi": dpi}
-    else:
+    if suffix not in (".svg", ".png"):
         raise ValueError(f"{path}: expected a .svg or .png file name")
-    if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(fig)
     literal_figure(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "text.usetex": False}):
-        fig.savefig(path, facecolor="white", **kw)
+        if suffix == ".png":
+            fig.patch.set_facecolor("white")  # what savefig(facecolor="white") did
+            write_png(fig, path, dpi)
+        else:
+            fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white")
     if "matplotlib.pyplot" in sys.modules:  # a pyplot figure: release it
         sys.modules["matplotlib.pyplot"].close(fig)
     return path

@@ -24,7 +24,7 @@ import math
 from pathlib import Path
 from typing import cast
 
-from .charts import LITERAL, literal_figure, literal_legend
+from .charts import LITERAL, literal_figure, literal_legend, write_png
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -1641,5 +1641,8 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     with matplotlib.rc_context(
         {"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42, "text.usetex": False}
     ):
-        fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
+        if fmt_ == "png":  # drawn once, opaque RGB, light compression (see charts.write_png)
+            write_png(fig, path, dpi)
+        else:
+            fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
     return path
