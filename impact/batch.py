@@ -641,7 +641,7 @@ class _Task:
     """One unit of work: estimate a site, draw a territory's map or chart, render its report."""
 
     kind: str  # site, map, chart or render
-    territory: Territory | None  # None: a site estimated outside a batch (:func:`site_outcomes`)
+    territory: Any  # its Territory; None for a site estimated outside a batch (:func:`site_outcomes`)
     fn: Any
     args: tuple
     name: str  # the site's (kind site) or the territory's name
