@@ -667,6 +667,34 @@ RENDERING = "rendering"
 STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
 
 
+class _SharedTexts:
+    """One copy of each text the sites' results repeat (methods, sources, notes).
+
+    A result that comes back from a worker brings its own copy of every string; the
+    indicators of a thousand sites cite the same sources (several kilobytes each).
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict = {}
+
+    def one(self, value):
+        return self.seen.setdefault(value, value)
+
+    def share(self, results) -> None:
+        import dataclasses
+
+        one = self.one
+        results.indicators = {
+            n: dataclasses.replace(
+                i, method=one(i.method), sources=one(tuple(one(x) for x in i.sources)), note=one(i.note)
+            )
+            for n, i in results.indicators.items()
+        }
+        results.inputs = {
+            n: dataclasses.replace(r, source=one(r.source), note=one(r.note)) for n, r in results.inputs.items()
+        }
+
+
 class _Executor:
     """Runs tasks, in this process or in worker processes, each isolated: a task that raises
     or kills its worker fails alone (:meth:`run_pool`). Subclasses say what a finished task
@@ -830,6 +858,7 @@ class _Batch(_Executor):
         self.written: list[Path] = []
         self.skipped: list[Path] = []
         self.tasks: list[tuple[str, str, float]] = []
+        self.texts = _SharedTexts()
         self.bar: Any = None
 
     # -- the plan
@@ -983,6 +1012,8 @@ class _Batch(_Executor):
                 what = f"{self.label} row {o.row} ({strip_controls(o.name)})"
                 self.log(f"{what}: {o.error}")
                 self.failures.append((what, o.error or "", o.trace))
+            else:
+                self.texts.share(o.results)
             self.outcomes.append(o)
             self.by_city[t].append(o)
             self.left[t] -= 1
