@@ -926,7 +926,10 @@ class _Batch(_Executor):
 
     def before_fork(self) -> None:
         if PRELOAD:
-            _preload()
+            try:
+                _preload()
+            except Exception:  # a library that cannot load fails the tasks that need it, in the workers
+                pass
 
     def push_map(self, t: Territory) -> None:
         sites = [(o.name, o.project) for o in sorted(self.planned[t], key=lambda o: o.row)]
