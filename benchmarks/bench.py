@@ -58,6 +58,9 @@ def main(only: list[str] | None = None) -> None:
     ratio = parallel_ceiling()
     print(f"machine: two independent CPU-bound processes   {ratio:7.2f} x faster than one after the other")
     batch()
+    from bench_batch import batch_sizes  # beside this file
+
+    batch_sizes()  # issue 15: synthetic registries of 50, 200 and 1,000 sites
 
 
 def _spin(n: int) -> int:

@@ -141,11 +141,14 @@ def _projects(projects_or_registry) -> tuple[list[tuple[int, Any]], list[SiteOut
     return pairs, []
 
 
-def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool = True) -> SiteOutcome:
+def _estimate_site(
+    row: int, project, draws: int, seed: int, keep_hourly: bool = True, all_draws: bool = True
+) -> SiteOutcome:
     """Estimate one site (runs in a worker process); any exception fails this site only.
 
-    ``keep_hourly=False`` drops the hourly frame, which city reports do not use,
-    so that it is not sent back between processes. The error is one line
+    ``keep_hourly=False`` drops the hourly frame, which city reports do not use, and
+    ``all_draws=False`` keeps only the draws that city totals add up (:data:`ADDITIVE`),
+    so that neither is sent back between processes nor kept. The error is one line
     (:func:`one_line`); an exception other than :class:`InputError` keeps its traceback
     in ``trace``.
     """
@@ -157,6 +160,9 @@ def _estimate_site(row: int, project, draws: int, seed: int, keep_hourly: bool =
         out.results = estimate(project, draws=draws, seed=seed)
         if not keep_hourly:
             out.results.hourly = None
+        if not all_draws:
+            samples = out.results.samples
+            out.results.samples = samples[[n for n in ADDITIVE if n in samples.columns]]
     except InputError as exc:
         out.error, out.results, out.error_fields = one_line(exc), None, error_fields(exc)
     except Exception as exc:  # a bug on one site's path: that site fails, the others go on
@@ -186,7 +192,7 @@ def _row(outcome: SiteOutcome, level: str = "site") -> dict:
     return row
 
 
-def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int | None = None):
+def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int | None = None, jobs: int = 1):
     """Estimate many sites: one row per site, central / low / high per indicator.
 
     Parameters
@@ -195,6 +201,8 @@ def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int |
         A registry file (CSV or GeoJSON), or projects.
     draws, seed : int, optional
         As for :func:`impact.estimate`.
+    jobs : int
+        Processes estimating the sites (1: in this one). The same rows whatever the jobs.
 
     Returns
     -------
@@ -205,28 +213,52 @@ def estimate_many(projects_or_registry, *, draws: int | None = None, seed: int |
     """
     import pandas as pd
 
-    rows = [_row(o) for o in site_outcomes(projects_or_registry, draws=draws, seed=seed)]
+    rows: list[dict] = []
+    # Each site's row as it comes back: its draws and hourly table are not kept.
+    _each_outcome(projects_or_registry, draws, seed, jobs, lambda o: rows.append(_row(o)), keep_hourly=False)
+    rows.sort(key=lambda r: r["row"])
     return pd.DataFrame(rows).drop(columns="level")
 
 
-def site_outcomes(projects_or_registry, *, draws: int | None = None, seed: int | None = None) -> list[SiteOutcome]:
+def site_outcomes(
+    projects_or_registry,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    keep_hourly: bool = False,
+) -> list[SiteOutcome]:
     """Estimate many sites and keep each one's full results, for :func:`city_total`.
 
     Same input, draws and seed as :func:`estimate_many` (so the same figures), but
     one :class:`SiteOutcome` per site, in row order, with its ``project``,
-    ``results`` (draws included) or ``error``; bad registry rows are outcomes with
-    an ``error``. For a notebook::
+    ``results`` (draws included; the hourly table only with ``keep_hourly``) or
+    ``error``; bad registry rows are outcomes with an ``error``. ``jobs`` processes
+    estimate the sites. For a notebook::
 
         outcomes = site_outcomes("data/registries/marseille.csv")
         marseille = city_total("Marseille", [o for o in outcomes if o.city == "Marseille"])
     """
+    outcomes: list[SiteOutcome] = []
+    _each_outcome(projects_or_registry, draws, seed, jobs, outcomes.append, keep_hourly=keep_hourly)
+    return sorted(outcomes, key=lambda o: o.row)
+
+
+def _each_outcome(projects_or_registry, draws, seed, jobs: int, take, *, keep_hourly: bool) -> None:
+    """Estimate every site, isolated (:class:`_Executor`), and hand each outcome to ``take``
+    as it comes (bad registry rows first)."""
     from .engine import DEFAULT_DRAWS, DEFAULT_SEED
 
+    if jobs < 1:
+        raise InputError("jobs", f"must be at least 1, got {jobs}")
     pairs, bad = _projects(projects_or_registry)
-    outcomes = [
-        _estimate_site(n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed) for n, p in pairs
-    ] + bad
-    return sorted(outcomes, key=lambda o: o.row)
+    for o in bad:
+        take(o)
+    sites = _Sites(take)
+    for n, p in pairs:
+        args = (n, p, draws or DEFAULT_DRAWS, DEFAULT_SEED if seed is None else seed, keep_hourly)
+        sites.push(_Task("site", None, _estimate_site, args, p.name, n, project=p))
+    sites.run(jobs)
 
 
 # ----------------------------------------------------------------------------- cities
@@ -517,6 +549,7 @@ def city_fingerprint(
 
 @dataclass
 class BatchOutcome:
+    #: Every site, in row order; their results without draws (added up in ``cities``) nor hourly table.
     sites: list[SiteOutcome]
     cities: list[CityTotal]
     written: list[Path]
@@ -618,13 +651,14 @@ class _Task:
     """One unit of work: estimate a site, draw a territory's map or chart, render its report."""
 
     kind: str  # site, map, chart or render
-    territory: Territory
+    territory: Any  # its Territory; None for a site estimated outside a batch (:func:`site_outcomes`)
     fn: Any
     args: tuple
     name: str  # the site's (kind site) or the territory's name
     row: int | None = None
     #: Times the process running it died under it: a task lost once runs alone, then fails.
     lost: int = 0
+    project: Any = None  # a site's (kind site), for its outcome if the task fails
 
 
 @dataclass
@@ -637,207 +671,64 @@ class _Failure:
 
 #: What a task that killed its worker twice fails with.
 WORKER_DIED = "worker died: the process running this task died twice (killed by a signal, or out of memory)"
+#: A territory's map and chart once handed to its render task.
+RENDERING = "rendering"
 #: Task stages, the most advanced first: a territory's next task is its most advanced one.
 STAGE = {"render": 0, "chart": 1, "map": 2, "site": 3}
 
 
-class _Batch:
-    """One run of :func:`run_batch`: the plan, the queue of tasks, and what came back."""
+class _SharedTexts:
+    """One copy of each text the sites' results repeat (methods, sources, notes).
 
-    def __init__(
-        self, registry: Path, outdir: Path, *, by: str, lang: str, day, draws: int, seed: int, force: bool, log
-    ):
-        self.registry, self.outdir, self.by, self.lang, self.day = registry, outdir, by, lang, day
-        self.level = "commune" if by == "city" else by
-        self.draws, self.seed, self.force, self.log = draws, seed, force, log
-        self.label = strip_controls(registry.name)
+    A result that comes back from a worker brings its own copy of every string; the
+    indicators of a thousand sites cite the same sources (several kilobytes each).
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict = {}
+
+    def one(self, value):
+        return self.seen.setdefault(value, value)
+
+    def share(self, results) -> None:
+        import dataclasses
+
+        one = self.one
+        results.indicators = {
+            n: dataclasses.replace(
+                i, method=one(i.method), sources=one(tuple(one(x) for x in i.sources)), note=one(i.note)
+            )
+            for n, i in results.indicators.items()
+        }
+        results.inputs = {
+            n: dataclasses.replace(r, source=one(r.source), note=one(r.note)) for n, r in results.inputs.items()
+        }
+
+
+class _Executor:
+    """Runs tasks, in this process or in worker processes, each isolated: a task that raises
+    or kills its worker fails alone (:meth:`run_pool`). Subclasses say what a finished task
+    leads to (:meth:`finished`, which may :meth:`push` more tasks) and in which order the
+    ready tasks run (:meth:`priority`)."""
+
+    def __init__(self) -> None:
         self.ready: list = []
         self.order = itertools.count()
-        self.outcomes: list[SiteOutcome] = []
-        self.totals: dict[Territory, CityTotal] = {}
-        self.maps: dict[Territory, Any] = {}
-        self.charts: dict[Territory, Any] = {}
-        self.to_render: dict[Territory, str] = {}  # territory -> the fingerprint of the report to write
-        self.report_errors: dict[Territory, str] = {}
-        self.failures: list[tuple[str, str, str | None]] = []  # (what, message, traceback) for the log
-        self.written: list[Path] = []
-        self.skipped: list[Path] = []
-        self.tasks: list[tuple[str, str, float]] = []
         self.pools = 0
-        self.bar: Any = None
 
-    # -- the plan
-    def plan(self, pairs, bad) -> None:
-        """Every site of every territory, before any estimate (bad rows included)."""
-        self.pairs, self.bad = pairs, bad
-        self.outcomes = list(bad)
-        found = territories([p for _, p in pairs], [o.city for o in bad], self.by)
-        self.planned: dict[Territory, list[SiteOutcome]] = {}
-        self.territory_of: dict[int, Territory] = {}
-        self.outcome_of: list[SiteOutcome] = []  # the planned outcome of each pair, in order
-        for (n, p), t in zip(pairs, found[: len(pairs)], strict=True):
-            meta = _site_meta(p)
-            self.outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
-            self.planned.setdefault(t, []).append(self.outcome_of[-1])
-        for o, t in zip(bad, found[len(pairs) :], strict=True):
-            self.planned.setdefault(t, []).append(o)
-        for t, outcomes in self.planned.items():
-            for o in outcomes:
-                self.territory_of[o.row] = t
-        self.all = sorted(self.planned, key=lambda t: (t.name, t.code))
-        # The biggest territory first: its chain (sites, chart, report) is the longest.
-        self.rank = {
-            t: k for k, t in enumerate(sorted(self.all, key=lambda t: (-len(self.planned[t]), t.name, t.code)))
-        }
-        self.by_city = {t: [o for o in self.planned[t] if not o.ok] for t in self.all}
-        self.left = {t: sum(1 for o in self.planned[t] if o.ok) for t in self.all}
-        self.tool = _tool_fingerprint(self.lang, self.by)
-        # The registry's other sites a territory's map can show: part of its report's fingerprint
-        # (on a failure, reports are still written, their fingerprints without their neighbours).
-        try:
-            near = map_neighbours(found[: len(pairs)], [p for _, p in pairs])
-        except Exception as exc:  # see above
-            self.log(f"warning: the sites each territory's map can show could not be found: {one_line(exc)}")
-            near = {}
-        self.neighbours = {t: [self.outcome_of[j] for j in near.get(t, [])] for t in self.all}
+    def priority(self, task: _Task) -> tuple:
+        return ()
 
-    def claim_outputs(self) -> None:
-        """Refuse to overwrite a file the batch did not write (without ``force``); claim the others."""
-        self.manifest = _Manifest(self.outdir / MANIFEST)
-        outputs = [t.file for t in self.all] + ["summary.csv", "sites.gpkg", LOG]
-        if not self.force:
-            for name in outputs:
-                path = self.outdir / name
-                if os.path.lexists(path) and not self.manifest.owns(name):
-                    raise InputError(
-                        str(path), "already exists and was not written by impact batch; use --force to overwrite it"
-                    )
-        for t in self.all:
-            self.manifest.claim(t.file, territory=t.name, code=t.code)
-        for name in ("summary.csv", "sites.gpkg"):
-            self.manifest.claim(name)
-        self.manifest.save()
-        _clean_stale_gpkg(self.outdir)
-
-    def fingerprint(self, t: Territory, outcomes: list[SiteOutcome]) -> str:
-        return city_fingerprint(outcomes, self.lang, self.tool, self.neighbours[t], t.name)
-
-    def current(self, t: Territory, fp: str) -> bool:
-        return not self.force and (self.outdir / t.file).is_file() and self.manifest.fingerprint(t.file) == fp
-
-    # -- the tasks
     def push(self, task: _Task) -> None:
-        heapq.heappush(
-            self.ready, ((0 if task.lost else 1, self.rank[task.territory], STAGE[task.kind]), next(self.order), task)
-        )
-
-    def push_map(self, t: Territory) -> None:
-        sites = [(o.name, o.project) for o in sorted(self.planned[t], key=lambda o: o.row)]
-        self.maps[t] = None  # submitted
-        self.push(_Task("map", t, _map_task, (t.name, sites, self.lang, list(self.pairs)), t.name))
-
-    def start(self) -> None:
-        for t in self.all:
-            # A map needs no estimate: draw it early, unless the report looks up to date already.
-            if not self.current(t, self.fingerprint(t, self.planned[t])):
-                self.push_map(t)
-            for o in self.planned[t]:
-                if o.ok:
-                    self.push(
-                        _Task(
-                            "site", t, _estimate_site, (o.row, o.project, self.draws, self.seed, False), o.name, o.row
-                        )
-                    )
-        for t in self.all:
-            if self.left[t] == 0:
-                self.sites_done(t)
-
-    def sites_done(self, t: Territory) -> None:
-        outcomes = self.by_city[t]
-        try:
-            total = self.totals[t] = city_total(t.name, outcomes, self.level)
-            fp = self.fingerprint(t, total.sites + total.failed)
-        except Exception as exc:  # a bug in the sums: this report fails, the others go on
-            ok = sorted((o for o in outcomes if o.ok), key=lambda o: o.row)
-            self.totals[t] = CityTotal(
-                t.name, ok, {}, sorted((o for o in outcomes if not o.ok), key=lambda o: o.row), self.level
-            )
-            self.report_failed(t, f"total: {one_line(exc)}", _traceback())
-            return
-        if self.current(t, fp):
-            self.skipped.append(self.outdir / t.file)
-            self.bar.update()
-            return
-        self.to_render[t] = fp
-        if t not in self.maps:
-            self.push_map(t)
-        if total.sites:
-            self.push(_Task("chart", t, _chart_task, (total, self.lang), t.name))
-        else:
-            self.charts[t] = None
-        self.render_if_ready(t)
-
-    def render_if_ready(self, t: Territory) -> None:
-        if t not in self.to_render or self.maps.get(t) is None or t not in self.charts:
-            return
-        for stage, part in (("map", self.maps[t]), ("chart", self.charts[t])):
-            if isinstance(part, _Failure):
-                self.report_failed(t, f"{stage}: {part.message}", part.trace)
-                return
-        self.push(
-            _Task(
-                "render",
-                t,
-                _render_city,
-                (self.totals[t], self.outdir / t.file, self.lang, self.day, self.maps[t], self.charts[t]),
-                t.name,
-            )
-        )
-
-    def report_failed(self, t: Territory, message: str, trace: str | None = None) -> None:
-        if t in self.report_errors:
-            return
-        self.report_errors[t] = message
-        self.to_render.pop(t, None)
-        self.failures.append((f"report of {t.name} ({t.file})", message, trace))
-        self.log(f"report of {t.name} ({t.file}) not written: {message}")
-        self.bar.update()
+        # A task lost with a dead worker first, so that it runs alone at once; then the subclass's order.
+        heapq.heappush(self.ready, ((0 if task.lost else 1, *self.priority(task)), next(self.order), task))
 
     def finished(self, task: _Task, result: Any, seconds: float) -> None:
-        """A task came back with its ``result`` (a :class:`_Failure` if it failed)."""
-        t = task.territory
-        self.tasks.append((task.kind, t.name, seconds))
-        failed = isinstance(result, _Failure)
-        if task.kind == "site":
-            o = self.failed_site(task, result) if failed else result
-            if not o.ok:
-                what = f"{self.label} row {o.row} ({strip_controls(o.name)})"
-                self.log(f"{what}: {o.error}")
-                self.failures.append((what, o.error or "", o.trace))
-            self.outcomes.append(o)
-            self.by_city[t].append(o)
-            self.left[t] -= 1
-            self.bar.update()
-            if self.left[t] == 0:
-                self.sites_done(t)
-        elif task.kind in ("map", "chart"):
-            (self.maps if task.kind == "map" else self.charts)[t] = result
-            self.render_if_ready(t)
-        elif failed:
-            self.report_failed(t, f"render: {result.message}", result.trace)
-        else:
-            self.written.append(result)
-            self.manifest.record(t.file, self.to_render.pop(t))
-            self.manifest.save()  # as soon as it is written: an interrupted batch resumes from here
-            self.bar.update()
+        raise NotImplementedError
 
-    def failed_site(self, task: _Task, failure: _Failure) -> SiteOutcome:
-        p = next(o for o in self.planned[task.territory] if o.row == task.row)
-        return SiteOutcome(
-            p.row, p.name, p.city, p.status, p.source, p.project, error=failure.message, trace=failure.trace
-        )
+    def before_fork(self) -> None:
+        """What to do in this process before the workers are forked (they inherit it)."""
 
-    # -- the executors
     def run_serial(self) -> None:
         while self.ready:
             *_, task = heapq.heappop(self.ready)
@@ -857,11 +748,10 @@ class _Batch:
         from concurrent.futures.process import BrokenProcessPool
 
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        # Each worker imports what its tasks need (matplotlib, WeasyPrint), in parallel
-        # with the other: measured, as fast as importing all of it here first, and the
-        # parent forks without graphics libraries loaded. The workers share the parent's
-        # memory until they write to it; the garbage collector would write to every
-        # object it scans: keep it off the inherited ones.
+        if ctx is not None:
+            self.before_fork()
+        # The workers share the parent's memory until they write to it; the garbage collector
+        # would write to every object it scans: keep it off the inherited ones.
         gc.freeze()
         pool: Any = None
         running: dict[Any, _Task] = {}
@@ -925,6 +815,240 @@ class _Batch:
                 result, seconds = _Failure(one_line(exc), _traceback()), 0.0
             self.finished(task, result, seconds)
         return lost
+
+    def run(self, jobs: int) -> None:
+        if jobs == 1:
+            self.run_serial()
+        else:
+            self.run_pool(jobs)
+
+
+class _Sites(_Executor):
+    """Sites estimated outside a batch (:func:`site_outcomes`): each outcome to ``take``."""
+
+    def __init__(self, take) -> None:
+        super().__init__()
+        self.take = take
+
+    def finished(self, task: _Task, result: Any, seconds: float) -> None:
+        if isinstance(result, _Failure):  # a worker that died, or a result that could not come back
+            p = task.project
+            meta = _site_meta(p)
+            result = SiteOutcome(
+                task.row or 0,
+                p.name,
+                p.city or "",
+                meta["status"],
+                meta["source"],
+                p,
+                error=result.message,
+                trace=result.trace,
+            )
+        self.take(result)
+
+
+class _Batch(_Executor):
+    """One run of :func:`run_batch`: the plan, the queue of tasks, and what came back."""
+
+    def __init__(
+        self, registry: Path, outdir: Path, *, by: str, lang: str, day, draws: int, seed: int, force: bool, log
+    ):
+        super().__init__()
+        self.registry, self.outdir, self.by, self.lang, self.day = registry, outdir, by, lang, day
+        self.level = "commune" if by == "city" else by
+        self.draws, self.seed, self.force, self.log = draws, seed, force, log
+        self.label = strip_controls(registry.name)
+        self.outcomes: list[SiteOutcome] = []
+        self.totals: dict[Territory, CityTotal] = {}
+        self.maps: dict[Territory, Any] = {}
+        self.charts: dict[Territory, Any] = {}
+        self.to_render: dict[Territory, str] = {}  # territory -> the fingerprint of the report to write
+        self.report_errors: dict[Territory, str] = {}
+        self.failures: list[tuple[str, str, str | None]] = []  # (what, message, traceback) for the log
+        self.written: list[Path] = []
+        self.skipped: list[Path] = []
+        self.tasks: list[tuple[str, str, float]] = []
+        self.texts = _SharedTexts()
+        self.bar: Any = None
+
+    # -- the plan
+    def plan(self, pairs, bad) -> None:
+        """Every site of every territory, before any estimate (bad rows included)."""
+        self.pairs, self.bad = pairs, bad
+        self.outcomes = list(bad)
+        found = territories([p for _, p in pairs], [o.city for o in bad], self.by)
+        self.planned: dict[Territory, list[SiteOutcome]] = {}
+        self.territory_of: dict[int, Territory] = {}
+        self.outcome_of: list[SiteOutcome] = []  # the planned outcome of each pair, in order
+        for (n, p), t in zip(pairs, found[: len(pairs)], strict=True):
+            meta = _site_meta(p)
+            self.outcome_of.append(SiteOutcome(n, p.name, p.city or "", meta["status"], meta["source"], p))
+            self.planned.setdefault(t, []).append(self.outcome_of[-1])
+        for o, t in zip(bad, found[len(pairs) :], strict=True):
+            self.planned.setdefault(t, []).append(o)
+        for t, outcomes in self.planned.items():
+            for o in outcomes:
+                self.territory_of[o.row] = t
+        self.all = sorted(self.planned, key=lambda t: (t.name, t.code))
+        # The biggest territory first: its chain (sites, chart, report) is the longest.
+        self.rank = {
+            t: k for k, t in enumerate(sorted(self.all, key=lambda t: (-len(self.planned[t]), t.name, t.code)))
+        }
+        self.by_city = {t: [o for o in self.planned[t] if not o.ok] for t in self.all}
+        self.left = {t: sum(1 for o in self.planned[t] if o.ok) for t in self.all}
+        self.tool = _tool_fingerprint(self.lang, self.by)
+        # The registry's other sites a territory's map can show: part of its report's fingerprint
+        # (on a failure, reports are still written, their fingerprints without their neighbours).
+        try:
+            near = map_neighbours(found[: len(pairs)], [p for _, p in pairs])
+        except Exception as exc:  # see above
+            self.log(f"warning: the sites each territory's map can show could not be found: {one_line(exc)}")
+            near = {}
+        self.neighbours = {t: [self.outcome_of[j] for j in near.get(t, [])] for t in self.all}
+
+    def claim_outputs(self) -> None:
+        """Refuse to overwrite a file the batch did not write (without ``force``); claim the others."""
+        self.manifest = _Manifest(self.outdir / MANIFEST)
+        outputs = [t.file for t in self.all] + ["summary.csv", "sites.gpkg", LOG]
+        if not self.force:
+            for name in outputs:
+                path = self.outdir / name
+                if os.path.lexists(path) and not self.manifest.owns(name):
+                    raise InputError(
+                        str(path), "already exists and was not written by impact batch; use --force to overwrite it"
+                    )
+        for t in self.all:
+            self.manifest.claim(t.file, territory=t.name, code=t.code)
+        for name in ("summary.csv", "sites.gpkg"):
+            self.manifest.claim(name)
+        self.manifest.save()
+        _clean_stale_gpkg(self.outdir)
+
+    def fingerprint(self, t: Territory, outcomes: list[SiteOutcome]) -> str:
+        return city_fingerprint(outcomes, self.lang, self.tool, self.neighbours[t], t.name)
+
+    def current(self, t: Territory, fp: str) -> bool:
+        return not self.force and (self.outdir / t.file).is_file() and self.manifest.fingerprint(t.file) == fp
+
+    # -- the tasks
+    def priority(self, task: _Task) -> tuple:
+        return (self.rank[task.territory], STAGE[task.kind])
+
+    def before_fork(self) -> None:
+        if PRELOAD:
+            try:
+                _preload()
+            except Exception:  # a library that cannot load fails the tasks that need it, in the workers
+                pass
+
+    def push_map(self, t: Territory) -> None:
+        sites = [(o.name, o.project) for o in sorted(self.planned[t], key=lambda o: o.row)]
+        self.maps[t] = None  # submitted
+        self.push(_Task("map", t, _map_task, (t.name, sites, self.lang, list(self.pairs)), t.name))
+
+    def start(self) -> None:
+        for t in self.all:
+            # A map needs no estimate: draw it early, unless the report looks up to date already.
+            if not self.current(t, self.fingerprint(t, self.planned[t])):
+                self.push_map(t)
+            for o in self.planned[t]:
+                if o.ok:
+                    self.push(
+                        _Task(
+                            "site",
+                            t,
+                            _estimate_site,
+                            (o.row, o.project, self.draws, self.seed, False, False),
+                            o.name,
+                            o.row,
+                        )
+                    )
+        for t in self.all:
+            if self.left[t] == 0:
+                self.sites_done(t)
+
+    def sites_done(self, t: Territory) -> None:
+        outcomes = self.by_city[t]
+        try:
+            total = self.totals[t] = city_total(t.name, outcomes, self.level)
+            fp = self.fingerprint(t, total.sites + total.failed)
+        except Exception as exc:  # a bug in the sums: this report fails, the others go on
+            ok = sorted((o for o in outcomes if o.ok), key=lambda o: o.row)
+            self.totals[t] = CityTotal(
+                t.name, ok, {}, sorted((o for o in outcomes if not o.ok), key=lambda o: o.row), self.level
+            )
+            self.report_failed(t, f"total: {one_line(exc)}", _traceback())
+            return
+        for o in total.sites:  # its draws are in the total now: not kept for the rest of the batch
+            o.results.samples = None
+        if self.current(t, fp):
+            self.skipped.append(self.outdir / t.file)
+            self.bar.update()
+            return
+        self.to_render[t] = fp
+        if t not in self.maps:
+            self.push_map(t)
+        if total.sites:
+            self.push(_Task("chart", t, _chart_task, (total, self.lang), t.name))
+        else:
+            self.charts[t] = None
+        self.render_if_ready(t)
+
+    def render_if_ready(self, t: Territory) -> None:
+        if t not in self.to_render or self.maps.get(t) in (None, RENDERING) or t not in self.charts:
+            return
+        for stage, part in (("map", self.maps[t]), ("chart", self.charts[t])):
+            if isinstance(part, _Failure):
+                self.report_failed(t, f"{stage}: {part.message}", part.trace)
+                return
+        args = (self.totals[t], self.outdir / t.file, self.lang, self.day, self.maps[t], self.charts[t])
+        self.maps[t] = self.charts[t] = RENDERING  # the images are the render task's now, not kept after it
+        self.push(_Task("render", t, _render_city, args, t.name))
+
+    def report_failed(self, t: Territory, message: str, trace: str | None = None) -> None:
+        if t in self.report_errors:
+            return
+        self.report_errors[t] = message
+        self.to_render.pop(t, None)
+        self.failures.append((f"report of {t.name} ({t.file})", message, trace))
+        self.log(f"report of {t.name} ({t.file}) not written: {message}")
+        self.bar.update()
+
+    def finished(self, task: _Task, result: Any, seconds: float) -> None:
+        """A task came back with its ``result`` (a :class:`_Failure` if it failed)."""
+        t = task.territory
+        self.tasks.append((task.kind, t.name, seconds))
+        failed = isinstance(result, _Failure)
+        if task.kind == "site":
+            o = self.failed_site(task, result) if failed else result
+            if not o.ok:
+                what = f"{self.label} row {o.row} ({strip_controls(o.name)})"
+                self.log(f"{what}: {o.error}")
+                self.failures.append((what, o.error or "", o.trace))
+            else:
+                self.texts.share(o.results)
+            self.outcomes.append(o)
+            self.by_city[t].append(o)
+            self.left[t] -= 1
+            self.bar.update()
+            if self.left[t] == 0:
+                self.sites_done(t)
+        elif task.kind in ("map", "chart"):
+            (self.maps if task.kind == "map" else self.charts)[t] = result
+            self.render_if_ready(t)
+        elif failed:
+            self.report_failed(t, f"render: {result.message}", result.trace)
+        else:
+            self.written.append(result)
+            self.manifest.record(t.file, self.to_render.pop(t))
+            self.manifest.save()  # as soon as it is written: an interrupted batch resumes from here
+            self.bar.update()
+
+    def failed_site(self, task: _Task, failure: _Failure) -> SiteOutcome:
+        p = next(o for o in self.planned[task.territory] if o.row == task.row)
+        return SiteOutcome(
+            p.row, p.name, p.city, p.status, p.source, p.project, error=failure.message, trace=failure.trace
+        )
 
     # -- the tables
     def write_tables(self) -> None:
@@ -1068,14 +1192,27 @@ def run_batch(
     )
     try:
         batch.start()
-        if jobs == 1:
-            batch.run_serial()
-        else:
-            batch.run_pool(jobs)
+        batch.run(jobs)
     finally:
         batch.bar.close()
     batch.write_tables()
     return batch.outcome()
+
+
+#: Import the report's libraries once in the batch's process before forking its workers
+#: (:func:`_preload`), rather than in each worker (docs/performance.md, "Batch").
+PRELOAD = True
+
+
+def _preload() -> None:
+    """Import what maps, charts and reports need (matplotlib, geopandas, WeasyPrint), once:
+    forked workers inherit the imported modules instead of each importing them."""
+    import geopandas  # noqa: F401
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from .report import charts, city, maps, pdf  # noqa: F401
 
 
 # ----------------------------------------------------------------------------- in the workers
