@@ -167,3 +167,32 @@ def test_a_chosen_data_file_is_kept_when_the_form_comes_back(server, browser, sh
     _wait(browser, "#f-climate-epw")
     assert not browser.find_elements(By.ID, "f-climate-epw-kept")
     assert browser.find_element(By.ID, "f-name").get_attribute("value") == "Essai"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_page_is_wider_than_the_window(server, browser, width):  # noqa: F811
+    """Nothing scrolls sideways, at a desktop's width and a phone's: a fieldset is as wide as its
+    widest content by default (CSS's min-content), and the claims' list of indicators once made
+    the form 1,633 px wide in a 1,280 px window."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(width, 1000)
+    try:
+        for page in ("/", "/?lang=en"):
+            browser.get(server + page)
+            browser.find_element(By.ID, "f-upload")
+            scroll, client = browser.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert scroll <= client, f"{page} at {width} px: {scroll} px of content"
+        # The result page: the key figures fit the window too (on a phone they stack), not only
+        # the page (a table may scroll inside its own box: it should not have to).
+        _estimate_mrs5(browser, server)
+        browser.find_element(By.CSS_SELECTOR, "button.primary[value=estimate]").click()
+        table = _wait(browser, "table.key", 120)
+        right, client = browser.execute_script(
+            "return [arguments[0].getBoundingClientRect().right, document.documentElement.clientWidth]", table
+        )
+        assert right <= client + 1, f"result at {width} px: the key figures reach {right} px"
+    finally:
+        browser.set_window_size(1280, 1000)
