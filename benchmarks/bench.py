@@ -64,29 +64,12 @@ def main(only: list[str] | None = None) -> None:
     subprocess.run([sys.executable, str(HERE / "bench_batch.py")], check=True)
 
 
-def _spin(n: int) -> int:
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
-
-
 def parallel_ceiling() -> float:
-    """What two processes gain on this machine for pure, independent CPU work (the batch's ceiling)."""
-    from concurrent.futures import ProcessPoolExecutor
+    """What two processes gain on this machine for pure, independent CPU work (the batch's ceiling):
+    the same measure as the synthetic registries' (:func:`bench_batch.two_process_ceiling`)."""
+    from bench_batch import two_process_ceiling  # beside this file
 
-    n = 20_000_000
-    with ProcessPoolExecutor(2) as pool:
-        list(pool.map(_spin, [10, 10]))  # start the workers
-        t0 = time.perf_counter()
-        _spin(n)
-        _spin(n)
-        serial = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        list(pool.map(_spin, [n, n]))
-        parallel = time.perf_counter() - t0
-    ratio = serial / parallel
-    return ratio
+    return two_process_ceiling()
 
 
 def _alternate(run, repeat: int) -> dict[int, list[float]]:
