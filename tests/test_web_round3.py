@@ -11,11 +11,8 @@ import ast
 import base64
 import html
 import io
-import json
 import re
 import struct
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,6 +28,8 @@ from impact.report.catalogue import catalogue, placeholders
 from impact.web import form as F
 from impact.web.app import create_app, said_text
 
+from .test_web import cli_json  # noqa: F401  (the command line's document, one fixture for both files)
+
 ROOT = Path(__file__).resolve().parents[1]
 MRS5 = ROOT / "data" / "projects" / "mrs5.yaml"
 #: The loader and what it calls to check a project (the web's own refusals too).
@@ -44,20 +43,6 @@ LOADER_FILES = [
 ]
 #: ``raise ValueError(...)`` left in those files: not a message of a project (a table of the code).
 NOT_A_PROJECT_S_MESSAGE = {"data/schema/project_fields.csv: the path"}
-
-
-@pytest.fixture(scope="module")
-def cli_json() -> dict:
-    """``impact estimate --format json`` run as a person runs it."""
-    out = subprocess.run(
-        [sys.executable, "-m", "impact", "estimate", str(MRS5), "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-    return json.loads(out.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -378,7 +363,7 @@ def test_the_result_page_links_to_the_other_charts(client):
     assert re.search(r'<button type="submit" formaction="/charts"[^>]*>Autres graphiques', r.text)
 
 
-def test_the_other_charts_are_the_dossier_s_with_a_text_alternative(client, cli_json):
+def test_the_other_charts_are_the_dossier_s_with_a_text_alternative(client, cli_json):  # noqa: F811
     from impact.report import fmt
 
     r = client.post("/charts", data={"project_yaml": MRS5.read_text(encoding="utf-8"), "lang": "fr"})
