@@ -691,18 +691,18 @@ class _SharedTexts:
         return self.seen.setdefault(value, value)
 
     def share(self, results) -> None:
-        import dataclasses
-
         one = self.one
-        results.indicators = {
-            n: dataclasses.replace(
-                i, method=one(i.method), sources=one(tuple(one(x) for x in i.sources)), note=one(i.note)
-            )
-            for n, i in results.indicators.items()
-        }
-        results.inputs = {
-            n: dataclasses.replace(r, source=one(r.source), note=one(r.note)) for n, r in results.inputs.items()
-        }
+        # The records are this site's own (built by its estimate, or unpickled from a worker):
+        # each field is set to an equal string, so the frozen records can be updated in place
+        # (dataclasses.replace built a new record for each: 1.0 ms a site against 0.3 ms, MRS5, 300 copies).
+        set_field = object.__setattr__
+        for i in results.indicators.values():
+            set_field(i, "method", one(i.method))
+            set_field(i, "sources", one(tuple(one(x) for x in i.sources)))
+            set_field(i, "note", one(i.note))
+        for r in results.inputs.values():
+            set_field(r, "source", one(r.source))
+            set_field(r, "note", one(r.note))
 
 
 class _Executor:
