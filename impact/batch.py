@@ -491,12 +491,15 @@ def map_neighbours(groups: Sequence[Hashable], projects: list) -> dict[Any, list
     lat, lon = np.array([pt if pt is not None else (np.nan, np.nan) for pt in points], dtype=float).reshape(-1, 2).T
     communes = [commune_of(p) for p in projects]
     out: dict[Any, list[int]] = {}
+    to_frame: dict[str, Transformer] = {}
     for group in dict.fromkeys(groups):
         frame = territory_map_frame([p for p, g in zip(projects, groups, strict=True) if g == group])
         if frame is None:
             out[group] = []
             continue
-        xs, ys = Transformer.from_crs(4326, frame.crs, always_xy=True).transform(lon, lat)
+        if frame.crs not in to_frame:  # building a transformer costs milliseconds; the frames share a few CRS
+            to_frame[frame.crs] = Transformer.from_crs(4326, frame.crs, always_xy=True)
+        xs, ys = to_frame[frame.crs].transform(lon, lat)
         with np.errstate(invalid="ignore"):
             drawn = shapely.contains_xy(shapely.buffer(frame.polygon, NEIGHBOUR_MARGIN_M), xs, ys)
         nowhere = [j for j, p in enumerate(projects) if p.location is None and communes[j] is None]
