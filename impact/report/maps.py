@@ -21,6 +21,7 @@ stays light.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -436,13 +437,27 @@ def _nice_length(target_m: float) -> float:
     return exp
 
 
-def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:
-    """A scale bar in ground metres, corrected for the projection's scale factor at the site."""
+@lru_cache(maxsize=64)
+def _proj(pid: int, crs: str):
+    # A Proj reads PROJ's database: built once per CRS and process (the scale bar and the
+    # north arrow; a forked worker builds its own, as map_layers.transformer).
     from pyproj import Proj
 
+    return Proj(crs)
+
+
+def _factors(crs: str, lon: float, lat: float):
+    """The projection's factors at a point (pyproj ``Proj.get_factors``) [degree]."""
+    import os
+
+    return _proj(os.getpid(), crs).get_factors(lon, lat)
+
+
+def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:
+    """A scale bar in ground metres, corrected for the projection's scale factor at the site."""
     from . import fmt
 
-    factor = Proj(crs).get_factors(lon, lat).meridional_scale
+    factor = _factors(crs, lon, lat).meridional_scale
     xmin, ymin, xmax, ymax = frame.bounds
     width = xmax - xmin
     ground = _nice_length(width / 4 / factor)
@@ -493,9 +508,7 @@ def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) 
 
 def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> list:
     """A north arrow, turned by the meridian convergence at the site."""
-    from pyproj import Proj
-
-    conv = math.radians(Proj(crs).get_factors(lon, lat).meridian_convergence)
+    conv = math.radians(_factors(crs, lon, lat).meridian_convergence)
     x, y, length = 0.95, 0.84, 0.08
     dx, dy = -math.sin(conv) * length, math.cos(conv) * length
     arrow = ax.annotate(
@@ -1189,9 +1202,9 @@ def _draw_at_commune(ax, gdf, marker: str, colour: str, zorder: float) -> None:
 
 
 def _site_xy(frame, site: _Site):
-    from pyproj import Transformer
+    from .map_layers import transformer
 
-    return Transformer.from_crs(4326, frame.crs, always_xy=True).transform(site.lon, site.lat)
+    return transformer(4326, frame.crs).transform(site.lon, site.lat)
 
 
 # ---------------------------------------------------------------- labels
@@ -1444,15 +1457,14 @@ def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) ->
 
 def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
     """An arrow at the frame's edge towards the nearest connectable substation outside it."""
-    from pyproj import Transformer
-
     from . import fmt
+    from .map_layers import transformer
 
     near = (site.grid or {}).get("nearest_connectable") or []
     if not near:
         return None
     target = near[0]
-    fwd = Transformer.from_crs(4326, frame.crs, always_xy=True)
+    fwd = transformer(4326, frame.crs)
     tx, ty = fwd.transform(target["lon"], target["lat"])
     sx, sy = _site_xy(frame, site)
     xmin, ymin, xmax, ymax = frame.bounds

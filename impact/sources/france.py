@@ -401,7 +401,10 @@ def _in_box(level: str, x0: float, y0: float, x1: float, y1: float):
     return np.flatnonzero((b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0))
 
 
+@cache
 def _names(level: str) -> dict[str, str]:
+    # Built once per level: the communes' dict has 35,000 entries (about 15 ms), and every
+    # map asks for it. Callers only read it.
     if level in ("commune", "arrondissement"):
         return {code: r["name"] for code, r in _commune_rows().items()}
     return {code: t.name for code, t in _territories(level).items()}
