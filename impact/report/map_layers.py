@@ -209,7 +209,7 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
             out.site_area = (code, row["name"], kind, row.geometry)
             break
 
-    base = france.basemap(bbox)
+    base = france.basemap(bbox, ("foreign_land", "rivers", "lakes"))
     foreign = _to_crs(base["foreign_land"], frame.crs)
     foreign_geom = None
     if foreign is not None:

@@ -107,7 +107,7 @@ def _title_case(name: str) -> str:
 class _Site:
     """The facts of the site a map needs: its place, its connection facts."""
 
-    def __init__(self, results, project):
+    def __init__(self, results, project, territory: bool = False):
         self.project = project
         self.name = getattr(project, "name", "") or ""
         loc = getattr(project, "location", None)
@@ -118,6 +118,12 @@ class _Site:
         self.distances = self.located  # labels give the distance from the site
         #: The point is not the site's own (location.approximate): drawn hollow, distances indicative.
         self.approximate = bool(getattr(loc, "approximate", False))
+        if territory:
+            # A territory's map highlights no commune and gives no connection fact
+            # (site_map): neither is looked up.
+            self.place = self.commune_code = self.arrondissement_code = None
+            self.grid = self.domain = self.distribution = None
+            return
         site = getattr(results, "site", None)
         if site is None and getattr(project, "location", None) is not None:
             from ..site import place_site
@@ -773,10 +779,7 @@ def site_map(
 
     from . import map_layers as ml
 
-    site = _Site(results, project)
-    if territory:
-        site.grid, site.domain, site.distribution = None, None, None
-        site.commune_code = site.arrondissement_code = None
+    site = _Site(results, project, territory)
     if not site.located:
         assert center is not None  # no location: a territory's map, framed on its center (checked above)
         site.lat, site.lon = center
