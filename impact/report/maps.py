@@ -21,7 +21,7 @@ stays light.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -657,6 +657,70 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 
 # ---------------------------------------------------------------- the figure
 
+#: Text extents measured by Agg, shared by the maps of a process (:func:`_map_canvas_class`).
+_TEXT_EXTENTS: dict[tuple, tuple[float, float, float]] = {}
+#: The settings a text's extent depends on besides its string, font and resolution.
+_TEXT_RC = (
+    "font.family",
+    "font.sans-serif",
+    "font.serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+    "text.hinting",
+    "text.hinting_factor",
+    "text.kerning_factor",
+)
+
+
+@cache
+def _map_canvas_class():
+    """An Agg canvas whose renderer remembers text extents from one map to the next.
+
+    matplotlib caches a text's extent per renderer, and each figure has its own: the
+    legend's entries, the notes and the names of the places a territory's frames share
+    were measured again for every map. Agg's extent depends only on the string, the font
+    (its properties and the font settings), the resolution and the hinting settings, so
+    the renderer keeps them in :data:`_TEXT_EXTENTS` under those; mathtext and TeX are
+    measured as before. The pixels are the same: only the measuring is skipped.
+    """
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    class MapRenderer(RendererAgg):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            if ismath is not False:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            rc = tuple(
+                tuple(v) if isinstance(v, list) else v for v in (mpl.rcParams[k] for k in _TEXT_RC)
+            )
+            font = (
+                tuple(prop.get_family()),
+                prop.get_style(),
+                prop.get_variant(),
+                prop.get_weight(),
+                prop.get_stretch(),
+                prop.get_size_in_points(),
+                prop.get_file(),
+            )
+            key = (s, font, self.dpi, rc)
+            found = _TEXT_EXTENTS.get(key)
+            if found is None:
+                found = _TEXT_EXTENTS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return found
+
+    class MapCanvas(FigureCanvasAgg):
+        def get_renderer(self):  # FigureCanvasAgg's, with the renderer above
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if self._lastKey != key:
+                self.renderer = MapRenderer(w, h, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
+    return MapCanvas
+
+
 
 def _legend_height(lines: list[int], ncol: int, row: float, extra: float) -> float:
     """The height [in] of a legend of entries of ``lines`` lines in ``ncol`` columns, filled
@@ -815,11 +879,10 @@ def site_map(
     )
 
     if ax is None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(layout.width, layout.height), dpi=150)
-        FigureCanvasAgg(fig)
+        _map_canvas_class()(fig)
         ax = fig.add_axes(layout.axes_rect())
         own = True
     else:
