@@ -624,10 +624,9 @@ def _plot_lines(ax, gdf_or_geoms, **style):
 def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", dpi: float = 150.0) -> str:
     """``text`` broken into lines no wider than ``width_in`` inches: each word measured by the
     renderer (Agg), a line's width the sum of its words and spaces."""
-    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = RendererAgg(10, 10, dpi)
+    renderer = _measuring_renderer(dpi)  # its extents are kept from one map to the next
     prop = FontProperties(size=fontsize, weight=weight)
     cache: dict[str, float] = {}
 
@@ -657,7 +656,7 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 
 # ---------------------------------------------------------------- the figure
 
-#: Text extents measured by Agg, shared by the maps of a process (:func:`_map_canvas_class`).
+#: Text extents measured by Agg, shared by the maps of a process (:func:`_map_classes`).
 _TEXT_EXTENTS: dict[tuple, tuple[float, float, float]] = {}
 #: The settings a text's extent depends on besides its string, font and resolution.
 _TEXT_RC = (
@@ -674,8 +673,8 @@ _TEXT_RC = (
 
 
 @cache
-def _map_canvas_class():
-    """An Agg canvas whose renderer remembers text extents from one map to the next.
+def _map_classes():
+    """An Agg canvas, and its renderer, that remembers text extents from one map to the next.
 
     matplotlib caches a text's extent per renderer, and each figure has its own: the
     legend's entries, the notes and the names of the places a territory's frames share
@@ -718,7 +717,18 @@ def _map_canvas_class():
                 self._lastKey = key
             return self.renderer
 
-    return MapCanvas
+    return MapCanvas, MapRenderer
+
+
+def _map_canvas(fig):
+    """Attach a :func:`_map_classes` canvas to ``fig``."""
+    return _map_classes()[0](fig)
+
+
+@lru_cache(maxsize=4)
+def _measuring_renderer(dpi: float):
+    """A small renderer of :func:`_map_classes`, to measure words (:func:`_wrap`)."""
+    return _map_classes()[1](10, 10, dpi)
 
 
 
@@ -882,7 +892,7 @@ def site_map(
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(layout.width, layout.height), dpi=150)
-        _map_canvas_class()(fig)
+        _map_canvas(fig)
         ax = fig.add_axes(layout.axes_rect())
         own = True
     else:
@@ -1127,15 +1137,22 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
 
     subs = layers.substations
     if subs is not None:
+        import numpy as np
+
         size = 22 if small else 44
+        # The columns as arrays once: a selection of rows per kind and voltage, in the table's order.
+        kinds = subs["kind"].to_numpy()
+        kvs = subs["voltage_kv"].astype(int).to_numpy()
+        connectable = subs["connectable"].to_numpy()
+        all_xs, all_ys = subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy()
         for kind in KINDS:
             for kv in sorted({int(v) for v in subs["voltage_kv"]}):
-                sel = subs[(subs["kind"] == kind) & (subs["voltage_kv"].astype(int) == kv)]
-                if not len(sel):
+                rows = (kinds == kind) & (kvs == kv)
+                if not rows.any():
                     continue
-                conn = sel["connectable"].to_numpy()
+                conn = connectable[rows]
                 colour = VOLTAGE_COLOURS.get(kv, "#555555")
-                xs, ys = sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy()
+                xs, ys = all_xs[rows], all_ys[rows]
                 base = size if kind == "transformation" else size * 0.8
                 if (~conn).any():
                     ax.scatter(

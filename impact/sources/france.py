@@ -11,7 +11,6 @@ Coordinates are WGS 84 (EPSG:4326) latitude and longitude in degrees.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import re
@@ -748,19 +747,30 @@ def _basemap_layer(layer: str):
     return pyogrio.read_dataframe(folder() / "basemap.gpkg", layer=layer, fid_as_index=True)
 
 
+#: The connection to basemap.gpkg's spatial index, by process id (:func:`_basemap_ids`).
+_BASEMAP_INDEX: dict[int, Any] = {}
+
+
 def _basemap_ids(layer: str, bbox: tuple[float, float, float, float]) -> list[int]:
     """The feature ids of ``layer`` whose box in the GeoPackage's R-tree meets ``bbox``, in the
     R-tree's order: the order in which GDAL's spatial filter returns them (a map draws them
     in that order, and unions them)."""
     import sqlite3
 
+    import os
+
     x0, y0, x1, y1 = bbox
-    # The index of a shipped file, read only; opened for this query alone (no handle across a fork).
-    with contextlib.closing(sqlite3.connect(f"{(folder() / 'basemap.gpkg').as_uri()}?mode=ro", uri=True)) as con:
-        rows = con.execute(
-            f'SELECT id FROM "rtree_{layer}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?',
-            (float(x0), float(x1), float(y0), float(y1)),
-        ).fetchall()
+    # The index of a shipped file, read only (immutable: no locking); one connection per
+    # process, so that a forked worker never uses its parent's.
+    key = os.getpid()
+    con = _BASEMAP_INDEX.get(key)
+    if con is None:
+        uri = f"{(folder() / 'basemap.gpkg').as_uri()}?mode=ro&immutable=1"
+        con = _BASEMAP_INDEX[key] = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    rows = con.execute(
+        f'SELECT id FROM "rtree_{layer}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?',
+        (float(x0), float(x1), float(y0), float(y1)),
+    ).fetchall()
     return [int(i) for (i,) in rows]
 
 
