@@ -107,7 +107,7 @@ def _title_case(name: str) -> str:
 class _Site:
     """The facts of the site a map needs: its place, its connection facts."""
 
-    def __init__(self, results, project, territory: bool = False):
+    def __init__(self, results, project, territory=False):  # territory: bool (site_map's)
         self.project = project
         self.name = getattr(project, "name", "") or ""
         loc = getattr(project, "location", None)
@@ -690,9 +690,7 @@ def _map_classes():
         def get_text_width_height_descent(self, s, prop, ismath):
             if ismath is not False:
                 return super().get_text_width_height_descent(s, prop, ismath)
-            rc = tuple(
-                tuple(v) if isinstance(v, list) else v for v in (mpl.rcParams[k] for k in _TEXT_RC)
-            )
+            rc = tuple(tuple(v) if isinstance(v, list) else v for v in (mpl.rcParams[k] for k in _TEXT_RC))
             font = (
                 tuple(prop.get_family()),
                 prop.get_style(),
@@ -729,7 +727,6 @@ def _map_canvas(fig):
 def _measuring_renderer(dpi: float):
     """A small renderer of :func:`_map_classes`, to measure words (:func:`_wrap`)."""
     return _map_classes()[1](10, 10, dpi)
-
 
 
 def _legend_height(lines: list[int], ncol: int, row: float, extra: float) -> float:
@@ -1137,8 +1134,6 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
 
     subs = layers.substations
     if subs is not None:
-        import numpy as np
-
         size = 22 if small else 44
         # The columns as arrays once: a selection of rows per kind and voltage, in the table's order.
         kinds = subs["kind"].to_numpy()

@@ -755,9 +755,8 @@ def _basemap_ids(layer: str, bbox: tuple[float, float, float, float]) -> list[in
     """The feature ids of ``layer`` whose box in the GeoPackage's R-tree meets ``bbox``, in the
     R-tree's order: the order in which GDAL's spatial filter returns them (a map draws them
     in that order, and unions them)."""
-    import sqlite3
-
     import os
+    import sqlite3
 
     x0, y0, x1, y1 = bbox
     # The index of a shipped file, read only (immutable: no locking); one connection per
