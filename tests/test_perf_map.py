@@ -1,9 +1,10 @@
-"""The maps' process-wide caches (issue 15): each gives what it replaces, exactly.
+"""The maps' process-wide caches and PNG writer (issue 15): each gives what it replaces, exactly.
 
 - the cached pyproj transformers project as a fresh ``Transformer.from_crs`` and as geopandas'
   ``to_crs`` (same coordinates, bit for bit);
 - the in-memory basemap gives the rows, order and geometries of pyogrio's ``bbox`` read;
 - the map renderer's kept text extents equal Agg's own measure;
+- the maps' PNG writer (unfiltered rows) gives the pixels of ``charts.write_png``;
 - a map drawn with every cache empty and the same map drawn again after other maps (caches
   warm) have the same pixels (decoded PNG arrays, no tolerance);
 - maps drawn by this code and by the code before the caches (commit :data:`BEFORE`, read from
@@ -259,3 +260,32 @@ def test_maps_have_the_pixels_of_the_code_before_the_caches(tmp_path):
     assert len(before) == len(now) == len(TERRITORIES) + 2 * len(DOSSIER_SITES)
     for k, (a, b) in enumerate(zip(before, now)):
         assert a.shape == b.shape and np.array_equal(a, b), f"map {k}"
+
+
+@pytest.mark.parametrize("transparent", [False, True])
+def test_the_maps_png_has_the_pixels_of_charts_write_png(tmp_path, transparent):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from impact.report import charts, maps
+
+    def figure():
+        fig = Figure(figsize=(3.1, 2.3), dpi=150)
+        FigureCanvasAgg(fig)
+        if transparent:  # half-transparent pixels: composited on white
+            fig.patch.set_alpha(0.0)
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.fill([0, 1, 1], [0, 0, 1], color="#c0392b", alpha=0.4)
+        ax.text(0.2, 0.6, "Saint-Étienne", fontsize=9)
+        return fig
+
+    charts.write_png(figure(), tmp_path / "charts.png", 150)
+    maps._write_png(figure(), tmp_path / "maps.png", 150)
+    ref, got = Image.open(tmp_path / "charts.png"), Image.open(tmp_path / "maps.png")
+    assert (got.mode, got.size, got.info["dpi"]) == (ref.mode, ref.size, ref.info["dpi"])
+    assert got.mode == "RGB"
+    assert np.array_equal(np.asarray(ref), np.asarray(got))
+    drawn = figure()
+    drawn.canvas.draw()  # the composite on white is exercised with transparent pixels only
+    assert bool((np.asarray(drawn.canvas.buffer_rgba())[..., 3] < 255).any()) == transparent

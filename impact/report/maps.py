@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import cast
 
-from .charts import LITERAL, literal_figure, literal_legend, write_png
+from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -1714,6 +1714,56 @@ def map_caption(fig, lang: str = "fr") -> str:
 # ---------------------------------------------------------------- saving
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _write_png(fig, path: Path, dpi: int) -> Path:
+    """Draw ``fig`` once with Agg at ``dpi`` and write it as an opaque RGB PNG: the pixels of
+    :func:`impact.report.charts.write_png` (transparent pixels composited on white the same
+    way), its resolution chunk, and zlib level 1, but no row filter.
+
+    PIL tries five filters on every row whatever the level (about 35 ms for a map); a map is
+    mostly flat colour, which zlib compresses as well unfiltered (a smaller file, in about
+    10 ms). No text chunk: the same figure gives the same bytes.
+    """
+    import struct
+    import zlib
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0 (none), then RGB
+    alpha = rgba[..., 3:4]
+    if (alpha == 255).all():
+        rows[:, 1:] = rgba[..., :3].reshape(height, -1)
+    else:  # as charts.write_png: c * a / 255 + 255 * (1 - a / 255), rounded
+        a = alpha.astype(np.uint32)
+        rgb = (rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255
+        rows[:, 1:] = rgb.astype(np.uint8).reshape(height, -1)
+    per_metre = int(dpi / 0.0254 + 0.5)  # as PIL writes dpi
+    png = b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+    path.write_bytes(png)
+    return path
+
+
 def save_figure(fig, path, *, dpi: int = 150) -> Path:
     """Write ``fig`` to ``path`` (.png, .svg or .pdf) with fixed metadata: same bytes every run."""
     import matplotlib
@@ -1731,8 +1781,8 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     with matplotlib.rc_context(
         {"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42, "text.usetex": False}
     ):
-        if fmt_ == "png":  # drawn once, opaque RGB, light compression (see charts.write_png)
-            write_png(fig, path, dpi)
+        if fmt_ == "png":  # drawn once, opaque RGB, light compression, unfiltered (_write_png)
+            _write_png(fig, path, dpi)
         else:
             fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
     return path
