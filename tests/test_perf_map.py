@@ -83,10 +83,17 @@ def test_cached_transformers_project_as_fresh_ones_and_as_geopandas():
         assert np.array_equal(back_lon, f_lon) and np.array_equal(back_lat, f_lat)
 
 
-def test_a_forked_process_builds_its_own_transformer(monkeypatch):
+def test_a_forked_process_or_another_thread_builds_its_own_transformer(monkeypatch):
+    import threading
+
     from impact.report import map_layers as ml
 
     mine = ml.transformer(4326, "EPSG:2154")
+    other: list = []
+    thread = threading.Thread(target=lambda: other.append(ml.transformer(4326, "EPSG:2154")))
+    thread.start()
+    thread.join()
+    assert other[0] is not mine
     monkeypatch.setattr(os, "getpid", lambda: -1)  # another process id: another entry
     assert ml.transformer(4326, "EPSG:2154") is not mine
 

@@ -48,22 +48,24 @@ class Frame:
         return (2 * self.half_m) ** 2
 
 
-#: The transformers of :func:`transformer`, by (process id, source CRS, target CRS).
-_TRANSFORMERS: dict[tuple[int, Any, Any], Any] = {}
+#: The transformers of :func:`transformer`, by (process id, thread id, source CRS, target CRS).
+_TRANSFORMERS: dict[tuple[int, int, Any, Any], Any] = {}
 
 
 def transformer(src, dst):
     """The pyproj transformer from CRS ``src`` to ``dst`` (longitude, latitude order:
-    ``always_xy``), built once per process.
+    ``always_xy``), built once per process and thread.
 
     Building one reads PROJ's database (about 4 ms); a map needs about ten, always between
-    the same few CRS. The process id is part of the key: a forked worker builds its own.
+    the same few CRS. The process and thread ids are part of the key: a forked worker, or
+    another thread of the web service, builds its own (a transformer holds a PROJ context).
     """
     import os
+    import threading
 
     from pyproj import Transformer
 
-    key = (os.getpid(), src, dst)
+    key = (os.getpid(), threading.get_ident(), src, dst)
     found = _TRANSFORMERS.get(key)
     if found is None:
         found = _TRANSFORMERS[key] = Transformer.from_crs(src, dst, always_xy=True)

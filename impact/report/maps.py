@@ -444,9 +444,9 @@ def _nice_length(target_m: float) -> float:
 
 
 @lru_cache(maxsize=64)
-def _proj(pid: int, crs: str):
-    # A Proj reads PROJ's database: built once per CRS and process (the scale bar and the
-    # north arrow; a forked worker builds its own, as map_layers.transformer).
+def _proj(pid: int, thread: int, crs: str):
+    # A Proj reads PROJ's database: built once per CRS, process and thread (the scale bar
+    # and the north arrow; as map_layers.transformer).
     from pyproj import Proj
 
     return Proj(crs)
@@ -455,8 +455,9 @@ def _proj(pid: int, crs: str):
 def _factors(crs: str, lon: float, lat: float):
     """The projection's factors at a point (pyproj ``Proj.get_factors``) [degree]."""
     import os
+    import threading
 
-    return _proj(os.getpid(), crs).get_factors(lon, lat)
+    return _proj(os.getpid(), threading.get_ident(), crs).get_factors(lon, lat)
 
 
 def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:

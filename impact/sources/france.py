@@ -747,8 +747,8 @@ def _basemap_layer(layer: str):
     return pyogrio.read_dataframe(folder() / "basemap.gpkg", layer=layer, fid_as_index=True)
 
 
-#: The connection to basemap.gpkg's spatial index, by process id (:func:`_basemap_ids`).
-_BASEMAP_INDEX: dict[int, Any] = {}
+#: The connections to basemap.gpkg's spatial index, by process and thread id (:func:`_basemap_ids`).
+_BASEMAP_INDEX: dict[tuple[int, int], Any] = {}
 
 
 def _basemap_ids(layer: str, bbox: tuple[float, float, float, float]) -> list[int]:
@@ -757,15 +757,16 @@ def _basemap_ids(layer: str, bbox: tuple[float, float, float, float]) -> list[in
     in that order, and unions them)."""
     import os
     import sqlite3
+    import threading
 
     x0, y0, x1, y1 = bbox
     # The index of a shipped file, read only (immutable: no locking); one connection per
-    # process, so that a forked worker never uses its parent's.
-    key = os.getpid()
+    # process and thread, so that a forked worker never uses its parent's (nor a thread another's).
+    key = (os.getpid(), threading.get_ident())
     con = _BASEMAP_INDEX.get(key)
     if con is None:
         uri = f"{(folder() / 'basemap.gpkg').as_uri()}?mode=ro&immutable=1"
-        con = _BASEMAP_INDEX[key] = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        con = _BASEMAP_INDEX[key] = sqlite3.connect(uri, uri=True)
     rows = con.execute(
         f'SELECT id FROM "rtree_{layer}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?',
         (float(x0), float(x1), float(y0), float(y1)),
