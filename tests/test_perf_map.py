@@ -296,3 +296,44 @@ def test_the_maps_png_has_the_pixels_of_charts_write_png(tmp_path, transparent):
     drawn = figure()
     drawn.canvas.draw()  # the composite on white is exercised with transparent pixels only
     assert bool((np.asarray(drawn.canvas.buffer_rgba())[..., 3] < 255).any()) == transparent
+
+
+def test_the_registry_s_points_are_those_of_one_by_one_distances():
+    from impact.model.geodesy import haversine_km
+    from impact.project import Project
+    from impact.report import map_layers as ml
+    from impact.report import maps
+
+    lat0, lon0 = 43.2965, 5.3698
+    rng = np.random.default_rng(3)
+    offsets = [(0.0, 0.0), (0.0003, 0.0), (0.00044, 0.0001), (0.0005, 0.0), (0.002, 0.003)]
+    offsets += list(zip(rng.uniform(-0.05, 0.05, 60), rng.uniform(-0.05, 0.05, 60)))
+    offsets += list(zip(rng.uniform(-1.0, 1.0, 60), rng.uniform(-1.0, 1.0, 60)))  # most outside the frame
+    rows = [
+        (
+            k,
+            Project.model_validate(
+                {"name": f"R{k}", "country": "FR", "it_capacity_mw": 5, "location": {"lat": lat0 + a, "lon": lon0 + b}}
+            ),
+        )
+        for k, (a, b) in enumerate(offsets)
+    ]
+    project = Project.model_validate(
+        {"name": "Own", "country": "FR", "it_capacity_mw": 5, "location": {"lat": lat0, "lon": lon0}}
+    )
+    frame = ml.make_frame(lat0, lon0, maps.map_crs(lat0, lon0), 6_500.0)
+    gdf, _, _ = ml.registry_points(rows, project, frame)
+    # The reference: the rule one site at a time (its own site within 50 m is left out), every
+    # point projected and tested against the frame.
+    import geopandas as gpd
+
+    kept = [p for _, p in rows if haversine_km(lat0, lon0, p.location.lat, p.location.lon) >= 0.05]
+    ref = gpd.GeoDataFrame(
+        {"name": [p.name for p in kept]},
+        geometry=gpd.points_from_xy([p.location.lon for p in kept], [p.location.lat for p in kept]),
+        crs=4326,
+    ).to_crs(frame.crs)
+    ref = ref[ref.intersects(frame.polygon)]
+    assert list(gdf["name"]) == list(ref["name"])
+    assert [g.wkb for g in gdf.geometry] == [g.wkb for g in ref.geometry]
+    assert {"R0", "R1"}.isdisjoint(gdf["name"]) and "R3" in set(gdf["name"]) and 60 < len(gdf) < len(rows) - 30
