@@ -148,18 +148,17 @@ def territory_map_frame(projects):
 def territory_frame(points) -> tuple[tuple[float, float], float]:
     """The centre (lat, lon) and half-width [m] of a frame holding every point (lat, lon): at
     least a dossier's city frame, at most :data:`impact.report.maps.MAX_HALF_M`."""
-    from pyproj import Transformer
-
     from . import maps
+    from .map_layers import transformer
 
     lats = [lat for lat, _ in points]
     lons = [lon for _, lon in points]
     crs = maps.map_crs(lats[0], lons[0])
-    fwd = Transformer.from_crs(4326, crs, always_xy=True)
+    fwd = transformer(4326, crs)
     xs, ys = fwd.transform(lons, lats)
     span = max(max(xs) - min(xs), max(ys) - min(ys))
     half = min(max(maps.EXTENTS_M["city"], span / 2 + 2_000.0), maps.MAX_HALF_M)
-    back = Transformer.from_crs(crs, 4326, always_xy=True)
+    back = transformer(crs, 4326)
     lon, lat = back.transform((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
     return (lat, lon), half
 

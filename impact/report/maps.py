@@ -21,10 +21,11 @@ stays light.
 from __future__ import annotations
 
 import math
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import cast
 
-from .charts import LITERAL, literal_figure, literal_legend, write_png
+from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -106,7 +107,7 @@ def _title_case(name: str) -> str:
 class _Site:
     """The facts of the site a map needs: its place, its connection facts."""
 
-    def __init__(self, results, project):
+    def __init__(self, results, project, territory=False):  # territory: bool (site_map's)
         self.project = project
         self.name = getattr(project, "name", "") or ""
         loc = getattr(project, "location", None)
@@ -117,6 +118,12 @@ class _Site:
         self.distances = self.located  # labels give the distance from the site
         #: The point is not the site's own (location.approximate): drawn hollow, distances indicative.
         self.approximate = bool(getattr(loc, "approximate", False))
+        if territory:
+            # A territory's map highlights no commune and gives no connection fact
+            # (site_map): neither is looked up.
+            self.place = self.commune_code = self.arrondissement_code = None
+            self.grid = self.domain = self.distribution = None
+            return
         site = getattr(results, "site", None)
         if site is None and getattr(project, "location", None) is not None:
             from ..site import place_site
@@ -436,13 +443,28 @@ def _nice_length(target_m: float) -> float:
     return exp
 
 
-def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:
-    """A scale bar in ground metres, corrected for the projection's scale factor at the site."""
+@lru_cache(maxsize=64)
+def _proj(pid: int, thread: int, crs: str):
+    # A Proj reads PROJ's database: built once per CRS, process and thread (the scale bar
+    # and the north arrow; as map_layers.transformer).
     from pyproj import Proj
 
+    return Proj(crs)
+
+
+def _factors(crs: str, lon: float, lat: float):
+    """The projection's factors at a point (pyproj ``Proj.get_factors``) [degree]."""
+    import os
+    import threading
+
+    return _proj(os.getpid(), threading.get_ident(), crs).get_factors(lon, lat)
+
+
+def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:
+    """A scale bar in ground metres, corrected for the projection's scale factor at the site."""
     from . import fmt
 
-    factor = Proj(crs).get_factors(lon, lat).meridional_scale
+    factor = _factors(crs, lon, lat).meridional_scale
     xmin, ymin, xmax, ymax = frame.bounds
     width = xmax - xmin
     ground = _nice_length(width / 4 / factor)
@@ -493,9 +515,7 @@ def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) 
 
 def _north_arrow(ax, crs: str, lat: float, lon: float, t, fontsize: float) -> list:
     """A north arrow, turned by the meridian convergence at the site."""
-    from pyproj import Proj
-
-    conv = math.radians(Proj(crs).get_factors(lon, lat).meridian_convergence)
+    conv = math.radians(_factors(crs, lon, lat).meridian_convergence)
     x, y, length = 0.95, 0.84, 0.08
     dx, dy = -math.sin(conv) * length, math.cos(conv) * length
     arrow = ax.annotate(
@@ -605,10 +625,9 @@ def _plot_lines(ax, gdf_or_geoms, **style):
 def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", dpi: float = 150.0) -> str:
     """``text`` broken into lines no wider than ``width_in`` inches: each word measured by the
     renderer (Agg), a line's width the sum of its words and spaces."""
-    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = RendererAgg(10, 10, dpi)
+    renderer = _measuring_renderer(dpi)  # its extents are kept from one map to the next
     prop = FontProperties(size=fontsize, weight=weight)
     cache: dict[str, float] = {}
 
@@ -637,6 +656,78 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 
 
 # ---------------------------------------------------------------- the figure
+
+#: Text extents measured by Agg, shared by the maps of a process (:func:`_map_classes`).
+_TEXT_EXTENTS: dict[tuple, tuple[float, float, float]] = {}
+#: The settings a text's extent depends on besides its string, font and resolution.
+_TEXT_RC = (
+    "font.family",
+    "font.sans-serif",
+    "font.serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+    "text.hinting",
+    "text.hinting_factor",
+    "text.kerning_factor",
+)
+
+
+@cache
+def _map_classes():
+    """An Agg canvas, and its renderer, that remembers text extents from one map to the next.
+
+    matplotlib caches a text's extent per renderer, and each figure has its own: the
+    legend's entries, the notes and the names of the places a territory's frames share
+    were measured again for every map. Agg's extent depends only on the string, the font
+    (its properties and the font settings), the resolution and the hinting settings, so
+    the renderer keeps them in :data:`_TEXT_EXTENTS` under those; mathtext and TeX are
+    measured as before. The pixels are the same: only the measuring is skipped.
+    """
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    class MapRenderer(RendererAgg):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            if ismath is not False:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            rc = tuple(tuple(v) if isinstance(v, list) else v for v in (mpl.rcParams[k] for k in _TEXT_RC))
+            font = (
+                tuple(prop.get_family()),
+                prop.get_style(),
+                prop.get_variant(),
+                prop.get_weight(),
+                prop.get_stretch(),
+                prop.get_size_in_points(),
+                prop.get_file(),
+            )
+            key = (s, font, self.dpi, rc)
+            found = _TEXT_EXTENTS.get(key)
+            if found is None:
+                found = _TEXT_EXTENTS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return found
+
+    class MapCanvas(FigureCanvasAgg):
+        def get_renderer(self):  # FigureCanvasAgg's, with the renderer above
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if self._lastKey != key:
+                self.renderer = MapRenderer(w, h, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
+    return MapCanvas, MapRenderer
+
+
+def _map_canvas(fig):
+    """Attach a :func:`_map_classes` canvas to ``fig``."""
+    return _map_classes()[0](fig)
+
+
+@lru_cache(maxsize=4)
+def _measuring_renderer(dpi: float):
+    """A small renderer of :func:`_map_classes`, to measure words (:func:`_wrap`)."""
+    return _map_classes()[1](10, 10, dpi)
 
 
 def _legend_height(lines: list[int], ncol: int, row: float, extra: float) -> float:
@@ -760,10 +851,7 @@ def site_map(
 
     from . import map_layers as ml
 
-    site = _Site(results, project)
-    if territory:
-        site.grid, site.domain, site.distribution = None, None, None
-        site.commune_code = site.arrondissement_code = None
+    site = _Site(results, project, territory)
     if not site.located:
         assert center is not None  # no location: a territory's map, framed on its center (checked above)
         site.lat, site.lon = center
@@ -799,11 +887,10 @@ def site_map(
     )
 
     if ax is None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(layout.width, layout.height), dpi=150)
-        FigureCanvasAgg(fig)
+        _map_canvas(fig)
         ax = fig.add_axes(layout.axes_rect())
         own = True
     else:
@@ -1049,14 +1136,19 @@ def _draw_layers(ax, layers, site: _Site, frame, small: bool) -> None:
     subs = layers.substations
     if subs is not None:
         size = 22 if small else 44
+        # The columns as arrays once: a selection of rows per kind and voltage, in the table's order.
+        kinds = subs["kind"].to_numpy()
+        kvs = subs["voltage_kv"].astype(int).to_numpy()
+        connectable = subs["connectable"].to_numpy()
+        all_xs, all_ys = subs.geometry.x.to_numpy(), subs.geometry.y.to_numpy()
         for kind in KINDS:
             for kv in sorted({int(v) for v in subs["voltage_kv"]}):
-                sel = subs[(subs["kind"] == kind) & (subs["voltage_kv"].astype(int) == kv)]
-                if not len(sel):
+                rows = (kinds == kind) & (kvs == kv)
+                if not rows.any():
                     continue
-                conn = sel["connectable"].to_numpy()
+                conn = connectable[rows]
                 colour = VOLTAGE_COLOURS.get(kv, "#555555")
-                xs, ys = sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy()
+                xs, ys = all_xs[rows], all_ys[rows]
                 base = size if kind == "transformation" else size * 0.8
                 if (~conn).any():
                     ax.scatter(
@@ -1189,9 +1281,9 @@ def _draw_at_commune(ax, gdf, marker: str, colour: str, zorder: float) -> None:
 
 
 def _site_xy(frame, site: _Site):
-    from pyproj import Transformer
+    from .map_layers import transformer
 
-    return Transformer.from_crs(4326, frame.crs, always_xy=True).transform(site.lon, site.lat)
+    return transformer(4326, frame.crs).transform(site.lon, site.lat)
 
 
 # ---------------------------------------------------------------- labels
@@ -1444,15 +1536,14 @@ def _commune_names(labeller: Labeller, layers, frame, fs: float, small: bool) ->
 
 def _outside_arrow(ax, labeller: Labeller, site: _Site, frame, t, fs: float):
     """An arrow at the frame's edge towards the nearest connectable substation outside it."""
-    from pyproj import Transformer
-
     from . import fmt
+    from .map_layers import transformer
 
     near = (site.grid or {}).get("nearest_connectable") or []
     if not near:
         return None
     target = near[0]
-    fwd = Transformer.from_crs(4326, frame.crs, always_xy=True)
+    fwd = transformer(4326, frame.crs)
     tx, ty = fwd.transform(target["lon"], target["lat"])
     sx, sy = _site_xy(frame, site)
     xmin, ymin, xmax, ymax = frame.bounds
@@ -1624,6 +1715,56 @@ def map_caption(fig, lang: str = "fr") -> str:
 # ---------------------------------------------------------------- saving
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _write_png(fig, path: Path, dpi: int) -> Path:
+    """Draw ``fig`` once with Agg at ``dpi`` and write it as an opaque RGB PNG: the pixels of
+    :func:`impact.report.charts.write_png` (transparent pixels composited on white the same
+    way), its resolution chunk, and zlib level 1, but no row filter.
+
+    PIL tries five filters on every row whatever the level (about 35 ms for a map); a map is
+    mostly flat colour, which zlib compresses as well unfiltered (a smaller file, in about
+    10 ms). No text chunk: the same figure gives the same bytes.
+    """
+    import struct
+    import zlib
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0 (none), then RGB
+    alpha = rgba[..., 3:4]
+    if (alpha == 255).all():
+        rows[:, 1:] = rgba[..., :3].reshape(height, -1)
+    else:  # as charts.write_png: c * a / 255 + 255 * (1 - a / 255), rounded
+        a = alpha.astype(np.uint32)
+        rgb = (rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255
+        rows[:, 1:] = rgb.astype(np.uint8).reshape(height, -1)
+    per_metre = int(dpi / 0.0254 + 0.5)  # as PIL writes dpi
+    png = b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+    path.write_bytes(png)
+    return path
+
+
 def save_figure(fig, path, *, dpi: int = 150) -> Path:
     """Write ``fig`` to ``path`` (.png, .svg or .pdf) with fixed metadata: same bytes every run."""
     import matplotlib
@@ -1641,8 +1782,8 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     with matplotlib.rc_context(
         {"svg.hashsalt": "impact", "svg.fonttype": "path", "pdf.fonttype": 42, "text.usetex": False}
     ):
-        if fmt_ == "png":  # drawn once, opaque RGB, light compression (see charts.write_png)
-            write_png(fig, path, dpi)
+        if fmt_ == "png":  # drawn once, opaque RGB, light compression, unfiltered (_write_png)
+            _write_png(fig, path, dpi)
         else:
             fig.savefig(path, format=fmt_, dpi=dpi, metadata=metadata)
     return path

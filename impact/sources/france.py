@@ -401,7 +401,10 @@ def _in_box(level: str, x0: float, y0: float, x1: float, y1: float):
     return np.flatnonzero((b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0))
 
 
+@cache
 def _names(level: str) -> dict[str, str]:
+    # Built once per level: the communes' dict has 35,000 entries (about 15 ms), and every
+    # map asks for it. Callers only read it.
     if level in ("commune", "arrondissement"):
         return {code: r["name"] for code, r in _commune_rows().items()}
     return {code: t.name for code, t in _territories(level).items()}
@@ -736,13 +739,54 @@ def heat_networks(commune_code: str | None = None, dep: str | None = None) -> li
 BASEMAP_LAYERS = ("borders", "rivers", "lakes", "lake_shores", "foreign_land")
 
 
-def basemap(bbox: tuple[float, float, float, float]) -> dict:
-    """The basemap layers that intersect a box, read through the GeoPackage's spatial index.
+@cache
+def _basemap_layer(layer: str):
+    """One layer of ``basemap.gpkg``, whole, indexed by feature id (read once per process)."""
+    import pyogrio
+
+    return pyogrio.read_dataframe(folder() / "basemap.gpkg", layer=layer, fid_as_index=True)
+
+
+#: The connections to basemap.gpkg's spatial index, by process and thread id (:func:`_basemap_ids`).
+_BASEMAP_INDEX: dict[tuple[int, int], Any] = {}
+
+
+def _basemap_ids(layer: str, bbox: tuple[float, float, float, float]) -> list[int]:
+    """The feature ids of ``layer`` whose box in the GeoPackage's R-tree meets ``bbox``, in the
+    R-tree's order: the order in which GDAL's spatial filter returns them (a map draws them
+    in that order, and unions them)."""
+    import os
+    import sqlite3
+    import threading
+
+    x0, y0, x1, y1 = bbox
+    # The index of a shipped file, read only (immutable: no locking); one connection per
+    # process and thread, so that a forked worker never uses its parent's (nor a thread another's).
+    key = (os.getpid(), threading.get_ident())
+    con = _BASEMAP_INDEX.get(key)
+    if con is None:
+        uri = f"{(folder() / 'basemap.gpkg').as_uri()}?mode=ro&immutable=1"
+        con = _BASEMAP_INDEX[key] = sqlite3.connect(uri, uri=True)
+    rows = con.execute(
+        f'SELECT id FROM "rtree_{layer}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?',
+        (float(x0), float(x1), float(y0), float(y1)),
+    ).fetchall()
+    return [int(i) for (i,) in rows]
+
+
+def basemap(bbox: tuple[float, float, float, float], layers: tuple[str, ...] = BASEMAP_LAYERS) -> dict:
+    """The basemap layers that intersect a box, as GDAL's spatial filter selects them.
+
+    Each layer is read once per process; a box selects its features through the
+    GeoPackage's spatial index, then keeps those that intersect it (what ``pyogrio``'s
+    ``bbox`` does, in the same order), without reading the file again.
 
     Parameters
     ----------
     bbox : (lon_min, lat_min, lon_max, lat_max)
         [degree].
+    layers : tuple of str
+        Some of :data:`BASEMAP_LAYERS` (all by default).
 
     Returns
     -------
@@ -751,12 +795,16 @@ def basemap(bbox: tuple[float, float, float, float]) -> dict:
         (lines), ``foreign_land`` (land of the neighbouring countries), EPSG:4326, each
         possibly empty. France's land is :func:`boundaries` (its union); the sea is neither.
     """
-    import pyogrio
+    import shapely
 
-    path = folder() / "basemap.gpkg"
+    box = shapely.box(*bbox)
     out = {}
-    for layer in BASEMAP_LAYERS:
-        gdf = pyogrio.read_dataframe(path, layer=layer, bbox=tuple(bbox))
-        gdf.attrs["source"] = gdf["source"].iloc[0] if len(gdf) else ""
+    for layer in layers:
+        if layer not in BASEMAP_LAYERS:
+            raise ValueError(f"layer must be one of {', '.join(BASEMAP_LAYERS)}, got {layer!r}")
+        whole = _basemap_layer(layer)
+        candidates = whole.loc[_basemap_ids(layer, bbox)]
+        gdf = candidates[shapely.intersects(candidates.geometry.values, box)].reset_index(drop=True)
+        gdf.attrs = {"source": gdf["source"].iloc[0] if len(gdf) else ""}
         out[layer] = gdf
     return out
