@@ -482,24 +482,20 @@ def map_neighbours(groups: Sequence[Hashable], projects: list) -> dict[Any, list
     """
     import numpy as np
     import shapely
-    from pyproj import Transformer
 
     from .report.city import territory_map_frame
-    from .report.map_layers import commune_of, frame_communes, map_point
+    from .report.map_layers import commune_of, frame_communes, map_point, transformer
 
     points = [map_point(p) for p in projects]
     lat, lon = np.array([pt if pt is not None else (np.nan, np.nan) for pt in points], dtype=float).reshape(-1, 2).T
     communes = [commune_of(p) for p in projects]
     out: dict[Any, list[int]] = {}
-    to_frame: dict[str, Transformer] = {}
     for group in dict.fromkeys(groups):
         frame = territory_map_frame([p for p, g in zip(projects, groups, strict=True) if g == group])
         if frame is None:
             out[group] = []
             continue
-        if frame.crs not in to_frame:  # building a transformer costs milliseconds; the frames share a few CRS
-            to_frame[frame.crs] = Transformer.from_crs(4326, frame.crs, always_xy=True)
-        xs, ys = to_frame[frame.crs].transform(lon, lat)
+        xs, ys = transformer(4326, frame.crs).transform(lon, lat)
         with np.errstate(invalid="ignore"):
             drawn = shapely.contains_xy(shapely.buffer(frame.polygon, NEIGHBOUR_MARGIN_M), xs, ys)
         nowhere = [j for j, p in enumerate(projects) if p.location is None and communes[j] is None]
@@ -1208,14 +1204,18 @@ PRELOAD = True
 
 
 def _preload() -> None:
-    """Import what maps, charts and reports need (matplotlib, geopandas, WeasyPrint), once:
-    forked workers inherit the imported modules instead of each importing them."""
+    """Import what maps, charts and reports need (matplotlib, geopandas, WeasyPrint), and read
+    the basemap layers maps draw, once: forked workers inherit them instead of each loading them."""
     import geopandas  # noqa: F401
     import matplotlib.backends.backend_agg
     import matplotlib.figure  # noqa: F401
     import weasyprint  # noqa: F401
 
     from .report import charts, city, maps, pdf  # noqa: F401
+    from .report.map_layers import BASEMAP_DRAWN
+    from .sources import france
+
+    france.preload_basemap(BASEMAP_DRAWN)
 
 
 # ----------------------------------------------------------------------------- in the workers

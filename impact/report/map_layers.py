@@ -49,6 +49,8 @@ class Frame:
 
 
 #: The transformers of :func:`transformer`, by (process id, thread id, source CRS, target CRS).
+#: The basemap layers a map draws (:func:`load_basemap`).
+BASEMAP_DRAWN = ("foreign_land", "rivers", "lakes")
 _TRANSFORMERS: dict[tuple[int, int, Any, Any], Any] = {}
 
 
@@ -211,7 +213,7 @@ def load_basemap(frame: Frame, out: MapLayers, site_code: str | None, site_arron
             out.site_area = (code, row["name"], kind, row.geometry)
             break
 
-    base = france.basemap(bbox, ("foreign_land", "rivers", "lakes"))
+    base = france.basemap(bbox, BASEMAP_DRAWN)
     foreign = _to_crs(base["foreign_land"], frame.crs)
     foreign_geom = None
     if foreign is not None:

@@ -747,6 +747,13 @@ def _basemap_layer(layer: str):
     return pyogrio.read_dataframe(folder() / "basemap.gpkg", layer=layer, fid_as_index=True)
 
 
+def preload_basemap(layers: tuple[str, ...]) -> None:
+    """Read ``layers`` of the basemap now (each once per process): a batch does it before forking
+    its workers, which then share them instead of each reading them on its first map."""
+    for layer in layers:
+        _basemap_layer(layer)
+
+
 #: The connections to basemap.gpkg's spatial index, by process and thread id (:func:`_basemap_ids`).
 _BASEMAP_INDEX: dict[tuple[int, int], Any] = {}
 
