@@ -329,7 +329,7 @@ def air_and_water(args: dict) -> dict:
 
 
 #: Draws of :func:`block_sums` run together: hours x draws blocks of about 1 MB, that stay in
-#: the L2 cache (8,760 hours x 16 draws x 8 B); 32 and 64 draws measured slower, 128 by half.
+#: the L2 cache (8,760 hours x 16 draws x 8 B); 128 draws measured slower by half.
 BLOCK_SUMS_DRAWS = 16
 
 
@@ -344,6 +344,11 @@ def block_sums(args: dict, economiser: tuple | None, inv: Piecewise) -> tuple:
     Only the three sums are made, hour by hour in :data:`BLOCK_SUMS_DRAWS` x hours arrays, in
     place, as ``1/COP = k (max(X, x_h) + c + L)`` and ``e = clip(U - X, 0, band) / band``: the
     hour-by-hour model's sums (:func:`impact.model.cooling._air_and_water`) to float64 rounding.
+
+    The cold hours are not run: where every source is at or below the draw's ``x_h`` and
+    ``U - band``, ``1/COP = k (x_h + c + L)`` and ``e = 1``. The hours are sorted by the highest
+    value their sources take over the drawn effectiveness, the draws by that threshold, so that
+    in each block of draws the hours cold for all of them are the first ones, counted, not run.
     """
     from .cooling import SYSTEMS, _draw_count
 
@@ -352,36 +357,66 @@ def block_sums(args: dict, economiser: tuple | None, inv: Piecewise) -> tuple:
     t_wb = np.asarray(args["temp_wet_bulb_c"], dtype=np.float64)
     hours, draws = t_air.size, _draw_count(args)
     eff = _per_draw_vector(args["adiabatic_effectiveness"], draws)
-    depression = t_air - t_wb  # as adiabatic_temperature: X = T_air - eff x (T_air - T_wb)
-    sources = {"dry": t_air, "air": t_air, "wet": t_wb, "tower": t_wb, "adiabatic": None}
-    (x_hinge,), ((a_low, _), (a_high, k)) = inv.edges, inv.pieces
+    (x_hinge,), (_, (a_high, k)) = inv.edges, inv.pieces
     k = _per_draw_vector(k, draws)
-    # The hinge's constant k (c + L) over k, from its upper piece a + k X.
-    lift_extra = _per_draw_vector(a_high, draws) / k
+    lift_extra = _per_draw_vector(a_high, draws) / k  # c + L, from the hinge's upper piece k (c + L) + k X
     x_hinge = _per_draw_vector(x_hinge, draws)
-    inv_sum, e_sum, e_inv_sum = np.zeros(draws), np.zeros(draws), np.zeros(draws)
+    kinds = [spec["condenser"]]
     if economiser is not None:
         upper, band = (_per_draw_vector(x, draws) for x in economiser)
+        cold_c = np.minimum(x_hinge, upper - band)
+        kinds.append(spec["economiser"])
+    else:
+        upper = band = np.ones(draws)
+        cold_c = x_hinge
+    hour_order, bound = _hours_by_highest_source(t_air, t_wb, eff, kinds)
+    t_air, t_wb = t_air[hour_order], t_wb[hour_order]
+    depression = t_air - t_wb  # as adiabatic_temperature: X = T_air - eff x (T_air - T_wb)
+    sources = {"dry": t_air, "air": t_air, "wet": t_wb, "tower": t_wb, "adiabatic": None}
+    lift_sum, share_sum, share_lift = np.zeros(draws), np.zeros(draws), np.zeros(draws)
+    draw_order = np.argsort(cold_c, kind="stable")
     rows = min(BLOCK_SUMS_DRAWS, draws)
-    x_buf, lift_buf, e_buf = (np.empty((rows, hours)) for _ in range(3))
+    buffers = [np.empty(rows * hours) for _ in range(3)]
     for start in range(0, draws, rows):
-        sl = slice(start, min(start + rows, draws))
-        n = sl.stop - sl.start
-        x = np.multiply(depression, -eff[sl, None], out=x_buf[:n])
-        x += t_air
-        source_c = sources[spec["condenser"]]
-        lift = np.maximum(x if source_c is None else source_c, x_hinge[sl, None], out=lift_buf[:n])
-        lift_sum = lift.sum(axis=1)
-        inv_sum[sl] = k[sl] * (lift_sum + hours * lift_extra[sl])
+        d = draw_order[start : start + rows]
+        cold = int(np.searchsorted(bound, cold_c[d[0]], side="right"))  # d[0]: the block's lowest threshold
+        x, lift, share = (b[: d.size * (hours - cold)].reshape(d.size, hours - cold) for b in buffers)
+        np.multiply(depression[cold:], -eff[d, None], out=x)
+        x += t_air[cold:]
+        source = sources[kinds[0]]
+        np.maximum(x if source is None else source[cold:], x_hinge[d, None], out=lift)
+        lift_sum[d] = lift.sum(axis=1) + cold * x_hinge[d]
         if economiser is None:
             continue
-        source_e = sources[spec["economiser"]]
-        share = np.subtract(upper[sl, None], x if source_e is None else source_e, out=e_buf[:n])
-        np.clip(share, 0.0, band[sl, None], out=share)
-        share_sum = share.sum(axis=1)
-        e_sum[sl] = share_sum / band[sl]
-        e_inv_sum[sl] = k[sl] / band[sl] * (np.einsum("dh,dh->d", share, lift) + lift_extra[sl] * share_sum)
-    return inv_sum, e_sum, e_inv_sum
+        source = sources[kinds[1]]
+        np.subtract(upper[d, None], x if source is None else source[cold:], out=share)
+        np.clip(share, 0.0, band[d, None], out=share)
+        share_sum[d] = share.sum(axis=1) + cold * band[d]
+        share_lift[d] = np.einsum("dh,dh->d", share, lift) + cold * (band[d] * x_hinge[d])
+    inv_sum = k * (lift_sum + hours * lift_extra)
+    if economiser is None:
+        return inv_sum, np.zeros(draws), np.zeros(draws)
+    return inv_sum, share_sum / band, k / band * (share_lift + lift_extra * share_sum)
+
+
+def _hours_by_highest_source(t_air, t_wb, eff, kinds) -> tuple:
+    """The hours' order by the highest value any of the sources ``kinds`` takes over the
+    effectiveness ``eff`` [°C], and those values sorted.
+
+    The pre-cooled air ``T_air - eff (T_air - T_wb)`` of every draw is at or below its value at
+    the lowest or the highest effectiveness (float64 rounding keeps the order of products and
+    differences), so an hour whose bound is at or below a draw's threshold is below it in that draw.
+    """
+    depression = t_air - t_wb
+    bound = np.full(t_air.shape, -np.inf)
+    for kind in kinds:
+        if kind == "adiabatic":
+            x = np.maximum(t_air - eff.min() * depression, t_air - eff.max() * depression)
+        else:
+            x = t_air if kind in ("dry", "air") else t_wb
+        bound = np.maximum(bound, x)
+    order = np.argsort(bound, kind="stable")
+    return order, bound[order]
 
 
 def _per_draw_vector(x, draws: int):
