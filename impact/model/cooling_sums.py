@@ -540,15 +540,51 @@ def peak_hours(args: dict, hot_hours, hourly_water: bool):
     When :func:`sortable_setup` holds, the water's share is the same every hour and every other
     term (``(1 - e) / COP``, the liquid loop's too) rises with the driving temperature
     (:func:`driving_variable`): the largest hour is at its highest value among the hot hours
-    (every hour tied there is kept). Otherwise, all of ``hot_hours``.
+    (every hour tied there is kept). For a drawn adiabatic effectiveness, see
+    :func:`_adiabatic_peak_hours`. Otherwise, all of ``hot_hours``.
     """
     hot_hours = np.asarray(hot_hours)
     if not sortable_setup(args["system"], hourly_water, args["adiabatic_effectiveness"]):
-        return hot_hours
+        return _adiabatic_peak_hours(args, hot_hours, hourly_water)
     x = driving_variable(args)[hot_hours]
     if not np.all(np.isfinite(x)):
         return hot_hours  # a missing hour: searched hour by hour, as before
     return hot_hours[x == x.max()]
+
+
+#: How far below the highest hour's pre-cooled air another hour's may come, at any drawn
+#: effectiveness, and still be searched for the peak [K]: well above the rounding of the hours in
+#: single precision (about 1e-6 K), so that no hour that could hold the peak is left out.
+PEAK_MARGIN_K = 1e-3
+
+
+def _adiabatic_peak_hours(args: dict, hot_hours, hourly_water: bool):
+    """The hot hours that can hold the peak for a drawn effectiveness when the economiser and the
+    condenser both use the pre-cooled air ``X = T_air - eff (T_air - T_wb)``.
+
+    Every term of the power then rises with ``X`` (the water's share the same every hour, the
+    economiser's band positive), so in each draw the peak is at an hour whose ``X`` is the highest.
+    ``X`` is linear in the effectiveness: over the drawn ones, each hour's ``X`` lies between its
+    values at the lowest and the highest. An hour whose highest ``X`` is below the largest of the
+    other hours' lowest (by :data:`PEAK_MARGIN_K`) is below that hour in every draw: left out.
+    Otherwise (another design, an hourly intake, a missing hour), all of ``hot_hours``.
+    """
+    from .cooling import SYSTEMS
+
+    spec = SYSTEMS[args["system"]]
+    if hourly_water or spec["economiser"] != "adiabatic" or spec["condenser"] != "adiabatic":
+        return hot_hours
+    if not np.all(np.asarray(args["band_k"]) > 0):
+        return hot_hours
+    t_air = np.asarray(args["temp_air_c"], dtype=np.float64)[hot_hours]
+    t_wb = np.asarray(args["temp_wet_bulb_c"], dtype=np.float64)[hot_hours]
+    eff = np.asarray(args["adiabatic_effectiveness"], dtype=np.float64)
+    if not (t_air.size and np.all(np.isfinite(t_air)) and np.all(np.isfinite(t_wb)) and np.all(np.isfinite(eff))):
+        return hot_hours
+    depression = t_air - t_wb
+    at_low, at_high = t_air - eff.min() * depression, t_air - eff.max() * depression
+    x_low, x_high = np.minimum(at_low, at_high), np.maximum(at_low, at_high)
+    return hot_hours[x_high >= x_low.max() - PEAK_MARGIN_K]
 
 
 def peak(args: dict) -> tuple:
