@@ -361,11 +361,11 @@ def block_sums(args: dict, economiser: tuple | None, inv: Piecewise) -> tuple:
     k = _per_draw_vector(k, draws)
     lift_extra = _per_draw_vector(a_high, draws) / k  # c + L, from the hinge's upper piece k (c + L) + k X
     x_hinge = _per_draw_vector(x_hinge, draws)
-    kinds = [spec["condenser"]]
+    kinds = [str(spec["condenser"])]
     if economiser is not None:
         upper, band = (_per_draw_vector(x, draws) for x in economiser)
         cold_c = np.minimum(x_hinge, upper - band)
-        kinds.append(spec["economiser"])
+        kinds.append(str(spec["economiser"]))
     else:
         upper = band = np.ones(draws)
         cold_c = x_hinge
