@@ -345,10 +345,11 @@ def block_sums(args: dict, economiser: tuple | None, inv: Piecewise) -> tuple:
     place, as ``1/COP = k (max(X, x_h) + c + L)`` and ``e = clip(U - X, 0, band) / band``: the
     hour-by-hour model's sums (:func:`impact.model.cooling._air_and_water`) to float64 rounding.
 
-    The cold hours are not run: where every source is at or below the draw's ``x_h`` and
-    ``U - band``, ``1/COP = k (x_h + c + L)`` and ``e = 1``. The hours are sorted by the highest
-    value their sources take over the drawn effectiveness, the draws by that threshold, so that
-    in each block of draws the hours cold for all of them are the first ones, counted, not run.
+    The cold hours are not run: where every source is at or below the draw's ``x_h``,
+    ``1/COP = k (x_h + c + L)``; at or below ``U - band``, ``e = 1``. The hours are sorted by the
+    highest value their sources take over the drawn effectiveness, the draws by the lower of the
+    two thresholds, so that in each block of draws the hours cold for all of them are the first
+    ones, counted, not run.
     """
     from .cooling import SYSTEMS, _draw_count
 
@@ -364,35 +365,47 @@ def block_sums(args: dict, economiser: tuple | None, inv: Piecewise) -> tuple:
     kinds = [str(spec["condenser"])]
     if economiser is not None:
         upper, band = (_per_draw_vector(x, draws) for x in economiser)
-        cold_c = np.minimum(x_hinge, upper - band)
+        full = upper - band  # e = 1 at or below
         kinds.append(str(spec["economiser"]))
     else:
         upper = band = np.ones(draws)
-        cold_c = x_hinge
+        full = np.full(draws, np.inf)
     hour_order, bound = _hours_by_highest_source(t_air, t_wb, eff, kinds)
     t_air, t_wb = t_air[hour_order], t_wb[hour_order]
     depression = t_air - t_wb  # as adiabatic_temperature: X = T_air - eff x (T_air - T_wb)
     sources = {"dry": t_air, "air": t_air, "wet": t_wb, "tower": t_wb, "adiabatic": None}
     lift_sum, share_sum, share_lift = np.zeros(draws), np.zeros(draws), np.zeros(draws)
-    draw_order = np.argsort(cold_c, kind="stable")
+    draw_order = np.argsort(np.minimum(x_hinge, full), kind="stable")
     rows = min(BLOCK_SUMS_DRAWS, draws)
     buffers = [np.empty(rows * hours) for _ in range(3)]
     for start in range(0, draws, rows):
         d = draw_order[start : start + rows]
-        cold = int(np.searchsorted(bound, cold_c[d[0]], side="right"))  # d[0]: the block's lowest threshold
-        x, lift, share = (b[: d.size * (hours - cold)].reshape(d.size, hours - cold) for b in buffers)
-        np.multiply(depression[cold:], -eff[d, None], out=x)
-        x += t_air[cold:]
+        # The first hours are cold in every draw of the block: for 1/COP (at or below every x_h),
+        # for the economiser (at or below every U - band); only the others are run.
+        cold_c = int(np.searchsorted(bound, x_hinge[d].min(), side="right"))
+        cold_e = int(np.searchsorted(bound, full[d].min(), side="right")) if economiser is not None else hours
+        first = min(cold_c, cold_e)
+        x = buffers[0][: d.size * (hours - first)].reshape(d.size, hours - first)
+        np.multiply(depression[first:], -eff[d, None], out=x)
+        x += t_air[first:]
+        lift = buffers[1][: d.size * (hours - cold_c)].reshape(d.size, hours - cold_c)
         source = sources[kinds[0]]
-        np.maximum(x if source is None else source[cold:], x_hinge[d, None], out=lift)
-        lift_sum[d] = lift.sum(axis=1) + cold * x_hinge[d]
+        np.maximum(x[:, cold_c - first :] if source is None else source[cold_c:], x_hinge[d, None], out=lift)
+        lift_sum[d] = lift.sum(axis=1) + cold_c * x_hinge[d]
         if economiser is None:
             continue
+        share = buffers[2][: d.size * (hours - cold_e)].reshape(d.size, hours - cold_e)
         source = sources[kinds[1]]
-        np.subtract(upper[d, None], x if source is None else source[cold:], out=share)
+        np.subtract(upper[d, None], x[:, cold_e - first :] if source is None else source[cold_e:], out=share)
         np.clip(share, 0.0, band[d, None], out=share)
-        share_sum[d] = share.sum(axis=1) + cold * band[d]
-        share_lift[d] = np.einsum("dh,dh->d", share, lift) + cold * (band[d] * x_hinge[d])
+        share_sum[d] = share.sum(axis=1) + cold_e * band[d]
+        both = max(cold_c, cold_e)
+        product = np.einsum("dh,dh->d", share[:, both - cold_e :], lift[:, both - cold_c :])
+        if cold_e < cold_c:  # hours [cold_e, cold_c): 1/COP at its floor, e runs
+            product += x_hinge[d] * share[:, : cold_c - cold_e].sum(axis=1)
+        elif cold_c < cold_e:  # hours [cold_c, cold_e): e = 1, 1/COP runs
+            product += band[d] * lift[:, : cold_e - cold_c].sum(axis=1)
+        share_lift[d] = product + first * (band[d] * x_hinge[d])
     inv_sum = k * (lift_sum + hours * lift_extra)
     if economiser is None:
         return inv_sum, np.zeros(draws), np.zeros(draws)
