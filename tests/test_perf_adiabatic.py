@@ -225,3 +225,12 @@ def test_engine_equal_on_sites(models, name, reference):
     assert "peak_modelled_mw" in keys and "pue_modelled" in keys
     for k in keys:
         np.testing.assert_allclose(new[k], ref[k], rtol=5e-6, atol=1e-9 * np.max(np.abs(ref[k])), err_msg=k)
+
+
+def test_zero_it_load_limits(reference):
+    """Draws with no IT load: their ratios are the limit (the same site at 1 MW), as hour by hour."""
+    t_air, t_wb = _climate()
+    args = _args(t_air, t_wb, "adiabatic", 300, seed=6, water=True)
+    args["it_mw"][::10] = 0.0
+    out = _compare(args, reference)
+    assert np.all(np.isfinite(out["pue"]))

@@ -12,14 +12,17 @@ their prefix sums taken once, and each draw's edges found by binary search (``se
 The sums are those of the hour-by-hour model (the same numbers, to float64 rounding: about
 1e-12 relative), at a cost of a few operations per draw instead of 8,760.
 
-It does not apply (:func:`sortable` says so, and :func:`impact.model.cooling.simulate` then
-runs hour by hour in blocks of draws) when the water's share varies by hour (an hourly intake
-temperature) or when the adiabatic pre-cooling's effectiveness is drawn (the pre-cooled air,
-a mix of dry and wet bulb, then orders the hours differently in each draw).
+It does not apply (:func:`sortable` says so) when the water's share varies by hour (an hourly
+intake temperature: :func:`impact.model.cooling.simulate` then runs hour by hour in blocks of
+draws) or when the adiabatic pre-cooling's effectiveness is drawn (the pre-cooled air, a mix of
+dry and wet bulb, then orders the hours differently in each draw): then :func:`block_sums` makes
+the three sums alone over hours x draws blocks (:func:`in_blocks`), the hours cold in every draw
+of a block counted, not run.
 
 The peak (:func:`peak_hours`): every term of the site's power rises with ``X`` when the water's
 share is the same every hour, so the largest hour of the hot hours is the one with the highest
-``X`` (all hours tied at it): the peak is computed on those hours alone, not on hours x draws.
+``X`` (all hours tied at it): the peak is computed on those hours alone, not on hours x draws;
+for a drawn effectiveness, on the hours whose ``X`` can be the highest at some drawn value.
 """
 
 from __future__ import annotations
