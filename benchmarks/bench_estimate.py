@@ -11,6 +11,8 @@ Prints, for MRS5 at 2,000 and 200,000 draws (medians of repeats):
 - peak memory of a whole ``estimate(draws=N)`` in a fresh process (``ru_maxrss`` less the
   process's size after the imports and one warm-up run, and the tracemalloc peak of the call).
 
+``--adiabatic [draws]``: a drawn adiabatic effectiveness, block sums against hour by hour (CPU).
+
 Not a test: nothing here fails. ``python benchmarks/bench_estimate.py [draws ...]``.
 """
 
@@ -245,8 +247,60 @@ def estimate_vs_floor(draws_list=(2000, 200_000)) -> None:
         )
 
 
+def adiabatic(draws: int = 2000, repeat: int = 21) -> None:
+    """A drawn adiabatic effectiveness (MRS6, Bouc-Bel-Air, declared adiabatic): CPU time of the
+    model part (``engine._cooling``) from the block sums (``cooling_sums.block_sums``) and from the
+    hour-by-hour annual sums they replace (the peak on the narrowed hours in both), alternated, and
+    of a whole ``estimate``."""
+    import re
+    import tempfile
+
+    import impact
+    from impact.engine import DEFAULT_SEED, _cooling
+    from impact.model import cooling_sums
+    from impact.validation import validate
+
+    text = (ROOT / "data" / "projects" / "cases" / "mrs6-bouc-bel-air.yaml").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mrs6-adiabatic.yaml"
+        path.write_text(re.sub(r"cooling: \{type: \w+\}", "cooling: {type: adiabatic}", text), encoding="utf-8")
+        project = impact.load_project(path)
+    model = validate(project, scope="estimate").model
+    values = model.draw_values(draws, DEFAULT_SEED)
+    in_blocks = cooling_sums.in_blocks
+
+    def run(blocks: bool):
+        def go():
+            cooling_sums.in_blocks = in_blocks if blocks else (lambda args: False)
+            try:
+                _cooling(model.inp.cooling, dict(values), model.hot_hours, False)
+            finally:
+                cooling_sums.in_blocks = in_blocks
+
+        return go
+
+    cpu = {True: [], False: []}
+    for _ in range(repeat):
+        for blocks in (True, False):
+            t0 = time.process_time()
+            run(blocks)()
+            cpu[blocks].append(time.process_time() - t0)
+    t_est = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        impact.estimate(project, draws=draws, seed=DEFAULT_SEED)
+        t_est.append(time.process_time() - t0)
+    print(
+        f"adiabatic, drawn effectiveness, {draws:,} draws (CPU, medians of {repeat}): model part "
+        f"{statistics.median(cpu[True]) * 1000:.1f} ms from block sums, "
+        f"{statistics.median(cpu[False]) * 1000:.1f} ms hour by hour; estimate {statistics.median(t_est) * 1000:.1f} ms"
+    )
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--memory"]:
         _memory_child(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["--adiabatic"]:
+        adiabatic(*(int(x) for x in sys.argv[2:3]))
     else:
         estimate_vs_floor(tuple(int(x) for x in sys.argv[1:]) or (2000, 200_000))

@@ -243,7 +243,7 @@ def test_peak_equals_hourly_max_over_hot_hours(case):
     on_hot = {**args, "temp_air_c": args["temp_air_c"][hot], "temp_wet_bulb_c": args["temp_wet_bulb_c"][hot]}
     ref = cooling.simulate(**{**on_hot, "hourly": True})["hourly"]
     at = cooling_sums.peak_hours(args, hot, hourly_water=False)
-    assert (len(at) < len(hot)) == (case[0] != "adiabatic" or not case[4])
+    assert len(at) < len(hot)  # a drawn adiabatic effectiveness too (cooling_sums._adiabatic_peak_hours)
     facility, water = cooling_sums.peak(
         {**args, "temp_air_c": args["temp_air_c"][at], "temp_wet_bulb_c": args["temp_wet_bulb_c"][at]}
     )

@@ -15,7 +15,8 @@ Arrays broadcast: climate series have shape ``(hours,)``; parameters may be scal
 or ``(draws, 1)`` columns, which gives ``(draws, hours)`` in one vectorised pass.
 Annual results alone (no ``hourly``) come from sorted hours and prefix sums where
 every hourly term is a function of one temperature (:mod:`impact.model.cooling_sums`,
-the same sums); otherwise hour by hour, in blocks of draws.
+the same sums), from hours x draws blocks making only the sums for a drawn adiabatic
+effectiveness; otherwise hour by hour, in blocks of draws.
 
 References
 ----------
@@ -469,7 +470,7 @@ def simulate(
     if free_cooling is None:
         args["free_cooling"] = SYSTEMS[system]["free_cooling"]
     draws = _draw_count(args)
-    if not hourly and draws > DRAWS_PER_BLOCK and not cooling_sums.sortable(args):
+    if not hourly and draws > DRAWS_PER_BLOCK and not _summed(args):
         return _in_blocks(args, draws)
     out = _system(args)
     zero = np.asarray(it_mw) == 0
@@ -499,7 +500,7 @@ def _system(args: dict) -> dict:
             out = cooling_sums.liquid(args, args["free_cooling"])
         else:
             out = liquid_closed_loop(args, args["free_cooling"])
-    elif sorted_sums:
+    elif sorted_sums or _summed(args):
         out = cooling_sums.air_and_water(args)
     else:
         out = _air_and_water(**args)
@@ -515,6 +516,13 @@ def _system(args: dict) -> dict:
         out["water_saving_vs_free_cooling_mwh"], out["free_cooled_facility_mwh"]
     )
     return out
+
+
+def _summed(args: dict) -> bool:
+    """Whether the annual results come from sums over sorted hours (:func:`cooling_sums.sortable`)
+    or, for a drawn adiabatic effectiveness, from hours x draws blocks that make only the sums
+    (:func:`cooling_sums.in_blocks`), not from the hour-by-hour model."""
+    return cooling_sums.sortable(args) or cooling_sums.in_blocks(args)
 
 
 def _ratio(num, den):
