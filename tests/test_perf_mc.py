@@ -32,10 +32,12 @@ def _close(new, ref, what: str) -> None:
 
 @pytest.fixture
 def reference(monkeypatch):
-    """Run the old path: hour by hour (sorted sums off) and the peak over all the hot hours."""
+    """Run the old path: hour by hour (sorted sums and the drawn-effectiveness block sums off) and
+    the peak over all the hot hours."""
 
     def on():
         monkeypatch.setattr(cooling_sums, "sortable", lambda args: False)
+        monkeypatch.setattr(cooling_sums, "in_blocks", lambda args: False)
         monkeypatch.setattr(cooling_sums, "peak_hours", lambda args, hot, hourly_water: np.asarray(hot))
 
     return on
