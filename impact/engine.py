@@ -1121,20 +1121,33 @@ def _indicators(
         if not (math.isfinite(c) and np.isfinite(d).all()):
             raise _not_finite(model, name, s.deps, c, d)
         samples[name] = d
-        lo, hi = uncertainty.percentiles(d)
-        # A skewed range (central at a bound) can put the central value outside the
-        # 5-95 % band: the band is widened to include it.
-        lo, hi = min(lo, c), max(hi, c)
         status = "partial" if missing else "estimated"
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
         if name == "co2e_total_t":
             note = _total_defaults_note(records, note)
         if "heat_reuse_share" in missing:
             note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
-        indicators[name] = Indicator(
-            name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources, note, tuple(missing)
-        )
+        # low and high below, all the indicators' percentiles at once (issue 15)
+        indicators[name] = Indicator(name, info.unit, None, c, None, status, method, sources, note, tuple(missing))
+    _add_bands(indicators, samples)
     return indicators, samples
+
+
+def _add_bands(indicators: dict[str, Indicator], samples: dict[str, Any]) -> None:
+    """Each drawn indicator's low and high: the 5th and 95th percentiles of its draws (one sort of
+    all of them, :func:`impact.model.uncertainty.percentiles_of_rows`), widened to its central."""
+    import dataclasses
+
+    if not samples:
+        return
+    bands = uncertainty.percentiles_of_rows(np.stack(list(samples.values())))
+    for name, (lo, hi) in zip(samples, bands):
+        ind = indicators[name]
+        c = ind.central
+        # A skewed range (central at a bound) can put the central value outside the
+        # 5-95 % band: the band is widened to include it.
+        lo, hi = min(lo, c), max(hi, c)
+        indicators[name] = dataclasses.replace(ind, low=clean_number(lo), high=clean_number(hi))
 
 
 def _total_defaults_note(records: dict[str, InputRecord], note: str) -> str:

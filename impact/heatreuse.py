@@ -48,11 +48,40 @@ def monthly_heating_degree_days(climate, country: str | None) -> list[float] | N
         return None
     base, threshold = base_row.known().central, threshold_row.known().central
     t = climate.frame["temp_air_c"]
-    daily = t.groupby(t.index.date).mean()
-    hdd = heatreuse.monthly_heating_degree_days(
-        daily.to_numpy(dtype=float), [d.month for d in daily.index], base, threshold
-    )
+    days = _local_days(t.index)
+    # Grouped by a number per calendar day (yyyymmdd), in the order of the days: the same groups,
+    # and pandas' same mean, as by ``index.date``, without 8,760 date objects (issue 15).
+    daily = t.groupby(days).mean()
+    months = daily.index.to_numpy() // 100 % 100
+    hdd = heatreuse.monthly_heating_degree_days(daily.to_numpy(dtype=float), months, base, threshold)
     return [float(x) for x in hdd]
+
+
+#: Indexes whose calendar days :func:`_local_days` keeps (a climate's index is one of a few years).
+_DAYS_CACHE_SIZE = 16
+_days_cache: dict[tuple, Any] = {}
+
+
+def _local_days(index):
+    """The calendar day of each time stamp of ``index``, in its own time zone, as yyyymmdd [-].
+
+    An index with a frequency is known by its first stamp, length, frequency and time zone: its
+    days are computed once per process for each (a few climates' years), read-only.
+    """
+    import numpy as np
+
+    key = None
+    if getattr(index, "freq", None) is not None and len(index):
+        key = (index[0], len(index), index.freqstr, str(index.tz))
+        if key in _days_cache:
+            return _days_cache[key]
+    days = (np.asarray(index.year) * 10000 + np.asarray(index.month) * 100 + np.asarray(index.day)).astype(np.int64)
+    days.setflags(write=False)
+    if key is not None:
+        if len(_days_cache) >= _DAYS_CACHE_SIZE:
+            _days_cache.pop(next(iter(_days_cache)))  # the oldest first
+        _days_cache[key] = days
+    return days
 
 
 def meta(climate, country: str | None, records) -> dict[str, Any]:
