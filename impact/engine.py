@@ -1258,7 +1258,8 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "announced_power": announced,
         "water_outlet": _outlet_facts(indicators, records, model.flow_given),
         "site": model.inp.site.to_dict() if model.inp.site is not None else None,
-        **heatreuse.meta(model.inp.climate, project.country, records),  # monthly degree-days, monthly reuse
+        # monthly degree-days (those the inputs computed), monthly reuse
+        **heatreuse.meta(model.inp.climate, project.country, records, model.inp.heating_degree_days_by_month),
         "ramp_up": _ramp_up_facts(project, records, central, drawn, draws),
     }
     results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)

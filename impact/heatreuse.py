@@ -58,7 +58,7 @@ def monthly_heating_degree_days(climate, country: str | None) -> list[float] | N
 
 
 #: Indexes whose calendar days :func:`_local_days` keeps (a climate's index is one of a few years).
-_DAYS_CACHE_SIZE = 16
+_DAYS_CACHE_SIZE = 32
 _days_cache: dict[tuple, Any] = {}
 
 
@@ -84,12 +84,16 @@ def _local_days(index):
     return days
 
 
-def meta(climate, country: str | None, records) -> dict[str, Any]:
+def meta(climate, country: str | None, records, hdd: Any = ...) -> dict[str, Any]:
     """``Results.meta`` entries: the monthly degree-days and, at the central base share, the share of
-    each month's heat a network sized for its busiest month takes (the dossier's table)."""
+    each month's heat a network sized for its busiest month takes (the dossier's table).
+
+    ``hdd``: the monthly degree-days of ``climate`` already computed (:func:`resolve_heat_reuse`
+    keeps them on the inputs); computed here when not given.
+    """
     from .model import heatreuse
 
-    hdd = monthly_heating_degree_days(climate, country)
+    hdd = monthly_heating_degree_days(climate, country) if hdd is ... else None if hdd is None else list(hdd)
     rec = records.get(BASE_SHARE)
     monthly = None
     if hdd is not None and sum(hdd) > 0 and rec is not None and rec.status != "unknown":
@@ -108,6 +112,7 @@ def resolve_heat_reuse(p, inp) -> None:
 
     inp.resolve(BASE_SHARE, None, "-", ref.require("heat_reuse", quantity="network_base_share"), project_source="")
     hdd = monthly_heating_degree_days(inp.climate, p.country)
+    inp.heating_degree_days_by_month = hdd
     if hdd is None or sum(hdd) <= 0:
         inp.put(
             PEAK_SHARE,
