@@ -1243,8 +1243,6 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         for anything :func:`impact.validate` refuses (``scope="estimate"``: ``impact check`` refuses
         it too).
     """
-    import pandas as pd
-
     from .validation import Resolved, validate
 
     if draws < 100:
