@@ -192,13 +192,18 @@ def frame_substations(gdf, name: str) -> SubstationTable:
     )
 
 
-def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIONS, mask=None) -> list[dict]:
+def nearest(
+    table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIONS, mask=None, distances_km=None
+) -> list[dict]:
     """The ``n`` substations of ``table`` nearest to a point (great circle), nearest first.
 
     Parameters
     ----------
     mask : array of bool, optional
         Only the substations where it is True.
+    distances_km : array of float, optional
+        The distance [km] of every substation of ``table`` to the point (:func:`site_distances_km`),
+        when already computed.
 
     Returns
     -------
@@ -208,16 +213,14 @@ def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIO
     """
     import numpy as np
 
-    from .model.geodesy import haversine_km
-
     idx = np.arange(len(table)) if mask is None else np.flatnonzero(mask)
     if len(idx) == 0:
         return []
-    d = haversine_km(lat, lon, table.lat[idx], table.lon[idx])
-    order = idx[np.argsort(d, kind="stable")[:n]]
-    dist = dict(zip(idx.tolist(), d.tolist()))
+    d = site_distances_km(table, lat, lon) if distances_km is None else np.asarray(distances_km)
+    d = d if mask is None else d[idx]
     out = []
-    for i in order.tolist():
+    for pos in _smallest(d, n).tolist():
+        i = int(idx[pos])
         kv = float(table.voltage_kv[i])
         out.append(
             {
@@ -228,13 +231,33 @@ def nearest(table: SubstationTable, lat: float, lon: float, n: int = N_SUBSTATIO
                 "voltage": f"{kv:g}kV",
                 "function": table.function[i],
                 "status": table.status[i],
-                "distance_km": round(float(dist[i]), 3),
+                "distance_km": round(float(d[pos]), 3),
                 "lat": float(table.lat[i]),
                 "lon": float(table.lon[i]),
                 "source": table.source,
             }
         )
     return out
+
+
+def site_distances_km(table: SubstationTable, lat: float, lon: float):
+    """Great-circle distance [km] from a point to every substation of ``table`` (haversine)."""
+    from .model.geodesy import haversine_km
+
+    return haversine_km(lat, lon, table.lat, table.lon)
+
+
+def _smallest(d, n: int):
+    """Positions of the ``n`` smallest values of ``d``, smallest first, ties in their order: the
+    first ``n`` of a stable argsort, sorting only the values up to the ``n``-th smallest."""
+    import numpy as np
+
+    if len(d) > 4 * n > 0:
+        kth = np.partition(d, n - 1)[n - 1]
+        if np.isfinite(kth):  # every value at or below it is a candidate, in index order
+            candidates = np.flatnonzero(d <= kth)
+            return candidates[np.argsort(d[candidates], kind="stable")[:n]]
+    return np.argsort(d, kind="stable")[:n]
 
 
 def connectable_mask(table: SubstationTable, domain: Domain | None):
@@ -267,11 +290,12 @@ def grid_connection(
     if table is None:
         return None
     domain = reference_domain(peak_demand_mw, country)
+    d = site_distances_km(table, lat, lon)  # once for both lists
     return {
         "peak_demand_mw": None if peak_demand_mw is None else float(peak_demand_mw),
         "domain": None if domain is None else domain.to_dict(),
-        "nearest": nearest(table, lat, lon, n),
-        "nearest_connectable": nearest(table, lat, lon, n, connectable_mask(table, domain)),
+        "nearest": nearest(table, lat, lon, n, distances_km=d),
+        "nearest_connectable": nearest(table, lat, lon, n, connectable_mask(table, domain), d),
         "source": table.source,
         "file": table.file,
     }

@@ -792,7 +792,6 @@ def fingerprint(project: Project, data=None) -> str:
     France-wide data."""
     import json
 
-    from .paths import data_dir
     from .project_data import FIELDS, DataFiles, data_files
 
     text = project_text(project)
@@ -804,10 +803,18 @@ def fingerprint(project: Project, data=None) -> str:
     data = data if data is not None else DataFiles()
     for field, path in data_files(project).items():
         h.update(data.digest(path, FIELDS[field]))
-    for table in sorted((data_dir() / "reference").glob("*.csv")):
-        h.update(table.read_bytes())
+    h.update(reference_tables_bytes())
     h.update(shipped_data_digest())
     return h.hexdigest()[:16]
+
+
+@functools.cache
+def reference_tables_bytes() -> bytes:
+    """The reference tables (``data/reference/*.csv``, by name), end to end, once per process (about
+    200 kB), as their rows are (:func:`impact.sources.reference.read_reference_table`)."""
+    from .paths import data_dir
+
+    return b"".join(table.read_bytes() for table in sorted((data_dir() / "reference").glob("*.csv")))
 
 
 @functools.cache
@@ -1096,17 +1103,23 @@ def _indicators(
     records = model.records
     indicators: dict[str, Indicator] = {}
     samples = {}
+    # The cooling model's indicators share one long tuple of inputs: its sources and unknowns once.
+    sources_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    unknown_of: dict[tuple[str, ...], tuple[str, ...]] = {}
     for name, info in INDICATORS.items():
         s = spec[name]
         c = central.get(name)
         method = s.method
-        sources = _sources(s.deps, records)
+        if s.deps not in sources_of:
+            sources_of[s.deps] = _sources(s.deps, records)
+            unknown_of[s.deps] = tuple(_unknown_inputs(s.deps, records))
+        sources = sources_of[s.deps]
         if name == "co2e_total_t":
             parts = ("co2e_location_t", "co2e_generators_t", "co2e_refrigerant_t", "co2e_embodied_t_per_year")
             missing = [k for k in parts if central.get(k) is None or indicators[k].status == "partial"]
             sources = tuple(dict.fromkeys(x for k in parts for x in indicators[k].sources))
         else:
-            missing = _unknown_inputs(s.deps, records)
+            missing = list(unknown_of[s.deps])
         if c is None:
             if s.deps == model.model_deps or name.startswith("cooling_") or name == "pue_modelled":
                 why = f"the hourly cooling model could not run: {model.inp.cooling_note}"
@@ -1121,20 +1134,43 @@ def _indicators(
         if not (math.isfinite(c) and np.isfinite(d).all()):
             raise _not_finite(model, name, s.deps, c, d)
         samples[name] = d
-        lo, hi = uncertainty.percentiles(d)
-        # A skewed range (central at a bound) can put the central value outside the
-        # 5-95 % band: the band is widened to include it.
-        lo, hi = min(lo, c), max(hi, c)
         status = "partial" if missing else "estimated"
         note = f"partial: leaves out {', '.join(missing)} (unknown)" if missing else ""
         if name == "co2e_total_t":
             note = _total_defaults_note(records, note)
         if "heat_reuse_share" in missing:
             note = "upper bound: heat reuse is announced but its share is not published (no reuse counted)"
-        indicators[name] = Indicator(
-            name, info.unit, clean_number(lo), c, clean_number(hi), status, method, sources, note, tuple(missing)
-        )
+        # low and high below, all the indicators' percentiles at once (issue 15)
+        indicators[name] = Indicator(name, info.unit, None, c, None, status, method, sources, note, tuple(missing))
+    _add_bands(indicators, samples)
     return indicators, samples
+
+
+def _add_bands(indicators: dict[str, Indicator], samples: dict[str, Any]) -> None:
+    """Each drawn indicator's low and high: the 5th and 95th percentiles of its draws (one sort of
+    all of them, :func:`impact.model.uncertainty.percentiles_of_rows`), widened to its central."""
+    if not samples:
+        return
+    bands = uncertainty.percentiles_of_rows(np.stack(list(samples.values())))
+    for name, (lo, hi) in zip(samples, bands):
+        i = indicators[name]
+        c = float(i.central)  # type: ignore[arg-type]  # a drawn indicator is known
+        # A skewed range (central at a bound) can put the central value outside the
+        # 5-95 % band: the band is widened to include it.
+        lo, hi = min(lo, c), max(hi, c)
+        indicators[name] = Indicator(
+            name, i.unit, clean_number(lo), c, clean_number(hi), i.status, i.method, i.sources, i.note, i.missing
+        )
+
+
+def _samples_frame(samples: dict[str, Any]):
+    """The draws of every drawn indicator as a frame, a column each (one block built from one stack,
+    as ``pandas.DataFrame(samples)`` would build it)."""
+    import pandas as pd
+
+    if not samples:
+        return pd.DataFrame(samples)
+    return pd.DataFrame(np.stack(list(samples.values())).T, columns=list(samples), copy=False)
 
 
 def _total_defaults_note(records: dict[str, InputRecord], note: str) -> str:
@@ -1207,8 +1243,6 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         for anything :func:`impact.validate` refuses (``scope="estimate"``: ``impact check`` refuses
         it too).
     """
-    import pandas as pd
-
     from .validation import Resolved, validate
 
     if draws < 100:
@@ -1245,10 +1279,11 @@ def estimate(project, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, d
         "announced_power": announced,
         "water_outlet": _outlet_facts(indicators, records, model.flow_given),
         "site": model.inp.site.to_dict() if model.inp.site is not None else None,
-        **heatreuse.meta(model.inp.climate, project.country, records),  # monthly degree-days, monthly reuse
+        # monthly degree-days (those the inputs computed), monthly reuse
+        **heatreuse.meta(model.inp.climate, project.country, records, model.inp.heating_degree_days_by_month),
         "ramp_up": _ramp_up_facts(project, records, central, drawn, draws),
     }
-    results = Results(project, indicators, records, pd.DataFrame(samples), meta, hourly)
+    results = Results(project, indicators, records, _samples_frame(samples), meta, hourly)
     results.site = model.inp.site
     # --- the substations (context.substations, else the shipped table): impact/project_data.py
     peak = results["peak_demand_mw"]

@@ -48,19 +48,52 @@ def monthly_heating_degree_days(climate, country: str | None) -> list[float] | N
         return None
     base, threshold = base_row.known().central, threshold_row.known().central
     t = climate.frame["temp_air_c"]
-    daily = t.groupby(t.index.date).mean()
-    hdd = heatreuse.monthly_heating_degree_days(
-        daily.to_numpy(dtype=float), [d.month for d in daily.index], base, threshold
-    )
+    days = _local_days(t.index)
+    # Grouped by a number per calendar day (yyyymmdd), in the order of the days: the same groups,
+    # and pandas' same mean, as by ``index.date``, without 8,760 date objects (issue 15).
+    daily = t.groupby(days).mean()
+    months = daily.index.to_numpy() // 100 % 100
+    hdd = heatreuse.monthly_heating_degree_days(daily.to_numpy(dtype=float), months, base, threshold)
     return [float(x) for x in hdd]
 
 
-def meta(climate, country: str | None, records) -> dict[str, Any]:
+#: Indexes whose calendar days :func:`_local_days` keeps (a climate's index is one of a few years).
+_DAYS_CACHE_SIZE = 32
+_days_cache: dict[tuple, Any] = {}
+
+
+def _local_days(index):
+    """The calendar day of each time stamp of ``index``, in its own time zone, as yyyymmdd [-].
+
+    An index with a frequency is known by its first stamp, length, frequency and time zone: its
+    days are computed once per process for each (a few climates' years), read-only.
+    """
+    import numpy as np
+
+    key = None
+    if getattr(index, "freq", None) is not None and len(index):
+        key = (index[0], len(index), index.freqstr, str(index.tz))
+        if key in _days_cache:
+            return _days_cache[key]
+    days = (np.asarray(index.year) * 10000 + np.asarray(index.month) * 100 + np.asarray(index.day)).astype(np.int64)
+    days.setflags(write=False)
+    if key is not None:
+        if len(_days_cache) >= _DAYS_CACHE_SIZE:
+            _days_cache.pop(next(iter(_days_cache)))  # the oldest first
+        _days_cache[key] = days
+    return days
+
+
+def meta(climate, country: str | None, records, hdd: Any = ...) -> dict[str, Any]:
     """``Results.meta`` entries: the monthly degree-days and, at the central base share, the share of
-    each month's heat a network sized for its busiest month takes (the dossier's table)."""
+    each month's heat a network sized for its busiest month takes (the dossier's table).
+
+    ``hdd``: the monthly degree-days of ``climate`` already computed (:func:`resolve_heat_reuse`
+    keeps them on the inputs); computed here when not given.
+    """
     from .model import heatreuse
 
-    hdd = monthly_heating_degree_days(climate, country)
+    hdd = monthly_heating_degree_days(climate, country) if hdd is ... else None if hdd is None else list(hdd)
     rec = records.get(BASE_SHARE)
     monthly = None
     if hdd is not None and sum(hdd) > 0 and rec is not None and rec.status != "unknown":
@@ -79,6 +112,7 @@ def resolve_heat_reuse(p, inp) -> None:
 
     inp.resolve(BASE_SHARE, None, "-", ref.require("heat_reuse", quantity="network_base_share"), project_source="")
     hdd = monthly_heating_degree_days(inp.climate, p.country)
+    inp.heating_degree_days_by_month = hdd
     if hdd is None or sum(hdd) <= 0:
         inp.put(
             PEAK_SHARE,

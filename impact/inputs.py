@@ -40,6 +40,9 @@ class _Inputs:
         self.climate: Climate | None = None
         self.procedure: ProcedureFacts | None = None
         self.site: Site | None = None
+        # The climate's 12 monthly heating degree-days [K·d] (None: none; ...: not computed yet), computed
+        # once for the inputs and the results' meta (impact.heatreuse)
+        self.heating_degree_days_by_month: Any = ...
 
     def given(
         self, name: str, value: Any, unit: str, source: str, note: str = "", note_key: str = "", note_args: tuple = ()

@@ -257,8 +257,12 @@ def _station_hours(
     return out
 
 
+@lru_cache(maxsize=32)
 def local_year_index(year: int, timezone: str = TIMEZONE):
-    """8,760 hourly time stamps from 1 January 00:00 of ``year`` in ``timezone`` (tz-aware)."""
+    """8,760 hourly time stamps from 1 January 00:00 of ``year`` in ``timezone`` (tz-aware).
+
+    Once per process for each year (an index cannot be changed: the estimates share it).
+    """
     import pandas as pd
 
     return pd.date_range(f"{year}-01-01 00:00", periods=HOURS, freq="h", tz=timezone)
