@@ -614,6 +614,13 @@ def electricity_years() -> list[int]:
 
 
 def _electricity_record(deps: list[str], year: int | None, what: str) -> dict | None:
+    found = _electricity_sum(tuple(deps), year, what)
+    return None if found is None else dict(found)  # the caller's own copy
+
+
+@cache
+def _electricity_sum(deps: tuple[str, ...], year: int | None, what: str) -> dict | None:
+    # Once per process and area: France's figure adds up 96 départements for every site.
     table = _electricity()
     years = [y for y in electricity_years() if all((d, y) in table for d in deps)]
     if not deps or not years:

@@ -64,8 +64,15 @@ def _sourced(row: dict[str, str]) -> Sourced:
 
 def lookup(name: str, **match: str) -> Sourced | None:
     """The first row of table ``name`` whose columns equal ``match``; None if none."""
+    return _lookup(name, tuple(match.items()))
+
+
+@cache
+def _lookup(name: str, match: tuple[tuple[str, str], ...]) -> Sourced | None:
+    # Kept per process as the tables are (read_reference_table): an estimate makes about 75
+    # lookups, each a scan of its table's rows; Sourced is immutable.
     for row in read_reference_table(name):
-        if all(row.get(k) == v for k, v in match.items()):
+        if all(row.get(k) == v for k, v in match):
             return _sourced(row)
     return None
 
