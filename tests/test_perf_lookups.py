@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 
-from impact.sources import france, reference
 from impact.paths import data_dir
+from impact.sources import france, reference
 
 
 def test_lookup_equals_a_scan_of_the_csv_file():
