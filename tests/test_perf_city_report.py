@@ -195,3 +195,66 @@ def test_the_figures_leave_the_html_as_resources():
     resources = city._in_memory_images(context)
     assert context == {"map": f"{pdf.RESOURCE_SCHEME}:map.png", "chart": None}
     assert resources == {f"{pdf.RESOURCE_SCHEME}:map.png": (png, "image/png")}
+
+
+def _former_range_bars(ax, rows, lang, colours, share=False, label_width=34, unit="-"):
+    """``charts._range_bars`` as it was: a barh and an errorbar call per row (the reference)."""
+    from impact.report import charts, fmt
+
+    pos = np.arange(len(rows))[::-1]
+    ends = [
+        max(x for x in (i.central, i.high) if x is not None) for _, i in rows if i is not None and i.central is not None
+    ]
+    vmax = max(ends + [0.0]) or 1.0
+    scale, axis_unit = charts._axis_unit(rows, unit, lang, share)
+    for p, (_label, ind), colour in zip(pos, rows, colours, strict=True):
+        if ind is None or ind.central is None:
+            ax.annotate(fmt.unknown(lang), (0, p), xytext=(4, 0), textcoords="offset points", ha="left", va="center",
+                        fontsize=charts.FONT_PT, style="italic", color="#555555", **charts.LITERAL)  # fmt: skip
+            continue
+        partial = ind.status == "partial"
+        c = ind.central / scale
+        ax.barh(p, c, 0.6, color="white" if partial else colour, edgecolor=colour,
+                hatch="////" if partial else None, linewidth=0.8 if partial else 0)  # fmt: skip
+        end = c
+        if ind.low is not None and ind.high is not None and (ind.low < ind.central or ind.high > ind.central):
+            ax.errorbar(c, p, xerr=[[c - ind.low / scale], [ind.high / scale - c]], fmt="none", ecolor="#222222",
+                        elinewidth=0.8, capsize=3, capthick=0.8)  # fmt: skip
+            end = ind.high / scale
+        ax.annotate(charts._compact(ind, lang, scale, share), (end, p), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=charts.SMALL_PT, **charts.LITERAL)  # fmt: skip
+    labels = [charts._wrap(charts._nbsp_quotes(label), label_width) for label, _ in rows]
+    ax.set_yticks(pos, labels, **charts.LITERAL)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, vmax / scale * 1.7)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.xaxis.set_major_formatter(charts._number_formatter(lang, percent=share))
+    ax.grid(axis="x")
+    ax.set_axisbelow(True)
+    return axis_unit
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_bars_drawn_at_once_keep_their_pixels(tmp_path, monkeypatch, lang):
+    from impact.report import charts
+    from impact.results import Indicator
+
+    def ind(low, central, high, status="estimated"):
+        return Indicator("facility_energy_mwh", "MWh", low, central, high, status, "")
+
+    rows = [
+        ("DC « un »", ind(9_000.0, 12_000.0, 20_000.0)),
+        ("DC deux", ind(3_000.0, 4_000.0, 4_500.0, "partial")),  # hatched, with a whisker
+        ("DC trois", None),  # unknown: a word, no bar
+        ("DC quatre", ind(7_000.0, 7_000.0, 7_000.0)),  # no range: no whisker
+        ("DC cinq", ind(None, None, None, "unknown")),
+        ("DC six", ind(1_000.0, 1_500.0, 1_900.0, "partial")),
+        ("DC sept", ind(30_000.0, 31_000.0, 40_000.0)),
+        ("DC huit", ind(500.0, 800.0, 900.0)),
+    ]
+    new = charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang), tmp_path / "new.png")
+    monkeypatch.setattr(charts, "_range_bars", _former_range_bars)
+    old = charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang), tmp_path / "old.png")
+    a, b = np.asarray(Image.open(new)), np.asarray(Image.open(old))
+    assert a.shape == b.shape and np.array_equal(a, b)
+    assert (a != 255).any(axis=2).mean() > 0.02  # something was drawn

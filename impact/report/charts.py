@@ -642,6 +642,11 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
     vmax = max(ends + [0.0])
     vmax = vmax if vmax > 0 else 1.0
     scale, axis_unit = _axis_unit(rows, unit, lang, share)
+    # The bars and whiskers are gathered and drawn by one barh and one errorbar call: one
+    # call per row made the same artists (a bar per row, a whisker and two caps per row, in
+    # rows that never overlap) for several times the time (issue 15).
+    bars: dict[str, list] = {"y": [], "width": [], "color": [], "edgecolor": [], "hatch": [], "linewidth": []}
+    whiskers: dict[str, list] = {"x": [], "y": [], "minus": [], "plus": []}
     for p, (_label, ind), colour in zip(pos, rows, colours, strict=True):
         if ind is None or ind.central is None:
             ax.annotate(
@@ -659,27 +664,16 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
             continue
         partial = ind.status == "partial"
         c = ind.central / scale
-        ax.barh(
-            p,
-            c,
-            0.6,
-            color="white" if partial else colour,
-            edgecolor=colour,
-            hatch="////" if partial else None,
-            linewidth=0.8 if partial else 0,
-        )
+        for key, value in zip(
+            bars,
+            (p, c, "white" if partial else colour, colour, "////" if partial else None, 0.8 if partial else 0),
+            strict=True,
+        ):
+            bars[key].append(value)
         end = c
         if ind.low is not None and ind.high is not None and (ind.low < ind.central or ind.high > ind.central):
-            ax.errorbar(
-                c,
-                p,
-                xerr=[[c - ind.low / scale], [ind.high / scale - c]],
-                fmt="none",
-                ecolor="#222222",
-                elinewidth=0.8,
-                capsize=3,
-                capthick=0.8,
-            )
+            for key, value in zip(whiskers, (c, p, c - ind.low / scale, ind.high / scale - c), strict=True):
+                whiskers[key].append(value)
             end = ind.high / scale
         ax.annotate(
             _compact(ind, lang, scale, share),
@@ -690,6 +684,19 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
             va="center",
             fontsize=SMALL_PT,
             **LITERAL,
+        )
+    if bars["y"]:
+        ax.barh(bars.pop("y"), bars.pop("width"), 0.6, **bars)
+    if whiskers["x"]:
+        ax.errorbar(
+            whiskers["x"],
+            whiskers["y"],
+            xerr=[whiskers["minus"], whiskers["plus"]],
+            fmt="none",
+            ecolor="#222222",
+            elinewidth=0.8,
+            capsize=3,
+            capthick=0.8,
         )
     ax.set_yticks(pos, [_wrap(_nbsp_quotes(label), label_width) for label, _ in rows], **LITERAL)
     ax.tick_params(axis="y", length=0)
