@@ -258,3 +258,12 @@ def test_the_bars_drawn_at_once_keep_their_pixels(tmp_path, monkeypatch, lang):
     a, b = np.asarray(Image.open(new)), np.asarray(Image.open(old))
     assert a.shape == b.shape and np.array_equal(a, b)
     assert (a != 255).any(axis=2).mean() > 0.02  # something was drawn
+
+
+def test_the_chart_in_memory_is_the_file_save_figure_writes(tmp_path):
+    from impact.report import charts
+    from impact.results import Indicator
+
+    rows = [("A", Indicator("facility_energy_mwh", "MWh", 1.0, 2.0, 3.0, "estimated", ""))]
+    written = charts.save_figure(charts.alternatives_bars(rows, "facility_energy_mwh"), tmp_path / "c.png")
+    assert charts.figure_png(charts.alternatives_bars(rows, "facility_energy_mwh")) == written.read_bytes()

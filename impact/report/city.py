@@ -188,9 +188,9 @@ def city_chart(total, lang: str = "fr") -> str | None:
     if not rows:
         return None
     title = catalogue(lang)("city_report.chart.title")
-    return _png_data_url(
-        charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), charts.save_figure
-    )
+    # The bytes save_figure would write, kept in memory (no temporary folder and file).
+    png = charts.figure_png(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> dict:
