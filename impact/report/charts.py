@@ -642,6 +642,11 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
     vmax = max(ends + [0.0])
     vmax = vmax if vmax > 0 else 1.0
     scale, axis_unit = _axis_unit(rows, unit, lang, share)
+    # The bars and whiskers are gathered and drawn by one barh and one errorbar call: one
+    # call per row made the same artists (a bar per row, a whisker and two caps per row, in
+    # rows that never overlap) for several times the time (issue 15).
+    bars: dict[str, list] = {"y": [], "width": [], "color": [], "edgecolor": [], "hatch": [], "linewidth": []}
+    whiskers: dict[str, list] = {"x": [], "y": [], "minus": [], "plus": []}
     for p, (_label, ind), colour in zip(pos, rows, colours, strict=True):
         if ind is None or ind.central is None:
             ax.annotate(
@@ -659,27 +664,16 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
             continue
         partial = ind.status == "partial"
         c = ind.central / scale
-        ax.barh(
-            p,
-            c,
-            0.6,
-            color="white" if partial else colour,
-            edgecolor=colour,
-            hatch="////" if partial else None,
-            linewidth=0.8 if partial else 0,
-        )
+        for key, value in zip(
+            bars,
+            (p, c, "white" if partial else colour, colour, "////" if partial else None, 0.8 if partial else 0),
+            strict=True,
+        ):
+            bars[key].append(value)
         end = c
         if ind.low is not None and ind.high is not None and (ind.low < ind.central or ind.high > ind.central):
-            ax.errorbar(
-                c,
-                p,
-                xerr=[[c - ind.low / scale], [ind.high / scale - c]],
-                fmt="none",
-                ecolor="#222222",
-                elinewidth=0.8,
-                capsize=3,
-                capthick=0.8,
-            )
+            for key, value in zip(whiskers, (c, p, c - ind.low / scale, ind.high / scale - c), strict=True):
+                whiskers[key].append(value)
             end = ind.high / scale
         ax.annotate(
             _compact(ind, lang, scale, share),
@@ -690,6 +684,19 @@ def _range_bars(ax, rows, lang: str, colours, share: bool = False, label_width: 
             va="center",
             fontsize=SMALL_PT,
             **LITERAL,
+        )
+    if bars["y"]:
+        ax.barh(bars.pop("y"), bars.pop("width"), 0.6, **bars)
+    if whiskers["x"]:
+        ax.errorbar(
+            whiskers["x"],
+            whiskers["y"],
+            xerr=[whiskers["minus"], whiskers["plus"]],
+            fmt="none",
+            ecolor="#222222",
+            elinewidth=0.8,
+            capsize=3,
+            capthick=0.8,
         )
     ax.set_yticks(pos, [_wrap(_nbsp_quotes(label), label_width) for label, _ in rows], **LITERAL)
     ax.tick_params(axis="y", length=0)
@@ -818,8 +825,8 @@ def alternatives_bars(rows, indicator: str, lang: str = "fr", title: str | None 
 # --------------------------------------------------------------------------- 7. saving
 
 
-def write_png(fig, path, dpi: int) -> Path:
-    """Draw ``fig`` once with Agg at ``dpi`` and write it as an opaque RGB PNG, lightly compressed.
+def png_bytes(fig, dpi: int) -> bytes:
+    """Draw ``fig`` once with Agg at ``dpi`` and encode it as an opaque RGB PNG, lightly compressed.
 
     Why not ``savefig``: with a layout engine it draws the figure twice (once to lay it out,
     once to paint), and it writes RGBA at zlib level 6, which the PDF renderer then decodes,
@@ -829,11 +836,12 @@ def write_png(fig, path, dpi: int) -> Path:
     re-encodes the pixels anyway, so stronger compression here only costs time. No text
     chunks (no software version, no date): the same figure gives the same bytes.
     """
+    import io
+
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    path = Path(path)
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     fig.set_dpi(dpi)
@@ -845,7 +853,15 @@ def write_png(fig, path, dpi: int) -> Path:
     else:  # composite on white, rounded: c * a / 255 + 255 * (1 - a / 255)
         a = alpha.astype(np.uint32)
         rgb = ((rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
-    Image.fromarray(rgb).save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+def write_png(fig, path, dpi: int) -> Path:
+    """Write ``fig`` to ``path`` as :func:`png_bytes` encodes it; returns the path."""
+    path = Path(path)
+    path.write_bytes(png_bytes(fig, dpi))
     return path
 
 
@@ -854,21 +870,37 @@ def save_figure(fig, path, dpi: int = DPI) -> Path:
     figure gives the same bytes (no date, no software version, fixed SVG ids and
     resolution). The figure is closed afterwards (released from pyplot if it was
     made there). Returns the path."""
-    import sys
-
     import matplotlib
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise ValueError(f"{path}: expected a .svg or .png file name")
+    if suffix == ".png":
+        path.write_bytes(figure_png(fig, dpi))
+        return path
     literal_figure(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "text.usetex": False}):
-        if suffix == ".png":
-            fig.patch.set_facecolor("white")  # what savefig(facecolor="white") did
-            write_png(fig, path, dpi)
-        else:
-            fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white")
-    if "matplotlib.pyplot" in sys.modules:  # a pyplot figure: release it
-        sys.modules["matplotlib.pyplot"].close(fig)
+        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white")
+    _release(fig)
     return path
+
+
+def figure_png(fig, dpi: int = DPI) -> bytes:
+    """The PNG :func:`save_figure` writes for ``fig``, as bytes (no file: a data: URL's)."""
+    import matplotlib
+
+    literal_figure(fig)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "text.usetex": False}):
+        fig.patch.set_facecolor("white")  # what savefig(facecolor="white") did
+        data = png_bytes(fig, dpi)
+    _release(fig)
+    return data
+
+
+def _release(fig) -> None:
+    """Release ``fig`` from pyplot if it was made there."""
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)

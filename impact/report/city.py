@@ -187,9 +187,9 @@ def city_chart(total, lang: str = "fr") -> str | None:
     if not rows:
         return None
     title = catalogue(lang)("city_report.chart.title")
-    return _png_data_url(
-        charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title), charts.save_figure
-    )
+    # The bytes save_figure would write, kept in memory (no temporary folder and file).
+    png = charts.figure_png(charts.alternatives_bars(rows, "facility_energy_mwh", lang=lang, title=title))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def city_context(total, lang: str, date: dt.date, map_data=None, chart=None) -> dict:
@@ -271,6 +271,41 @@ def _capacity(results):
     return Indicator("it_capacity_mw", "MW", v.low, v.central, v.high, "estimated", "")
 
 
+#: The stylesheet of the city reports, given to WeasyPrint as a file (parsed once per process).
+STYLESHEET = "dossier.css"
+#: The templates' Jinja2 environment, made once per process (by templates folder): its cache
+#: keeps the compiled template, and reloads it when the file changes.
+_TEMPLATE_ENVS: dict[str, object] = {}
+
+
+def _template(name: str):
+    """The compiled template ``name`` of the reports' folder (:func:`impact.report.dossier.template_env`)."""
+    folder = str(templates_dir())
+    if folder not in _TEMPLATE_ENVS:
+        _TEMPLATE_ENVS[folder] = template_env()
+    return _TEMPLATE_ENVS[folder].get_template(name)  # type: ignore[attr-defined]
+
+
+def _in_memory_images(context: dict) -> dict[str, tuple[bytes, str]]:
+    """Move the context's ``map`` and ``chart`` data: URLs out of the HTML, into resources.
+
+    The template then names them ``impact-resource:map.png`` and ``impact-resource:chart.png``
+    (:func:`impact.report.pdf.write_pdf`): the same bytes reach WeasyPrint, without its HTML
+    parser reading a few hundred kB of base64 one chunk at a time (issue 15).
+    """
+    from .pdf import RESOURCE_SCHEME
+
+    resources = {}
+    for name in ("map", "chart"):
+        url = context.get(name)
+        head, sep, data = (url or "").partition(";base64,")
+        if sep and head.startswith("data:image/"):
+            ref = f"{RESOURCE_SCHEME}:{name}.png"
+            resources[ref] = (base64.b64decode(data, validate=True), head.removeprefix("data:"))
+            context[name] = ref
+    return resources
+
+
 def write_city_report(
     total, target: Path, *, lang: str = "fr", date: dt.date | None = None, map_data=None, chart=None
 ) -> Path:
@@ -280,7 +315,8 @@ def write_city_report(
 
     date = date or dt.date.today()
     context = city_context(total, lang, date, map_data, chart)
-    html = template_env().get_template("city.html.j2").render(**context)
+    resources = _in_memory_images(context)
+    html = _template("city.html.j2").render(**context)
     with staged(target) as tmp_pdf:
         write_pdf(
             html,
@@ -292,6 +328,8 @@ def write_city_report(
                 ("summary-sites.csv", _sites_csv(total), "The sites of the city and their central indicators")
             ],
             lang=lang,
+            stylesheets=[templates_dir() / STYLESHEET],
+            resources=resources,
         )
     return target
 

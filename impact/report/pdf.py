@@ -1,9 +1,14 @@
 """HTML to PDF/A-3 with WeasyPrint, safely and reproducibly.
 
-Safety: the URL fetcher loads only ``data:`` URLs and files inside the folders it
-is given (the project's templates and this run's figures): no other ``file://``,
-no network. Reproducibility: the document's dates come from the caller, the
-attachments' dates too, so the same inputs give the same bytes.
+Safety: the URL fetcher loads only ``data:`` URLs, the caller's in-memory resources and
+files inside the folders it is given (the project's templates and this run's figures): no
+other ``file://``, no network. Reproducibility: the document's dates come from the caller,
+the attachments' dates too, so the same inputs give the same bytes.
+
+Speed (issue 15, many city reports in one process): a stylesheet given as a file is parsed
+once per process (:func:`_parsed_stylesheet`) and the font configuration made once per
+process (:func:`_font_config`); an image given in memory (``resources``) is not written into
+the HTML, which WeasyPrint's HTML parser would otherwise scan character by character.
 """
 
 from __future__ import annotations
@@ -12,9 +17,22 @@ import contextlib
 import datetime as dt
 import gc
 import io
+import os
+import re
 import struct
 from pathlib import Path
 from typing import ClassVar
+
+#: The scheme of the URLs by which a document names its in-memory resources (``write_pdf``).
+RESOURCE_SCHEME = "impact-resource"
+#: At-rules whose parsing reads files or changes a document's own state (its fonts, its
+#: counter styles, its colour profiles): a stylesheet with one is parsed afresh each time.
+_STATEFUL_AT_RULES = re.compile(r"@(import|font-face|counter-style|color-profile)\b", re.IGNORECASE)
+_FONT_FACE = re.compile(r"@font-face\b", re.IGNORECASE)
+#: Parsed stylesheets by (text, base URL): at most a few, the templates' own.
+_STYLESHEETS: dict[tuple[str, str], object] = {}
+#: The font configuration of this process: (process id, FontConfiguration).
+_FONT_CONFIG: list[tuple[int, object]] = []
 
 #: The PNG layouts whose image data a PDF takes as they are: 8 bits per sample, grey (colour
 #: type 0) or RGB (2), not interlaced (PDF 1.7, 7.4.4.4, the PNG predictors, with Colors 1 or 3).
@@ -25,19 +43,25 @@ class BlockedURL(ValueError):
     """A resource outside the allowed folders (WeasyPrint skips it)."""
 
 
-def make_fetcher(allowed_dirs):
-    """A WeasyPrint URL fetcher limited to ``data:`` and files under ``allowed_dirs``."""
+def make_fetcher(allowed_dirs, resources=None):
+    """A WeasyPrint URL fetcher limited to ``data:``, ``resources`` and files under ``allowed_dirs``.
+
+    ``resources`` maps a URL (``impact-resource:<name>``) to ``(bytes, MIME type)``."""
     from urllib.parse import unquote, urlparse
 
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = [Path(d).resolve() for d in allowed_dirs]
+    in_memory = dict(resources or {})
 
     class SafeFetcher(URLFetcher):
         blocked: ClassVar[list[str]] = []
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
+            if url in in_memory:
+                data, mime_type = in_memory[url]
+                return URLFetcherResponse(url, data, {"Content-Type": mime_type})
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
@@ -105,6 +129,50 @@ def _png_passthrough():
         raster._get_png_data = staticmethod(original)  # type: ignore[union-attr]
 
 
+def _font_config():
+    """This process's WeasyPrint font configuration, made on first use.
+
+    Making one loads fontconfig's configuration and a new Pango font map, whose fonts are
+    then opened again by every document; one per process serves them all (WeasyPrint's API
+    allows a configuration for several documents). Keyed by the process id: a worker forked
+    from a process that rendered makes its own rather than share the parent's native state.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    pid = os.getpid()
+    if not _FONT_CONFIG or _FONT_CONFIG[0][0] != pid:
+        _FONT_CONFIG[:] = [(pid, FontConfiguration())]
+    return _FONT_CONFIG[0][1]
+
+
+def _document_font_config(html: str, stylesheets: list[str]):
+    """The process's font configuration (:func:`_font_config`), or a new one for a document
+    whose ``@font-face`` rules would add its fonts to it (and so to the next documents')."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if any(_FONT_FACE.search(text) for text in (html, *stylesheets)):
+        return FontConfiguration()
+    return _font_config()
+
+
+def _parsed_stylesheet(text: str, base_url: str, font_config, fetcher):
+    """The stylesheet ``text`` as a ``weasyprint.CSS``, parsed once per text and base URL.
+
+    A parsed stylesheet holds only Python objects (its rules and selector matcher), which
+    WeasyPrint reads and never changes while rendering: one serves every document, and a
+    forked process's copy too. A stylesheet with an at-rule that fetches files or registers
+    fonts (:data:`_STATEFUL_AT_RULES`) is parsed for each document, through its fetcher.
+    """
+    from weasyprint import CSS
+
+    if _STATEFUL_AT_RULES.search(text):
+        return CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    key = (text, base_url)
+    if key not in _STYLESHEETS:
+        _STYLESHEETS[key] = CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    return _STYLESHEETS[key]
+
+
 def write_pdf(
     html: str,
     target: Path,
@@ -114,6 +182,8 @@ def write_pdf(
     date: dt.date,
     attachments: list[tuple[str, bytes, str]],
     lang: str = "fr",
+    stylesheets=(),
+    resources: dict[str, tuple[bytes, str]] | None = None,
 ) -> list[str]:
     """Render ``html`` to ``target`` as PDF/A-3b with ``attachments``.
 
@@ -131,6 +201,15 @@ def write_pdf(
         Date of the attachments' metadata.
     attachments : list of (name, bytes, description)
         Files embedded in the PDF (PDF/A-3 "associated files").
+    lang : str
+        The document's language (unused here: the HTML says it).
+    stylesheets : iterable of Path
+        Stylesheet files applied after the document's own ``<style>`` rules, with the
+        precedence of a user stylesheet (below the document's rules, above the browser's):
+        parsed once per process (:func:`_parsed_stylesheet`).
+    resources : dict of str to (bytes, str), optional
+        In-memory files by URL (``impact-resource:<name>``) with their MIME type: an
+        ``<img src>`` naming one loads these bytes.
 
     Returns
     -------
@@ -139,7 +218,12 @@ def write_pdf(
     """
     from weasyprint import HTML, Attachment
 
-    fetcher = make_fetcher(allowed_dirs)
+    fetcher = make_fetcher(allowed_dirs, resources)
+    base_url = str(base_dir) + "/"
+    # Read on every call (a few kB), so that an edited stylesheet is parsed again.
+    texts = [Path(p).read_text(encoding="utf-8") for p in stylesheets]
+    font_config = _document_font_config(html, texts)
+    sheets = [_parsed_stylesheet(text, base_url, font_config, fetcher) for text in texts]
     stamp = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     files = [
         Attachment(
@@ -163,13 +247,15 @@ def write_pdf(
     gc.disable()
     try:
         with _png_passthrough():
-            document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             document.write_pdf(
                 target,
                 pdf_variant="pdf/a-3b",
                 attachments=files,
                 uncompressed_pdf=False,
                 pdf_identifier=b"impact-dossier",
+                stylesheets=sheets,
+                font_config=font_config,
             )
     finally:
         if enabled:
