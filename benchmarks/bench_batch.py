@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMUNES = ROOT / "data" / "france" / "communes.csv"
 #: Sites per city in the synthetic registries: 1,000 sites in 200 cities, as in the issue.
 SITES_PER_CITY = 5
-#: Cooling designs the synthetic sites cycle through; every fifth site is river-cooled, so
-#: that the hourly cooling model (the slow path of an estimate) runs on part of them.
+#: Cooling designs the synthetic sites cycle through, one site in five of each. The adiabatic
+#: one (its effectiveness drawn) is the slow path of an estimate: its hours cannot be sorted once
+#: for every draw (impact.model.cooling_sums.block_sums).
 COOLING = ("air_chillers", "adiabatic", "dry_free_cooling", "evaporative", "river")
 HEADER = (
     "name,operator,city,country,status,source,year,it_capacity_mw,cooling.type,"
