@@ -82,7 +82,8 @@ def percentiles_of_rows(draws, q=(5.0, 95.0)):
     if len(even) == 0 or n == 0:
         out[even] = np.nan
         return out
-    s = np.sort(a[even], axis=1)
+    s = a[even]  # a copy (an index array): sorted in place
+    s.sort(axis=1)
     # NumPy's "linear" method (numpy.lib._function_base_impl._quantile): virtual index (n - 1) q,
     # its floor and the next, the top one for an index at or above the last, gamma from the indices.
     virtual = (n - 1) * np.true_divide(np.asarray(q, dtype=float), 100.0)
