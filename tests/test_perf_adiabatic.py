@@ -22,7 +22,7 @@ import impact
 from impact.engine import DEFAULT_SEED, _cooling
 from impact.model import cooling, cooling_sums
 from impact.validation import validate
-from tests.test_perf_mc import _climate, _close, _params, _water
+from tests.test_perf_mc import _climate, _close, _compare_runs, _params, _water
 
 PROJECTS = {
     "roubaix": "data/projects/cases/ovhcloud-roubaix.yaml",
@@ -91,13 +91,7 @@ def _args(t_air, t_wb, system, draws, seed, *, free_cooling=None, water=False, o
 
 def _compare(args, reference) -> dict:
     assert cooling_sums.in_blocks(args) and not cooling_sums.sortable(args)
-    new = cooling.simulate(**args)
-    reference()
-    ref = cooling.simulate(**args)
-    assert set(new) == set(ref)
-    for key in ref:
-        _close(new[key], ref[key], f"{args['system']} {key}")
-    return new
+    return _compare_runs(args, reference)
 
 
 CLIMATES = ["roubaix", "bouc-bel-air", "valence", "synthetic"]
