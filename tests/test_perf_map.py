@@ -177,10 +177,15 @@ def _empty_caches(monkeypatch):
     from impact.report import maps
     from impact.sources import france
 
-    monkeypatch.setattr(ml, "_TRANSFORMERS", {})
     monkeypatch.setattr(maps, "_TEXT_EXTENTS", {})
-    monkeypatch.setattr(france, "_BASEMAP_INDEX", {})
-    for cached in (maps._proj, maps._measuring_renderer, france._basemap_layer, france._names):
+    for cached in (
+        ml.transformer,
+        maps._proj,
+        maps._measuring_renderer,
+        france._basemap_index,
+        france._basemap_layer,
+        france._names,
+    ):
         cached.cache_clear()
 
 

@@ -838,9 +838,19 @@ def png_bytes(fig, dpi: int) -> bytes:
     """
     import io
 
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(opaque_rgb(fig, dpi)).save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+def opaque_rgb(fig, dpi: int):
+    """Draw ``fig`` once with Agg at ``dpi``: its pixels as an ``(height, width, 3)`` uint8 array,
+    transparent pixels composited on white (the page's colour), rounded:
+    ``c * a / 255 + 255 * (1 - a / 255)``. The pixels of every PNG the reports write."""
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
@@ -849,13 +859,9 @@ def png_bytes(fig, dpi: int) -> bytes:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     alpha = rgba[..., 3:4]
     if (alpha == 255).all():
-        rgb = np.ascontiguousarray(rgba[..., :3])
-    else:  # composite on white, rounded: c * a / 255 + 255 * (1 - a / 255)
-        a = alpha.astype(np.uint32)
-        rgb = ((rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
-    return buffer.getvalue()
+        return np.ascontiguousarray(rgba[..., :3])
+    a = alpha.astype(np.uint32)
+    return ((rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
 
 
 def write_png(fig, path, dpi: int) -> Path:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..caching import per_thread
+
 #: A sea polygon smaller than this is a sliver between two datasets, not sea [m2].
 MIN_SEA_PART_M2 = 20_000.0
 #: The frame holds sea when its sea parts add up to at least this share of it.
@@ -48,30 +50,21 @@ class Frame:
         return (2 * self.half_m) ** 2
 
 
-#: The transformers of :func:`transformer`, by (process id, thread id, source CRS, target CRS).
 #: The basemap layers a map draws (:func:`load_basemap`).
 BASEMAP_DRAWN = ("foreign_land", "rivers", "lakes")
-_TRANSFORMERS: dict[tuple[int, int, Any, Any], Any] = {}
 
 
+@per_thread(maxsize=64)
 def transformer(src, dst):
     """The pyproj transformer from CRS ``src`` to ``dst`` (longitude, latitude order:
-    ``always_xy``), built once per process and thread.
+    ``always_xy``), built once per process and thread (:func:`impact.caching.per_thread`).
 
     Building one reads PROJ's database (about 4 ms); a map needs about ten, always between
-    the same few CRS. The process and thread ids are part of the key: a forked worker, or
-    another thread of the web service, builds its own (a transformer holds a PROJ context).
+    the same few CRS.
     """
-    import os
-    import threading
-
     from pyproj import Transformer
 
-    key = (os.getpid(), threading.get_ident(), src, dst)
-    found = _TRANSFORMERS.get(key)
-    if found is None:
-        found = _TRANSFORMERS[key] = Transformer.from_crs(src, dst, always_xy=True)
-    return found
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 
 def make_frame(lat: float, lon: float, crs: str, half_m: float) -> Frame:

@@ -25,6 +25,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import cast
 
+from ..caching import per_thread
 from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
 
@@ -443,8 +444,8 @@ def _nice_length(target_m: float) -> float:
     return exp
 
 
-@lru_cache(maxsize=64)
-def _proj(pid: int, thread: int, crs: str):
+@per_thread(maxsize=16)
+def _proj(crs: str):
     # A Proj reads PROJ's database: built once per CRS, process and thread (the scale bar
     # and the north arrow; as map_layers.transformer).
     from pyproj import Proj
@@ -454,10 +455,7 @@ def _proj(pid: int, thread: int, crs: str):
 
 def _factors(crs: str, lon: float, lat: float):
     """The projection's factors at a point (pyproj ``Proj.get_factors``) [degree]."""
-    import os
-    import threading
-
-    return _proj(os.getpid(), threading.get_ident(), crs).get_factors(lon, lat)
+    return _proj(crs).get_factors(lon, lat)
 
 
 def _scale_bar(ax, crs: str, lat: float, lon: float, frame, t, fontsize: float) -> list:
@@ -1724,8 +1722,8 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 
 def _write_png(fig, path: Path, dpi: int) -> Path:
     """Draw ``fig`` once with Agg at ``dpi`` and write it as an opaque RGB PNG: the pixels of
-    :func:`impact.report.charts.write_png` (transparent pixels composited on white the same
-    way), its resolution chunk, and zlib level 1, but no row filter.
+    :func:`impact.report.charts.opaque_rgb` (those of ``charts.write_png``), its resolution
+    chunk, and zlib level 1, but no row filter.
 
     PIL tries five filters on every row whatever the level (about 35 ms for a map); a map is
     mostly flat colour, which zlib compresses as well unfiltered (a smaller file, in about
@@ -1735,22 +1733,13 @@ def _write_png(fig, path: Path, dpi: int) -> Path:
     import zlib
 
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    fig.set_dpi(dpi)
-    fig.canvas.draw()
-    rgba = np.asarray(fig.canvas.buffer_rgba())
-    height, width = rgba.shape[:2]
+    from .charts import opaque_rgb
+
+    rgb = opaque_rgb(fig, dpi)
+    height, width = rgb.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0 (none), then RGB
-    alpha = rgba[..., 3:4]
-    if (alpha == 255).all():
-        rows[:, 1:] = rgba[..., :3].reshape(height, -1)
-    else:  # as charts.write_png: c * a / 255 + 255 * (1 - a / 255), rounded
-        a = alpha.astype(np.uint32)
-        rgb = (rgba[..., :3].astype(np.uint32) * a + 255 * (255 - a) + 127) // 255
-        rows[:, 1:] = rgb.astype(np.uint8).reshape(height, -1)
+    rows[:, 1:] = rgb.reshape(height, -1)
     per_metre = int(dpi / 0.0254 + 0.5)  # as PIL writes dpi
     png = b"".join(
         (

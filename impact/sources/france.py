@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..caching import per_thread
 from ..paths import data_dir
 
 #: Levels of :func:`boundaries`.
@@ -761,30 +762,30 @@ def preload_basemap(layers: tuple[str, ...]) -> None:
         _basemap_layer(layer)
 
 
-#: The connections to basemap.gpkg's spatial index, by process and thread id (:func:`_basemap_ids`).
-_BASEMAP_INDEX: dict[tuple[int, int], Any] = {}
+@per_thread(maxsize=16)
+def _basemap_index():
+    """A read-only connection to basemap.gpkg (its R-tree), one per process and thread: a forked
+    worker never uses its parent's, nor a thread another's. The file is shipped and never
+    changes (immutable: no locking)."""
+    import sqlite3
+
+    uri = f"{(folder() / 'basemap.gpkg').as_uri()}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True)
 
 
 def _basemap_ids(layer: str, bbox: tuple[float, float, float, float]) -> list[int]:
     """The feature ids of ``layer`` whose box in the GeoPackage's R-tree meets ``bbox``, in the
     R-tree's order: the order in which GDAL's spatial filter returns them (a map draws them
     in that order, and unions them)."""
-    import os
-    import sqlite3
-    import threading
-
     x0, y0, x1, y1 = bbox
-    # The index of a shipped file, read only (immutable: no locking); one connection per
-    # process and thread, so that a forked worker never uses its parent's (nor a thread another's).
-    key = (os.getpid(), threading.get_ident())
-    con = _BASEMAP_INDEX.get(key)
-    if con is None:
-        uri = f"{(folder() / 'basemap.gpkg').as_uri()}?mode=ro&immutable=1"
-        con = _BASEMAP_INDEX[key] = sqlite3.connect(uri, uri=True)
-    rows = con.execute(
-        f'SELECT id FROM "rtree_{layer}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?',
-        (float(x0), float(x1), float(y0), float(y1)),
-    ).fetchall()
+    rows = (
+        _basemap_index()
+        .execute(
+            f'SELECT id FROM "rtree_{layer}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?',
+            (float(x0), float(x1), float(y0), float(y1)),
+        )
+        .fetchall()
+    )
     return [int(i) for (i,) in rows]
 
 
