@@ -38,13 +38,21 @@ def synthetic_registry(path: Path, sites: int) -> Path:
     with COMMUNES.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["kind"] == "commune" and not r["dep"].startswith("97")]
     rows.sort(key=lambda r: (-int(r["population"] or 0), r["code"]))
+    from impact.sources.france import commune_at
+
     lines = [HEADER]
     for k in range(sites):
         c = rows[k // SITES_PER_CITY]
         j = k % SITES_PER_CITY
         cooling = COOLING[k % len(COOLING)]
         water = "14,26" if cooling == "river" else ","
-        lat, lon = float(c["lat"]) + 0.002 * j, float(c["lon"]) - 0.002 * j
+        # A few hundred metres apart, inside the commune: a site across its border would make the
+        # neighbour a city of its own (the registry must have SITES_PER_CITY sites in each city).
+        for step in (0.002, 0.001, 0.0004, 0.0001, 0.0):
+            lat, lon = float(c["lat"]) + step * j, float(c["lon"]) - step * j
+            found = commune_at(lat, lon)
+            if found is not None and found.code == c["code"]:
+                break
         name = f"DC {k + 1:04d} {c['name']}".replace(",", " ")
         lines.append(
             f'"{name}",Synthetic,"{c["name"]}",FR,operating,synthetic registry for the benchmark,'
