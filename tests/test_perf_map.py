@@ -3,7 +3,7 @@
 - the cached pyproj transformers project as a fresh ``Transformer.from_crs`` and as geopandas'
   ``to_crs`` (same coordinates, bit for bit);
 - the in-memory basemap gives the rows, order and geometries of pyogrio's ``bbox`` read;
-- the map renderer's kept text extents equal Agg's own measure;
+- (the map renderer's kept text work: tests/test_agg_text.py);
 - the maps' PNG writer (unfiltered rows) gives the pixels of ``charts.write_png``;
 - a map drawn with every cache empty and the same map drawn again after other maps (caches
   warm) have the same pixels (decoded PNG arrays, no tolerance);
@@ -139,28 +139,6 @@ def test_the_names_of_a_level_are_built_once():
     assert names == {code: r["name"] for code, r in france._commune_rows().items()}
 
 
-def test_kept_text_extents_are_agg_s_own():
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    from impact.report import maps
-
-    _, map_renderer = maps._map_classes()
-    texts = ["Marseille", "lp", "Saint-Étienne-du-Rouvray", "400 kV — 12,5 km", "Aix-en-Provence (13)"]
-    props = [
-        FontProperties(size=6.6, style="italic"),
-        FontProperties(size=7.0, weight="bold"),
-        FontProperties(size=5.4),
-    ]
-    for dpi in (72.0, 150.0):
-        plain, kept, again = RendererAgg(10, 10, dpi), map_renderer(10, 10, dpi), map_renderer(20, 30, dpi)
-        for s in texts:
-            for prop in props:
-                expected = plain.get_text_width_height_descent(s, prop, False)
-                assert kept.get_text_width_height_descent(s, prop, False) == expected
-                assert again.get_text_width_height_descent(s, prop, False) == expected  # from the cache
-
-
 # ---------------------------------------------------------------- whole maps
 
 
@@ -173,11 +151,11 @@ def _territory_png(city, sites) -> bytes:
 
 
 def _empty_caches(monkeypatch):
+    from impact.report import agg_text, maps
     from impact.report import map_layers as ml
-    from impact.report import maps
     from impact.sources import france
 
-    monkeypatch.setattr(maps, "_TEXT_EXTENTS", {})
+    agg_text.clear()
     for cached in (
         ml.transformer,
         maps._proj,

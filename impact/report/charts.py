@@ -195,12 +195,15 @@ def _styled(func):
 
 
 def _new_figure(height_cm: float):
-    """A bare Figure (no pyplot) with the dossier's style, drawn by Agg."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """A bare Figure (no pyplot) with the dossier's style, drawn by Agg (a renderer that keeps
+    the tick labels' and captions' extents and shaping from one chart to the next:
+    :mod:`impact.report.agg_text`)."""
     from matplotlib.figure import Figure
 
+    from . import agg_text
+
     fig = Figure(figsize=(WIDTH_IN, height_cm / 2.54), layout="constrained")
-    FigureCanvasAgg(fig)
+    agg_text.attach_canvas(fig)
     return fig
 
 

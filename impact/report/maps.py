@@ -21,13 +21,16 @@ stays light.
 from __future__ import annotations
 
 import math
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from ..caching import per_thread
 from .charts import LITERAL, literal_figure, literal_legend
 from .map_labels import Labeller, area_points, inside_area, nearest_is_own, point_offsets
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
@@ -655,77 +658,22 @@ def _wrap(text: str, width_in: float, fontsize: float, weight: str = "normal", d
 
 # ---------------------------------------------------------------- the figure
 
-#: Text extents measured by Agg, shared by the maps of a process (:func:`_map_classes`).
-_TEXT_EXTENTS: dict[tuple, tuple[float, float, float]] = {}
-#: The settings a text's extent depends on besides its string, font and resolution.
-_TEXT_RC = (
-    "font.family",
-    "font.sans-serif",
-    "font.serif",
-    "font.monospace",
-    "font.cursive",
-    "font.fantasy",
-    "text.hinting",
-    "text.hinting_factor",
-    "text.kerning_factor",
-)
-
-
-@cache
-def _map_classes():
-    """An Agg canvas, and its renderer, that remembers text extents from one map to the next.
-
-    matplotlib caches a text's extent per renderer, and each figure has its own: the
-    legend's entries, the notes and the names of the places a territory's frames share
-    were measured again for every map. Agg's extent depends only on the string, the font
-    (its properties and the font settings), the resolution and the hinting settings, so
-    the renderer keeps them in :data:`_TEXT_EXTENTS` under those; mathtext and TeX are
-    measured as before. The pixels are the same: only the measuring is skipped.
-    """
-    import matplotlib as mpl
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-
-    class MapRenderer(RendererAgg):
-        def get_text_width_height_descent(self, s, prop, ismath):
-            if ismath is not False:
-                return super().get_text_width_height_descent(s, prop, ismath)
-            rc = tuple(tuple(v) if isinstance(v, list) else v for v in (mpl.rcParams[k] for k in _TEXT_RC))
-            font = (
-                tuple(prop.get_family()),
-                prop.get_style(),
-                prop.get_variant(),
-                prop.get_weight(),
-                prop.get_stretch(),
-                prop.get_size_in_points(),
-                prop.get_file(),
-            )
-            key = (s, font, self.dpi, rc)
-            found = _TEXT_EXTENTS.get(key)
-            if found is None:
-                found = _TEXT_EXTENTS[key] = super().get_text_width_height_descent(s, prop, ismath)
-            return found
-
-    class MapCanvas(FigureCanvasAgg):
-        def get_renderer(self):  # FigureCanvasAgg's, with the renderer above
-            w, h = self.get_width_height(physical=True)
-            key = w, h, self.figure.dpi
-            if self._lastKey != key:
-                self.renderer = MapRenderer(w, h, self.figure.dpi)
-                self._lastKey = key
-            return self.renderer
-
-    return MapCanvas, MapRenderer
-
 
 def _map_canvas(fig):
-    """Attach a :func:`_map_classes` canvas to ``fig``."""
-    return _map_classes()[0](fig)
+    """Attach an Agg canvas to ``fig`` whose renderer keeps what it learns about text from
+    one map to the next (the legends, notes and place names a report's maps share):
+    :mod:`impact.report.agg_text`."""
+    from . import agg_text
+
+    return agg_text.attach_canvas(fig)
 
 
 @lru_cache(maxsize=4)
 def _measuring_renderer(dpi: float):
-    """A small renderer of :func:`_map_classes`, to measure words (:func:`_wrap`)."""
-    return _map_classes()[1](10, 10, dpi)
+    """A small renderer of :mod:`~impact.report.agg_text`, to measure words (:func:`_wrap`)."""
+    from . import agg_text
+
+    return agg_text.canvas_classes()[1](10, 10, dpi)
 
 
 def _legend_height(lines: list[int], ncol: int, row: float, extra: float) -> float:
@@ -894,9 +842,7 @@ def site_map(
     else:
         fig = ax.figure
         if fig.canvas is None or not hasattr(fig.canvas, "get_renderer"):
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-            FigureCanvasAgg(fig)
+            _map_canvas(fig)
         own = False
     fs = 5.6 if small else 7.0
     x0 = layout.axes_rect()[0] if own else 0.03
@@ -1061,12 +1007,11 @@ def _fit_one_line(text, width_pt: float) -> None:
 
 
 def _no_location_figure(ax, title, t, scale):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     if ax is None:
         fig = Figure(figsize=(4.0, 4.3) if scale == "small" else (8.27, 8.6), dpi=150)
-        FigureCanvasAgg(fig)
+        _map_canvas(fig)
         ax = fig.add_axes((0.03, 0.09, 0.94, 0.84))
     fig = ax.figure
     heading = ax.set_title(title, fontsize=12, fontweight="bold", loc="left", **LITERAL)
