@@ -784,9 +784,14 @@ class _Executor:
             gc.unfreeze()
 
     def _fill(self, pool, running: dict, jobs: int, broken_error) -> bool:
-        """Submit the next tasks, never more than workers (the order decides what runs next);
-        a task that was lost once runs alone. False if the pool is broken."""
-        while self.ready and len(running) < jobs:
+        """Submit the next tasks, two for each worker (the order decides what runs next); a
+        task that was lost once runs alone. False if the pool is broken.
+
+        The second one waits in the pool's queue: a worker that finishes a task starts the next
+        at once, instead of waiting for this process to collect the result and submit again
+        (1,000 sites, 2 jobs: the workers' idle time between tasks 6.5 s each, 3.6 s with it).
+        """
+        while self.ready and len(running) < 2 * jobs:
             task = self.ready[0][-1]
             if running and (task.lost or any(r.lost for r in running.values())):
                 break
@@ -902,8 +907,12 @@ class _Batch(_Executor):
             near = map_neighbours(found[: len(pairs)], [p for _, p in pairs])
         except Exception as exc:  # see above
             self.log(f"warning: the sites each territory's map can show could not be found: {one_line(exc)}")
-            near = {}
-        self.neighbours = {t: [self.outcome_of[j] for j in near.get(t, [])] for t in self.all}
+            near = None
+        self.neighbours = {t: [self.outcome_of[j] for j in (near or {}).get(t, [])] for t in self.all}
+        # What each map is given of the registry: its neighbours, in registry order (the whole
+        # registry, pickled for each map, was 5 s of a 2-job batch of 1,000 sites' 73), or the
+        # whole registry if they could not be found.
+        self.map_registry = {t: list(pairs) if near is None else [pairs[j] for j in near.get(t, [])] for t in self.all}
 
     def claim_outputs(self) -> None:
         """Refuse to overwrite a file the batch did not write (without ``force``); claim the others."""
@@ -943,7 +952,7 @@ class _Batch(_Executor):
     def push_map(self, t: Territory) -> None:
         sites = [(o.name, o.project) for o in sorted(self.planned[t], key=lambda o: o.row)]
         self.maps[t] = None  # submitted
-        self.push(_Task("map", t, _map_task, (t.name, sites, self.lang, list(self.pairs)), t.name))
+        self.push(_Task("map", t, _map_task, (t.name, sites, self.lang, self.map_registry[t]), t.name))
 
     def start(self) -> None:
         for t in self.all:

@@ -290,3 +290,32 @@ def test_a_report_depends_on_the_registry_sites_its_map_can_show():
         )
 
     assert fp(projects[1]) != fp(p("S", city="Septèmes-les-Vallons", it_capacity_mw=50))
+
+
+def test_each_map_is_given_its_neighbours_and_draws_as_with_the_whole_registry(tmp_path):
+    # A map task is given only the registry sites map_neighbours finds for its territory (the
+    # whole registry was pickled for each map): the PNG must be the same bytes as the map drawn
+    # with every site of the registry. Marseille and Septèmes show each other (the test above);
+    # Lille shows none of the others, which are hundreds of kilometres away.
+    from impact.batch import _Batch, _projects
+    from impact.report.city import city_map
+
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "name,city,country,status,source,year,it_capacity_mw,location.lat,location.lon\n"
+        "M,Marseille,FR,operating,test,2024,1,43.37,5.36\n"
+        "S,Septèmes-les-Vallons,FR,operating,test,2024,1,,\n"
+        "L,Lille,FR,operating,test,2024,1,50.63,3.06\n",
+        encoding="utf-8",
+    )
+    pairs, bad = _projects(registry)
+    assert len(pairs) == 3 and not bad
+    plan = _Batch(
+        registry, tmp_path / "out", by="commune", lang="fr", day=None, draws=10, seed=1, force=True, log=print
+    )
+    plan.plan(pairs, bad)
+    given = {t.name: [p.name for _, p in plan.map_registry[t]] for t in plan.all}
+    assert given == {"Marseille": ["S"], "Septèmes-les-Vallons": ["M"], "Lille": []}
+    for t in plan.all:
+        sites = [(o.name, o.project) for o in plan.planned[t]]
+        assert city_map(t.name, sites, "fr", plan.map_registry[t]) == city_map(t.name, sites, "fr", pairs), t.name
