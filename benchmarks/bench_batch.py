@@ -198,6 +198,12 @@ def batch_sizes(sizes: tuple[int, ...] = (50, 200, 1000)) -> list[dict]:
     """The batch at each size; targets at 1,000 sites and 200 cities: <= 150 s and <= 1 GB with
     1 job, 2 jobs >= 0.9 x the machine's ceiling."""
     print(f"impact batch on synthetic registries ({SITES_PER_CITY} sites a city, real communes; fresh process)")
+    t0 = time.perf_counter()
+    _spin(8_000_000)
+    print(
+        f"  the machine: the ceiling's one-process workload in {time.perf_counter() - t0:.2f} s"
+        " (to compare figures measured on different machines)"
+    )
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sorted(sizes):
