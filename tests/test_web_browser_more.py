@@ -152,6 +152,8 @@ def test_the_audit_sees_a_fault(server, browser):  # noqa: F811
 
 def test_a_chosen_data_file_is_kept_when_the_form_comes_back(server, browser, shots):  # noqa: F811
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
 
     epw = Path(__file__).resolve().parent / "data" / "marseille-3days.epw"
     browser.get(server + "/")
@@ -163,7 +165,9 @@ def test_a_chosen_data_file_is_kept_when_the_form_comes_back(server, browser, sh
     assert "Fichier gardé : marseille-3days.epw" in kept.text
     assert "f-climate-epw-kept" in browser.find_element(By.ID, "f-climate-epw").get_attribute("aria-describedby")
     _shot(browser, shots, "form-kept-file")
-    kept.find_element(By.CSS_SELECTOR, "button").click()  # dropped
+    kept.find_element(By.CSS_SELECTOR, "button").click()  # dropped: the form comes back, a new page
+    # The old page's input matched at once (a race): wait for the page the click loads.
+    WebDriverWait(browser, 60).until(staleness_of(kept))
     _wait(browser, "#f-climate-epw")
     assert not browser.find_elements(By.ID, "f-climate-epw-kept")
     assert browser.find_element(By.ID, "f-name").get_attribute("value") == "Essai"
