@@ -22,6 +22,8 @@ from matplotlib.font_manager import FontProperties
 
 from impact.report import agg_text
 
+from .test_charts import AJACCIO
+
 TEXTS = ["Marseille", "lp", "Saint-Étienne-du-Rouvray", "400 kV — 12,5 km", "Aix-en-Provence (13)", "ﬁ Œ µ ²"]
 PROPS = [
     FontProperties(size=6.6, style="italic"),
@@ -140,15 +142,6 @@ def test_bounded_forgets_the_least_recently_used():
 
 
 # ---------------------------------------------------------------- the dossier's charts
-
-AJACCIO = """\
-name: X
-country: FR
-city: Ajaccio
-location: {lat: 41.93, lon: 8.74}
-it_capacity_mw: 5
-cooling: {type: air_chillers}
-"""
 
 
 @pytest.fixture(scope="module")

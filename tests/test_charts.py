@@ -15,7 +15,7 @@ from impact.engine import estimate, sensitivity
 from impact.project import load_project, parse_project_text
 from impact.report import charts
 
-LYON = """\
+AJACCIO = """\
 name: X
 country: FR
 city: Ajaccio
@@ -33,7 +33,7 @@ def mrs5():
 
 @pytest.fixture(scope="module")
 def lyon():
-    results = estimate(parse_project_text(LYON), draws=200)
+    results = estimate(parse_project_text(AJACCIO), draws=200)
     assert results.hourly is None  # the case this fixture is for
     return results
 
